@@ -1,0 +1,19 @@
+"""The ``protocols`` command line: a thin layer over the core.
+
+Each command turns flags into options, calls the core, hands the result to the reporters and
+maps it to an exit code: 0 clean, 1 findings, 2 usage error. Command modules register
+themselves on :data:`app` when imported below.
+"""
+
+from __future__ import annotations
+
+from protocols.cli import lint as _lint  # noqa: F401  (registers commands)
+from protocols.cli import plan_tools as _plan_tools  # noqa: F401
+from protocols.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

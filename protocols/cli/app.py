@@ -1,0 +1,45 @@
+"""The typer application and the options every command shares."""
+
+from __future__ import annotations
+
+import typer
+
+from protocols.__about__ import __version__
+
+HELP = """Tracking plans as code: lint plans, validate event logs against them, find naming
+drift between sources, generate typed tracking code, and diff plan versions.
+
+\b
+Examples:
+  protocols lint plans/
+  protocols validate --plan plans/ecommerce.yaml examples/
+  protocols schema > plan.schema.json
+  protocols compile plans/ecommerce.yaml --out build/schemas
+
+Exit codes: 0 no findings at the failing level, 1 findings, 2 usage error.
+Docs: docs/commands.md, docs/plan-format.md, docs/rules.md.
+"""
+
+app = typer.Typer(
+    name="protocols",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"protocols {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Tracking plans as code."""

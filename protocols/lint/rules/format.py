@@ -1,0 +1,182 @@
+"""Format rules: the plan file itself is readable and well formed.
+
+Most of these findings come from the loader (they stop the plan from being built), so they are
+registered here without a check: documented, configurable and selectable like every rule.
+"""
+
+from __future__ import annotations
+
+from protocols.diagnostics import Severity
+from protocols.lint.registry import loader_rule
+
+loader_rule("PL100", "yaml-syntax", category="format", default=Severity.ERROR,
+            summary="The file is not valid YAML.", doc="""
+    The file cannot be parsed as one YAML document: a syntax error, a tab used for
+    indentation, an empty file, several documents in one file, nesting deeper than 64 levels,
+    or an alias bomb that would expand to more than 250,000 values.
+
+    Failing:
+
+    ```yaml
+    events:
+    →Order Completed: {}   # → is a tab character
+    ```
+
+    Passing:
+
+    ```yaml
+    events:
+      Order Completed: {}
+    ```
+    """)
+
+loader_rule("PL101", "duplicate-key", category="format", default=Severity.ERROR,
+            summary="A key appears twice in one mapping.", doc="""
+    YAML readers silently keep only the last of two equal keys, so a duplicated event name
+    loses the first event without a word. Both positions are reported.
+
+    Failing:
+
+    ```yaml
+    events:
+      Order Completed: {description: first}
+      Order Completed: {description: second}
+    ```
+
+    Passing:
+
+    ```yaml
+    events:
+      Order Completed: {description: first}
+      Order Updated: {description: second}
+    ```
+    """)
+
+loader_rule("PL102", "unknown-key", category="format", default=Severity.ERROR,
+            summary="A key the plan format does not know (with a did-you-mean).", doc="""
+    Every mapping in a plan has a fixed set of keys (see docs/plan-format.md); a misspelt key
+    would otherwise be ignored. Keys starting with `x-` are free for your own use.
+
+    Failing:
+
+    ```yaml
+    properties:
+      order_id: {type: string, requried: true}
+    ```
+
+    Passing:
+
+    ```yaml
+    properties:
+      order_id: {type: string, required: true}
+    ```
+    """)
+
+loader_rule("PL103", "invalid-value", category="format", default=Severity.ERROR,
+            summary="A value of the wrong type or shape for its key.", doc="""
+    A value does not fit the plan format: a list where a mapping belongs, a number where a
+    string belongs (`version: 1.2` is read by YAML as a number: quote it), an unknown
+    `additional_properties` policy, a missing `plan:` id.
+
+    Failing:
+
+    ```yaml
+    protocols: 1
+    plan: shop
+    version: 1.2
+    ```
+
+    Passing:
+
+    ```yaml
+    protocols: 1
+    plan: shop
+    version: "1.2.0"
+    ```
+    """)
+
+loader_rule("PL108", "unresolved-reference", category="format", default=Severity.ERROR,
+            summary="A library reference that resolves to nothing.", doc="""
+    A property with no type (`order_id: {required: true}`) refers to the property library
+    entry of the same name; `use: name` refers to another entry. Either must exist.
+
+    Failing:
+
+    ```yaml
+    properties:
+      order_id: {type: string}
+    events:
+      Order Completed:
+        properties:
+          orderid: {required: true}
+    ```
+
+    Passing:
+
+    ```yaml
+    properties:
+      order_id: {type: string}
+    events:
+      Order Completed:
+        properties:
+          order_id: {required: true}
+    ```
+    """)
+
+loader_rule("PL110", "encoding", category="format", default=Severity.ERROR,
+            summary="The file is not UTF-8 text.", doc="""
+    Plans are UTF-8 text (a byte-order mark is accepted). The first byte that is not valid
+    UTF-8, or a NUL byte, is reported with its line and column.
+
+    Failing: a file saved as Latin-1 with `description: Café` (byte 0xe9).
+
+    Passing: the same file saved as UTF-8.
+    """)
+
+loader_rule("PL111", "unknown-type", category="format", default=Severity.ERROR,
+            summary="`type:` names neither a JSON type nor a type from `types`.", doc="""
+    `type` takes a JSON type (string, number, integer, boolean, object, array, null), a list
+    of them, or the name of a shape defined under `types`.
+
+    Failing:
+
+    ```yaml
+    properties:
+      price: {type: float}
+    ```
+
+    Passing:
+
+    ```yaml
+    properties:
+      price: {type: number}
+    ```
+    """)
+
+loader_rule("PL112", "import-error", category="format", default=Severity.ERROR,
+            summary="An imported library file cannot be read or is not a library.", doc="""
+    Every entry of `imports:` is a path, relative to the plan, to a file with `library:`
+    instead of `plan:`. It must exist and be a valid library.
+
+    Failing:
+
+    ```yaml
+    imports: [shared/missing.yaml]
+    ```
+
+    Passing:
+
+    ```yaml
+    imports: [shared/common.yaml]   # a file that starts: protocols: 1 / library: common
+    ```
+    """)
+
+loader_rule("PL113", "unreadable-file", category="format", default=Severity.ERROR,
+            summary="A plan file that cannot be read at all.", doc="""
+    The operating system refused to read the file (permissions, a folder named like a plan,
+    a broken link). The message carries the system's reason.
+
+    Failing: `plans/shop.yaml` with permissions `000`.
+
+    Passing: the same file readable by the user running `protocols`.
+    """)

@@ -1,0 +1,129 @@
+"""Run lint rules over plan files and stamp configured severities on the findings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from protocols.config import Config
+from protocols.diagnostics import Diagnostic, Severity, sort_diagnostics
+from protocols.lint.context import LintContext
+from protocols.lint.registry import Rule, all_rules, get_rule
+from protocols.plan.loader import LoadResult, discover_plan_files, display_path, load_plan_file
+from protocols.yamlsrc import suppressions
+
+
+class LintUsageError(ValueError):
+    """Bad options: an unknown rule code or severity."""
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    severities: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LintReport:
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    suppressed: int = 0
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"files": len(self.files), "error": 0, "warning": 0, "info": 0,
+                  "suppressed": self.suppressed}
+        for diagnostic in self.diagnostics:
+            counts[diagnostic.severity.value] += 1
+        return counts
+
+
+def resolve_rule(code_or_name: str) -> Rule:
+    rule = get_rule(code_or_name)
+    if rule is None:
+        from protocols.naming import did_you_mean
+
+        candidates = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+        hint = did_you_mean(code_or_name, candidates)
+        raise LintUsageError(f"unknown rule {code_or_name!r}"
+                             + (f"; did you mean {hint!r}?" if hint else ""))
+    return rule
+
+
+def _severity_table(config: Config, options: LintOptions,
+                    plan_rules: Mapping[str, str]) -> dict[str, Severity]:
+    table = {rule.code: rule.default for rule in all_rules()}
+    layers: list[Mapping[str, str]] = [config.section("lint").get("rules", {}) or {},
+                                       plan_rules, options.severities]
+    for layer in layers:
+        for key, value in layer.items():
+            try:
+                table[resolve_rule(key).code] = Severity.parse(str(value))
+            except ValueError as exc:
+                raise LintUsageError(str(exc)) from None
+    select = [*config.section("lint").get("select", []), *options.select]
+    ignore = [*config.section("lint").get("ignore", []), *options.ignore]
+    if select:
+        chosen = {_expand(item) for item in select}
+        for code in table:
+            if not any(code in group for group in chosen):
+                table[code] = Severity.OFF
+    for item in ignore:
+        for code in _expand(item):
+            table[code] = Severity.OFF
+    return table
+
+
+def _expand(item: str) -> frozenset[str]:
+    """A rule code or name, a category (``naming``), or a code prefix (``PL2``)."""
+    rules = all_rules()
+    if item.lower() in {r.category for r in rules}:
+        return frozenset(r.code for r in rules if r.category == item.lower())
+    prefixed = frozenset(r.code for r in rules if r.code.startswith(item.upper()))
+    if prefixed and not get_rule(item):
+        return prefixed
+    return frozenset({resolve_rule(item).code})
+
+
+def lint_file(result: LoadResult) -> list[Diagnostic]:
+    """Raw findings for one loaded file, at each rule's default severity."""
+    found = list(result.diagnostics)
+    if result.source is None or not isinstance(result.data, dict):
+        return found
+    if any(d.severity is Severity.ERROR and d.code in ("PL100", "PL102", "PL103")
+           for d in found):
+        return found  # the document's shape is wrong: other rules would only add noise
+    ctx = LintContext(result.file, result.data, result.source, result.plan, result.is_library)
+    for rule in all_rules():
+        if rule.check is not None:
+            found.extend(rule.check(ctx))
+    return found
+
+
+def lint_paths(paths: Sequence[str], *, config: Config | None = None,
+               options: LintOptions | None = None) -> LintReport:
+    config = config or Config()
+    options = options or LintOptions()
+    files = discover_plan_files(list(paths))
+    _severity_table(config, options, {})  # validate options before reading any file
+    kept: list[Diagnostic] = []
+    suppressed = 0
+    for path in files:
+        result = load_plan_file(path)
+        plan_rules = result.plan.lint_rules if result.plan else {}
+        table = _severity_table(config, options, plan_rules)
+        ignored = suppressions(result.source) if result.source else {}
+        for diagnostic in lint_file(result):
+            severity = table.get(diagnostic.code, diagnostic.severity)
+            if severity is Severity.OFF:
+                continue
+            if diagnostic.line in ignored:
+                codes = ignored[diagnostic.line]
+                if codes is None or diagnostic.code in codes or diagnostic.name in codes:
+                    suppressed += 1
+                    continue
+            kept.append(diagnostic.with_severity(severity))
+    return LintReport(tuple(display_path(Path(p)) for p in files),
+                      tuple(sort_diagnostics(kept)), suppressed)

@@ -1,0 +1,102 @@
+"""Check a plan document against the plan-format JSON Schema, with positions.
+
+jsonschema's messages are precise but not friendly; here each error is turned into a
+diagnostic at the offending key or value, with a did-you-mean for misspelt keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from protocols.diagnostics import Diagnostic, Severity, format_path
+from protocols.naming import did_you_mean
+from protocols.yamlsrc import PathKey, SourceMap
+
+
+@cache
+def plan_format_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan file format, shipped inside the package."""
+    text = resources.files("protocols").joinpath("data/plan.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(plan_format_schema())
+
+
+def check_format(data: Any, source: SourceMap) -> list[Diagnostic]:
+    if not isinstance(data, dict):
+        location = source.value_location(())
+        return [Diagnostic("PL103", "invalid-value", Severity.ERROR,
+                           "a plan file must be a YAML mapping (key: value pairs) at the top level",
+                           location.file, location.line, location.column, path="")]
+    found: dict[tuple[Any, ...], Diagnostic] = {}
+    for error in _validator().iter_errors(data):
+        for diagnostic in _explain(error, source):
+            found.setdefault((diagnostic.line, diagnostic.column, diagnostic.code,
+                              diagnostic.message), diagnostic)
+    return list(found.values())
+
+
+def _explain(error: ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
+    path: PathKey = tuple(error.absolute_path)
+    shown = format_path(path) or "(top level)"
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        if not path and error.validator == "oneOf":
+            location = source.value_location(())
+            yield _make("PL103", "invalid-value",
+                        "a plan file needs a `plan:` id (or `library:` for a file of shared "
+                        "properties that plans import), but not both", source, location, "")
+            return
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        # A branch that rejects the value's type outright is the wrong branch to explain
+        # (e.g. the `null` alternative of "a property or null").
+        plausible = [errs for errs in branches.values()
+                     if not any(e.validator == "type" and not e.relative_path for e in errs)]
+        if len(plausible) == 1:
+            for sub in plausible[0]:
+                yield from _explain(sub, source)
+        else:
+            yield from _explain(best_match(error.context), source)
+        return
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = sorted(schema.get("properties", {}))
+        for key in error.instance:
+            if key in known or key.startswith("x-"):
+                continue
+            if schema.get("additionalProperties") is False:
+                hint = did_you_mean(key, known)
+                message = f"unknown key {key!r} in {shown}"
+                message += f"; did you mean {hint!r}?" if hint else f" (known keys: {', '.join(known)})"
+                yield _make("PL102", "unknown-key", message, source,
+                            source.key_location((*path, key)), format_path((*path, key)),
+                            suggestion=hint)
+        return
+    if error.validator == "required":
+        yield _make("PL103", "invalid-value", f"{shown}: {error.message}", source,
+                    source.value_location(path), format_path(path))
+        return
+    message = f"{shown}: {error.message}"
+    if path == ("version",) and isinstance(error.instance, (int, float)):
+        message = (f"version must be a string such as \"1.2.0\"; YAML read {error.instance!r} "
+                   "as a number, so quote it")
+    yield _make("PL103", "invalid-value", message, source, source.value_location(path),
+                format_path(path))
+
+
+def _make(code: str, name: str, message: str, source: SourceMap, location: Any, path: str,
+          *, suggestion: str | None = None) -> Diagnostic:
+    return Diagnostic(code, name, Severity.ERROR, message, location.file, location.line,
+                      location.column, path=path, suggestion=suggestion)

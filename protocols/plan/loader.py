@@ -1,0 +1,258 @@
+"""Read a plan file (and the libraries it imports) into a :class:`Plan`.
+
+``load_plan_file`` never raises for bad input: it returns the plan it could build (or None)
+and positioned diagnostics, which is what ``lint`` needs. ``load_plan`` is the strict form for
+every other command: it raises :class:`PlanError` when the plan has errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from protocols.diagnostics import Diagnostic, Location, Severity, format_path
+from protocols.plan.formatcheck import check_format
+from protocols.plan.model import MessageKind, MessageSpec, Plan
+from protocols.plan.resolve import Resolver
+from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+class PlanError(Exception):
+    """A plan that cannot be used; ``diagnostics`` says where and why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        first = diagnostics[0] if diagnostics else None
+        where = f"{first.file}:{first.line}:{first.column}: " if first and first.file else ""
+        super().__init__(f"{where}{first.message if first else 'invalid plan'}")
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What reading one file produced: the document, its positions, a plan if one was built."""
+
+    file: str
+    data: Any
+    source: SourceMap | None
+    plan: Plan | None
+    diagnostics: tuple[Diagnostic, ...]
+    is_library: bool = False
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when possible, with forward slashes."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:
+        shown = str(path)
+    if shown.startswith(".."):
+        shown = str(path)
+    return shown.replace(os.sep, "/")
+
+
+def read_document(path: Path) -> tuple[Any, SourceMap]:
+    """Read and parse one YAML file; raises :class:`YamlError` with positions."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlError([Diagnostic("PL113", "unreadable-file", Severity.ERROR,
+                                    f"cannot read file: {exc.strerror or exc}", shown)]) from None
+    return load_yaml(decode_source(raw, shown), shown)
+
+
+def load_plan_file(path: str | os.PathLike[str]) -> LoadResult:
+    """Load a plan (or library) file, collecting every problem instead of raising."""
+    file_path = Path(path)
+    shown = display_path(file_path)
+    try:
+        data, source = read_document(file_path)
+    except YamlError as exc:
+        return LoadResult(shown, None, None, None, tuple(exc.diagnostics))
+    problems = check_format(data, source)
+    if problems:
+        return LoadResult(shown, data, source, None, tuple(problems))
+    diagnostics: list[Diagnostic] = []
+    imported = _load_imports(file_path, data, source, diagnostics, seen={file_path.resolve()})
+    # A library is built like a plan (so every rule can check it) but cannot be used as one.
+    plan = _build(data, source, imported, diagnostics)
+    unique = {(d.code, d.file, d.line, d.column, d.message): d for d in diagnostics}
+    return LoadResult(shown, data, source, plan, tuple(unique.values()),
+                      is_library="library" in data)
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """Load a plan for use; raises :class:`PlanError` if it has any error."""
+    result = load_plan_file(path)
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    if errors or result.plan is None or result.is_library:
+        if not errors:
+            errors = [Diagnostic("PL103", "invalid-value", Severity.ERROR,
+                                 "this file is a library, not a plan (it has `library:`)",
+                                 result.file, 1, 1)]
+        raise PlanError(errors)
+    return result.plan
+
+
+def _load_imports(path: Path, data: Mapping[str, Any], source: SourceMap,
+                  diagnostics: list[Diagnostic], seen: set[Path]
+                  ) -> list[tuple[str, Mapping[str, Any], SourceMap]]:
+    found: list[tuple[str, Mapping[str, Any], SourceMap]] = []
+    for index, name in enumerate(data.get("imports") or []):
+        target = (path.parent / name)
+        where = source.value_location(("imports", index))
+        if target.resolve() in seen:
+            continue
+        try:
+            lib_data, lib_source = read_document(target)
+        except YamlError as exc:
+            first = exc.diagnostics[0]
+            diagnostics.append(Diagnostic(
+                "PL112", "import-error", Severity.ERROR,
+                f"cannot import {name!r}: {first.message}"
+                + (f" ({first.file}:{first.line}:{first.column})" if first.line else ""),
+                where.file, where.line, where.column, path=format_path(("imports", index))))
+            continue
+        problems = check_format(lib_data, lib_source)
+        if problems:
+            diagnostics.extend(problems)
+            continue
+        if "library" not in lib_data:
+            diagnostics.append(Diagnostic(
+                "PL112", "import-error", Severity.ERROR,
+                f"{name!r} is a plan, not a library: only files with `library:` can be imported",
+                where.file, where.line, where.column, path=format_path(("imports", index))))
+            continue
+        seen.add(target.resolve())
+        found.extend(_load_imports(target, lib_data, lib_source, diagnostics, seen))
+        found.append((display_path(target), lib_data, lib_source))
+    return found
+
+
+def _build(data: Mapping[str, Any], source: SourceMap,
+           imported: list[tuple[str, Mapping[str, Any], SourceMap]],
+           diagnostics: list[Diagnostic]) -> Plan:
+    library: dict[str, Any] = {}
+    types: dict[str, Any] = {}
+    library_sources: dict[str, tuple[PathKey, SourceMap]] = {}
+    type_sources: dict[str, tuple[PathKey, SourceMap]] = {}
+    for _, lib_data, lib_source in [*imported, ("", data, source)]:
+        for name, fragment in (lib_data.get("properties") or {}).items():
+            library[name] = fragment or {}
+            library_sources[name] = (("properties", name), lib_source)
+        for name, fragment in (lib_data.get("types") or {}).items():
+            types[name] = fragment or {}
+            type_sources[name] = (("types", name), lib_source)
+    policy = data.get("additional_properties", "warn")
+    resolver = Resolver(source, library, types, policy, library_sources, type_sources)
+    common = (data.get("common") or {}).get("properties") or {}
+
+    def spec(kind: MessageKind, name: str | None, path: PathKey, body: Any,
+             payload_key: str) -> MessageSpec:
+        body = body or {}
+        own_policy = body.get("additional_properties", policy)
+        locations: dict[PathKey, Location] = {(): source.key_location(path)}
+        props = dict(body.get(payload_key) or {})
+        if kind == "track" and common:
+            props = {**{k: v for k, v in common.items() if k not in props}, **props}
+        schema_resolver = resolver if own_policy == policy else Resolver(
+            source, library, types, own_policy, library_sources, type_sources,
+            resolver.diagnostics, resolver.used_library, resolver.used_types)
+        # Common properties are written under `common`, so position them there.
+        schema = schema_resolver.object_schema(props, (*path, payload_key), (), locations)
+        for name_ in common:
+            if name_ not in (body.get(payload_key) or {}):
+                locations[("properties", name_)] = source.key_location(
+                    ("common", "properties", name_))
+        description = body.get("description")
+        if description:
+            schema["description"] = description
+        if body.get("deprecated"):
+            schema["deprecated"] = True
+        return MessageSpec(
+            kind=kind, name=name, schema=schema, location=source.key_location(path),
+            plan_path=path, description=description, owner=body.get("owner"),
+            deprecated=bool(body.get("deprecated", False)), tags=tuple(body.get("tags") or ()),
+            additional_properties=own_policy, locations=locations)
+
+    events = {name: spec("track", name, ("events", name), body, "properties")
+              for name, body in (data.get("events") or {}).items()}
+    identify = (spec("identify", None, ("identify",), data["identify"], "traits")
+                if "identify" in data else None)
+    group = (spec("group", None, ("group",), data["group"], "traits")
+             if "group" in data else None)
+    pages = {name: spec("page", name, ("pages", name), body, "properties")
+             for name, body in (data.get("pages") or {}).items()}
+    screens = {name: spec("screen", name, ("screens", name), body, "properties")
+               for name, body in (data.get("screens") or {}).items()}
+
+    # Named types are resolved once; each message schema gets the ones it uses in $defs.
+    type_schemas: dict[str, Any] = {}
+    for name, fragment in types.items():
+        type_path, type_source = type_sources[name]
+        sub = Resolver(type_source, library, types, policy, library_sources, type_sources,
+                       resolver.diagnostics, resolver.used_library, resolver.used_types)
+        locations: dict[PathKey, Location] = {}
+        type_schemas[name] = sub.nested(fragment, type_path, ("$defs", name), locations)
+    all_specs = [*events.values(), *pages.values(), *screens.values(),
+                 *(s for s in (identify, group) if s is not None)]
+    for message in all_specs:
+        used = _referenced_types(message.schema, type_schemas)
+        if used:
+            message.schema["$defs"] = {name: type_schemas[name] for name in sorted(used)}  # type: ignore[index]
+    # Check every library entry, used or not, so a bad type is found where it is written.
+    checker = Resolver(source, library, types, policy, library_sources, type_sources,
+                       resolver.diagnostics)
+    for name in library:
+        lib_path, lib_source = library_sources[name]
+        checker.source = lib_source
+        checker.fragment_schema(library[name], lib_path, (), {})
+    diagnostics.extend(resolver.diagnostics)
+    return Plan(
+        id=data.get("plan") or data.get("library", ""), version=data.get("version"), file=source.file,
+        description=data.get("description"), owners=tuple(data.get("owners") or ()),
+        conventions=dict(data.get("conventions") or {}), additional_properties=policy,
+        lint_rules=dict((data.get("lint") or {}).get("rules") or {}),
+        events=events, identify=identify, group=group, pages=pages, screens=screens,
+        library=library, types=type_schemas, data=data, source=source,
+        imported=tuple(imported))
+
+
+def _referenced_types(schema: Any, type_schemas: Mapping[str, Any]) -> set[str]:
+    """Names of types a schema refers to, following references inside types too."""
+    found: set[str] = set()
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref[len("#/$defs/"):]
+                if name in type_schemas and name not in found:
+                    found.add(name)
+                    pending.append(type_schemas[name])
+            pending.extend(v for k, v in node.items() if k != "$defs")
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
+def discover_plan_files(paths: list[str]) -> list[Path]:
+    """Every ``*.yaml``/``*.yml`` under the given files and directories, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in PLAN_SUFFIXES
+                                and p.is_file()))
+        else:
+            found.append(path)
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path, None)
+    return list(unique)

@@ -1,0 +1,38 @@
+"""What every reporter receives: the result of one command run."""
+
+from __future__ import annotations
+
+import linecache
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocols.diagnostics import Diagnostic
+
+
+def read_source_line(file: str, line: int) -> str | None:
+    """The text of one line of a file, for showing context under a diagnostic."""
+    text = linecache.getline(file, line)
+    return text.rstrip("\r\n") if text else None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One command's findings.
+
+    ``command`` is ``lint``, ``validate`` or ``diff``. ``summary`` holds the command's counts
+    (for lint: files and counts by severity). ``extra`` holds command-specific sections that
+    machine formats include as they are (validate's ``inconsistencies``, diff's ``changes``).
+    """
+
+    command: str
+    diagnostics: tuple[Diagnostic, ...]
+    summary: Mapping[str, Any]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    tool_version: str = ""
+    source_line: Callable[[str, int], str | None] = read_source_line

@@ -1,0 +1,93 @@
+"""Terminal text in the rustc style: ``error[CODE name]: message``, location, source, caret."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.markup import escape
+
+from protocols.diagnostics import Diagnostic, Severity
+from protocols.report.base import RenderOptions, RunResult
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
+          Severity.INFO: "bold cyan", Severity.OFF: "dim"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _caret_width(text: str, column: int) -> int:
+    rest = text[column - 1:]
+    token = rest.split(":", 1)[0].rstrip() if rest else ""
+    return max(1, min(len(token), 80))
+
+
+def format_diagnostic(diagnostic: Diagnostic, options: RenderOptions) -> list[str]:
+    style = _STYLE[diagnostic.severity]
+    head = (f"[{style}]{diagnostic.severity.value}[{escape(diagnostic.code)} "
+            f"{escape(diagnostic.name)}][/{style}]: [bold]{escape(diagnostic.message)}[/bold]")
+    lines = [head]
+    location = diagnostic.location
+    if location is not None:
+        lines.append(f"  [blue]-->[/blue] {escape(str(location))}")
+        text = (options.source_line(location.file, location.line)
+                if location.line is not None else None)
+        if text is not None and location.line is not None:
+            gutter = " " * len(str(location.line))
+            shown = text.expandtabs(1)
+            lines.append(f"{gutter} [blue]|[/blue]")
+            lines.append(f"[blue]{location.line} |[/blue] {escape(shown)}")
+            if location.column is not None:
+                caret = " " * (location.column - 1) + "^" * _caret_width(shown, location.column)
+                lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
+    if diagnostic.related is not None:
+        lines.append(f"  [blue]= rule:[/blue] {escape(str(diagnostic.related))}")
+    if diagnostic.path:
+        lines.append(f"  [blue]= path:[/blue] {escape(diagnostic.path)}")
+    if diagnostic.suggestion is not None:
+        lines.append(f"  [blue]= help:[/blue] did you mean {escape(repr(diagnostic.suggestion))}?")
+    return lines
+
+
+def summary_line(result: RunResult) -> str:
+    counts = {s: 0 for s in ("error", "warning", "info")}
+    for diagnostic in result.diagnostics:
+        counts[diagnostic.severity.value] = counts.get(diagnostic.severity.value, 0) + 1
+    files = result.summary.get("files")
+    scope = f" in {_plural(int(files), 'file')}" if isinstance(files, int) else ""
+    if not any(counts.values()):
+        return f"[bold green]No problems found{scope}.[/bold green]"
+    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning")]
+    if counts["info"]:
+        parts.append(_plural(counts["info"], "note"))
+    return f"[bold]Found {', '.join(parts)}{scope}.[/bold]"
+
+
+def render_markup(markup_lines: list[str], color: bool) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, width=10_000,
+                      highlight=False, emoji=False, soft_wrap=True)
+    for line in markup_lines:
+        console.print(line)
+    return buffer.getvalue()
+
+
+# Command-specific sections printed before the summary line (validate's drift table, diff's
+# change list). Each returns rich markup lines; commands register theirs here.
+SECTIONS: dict[str, Callable[[RunResult], list[str]]] = {}
+
+
+def render_text(result: RunResult, options: RenderOptions) -> str:
+    lines: list[str] = []
+    for diagnostic in result.diagnostics:
+        lines.extend(format_diagnostic(diagnostic, options))
+        lines.append("")
+    section = SECTIONS.get(result.command)
+    if section is not None:
+        lines.extend(section(result))
+    lines.append(summary_line(result))
+    return render_markup(lines, options.color)

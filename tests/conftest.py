@@ -1,0 +1,28 @@
+"""Shared test helpers: paths to the repository and to the public fixtures beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+NODE_BIN = REPO / "tests" / "node" / "node_modules" / ".bin"
+
+
+def shared_fixture(*parts: str) -> Path:
+    """A file from ../shared/fixtures, or skip the test with the reason when it is absent."""
+    path = FIXTURES.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"public fixture {path} is absent (../shared is not beside this clone)")
+    return path
+
+
+def node_tool(name: str) -> Path:
+    """A tool installed by `npm ci --prefix tests/node`, or skip saying how to install it."""
+    path = NODE_BIN / name
+    if not path.exists():
+        pytest.skip(f"{name} is not installed: run `npm ci --prefix tests/node`")
+    return path
