@@ -1,0 +1,1 @@
+"""``protocols validate``: messages and logs against a plan."""
