@@ -253,8 +253,9 @@ class MessageDiff:
                     continue
                 text = f"{key} {_bound_text(before)} -> {_bound_text(after)}"
                 is_lower = key in lowers
+                # A bound added, a lower bound raised or an upper bound lowered: stricter.
                 if before is None or (after is not None and (after > before) == is_lower):
-                    (looser if after is None else tighter).append(text)
+                    tighter.append(text)
                 else:
                     looser.append(text)
             if family == "range":
@@ -267,11 +268,11 @@ class MessageDiff:
                     (tighter if after_u else looser).append(
                         f"uniqueItems {str(before_u).lower()} -> {str(after_u).lower()}")
             if tighter:
-                self.add(f"{family}-tightened", f"the {family} of {where} is stricter: "
-                         + ", ".join(tighter), path, before=None, after=tighter)
+                self.add(f"{family}-tightened", f"the {family} of {where} is stricter "
+                         f"({', '.join(tighter)})", path, after=tighter)
             if looser:
-                self.add(f"{family}-loosened", f"the {family} of {where} is looser: "
-                         + ", ".join(looser), path, before=None, after=looser)
+                self.add(f"{family}-loosened", f"the {family} of {where} is looser "
+                         f"({', '.join(looser)})", path, after=looser)
 
     def annotations(self, old: Mapping[str, Any], new: Mapping[str, Any], path: PathKey,
                     where: str) -> None:

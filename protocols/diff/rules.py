@@ -235,11 +235,8 @@ _rule("version-bump-too-small", "PD902", "version", B, B,
 _rule("version-decreased", "PD903", "version", B, B,
       "The `version` went down.", "version: '1.2.0' -> version: '1.1.0'")
 _rule("version-missing", "PD904", "version", P, P,
-      "The plan changed but has no `version` to bump (or lost it).",
+      "The plan changed and its `version` was removed (plans without one are not checked).",
       "version: '1.2.0' -> (no version)")
-_rule("version-invalid", "PD905", "version", P, P,
-      "The old `version` is not semver, so the required bump cannot be checked.",
-      "version: 'v1' -> version: '1.0.0'")
 
 
 def all_change_rules() -> list[ChangeRule]:

@@ -96,13 +96,14 @@ def check_version(old_text: object, new_text: object, bumps: list[Bump]) -> Vers
     if not bumps:
         return VersionCheck(old_shown, new_shown, None, None, None)
     if new_text is None:
-        return VersionCheck(old_shown, new_shown, None, None, "version-missing",
-                            "the plan changed but has no `version` to bump")
-    if old is None or new is None:
-        if old_text is None:
+        if old_text is None:  # a plan that never had a version: nothing to check
             return VersionCheck(old_shown, new_shown, None, None, None)
-        return VersionCheck(old_shown, new_shown, None, None, "version-invalid",
-                            f"cannot check the version bump: {old_shown!r} is not semver")
+        return VersionCheck(old_shown, new_shown, None, None, "version-missing",
+                            f"the plan changed and lost its `version` (was {old_shown})")
+    if old is None or new is None:
+        # No old version (the plan format guarantees semver when there is one): nothing to
+        # compare the new one with.
+        return VersionCheck(old_shown, new_shown, None, None, None)
     needed = required_bump(bumps, old)
     assert needed is not None
     target = str(old.bumped(needed))
