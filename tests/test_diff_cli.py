@@ -201,6 +201,12 @@ def test_against_a_file_needs_a_plan(folder: Path) -> None:
     assert "give the PLAN" in output
 
 
+def test_missing_against_file_is_a_usage_error(folder: Path) -> None:
+    code, output = run("new.yaml", "--against", "gone.yaml")
+    assert code == 2
+    assert "no such plan file or git ref: gone.yaml" in output
+
+
 def test_config_sets_fail_on(folder: Path) -> None:
     (folder / ".protocols.toml").write_text('[diff]\nfail_on = "never"\n', "utf-8")
     assert run("new.yaml", "--against", "old.yaml")[0] == 0

@@ -73,6 +73,8 @@ def run_diff(options: DiffOptions) -> RunResult:
         try:
             pairs, label, commit = _git_pairs(options)
         except GitError as exc:
+            if against is not None and Path(against).suffix in PLAN_SUFFIXES:
+                raise DiffUsageError(f"no such plan file or git ref: {against}") from None
             raise DiffUsageError(str(exc)) from None
     changes: list[Change] = []
     versions: dict[str, dict[str, Any]] = {}
