@@ -73,7 +73,7 @@ Changes against old.yaml (levels for producers and consumers):
     - property "currency" of event "Order Completed" accepts new value "GBP": may break consumers [PD306 enum-value-added]
   Non-breaking (1)
     - the description of event "Order Completed" changed: safe for producers and consumers [PD501 description-changed]
-  Version new.yaml: version 1.2.0 -> 2.0.0; the changes need a major bump (to 2.0.0): ok
+  Version of new.yaml: 1.2.0 -> 2.0.0; the changes need a major bump (to 2.0.0): ok
 
 Found 2 errors, 1 warning, 1 note in 1 file.
 """
@@ -102,7 +102,7 @@ Levels are for producers and consumers.
 
 ### Version
 
-- new.yaml: version 1.2.0 -> 2.0.0; the changes need a major bump (to 2.0.0): ok
+- new.yaml: 1.2.0 -> 2.0.0; the changes need a major bump (to 2.0.0): ok
 """
 
 
@@ -224,3 +224,14 @@ def test_help_has_examples() -> None:
     result = CliRunner().invoke(app, ["diff", "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output and "--fail-on" in result.output
+
+
+def test_markdown_changelog_is_capped_per_level(folder: Path) -> None:
+    events = "".join(f"  Event {i}: {{}}\n" for i in range(250))
+    edit(folder, "protocols: 1\nplan: shop\nevents:\n" + events,
+         "protocols: 1\nplan: shop\nevents:\n  Kept: {}\n")
+    code, output = run("new.yaml", "--against", "old.yaml", "--changelog", "-", "-f", "json")
+    assert code == 1
+    markdown = output[output.index("## Tracking plan changes"):]
+    assert markdown.count("\n- **event") == 200 + 1  # 200 removals shown, 1 addition
+    assert "- ... and 50 more (see the JSON report)" in markdown

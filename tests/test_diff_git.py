@@ -220,3 +220,46 @@ def test_shallow_clone_says_what_to_fetch_then_works(repo: Path, tmp_path: Path,
     code, document = run_json("plans/shop.yaml", "--against", "v1.0.0")
     assert code == 0
     assert [c["id"] for c in document["changes"]] == ["event-added"]
+
+
+def test_shallow_clone_missing_remote_branch(repo: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    git(repo, "checkout", "-q", "-b", "release")
+    write(repo / "plans" / "shop.yaml", PLAN_V1.replace("      amount: {type: number}\n",
+                                                        "      amount: {type: integer}\n"))
+    git(repo, "commit", "-q", "-am", "release branch")
+    git(repo, "checkout", "-q", "main")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    monkeypatch.chdir(clone)
+    code, output = run("plans/shop.yaml", "--against", "origin/release")
+    assert code == 2
+    fetch = "git fetch origin release:refs/remotes/origin/release"
+    assert f"`{fetch}`" in output
+    git(clone, *fetch.split()[1:])
+    code, document = run_json("plans/shop.yaml", "--against", "origin/release")
+    # The working tree (main) has number where release has integer: widened for consumers.
+    assert code == 1
+    assert ids(document) == ["type-widened", "version-not-bumped"]
+
+
+def test_shallow_clone_without_the_merge_base_says_unshallow(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    for step in range(2):
+        write(repo / "plans" / "shop.yaml", PLAN_V1 + f"  Step {step}: {{}}\n")
+        git(repo, "commit", "-q", "-am", f"step {step}")
+    git(repo, "checkout", "-q", "main")
+    write(repo / "README.md", "moved on\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "main moves on")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", "--branch", "feature",
+        f"file://{repo}", str(clone))
+    monkeypatch.chdir(clone)
+    code, output = run("plans/shop.yaml")
+    assert code == 2
+    assert "git fetch --unshallow" in output
+    git(clone, "fetch", "-q", "--unshallow")
+    code, document = run_json("plans/shop.yaml")
+    assert [c["id"] for c in document["changes"]] == ["event-added"]

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocols.diff.run import DiffOptions, run_diff
+from protocols.naming import CaseStyle, convert
 
 EVENTS = ["Order Completed", "Product Added", "Cart Viewed", "Signed In", "Coupon Applied"]
 PROPERTIES = ["total", "coupon", "currency", "sku", "quantity", "email"]
@@ -64,6 +65,8 @@ def single_edits(plan: Plan) -> list[Edit]:
             return p["events"][event]  # type: ignore[no-any-return]
 
         edits.append(("event-removed", lambda p, e=event: p["events"].pop(e)))
+        edits.append(("event-renamed", lambda p, e=event: p["events"].__setitem__(
+            convert(e, CaseStyle.SNAKE), p["events"].pop(e))))
         edits.append(("event-deprecated", lambda p, at=at: at(p).__setitem__("deprecated", True)))
         edits.append(("description-changed",
                       lambda p, at=at: at(p).__setitem__("description", "Edited.")))
@@ -77,6 +80,8 @@ def single_edits(plan: Plan) -> list[Edit]:
                 return at(p)["properties"][name]  # type: ignore[no-any-return]
 
             edits.append(("property-removed", lambda p, at=at, n=name: at(p)["properties"].pop(n)))
+            edits.append(("property-renamed", lambda p, at=at, n=name: at(p)["properties"].__setitem__(
+                convert(n, CaseStyle.PASCAL), at(p)["properties"].pop(n))))
             flip = "property-became-optional" if schema.get("required") else "property-became-required"
             edits.append((flip, lambda p, prop=prop: prop(p).__setitem__(
                 "required", not prop(p).get("required", False))))

@@ -13,6 +13,7 @@ from typing import Any
 
 from protocols.report.base import RunResult
 
+MAX_ITEMS = 200  # per level: a pull-request comment holds at most 65,536 characters
 LEVELS = (("breaking", "Breaking"), ("possibly-breaking", "Possibly breaking"),
           ("non-breaking", "Non-breaking"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<|])")
@@ -49,7 +50,7 @@ def version_lines(result: RunResult) -> list[str]:
     lines = []
     for plan, verdict in sorted(result.extra.get("version", {}).items()):
         old, new = verdict.get("old") or "(none)", verdict.get("new") or "(none)"
-        sentence = f"{plan}: version {old} -> {new}"
+        sentence = f"{plan}: {old} -> {new}"
         if verdict.get("required_bump"):
             sentence += (f"; the changes need a {verdict['required_bump']} bump "
                          f"(to {verdict['required_version']})")
@@ -75,11 +76,13 @@ def render_changelog(result: RunResult) -> str:
         if not items:
             continue
         out += [f"### {title} ({len(items)})", ""]
-        for change in items:
+        for change in items[:MAX_ITEMS]:
             line = _bullet(change)
             if key == "accepted":
                 line += f" — accepted: {md(change['accepted'])}"
             out.append(line)
+        if len(items) > MAX_ITEMS:
+            out.append(f"- ... and {len(items) - MAX_ITEMS} more (see the JSON report)")
         out.append("")
     versions = version_lines(result)
     if versions:

@@ -38,6 +38,6 @@ def diff_section(result: RunResult) -> list[str]:
             lines.append(f"    - {escape(change['message'])}{tail} "
                          f"[dim]\\[{change['code']} {change['id']}][/dim]")
     for sentence in version_lines(result):
-        lines.append(f"  Version {escape(sentence)}")
+        lines.append(f"  Version of {escape(sentence)}")
     lines.append("")
     return lines
