@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from protocols.diff.rules import CHANGE_RULES
 from protocols.diff.run import DiffOptions, run_diff
 from protocols.naming import CaseStyle, convert
 
@@ -137,3 +138,12 @@ def test_a_single_edit_is_found_exactly(plan: Plan, data: st.DataObject) -> None
     new = copy.deepcopy(plan)
     edit(new)
     assert diff(plan, new) == [rule]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(), plans())
+def test_any_two_plans_diff_cleanly_and_only_equal_plans_have_no_changes(
+        old: Plan, new: Plan) -> None:
+    found = diff(old, new)
+    assert all(name in CHANGE_RULES for name in found)
+    assert (found == []) == (old == new)

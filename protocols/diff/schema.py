@@ -165,12 +165,12 @@ class MessageDiff:
                 root: bool) -> None:
         where = self.where(path)
         old_view, new_view = Facets.of(old), Facets.of(new)
-        self.types(old_view, new_view, path, where)
-        if old_view.nullable != new_view.nullable:
-            rule = "became-nullable" if new_view.nullable else "became-non-nullable"
-            state = "now accepts null" if new_view.nullable else "no longer accepts null"
-            self.add(rule, f"{where} {state}", path, before=old_view.nullable,
-                     after=new_view.nullable)
+        if self.types(old_view, new_view, path, where) == "type-changed":
+            # An unrelated type (object -> string): its old properties, items and bounds do
+            # not apply any more, so listing each of them would only repeat this one change.
+            self.nullable(old_view, new_view, path, where)
+            return
+        self.nullable(old_view, new_view, path, where)
         self.enum(old_view, new_view, path, where)
         self.strings(old, new, path, where)
         self.bounds(old, new, path, where)
@@ -189,12 +189,20 @@ class MessageDiff:
                      before={k: old.get(k) for k in changed},
                      after={k: new.get(k) for k in changed})
 
-    def types(self, old: Facets, new: Facets, path: PathKey, where: str) -> None:
+    def nullable(self, old_view: Facets, new_view: Facets, path: PathKey, where: str) -> None:
+        if old_view.nullable != new_view.nullable:
+            rule = "became-nullable" if new_view.nullable else "became-non-nullable"
+            state = "now accepts null" if new_view.nullable else "no longer accepts null"
+            self.add(rule, f"{where} {state}", path, before=old_view.nullable,
+                     after=new_view.nullable)
+
+    def types(self, old: Facets, new: Facets, path: PathKey, where: str) -> str | None:
+        """Report a type change; returns the rule id used (None when the type is the same)."""
         if old.types == new.types:
-            return
+            return None
         old_accepts, new_accepts = accepts(old.types), accepts(new.types)
         if old_accepts == new_accepts:
-            return  # e.g. [number, integer] -> number: the same values
+            return None  # e.g. [number, integer] -> number: the same values
         shown_old, shown_new = type_text(old.types), type_text(new.types)
         if new_accepts >= old_accepts:
             rule = "type-widened"
@@ -205,6 +213,7 @@ class MessageDiff:
         verb = rule.split("-")[1]
         self.add(rule, f"the type of {where} {verb} from {shown_old} to {shown_new}", path,
                  before=shown_old, after=shown_new)
+        return rule
 
     def enum(self, old: Facets, new: Facets, path: PathKey, where: str) -> None:
         if old.values is None and new.values is None:
