@@ -20,6 +20,13 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
+def differs(before: Any, after: Any) -> bool:
+    """Whether two JSON values differ (``1``, ``1.0`` and ``true`` are three values)."""
+    if before is None and after is None:
+        return False  # the common case: a keyword used on neither side
+    return canonical(before) != canonical(after)
+
+
 @dataclass(frozen=True)
 class Facets:
     """The facets of a schema that decide which values it accepts."""

@@ -21,6 +21,7 @@ from protocols.diff.facets import (
     bound_text,
     canonical,
     deref,
+    differs,
     multiple_of,
     pair_renames,
     same_shape,
@@ -183,7 +184,7 @@ class MessageDiff:
             self.add("schema-changed", f"the items of {where} changed", path,
                      before=old.get("items"), after=new.get("items"))
         others = sorted((set(old) | set(new)) - HANDLED)
-        changed = [k for k in others if canonical(old.get(k)) != canonical(new.get(k))]
+        changed = [k for k in others if differs(old.get(k), new.get(k))]
         if changed:
             self.add("schema-changed", f"{', '.join(changed)} of {where} changed", path,
                      before={k: old.get(k) for k in changed},
@@ -295,7 +296,7 @@ class MessageDiff:
         if old.get("description") != new.get("description"):
             self.add("description-changed", f"the description of {where} changed", path,
                      before=old.get("description"), after=new.get("description"))
-        changed = [k for k in ANNOTATIONS if canonical(old.get(k)) != canonical(new.get(k))]
+        changed = [k for k in ANNOTATIONS if differs(old.get(k), new.get(k))]
         if changed:
             self.add("annotation-changed", f"{', '.join(changed)} of {where} changed", path,
                      before={k: old.get(k) for k in changed},
