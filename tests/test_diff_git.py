@@ -132,6 +132,7 @@ def test_default_is_the_merge_base_with_main(repo: Path) -> None:
     assert code == 0
     assert [c["id"] for c in document["changes"]] == ["event-added"]
     assert document["summary"]["commit"] == base
+    assert document["summary"]["against"] == f"{base[:12]} (merge-base with main)"
     assert document["version"]["plans/shop.yaml"]["ok"] is True
 
 
@@ -144,6 +145,7 @@ def test_every_plan_reports_plans_added_and_removed(repo: Path) -> None:
     code, document = run_json("--against", "main")
     assert code == 1
     assert ids(document) == ["plan-added", "plan-removed"]
+    assert run_json("plans", "--against", "main")[1]["diagnostics"] == document["diagnostics"]
     assert document["summary"]["files"] == 3  # mobile, shop, web: the library is not a plan
     added = next(d for d in document["diagnostics"] if d["name"] == "plan-added")
     assert (added["file"], added["line"]) == ("plans/mobile.yaml", 2)
@@ -263,3 +265,12 @@ def test_shallow_clone_without_the_merge_base_says_unshallow(
     git(clone, "fetch", "-q", "--unshallow")
     code, document = run_json("plans/shop.yaml")
     assert [c["id"] for c in document["changes"]] == ["event-added"]
+
+
+def test_an_import_outside_the_repository_is_a_positioned_error(repo: Path) -> None:
+    write(repo / "plans" / "shop.yaml", PLAN_V1.replace("[lib/common.yaml]", "[../../x.yaml]"))
+    git(repo, "commit", "-q", "-am", "import from outside")
+    write(repo / "plans" / "shop.yaml", PLAN_V1)
+    code, output = run("plans/shop.yaml", "--against", "HEAD")
+    assert code == 2
+    assert "HEAD:plans/shop.yaml:4:11" in output and "does not exist at HEAD" in output

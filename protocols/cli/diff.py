@@ -40,8 +40,9 @@ Accept a known change in .protocols-accepted.yaml:
   - {rule: event-removed, event: Legacy Clicked, reason: Retired in 4.2}
 """)
 def diff(
-    plan: Path | None = typer.Argument(None, help="The plan file (default: every plan under "
-                                       "plans/, reporting plans added or removed)."),
+    plan: Path | None = typer.Argument(None, help="The plan file, or a folder of plans "
+                                       "(default: plans/); for a folder, plans added or "
+                                       "removed are reported too."),
     against: str | None = typer.Option(None, "--against", help="A git ref (branch, tag, "
                                        "commit, origin/main) or a plan file. Default: the "
                                        "merge-base with the default branch."),
@@ -72,8 +73,11 @@ def diff(
     who = audience or str(section.get("audience", "all"))
     if who not in AUDIENCES:
         raise usage_error(f"--audience takes one of {', '.join(AUDIENCES)}, got {who!r}")
+    plans_dir = Path(settings.plans_dir)
+    if plan is not None and plan.is_dir():
+        plans_dir = plan  # a folder of plans, like the default plans/
     options = DiffOptions(
-        plan=plan, against=against or section.get("against"), plans_dir=Path(settings.plans_dir),
+        plan=None if plan is not None and plan.is_dir() else plan, against=against or section.get("against"), plans_dir=plans_dir,
         audience=who, accepted=_accepted(accepted or section.get("accepted")))
     try:
         result = run_diff(options)

@@ -116,9 +116,11 @@ def _git_pairs(options: DiffOptions) -> tuple[list[_Pair], str, str]:
     repo = Repository.find(options.cwd)
     if options.against is not None:
         commit, label = repo.resolve(options.against), options.against
+        shown = label
     else:
-        _, commit = repo.default_base()
+        how, commit = repo.default_base()
         label = commit[:12]
+        shown = f"{label} ({how})"
     reader = _GitReader(repo, commit, label)
     if options.plan is not None:
         new_path = options.cwd / options.plan
@@ -150,7 +152,7 @@ def _git_pairs(options: DiffOptions) -> tuple[list[_Pair], str, str]:
         pairs.append(_Pair(new.file if new is not None else rel,
                            None if old is None or old.is_library else old,
                            None if new is None or new.is_library else new))
-    return pairs, label, commit
+    return pairs, shown, commit
 
 
 @dataclass(frozen=True)
@@ -174,10 +176,11 @@ class _GitReader:
                                        read_import=self.library))
 
     def library(self, path: Path) -> tuple[str, Any, SourceMap]:
-        rel = posixpath.normpath(path.resolve().relative_to(self.repo.root).as_posix()) \
-            if path.is_absolute() else posixpath.normpath(path.as_posix())
+        # Paths are joined, not resolved: a symlink in the working tree says nothing about
+        # the tree at the ref.
+        rel = posixpath.relpath(posixpath.normpath(path.as_posix()), self.repo.root.as_posix())
         shown = f"{self.label}:{rel}"
-        raw = self.repo.show(self.commit, rel)
+        raw = None if rel.startswith("..") else self.repo.show(self.commit, rel)
         if raw is None:
             raise YamlError([Diagnostic("PL113", "unreadable-file", Severity.ERROR,
                                         f"{rel} does not exist at {self.label}", shown)])
