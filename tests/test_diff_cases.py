@@ -7,6 +7,7 @@ consumers), and optionally its line in the new plan and its suggestion.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,18 @@ def test_a_case_without_changes_exists_in_each_file() -> None:
     for path in sorted(CASES.glob("*.yaml")):
         cases = yaml.safe_load(path.read_text("utf-8"))["cases"]
         assert any(case["expect"] for case in cases), path.name
+
+
+def test_rule_ids_and_codes_are_stable_shapes() -> None:
+    rules = all_change_rules()
+    assert len({r.id for r in rules}) == len({r.code for r in rules}) == len(rules)
+    for rule in rules:
+        assert re.fullmatch(r"PD\d{3}", rule.code), rule.code
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.id), rule.id
+        assert rule.summary.endswith("."), rule.id
+
+
+def test_every_change_rule_is_in_the_generated_docs() -> None:
+    text = (REPO / "docs" / "rules.md").read_text("utf-8")
+    for rule in all_change_rules():
+        assert f"### {rule.code} {rule.id}\n" in text

@@ -235,3 +235,13 @@ def test_markdown_changelog_is_capped_per_level(folder: Path) -> None:
     markdown = output[output.index("## Tracking plan changes"):]
     assert markdown.count("\n- **event") == 200 + 1  # 200 removals shown, 1 addition
     assert "- ... and 50 more (see the JSON report)" in markdown
+
+
+def test_markup_in_names_is_shown_as_written(folder: Path) -> None:
+    name = "[red]Refund[/red] \\\\"  # YAML "\\" is one backslash
+    edit(folder, OLD, OLD.replace("1.2.0", "1.3.0") + f'  "{name}": {{}}\n')
+    code, output = run("new.yaml", "--against", "old.yaml", "--changelog", "cl.md")
+    assert code == 0
+    assert '- event "[red]Refund[/red] \\\\" was added' in output  # JSON-quoted backslash
+    markdown = (folder / "cl.md").read_text("utf-8")
+    assert '**event "\\[red\\]Refund\\[/red\\] \\\\\\\\" was added**' in markdown

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from protocols.diff.rules import CHANGE_RULES
 from protocols.diff.run import DiffOptions, run_diff
+from protocols.diff.section import escape
 from protocols.naming import CaseStyle, convert
+from protocols.report.text import render_markup
 
 EVENTS = ["Order Completed", "Product Added", "Cart Viewed", "Signed In", "Coupon Applied"]
 PROPERTIES = ["total", "coupon", "currency", "sku", "quantity", "email"]
@@ -147,3 +149,9 @@ def test_any_two_plans_diff_cleanly_and_only_equal_plans_have_no_changes(
     found = diff(old, new)
     assert all(name in CHANGE_RULES for name in found)
     assert (found == []) == (old == new)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab [/]\\#@=red")), max_size=30))
+def test_text_section_escape_shows_any_name_as_written(text: str) -> None:
+    assert render_markup([f"{escape(text)}|"], color=False) == f"{text}|\n"

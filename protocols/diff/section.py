@@ -6,6 +6,8 @@ Returns rich markup lines (plain strings; this module does not import rich) for
 
 from __future__ import annotations
 
+import re
+
 from protocols.diff.changelog import LEVELS, grouped, version_lines
 from protocols.report.base import RunResult
 
@@ -13,9 +15,21 @@ _STYLES = {"breaking": "bold red", "possibly-breaking": "bold yellow",
            "non-breaking": "bold cyan", "accepted": "dim"}
 
 
+# What rich reads as a style tag (`[` then a letter, `#`, `/` or `@`, up to `]`) with the
+# backslashes before it; or any other `[` after backslashes, which rich also unescapes.
+_MARKUP = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])|(\\+)\[")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    if match.group(2) is not None:  # a tag: 2k+1 backslashes keep k and show the tag
+        return match.group(1) * 2 + "\\" + match.group(2)
+    return match.group(3) + "\\["  # rich turns `\[` into `[` in plain text: add one
+
+
 def escape(text: object) -> str:
-    """Escape rich markup: a ``[`` would otherwise start a style tag."""
-    return str(text).replace("\\", "\\\\").replace("[", "\\[")
+    """Escape text for rich markup so that it prints as written (this module cannot import
+    rich). Escaped text must not be followed directly by a tag: put a space between."""
+    return _MARKUP.sub(_escape_one, str(text))
 
 
 def diff_section(result: RunResult) -> list[str]:
@@ -24,7 +38,7 @@ def diff_section(result: RunResult) -> list[str]:
     groups = grouped(result)
     if not any(groups.values()):
         return [f"No changes against {escape(against)}.", ""]
-    lines = [f"[bold]Changes against {escape(against)}[/bold] (levels for "
+    lines = [f"[bold]Changes against[/bold] {escape(against)} (levels for "
              f"{'producers and consumers' if audience == 'all' else escape(audience)}):"]
     for key, title in (*LEVELS, ("accepted", "Accepted")):
         items = groups[key]
