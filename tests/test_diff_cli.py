@@ -167,6 +167,18 @@ def test_accepted_file_flag(folder: Path) -> None:
     assert document["summary"]["accepted"] == 2
     assert sorted(d["name"] for d in document["diagnostics"]) == [
         "description-changed", "enum-value-added"]
+    assert document["unused_accepted"] == []
+
+
+def test_unused_accepted_entries_are_listed(folder: Path) -> None:
+    (folder / "ok.yaml").write_text(
+        "- {rule: event-removed, event: Order Refunded, reason: Retired.}\n"
+        "- {rule: event-removed, event: Gone Long Ago, reason: Retired.}\n", "utf-8")
+    code, output = run("new.yaml", "--against", "old.yaml", "--accepted", "ok.yaml")
+    assert code == 1
+    assert ("Accepted change matched nothing (ok.yaml:2): event-removed Gone Long Ago: remove "
+            "it if the change is gone") in output
+
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -245,3 +257,15 @@ def test_markup_in_names_is_shown_as_written(folder: Path) -> None:
     assert '- event "[red]Refund[/red] \\\\" was added' in output  # JSON-quoted backslash
     markdown = (folder / "cl.md").read_text("utf-8")
     assert '**event "\\[red\\]Refund\\[/red\\] \\\\\\\\" was added**' in markdown
+
+
+def test_a_version_finding_can_be_accepted(folder: Path) -> None:
+    edit(folder, OLD, OLD.replace("[USD, EUR]", "[USD]"))
+    assert run("new.yaml", "--against", "old.yaml", "--fail-on", "never")[1].count(
+        "version-not-bumped") == 1
+    (folder / "ok.yaml").write_text(
+        "- {rule: version-not-bumped, path: version, reason: Released with 1.3.0.}\n"
+        "- {rule: enum-value-removed, path: '*currency', reason: EUR only.}\n", "utf-8")
+    code, output = run("new.yaml", "--against", "old.yaml", "--accepted", "ok.yaml")
+    assert code == 0, output
+    assert "No problems found" in output and "matched nothing" not in output

@@ -12,7 +12,7 @@ code) and either a ``path`` (the diagnostic's plan path; ``*`` wildcards allowed
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from protocols.diagnostics import Diagnostic, Severity
@@ -50,18 +50,14 @@ class Acceptance:
         return self.event is None or change.event == self.event
 
 
-@dataclass
+@dataclass(frozen=True)
 class AcceptedChanges:
     file: str | None = None
-    entries: list[Acceptance] = field(default_factory=list)
-    used: set[int] = field(default_factory=set)
+    entries: tuple[Acceptance, ...] = ()
 
-    def find(self, change: Change) -> Acceptance | None:
-        for index, entry in enumerate(self.entries):
-            if entry.matches(change):
-                self.used.add(index)
-                return entry
-        return None
+    def find(self, change: Change) -> int | None:
+        """The index of the first entry that accepts ``change``."""
+        return next((i for i, entry in enumerate(self.entries) if entry.matches(change)), None)
 
 
 def _problem(message: str, file: str, line: int, column: int) -> Diagnostic:
@@ -121,4 +117,4 @@ def load_accepted(path: Path, *, shown: str) -> AcceptedChanges:
                 None if item.get("event") is None else str(item["event"]), line))
     if problems:
         raise AcceptedError(problems)
-    return AcceptedChanges(shown, entries)
+    return AcceptedChanges(shown, tuple(entries))

@@ -271,27 +271,34 @@ def _result(changes: list[Change], version_diagnostics: list[Diagnostic],
     rows: list[dict[str, Any]] = []
     counts = {level.value: 0 for level in Level}
     accepted_count = 0
+    used: set[int] = set()
     for change in changes:
-        acceptance = options.accepted.find(change)
+        index = options.accepted.find(change)
         rows.append(change_dict(change, options.audience,
-                                acceptance.reason if acceptance else None))
-        if acceptance is not None:
+                                None if index is None else options.accepted.entries[index].reason))
+        if index is not None:
+            used.add(index)
             accepted_count += 1
             continue
         counts[_level(change, options.audience).value] += 1
         diagnostics.append(_diagnostic(change, options.audience))
     for diagnostic in version_diagnostics:
         rule = CHANGE_RULES[diagnostic.name]
-        acceptance = next((a for a in options.accepted.entries if a.rule is rule
-                           and (a.path in (None, "version"))), None)
-        if acceptance is not None:
+        index = next((i for i, a in enumerate(options.accepted.entries)
+                      if a.rule is rule and a.path in (None, "version")), None)
+        if index is not None:
+            used.add(index)
             accepted_count += 1
             continue
         diagnostics.append(diagnostic)
+    # Entries that matched nothing are listed, so stale acceptances get cleaned up.
+    unused = [{"file": options.accepted.file, "line": entry.line, "rule": entry.rule.id,
+               "event": entry.event, "path": entry.path}
+              for index, entry in enumerate(options.accepted.entries)
+              if index not in used]
     summary = {"files": plans, "against": label, "commit": commit,
                "audience": options.audience, "changes": len(changes), **counts,
-               "accepted": accepted_count,
-               "unused_accepted": len(options.accepted.entries) - len(options.accepted.used)}
+               "accepted": accepted_count, "unused_accepted": len(unused)}
     return RunResult("diff", tuple(sort_diagnostics(diagnostics)), summary,
-                     extra={"changes": rows, "version": versions})
+                     extra={"changes": rows, "version": versions, "unused_accepted": unused})
 

@@ -37,7 +37,7 @@ def diff_section(result: RunResult) -> list[str]:
     audience = result.summary.get("audience", "all")
     groups = grouped(result)
     if not any(groups.values()):
-        return [f"No changes against {escape(against)}.", ""]
+        return [f"No changes against {escape(against)}.", *_unused(result), ""]
     lines = [f"[bold]Changes against[/bold] {escape(against)} (levels for "
              f"{'producers and consumers' if audience == 'all' else escape(audience)}):"]
     for key, title in (*LEVELS, ("accepted", "Accepted")):
@@ -53,5 +53,16 @@ def diff_section(result: RunResult) -> list[str]:
                          f"[dim]\\[{change['code']} {change['id']}][/dim]")
     for sentence in version_lines(result):
         lines.append(f"  Version of {escape(sentence)}")
+    lines.extend(_unused(result))
     lines.append("")
+    return lines
+
+
+def _unused(result: RunResult) -> list[str]:
+    lines = []
+    for entry in result.extra.get("unused_accepted", []):
+        which = entry.get("event") or entry.get("path")
+        lines.append(f"  [yellow]Accepted change matched nothing[/yellow] "
+                     f"({escape(entry['file'])}:{entry['line']}): {escape(entry['rule'])} "
+                     f"{escape(which)}: remove it if the change is gone")
     return lines
