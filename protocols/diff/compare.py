@@ -11,6 +11,7 @@ from protocols.diff.facets import pair_renames
 from protocols.diff.model import Change
 from protocols.diff.rules import CHANGE_RULES
 from protocols.diff.schema import MessageDiff, describe, quoted
+from protocols.naming import near_duplicate
 from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.yamlsrc import PathKey
 
@@ -80,9 +81,11 @@ def diff_plans(old: Plan, new: Plan, *, plan_name: str) -> list[Change]:
         new_names = [k[1] or "" for k in added if k[0] == kind]
 
         def same(a: str, b: str, kind: MessageKind = kind) -> bool:
-            before, after = old_specs[(kind, a)], new_specs[(kind, b)]
-            return set(before.schema.get("properties") or {}) == set(
-                after.schema.get("properties") or {})
+            before = set(old_specs[(kind, a)].schema.get("properties") or {})
+            after = set(new_specs[(kind, b)].schema.get("properties") or {})
+            # Two events without properties share nothing but a similar name: only a near
+            # spelling ("Sigend In") makes them one renamed event, not "Signed Up".
+            return before == after and (bool(before) or near_duplicate(a, b) is not None)
 
         for before_name, after_name in pair_renames(gone, new_names, same):
             renames.append(((kind, before_name), (kind, after_name)))

@@ -12,7 +12,7 @@ from typing import Any
 from protocols.naming import collision_key, near_duplicate
 
 ANNOTATIONS = ("title", "examples", "default", "x-pii", "$comment", "readOnly", "writeOnly")
-RENAME_SIMILARITY = 0.75
+RENAME_SIMILARITY = 0.8
 
 
 def canonical(value: Any) -> str:
