@@ -89,7 +89,7 @@ def run_diff(options: DiffOptions) -> RunResult:
             versions[pair.name] = _version_dict(verdict)
             if verdict.problem is not None:
                 version_diagnostics.append(_version_diagnostic(verdict, pair.new.plan,
-                                                               pair.name, options.audience))
+                                                               options.audience))
     return _result(changes, version_diagnostics, versions, options, label=label,
                    commit=commit, plans=len(pairs))
 
@@ -228,8 +228,7 @@ def _diagnostic(change: Change, audience: str) -> Diagnostic:
         event=change.event)
 
 
-def _version_diagnostic(verdict: VersionCheck, plan: Plan, name: str,
-                        audience: str) -> Diagnostic:
+def _version_diagnostic(verdict: VersionCheck, plan: Plan, audience: str) -> Diagnostic:
     rule = CHANGE_RULES[verdict.problem or ""]
     key = ("version",) if "version" in plan.data else ("plan",)
     where = plan.source.value_location(key)
