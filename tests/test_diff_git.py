@@ -274,3 +274,10 @@ def test_an_import_outside_the_repository_is_a_positioned_error(repo: Path) -> N
     code, output = run("plans/shop.yaml", "--against", "HEAD")
     assert code == 2
     assert "HEAD:plans/shop.yaml:4:11" in output and "does not exist at HEAD" in output
+
+
+def test_without_git_on_path_is_a_usage_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo / "no-bin"))
+    code, output = run("plans/shop.yaml", "--against", "main")
+    assert code == 2
+    assert "git is not installed" in output

@@ -35,9 +35,12 @@ Examples:
   protocols diff plans/shop.yaml --against old/shop.yaml --audience consumers
   protocols diff --changelog plan-changes.md --format json --output diff.json
 
-In a shallow CI clone, fetch the base first: git fetch origin main:refs/remotes/origin/main
+\b
+In a shallow CI clone, fetch the base first:
+  git fetch origin main:refs/remotes/origin/main
 Accept a known change in .protocols-accepted.yaml:
   - {rule: event-removed, event: Legacy Clicked, reason: Retired in 4.2}
+Docs: docs/diff.md; every change rule: docs/rules.md.
 """)
 def diff(
     plan: Path | None = typer.Argument(None, help="The plan file, or a folder of plans "
