@@ -57,8 +57,6 @@ class Facets:
                 values = [v for v in values if v is not None]
             if types is None and values == [] and nullable:
                 values = None
-        if types is not None and not types and nullable:
-            types = set()
         return cls(frozenset(types) if types is not None else None, nullable, values)
 
 

@@ -147,8 +147,13 @@ class MessageDiff:
 
     # -- schemas -------------------------------------------------------------------------------
 
-    def schema(self, old: Mapping[str, Any], new: Mapping[str, Any], path: PathKey, *,
-               root: bool = False) -> None:
+    def schema(self, old: Any, new: Any, path: PathKey, *, root: bool = False) -> None:
+        if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+            # Boolean schemas (`true`/`false`) or lists from a raw `schema:` block.
+            if differs(old, new):
+                self.add("schema-changed", f"{self.where(path)} changed", path,
+                         before=old, after=new)
+            return
         old, old_ref = deref(old, self.old.defs)
         new, new_ref = deref(new, self.new.defs)
         if old_ref or new_ref:
