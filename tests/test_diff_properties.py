@@ -29,9 +29,16 @@ Edit = tuple[str, Callable[[Plan], None]]
 
 
 @st.composite
-def properties(draw: st.DrawFn) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["string", "number", "integer", "boolean"]))
+def properties(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
+    kinds = ["string", "number", "integer", "boolean"] + (["object", "array"] if depth < 2 else [])
+    kind = draw(st.sampled_from(kinds))
     schema: dict[str, Any] = {"type": kind}
+    if kind == "object":
+        names = draw(st.lists(st.sampled_from(PROPERTIES), max_size=3, unique=True))
+        schema["properties"] = {n: draw(properties(depth + 1)) for n in names}
+    if kind == "array":
+        schema["items"] = {k: v for k, v in draw(properties(depth + 1)).items()
+                           if k != "required"}
     if kind == "string" and draw(st.booleans()):
         schema["enum"] = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1,
                                        max_size=3, unique=True))
