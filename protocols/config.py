@@ -19,7 +19,7 @@ KNOWN_SECTIONS: dict[str, frozenset[str]] = {
     "lint": frozenset({"rules", "select", "ignore", "strict"}),
     "validate": frozenset({"plan", "source_field", "fail_on", "max_examples"}),
     "generate": frozenset({"lang", "out", "plan", "sdk", "runtime_validation", "targets"}),
-    "diff": frozenset({"against", "fail_on", "accepted"}),
+    "diff": frozenset({"against", "fail_on", "accepted", "audience"}),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from protocols.diff.docs import diff_section
 from protocols.lint.registry import all_rules
 
 HEADER = """# Rules and codes
@@ -42,6 +43,7 @@ def lint_section() -> str:
 
 # Sections in order; later commands append theirs.
 SECTIONS: list[Callable[[], str]] = [lint_section]
+SECTIONS.append(diff_section)
 
 
 def render() -> str:

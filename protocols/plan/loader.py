@@ -8,7 +8,7 @@ every other command: it raises :class:`PlanError` when the plan has errors.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,39 @@ def load_plan_file(path: str | os.PathLike[str]) -> LoadResult:
                       is_library="library" in data)
 
 
+# Reads one imported file: its display name, parsed data and positions (raises YamlError).
+ImportReader = Callable[[Path], tuple[str, Any, SourceMap]]
+
+
+def _read_from_disk(path: Path) -> tuple[str, Any, SourceMap]:
+    return (display_path(path), *read_document(path))
+
+
+def load_plan_text(text: str, path: str | os.PathLike[str], *, shown: str,
+                   read_import: ImportReader) -> LoadResult:
+    """Load a plan whose text is already in memory (``diff`` reads it with ``git show``).
+
+    ``path`` is where the plan lives (imports are resolved against its folder), ``shown`` its
+    name in diagnostics (``main:plans/shop.yaml``), and ``read_import`` reads each imported
+    library from the same place (the same git ref), never from the working tree.
+    """
+    try:
+        data, source = load_yaml(text, shown)
+    except YamlError as exc:
+        return LoadResult(shown, None, None, None, tuple(exc.diagnostics))
+    problems = check_format(data, source)
+    if problems:
+        return LoadResult(shown, data, source, None, tuple(problems))
+    diagnostics: list[Diagnostic] = []
+    file_path = Path(path)
+    imported = _load_imports(file_path, data, source, diagnostics, seen={file_path.resolve()},
+                             read=read_import)
+    plan = _build(data, source, imported, diagnostics)
+    unique = {(d.code, d.file, d.line, d.column, d.message): d for d in diagnostics}
+    return LoadResult(shown, data, source, plan, tuple(unique.values()),
+                      is_library="library" in data)
+
+
 def load_plan(path: str | os.PathLike[str]) -> Plan:
     """Load a plan for use; raises :class:`PlanError` if it has any error."""
     result = load_plan_file(path)
@@ -100,7 +133,8 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 
 
 def _load_imports(path: Path, data: Mapping[str, Any], source: SourceMap,
-                  diagnostics: list[Diagnostic], seen: set[Path]
+                  diagnostics: list[Diagnostic], seen: set[Path],
+                  read: ImportReader = _read_from_disk,
                   ) -> list[tuple[str, Mapping[str, Any], SourceMap]]:
     found: list[tuple[str, Mapping[str, Any], SourceMap]] = []
     for index, name in enumerate(data.get("imports") or []):
@@ -109,7 +143,7 @@ def _load_imports(path: Path, data: Mapping[str, Any], source: SourceMap,
         if target.resolve() in seen:
             continue
         try:
-            lib_data, lib_source = read_document(target)
+            shown, lib_data, lib_source = read(target)
         except YamlError as exc:
             first = exc.diagnostics[0]
             diagnostics.append(Diagnostic(
@@ -129,8 +163,8 @@ def _load_imports(path: Path, data: Mapping[str, Any], source: SourceMap,
                 where.file, where.line, where.column, path=format_path(("imports", index))))
             continue
         seen.add(target.resolve())
-        found.extend(_load_imports(target, lib_data, lib_source, diagnostics, seen))
-        found.append((display_path(target), lib_data, lib_source))
+        found.extend(_load_imports(target, lib_data, lib_source, diagnostics, seen, read))
+        found.append((shown, lib_data, lib_source))
     return found
 
 
