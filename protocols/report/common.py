@@ -36,14 +36,12 @@ def most_important_first(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """
     ordered = sorted(diagnostics, key=lambda d: (-d.severity.rank, *d.sort_key()))
     seen: set[tuple[str, str | None]] = set()
-    firsts: list[Diagnostic] = []
-    repeats: list[Diagnostic] = []
-    for diagnostic in ordered:
+    ranked: list[tuple[int, bool, int, Diagnostic]] = []
+    for position, diagnostic in enumerate(ordered):
         key = (diagnostic.code, diagnostic.event)
-        (repeats if key in seen else firsts).append(diagnostic)
+        ranked.append((-diagnostic.severity.rank, key in seen, position, diagnostic))
         seen.add(key)
-    return sorted(firsts, key=lambda d: -d.severity.rank) + sorted(
-        repeats, key=lambda d: -d.severity.rank)
+    return [diagnostic for *_, diagnostic in sorted(ranked, key=lambda item: item[:3])]
 
 
 def display_file(file: str, source_root: str | None) -> str:

@@ -29,7 +29,7 @@ def escape_property(text: str) -> str:
 
 def annotation_message(diagnostic: Diagnostic) -> str:
     lines = [diagnostic.message]
-    if diagnostic.path and diagnostic.path not in diagnostic.message:
+    if diagnostic.path and not diagnostic.message.startswith(f"{diagnostic.path}:"):
         lines.append(f"at {diagnostic.path}")
     if diagnostic.suggestion is not None:
         lines.append(f"did you mean {diagnostic.suggestion!r}?")

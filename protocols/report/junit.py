@@ -84,8 +84,9 @@ def _validate_cases(result: RunResult) -> list[Case]:
     total = sum(int(by_event.get(e, {}).get("messages", 0)) for e in unplanned)
     unplanned_case.headline = (f"{plural(len(unplanned), 'unplanned event')} "
                                f"in {plural(total, 'message')}")
+    unparseable = int(result.summary.get("unparseable", 0))
     unreadable = Case("validate", "unreadable messages",
-                      headline=f"{result.summary.get('unparseable', 0)} messages could not be read")
+                      headline=f"{plural(unparseable, 'message')} could not be read")
     for diagnostic in result.diagnostics:
         if diagnostic.event is None:
             unreadable.diagnostics.append(diagnostic)

@@ -57,8 +57,8 @@ def _count_table(summary: Mapping[str, Any]) -> list[str]:
     keys = [k for k in ("messages", "valid", "invalid", "unparseable") if k in summary]
     if not keys:
         return []
-    return (["| messages | count |", "|---|---:|"]
-            + [f"| {k} | {summary[k]} |" for k in keys] + [""])
+    return [f"| {' | '.join(keys)} |", f"|{'---:|' * len(keys)}",
+            f"| {' | '.join(str(summary[k]) for k in keys)} |", ""]
 
 
 def unplanned_events(diagnostics: Sequence[Diagnostic]) -> set[str]:
