@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for
 
-from protocols.diagnostics import Diagnostic, Severity
+from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.lint import LintOptions, lint_paths
 from protocols.report import RenderOptions, RunResult
 from protocols.report.sarif import artifact_uri, build_sarif, render_sarif
@@ -58,6 +58,10 @@ def all_samples(tmp_path: Path) -> dict[str, str]:
         "diff": render_sarif(diff_result(), OPTIONS),
         "clean": render_sarif(RunResult("lint", (), {"files": 1}), OPTIONS),
         "capped": json.dumps(build_sarif(big, OPTIONS, max_results=10)),
+        "unlocated": render_sarif(RunResult("validate", (
+            Diagnostic("PV900", "enum-drift", Severity.WARNING, "'Email' and 'email' both seen",
+                       related=Location("plans/ecommerce.yaml", 30, 5)),
+            Diagnostic("PV901", "no-place", Severity.INFO, "nowhere")), {}), OPTIONS),
     }
 
 
@@ -89,7 +93,7 @@ def test_every_sarif_we_write_passes_microsofts_sarif_validator(tmp_path: Path) 
     # No errors, and no warnings either: the validator's advice (informationUri, versions,
     # sentence-like messages, rule names) is all followed.
     assert problems == [], run.stdout
-    assert "Done. 5 files scanned." in run.stdout, (run.stdout, scanned)
+    assert "Done. 6 files scanned." in run.stdout, (run.stdout, scanned)
 
 
 def test_rules_results_and_locations_of_a_real_lint_run(tmp_path: Path) -> None:
@@ -137,6 +141,17 @@ def test_validate_results_point_at_log_lines_with_the_plan_rule_related() -> Non
     assert missing["level"] == "warning"
     assert missing["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "logs/web.ndjson"  # absolute /repo/logs/web.ndjson made relative to the root
+
+
+def test_a_finding_without_a_file_is_located_at_its_plan_rule() -> None:
+    loose = Diagnostic("PV900", "enum-drift", Severity.WARNING, "'Email' and 'email' both seen",
+                       related=Location("plans/ecommerce.yaml", 30, 5))
+    bare = Diagnostic("PV901", "no-place", Severity.INFO, "nowhere")
+    run = build_sarif(RunResult("validate", (loose, bare), {}), OPTIONS)["runs"][0]
+    located, unlocated = run["results"]
+    assert located["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 30, "startColumn": 5}
+    assert "locations" not in unlocated
 
 
 def test_fingerprints_are_unique_and_survive_moved_lines_and_changed_numbers() -> None:

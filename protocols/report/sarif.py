@@ -80,7 +80,8 @@ def _result(diagnostic: Diagnostic, rule_index: int, fingerprint: str,
         "message": {"text": _message(diagnostic)},
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
-    location = diagnostic.location
+    # Code scanning needs a location; a finding without a file points at its plan rule.
+    location = diagnostic.location or diagnostic.related
     if location is not None:
         result["locations"] = [{"physicalLocation": _physical(location, options)}]
     if diagnostic.related is not None:
