@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -44,6 +45,7 @@ def most_important_first(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [diagnostic for *_, diagnostic in sorted(ranked, key=lambda item: item[:3])]
 
 
+@functools.lru_cache(maxsize=4096)  # a report names few files many times; pathlib is slow
 def display_file(file: str, source_root: str | None) -> str:
     """``file`` relative to ``source_root`` when it is an absolute path inside it, else as is."""
     if source_root is None:

@@ -7,12 +7,12 @@ branch to show new and fixed findings), ``severity`` and ``location.path``/``lin
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import display_file, fingerprints, most_important_first
+from protocols.report.sarif import dump_json
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -44,4 +44,4 @@ def render_gitlab(result: RunResult, options: RenderOptions) -> str:
         }
         for d, fingerprint in zip(findings, fingerprints(findings), strict=True)
     ]
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(report, items=len(report))
