@@ -134,6 +134,23 @@ def test_action_lint_step_records_findings_without_stopping_the_job(tmp_path: Pa
     assert done.stdout.startswith("::error file=")
 
 
+def test_action_validate_step_runs_on_the_example_logs(tmp_path: Path) -> None:
+    command("validate")
+    if not (REPO / "examples").is_dir():
+        pytest.skip("examples/ (the example event logs) is not in this build yet")
+    if not (Path(sys.executable).parent / "protocols").exists():
+        pytest.skip("the protocols script is not installed beside this Python")
+    sarif = tmp_path / "sarif"
+    done, outputs = run_step(STEPS["validate"], {
+        "LOGS": "examples/", "PLAN": "plans/ecommerce.yaml", "SARIF_DIR": str(sarif),
+        "STRICT": "false", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert outputs["exit-code"] in {"0", "1"}, done.stdout + done.stderr
+    log = json.loads((sarif / "protocols-validate.sarif").read_text("utf-8"))
+    assert log["runs"][0]["automationDetails"]["id"] == "protocols/validate/"
+    assert (tmp_path / "summary.md").read_text("utf-8").startswith("### ")
+
+
 @pytest.mark.parametrize(("lint", "validate", "expected"), [
     ("0", "", 0), ("1", "", 1), ("0", "1", 1), ("1", "2", 2), ("2", "0", 2)])
 def test_action_fails_with_the_worse_exit_code(lint: str, validate: str, expected: int,

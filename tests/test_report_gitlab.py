@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.report import RunResult
 from protocols.report.gitlab import render_gitlab
@@ -49,3 +52,15 @@ def test_a_finding_without_a_file_points_at_its_plan_rule() -> None:
 
 def test_clean_run_is_an_empty_array() -> None:
     assert json.loads(render_gitlab(RunResult("lint", (), {"files": 2}), OPTIONS)) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["PV301", "PL201"]), st.sampled_from(["a", "b 1"]),
+                          st.integers(1, 3)), max_size=20))
+def test_fingerprints_are_unique_for_any_mix_of_repeated_findings(
+        items: list[tuple[str, str, int]]) -> None:
+    diagnostics = tuple(Diagnostic(code, "rule", Severity.ERROR, message, file="f.yaml",
+                                   line=line) for code, message, line in items)
+    report = json.loads(render_gitlab(RunResult("lint", diagnostics, {}), OPTIONS))
+    prints = [entry["fingerprint"] for entry in report]
+    assert len(prints) == len(items) == len(set(prints))

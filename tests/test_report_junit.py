@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from junitparser import Failure, JUnitXml, TestCase
 
 from protocols.diagnostics import Diagnostic, Severity
@@ -97,3 +100,25 @@ def test_characters_xml_cannot_carry_are_shown_escaped(tmp_path: Path) -> None:
 
 def test_junit_output_golden() -> None:
     assert_golden("validate.junit.xml", render_junit(validate_result(), OPTIONS))
+
+
+ANY_TEXT = st.text(max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(ANY_TEXT, st.one_of(st.none(), ANY_TEXT),
+                          st.sampled_from(list(Severity)[:3])), max_size=12))
+def test_any_messages_and_event_names_give_well_formed_xml_with_consistent_counts(
+        items: list[tuple[str, str | None, Severity]]) -> None:
+    diagnostics = tuple(Diagnostic("PV301", "type-mismatch", severity, message, event=event,
+                                   file="logs/a.ndjson", line=1)
+                        for message, event, severity in items)
+    root = ET.fromstring(render_junit(RunResult("validate", diagnostics, {}), OPTIONS))
+    cases = root.findall("./testsuite/testcase")
+    failed = [case for case in cases if case.find("failure") is not None]
+    events = {event for _, event, _ in items if event is not None}
+    assert len(cases) == len(events) + 2  # + unplanned events + unreadable messages
+    assert root.get("tests") == str(len(cases)) and root.get("failures") == str(len(failed))
+    # An event fails when it has an error; None stands for the "unreadable messages" case.
+    assert len(failed) == len({event for _, event, severity in items
+                               if severity is Severity.ERROR})
