@@ -71,7 +71,7 @@ def test_annotations_come_most_severe_first_and_distinct_problems_before_repeats
     assert lines_of_pv301 == ["3", "7"]
     # Absolute paths inside the source root become repository-relative.
     assert {p["file"] for _, p, _ in commands} == {"logs/web.ndjson", "logs/ios.ndjson"}
-    assert lines[-1] == "protocols validate: 4 errors, 2 warnings, 0 notes."
+    assert lines[-1] == "protocols validate: 9 errors, 2 warnings, 0 notes."
 
 
 def test_annotation_carries_position_suggestion_and_plan_rule() -> None:

@@ -4,6 +4,7 @@ nobody describes; help links land on real headings of docs/rules.md."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 
@@ -11,7 +12,7 @@ from protocols.diagnostics import Severity
 from protocols.lint.registry import all_rules
 from protocols.report import rulemeta
 from protocols.report.base import DEFAULT_RULES_URL
-from protocols.report.rulemeta import RuleInfo, rule_info
+from protocols.report.rulemeta import RuleInfo, from_registry, rule_info
 from tests.conftest import REPO
 
 
@@ -53,3 +54,24 @@ def test_other_commands_register_their_codes_with_a_lookup(
                                               lambda code: described if code == "PV205" else None])
     assert rule_info("PV205", name="x", severity=Severity.INFO) is described
     assert rule_info("PL201", name="x", severity=Severity.INFO).name == "event-case"
+
+
+@dataclass(frozen=True)
+class _Code:  # the shape of validate's ValidateCode / diff's codes
+    code: str
+    name: str
+    default: Severity
+    summary: str
+    doc: str
+
+
+def test_from_registry_adapts_any_code_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    codes = {"PV103": _Code("PV103", "unplanned-event", Severity.ERROR,
+                            "A track event the plan does not define.",
+                            "The event is not in the plan.\n\nFailing: ...")}
+    monkeypatch.setattr(rulemeta, "LOOKUPS", [*rulemeta.LOOKUPS, from_registry(codes)])
+    info = rule_info("PV103", name="x", severity=Severity.INFO)
+    assert (info.name, info.summary, info.default, info.documented) == (
+        "unplanned-event", "A track event the plan does not define.", Severity.ERROR, True)
+    assert info.full_description == "The event is not in the plan."
+    assert rule_info("PV999", name="other", severity=Severity.INFO).documented is False

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
 from protocols.diagnostics import Diagnostic, Severity
+from protocols.report.base import RunResult
 
 # Names validate gives to findings about events the plan does not define; JUnit and Markdown
 # group those events apart from the planned ones.
@@ -27,6 +28,18 @@ def severity_counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
         if diagnostic.severity is not Severity.OFF:
             counts[diagnostic.severity.value] += 1
     return counts
+
+
+def severity_totals(result: RunResult) -> dict[str, int]:
+    """Findings per level for the whole run.
+
+    validate keeps only a few example diagnostics per code and event, and puts the true
+    totals in ``summary["by_severity"]``; other commands report every finding.
+    """
+    totals = result.summary.get("by_severity")
+    if isinstance(totals, Mapping):
+        return {level: int(totals.get(level, 0)) for level in ("error", "warning", "info")}
+    return severity_counts(result.diagnostics)
 
 
 def most_important_first(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report.base import RenderOptions, RunResult
-from protocols.report.common import display_file, most_important_first, plural, severity_counts
+from protocols.report.common import display_file, most_important_first, plural, severity_totals
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub's per-step cap on annotations of one level.
@@ -55,7 +55,7 @@ def annotation(diagnostic: Diagnostic, options: RenderOptions) -> str:
 def render_github(result: RunResult, options: RenderOptions) -> str:
     shown = [d for d in result.diagnostics if d.severity in COMMAND]
     lines = [annotation(d, options) for d in most_important_first(shown)]
-    counts = severity_counts(shown)
+    counts = severity_totals(result)
     files = result.summary.get("files")
     scope = f" in {plural(files, 'file')}" if isinstance(files, int) else ""
     lines.append(f"protocols {result.command}: {plural(counts['error'], 'error')}, "

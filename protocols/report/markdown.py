@@ -17,7 +17,7 @@ from protocols.report.common import (
     display_file,
     most_important_first,
     plural,
-    severity_counts,
+    severity_totals,
 )
 from protocols.report.rulemeta import rule_info
 
@@ -43,7 +43,7 @@ def code_span(text: str) -> str:
 
 
 def _heading(result: RunResult) -> str:
-    counts = severity_counts(result.diagnostics)
+    counts = severity_totals(result)
     files = result.summary.get("files")
     scope = f" in {plural(files, 'file')}" if isinstance(files, int) else ""
     mark = "❌" if counts["error"] else ("⚠️" if counts["warning"] else "✅")
@@ -148,7 +148,9 @@ def _findings_table(result: RunResult, options: RenderOptions) -> list[str]:
     ordered = most_important_first(d for d in result.diagnostics if d.severity in LEVEL)
     if not ordered:
         return []
-    lines = ["#### Top findings" if len(ordered) > TOP_FINDINGS else "#### Findings", "",
+    total = result.summary.get("findings")
+    many = len(ordered) > TOP_FINDINGS or (isinstance(total, int) and total > len(ordered))
+    lines = ["#### Top findings" if many else "#### Findings", "",
              "| level | code | where | message |", "|---|---|---|---|"]
     for diagnostic in ordered[:TOP_FINDINGS]:
         message = diagnostic.message
@@ -156,9 +158,15 @@ def _findings_table(result: RunResult, options: RenderOptions) -> list[str]:
             message += f" (did you mean {diagnostic.suggestion!r}?)"
         lines.append(f"| {LEVEL[diagnostic.severity]} | {cell(diagnostic.code)} "
                      f"{cell(diagnostic.name)} | {_where(diagnostic, options)} | {cell(message)} |")
-    if len(ordered) > TOP_FINDINGS:
-        lines.append(f"\n…and {plural(len(ordered) - TOP_FINDINGS, 'more finding')}; "
-                     "the text, JSON and SARIF reports list them all.")
+    total = result.summary.get("findings")
+    total = total if isinstance(total, int) and total > len(ordered) else len(ordered)
+    shown = min(TOP_FINDINGS, len(ordered))
+    if total > shown:
+        kept = "" if total == len(ordered) else (
+            f" ({result.command} kept {len(ordered)} examples; see its --max-examples)")
+        lines.append(f"\n…and {plural(total - shown, 'more finding')}"
+                     f"{kept}; the text, JSON and SARIF reports list "
+                     f"{'them all' if not kept else 'every example'}.")
     return [*lines, ""]
 
 

@@ -8,8 +8,9 @@ diagnostic carries, so SARIF rules exist for every code a run produces.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from protocols.diagnostics import Severity
 
@@ -42,6 +43,33 @@ class RuleInfo:
 
 
 Lookup = Callable[[str], RuleInfo | None]
+
+
+class Described(Protocol):
+    """What a code registry's entries have (lint's ``Rule``, validate's and diff's codes)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def default(self) -> Severity: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
+
+
+def from_registry(registry: Mapping[str, Described]) -> Lookup:
+    """A lookup over a ``{code: entry}`` registry: ``LOOKUPS.append(from_registry(CODES))``."""
+
+    def lookup(code: str) -> RuleInfo | None:
+        entry = registry.get(code)
+        if entry is None:
+            return None
+        return RuleInfo(entry.code, entry.name, entry.summary, entry.doc, entry.default)
+
+    return lookup
 
 
 def _lint_lookup(code: str) -> RuleInfo | None:
