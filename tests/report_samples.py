@@ -44,7 +44,7 @@ def validate_result() -> RunResult:
         "messages": 10, "valid": 5, "invalid": 4, "unparseable": 1,
         "by_event": {
             "Order Completed": {"messages": 4, "invalid": 2},
-            "Product Added": {"messages": 3, "invalid": 1},
+            "Product Added": {"messages": 3, "invalid": 0},  # only a warning: valid
             "Order Shipped": {"messages": 1, "invalid": 1},
             "Signed-In": {"messages": 1, "invalid": 1},
             "Cart Viewed": {"messages": 1, "invalid": 0},

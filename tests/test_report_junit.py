@@ -53,6 +53,17 @@ def test_validate_has_a_case_per_planned_event_one_for_unplanned_and_one_for_unr
     assert failure(cases["unreadable messages"]) is not None
 
 
+def test_an_event_counted_invalid_fails_even_without_examples(tmp_path: Path) -> None:
+    summary = {"messages": 3, "valid": 1, "invalid": 2, "unparseable": 0,
+               "by_event": {"Order Completed": {"messages": 3, "invalid": 2}}}
+    xml, cases = parse(render_junit(RunResult("validate", (), summary), OPTIONS), tmp_path)
+    found = failure(cases["Order Completed"])
+    assert found is not None and found.message == "2 of 3 messages invalid"
+    assert "--max-examples" in found.text
+    xml.update_statistics()
+    assert (xml.tests, xml.failures) == (3, 1)
+
+
 def test_failing_at_warning_fails_cases_with_warnings(tmp_path: Path) -> None:
     options = RenderOptions(source_root="/repo", fail_on=Severity.WARNING)
     xml, cases = parse(render_junit(validate_result(), options), tmp_path)

@@ -36,6 +36,9 @@ class Case:
     name: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     headline: str = ""  # the failure message when the case fails
+    # validate counts a message invalid at its own --fail-on level, examples or not
+    # (--max-examples 0 keeps none): such an event fails even with no diagnostic to show.
+    invalid: int = 0
 
 
 def _fails(diagnostic: Diagnostic, options: RenderOptions) -> bool:
@@ -78,8 +81,9 @@ def _validate_cases(result: RunResult) -> list[Case]:
     cases = {event: Case("validate.events", event) for event in planned}
     for event, case in cases.items():
         counts = by_event.get(event, {})
-        case.headline = (f"{counts.get('invalid', 0)} of {counts.get('messages', 0)} "
-                         f"messages invalid" if counts else "violations")
+        case.invalid = int(counts.get("invalid", 0))
+        case.headline = (f"{case.invalid} of {counts.get('messages', 0)} messages invalid"
+                         if counts else "violations")
     unplanned_case = Case("validate", "unplanned events")
     total = sum(int(by_event.get(e, {}).get("messages", 0)) for e in unplanned)
     unplanned_case.headline = (f"{plural(len(unplanned), 'unplanned event')} "
@@ -140,15 +144,16 @@ def _case_element(case: Case, options: RenderOptions) -> tuple[ET.Element, bool]
                          name=xml_text(case.name), time="0")
     failing = [d for d in case.diagnostics if _fails(d, options)]
     passing = [d for d in case.diagnostics if not _fails(d, options)]
-    if failing:
-        worst = max(failing, key=lambda d: d.severity.rank)
-        failure = ET.SubElement(element, "failure", message=xml_text(case.headline),
-                                type=worst.severity.value)
-        failure.text = xml_text(_listing(failing, options))
+    failed = bool(failing) or (case.invalid > 0 and options.fail_on is not None)
+    if failed:
+        worst = max(failing, key=lambda d: d.severity.rank).severity.value if failing else "error"
+        failure = ET.SubElement(element, "failure", message=xml_text(case.headline), type=worst)
+        failure.text = xml_text(_listing(failing, options) if failing else
+                                "No example kept (see validate's --max-examples).")
     if passing:
         out = ET.SubElement(element, "system-out")
         out.text = xml_text(_listing(passing, options))
-    return element, bool(failing)
+    return element, failed
 
 
 def render_junit(result: RunResult, options: RenderOptions) -> str:
