@@ -2,7 +2,10 @@
 
 validate and diff are built in parallel; these follow the shapes their briefs fix (summary
 counts, ``by_event``, ``by_code``, ``extra["inconsistencies"]``, diagnostics with ``event``
-and ``related``). Their codes are deliberately unknown to the lint registry.
+and ``related``) and validate's conventions: an ``event-name-drift`` finding is about the
+planned event it drifts from, an ``unplanned-event`` one about the unplanned name. The codes
+(PT...) are deliberately unknown to every registry, so the goldens do not change when
+validate's and diff's codes get registered.
 """
 
 from __future__ import annotations
@@ -16,42 +19,42 @@ OPTIONS = RenderOptions(tool_version="0.1.0", source_root="/repo")
 
 def validate_result() -> RunResult:
     diagnostics = (
-        Diagnostic("PV301", "type-mismatch", Severity.ERROR,
+        Diagnostic("PT301", "type-mismatch", Severity.ERROR,
                    "properties.total: expected number, got string '12.50'",
                    file="logs/web.ndjson", line=3, column=1, path="properties.total",
                    event="Order Completed", related=Location(PLAN, 52, 7)),
-        Diagnostic("PV301", "type-mismatch", Severity.ERROR,
+        Diagnostic("PT301", "type-mismatch", Severity.ERROR,
                    "properties.total: expected number, got string '99.00'",
                    file="logs/web.ndjson", line=7, column=1, path="properties.total",
                    event="Order Completed", related=Location(PLAN, 52, 7)),
-        Diagnostic("PV205", "missing-required", Severity.WARNING,
+        Diagnostic("PT205", "missing-required", Severity.WARNING,
                    "missing required property 'cart_id' | see <plan>",
                    file="/repo/logs/web.ndjson", line=9, column=1, path="properties",
                    event="Product Added", related=Location(PLAN, 41, 7)),
-        Diagnostic("PV105", "unplanned-event", Severity.WARNING,
+        Diagnostic("PT103", "unplanned-event", Severity.ERROR,
                    "event 'Order Shipped' is not in the plan",
                    file="logs/ios.ndjson", line=2, column=1, path="event",
                    event="Order Shipped"),
-        Diagnostic("PV106", "event-name-drift", Severity.ERROR,
+        Diagnostic("PT106", "event-name-drift", Severity.ERROR,
                    "event 'Signed-In' is not in the plan; the plan has 'Signed In'",
                    file="logs/ios.ndjson", line=4, column=1, path="event",
-                   suggestion="Signed In", event="Signed-In", related=Location(PLAN, 80, 3)),
-        Diagnostic("PV001", "malformed-json", Severity.ERROR,
+                   suggestion="Signed In", event="Signed In", related=Location(PLAN, 80, 3)),
+        Diagnostic("PT001", "malformed-json", Severity.ERROR,
                    "line is not JSON: Expecting ',' delimiter",
                    file="logs/ios.ndjson", line=5, column=12),
     )
     summary = {
-        "messages": 10, "valid": 5, "invalid": 4, "unparseable": 1,
+        "messages": 14, "valid": 9, "invalid": 4, "unparseable": 1,
         "by_event": {
             "Order Completed": {"messages": 4, "invalid": 2},
             "Product Added": {"messages": 3, "invalid": 0},  # only a warning: valid
             "Order Shipped": {"messages": 1, "invalid": 1},
-            "Signed-In": {"messages": 1, "invalid": 1},
+            "Signed In": {"messages": 4, "invalid": 1},
             "Cart Viewed": {"messages": 1, "invalid": 0},
         },
-        "by_code": {"PV301": 7, "PV205": 1, "PV105": 1, "PV106": 1, "PV001": 1},
+        "by_code": {"PT301": 7, "PT205": 1, "PT103": 1, "PT106": 1, "PT001": 1},
         # validate keeps a few examples per code and event; these are the true totals.
-        "by_severity": {"error": 9, "warning": 2, "info": 0},
+        "by_severity": {"error": 10, "warning": 1, "info": 0},
         "findings": 11, "shown": 6,
     }
     inconsistencies = [

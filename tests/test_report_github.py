@@ -62,20 +62,20 @@ def test_any_message_and_file_name_round_trip_through_the_escaping(
 def test_annotations_come_most_severe_first_and_distinct_problems_before_repeats() -> None:
     lines = render_github(validate_result(), OPTIONS).splitlines()
     commands = [parse_command(line) for line in lines if line.startswith("::")]
-    assert [c for c, _, _ in commands] == ["error"] * 4 + ["warning"] * 2
+    assert [c for c, _, _ in commands] == ["error"] * 5 + ["warning"]
     titles = [p["title"] for _, p, _ in commands]
     # Within a level, in file order, but a repeat (same code and event) after every first.
-    assert titles[:4] == ["PV106 event-name-drift", "PV001 malformed-json",
-                          "PV301 type-mismatch", "PV301 type-mismatch"]
-    lines_of_pv301 = [p["line"] for _, p, _ in commands if p["title"].startswith("PV301")]
+    assert titles[:5] == ["PT103 unplanned-event", "PT106 event-name-drift",
+                          "PT001 malformed-json", "PT301 type-mismatch", "PT301 type-mismatch"]
+    lines_of_pv301 = [p["line"] for _, p, _ in commands if p["title"].startswith("PT301")]
     assert lines_of_pv301 == ["3", "7"]
     # Absolute paths inside the source root become repository-relative.
     assert {p["file"] for _, p, _ in commands} == {"logs/web.ndjson", "logs/ios.ndjson"}
-    assert lines[-1] == "protocols validate: 9 errors, 2 warnings, 0 notes."
+    assert lines[-1] == "protocols validate: 10 errors, 1 warning, 0 notes."
 
 
 def test_annotation_carries_position_suggestion_and_plan_rule() -> None:
-    drift = next(d for d in validate_result().diagnostics if d.code == "PV106")
+    drift = next(d for d in validate_result().diagnostics if d.code == "PT106")
     command, properties, message = parse_command(annotation(drift, OPTIONS))
     assert (command, properties["line"], properties["col"]) == ("error", "4", "1")
     assert message.splitlines() == [
@@ -146,3 +146,11 @@ def test_no_step_summary_without_the_github_format(
     result = CliRunner().invoke(app, ["lint", "plans/bad.yaml", "--format", "json"])
     assert result.exit_code == 1
     assert not summary.exists()
+
+
+def test_a_message_that_already_asks_did_you_mean_is_not_asked_twice() -> None:
+    typo = Diagnostic("PT103", "unplanned-event", Severity.ERROR,
+                      "event 'Product Add' is not in the plan; did you mean 'Product Added'?",
+                      file="e.ndjson", line=3, path="event", suggestion="Product Added")
+    _, _, message = parse_command(annotation(typo, RenderOptions()))
+    assert message.lower().count("did you mean") == 1

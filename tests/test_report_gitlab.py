@@ -23,15 +23,15 @@ def test_entries_have_gitlabs_fields_and_severities() -> None:
         assert entry["location"]["lines"]["begin"] >= 1
         assert not entry["location"]["path"].startswith("/")
     by_code = {entry["check_name"]: entry for entry in report}
-    assert by_code["PV301"]["severity"] == "critical"
-    assert by_code["PV105"]["severity"] == "minor"
-    assert by_code["PV106"]["description"].startswith("PV106 event-name-drift: event 'Signed-In'")
-    assert by_code["PV106"]["description"].endswith("(did you mean 'Signed In'?)")
-    assert by_code["PV205"]["location"] == {"path": "logs/web.ndjson", "lines": {"begin": 9}}
+    assert by_code["PT301"]["severity"] == "critical"
+    assert by_code["PT205"]["severity"] == "minor"
+    assert by_code["PT106"]["description"].startswith("PT106 event-name-drift: event 'Signed-In'")
+    assert by_code["PT106"]["description"].endswith("(did you mean 'Signed In'?)")
+    assert by_code["PT205"]["location"] == {"path": "logs/web.ndjson", "lines": {"begin": 9}}
 
 
 def test_fingerprints_are_unique_even_for_identical_messages_at_different_places() -> None:
-    same = tuple(Diagnostic("PV201", "unplanned-property", Severity.INFO, "property 'x' is "
+    same = tuple(Diagnostic("PT201", "unplanned-property", Severity.INFO, "property 'x' is "
                             "not in the plan", file="logs/a.ndjson", line=line, path="properties.x")
                  for line in (1, 5, 9))
     report = json.loads(render_gitlab(RunResult("validate", same, {}), OPTIONS))
@@ -44,7 +44,7 @@ def test_fingerprints_are_unique_even_for_identical_messages_at_different_places
 
 
 def test_a_finding_without_a_file_points_at_its_plan_rule() -> None:
-    loose = Diagnostic("PV900", "drift", Severity.WARNING, "drift",
+    loose = Diagnostic("PT900", "drift", Severity.WARNING, "drift",
                        related=Location("plans/ecommerce.yaml", 12, 3))
     report = json.loads(render_gitlab(RunResult("validate", (loose,), {}), OPTIONS))
     assert report[0]["location"] == {"path": "plans/ecommerce.yaml", "lines": {"begin": 12}}
@@ -55,7 +55,7 @@ def test_clean_run_is_an_empty_array() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["PV301", "PL201"]), st.sampled_from(["a", "b 1"]),
+@given(st.lists(st.tuples(st.sampled_from(["PT301", "PL201"]), st.sampled_from(["a", "b 1"]),
                           st.integers(1, 3)), max_size=20))
 def test_fingerprints_are_unique_for_any_mix_of_repeated_findings(
         items: list[tuple[str, str, int]]) -> None:

@@ -33,10 +33,10 @@ def failure(case: TestCase) -> Failure | None:
 def test_validate_has_a_case_per_planned_event_one_for_unplanned_and_one_for_unreadable(
         tmp_path: Path) -> None:
     xml, cases = parse(render_junit(validate_result(), OPTIONS), tmp_path)
-    assert set(cases) == {"Cart Viewed", "Order Completed", "Product Added",
+    assert set(cases) == {"Cart Viewed", "Order Completed", "Product Added", "Signed In",
                           "unplanned events", "unreadable messages"}
     xml.update_statistics()
-    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (5, 3, 0, 0)
+    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (6, 4, 0, 0)
     assert failure(cases["Cart Viewed"]) is None
     completed = failure(cases["Order Completed"])
     assert completed is not None
@@ -46,10 +46,13 @@ def test_validate_has_a_case_per_planned_event_one_for_unplanned_and_one_for_unr
     # A warning does not fail the case at the default failing level; it is still reported.
     assert failure(cases["Product Added"]) is None
     assert "missing required property 'cart_id'" in cases["Product Added"].system_out
+    # A drifted spelling fails the planned event it drifts from.
+    drift = failure(cases["Signed In"])
+    assert drift is not None and drift.message == "1 of 4 messages invalid"
+    assert "'Signed-In'" in drift.text and "did you mean 'Signed In'?" in drift.text
     unplanned = failure(cases["unplanned events"])
-    assert unplanned is not None and unplanned.message == "2 unplanned events in 2 messages"
-    assert "Signed-In" in unplanned.text and "did you mean 'Signed In'?" in unplanned.text
-    assert "Order Shipped" in cases["unplanned events"].system_out
+    assert unplanned is not None and unplanned.message == "1 unplanned event in 1 message"
+    assert "Order Shipped" in unplanned.text
     assert failure(cases["unreadable messages"]) is not None
 
 
@@ -68,7 +71,7 @@ def test_failing_at_warning_fails_cases_with_warnings(tmp_path: Path) -> None:
     options = RenderOptions(source_root="/repo", fail_on=Severity.WARNING)
     xml, cases = parse(render_junit(validate_result(), options), tmp_path)
     xml.update_statistics()
-    assert xml.failures == 4
+    assert xml.failures == 5
     assert failure(cases["Product Added"]) is not None
     _, never = parse(render_junit(validate_result(), RenderOptions(fail_on=None)), tmp_path)
     assert all(failure(case) is None for case in never.values())
@@ -100,7 +103,7 @@ def test_clean_runs_have_one_passing_case(tmp_path: Path) -> None:
 
 
 def test_characters_xml_cannot_carry_are_shown_escaped(tmp_path: Path) -> None:
-    bad = Diagnostic("PV001", "malformed-json", Severity.ERROR, "byte \x00 and \x1b[31m here",
+    bad = Diagnostic("PT001", "malformed-json", Severity.ERROR, "byte \x00 and \x1b[31m here",
                      file="logs/\x07.ndjson", line=1)
     _, cases = parse(render_junit(RunResult("validate", (bad,), {}), OPTIONS), tmp_path)
     found = failure(cases["unreadable messages"])
@@ -121,7 +124,7 @@ ANY_TEXT = st.text(max_size=30)
                           st.sampled_from(list(Severity)[:3])), max_size=12))
 def test_any_messages_and_event_names_give_well_formed_xml_with_consistent_counts(
         items: list[tuple[str, str | None, Severity]]) -> None:
-    diagnostics = tuple(Diagnostic("PV301", "type-mismatch", severity, message, event=event,
+    diagnostics = tuple(Diagnostic("PT301", "type-mismatch", severity, message, event=event,
                                    file="logs/a.ndjson", line=1)
                         for message, event, severity in items)
     root = ET.fromstring(render_junit(RunResult("validate", diagnostics, {}), OPTIONS))

@@ -15,12 +15,13 @@ def test_markdown_output_golden() -> None:
 
 def test_validate_summary_has_counts_events_drift_codes_and_findings() -> None:
     text = render_markdown(validate_result(), OPTIONS)
-    assert text.startswith("### ❌ protocols validate: 9 errors, 2 warnings, 0 notes\n")
-    assert "| 10 | 5 | 4 | 1 |" in text
-    assert "| `Signed-In` | no | 1 | 1 |" in text
+    assert text.startswith("### ❌ protocols validate: 10 errors, 1 warning, 0 notes\n")
+    assert "| 14 | 9 | 4 | 1 |" in text
+    assert "| `Order Shipped` | no | 1 | 1 |" in text
+    assert "| `Signed In` | yes | 4 | 1 |" in text
     assert "`Signed In` web: 120<br>`Signed-In` ios: 4" in text
     # Counts by code come from the summary (validate caps the examples it keeps).
-    assert "#pv301-type-mismatch) | error | 7 |" in text
+    assert "#pt301-type-mismatch) | error | 7 |" in text
     assert "…and 5 more findings (validate kept 6 examples; see its --max-examples)" in text
     # A pipe or a tag in a message cannot break the table or inject HTML.
     assert "cart_id' \\| see &lt;plan&gt; |" in text

@@ -50,7 +50,7 @@ def sarif_schema() -> dict[str, Any]:
 
 def all_samples(tmp_path: Path) -> dict[str, str]:
     big = RunResult("validate", tuple(
-        Diagnostic("PV301", "type-mismatch", Severity.ERROR, f"bad value {i}",
+        Diagnostic("PT301", "type-mismatch", Severity.ERROR, f"bad value {i}",
                    file="logs/a.ndjson", line=i + 1, column=1) for i in range(30)), {})
     return {
         "lint": render_sarif(lint_result(tmp_path), RenderOptions(source_root=str(tmp_path))),
@@ -59,9 +59,9 @@ def all_samples(tmp_path: Path) -> dict[str, str]:
         "clean": render_sarif(RunResult("lint", (), {"files": 1}), OPTIONS),
         "capped": json.dumps(build_sarif(big, OPTIONS, max_results=10)),
         "unlocated": render_sarif(RunResult("validate", (
-            Diagnostic("PV900", "enum-drift", Severity.WARNING, "'Email' and 'email' both seen",
+            Diagnostic("PT900", "enum-drift", Severity.WARNING, "'Email' and 'email' both seen",
                        related=Location("plans/ecommerce.yaml", 30, 5)),
-            Diagnostic("PV901", "no-place", Severity.INFO, "nowhere")), {}), OPTIONS),
+            Diagnostic("PT901", "no-place", Severity.INFO, "nowhere")), {}), OPTIONS),
     }
 
 
@@ -122,7 +122,7 @@ def test_rules_results_and_locations_of_a_real_lint_run(tmp_path: Path) -> None:
 
 def test_validate_results_point_at_log_lines_with_the_plan_rule_related() -> None:
     run = build_sarif(validate_result(), OPTIONS)["runs"][0]
-    drift = next(r for r in run["results"] if r["ruleId"] == "PV106")
+    drift = next(r for r in run["results"] if r["ruleId"] == "PT106")
     assert drift["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "logs/ios.ndjson"},
         "region": {"startLine": 4, "startColumn": 1}}
@@ -130,23 +130,23 @@ def test_validate_results_point_at_log_lines_with_the_plan_rule_related() -> Non
     assert related["artifactLocation"]["uri"] == "plans/ecommerce.yaml"
     assert related["region"] == {"startLine": 80, "startColumn": 3}
     assert drift["message"]["text"].endswith("did you mean 'Signed In'?")
-    assert drift["properties"] == {"path": "event", "event": "Signed-In",
+    assert drift["properties"] == {"path": "event", "event": "Signed In",
                                    "suggestion": "Signed In"}
     # Unplanned codes, unknown to the lint registry, still get a described rule.
     rule = run["tool"]["driver"]["rules"][drift["ruleIndex"]]
     assert rule["shortDescription"]["text"] == "Event name drift."
-    assert rule["helpUri"].endswith("#pv106-event-name-drift")
+    assert rule["helpUri"].endswith("#pt106-event-name-drift")
     assert rule["defaultConfiguration"]["level"] == "error"
-    missing = next(r for r in run["results"] if r["ruleId"] == "PV205")
+    missing = next(r for r in run["results"] if r["ruleId"] == "PT205")
     assert missing["level"] == "warning"
     assert missing["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "logs/web.ndjson"  # absolute /repo/logs/web.ndjson made relative to the root
 
 
 def test_a_finding_without_a_file_is_located_at_its_plan_rule() -> None:
-    loose = Diagnostic("PV900", "enum-drift", Severity.WARNING, "'Email' and 'email' both seen",
+    loose = Diagnostic("PT900", "enum-drift", Severity.WARNING, "'Email' and 'email' both seen",
                        related=Location("plans/ecommerce.yaml", 30, 5))
-    bare = Diagnostic("PV901", "no-place", Severity.INFO, "nowhere")
+    bare = Diagnostic("PT901", "no-place", Severity.INFO, "nowhere")
     run = build_sarif(RunResult("validate", (loose, bare), {}), OPTIONS)["runs"][0]
     located, unlocated = run["results"]
     assert located["locations"][0]["physicalLocation"]["region"] == {

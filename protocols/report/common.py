@@ -11,9 +11,10 @@ from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report.base import RunResult
 
-# Names validate gives to findings about events the plan does not define; JUnit and Markdown
-# group those events apart from the planned ones.
-UNPLANNED_EVENT_NAMES = frozenset({"unplanned-event", "event-name-drift"})
+# The name validate gives to findings about an event the plan does not define; JUnit and
+# Markdown group those events apart from the planned ones. (An event-name-drift finding is
+# about the planned event the name drifts from, so it stays with that event.)
+UNPLANNED_EVENT_NAMES = frozenset({"unplanned-event"})
 
 _NUMBER = re.compile(r"\d+")
 
@@ -28,6 +29,13 @@ def severity_counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
         if diagnostic.severity is not Severity.OFF:
             counts[diagnostic.severity.value] += 1
     return counts
+
+
+def suggestion_note(diagnostic: Diagnostic) -> str | None:
+    """``did you mean 'x'?`` unless the message already asks it."""
+    if diagnostic.suggestion is None or "did you mean" in diagnostic.message.lower():
+        return None
+    return f"did you mean {diagnostic.suggestion!r}?"
 
 
 def severity_totals(result: RunResult) -> dict[str, int]:

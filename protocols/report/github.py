@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report.base import RenderOptions, RunResult
-from protocols.report.common import display_file, most_important_first, plural, severity_totals
+from protocols.report.common import (
+    display_file,
+    most_important_first,
+    plural,
+    severity_totals,
+    suggestion_note,
+)
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub's per-step cap on annotations of one level.
@@ -31,8 +37,9 @@ def annotation_message(diagnostic: Diagnostic) -> str:
     lines = [diagnostic.message]
     if diagnostic.path and not diagnostic.message.startswith(f"{diagnostic.path}:"):
         lines.append(f"at {diagnostic.path}")
-    if diagnostic.suggestion is not None:
-        lines.append(f"did you mean {diagnostic.suggestion!r}?")
+    note = suggestion_note(diagnostic)
+    if note is not None:
+        lines.append(note)
     if diagnostic.related is not None:
         lines.append(f"plan rule: {diagnostic.related}")
     return "\n".join(lines)

@@ -11,7 +11,12 @@ from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report.base import RenderOptions, RunResult
-from protocols.report.common import display_file, fingerprints, most_important_first
+from protocols.report.common import (
+    display_file,
+    fingerprints,
+    most_important_first,
+    suggestion_note,
+)
 from protocols.report.sarif import dump_json
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.INFO: "info"}
@@ -19,8 +24,9 @@ SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.INFO
 
 def _description(diagnostic: Diagnostic) -> str:
     text = f"{diagnostic.code} {diagnostic.name}: {diagnostic.message}"
-    if diagnostic.suggestion is not None:
-        text += f" (did you mean {diagnostic.suggestion!r}?)"
+    note = suggestion_note(diagnostic)
+    if note is not None:
+        text += f" ({note})"
     return text
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from protocols.diagnostics import Diagnostic
 from protocols.report.base import RenderOptions, RunResult
-from protocols.report.common import UNPLANNED_EVENT_NAMES, display_file, plural
+from protocols.report.common import UNPLANNED_EVENT_NAMES, display_file, plural, suggestion_note
 
 # Characters XML 1.0 cannot carry at all, even escaped; shown as \\uXXXX instead.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -60,8 +60,9 @@ def _describe(diagnostic: Diagnostic, options: RenderOptions) -> str:
         lines.append(f"  = path: {diagnostic.path}")
     if diagnostic.related is not None:
         lines.append(f"  = rule: {diagnostic.related}")
-    if diagnostic.suggestion is not None:
-        lines.append(f"  = help: did you mean {diagnostic.suggestion!r}?")
+    note = suggestion_note(diagnostic)
+    if note is not None:
+        lines.append(f"  = help: {note}")
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from protocols.report.common import (
     most_important_first,
     plural,
     severity_totals,
+    suggestion_note,
 )
 from protocols.report.rulemeta import rule_info
 
@@ -154,8 +155,9 @@ def _findings_table(result: RunResult, options: RenderOptions) -> list[str]:
              "| level | code | where | message |", "|---|---|---|---|"]
     for diagnostic in ordered[:TOP_FINDINGS]:
         message = diagnostic.message
-        if diagnostic.suggestion is not None:
-            message += f" (did you mean {diagnostic.suggestion!r}?)"
+        note = suggestion_note(diagnostic)
+        if note is not None:
+            message += f" ({note})"
         lines.append(f"| {LEVEL[diagnostic.severity]} | {cell(diagnostic.code)} "
                      f"{cell(diagnostic.name)} | {_where(diagnostic, options)} | {cell(message)} |")
     total = result.summary.get("findings")

@@ -16,7 +16,12 @@ from urllib.parse import quote
 
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.report.base import RenderOptions, RunResult
-from protocols.report.common import display_file, fingerprints, most_important_first
+from protocols.report.common import (
+    display_file,
+    fingerprints,
+    most_important_first,
+    suggestion_note,
+)
 from protocols.report.rulemeta import RuleInfo, rule_info
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -53,8 +58,9 @@ def _physical(location: Location, options: RenderOptions) -> dict[str, Any]:
 
 def _message(diagnostic: Diagnostic) -> str:
     text = diagnostic.message.rstrip()
-    if diagnostic.suggestion is not None:
-        text += f"; did you mean {diagnostic.suggestion!r}?"
+    note = suggestion_note(diagnostic)
+    if note is not None:
+        text += f"; {note}"
     # SARIF viewers show messages as sentences; the validator asks for a final period.
     return text if text.endswith((".", "?", "!")) else text + "."
 
