@@ -49,6 +49,8 @@ def test_clean_run() -> None:
 
 def test_cells_and_code_spans_survive_pipes_newlines_and_backticks() -> None:
     assert cell("a|b\nc<d>") == "a\\|b<br>c&lt;d&gt;"
+    assert cell("*x* [y](z) `c` ~~s~~ &lt; \\") == \
+        "\\*x\\* \\[y\\](z) \\`c\\` \\~\\~s\\~\\~ &amp;lt; \\\\"
     assert code_span("a`b|c") == "`` a`b\\|c ``"
     assert code_span("x\ny") == "`x y`"
 

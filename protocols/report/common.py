@@ -82,7 +82,7 @@ def display_file(file: str, source_root: str | None) -> str:
     return file
 
 
-def fingerprints(diagnostics: Sequence[Diagnostic], *, prefix: str = "") -> list[str]:
+def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
     """A stable, unique fingerprint per finding, in the order given.
 
     The base hash covers the code, file, JSON path and the message with its numbers blanked,
@@ -95,7 +95,7 @@ def fingerprints(diagnostics: Sequence[Diagnostic], *, prefix: str = "") -> list
     for diagnostic in diagnostics:
         material = "\x1f".join([diagnostic.code, diagnostic.file or "", diagnostic.path or "",
                                 _NUMBER.sub("0", diagnostic.message)])
-        base = prefix + hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+        base = hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
         occurrences[base] = occurrences.get(base, 0) + 1
         out.append(f"{base}:{occurrences[base]}")
     return out

@@ -28,11 +28,15 @@ TOP_DRIFT = 25
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\|*`[]~"})
+
+
 def cell(text: str) -> str:
-    """Text safe inside a table cell: no pipes, newlines or HTML tags breaking the table."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("\r\n", "\n").replace("\r", "\n")
-            .replace("\n", "<br>"))
+    """Text shown as typed inside a table cell: no pipe, newline, tag, entity or emphasis
+    in a message can break the table or change how it renders."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.translate(_MARKDOWN_SPECIAL)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def code_span(text: str) -> str:
