@@ -1,4 +1,8 @@
-"""Writing reports: several ``--format``/``--output`` pairs in one run, and exit codes."""
+"""Writing reports: several ``--format``/``--output`` pairs in one run, and exit codes.
+
+Also the one piece of CI I/O: with ``--format github`` inside GitHub Actions, the Markdown
+summary is appended to ``$GITHUB_STEP_SUMMARY`` (the reporters themselves only format).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,15 @@ import typer
 from protocols.__about__ import __version__
 from protocols.diagnostics import Severity
 from protocols.report import REPORTERS, RenderOptions, RunResult
+from protocols.report.base import DEFAULT_RULES_URL
+from protocols.report.markdown import render_markdown, truncate_markdown
 
 FORMAT_HELP = ("Output format: auto (github in GitHub Actions, text otherwise), "
                + ", ".join(REPORTERS) + ". Repeat with --output to write several reports.")
-OUTPUT_HELP = "Write the report to FILE instead of standard output; pairs with --format in order."
+OUTPUT_HELP = ("Write the report to FILE instead of standard output ('-' for standard output); "
+               "the i-th --output goes with the i-th --format.")
+# GitHub refuses a step summary over 1 MiB; leave room for what other steps append.
+STEP_SUMMARY_LIMIT = 1024 * 1024
 
 
 def usage_error(message: str) -> typer.Exit:
@@ -33,32 +42,64 @@ def resolve_format(name: str) -> str:
     return name
 
 
+def render_options(*, color: bool, fail_on: Severity | None) -> RenderOptions:
+    return RenderOptions(color=color, tool_version=__version__,
+                         rules_url=os.environ.get("PROTOCOLS_RULES_URL") or DEFAULT_RULES_URL,
+                         source_root=os.getcwd(), fail_on=fail_on)
+
+
 def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | None,
-         *, color: bool | None = None) -> None:
-    """Render ``result`` once per format; format i goes to output i, the rest to stdout."""
+         *, color: bool | None = None, fail_on: Severity | None = Severity.ERROR) -> None:
+    """Render ``result`` once per format; format i goes to output i, the rest to stdout.
+
+    An output of ``-`` is standard output, so ``-f github -o - -f sarif -o x.sarif`` works.
+    ``fail_on`` is the level at which the command fails (JUnit fails test cases at it).
+    """
     formats = list(formats or ["auto"])
     outputs = list(outputs or [])
     if len(outputs) > len(formats):
-        if len(formats) == 1 and len(outputs) == 1:
-            pass
-        else:
-            raise usage_error("more --output files than --format options; pair them in order")
-    for index, name in enumerate(formats):
-        chosen = resolve_format(name)
+        raise usage_error("more --output files than --format options; pair them in order")
+    chosen_formats = [resolve_format(name) for name in formats]
+    for index, chosen in enumerate(chosen_formats):
         target = outputs[index] if index < len(outputs) else None
         use_color = color if color is not None else (
             target is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        text = REPORTERS[chosen](result, RenderOptions(color=bool(use_color and chosen == "text"),
-                                                       tool_version=__version__))
-        if target is None:
+        options = render_options(color=bool(use_color and chosen == "text"), fail_on=fail_on)
+        text = REPORTERS[chosen](result, options)
+        if target is None or str(target) == "-":
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
+            _write(target, text)
+    if "github" in chosen_formats:
+        write_step_summary(result, render_options(color=False, fail_on=fail_on))
+
+
+def _write(target: Path, text: str) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def write_step_summary(result: RunResult, options: RenderOptions) -> None:
+    """Append the Markdown summary to ``$GITHUB_STEP_SUMMARY``, within GitHub's 1 MiB cap."""
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary_path:
+        return
+    path = Path(summary_path)
+    try:
+        used = path.stat().st_size if path.exists() else 0
+        room = STEP_SUMMARY_LIMIT - used
+        text = truncate_markdown(render_markdown(result, options), room)
+        if text:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+    except OSError as exc:
+        # The annotations are already out; a summary we cannot write is worth a warning only.
+        typer.echo(f"warning: cannot write the step summary {path}: {exc.strerror or exc}",
+                   err=True)
 
 
 def exit_code(result: RunResult, fail_on: Severity | None) -> int:

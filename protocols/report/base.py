@@ -7,7 +7,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from protocols.diagnostics import Diagnostic
+from protocols.diagnostics import Diagnostic, Severity
+
+# Where SARIF help links and Markdown summaries point for a code's documentation; the anchor
+# of the code's heading is appended. Overridden with the PROTOCOLS_RULES_URL environment variable.
+DEFAULT_RULES_URL = "https://github.com/protocols-dev/protocols/blob/main/docs/rules.md"
 
 
 def read_source_line(file: str, line: int) -> str | None:
@@ -33,6 +37,16 @@ class RunResult:
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How to render. Reporters never read the environment; the CLI fills these in.
+
+    ``source_root``: absolute file paths under it are shown relative to it (CI tools want
+    paths relative to the repository). ``fail_on``: the level at which the command fails, so
+    that JUnit marks a test case failed exactly when the run fails because of it (None: never).
+    """
+
     color: bool = False
     tool_version: str = ""
     source_line: Callable[[str, int], str | None] = read_source_line
+    rules_url: str = DEFAULT_RULES_URL
+    source_root: str | None = None
+    fail_on: Severity | None = Severity.ERROR

@@ -1,0 +1,66 @@
+"""``--format gitlab``: GitLab Code Quality entries with unique fingerprints."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from protocols.diagnostics import Diagnostic, Location, Severity
+from protocols.report import RunResult
+from protocols.report.gitlab import render_gitlab
+from tests.report_samples import OPTIONS, validate_result
+
+REQUIRED = {"description", "check_name", "fingerprint", "severity", "location"}
+
+
+def test_entries_have_gitlabs_fields_and_severities() -> None:
+    report = json.loads(render_gitlab(validate_result(), OPTIONS))
+    assert len(report) == 6
+    for entry in report:
+        assert set(entry) >= REQUIRED
+        assert entry["location"]["lines"]["begin"] >= 1
+        assert not entry["location"]["path"].startswith("/")
+    by_code = {entry["check_name"]: entry for entry in report}
+    assert by_code["PT301"]["severity"] == "critical"
+    assert by_code["PT205"]["severity"] == "minor"
+    assert by_code["PT106"]["description"].startswith("PT106 event-name-drift: event 'Signed-In'")
+    assert by_code["PT106"]["description"].endswith("(did you mean 'Signed In'?)")
+    assert by_code["PT205"]["location"] == {"path": "logs/web.ndjson", "lines": {"begin": 9}}
+
+
+def test_fingerprints_are_unique_even_for_identical_messages_at_different_places() -> None:
+    same = tuple(Diagnostic("PT201", "unplanned-property", Severity.INFO, "property 'x' is "
+                            "not in the plan", file="logs/a.ndjson", line=line, path="properties.x")
+                 for line in (1, 5, 9))
+    report = json.loads(render_gitlab(RunResult("validate", same, {}), OPTIONS))
+    prints = [entry["fingerprint"] for entry in report]
+    assert len(set(prints)) == 3
+    assert {entry["severity"] for entry in report} == {"info"}
+    # Stable between runs: the same findings get the same fingerprints.
+    again = json.loads(render_gitlab(RunResult("validate", same, {}), OPTIONS))
+    assert [entry["fingerprint"] for entry in again] == prints
+
+
+def test_a_finding_without_a_file_points_at_its_plan_rule() -> None:
+    loose = Diagnostic("PT900", "drift", Severity.WARNING, "drift",
+                       related=Location("plans/ecommerce.yaml", 12, 3))
+    report = json.loads(render_gitlab(RunResult("validate", (loose,), {}), OPTIONS))
+    assert report[0]["location"] == {"path": "plans/ecommerce.yaml", "lines": {"begin": 12}}
+
+
+def test_clean_run_is_an_empty_array() -> None:
+    assert json.loads(render_gitlab(RunResult("lint", (), {"files": 2}), OPTIONS)) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["PT301", "PL201"]), st.sampled_from(["a", "b 1"]),
+                          st.integers(1, 3)), max_size=20))
+def test_fingerprints_are_unique_for_any_mix_of_repeated_findings(
+        items: list[tuple[str, str, int]]) -> None:
+    diagnostics = tuple(Diagnostic(code, "rule", Severity.ERROR, message, file="f.yaml",
+                                   line=line) for code, message, line in items)
+    report = json.loads(render_gitlab(RunResult("lint", diagnostics, {}), OPTIONS))
+    prints = [entry["fingerprint"] for entry in report]
+    assert len(prints) == len(items) == len(set(prints))
