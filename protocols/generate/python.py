@@ -1,0 +1,461 @@
+"""The Python target: TypedDicts and a client class wrapping segment-analytics-python.
+
+Type mapping: string -> str, number -> float, integer -> int, boolean -> bool, null -> None,
+enums -> ``Literal[...]``, arrays -> ``list[T]``, free-form objects -> ``dict[str, T]``,
+planned objects -> ``TypedDict`` (optional keys ``NotRequired``), anything else -> ``Any``.
+Keys stay the planned wire names: class syntax when every key is a plain identifier, the
+functional ``TypedDict("Name", {...})`` form otherwise.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+from collections.abc import Mapping
+from typing import Any
+
+from protocols.generate.escape import comment_text, py_doc, py_str
+from protocols.generate.model import (
+    AnyType,
+    ArrayType,
+    Call,
+    ClientModel,
+    LiteralType,
+    MapType,
+    ObjectType,
+    PrimitiveType,
+    RefType,
+    TypeExpr,
+    UnionType,
+)
+from protocols.generate.names import NamingPolicy, assign, assign_paths
+from protocols.naming import CaseStyle
+
+FILE_NAME = "__init__.py"
+
+# Names the generated module defines or imports: no plan name may shadow them.
+MODULE_NAMES = frozenset({
+    "annotations", "importlib", "logging", "Callable", "Mapping", "dataclass", "datetime",
+    "Any", "Literal", "NotRequired", "Protocol", "TypeAlias", "TypedDict", "PLAN_ID",
+    "PLAN_VERSION", "AnalyticsClient", "Violation", "ViolationHandler", "log_violation",
+    "ProtocolsClient",
+})
+_LANGUAGE = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+TYPE_NAMES = NamingPolicy(CaseStyle.PASCAL, _LANGUAGE | MODULE_NAMES, "Type")
+METHOD_NAMES = NamingPolicy(CaseStyle.SNAKE, _LANGUAGE | MODULE_NAMES, "event")
+
+_PRIMITIVES = {"string": "str", "number": "float", "integer": "int", "boolean": "bool",
+               "null": "None"}
+# The SDK's optional arguments every generated method passes through.
+_SDK_ARGS = (
+    ("user_id", "str | None"),
+    ("anonymous_id", "str | None"),
+    ("context", "Mapping[str, Any] | None"),
+    ("timestamp", "datetime | None"),
+    ("integrations", "Mapping[str, Any] | None"),
+    ("message_id", "str | None"),
+)
+
+
+def method_key(call: Call) -> str:
+    """The text a call's method name is derived from."""
+    if call.kind == "track":
+        return call.wire_name or ""
+    if call.kind in ("identify", "group"):
+        return call.kind
+    return f"{call.kind} {call.wire_name}"
+
+
+class _Emitter:
+    def __init__(self, model: ClientModel, *, runtime_validation: bool, tool_version: str) -> None:
+        self.model = model
+        self.runtime_validation = runtime_validation
+        self.tool_version = tool_version
+        objects = model.objects()
+        self.objects = {obj.key: obj for obj in objects}
+        named_keys = {("type", name): (name,) for name in model.named_types}
+        hints = {**{obj.key: obj.hint for obj in objects}, **named_keys}
+        self.type_names = assign_paths(hints, TYPE_NAMES)
+        self.method_names = assign((method_key(c) for c in model.calls), METHOD_NAMES)
+
+    # -- types ---------------------------------------------------------------------------
+
+    def expr(self, node: TypeExpr) -> str:
+        if isinstance(node, PrimitiveType):
+            return _PRIMITIVES[node.kind]
+        if isinstance(node, LiteralType):
+            return "Literal[" + ", ".join(_literal(v) for v in node.values) + "]"
+        if isinstance(node, ArrayType):
+            return f"list[{self.expr(node.items)}]"
+        if isinstance(node, MapType):
+            return f"dict[str, {self.expr(node.values)}]"
+        if isinstance(node, ObjectType):
+            return self.type_names[node.key]
+        if isinstance(node, RefType):
+            return self.type_names.get(("type", node.name), "Any")
+        if isinstance(node, UnionType):
+            return " | ".join(self.expr(m) for m in node.members)
+        return "Any"
+
+    def definitions(self) -> list[str]:
+        """Every TypedDict and alias, dependencies first (functional forms run at import)."""
+        done: set[tuple[str, ...]] = set()
+        out: list[str] = []
+
+        def visit(key: tuple[str, ...]) -> None:
+            if key in done:
+                return
+            done.add(key)
+            node = self.objects.get(key) if key[0] != "type" else self.model.named_types[key[1]]
+            if node is None:
+                return
+            for dep in _dependencies(node):
+                visit(dep)
+            if isinstance(node, ObjectType) and node.key == key:
+                out.extend(self.typed_dict(node))
+            else:
+                out.extend([f"{self.type_names[key]}: TypeAlias = {self.expr(node)}", "", ""])
+
+        for name in self.model.named_types:
+            visit(("type", name))
+        for obj_key in self.objects:
+            visit(obj_key)
+        return out
+
+    def typed_dict(self, obj: ObjectType) -> list[str]:
+        name = self.type_names[obj.key]
+        fields = [(f, self.expr(f.type) if f.required else f"NotRequired[{self.expr(f.type)}]")
+                  for f in obj.fields]
+        if all(_plain_key(f.wire_name) for f, _ in fields):
+            lines = [f"class {name}(TypedDict):"]
+            if obj.description:
+                lines.append(f'    """{py_doc(obj.description)}"""')
+            for item, annotation in fields:
+                lines.append(f"    {item.wire_name}: {annotation}")
+                if item.description:
+                    lines.append(f'    """{py_doc(item.description)}"""')
+            if len(lines) == 1:
+                lines.append("    pass")
+            return [*lines, "", ""]
+        lines = [f"{name} = TypedDict({py_str(name)}, {{"]
+        for item, annotation in fields:
+            if item.description:
+                lines.append(f"    # {comment_text(item.description)}")
+            lines.append(f"    {py_str(item.wire_name)}: {annotation},")
+        return [*lines, "})", "", ""]
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def method(self, call: Call) -> list[str]:
+        name = self.method_names[method_key(call)]
+        payload_type = self.type_names[call.payload.key]
+        payload_arg = "traits" if call.kind in ("identify", "group") else "properties"
+        has_required = any(f.required for f in call.payload.fields)
+        params = ["self"]
+        if call.kind == "group":
+            params.append("group_id: str")
+        params.append(f"{payload_arg}: {payload_type}" if has_required
+                      else f"{payload_arg}: {payload_type} | None = None")
+        params.append("*")
+        if call.kind in ("page", "screen"):
+            params.append("category: str | None = None")
+        params.extend(f"{arg}: {annotation} = None" for arg, annotation in _SDK_ARGS)
+        lines = [f"    def {name}(", *(f"        {p}," for p in params), "    ) -> None:"]
+        doc = [py_doc(call.description)] if call.description else []
+        doc.append(py_doc(_sends(call)))
+        if call.deprecated:
+            doc.append("Deprecated in the plan.")
+        lines.append(f'        """{doc[0]}')
+        for paragraph in doc[1:]:
+            lines.extend(["", f"        {paragraph}"])
+        lines.append('        """')
+        lines.append(f"        payload: dict[str, Any] = dict({payload_arg} or {{}})")
+        wire = py_str(call.wire_name) if call.wire_name is not None else "None"
+        if self.runtime_validation:
+            lines.append(f"        self._check({py_str(call.kind)}, {wire}, payload)")
+        sdk = ["user_id=user_id", "anonymous_id=anonymous_id"]
+        if call.kind == "track":
+            sdk.append(f"event={wire}")
+        if call.kind == "group":
+            sdk.append("group_id=group_id")
+        if call.kind in ("page", "screen"):
+            sdk.extend(["category=category", f"name={wire}"])
+        sdk.extend([f"{payload_arg}=payload", "context=self._context(context)",
+                    "timestamp=timestamp", "integrations=dict(integrations or {})",
+                    "message_id=message_id"])
+        lines.append(f"        self._client.{call.kind}(")
+        lines.extend(f"            {arg}," for arg in sdk)
+        lines.extend(["        )", ""])
+        return lines
+
+    def render(self) -> str:
+        model = self.model
+        version = model.plan_version
+        header = [
+            f"# Generated by protocols {self.tool_version} from plan "
+            f"{comment_text(repr(model.plan_id))} version {comment_text(repr(version))}.",
+            "# Do not edit: change the plan and run `protocols generate` again.",
+        ]
+        doc = f"Typed tracking calls for the plan {model.plan_id!r}."
+        if model.plan_description:
+            doc += "\n\n" + model.plan_description
+        parts = [*header, f'"""{py_doc(doc)}\n"""', "", "from __future__ import annotations", ""]
+        if self.runtime_validation:
+            parts.append("import importlib")
+        parts.extend([
+            "import logging",
+            "from collections.abc import Callable, Mapping",
+            "from dataclasses import dataclass",
+            "from datetime import datetime",
+            "from typing import Any, Literal, NotRequired, Protocol, TypeAlias, TypedDict",
+            "",
+            f"PLAN_ID = {py_str(model.plan_id)}",
+            f"PLAN_VERSION: str | None = {py_str(version) if version is not None else 'None'}",
+            "",
+            _PRELUDE,
+            "",
+            "",
+        ])
+        parts.extend(self.definitions())
+        parts.append(_CLIENT_HEAD.strip("\n"))
+        if self.runtime_validation:
+            parts.extend(["", _CHECK.strip("\n")])
+        parts.append("")
+        for call in model.calls:
+            parts.extend(self.method(call))
+        if self.runtime_validation:
+            parts.extend(["", _schemas_literal(model.calls), "", ""])
+            parts.append(_VALIDATION_HELPERS.strip("\n"))
+        text = "\n".join(parts).rstrip("\n") + "\n"
+        return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """At most two blank lines in a row, and none before a closing of the class body."""
+    lines = text.split("\n")
+    out: list[str] = []
+    blanks = 0
+    for line in lines:
+        blanks = blanks + 1 if not line.strip() else 0
+        if blanks > 2:
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _dependencies(node: TypeExpr) -> list[tuple[str, ...]]:
+    """Keys of the named definitions ``node`` refers to (not itself)."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(part: TypeExpr, top: bool) -> None:
+        if isinstance(part, ObjectType):
+            if not top:
+                found.append(part.key)
+                return
+            for item in part.fields:
+                walk(item.type, False)
+        elif isinstance(part, RefType):
+            found.append(("type", part.name))
+        elif isinstance(part, ArrayType):
+            walk(part.items, False)
+        elif isinstance(part, MapType):
+            walk(part.values, False)
+        elif isinstance(part, UnionType):
+            for member in part.members:
+                walk(member, False)
+
+    walk(node, True)
+    return found
+
+
+def _plain_key(key: str) -> bool:
+    return (key.isidentifier() and key.isascii() and not keyword.iskeyword(key)
+            and key not in MODULE_NAMES and not key.startswith("_"))
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, str):
+        return py_str(value)
+    return repr(value)
+
+
+def _sends(call: Call) -> str:
+    if call.kind == "track":
+        return f"Sends the track event {call.wire_name!r}."
+    if call.kind in ("page", "screen"):
+        return f"Sends a {call.kind} call named {call.wire_name!r}."
+    return f"Sends an {call.kind} call." if call.kind == "identify" else f"Sends a {call.kind} call."
+
+
+def py_value(value: Any, indent: int = 0) -> str:
+    """A Python literal of a JSON value, pretty-printed and safe (strings via py_str)."""
+    pad = "    " * (indent + 1)
+    end = "    " * indent
+    flat = _flat_value(value)
+    if len(flat) + len(pad) <= 96:
+        return flat
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = [f"{pad}{py_str(str(k))}: {py_value(v, indent + 1)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + f"\n{end}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [f"{pad}{py_value(v, indent + 1)}," for v in value]
+        return "[\n" + "\n".join(items) + f"\n{end}]"
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | float):
+        return repr(value)
+    raise TypeError(f"not a JSON value: {value!r}")
+
+
+def _flat_value(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{py_str(str(k))}: {_flat_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flat_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | float):
+        return repr(value)
+    raise TypeError(f"not a JSON value: {value!r}")
+
+
+def _schemas_literal(calls: tuple[Call, ...]) -> str:
+    lines = ["# The plan's JSON Schema of each payload (draft 2020-12), for runtime validation.",
+             "_SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {"]
+    for call in calls:
+        wire = py_str(call.wire_name) if call.wire_name is not None else "None"
+        lines.append(f"    ({py_str(call.kind)}, {wire}): {py_value(strip_annotations(call.schema), 1)},")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def strip_annotations(schema: Any) -> Any:
+    """The schema without descriptions: they do not change what validates, only the size."""
+    if isinstance(schema, Mapping):
+        return {k: (_strip_each(v) if k in _SCHEMA_MAPS else
+                    v if k in _VALUE_KEYS else strip_annotations(v))
+                for k, v in schema.items() if k not in _ANNOTATION_KEYS}
+    if isinstance(schema, list):
+        return [strip_annotations(v) for v in schema]
+    return schema
+
+
+def _strip_each(mapping: Any) -> Any:
+    """``properties``/``$defs``: the keys are names (a property may be called "description")."""
+    if not isinstance(mapping, Mapping):
+        return mapping
+    return {k: strip_annotations(v) for k, v in mapping.items()}
+
+
+_ANNOTATION_KEYS = frozenset({"description", "x-pii", "$comment", "examples"})
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "patternProperties", "dependentSchemas"})
+_VALUE_KEYS = frozenset({"const", "enum", "default"})
+
+
+def render_python(model: ClientModel, *, runtime_validation: bool, tool_version: str) -> dict[str, str]:
+    """The generated files, by relative path."""
+    emitter = _Emitter(model, runtime_validation=runtime_validation, tool_version=tool_version)
+    return {FILE_NAME: emitter.render()}
+
+
+_PRELUDE = '''
+_LOGGER = logging.getLogger(__name__)
+
+
+class AnalyticsClient(Protocol):
+    """What the generated calls need: segment.analytics, its Client, or a compatible SDK."""
+
+    def track(self, *, user_id: Any = ..., event: Any = ..., properties: Any = ...,
+              context: Any = ..., timestamp: Any = ..., anonymous_id: Any = ...,
+              integrations: Any = ..., message_id: Any = ...) -> object: ...
+
+    def identify(self, *, user_id: Any = ..., traits: Any = ..., context: Any = ...,
+                 timestamp: Any = ..., anonymous_id: Any = ..., integrations: Any = ...,
+                 message_id: Any = ...) -> object: ...
+
+    def group(self, *, user_id: Any = ..., group_id: Any = ..., traits: Any = ...,
+              context: Any = ..., timestamp: Any = ..., anonymous_id: Any = ...,
+              integrations: Any = ..., message_id: Any = ...) -> object: ...
+
+    def page(self, *, user_id: Any = ..., category: Any = ..., name: Any = ...,
+             properties: Any = ..., context: Any = ..., timestamp: Any = ...,
+             anonymous_id: Any = ..., integrations: Any = ..., message_id: Any = ...) -> object: ...
+
+    def screen(self, *, user_id: Any = ..., category: Any = ..., name: Any = ...,
+               properties: Any = ..., context: Any = ..., timestamp: Any = ...,
+               anonymous_id: Any = ..., integrations: Any = ..., message_id: Any = ...) -> object: ...
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A call whose payload does not match the plan."""
+
+    kind: str  # track, identify, group, page or screen
+    name: str | None  # the event, page or screen name
+    path: str  # where in the message, e.g. properties.products[0].price
+    message: str
+
+
+ViolationHandler = Callable[[Violation], None]
+
+
+def log_violation(violation: Violation) -> None:
+    """The default violation handler: log a warning and send the call anyway."""
+    label = violation.name if violation.name is not None else violation.kind
+    _LOGGER.warning("tracking plan violation in %s at %s: %s", label, violation.path,
+                    violation.message)
+'''.strip("\n")
+
+_CLIENT_HEAD = '''
+class ProtocolsClient:
+    """Typed tracking calls. Wrap the SDK once: ``tracking = ProtocolsClient(analytics)``.
+
+    Every call adds ``context.protocols`` (plan id and version) to the context it sends.
+    """
+
+    def __init__(self, client: AnalyticsClient, *,
+                 on_violation: ViolationHandler = log_violation,
+                 validate: bool = True) -> None:
+        self._client = client
+        self._on_violation = on_violation
+        self._validate = validate
+        self._validators: dict[tuple[str, str | None], Any] = {}
+
+    def _context(self, context: Mapping[str, Any] | None) -> dict[str, Any]:
+        merged = dict(context or {})
+        caller = merged.get("protocols")
+        merged["protocols"] = {**(caller if isinstance(caller, Mapping) else {}),
+                               "plan": PLAN_ID, "version": PLAN_VERSION}
+        return merged
+'''
+
+_CHECK = '''
+    def _check(self, kind: str, name: str | None, payload: Mapping[str, Any]) -> None:
+        """Validate against the embedded schema; each problem goes to ``on_violation``."""
+        if not self._validate:
+            return
+        validator = self._validators.get((kind, name))
+        if validator is None:
+            # Imported on first use so that clients built with validate=False need no jsonschema.
+            jsonschema: Any = importlib.import_module("jsonschema")
+            validator = jsonschema.Draft202012Validator(_SCHEMAS[(kind, name)])
+            self._validators[(kind, name)] = validator
+        field = "traits" if kind in ("identify", "group") else "properties"
+        errors = sorted(validator.iter_errors(payload),
+                        key=lambda error: [str(part) for part in error.absolute_path])
+        for error in errors:
+            self._on_violation(Violation(kind, name, _path(field, error.absolute_path),
+                                         str(error.message)))
+'''
+
+_VALIDATION_HELPERS = '''
+def _path(field: str, parts: Any) -> str:
+    text = field
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+'''
