@@ -97,5 +97,7 @@ def jsdoc(text: str, indent: str) -> list[str]:
         lines.pop()
     if not lines:
         return []
+    if len(lines) == 1:
+        return [f"{indent}/** {lines[0]} */"]
     body = [f"{indent} * {line}".rstrip() for line in lines]
     return [f"{indent}/**", *body, f"{indent} */"]
