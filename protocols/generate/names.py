@@ -4,7 +4,8 @@ Plan names are free text ("42_--terrible==\\"event'++name~!3", "Café ☕ Opened
 Generated code needs identifiers, so each name is:
 
 1. transliterated to ASCII (accents dropped by NFKD; any other character that is not a letter
-   or digit becomes a word ``u<hex>``, so "☕" and "🎉" stay distinct instead of vanishing),
+   or digit becomes a word ``u<hex>``, so "☕" and "🎉" stay distinct instead of vanishing;
+   ASCII punctuation separates words),
 2. split into words with :func:`protocols.naming.split_words` and spelt in the target's case
    style with :func:`protocols.naming.convert`,
 3. given a prefix when it would start with a digit, and a trailing ``_`` when it is a reserved
@@ -37,6 +38,9 @@ def ascii_words(name: str) -> str:
     for char in name:
         if _WORD_CHARS.fullmatch(char):
             out.append(char)
+            continue
+        if char.isascii():  # ASCII punctuation and symbols separate words
+            out.append(" ")
             continue
         decomposed = unicodedata.normalize("NFKD", char)
         plain = "".join(c for c in decomposed if _WORD_CHARS.fullmatch(c))

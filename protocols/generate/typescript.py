@@ -138,10 +138,17 @@ class _Emitter:
         options_type = "PageCallOptions" if call.kind in ("page", "screen") else "CallOptions"
         node = self.sdk == "analytics-node"
         params: list[str] = []
-        if call.kind == "group":
-            params.append("groupId: string")
-        params.append(f"{field}: {payload_type}" if required else f"{field}: {payload_type} = {{}}")
-        params.append(f"options: {options_type}" if node else f"options: {options_type} = {{}}")
+        if node:
+            fields = [f"{field}{'' if required else '?'}: {payload_type}"]
+            if call.kind == "group":
+                fields.insert(0, "groupId: string")
+            params.append(f"message: {options_type} & {{ {'; '.join(fields)} }}")
+        else:
+            if call.kind == "group":
+                params.append("groupId: string")
+            params.append(f"{field}: {payload_type}" if required
+                          else f"{field}: {payload_type} = {{}}")
+            params.append(f"options: {options_type} = {{}}")
         doc = call.description or ""
         doc = (doc + "\n\n" if doc else "") + _sends(call)
         if call.deprecated:
@@ -150,13 +157,14 @@ class _Emitter:
         returns = "void" if node else "Promise<unknown>"
         lines.append(f"  {name}({', '.join(params)}): {returns} {{")
         wire = js_str(call.wire_name) if call.wire_name is not None else "null"
-        lines.append(f"    const payload: Record<string, unknown> = {{ ...{field} }};")
+        source = f"message.{field}" if node else field
+        lines.append(f"    const payload: Record<string, unknown> = {{ ...{source} }};")
         lines.append(f"    this.check({js_str(call.kind)}, {wire}, payload);")
         if node:
-            extra = {"track": f"event: {wire}, ", "group": "groupId, ",
-                     "page": f"name: {wire}, ", "screen": f"name: {wire}, "}.get(call.kind, "")
-            lines.append(f"    this.analytics.{call.kind}({{ ...options, {extra}{field}: payload, "
-                         "context: this.withContext(options.context) });")
+            extra = {"track": f"event: {wire}, ", "page": f"name: {wire}, ",
+                     "screen": f"name: {wire}, "}.get(call.kind, "")
+            lines.append(f"    this.analytics.{call.kind}({{ ...message, {extra}{field}: payload, "
+                         "context: this.withContext(message.context) });")
         else:
             rest = "{ ...options, context: this.withContext(options.context) }"
             if call.kind == "track":
