@@ -16,7 +16,6 @@ from typing import Any
 
 from protocols.generate.escape import comment_text, py_doc, py_str
 from protocols.generate.model import (
-    AnyType,
     ArrayType,
     Call,
     ClientModel,
@@ -73,8 +72,8 @@ class _Emitter:
         self.tool_version = tool_version
         objects = model.objects()
         self.objects = {obj.key: obj for obj in objects}
-        named_keys = {("type", name): (name,) for name in model.named_types}
-        hints = {**{obj.key: obj.hint for obj in objects}, **named_keys}
+        hints: dict[tuple[str, ...], tuple[str, ...]] = {obj.key: obj.hint for obj in objects}
+        hints.update({("type", name): (name,) for name in model.named_types})
         self.type_names = assign_paths(hints, TYPE_NAMES)
         self.method_names = assign((method_key(c) for c in model.calls), METHOD_NAMES)
 

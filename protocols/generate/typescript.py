@@ -83,8 +83,9 @@ class _Emitter:
         self.tool_version = tool_version
         objects = model.objects()
         self.objects = {obj.key: obj for obj in objects}
-        named = {("type", name): (name,) for name in model.named_types}
-        self.type_names = assign_paths({**{o.key: o.hint for o in objects}, **named}, TYPE_NAMES)
+        hints: dict[tuple[str, ...], tuple[str, ...]] = {o.key: o.hint for o in objects}
+        hints.update({("type", name): (name,) for name in model.named_types})
+        self.type_names = assign_paths(hints, TYPE_NAMES)
         self.method_names = assign((method_key(c) for c in model.calls), METHOD_NAMES)
 
     def expr(self, node: TypeExpr) -> str:
