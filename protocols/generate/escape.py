@@ -53,7 +53,7 @@ def py_doc(text: str) -> str:
     cannot start an escape; unsafe characters become escapes; newlines stay lines.
     """
     out: list[str] = []
-    for char in text.replace("\r\n", "\n"):
+    for char in text:
         if char in '"\\':
             out.append("\\" + char)
         elif char in "\n\t":
