@@ -225,7 +225,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_hostile_plan_cannot_inject_python(hostile: tuple[Path, Path]) -> None:
-    folder, plan_path = hostile
+    folder, _ = hostile
     source = (folder / "hostile_client" / "__init__.py").read_text("utf-8")
     tree = ast.parse(source)
     client = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "ProtocolsClient")

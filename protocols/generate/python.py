@@ -76,6 +76,7 @@ class _Emitter:
         hints.update({("type", name): (name,) for name in model.named_types})
         self.type_names = assign_paths(hints, TYPE_NAMES)
         self.method_names = assign((method_key(c) for c in model.calls), METHOD_NAMES)
+        self.typing_used: set[str] = {"Any", "Protocol"}  # what the typing import must name
 
     # -- types ---------------------------------------------------------------------------
 
@@ -83,6 +84,7 @@ class _Emitter:
         if isinstance(node, PrimitiveType):
             return _PRIMITIVES[node.kind]
         if isinstance(node, LiteralType):
+            self.typing_used.add("Literal")
             return "Literal[" + ", ".join(_literal(v) for v in node.values) + "]"
         if isinstance(node, ArrayType):
             return f"list[{self.expr(node.items)}]"
@@ -113,6 +115,7 @@ class _Emitter:
             if isinstance(node, ObjectType) and node.key == key:
                 out.extend(self.typed_dict(node))
             else:
+                self.typing_used.add("TypeAlias")
                 out.extend([f"{self.type_names[key]}: TypeAlias = {self.expr(node)}", "", ""])
 
         for name in self.model.named_types:
@@ -123,6 +126,9 @@ class _Emitter:
 
     def typed_dict(self, obj: ObjectType) -> list[str]:
         name = self.type_names[obj.key]
+        self.typing_used.add("TypedDict")
+        if any(not f.required for f in obj.fields):
+            self.typing_used.add("NotRequired")
         fields = [(f, self.expr(f.type) if f.required else f"NotRequired[{self.expr(f.type)}]")
                   for f in obj.fields]
         if all(_plain_key(f.wire_name) for f, _ in fields):
@@ -206,7 +212,7 @@ class _Emitter:
             "from collections.abc import Callable, Mapping",
             "from dataclasses import dataclass",
             "from datetime import datetime",
-            "from typing import Any, Literal, NotRequired, Protocol, TypeAlias, TypedDict",
+            _TYPING_SLOT,
             "",
             f"PLAN_ID = {py_str(model.plan_id)}",
             f"PLAN_VERSION: str | None = {py_str(version) if version is not None else 'None'}",
@@ -225,8 +231,13 @@ class _Emitter:
         if self.runtime_validation:
             parts.extend(["", _schemas_literal(model.calls), "", ""])
             parts.append(_VALIDATION_HELPERS.strip("\n"))
+        # Import only what the definitions use, so linters run on the output stay quiet.
+        parts[parts.index(_TYPING_SLOT)] = f"from typing import {', '.join(sorted(self.typing_used))}"
         text = "\n".join(parts).rstrip("\n") + "\n"
         return _tidy(text)
+
+
+_TYPING_SLOT = "\0typing-import\0"  # a line no escaped plan text can equal (NUL is escaped)
 
 
 def _tidy(text: str) -> str:
