@@ -291,9 +291,9 @@ def _literal(value: object) -> str:
 
 def _sends(call: Call) -> str:
     if call.kind == "track":
-        return f"Sends the track event {call.wire_name!r}."
+        return f'Sends the track event "{call.wire_name}".'
     if call.kind in ("page", "screen"):
-        return f"Sends a {call.kind} call named {call.wire_name!r}."
+        return f'Sends a {call.kind} call named "{call.wire_name}".'
     return f"Sends an {call.kind} call." if call.kind == "identify" else f"Sends a {call.kind} call."
 
 

@@ -188,7 +188,7 @@ class ProtocolsClient:
     ) -> None:
         """The order was confirmed and paid.
 
-        Sends the track event 'Order Completed'.
+        Sends the track event \"Order Completed\".
         """
         payload: dict[str, Any] = dict(properties or {})
         self._check("track", "Order Completed", payload)
@@ -216,7 +216,7 @@ class ProtocolsClient:
     ) -> None:
         """A shopper added a product to the cart.
 
-        Sends the track event 'Product Added'.
+        Sends the track event \"Product Added\".
         """
         payload: dict[str, Any] = dict(properties or {})
         self._check("track", "Product Added", payload)
