@@ -19,6 +19,7 @@ from protocols.generate.model import (
     ArrayType,
     Call,
     ClientModel,
+    Field,
     LiteralType,
     MapType,
     ObjectType,
@@ -137,15 +138,17 @@ class _Emitter:
                 lines.append(f'    """{py_doc(obj.description)}"""')
             for item, annotation in fields:
                 lines.append(f"    {item.wire_name}: {annotation}")
-                if item.description:
-                    lines.append(f'    """{py_doc(item.description)}"""')
+                doc = _field_doc(item)
+                if doc:
+                    lines.append(f'    """{py_doc(doc)}"""')
             if len(lines) == 1:
                 lines.append("    pass")
             return [*lines, "", ""]
         lines = [f"{name} = TypedDict({py_str(name)}, {{"]
         for item, annotation in fields:
-            if item.description:
-                lines.append(f"    # {comment_text(item.description)}")
+            doc = _field_doc(item)
+            if doc:
+                lines.append(f"    # {comment_text(doc)}")
             lines.append(f"    {py_str(item.wire_name)}: {annotation},")
         return [*lines, "})", "", ""]
 
@@ -276,6 +279,13 @@ def _dependencies(node: TypeExpr) -> list[tuple[str, ...]]:
 
     walk(node, True)
     return found
+
+
+def _field_doc(item: Field) -> str:
+    doc = item.description or ""
+    if item.deprecated:
+        doc = f"Deprecated in the plan. {doc}".rstrip()
+    return doc
 
 
 def _plain_key(key: str) -> bool:
