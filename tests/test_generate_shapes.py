@@ -1,0 +1,126 @@
+"""Every type shape through both targets: tests/golden/generate/plans/rich.yaml.
+
+Named aliases, a recursive named type, nullable references, unions of primitives and objects,
+maps, closed objects, deprecated keys, a page and a screen with the same name, no version.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from protocols.generate import GenerateOptions, generate
+from protocols.generate.model import (
+    ArrayType,
+    LiteralType,
+    MapType,
+    ObjectType,
+    PrimitiveType,
+    RefType,
+    UnionType,
+    build_model,
+)
+from protocols.plan import load_plan
+from tests.generate_tools import run_mypy, run_tsc, write_client
+from tests.test_generate_python import GOLDEN, Recorder, import_file
+
+RICH = GOLDEN / "plans" / "rich.yaml"
+
+
+def test_the_model_maps_each_shape() -> None:
+    model = build_model(load_plan(RICH))
+    call = next(c for c in model.calls if c.wire_name == "Thing Done")
+    fields = {f.wire_name: f for f in call.payload.fields}
+    assert fields["currency"].type == RefType("Currency") and fields["currency"].required
+    assert fields["address"].type == UnionType((RefType("Address"), PrimitiveType("null")))
+    assert fields["maybe"].type == UnionType((PrimitiveType("string"), PrimitiveType("integer"),
+                                              PrimitiveType("null")))
+    assert fields["tags"].type == ArrayType(LiteralType(("a", "b")))
+    assert fields["meta"].type == MapType(PrimitiveType("number"))
+    exact = fields["exact"].type
+    assert isinstance(exact, ObjectType) and not exact.open
+    assert fields["old"].deprecated and call.deprecated
+    category = model.named_types["Category"]
+    assert isinstance(category, ObjectType)
+    assert {f.wire_name: f.type for f in category.fields}["children"] == ArrayType(RefType("Category"))
+    assert [(c.kind, c.wire_name) for c in model.calls] == [
+        ("group", None), ("page", "Home"), ("screen", "Home"), ("track", "Thing Done")]
+
+
+def test_python_output_passes_mypy_strict(tmp_path: Path) -> None:
+    write_client(RICH, tmp_path / "rich_client", lang="python")
+    (tmp_path / "usage.py").write_text('''
+from rich_client import Category, ProtocolsClient
+
+class Sdk:
+    def track(self, **kwargs: object) -> None: ...
+    def identify(self, **kwargs: object) -> None: ...
+    def group(self, **kwargs: object) -> None: ...
+    def page(self, **kwargs: object) -> None: ...
+    def screen(self, **kwargs: object) -> None: ...
+
+tree: Category = {"name": "root", "children": [{"name": "leaf", "children": []}]}
+tracking = ProtocolsClient(Sdk())
+tracking.thing_done({"currency": "USD", "category": tree, "address": None, "maybe": 3,
+                     "meta": {"a": 1.5}, "exact": {"x": 1}, "choice": {"k": True}}, user_id="u")
+tracking.page_home(user_id="u")
+tracking.screen_home({"x": "y"}, user_id="u", category="c")
+tracking.group("g", user_id="u")
+''', "utf-8")
+    result = run_mypy(tmp_path, "rich_client", "usage.py")
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("sdk", ["analytics-node", "analytics-next"])
+def test_typescript_output_passes_tsc_strict(tmp_path: Path, sdk: str) -> None:
+    write_client(RICH, tmp_path / "tracking", lang="typescript", sdk=sdk)
+    result = run_tsc(tmp_path, ["tracking/index.ts", "tracking/validation.ts"])
+    assert result.returncode == 0, result.stdout
+    index = (tmp_path / "tracking" / "index.ts").read_text("utf-8")
+    assert "export type Currency = \"USD\" | \"EUR\";" in index
+    assert "  children?: Array<Category>;" in index
+    assert "  address?: Address | null;" in index
+    assert "export const PLAN_VERSION: string | null = null;" in index
+
+
+@pytest.fixture(scope="module")
+def rich_module(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    folder = tmp_path_factory.mktemp("rich")
+    write_client(RICH, folder / "rich_runtime", lang="python")
+    return import_file(folder / "rich_runtime" / "__init__.py", "rich_runtime")
+
+
+def test_recursive_types_validate_at_runtime(rich_module: ModuleType) -> None:
+    seen: list[Any] = []
+    recorder = Recorder()
+    client = rich_module.ProtocolsClient(recorder, on_violation=seen.append)
+    good = {"name": "root", "children": [{"name": "leaf"}]}
+    client.thing_done({"currency": "EUR", "category": good}, user_id="u")
+    assert seen == []
+    client.thing_done({"currency": "EUR", "category": {"name": "r", "children": [{}]},
+                       "exact": {"x": 1, "y": 2}}, user_id="u")
+    assert [v.path for v in seen] == ["properties.category.children[0]", "properties.exact"]
+    assert recorder.calls[0][1]["context"]["protocols"] == {"plan": "rich", "version": None}
+
+
+def test_page_and_screen_with_one_name_get_their_own_methods(rich_module: ModuleType) -> None:
+    recorder = Recorder()
+    client = rich_module.ProtocolsClient(recorder)
+    client.page_home(user_id="u")
+    client.screen_home({"x": "1"}, anonymous_id="a", category="Settings")
+    assert [(kind, sent["name"]) for kind, sent in recorder.calls] == [("page", "Home"),
+                                                                        ("screen", "Home")]
+    assert recorder.calls[1][1]["category"] == "Settings"
+    assert recorder.calls[0][1]["properties"] == {}
+
+
+def test_deprecations_are_marked() -> None:
+    plan = load_plan(RICH)
+    python = generate(plan, GenerateOptions(lang="python"))["__init__.py"]
+    typescript = generate(plan, GenerateOptions(lang="typescript"))["index.ts"]
+    assert '    """Deprecated in the plan. old one"""' in python
+    assert "        Deprecated in the plan." in python
+    assert "   * old one\n   * @deprecated\n   */\n  old?: string;" in typescript
