@@ -67,6 +67,19 @@ targets = [
     assert only.exit_code == 1
 
 
+def test_files_left_over_from_other_options_are_stale_and_removed(project: Path) -> None:
+    runner.invoke(app, ["generate", "--lang", "typescript", "--out", "web"])
+    assert (project / "web" / "validation.ts").exists()
+    (project / "web" / "notes.ts").write_text("// mine\n", "utf-8")
+    args = ["generate", "--lang", "typescript", "--out", "web", "--no-runtime-validation"]
+    check = runner.invoke(app, [*args, "--check"])
+    assert check.exit_code == 1
+    assert "--- web/validation.ts (on disk)\n+++ /dev/null" in check.stdout
+    assert runner.invoke(app, args).exit_code == 0
+    assert sorted(p.name for p in (project / "web").iterdir()) == ["index.ts", "notes.ts"]
+    assert runner.invoke(app, [*args, "--check"]).exit_code == 0
+
+
 @pytest.mark.parametrize(("args", "config", "message"), [
     (["--out", "x"], None, "--lang python|typescript"),
     (["--lang", "java", "--out", "x"], None, "unknown language 'java'"),

@@ -51,10 +51,12 @@ tracking.identify({{ traits: {{ email: "ada@example.com" }} }});
 tracking.orderComplete({{ userId: "u1", properties: {VALID_ORDER} }});
 """,
     "analytics-next": f"""
-import {{ AnalyticsBrowser }} from "@segment/analytics-next";
+import {{ Analytics, AnalyticsBrowser }} from "@segment/analytics-next";
 import {{ ProtocolsClient }} from "./tracking/index";
 
 const tracking = new ProtocolsClient(AnalyticsBrowser.load({{ writeKey: "k" }}));
+const direct = new ProtocolsClient(new Analytics({{ writeKey: "k" }}));  // the class works too
+void direct.identify({{ email: "ada@example.com" }});
 void tracking.orderCompleted({VALID_ORDER});
 void tracking.orderCompleted({VALID_ORDER}, {{ userId: "u1", context: {{ ip: "1.2.3.4" }} }});
 void tracking.productAdded({{ cart_id: "c1", product_id: "p1" }});

@@ -93,17 +93,17 @@ def generate_command(
         except GenerateError as exc:
             raise usage_error(str(exc)) from None
         if check:
-            stale = stale_files(files, target.out)
+            stale = stale_files(files, target.out, lang=target.lang)
             for item in stale:
                 sys.stdout.write(item.diff)
             stale_count += len(stale)
             continue
         try:
-            written = write_files(files, target.out)
+            written = write_files(files, target.out, lang=target.lang)
         except OSError as exc:
             raise usage_error(f"cannot write to {target.out}: {exc.strerror or exc}") from None
         typer.echo(f"{target.lang}: {len(files)} file(s) in {target.out} "
-                   f"({len(written)} updated) from {plan_path}")
+                   f"({len(written)} changed) from {plan_path}")
     if check:
         if stale_count:
             typer.echo(f"{stale_count} generated file(s) are stale: run `protocols generate`",
