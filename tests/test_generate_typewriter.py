@@ -21,13 +21,28 @@ from tests.conftest import shared_fixture
 from tests.generate_tools import run_mypy, run_tsc, write_client
 
 
-@pytest.fixture(scope="module")
-def typewriter_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
-    export = json.loads(shared_fixture("segment-typewriter", "plan.json").read_text("utf-8"))
+def import_typewriter(file: str, folder: Path) -> Plan:
+    export = json.loads(shared_fixture("segment-typewriter", file).read_text("utf-8"))
     data, _warnings = segment_to_plan(export, plan_id="typewriter")
-    path = tmp_path_factory.mktemp("typewriter") / "typewriter.yaml"
+    path = folder / "typewriter.yaml"
     path.write_text(dump_plan(data), "utf-8")
     return load_plan(path)
+
+
+@pytest.fixture(scope="module")
+def typewriter_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    """The Public API v2 export (plan.json)."""
+    return import_typewriter("plan.json", tmp_path_factory.mktemp("typewriter"))
+
+
+def test_the_config_api_v1_export_passes_both_checkers(tmp_path: Path) -> None:
+    plan = import_typewriter("plan-v1.json", tmp_path)
+    write_client(plan, tmp_path / "typewriter_v1", lang="python")
+    write_client(plan, tmp_path / "tracking", lang="typescript", sdk="analytics-node")
+    mypy = run_mypy(tmp_path, "typewriter_v1")
+    assert mypy.returncode == 0, mypy.stdout
+    tsc = run_tsc(tmp_path, ["tracking/index.ts", "tracking/validation.ts"])
+    assert tsc.returncode == 0, tsc.stdout
 
 
 def test_typewriter_plan_passes_mypy_strict(tmp_path: Path, typewriter_plan: Plan) -> None:
