@@ -124,3 +124,40 @@ def test_deprecations_are_marked() -> None:
     assert '    """Deprecated in the plan. old one"""' in python
     assert "        Deprecated in the plan." in python
     assert "   * old one\n   * @deprecated\n   */\n  old?: string;" in typescript
+
+
+def test_a_plan_with_no_messages_still_generates_working_modules(tmp_path: Path) -> None:
+    plan = tmp_path / "empty.yaml"
+    plan.write_text("protocols: 1\nplan: empty\n", "utf-8")
+    files = write_client(plan, tmp_path / "empty_client", lang="python")
+    module = import_file(tmp_path / "empty_client" / "__init__.py", "empty_client")
+    assert [n for n in vars(module.ProtocolsClient) if not n.startswith("_")] == []
+    assert "_SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {\n}" in files["__init__.py"]
+    typescript = generate(load_plan(plan), GenerateOptions(lang="typescript"))
+    assert "export class ProtocolsClient {" in typescript["index.ts"]
+
+
+def test_names_the_generated_module_uses_are_never_shadowed(tmp_path: Path) -> None:
+    plan = tmp_path / "keys.yaml"
+    plan.write_text("""protocols: 1
+plan: keys
+types:
+  Mapping: {type: object, properties: {a: {type: string}}}
+  Violation: {type: string}
+events:
+  analytics:
+    properties:
+      NotRequired: {type: string}
+      self: {type: string, required: true}
+      m: {type: Mapping}
+      v: {type: Violation}
+  settings: {}
+""", "utf-8")
+    python = generate(load_plan(plan), GenerateOptions(lang="python"))["__init__.py"]
+    typescript = generate(load_plan(plan), GenerateOptions(lang="typescript"))["index.ts"]
+    assert "class Mapping_(TypedDict):" in python and "Violation_: TypeAlias = str" in python
+    assert '    "NotRequired": NotRequired[str],' in python  # the functional form keeps the key
+    assert "export type Violation_ = string;" in typescript
+    assert "  analytics_(message:" in typescript and "  settings_(message:" in typescript
+    write_client(plan, tmp_path / "keys_client", lang="python")
+    assert run_mypy(tmp_path, "keys_client").returncode == 0
