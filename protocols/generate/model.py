@@ -277,3 +277,26 @@ def nullable_parts(node: TypeExpr) -> tuple[TypeExpr, bool]:
         if len(rest) != len(node.members):
             return union(rest), True
     return node, False
+
+
+def strip_annotations(schema: Any) -> Any:
+    """The schema without descriptions: they do not change what validates, only the size."""
+    if isinstance(schema, Mapping):
+        return {k: (_strip_each(v) if k in _SCHEMA_MAPS else
+                    v if k in _VALUE_KEYS else strip_annotations(v))
+                for k, v in schema.items() if k not in _ANNOTATION_KEYS}
+    if isinstance(schema, list):
+        return [strip_annotations(v) for v in schema]
+    return schema
+
+
+def _strip_each(mapping: Any) -> Any:
+    """``properties``/``$defs``: the keys are names (a property may be called "description")."""
+    if not isinstance(mapping, Mapping):
+        return mapping
+    return {k: strip_annotations(v) for k, v in mapping.items()}
+
+
+_ANNOTATION_KEYS = frozenset({"description", "x-pii", "$comment", "examples"})
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "patternProperties", "dependentSchemas"})
+_VALUE_KEYS = frozenset({"const", "enum", "default"})

@@ -27,8 +27,10 @@ from protocols.generate.model import (
     RefType,
     TypeExpr,
     UnionType,
+    strip_annotations,
 )
 from protocols.generate.names import NamingPolicy, assign, assign_paths
+from protocols.generate.python_templates import CHECK, CLIENT_HEAD, PRELUDE, VALIDATION_HELPERS
 from protocols.naming import CaseStyle
 
 FILE_NAME = "__init__.py"
@@ -220,20 +222,20 @@ class _Emitter:
             f"PLAN_ID = {py_str(model.plan_id)}",
             f"PLAN_VERSION: str | None = {py_str(version) if version is not None else 'None'}",
             "",
-            _PRELUDE,
+            PRELUDE,
             "",
             "",
         ])
         parts.extend(self.definitions())
-        parts.append(_CLIENT_HEAD.strip("\n"))
+        parts.append(CLIENT_HEAD.strip("\n"))
         if self.runtime_validation:
-            parts.extend(["", _CHECK.strip("\n")])
+            parts.extend(["", CHECK.strip("\n")])
         parts.append("")
         for call in model.calls:
             parts.extend(self.method(call))
         if self.runtime_validation:
             parts.extend(["", _schemas_literal(model.calls), "", ""])
-            parts.append(_VALIDATION_HELPERS.strip("\n"))
+            parts.append(VALIDATION_HELPERS.strip("\n"))
         # Import only what the definitions use, so linters run on the output stay quiet.
         parts[parts.index(_TYPING_SLOT)] = f"from typing import {', '.join(sorted(self.typing_used))}"
         text = "\n".join(parts).rstrip("\n") + "\n"
@@ -353,129 +355,9 @@ def _schemas_literal(calls: tuple[Call, ...]) -> str:
     return "\n".join(lines)
 
 
-def strip_annotations(schema: Any) -> Any:
-    """The schema without descriptions: they do not change what validates, only the size."""
-    if isinstance(schema, Mapping):
-        return {k: (_strip_each(v) if k in _SCHEMA_MAPS else
-                    v if k in _VALUE_KEYS else strip_annotations(v))
-                for k, v in schema.items() if k not in _ANNOTATION_KEYS}
-    if isinstance(schema, list):
-        return [strip_annotations(v) for v in schema]
-    return schema
-
-
-def _strip_each(mapping: Any) -> Any:
-    """``properties``/``$defs``: the keys are names (a property may be called "description")."""
-    if not isinstance(mapping, Mapping):
-        return mapping
-    return {k: strip_annotations(v) for k, v in mapping.items()}
-
-
-_ANNOTATION_KEYS = frozenset({"description", "x-pii", "$comment", "examples"})
-_SCHEMA_MAPS = frozenset({"properties", "$defs", "patternProperties", "dependentSchemas"})
-_VALUE_KEYS = frozenset({"const", "enum", "default"})
 
 
 def render_python(model: ClientModel, *, runtime_validation: bool, tool_version: str) -> dict[str, str]:
     """The generated files, by relative path."""
     emitter = _Emitter(model, runtime_validation=runtime_validation, tool_version=tool_version)
     return {FILE_NAME: emitter.render()}
-
-
-_PRELUDE = '''
-_LOGGER = logging.getLogger(__name__)
-
-
-class AnalyticsClient(Protocol):
-    """What the generated calls need: segment.analytics, its Client, or a compatible SDK."""
-
-    def track(self, *, user_id: Any = ..., event: Any = ..., properties: Any = ...,
-              context: Any = ..., timestamp: Any = ..., anonymous_id: Any = ...,
-              integrations: Any = ..., message_id: Any = ...) -> object: ...
-
-    def identify(self, *, user_id: Any = ..., traits: Any = ..., context: Any = ...,
-                 timestamp: Any = ..., anonymous_id: Any = ..., integrations: Any = ...,
-                 message_id: Any = ...) -> object: ...
-
-    def group(self, *, user_id: Any = ..., group_id: Any = ..., traits: Any = ...,
-              context: Any = ..., timestamp: Any = ..., anonymous_id: Any = ...,
-              integrations: Any = ..., message_id: Any = ...) -> object: ...
-
-    def page(self, *, user_id: Any = ..., category: Any = ..., name: Any = ...,
-             properties: Any = ..., context: Any = ..., timestamp: Any = ...,
-             anonymous_id: Any = ..., integrations: Any = ..., message_id: Any = ...) -> object: ...
-
-    def screen(self, *, user_id: Any = ..., category: Any = ..., name: Any = ...,
-               properties: Any = ..., context: Any = ..., timestamp: Any = ...,
-               anonymous_id: Any = ..., integrations: Any = ..., message_id: Any = ...) -> object: ...
-
-
-@dataclass(frozen=True)
-class Violation:
-    """A call whose payload does not match the plan."""
-
-    kind: str  # track, identify, group, page or screen
-    name: str | None  # the event, page or screen name
-    path: str  # where in the message, e.g. properties.products[0].price
-    message: str
-
-
-ViolationHandler = Callable[[Violation], None]
-
-
-def log_violation(violation: Violation) -> None:
-    """The default violation handler: log a warning and send the call anyway."""
-    label = violation.name if violation.name is not None else violation.kind
-    _LOGGER.warning("tracking plan violation in %s at %s: %s", label, violation.path,
-                    violation.message)
-'''.strip("\n")
-
-_CLIENT_HEAD = '''
-class ProtocolsClient:
-    """Typed tracking calls. Wrap the SDK once: ``tracking = ProtocolsClient(analytics)``.
-
-    Every call adds ``context.protocols`` (plan id and version) to the context it sends.
-    """
-
-    def __init__(self, client: AnalyticsClient, *,
-                 on_violation: ViolationHandler = log_violation,
-                 validate: bool = True) -> None:
-        self._client = client
-        self._on_violation = on_violation
-        self._validate = validate
-        self._validators: dict[tuple[str, str | None], Any] = {}
-
-    def _context(self, context: Mapping[str, Any] | None) -> dict[str, Any]:
-        merged = dict(context or {})
-        caller = merged.get("protocols")
-        merged["protocols"] = {**(caller if isinstance(caller, Mapping) else {}),
-                               "plan": PLAN_ID, "version": PLAN_VERSION}
-        return merged
-'''
-
-_CHECK = '''
-    def _check(self, kind: str, name: str | None, payload: Mapping[str, Any]) -> None:
-        """Validate against the embedded schema; each problem goes to ``on_violation``."""
-        if not self._validate:
-            return
-        validator = self._validators.get((kind, name))
-        if validator is None:
-            # Imported on first use so that clients built with validate=False need no jsonschema.
-            jsonschema: Any = importlib.import_module("jsonschema")
-            validator = jsonschema.Draft202012Validator(_SCHEMAS[(kind, name)])
-            self._validators[(kind, name)] = validator
-        field = "traits" if kind in ("identify", "group") else "properties"
-        errors = sorted(validator.iter_errors(payload),
-                        key=lambda error: [str(part) for part in error.absolute_path])
-        for error in errors:
-            self._on_violation(Violation(kind, name, _path(field, error.absolute_path),
-                                         str(error.message)))
-'''
-
-_VALIDATION_HELPERS = '''
-def _path(field: str, parts: Any) -> str:
-    text = field
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
-'''
