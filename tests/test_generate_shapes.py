@@ -67,6 +67,7 @@ tracking = ProtocolsClient(Sdk())
 tracking.thing_done({"currency": "USD", "category": tree, "address": None, "maybe": 3,
                      "meta": {"a": 1.5}, "exact": {"x": 1}, "choice": {"k": True}}, user_id="u")
 tracking.page_home(user_id="u")
+tracking.page_home({"planned": "nothing", "so": ["anything", "goes"]}, user_id="u")
 tracking.screen_home({"x": "y"}, user_id="u", category="c")
 tracking.group("g", user_id="u")
 ''', "utf-8")
@@ -84,6 +85,8 @@ def test_typescript_output_passes_tsc_strict(tmp_path: Path, sdk: str) -> None:
     assert "  children?: Array<Category>;" in index
     assert "  address?: Address | null;" in index
     assert "export const PLAN_VERSION: string | null = null;" in index
+    # Planned without properties: any object, as Typewriter's "Empty Event" expects.
+    assert "export type PageHomeProperties = Record<string, unknown>;" in index
 
 
 @pytest.fixture(scope="module")

@@ -76,5 +76,7 @@ def test_typewriter_types_are_mapped(typewriter_plan: Plan) -> None:
     assert '"string enum"?: "Evil Morty" | "Lawyer Morty";' in typescript
     assert '"string enum": NotRequired[Literal["Evil Morty", "Lawyer Morty"]],' in python
     assert '"required string": string | null;' in typescript
+    assert "export type EmptyEventProperties = Record<string, unknown>;" in typescript
+    assert "EmptyEventProperties: TypeAlias = dict[str, Any]" in python
     assert '"required object with properties": EveryNullableRequiredTypePropertiesRequired' in typescript
     assert re.search(r"^\s*(export\s+)?(const\s+)?enum\s", typescript, re.MULTILINE) is None

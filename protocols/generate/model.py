@@ -65,6 +65,15 @@ class ObjectType:
     description: str | None = None
     open: bool = True  # whether unplanned keys are allowed (not additionalProperties: false)
 
+    @property
+    def free_form(self) -> bool:
+        """No planned fields and unplanned keys allowed: any object will do.
+
+        A message planned without properties ("Empty Event") accepts whatever it is sent,
+        as Segment's Typewriter does; only ``additionalProperties: false`` closes it.
+        """
+        return not self.fields and self.open
+
 
 @dataclass(frozen=True)
 class RefType:
@@ -159,7 +168,8 @@ def _call(spec: MessageSpec) -> Call:
     key = (spec.kind, spec.name or "", spec.payload_field)
     payload = to_type(spec.schema, key=key, hint=hint)
     if not isinstance(payload, ObjectType):  # a payload is always an object on the wire
-        payload = ObjectType(key, hint, (), spec.description)
+        payload = ObjectType(key, hint, (), spec.description,
+                             open=spec.schema.get("additionalProperties") is not False)
     return Call(spec.kind, spec.name, payload, spec.description, spec.deprecated,
                 {k: v for k, v in spec.schema.items()})
 

@@ -129,6 +129,9 @@ class _Emitter:
 
     def typed_dict(self, obj: ObjectType) -> list[str]:
         name = self.type_names[obj.key]
+        if obj.free_form:
+            self.typing_used.add("TypeAlias")
+            return [f"{name}: TypeAlias = dict[str, Any]", "", ""]
         self.typing_used.add("TypedDict")
         if any(not f.required for f in obj.fields):
             self.typing_used.add("NotRequired")

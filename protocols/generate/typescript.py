@@ -126,6 +126,8 @@ class _Emitter:
 
     def interface(self, obj: ObjectType) -> list[str]:
         lines = jsdoc(obj.description, "") if obj.description else []
+        if obj.free_form:
+            return [*lines, f"export type {self.type_names[obj.key]} = Record<string, unknown>;", ""]
         lines.append(f"export interface {self.type_names[obj.key]} {{")
         for item in obj.fields:
             doc = item.description or ""
