@@ -114,6 +114,13 @@ def test_a_plan_with_errors_is_reported_with_positions_and_exit_1(project: Path)
     assert not (project / "x").exists()
 
 
+def test_out_must_be_a_folder(project: Path) -> None:
+    (project / "tracking.py").write_text("# mine\n", "utf-8")
+    result = runner.invoke(app, ["generate", "--lang", "python", "--out", "tracking.py"])
+    assert result.exit_code == 2 and "is a file" in result.output
+    assert (project / "tracking.py").read_text("utf-8") == "# mine\n"
+
+
 def test_two_plans_need_a_choice(project: Path) -> None:
     shutil.copy(ECOMMERCE, project / "plans" / "second.yaml")
     result = runner.invoke(app, ["generate", "--lang", "python", "--out", "x"])

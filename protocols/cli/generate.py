@@ -83,6 +83,8 @@ def generate_command(
     stale_count = 0
     plans: dict[str, Any] = {}
     for target in targets:
+        if target.out.exists() and not target.out.is_dir():
+            raise usage_error(f"--out {target.out} is a file; give the folder to write into")
         plan_path = target.plan or _default_plan(settings.plans_dir)
         if plan_path not in plans:
             plans[plan_path] = _load(plan_path)
