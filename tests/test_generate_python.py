@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import protocols
-
 from protocols.generate import GenerateOptions, generate
 from protocols.plan import load_plan
 from tests.conftest import REPO
@@ -130,7 +129,8 @@ def test_output_is_byte_identical_across_runs_and_names_the_plan() -> None:
 
 def test_adding_an_unrelated_event_does_not_rename_existing_code(tmp_path: Path) -> None:
     data = yaml.safe_load(ECOMMERCE.read_text("utf-8"))
-    data["events"]["Aardvark Spotted"] = {"description": "new", "owner": "@x", "properties": {}}
+    data["events"]["Aardvark Spotted"] = {"description": "new", "owner": "@x",
+                                          "properties": {"seen_at": {"type": "string"}}}
     bigger = tmp_path / "bigger.yaml"
     bigger.write_text(yaml.safe_dump(data), "utf-8")
     before = _definitions(generate(load_plan(ECOMMERCE), GenerateOptions(lang="python")))
