@@ -164,3 +164,37 @@ events:
     assert "  analytics_(message:" in typescript and "  settings_(message:" in typescript
     write_client(plan, tmp_path / "keys_client", lang="python")
     assert run_mypy(tmp_path, "keys_client").returncode == 0
+
+
+def test_recursive_types_with_any_keys_import_and_type_check(tmp_path: Path) -> None:
+    """Functional TypedDicts and aliases run at import: a cycle needs forward references."""
+    plan = tmp_path / "tree.yaml"
+    plan.write_text("""protocols: 1
+plan: tree
+types:
+  Node:
+    type: object
+    properties:
+      "child nodes": {type: array, items: {type: Node}}
+      kind: {type: string, enum: [leaf, branch], required: true}
+      next: {type: Link}
+  Link:
+    type: [Node, "null"]
+events:
+  Tree Saved:
+    properties:
+      root: {type: Node, required: true}
+""", "utf-8")
+    write_client(plan, tmp_path / "tree_client", lang="python")
+    (tmp_path / "usage.py").write_text('''
+from tree_client import Node
+
+ok: Node = {"kind": "branch", "child nodes": [{"kind": "leaf", "next": None}]}
+bad: Node = {"kind": "branch", "child nodes": [{"kind": "twig"}]}
+''', "utf-8")
+    module = import_file(tmp_path / "tree_client" / "__init__.py", "tree_client")
+    assert module.Node.__required_keys__ == frozenset({"kind"})
+    result = run_mypy(tmp_path, "tree_client", "usage.py")
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and errors[0].startswith("usage.py:5:"), result.stdout
+    assert "Literal['twig']" in errors[0]

@@ -104,6 +104,7 @@ class _Emitter:
     def definitions(self) -> list[str]:
         """Every TypedDict and alias, dependencies first (functional forms run at import)."""
         done: set[tuple[str, ...]] = set()
+        defined: set[tuple[str, ...]] = set()
         out: list[str] = []
 
         def visit(key: tuple[str, ...]) -> None:
@@ -113,13 +114,20 @@ class _Emitter:
             node = self.objects.get(key) if key[0] != "type" else self.model.named_types[key[1]]
             if node is None:
                 return
-            for dep in _dependencies(node):
+            deps = _dependencies(node)
+            for dep in deps:
                 visit(dep)
+            # A cycle (a recursive type) leaves a dependency undefined at this point: the
+            # forms evaluated at import then take the annotation as a string (a forward ref).
+            forward = any(dep not in defined for dep in deps)
             if isinstance(node, ObjectType) and node.key == key:
-                out.extend(self.typed_dict(node))
+                out.extend(self.typed_dict(node, forward=forward))
             else:
                 self.typing_used.add("TypeAlias")
-                out.extend([f"{self.type_names[key]}: TypeAlias = {self.expr(node)}", "", ""])
+                value = self.expr(node)
+                out.extend([f"{self.type_names[key]}: TypeAlias = "
+                            f"{py_str(value) if forward else value}", "", ""])
+            defined.add(key)
 
         for name in self.model.named_types:
             visit(("type", name))
@@ -127,7 +135,7 @@ class _Emitter:
             visit(obj_key)
         return out
 
-    def typed_dict(self, obj: ObjectType) -> list[str]:
+    def typed_dict(self, obj: ObjectType, *, forward: bool = False) -> list[str]:
         name = self.type_names[obj.key]
         if obj.free_form:
             self.typing_used.add("TypeAlias")
@@ -135,9 +143,14 @@ class _Emitter:
         self.typing_used.add("TypedDict")
         if any(not f.required for f in obj.fields):
             self.typing_used.add("NotRequired")
-        fields = [(f, self.expr(f.type) if f.required else f"NotRequired[{self.expr(f.type)}]")
-                  for f in obj.fields]
-        if all(_plain_key(f.wire_name) for f, _ in fields):
+        plain = all(_plain_key(f.wire_name) for f in obj.fields)
+        fields: list[tuple[Field, str]] = []
+        for item in obj.fields:
+            value = self.expr(item.type)
+            if forward and not plain:  # NotRequired stays outside: it must be seen at runtime
+                value = py_str(value)
+            fields.append((item, value if item.required else f"NotRequired[{value}]"))
+        if plain:
             lines = [f"class {name}(TypedDict):"]
             if obj.description:
                 lines.append(f'    """{py_doc(obj.description)}"""')
@@ -294,7 +307,9 @@ def _field_doc(item: Field) -> str:
 
 
 def _plain_key(key: str) -> bool:
-    return (key.isidentifier() and key.isascii() and not keyword.iskeyword(key)
+    """Whether a key can be a class-syntax field. Builtin names (``str``, ``list``) cannot: in
+    a class body they would shadow the builtin for later annotations in some type checkers."""
+    return (key.isidentifier() and key.isascii() and key not in _LANGUAGE
             and key not in MODULE_NAMES and not key.startswith("_"))
 
 
