@@ -198,3 +198,6 @@ bad: Node = {"kind": "branch", "child nodes": [{"kind": "twig"}]}
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1 and errors[0].startswith("usage.py:5:"), result.stdout
     assert "Literal['twig']" in errors[0]
+    write_client(plan, tmp_path / "tracking", lang="typescript")
+    tsc = run_tsc(tmp_path, ["tracking/index.ts", "tracking/validation.ts"])
+    assert tsc.returncode == 0, tsc.stdout
