@@ -201,3 +201,25 @@ bad: Node = {"kind": "branch", "child nodes": [{"kind": "twig"}]}
     write_client(plan, tmp_path / "tracking", lang="typescript")
     tsc = run_tsc(tmp_path, ["tracking/index.ts", "tracking/validation.ts"])
     assert tsc.returncode == 0, tsc.stdout
+
+
+def test_an_event_spelt_like_a_page_method_gets_its_own_name(tmp_path: Path) -> None:
+    plan = tmp_path / "clash.yaml"
+    plan.write_text("""protocols: 1
+plan: clash
+events:
+  page Home: {}
+  identify: {}
+pages:
+  Home: {}
+identify:
+  traits: {}
+""", "utf-8")
+    write_client(plan, tmp_path / "clash_client", lang="python")
+    module = import_file(tmp_path / "clash_client" / "__init__.py", "clash_client")
+    recorder = Recorder()
+    client = module.ProtocolsClient(recorder)
+    for method in ("page_home", "page_home_2", "identify", "identify_2"):
+        getattr(client, method)(user_id="u")
+    assert [(kind, sent.get("event", sent.get("name"))) for kind, sent in recorder.calls] == [
+        ("page", "Home"), ("track", "page Home"), ("identify", None), ("track", "identify")]

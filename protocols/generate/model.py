@@ -110,6 +110,16 @@ class Call:
     def sort_key(self) -> tuple[str, str]:
         return (self.kind, self.wire_name or "")
 
+    @property
+    def name_words(self) -> tuple[str, ...]:
+        """What the function name is spelt from: the event name, ``identify``, ``group``,
+        or the kind and name of a page or screen (``page Home``)."""
+        if self.kind == "track":
+            return (self.wire_name or "",)
+        if self.wire_name is None:
+            return (self.kind,)
+        return (self.kind, self.wire_name)
+
 
 @dataclass(frozen=True)
 class ClientModel:

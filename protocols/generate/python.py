@@ -29,7 +29,7 @@ from protocols.generate.model import (
     UnionType,
     strip_annotations,
 )
-from protocols.generate.names import NamingPolicy, assign, assign_paths
+from protocols.generate.names import NamingPolicy, assign_paths
 from protocols.generate.python_templates import CHECK, CLIENT_HEAD, PRELUDE, VALIDATION_HELPERS
 from protocols.naming import CaseStyle
 
@@ -59,13 +59,6 @@ _SDK_ARGS = (
 )
 
 
-def method_key(call: Call) -> str:
-    """The text a call's method name is derived from."""
-    if call.kind == "track":
-        return call.wire_name or ""
-    if call.kind in ("identify", "group"):
-        return call.kind
-    return f"{call.kind} {call.wire_name}"
 
 
 class _Emitter:
@@ -78,7 +71,8 @@ class _Emitter:
         hints: dict[tuple[str, ...], tuple[str, ...]] = {obj.key: obj.hint for obj in objects}
         hints.update({("type", name): (name,) for name in model.named_types})
         self.type_names = assign_paths(hints, TYPE_NAMES)
-        self.method_names = assign((method_key(c) for c in model.calls), METHOD_NAMES)
+        self.method_names = assign_paths({c.sort_key: c.name_words for c in model.calls},
+                                         METHOD_NAMES)
         self.typing_used: set[str] = {"Any", "Protocol"}  # what the typing import must name
 
     # -- types ---------------------------------------------------------------------------
@@ -173,7 +167,7 @@ class _Emitter:
     # -- calls ---------------------------------------------------------------------------
 
     def method(self, call: Call) -> list[str]:
-        name = self.method_names[method_key(call)]
+        name = self.method_names[call.sort_key]
         payload_type = self.type_names[call.payload.key]
         payload_arg = "traits" if call.kind in ("identify", "group") else "properties"
         has_required = any(f.required for f in call.payload.fields)

@@ -31,7 +31,7 @@ from protocols.generate.model import (
     UnionType,
     strip_annotations,
 )
-from protocols.generate.names import NamingPolicy, assign, assign_paths
+from protocols.generate.names import NamingPolicy, assign_paths
 from protocols.generate.typescript_templates import (
     CLIENT_HEAD,
     COMMON,
@@ -73,12 +73,6 @@ _PRIMITIVES = {"string": "string", "number": "number", "integer": "number",
 _PLAIN_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
-def method_key(call: Call) -> str:
-    if call.kind == "track":
-        return call.wire_name or ""
-    if call.kind in ("identify", "group"):
-        return call.kind
-    return f"{call.kind} {call.wire_name}"
 
 
 class _Emitter:
@@ -93,7 +87,8 @@ class _Emitter:
         hints: dict[tuple[str, ...], tuple[str, ...]] = {o.key: o.hint for o in objects}
         hints.update({("type", name): (name,) for name in model.named_types})
         self.type_names = assign_paths(hints, TYPE_NAMES)
-        self.method_names = assign((method_key(c) for c in model.calls), METHOD_NAMES)
+        self.method_names = assign_paths({c.sort_key: c.name_words for c in model.calls},
+                                         METHOD_NAMES)
 
     def expr(self, node: TypeExpr) -> str:
         if isinstance(node, PrimitiveType):
@@ -141,7 +136,7 @@ class _Emitter:
         return lines
 
     def method(self, call: Call) -> list[str]:
-        name = self.method_names[method_key(call)]
+        name = self.method_names[call.sort_key]
         payload_type = self.type_names[call.payload.key]
         field = "traits" if call.kind in ("identify", "group") else "properties"
         required = any(f.required for f in call.payload.fields)
