@@ -1,0 +1,182 @@
+"""``protocols generate``: flags and ``[tool.protocols.generate]`` -> targets -> files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import typer
+
+from protocols.cli.app import app
+from protocols.cli.output import emit, usage_error
+from protocols.config import ConfigError, load_config
+from protocols.generate import (
+    LANGUAGES,
+    SDKS,
+    GenerateError,
+    GenerateOptions,
+    Language,
+    Sdk,
+    generate,
+    stale_files,
+    write_files,
+)
+from protocols.plan import PlanError, load_plan
+from protocols.plan.loader import discover_plan_files
+from protocols.report import RunResult
+
+_TARGET_KEYS = frozenset({"lang", "out", "plan", "sdk", "runtime_validation"})
+
+
+@dataclass(frozen=True)
+class Target:
+    lang: Language
+    out: Path
+    plan: str | None
+    sdk: Sdk | None
+    runtime_validation: bool
+
+
+@app.command("generate", epilog="""\b
+Examples:
+  protocols generate --lang python --out src/shop/tracking
+  protocols generate --lang typescript --sdk analytics-next --out web/src/tracking
+  protocols generate --lang typescript --out server/tracking --no-runtime-validation
+  protocols generate --check          # CI: exit 1 and print a diff when files are stale
+
+\b
+Settings can live in pyproject.toml, so CI and pre-commit need no flags:
+  [tool.protocols.generate]
+  plan = "plans/ecommerce.yaml"
+  targets = [
+    {lang = "python", out = "src/shop/tracking"},
+    {lang = "typescript", sdk = "analytics-node", out = "server/tracking"},
+  ]
+""")
+def generate_command(
+    lang: str | None = typer.Option(None, "--lang", help="Target language: python or typescript."),
+    out: Path | None = typer.Option(None, "--out", help="Folder to write the generated files to."),
+    plan: str | None = typer.Option(None, "--plan", help="Plan file (default: the only plan "
+                                    "under plans/)."),
+    sdk: str | None = typer.Option(None, "--sdk", help="SDK to wrap: analytics-python (python); "
+                                   "analytics-node (default) or analytics-next (typescript)."),
+    runtime_validation: bool | None = typer.Option(
+        None, "--runtime-validation/--no-runtime-validation",
+        help="Embed the plan's schemas and check each call at runtime (default: on)."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 and print a "
+                               "unified diff when the files on disk are stale."),
+    config: Path | None = typer.Option(None, "--config", help="Configuration file "
+                                       "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
+) -> None:
+    """Generate typed tracking clients (Python, TypeScript) from a plan."""
+    try:
+        settings = load_config(config)
+    except ConfigError as exc:
+        raise usage_error(str(exc)) from None
+    section = settings.section("generate")
+    flags: dict[str, Any] = {"lang": lang, "out": out, "plan": plan, "sdk": sdk,
+                             "runtime_validation": runtime_validation}
+    targets = _targets(section, flags, settings.file or "configuration", settings.plans_dir)
+    stale_count = 0
+    plans: dict[str, Any] = {}
+    for target in targets:
+        if target.out.exists() and not target.out.is_dir():
+            raise usage_error(f"--out {target.out} is a file; give the folder to write into")
+        plan_path = target.plan or _default_plan(settings.plans_dir)
+        if plan_path not in plans:
+            plans[plan_path] = _load(plan_path)
+        options = GenerateOptions(lang=target.lang, sdk=target.sdk,
+                                  runtime_validation=target.runtime_validation)
+        try:
+            files = generate(plans[plan_path], options)
+        except GenerateError as exc:
+            raise usage_error(str(exc)) from None
+        if check:
+            stale = stale_files(files, target.out, lang=target.lang)
+            for item in stale:
+                sys.stdout.write(item.diff)
+            stale_count += len(stale)
+            continue
+        try:
+            written = write_files(files, target.out, lang=target.lang)
+        except OSError as exc:
+            raise usage_error(f"cannot write to {target.out}: {exc.strerror or exc}") from None
+        typer.echo(f"{target.lang}: {len(files)} file(s) in {target.out} "
+                   f"({len(written)} changed) from {plan_path}")
+    if check:
+        if stale_count:
+            typer.echo(f"{stale_count} generated file(s) are stale: run `protocols generate`",
+                       err=True)
+            raise typer.Exit(1)
+        typer.echo("generated files are up to date")
+    raise typer.Exit(0)
+
+
+def _targets(section: Mapping[str, Any], flags: Mapping[str, Any], where: str,
+             plans_dir: str) -> list[Target]:
+    """Flags win over ``[generate]``; ``targets`` lists several when no --lang is given."""
+    base = {k: v for k, v in section.items() if k != "targets"}
+    given = {k: v for k, v in flags.items() if v is not None}
+    configured = section.get("targets")
+    if "lang" not in given and configured is not None:
+        if not isinstance(configured, list) or not all(isinstance(t, Mapping) for t in configured):
+            raise usage_error(f"{where}: [generate] targets must be a list of tables")
+        entries = []
+        for index, entry in enumerate(configured):
+            unknown = set(entry) - _TARGET_KEYS
+            if unknown:
+                raise usage_error(f"{where}: unknown key {sorted(unknown)[0]!r} in [generate] "
+                                  f"targets[{index}] (known: {', '.join(sorted(_TARGET_KEYS))})")
+            entries.append({**base, **entry, **given})
+    else:
+        entries = [{**base, **given}]
+    return [_target(entry, where) for entry in entries]
+
+
+def _target(entry: Mapping[str, Any], where: str) -> Target:
+    lang = entry.get("lang")
+    if lang is None:
+        raise usage_error("say which language to generate: --lang python|typescript "
+                          "(or `lang` in [tool.protocols.generate])")
+    if lang not in LANGUAGES:
+        raise usage_error(f"unknown language {lang!r} (choose from {', '.join(LANGUAGES)})")
+    out = entry.get("out")
+    if out is None or not str(out):
+        raise usage_error("say where to write the files: --out PATH "
+                          "(or `out` in [tool.protocols.generate])")
+    sdk = entry.get("sdk")
+    choices = SDKS[cast(Language, lang)]
+    if sdk is not None and sdk not in choices:
+        raise usage_error(f"--sdk {sdk!r} does not fit {lang} (choose from {', '.join(choices)})")
+    validation = entry.get("runtime_validation", True)
+    if not isinstance(validation, bool):
+        raise usage_error(f"{where}: runtime_validation must be true or false, got {validation!r}")
+    plan = entry.get("plan")
+    if plan is not None and not isinstance(plan, str):
+        raise usage_error(f"{where}: plan must be a path, got {plan!r}")
+    return Target(cast(Language, lang), Path(str(out)), plan, cast("Sdk | None", sdk), validation)
+
+
+def _default_plan(plans_dir: str) -> str:
+    found = [p for p in discover_plan_files([plans_dir]) if p.exists()] if Path(plans_dir).is_dir() else []
+    if len(found) == 1:
+        return str(found[0])
+    if not found:
+        raise usage_error(f"no plan given and none found under {plans_dir}/: use --plan PLAN")
+    raise usage_error(f"{len(found)} plan files under {plans_dir}/: choose one with --plan PLAN")
+
+
+def _load(plan_path: str) -> Any:
+    if not Path(plan_path).is_file():
+        raise usage_error(f"no such plan file: {plan_path}")
+    try:
+        return load_plan(plan_path)
+    except PlanError as exc:
+        result = RunResult("generate", tuple(exc.diagnostics),
+                           {"files": 1, "error": len(exc.diagnostics)})
+        emit(result, ["text"], None)
+        typer.echo(f"error: {plan_path} has errors; fix them before generating code", err=True)
+        raise typer.Exit(1) from None

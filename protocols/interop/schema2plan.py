@@ -1,0 +1,201 @@
+"""Turn JSON Schema (draft-07 as Segment writes it, or 2020-12) into plan property fragments.
+
+The plan format is JSON Schema plus a few plan keys (``required: true`` on the property,
+``nullable``...). This module is the inverse of :mod:`protocols.plan.resolve`: the fragments it
+writes resolve back to a schema that accepts exactly the same values. What the plan keys cannot
+say goes verbatim under the fragment's ``schema:`` key (translated to draft 2020-12, the dialect
+plans compile to), and every such case is reported as a warning: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocols.diagnostics import format_path
+from protocols.plan.model import JSON_TYPES
+
+# Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
+# plan format requires of their value (a value of another type is kept raw instead).
+_NUMBER = (int, float)
+_COPIED: Mapping[str, tuple[type, ...] | None] = {
+    "title": (str,), "description": (str,), "deprecated": (bool,), "default": None,
+    "examples": (list,), "const": None, "pattern": (str,), "format": (str,),
+    "minimum": _NUMBER, "maximum": _NUMBER, "exclusiveMinimum": _NUMBER,
+    "exclusiveMaximum": _NUMBER, "multipleOf": _NUMBER, "minLength": (int,),
+    "maxLength": (int,), "minItems": (int,), "maxItems": (int,), "uniqueItems": (bool,),
+    "minProperties": (int,), "maxProperties": (int,),
+}
+# Keys that only annotate a Segment export and say nothing about valid values.
+SEGMENT_NOISE = frozenset({"id", "$schema", "$id", "eventMetadata", "labels"})
+_COMBINATORS = ("anyOf", "oneOf", "allOf")
+
+
+@dataclass
+class Converter:
+    """Converts schemas for one plan, collecting warnings that name where each came from."""
+
+    warnings: list[str] = field(default_factory=list)
+    dropped_ids: int = 0
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(f"{where}: {message}")
+
+    # -- objects -------------------------------------------------------------------------
+
+    def object_properties(self, schema: Mapping[str, Any], where: str,
+                          path: tuple[str | int, ...] = ()) -> dict[str, Any]:
+        """The plan ``properties:`` mapping for an object schema (required folded in)."""
+        required = schema.get("required")
+        required_names = [r for r in required if isinstance(r, str)] \
+            if isinstance(required, list) else []
+        props = schema.get("properties")
+        result: dict[str, Any] = {}
+        if isinstance(props, Mapping):
+            for name, sub in props.items():
+                fragment = self.property_fragment(sub, where, (*path, str(name)), named=True)
+                if name in required_names:
+                    fragment["required"] = True
+                result[str(name)] = fragment
+        for name in required_names:
+            if name not in result:
+                # `required` names a property the schema does not describe: plan it as "any
+                # value" so the requirement is kept.
+                self.warn(where, f"{_show(path, name)} is required but has no schema; "
+                          "planned as any value")
+                result[name] = {"required": True, "schema": {}}
+        return result
+
+    # -- properties ----------------------------------------------------------------------
+
+    def property_fragment(self, schema: Any, where: str, path: tuple[str | int, ...], *,
+                          named: bool) -> dict[str, Any]:
+        """One property (``named``) or sub-schema as a plan fragment."""
+        if isinstance(schema, bool):
+            return {"schema": {} if schema else {"not": {}}}
+        if not isinstance(schema, Mapping):
+            self.warn(where, f"{_show(path)}: schema is not an object; planned as any value")
+            return {"schema": {}}
+        fragment: dict[str, Any] = {}
+        raw: dict[str, Any] = {}
+        kinds = schema.get("type")
+        types = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
+        if kinds is not None and (types is None or not all(t in JSON_TYPES for t in types)):
+            raw["type"] = kinds
+            types = None
+        if types is not None:
+            self._types(schema, types, fragment)
+        if "properties" in schema or isinstance(schema.get("required"), list):
+            if types is None or "object" not in types:
+                # Without `type: object` these keywords only bind objects; the plan would add
+                # the type, so keep them raw to accept exactly the same values.
+                raw.update({k: schema[k] for k in ("properties", "required")
+                            if k in schema})
+            else:
+                props = self.object_properties(schema, where, path)
+                if props:
+                    fragment["properties"] = props
+        for key, value in schema.items():
+            if key in ("type", "properties", "required"):
+                continue
+            if key == "key" and path and value == path[-1]:
+                continue  # Segment repeats the property's own name as `key`
+            if key in SEGMENT_NOISE:
+                if key == "id":
+                    self.dropped_ids += 1
+                continue
+            if key == "x-pii" and value is True:
+                fragment["pii"] = True  # what a plan's `pii: true` compiles to
+            elif key.startswith("x-"):
+                fragment[key] = value
+            elif key in _COPIED:
+                expected = _COPIED[key]
+                if key == "description" and value == "":
+                    continue  # Segment writes "" for "no description"
+                if _fits(value, expected):
+                    fragment[key] = value
+                else:
+                    raw[key] = value
+            elif key == "enum" and isinstance(value, list) and value:
+                fragment["enum"] = value
+            elif key == "items" and isinstance(value, Mapping | bool):
+                fragment["items"] = self.property_fragment(value, where, (*path, "items"),
+                                                           named=False)
+            elif key == "additionalProperties" and isinstance(value, bool):
+                fragment[key] = value
+            elif key == "additionalProperties" and isinstance(value, Mapping):
+                fragment[key] = self.property_fragment(value, where, (*path, key), named=False)
+            elif key in _COMBINATORS and isinstance(value, list) and value:
+                fragment[key] = [self.property_fragment(v, where, (*path, key, i), named=False)
+                                 for i, v in enumerate(value)]
+            elif key == "not" and isinstance(value, Mapping | bool):
+                fragment[key] = self.property_fragment(value, where, (*path, key),
+                                                       named=False)
+            else:
+                raw.update(self._raw_keyword(key, value, schema, where, path))
+        if raw:
+            fragment["schema"] = raw
+        if named and not (set(fragment) - {"description", "deprecated", "required"}):
+            # A fragment with no type is read as a reference to the property library, so say
+            # "any value" explicitly.
+            fragment["schema"] = {}
+        return fragment
+
+    def _types(self, schema: Mapping[str, Any], types: list[str],
+               fragment: dict[str, Any]) -> None:
+        others = [t for t in types if t != "null"]
+        # `nullable` also lets null through an enum or const, so it is used only when the
+        # schema has neither (otherwise the type list is kept as written).
+        if "null" in types and others and "enum" not in schema and "const" not in schema:
+            fragment["type"] = others[0] if len(others) == 1 else others
+            fragment["nullable"] = True
+        else:
+            fragment["type"] = types[0] if len(types) == 1 else list(types)
+
+    def _raw_keyword(self, key: str, value: Any, schema: Mapping[str, Any], where: str,
+                     path: tuple[str | int, ...]) -> dict[str, Any]:
+        """A keyword the plan keys cannot say, as draft 2020-12 JSON Schema."""
+        if key == "items" and isinstance(value, list):
+            self.warn(where, f"{_show(path)}: tuple `items` kept as raw `prefixItems`")
+            return {"prefixItems": value}
+        if key == "additionalItems":
+            if isinstance(schema.get("items"), list):
+                return {"items": value}
+            return {}  # ignored by draft-07 when `items` is not a list
+        if key == "definitions":
+            self.warn(where, f"{_show(path)}: `definitions` kept as raw `$defs`")
+            return {"$defs": value}
+        if key == "dependencies" and isinstance(value, Mapping):
+            self.warn(where, f"{_show(path)}: `dependencies` kept as raw "
+                      "`dependentRequired`/`dependentSchemas`")
+            out: dict[str, Any] = {}
+            for name, dep in value.items():
+                target = "dependentRequired" if isinstance(dep, list) else "dependentSchemas"
+                out.setdefault(target, {})[name] = dep
+            return out
+        self.warn(where, f"{_show(path)}: `{key}` kept as raw JSON Schema")
+        return {key: value}
+
+    def summary(self) -> list[str]:
+        """Warnings, plus one line for Segment's generated ``id`` annotations if any."""
+        extra = []
+        if self.dropped_ids:
+            extra.append(f"dropped {self.dropped_ids} Segment `id` annotation(s) "
+                         "(JSON pointers that say nothing about valid values)")
+        return [*self.warnings, *extra]
+
+
+def _show(path: tuple[str | int, ...], last: str | None = None) -> str:
+    parts = [*path, last] if last is not None else list(path)
+    text = format_path(parts)
+    return f"property {text!r}" if text else "the payload"
+
+
+def _fits(value: Any, expected: tuple[type, ...] | None) -> bool:
+    """Whether a keyword's value has the JSON type the plan format requires of it."""
+    if expected is None:
+        return True
+    if isinstance(value, bool):
+        return bool in expected  # bool is an int in Python, not in JSON
+    return isinstance(value, expected)

@@ -1,0 +1,298 @@
+"""Segment tracking plans to plan data, both export formats Typewriter reads.
+
+* Public API v2: ``{"rules": [{"key", "type", "version", "jsonSchema"}, ...]}`` where ``type``
+  is TRACK, IDENTIFY, GROUP, PAGE, SCREEN or COMMON.
+* Config API v1: ``{"rules": {"events": [{"name", "version", "rules"}], "identify_traits",
+  "group_traits"}}``.
+
+A rule's JSON Schema is either the schema of the whole message (``properties.properties`` holds
+the event properties, ``properties.traits`` the traits; what Segment's app writes) or directly
+the payload schema (what Typewriter's test plan holds). Both are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from protocols.interop.errors import InteropError
+from protocols.interop.schema2plan import SEGMENT_NOISE, Converter
+
+# Top-level fields of a Segment message: a rule schema whose properties are only these is a
+# whole-message schema, not a payload schema.
+MESSAGE_FIELDS = frozenset({
+    "context", "traits", "properties", "event", "name", "type", "userId", "anonymousId",
+    "groupId", "timestamp", "messageId", "integrations", "sentAt", "receivedAt",
+    "originalTimestamp", "channel", "version", "category",
+})
+_TRIVIAL: tuple[dict[str, Any], ...] = ({}, {"type": "object"})
+_SECTIONS = {"TRACK": "events", "PAGE": "pages", "SCREEN": "screens"}
+_KINDS = frozenset({*_SECTIONS, "IDENTIFY", "GROUP", "COMMON"})
+_ZERO_DATE = "0001-01-01"
+
+
+def segment_to_plan(data: Mapping[str, Any], *, plan_id: str
+                    ) -> tuple[dict[str, Any], list[str]]:
+    """Plan-format data (a dict to dump as YAML) and warnings from a Segment export."""
+    if not isinstance(data, Mapping):
+        raise InteropError("a Segment tracking plan export is a JSON object, "
+                           f"not {_json_kind(data)}")
+    for wrapper in ("data", "trackingPlan", "tracking_plan"):
+        inner = data.get(wrapper)
+        if isinstance(inner, Mapping) and "rules" in inner:
+            data = inner
+    rules = data.get("rules")
+    plan: dict[str, Any] = {"protocols": 1, "plan": plan_id}
+    title = data.get("display_name") or data.get("name")
+    description = data.get("description")
+    if isinstance(description, str) and description:
+        plan["description"] = description
+    elif isinstance(title, str) and title:
+        plan["description"] = f"Imported from the Segment tracking plan {title!r}."
+    importer = _Importer(plan)
+    if isinstance(rules, list):
+        importer.public_api(rules)
+    elif isinstance(rules, Mapping):
+        importer.config_api(rules)
+    else:
+        raise InteropError("not a Segment tracking plan export: expected `rules` as a list "
+                           "(Public API v2) or an object with `events` (Config API v1)")
+    return importer.finish(), importer.converter.summary()
+
+
+class _Importer:
+    def __init__(self, plan: dict[str, Any]) -> None:
+        self.plan = plan
+        self.converter = Converter()
+        self.warnings = self.converter.warnings
+
+    # -- the two formats -----------------------------------------------------------------
+
+    def public_api(self, rules: list[Any]) -> None:
+        chosen: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
+        dropped: dict[tuple[str, str], list[int]] = {}
+        for index, rule in enumerate(rules):
+            if not isinstance(rule, Mapping):
+                self.warnings.append(f"rules[{index}]: not an object; skipped")
+                continue
+            kind = str(rule.get("type") or "TRACK").upper()
+            key = rule.get("key")
+            if kind not in _KINDS:
+                self.warnings.append(f"rules[{index}]: unknown rule type {kind!r}; skipped")
+                continue
+            if kind in _SECTIONS and not isinstance(key, str):
+                self.warnings.append(f"rules[{index}]: a {kind} rule without a `key`; skipped")
+                continue
+            ident = (kind, key if isinstance(key, str) else "")
+            version = _version(rule.get("version"))
+            if ident in chosen:
+                kept = chosen[ident][0]
+                dropped.setdefault(ident, []).append(min(kept, version))
+                if version < kept:
+                    continue
+            chosen[ident] = (version, rule)
+        for ident, versions in dropped.items():
+            kept = chosen[ident][0]
+            self.warnings.append(
+                f"{_label(*ident)}: kept version {kept}, dropped version(s) "
+                + ", ".join(str(v) for v in sorted(versions)))
+        for (kind, key), (version, rule) in chosen.items():
+            schema = rule.get("jsonSchema")
+            if schema is None:
+                schema = rule.get("json_schema")
+            if not isinstance(schema, Mapping):
+                self.warnings.append(f"{_label(kind, key)}: `jsonSchema` is not an object; "
+                                     "planned with no properties")
+                schema = {}
+            self.add(kind, key, schema, version=version,
+                     deprecated=_is_deprecated(rule.get("deprecatedAt")))
+
+    def config_api(self, rules: Mapping[str, Any]) -> None:
+        events = rules.get("events")
+        events = [] if events is None else events
+        if not isinstance(events, list):
+            raise InteropError("Config API v1 export: `rules.events` must be a list")
+        chosen: dict[str, tuple[int, Mapping[str, Any]]] = {}
+        dropped: dict[str, list[int]] = {}
+        for index, event in enumerate(events):
+            if not isinstance(event, Mapping) or not isinstance(event.get("name"), str):
+                self.warnings.append(f"rules.events[{index}]: not an event with a `name`; "
+                                     "skipped")
+                continue
+            name, version = event["name"], _version(event.get("version"))
+            if name in chosen:
+                kept = chosen[name][0]
+                dropped.setdefault(name, []).append(min(kept, version))
+                if version < kept:
+                    continue
+            chosen[name] = (version, event)
+        for name, versions in dropped.items():
+            self.warnings.append(f"event {name!r}: kept version {chosen[name][0]}, dropped "
+                                 "version(s) " + ", ".join(str(v) for v in sorted(versions)))
+        for name, (version, event) in chosen.items():
+            schema = event.get("rules")
+            schema = dict(schema) if isinstance(schema, Mapping) else {}
+            if isinstance(event.get("description"), str) and "description" not in schema:
+                schema["description"] = event["description"]
+            self.add("TRACK", name, schema, version=version, deprecated=False)
+        for kind, field in (("IDENTIFY", "identify_traits"), ("GROUP", "group_traits")):
+            traits = rules.get(field)
+            if isinstance(traits, Mapping) and traits:
+                self.add(kind, "", traits, version=1, deprecated=False)
+            elif traits not in (None, [], {}):
+                self.warnings.append(f"rules.{field}: not a JSON Schema object; skipped")
+
+    # -- one rule ------------------------------------------------------------------------
+
+    def add(self, kind: str, key: str, schema: Mapping[str, Any], *, version: int,
+            deprecated: bool) -> None:
+        where = _label(kind, key)
+        if kind == "COMMON":
+            self.common(schema, where)
+            return
+        payload_field = "traits" if kind in ("IDENTIFY", "GROUP") else "properties"
+        payload, extras = self.split_message(schema, payload_field, where)
+        body: dict[str, Any] = {}
+        description = schema.get("description")
+        if isinstance(description, str) and description:
+            body["description"] = description
+        if deprecated:
+            body["deprecated"] = True
+        tags = _tags(schema.get("labels"))
+        if tags:
+            body["tags"] = tags
+        if payload.get("additionalProperties") is False:
+            body["additional_properties"] = "error"
+        props = self.converter.object_properties(payload, where)
+        if body.get("additional_properties") == "error":
+            _open_nested_objects(props)
+        body[payload_field] = props
+        leftovers = {k: v for k, v in payload.items() if k not in _PAYLOAD_KEYS}
+        if payload.get("additionalProperties") not in (None, True, False):
+            leftovers["additionalProperties"] = payload["additionalProperties"]
+        if leftovers:
+            self.warnings.append(f"{where}: payload keywords {sorted(leftovers)} cannot be "
+                                 "planned; kept under `x-segment-schema` (not enforced)")
+            body["x-segment-schema"] = leftovers
+        if extras:
+            self.warnings.append(f"{where}: message-level rules on {sorted(extras)} cannot be "
+                                 "planned; kept under `x-segment-message` (not enforced)")
+            body["x-segment-message"] = extras
+        if version != 1:
+            body["x-segment-version"] = version
+        if kind in _SECTIONS:
+            self.plan.setdefault(_SECTIONS[kind], {})[key] = body
+        else:
+            self.plan[kind.lower()] = body
+
+    def common(self, schema: Mapping[str, Any], where: str) -> None:
+        payload, extras = self.split_message(schema, "properties", where)
+        props = self.converter.object_properties(payload, where)
+        if props:
+            self.plan["common"] = {"properties": props}
+        if extras:
+            self.warnings.append(f"{where}: rules on {sorted(extras)} apply to every message "
+                                 "but cannot be planned; kept under `x-segment-common` "
+                                 "(not enforced)")
+            self.plan["x-segment-common"] = extras
+
+    def split_message(self, schema: Mapping[str, Any], payload_field: str, where: str
+                      ) -> tuple[Mapping[str, Any], dict[str, Any]]:
+        """The payload schema, and non-trivial rules on the other message fields."""
+        props = schema.get("properties")
+        whole = (isinstance(props, Mapping) and props and set(props) <= MESSAGE_FIELDS
+                 and bool({"context", "traits", "properties"} & set(props)))
+        if not whole:
+            return schema, {}
+        assert isinstance(props, Mapping)
+        payload = props.get(payload_field)
+        payload = payload if isinstance(payload, Mapping) else {}
+        extras = {k: v for k, v in props.items() if k != payload_field and v not in _TRIVIAL}
+        others = {k: v for k, v in schema.items()
+                  if k not in SEGMENT_NOISE and k not in ("type", "properties", "required",
+                                                          "description")}
+        extras.update(others)
+        required = schema.get("required")
+        if isinstance(required, list):
+            rest = [r for r in required if r != payload_field]
+            if rest:
+                extras["required"] = rest
+            if payload_field in required and not payload.get("required"):
+                self.warnings.append(f"{where}: the message must have `{payload_field}` but "
+                                     "no property is required; the plan cannot say that")
+        return payload, extras
+
+    def finish(self) -> dict[str, Any]:
+        order = ["protocols", "plan", "description", "x-segment-common", "common", "events",
+                 "identify", "group", "pages", "screens"]
+        return {k: self.plan[k] for k in order if k in self.plan}
+
+
+_PAYLOAD_KEYS = frozenset({*SEGMENT_NOISE, "type", "properties", "required", "description",
+                           "additionalProperties"})
+
+
+def _open_nested_objects(props: Mapping[str, Any]) -> None:
+    """Keep nested objects open when only the payload is closed.
+
+    An event with ``additional_properties: error`` closes its nested objects too, but a
+    Segment schema with ``additionalProperties: false`` on the payload closes only the payload.
+    """
+    for fragment in props.values():
+        if not isinstance(fragment, dict):
+            continue
+        if "properties" in fragment:
+            fragment.setdefault("additionalProperties", True)
+            _open_nested_objects(fragment["properties"])
+        for key in ("items", "additionalProperties", "not"):
+            if isinstance(fragment.get(key), dict):
+                _open_nested_objects({"_": fragment[key]})
+        for key in ("anyOf", "oneOf", "allOf"):
+            for member in fragment.get(key) or []:
+                _open_nested_objects({"_": member})
+
+
+def _tags(labels: Any) -> list[str]:
+    """Segment labels (``{key: value}`` or a list of them) as plan tags ``key:value``."""
+    if isinstance(labels, Mapping):
+        return [f"{k}:{v}" if v not in (None, "") else str(k) for k, v in labels.items()]
+    tags: list[str] = []
+    if isinstance(labels, list):
+        for item in labels:
+            if isinstance(item, Mapping) and "key" in item:
+                value = item.get("value")
+                tags.append(f"{item['key']}:{value}" if value not in (None, "")
+                            else str(item["key"]))
+            elif isinstance(item, str):
+                tags.append(item)
+    return tags
+
+
+def _version(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return 1
+
+
+def _is_deprecated(value: Any) -> bool:
+    return isinstance(value, str) and bool(value) and not value.startswith(_ZERO_DATE)
+
+
+def _label(kind: str, key: str) -> str:
+    if kind == "TRACK":
+        return f"event {key!r}"
+    if kind in ("PAGE", "SCREEN"):
+        return f"{kind.lower()} {key!r}"
+    return kind.lower()
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return "a number" if isinstance(value, int | float) else "a value of another kind"

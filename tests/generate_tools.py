@@ -1,0 +1,132 @@
+"""Helpers for the generate tests: the type checkers, a capturing Segment server, the oracle."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from protocols.generate import GenerateOptions, generate, write_files
+from protocols.plan import Plan, load_plan
+from tests.conftest import REPO, node_tool
+
+NODE_MODULES = REPO / "tests" / "node" / "node_modules"
+
+
+def write_client(plan: Plan | str | Path, out: Path, **options: Any) -> dict[str, str]:
+    """Generate into ``out``; returns the files."""
+    loaded = plan if isinstance(plan, Plan) else load_plan(plan)
+    files = generate(loaded, GenerateOptions(**options))
+    write_files(files, out)
+    return files
+
+
+def run_mypy(folder: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` on files in ``folder`` (a config of its own, none of the repo's)."""
+    (folder / "mypy.ini").write_text("[mypy]\nstrict = True\n", "utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir",
+         str(folder / ".mypy_cache"), "--no-error-summary", "--show-error-codes", *targets],
+        cwd=folder, capture_output=True, text=True, check=False)
+
+
+def run_tsc(folder: Path, files: list[str], *, out_dir: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    """``tsc --strict`` on ``files`` in ``folder`` against tests/node's packages.
+
+    ``--noEmit`` unless ``out_dir`` is given (CommonJS JavaScript for node).
+    """
+    tsc = node_tool("tsc")
+    config = {
+        "compilerOptions": {
+            "strict": True, "target": "es2020", "module": "commonjs",
+            "moduleResolution": "node", "skipLibCheck": True, "esModuleInterop": True,
+            "baseUrl": str(NODE_MODULES), "typeRoots": [str(NODE_MODULES / "@types")],
+            "types": ["node"], "noEmit": out_dir is None,
+            **({"outDir": out_dir} if out_dir else {}),
+        },
+        "files": files,
+    }
+    (folder / "tsconfig.json").write_text(json.dumps(config, indent=2), "utf-8")
+    return subprocess.run([str(tsc), "-p", "tsconfig.json"], cwd=folder, capture_output=True,
+                          text=True, check=False)
+
+
+def run_node(folder: Path, script: str, *, env: Mapping[str, str] | None = None,
+             timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    node = shutil.which("node")
+    assert node is not None, "node is needed to run the generated TypeScript"
+    return subprocess.run([node, script], cwd=folder, capture_output=True, text=True,
+                          env={**os.environ, "NODE_PATH": str(NODE_MODULES), **(env or {})},
+                          timeout=timeout, check=False)
+
+
+def message_violations(plan: Plan, message: Mapping[str, Any]) -> list[str]:
+    """The oracle: what is wrong with one captured Segment message, checked against the plan.
+
+    The one place the end-to-end tests ask "does this message fit the plan?": swap in
+    ``protocols.Validator`` here once validate lands on main.
+    """
+    import jsonschema
+
+    kind = message.get("type")
+    name = message.get("event") if kind == "track" else message.get("name")
+    spec = plan.find(kind, name)  # type: ignore[arg-type]
+    if spec is None:
+        return [f"unplanned {kind} {name!r}"]
+    validator = jsonschema.Draft202012Validator(plan.message_schema(spec))
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(message)]
+
+
+class CapturedBatches:
+    def __init__(self) -> None:
+        self.batches: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [m for batch in self.batches for m in batch.get("batch", [])]
+
+
+@contextmanager
+def segment_server() -> Iterator[tuple[str, CapturedBatches]]:
+    """A Segment-like collector on 127.0.0.1 (random port) that records every batch."""
+    captured = CapturedBatches()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            with captured.lock:
+                captured.batches.append(json.loads(body))
+            reply = b'{"success": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", captured
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
