@@ -1,0 +1,361 @@
+"""Reading event logs: which files, which format, and one record at a time.
+
+Formats are detected per file, not by extension: NDJSON (one message per line, a line may be
+a ``{"batch": [...]}`` envelope), or one JSON document (an array of messages, one message, or
+one batch envelope). Gzip is recognised by its magic bytes; a UTF-8 BOM and CRLF line endings
+are accepted. NDJSON is streamed line by line, so memory stays flat however long the log is.
+
+Nothing here raises for bad content: a line that is not UTF-8, not JSON, not an object or too
+long becomes a :class:`Item` carrying a diagnostic, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import json
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from protocols.diagnostics import Diagnostic
+from protocols.plan.loader import display_path
+from protocols.validate.codes import CODES
+
+# Segment refuses messages above 32 KB; a line 32 times that is certainly not one message.
+MAX_LINE_BYTES = 1024 * 1024
+# A JSON document (array or object file) is parsed whole; beyond this, use NDJSON.
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+CHUNK = 1024 * 1024
+LOG_SUFFIXES = (".ndjson", ".jsonl", ".json", ".log", ".gz")
+STDIN = "-"
+_BOM = b"\xef\xbb\xbf"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class InputError(Exception):
+    """An input argument that names nothing readable (a usage error, exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One message read from the input, or the reason one could not be read.
+
+    ``prefix`` is the JSON path of the message inside its record (``batch[3]``) when a record
+    holds several messages, so diagnostics can say exactly which one.
+    """
+
+    line: int
+    message: Mapping[str, Any] | None = None
+    error: Diagnostic | None = None
+    prefix: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Record:
+    """The unit of quarantine: an NDJSON line or one element of a JSON array document.
+
+    ``raw`` is the record's exact bytes (with its line ending). For a line too long to keep in
+    memory, ``raw`` is its first chunk and ``tail`` yields the rest; it must be consumed before
+    the next record is read. ``items`` are the messages it holds (none for a blank line).
+    """
+
+    file: str
+    line: int
+    raw: bytes
+    items: tuple[Item, ...]
+    tail: Iterator[bytes] | None = None
+
+
+def expand_inputs(arguments: Iterable[str]) -> list[str]:
+    """Files to read, in order: files as given, folders walked, globs expanded, ``-`` stdin.
+
+    Raises :class:`InputError` for a path that does not exist or a glob that matches nothing.
+    """
+    found: list[str] = []
+    for argument in arguments:
+        if argument == STDIN:
+            found.append(STDIN)
+            continue
+        path = Path(argument)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_log(p))
+            if not files:
+                raise InputError(f"no log files ({', '.join(LOG_SUFFIXES)}) in {argument}")
+            found.extend(str(p) for p in files)
+        elif path.exists():
+            found.append(argument)
+        elif glob.has_magic(argument):
+            matches = sorted(p for p in glob.glob(argument, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise InputError(f"no files match {argument}")
+            found.extend(matches)
+        else:
+            raise InputError(f"no such file or folder: {argument}")
+    return list(dict.fromkeys(found))
+
+
+def _is_log(path: Path) -> bool:
+    return path.name.lower().endswith(LOG_SUFFIXES) and not path.name.startswith(".")
+
+
+def read_records(name: str) -> Iterator[Record]:
+    """Every record of one input (a file name or ``-``), never raising for bad content."""
+    shown = "<stdin>" if name == STDIN else display_path(Path(name))
+    try:
+        handle: IO[bytes] = sys.stdin.buffer if name == STDIN else open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        yield _failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
+        return
+    try:
+        yield from _read_stream(shown, handle)
+    finally:
+        if name != STDIN:
+            handle.close()
+
+
+def _failure(file: str, line: int, message: str, raw: bytes = b"",
+             tail: Iterator[bytes] | None = None) -> Record:
+    error = CODES["PV005"].diagnostic(message, file=file, line=line)
+    return Record(file, line, raw, (Item(line, error=error),), tail)
+
+
+def _read_stream(file: str, handle: IO[bytes]) -> Iterator[Record]:
+    stream = _maybe_gunzip(handle)
+    reader = _LineReader(file, stream)
+    try:
+        yield from _detect_and_read(file, reader)
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated or corrupt gzip stream: say where it broke and keep the earlier lines.
+        yield _failure(file, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
+
+
+def _maybe_gunzip(handle: IO[bytes]) -> IO[bytes]:
+    peek = getattr(handle, "peek", None)
+    head = peek(2)[:2] if callable(peek) else b""
+    if head == _GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
+    return handle
+
+
+class _LineReader:
+    """Bounded ``readline`` over a binary stream, counting lines."""
+
+    def __init__(self, file: str, stream: IO[bytes]) -> None:
+        self.file = file
+        self.stream = stream
+        self.line = 0
+
+    def next_line(self) -> tuple[bytes, bool] | None:
+        """The next line (up to MAX_LINE_BYTES) and whether it is complete; None at the end."""
+        data = self.stream.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            return None
+        self.line += 1
+        complete = data.endswith(b"\n") or len(data) <= MAX_LINE_BYTES
+        return data, complete
+
+    def rest_of_line(self) -> Iterator[bytes]:
+        while True:
+            data = self.stream.readline(CHUNK)
+            if not data:
+                return
+            yield data
+            if data.endswith(b"\n"):
+                return
+
+
+def _detect_and_read(file: str, reader: _LineReader) -> Iterator[Record]:
+    # Blank lines before the first content decide nothing; keep them for quarantine.
+    leading: list[tuple[bytes, bool]] = []
+    while True:
+        got = reader.next_line()
+        if got is None:
+            yield from _ndjson(file, reader, leading)
+            return
+        leading.append(got)
+        data, complete = got
+        if data.strip(b" \t\r\n" + _BOM) or not complete:
+            break
+    first, complete = leading[-1]
+    text = first.lstrip(_BOM).strip()
+    if not complete or not text[:1] in (b"[", b"{") or _parses(text):
+        yield from _ndjson(file, reader, leading)
+        return
+    yield from _document(file, reader, leading)
+
+
+def _parses(text: bytes) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _ndjson(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
+            ) -> Iterator[Record]:
+    first_line = reader.line - len(leading) + 1
+    for offset, (data, complete) in enumerate(leading):
+        yield _line_record(file, first_line + offset, data, complete, reader)
+    while True:
+        got = reader.next_line()
+        if got is None:
+            return
+        record = _line_record(file, reader.line, got[0], got[1], reader)
+        yield record
+        if record.tail is not None:
+            for _ in record.tail:  # skip whatever the caller did not consume
+                pass
+
+
+def _line_record(file: str, line: int, data: bytes, complete: bool,
+                 reader: _LineReader) -> Record:
+    if not complete:
+        error = CODES["PV004"].diagnostic(
+            f"line longer than {MAX_LINE_BYTES // 1024} KiB: not read as a message",
+            file=file, line=line)
+        return Record(file, line, data, (Item(line, error=error),), reader.rest_of_line())
+    body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
+    if not body.strip():
+        return Record(file, line, data, ())
+    return Record(file, line, data, tuple(parse_message_text(body, file=file, line=line)))
+
+
+def parse_message_text(body: bytes, *, file: str, line: int,
+                       column_offset: int = 0) -> list[Item]:
+    """Decode and parse one JSON value holding a message or a batch of messages."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error = CODES["PV003"].diagnostic(
+            f"not UTF-8: byte 0x{body[exc.start]:02x} at byte {exc.start + 1} of the line",
+            file=file, line=line, column=exc.start + 1)
+        return [Item(line, error=error)]
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        error = CODES["PV001"].diagnostic(f"not valid JSON: {exc.msg}", file=file,
+                                          line=line + exc.lineno - 1,
+                                          column=exc.colno + (column_offset if exc.lineno == 1
+                                                              else 0))
+        return [Item(line, error=error)]
+    except (ValueError, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        return [Item(line, error=CODES["PV001"].diagnostic(f"not valid JSON: {message}",
+                                                           file=file, line=line))]
+    return messages_of(value, file=file, line=line)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def messages_of(value: Any, *, file: str, line: int) -> list[Item]:
+    """A message, or each message of a ``{"batch": [...]}`` envelope."""
+    if isinstance(value, dict) and "type" not in value and isinstance(value.get("batch"), list):
+        items = []
+        for index, element in enumerate(value["batch"]):
+            prefix: tuple[str | int, ...] = ("batch", index)
+            if isinstance(element, dict):
+                items.append(Item(line, message=element, prefix=prefix))
+            else:
+                items.append(Item(line, error=_not_object(element, file, line, prefix),
+                                  prefix=prefix))
+        return items
+    if isinstance(value, dict):
+        return [Item(line, message=value)]
+    return [Item(line, error=_not_object(value, file, line, ()))]
+
+
+def _not_object(value: Any, file: str, line: int, prefix: tuple[str | int, ...]) -> Diagnostic:
+    from protocols.diagnostics import format_path
+
+    kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return CODES["PV002"].diagnostic(f"a message must be a JSON object, got {kind}",
+                                     file=file, line=line, path=format_path(prefix) or None)
+
+
+def _document(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
+              ) -> Iterator[Record]:
+    """A file holding one JSON document: an array of messages, a message, or a batch."""
+    start_line = reader.line - len(leading) + 1
+    parts = [data for data, _ in leading]
+    size = sum(len(p) for p in parts)
+    while size <= MAX_DOCUMENT_BYTES:
+        chunk = reader.stream.read(CHUNK)
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    content = b"".join(parts)
+    if size > MAX_DOCUMENT_BYTES:
+        def rest() -> Iterator[bytes]:
+            while chunk := reader.stream.read(CHUNK):
+                yield chunk
+        yield _failure(file, start_line,
+                       f"a JSON document larger than {MAX_DOCUMENT_BYTES // 2**20} MiB; "
+                       "write large logs as NDJSON (one message per line)", content, rest())
+        return
+    body = content[len(_BOM):] if start_line == 1 and content.startswith(_BOM) else content
+    try:
+        text = body.decode("utf-8")
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        if _looks_like_ndjson(body):
+            yield from _ndjson_in_memory(file, start_line, content)
+            return
+        yield Record(file, start_line, content,
+                     tuple(parse_message_text(body, file=file, line=start_line)))
+        return
+    if not isinstance(value, list):
+        yield Record(file, start_line, content, tuple(messages_of(value, file=file,
+                                                                  line=start_line)))
+        return
+    yield from _array_elements(file, start_line, text)
+
+
+def _looks_like_ndjson(body: bytes) -> bool:
+    lines = [line for line in body.splitlines() if line.strip()]
+    return len(lines) >= 2 and all(_parses(line) for line in lines[1:3])
+
+
+def _ndjson_in_memory(file: str, start_line: int, content: bytes) -> Iterator[Record]:
+    for offset, data in enumerate(content.splitlines(keepends=True)):
+        line = start_line + offset
+        body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
+        items = tuple(parse_message_text(body, file=file, line=line)) if body.strip() else ()
+        yield Record(file, line, data, items)
+
+
+def _array_elements(file: str, start_line: int, text: str) -> Iterator[Record]:
+    """One record per array element: the element's exact source text, then a newline.
+
+    The brackets and commas around elements belong to no message and are not kept, so a
+    quarantine file holds one message per record, each unchanged.
+    """
+    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    position = text.index("[") + 1
+    line, counted = start_line, 0
+    while True:
+        position = _skip_space(text, position)
+        if position >= len(text) or text[position] == "]":
+            return
+        line += text.count("\n", counted, position)
+        counted = position
+        value, end = decoder.raw_decode(text, position)
+        raw = text[position:end].encode("utf-8") + b"\n"
+        yield Record(file, line, raw, tuple(messages_of(value, file=file, line=line)))
+        position = _skip_space(text, end)
+        if position < len(text) and text[position] == ",":
+            position += 1
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position

@@ -1,0 +1,270 @@
+"""Checks of a payload (properties or traits) against one message spec of the plan.
+
+Two passes. First a walk over the payload and the spec's schema finds what JSON Schema cannot
+say well: property names that drift from planned ones (``orderId`` for ``order_id``),
+unplanned and deprecated properties. Drifted names are renamed to the planned spelling in a
+copy, so the second pass (the schema engine, a black box behind ``compile_validator``)
+validates their values and does not also report the planned name as missing. Engine
+violations are then turned into coded diagnostics at the names the message really used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocols.diagnostics import Diagnostic, Location, Severity, format_path
+from protocols.naming import collision_key, did_you_mean, normalized_value
+from protocols.plan.model import MessageSpec
+from protocols.validate.codes import CODES
+from protocols.validate.engine import SchemaViolation
+from protocols.validate.messages import json_type, shown
+
+PathKey = tuple[str | int, ...]
+
+_RANGE = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
+                    "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"})
+_KEYWORD_CODES = {"required": "PV201", "type": "PV202", "enum": "PV203", "const": "PV203",
+                  "pattern": "PV204", "format": "PV205", **dict.fromkeys(_RANGE, "PV206")}
+_POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
+
+
+@dataclass
+class PayloadContext:
+    """What every diagnostic about one message carries."""
+
+    spec: MessageSpec
+    file: str | None
+    line: int | None
+    event: str | None
+    found: list[Diagnostic] = field(default_factory=list)
+    # Planned path in the renamed copy -> the key the message really used.
+    renames: dict[PathKey, str] = field(default_factory=dict)
+    # Objects whose unplanned keys the walk already reported.
+    covered: set[PathKey] = field(default_factory=set)
+
+    @property
+    def noun(self) -> str:
+        return "trait" if self.spec.payload_field == "traits" else "property"
+
+    def path_text(self, path: PathKey) -> str:
+        return format_path((self.spec.payload_field, *path))
+
+    def add(self, code: str, message: str, path: PathKey, schema_path: PathKey, *,
+            suggestion: str | None = None, severity: Severity | None = None) -> None:
+        self.found.append(CODES[code].diagnostic(
+            message, file=self.file, line=self.line, path=self.path_text(path),
+            suggestion=suggestion, event=self.event, related=self.spec.locate(schema_path),
+            severity=severity))
+
+    def original(self, path: PathKey) -> PathKey:
+        """A path in the renamed copy, spelled as in the message."""
+        parts = list(path)
+        for end in range(1, len(path) + 1):
+            sent = self.renames.get(tuple(path[:end]))
+            if sent is not None:
+                parts[end - 1] = sent
+        return tuple(parts)
+
+
+def resolve(schema: Any, defs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Follow ``$ref`` to a named type, and look through ``nullable`` wrappers."""
+    for _ in range(16):
+        if not isinstance(schema, Mapping):
+            return {}
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            schema = defs.get(ref[len("#/$defs/"):], {})
+            continue
+        members = schema.get("anyOf")
+        if isinstance(members, list) and "properties" not in schema and "items" not in schema:
+            useful = [m for m in members if not (isinstance(m, Mapping)
+                                                 and m.get("type") == "null")]
+            if len(useful) == 1:
+                schema = useful[0]
+                continue
+        return schema
+    return {}
+
+
+def walk(value: Any, schema: Any, path: PathKey, schema_path: PathKey,
+         ctx: PayloadContext) -> Any:
+    """Report drifted, unplanned and deprecated names; return the value with names fixed."""
+    defs = ctx.spec.schema.get("$defs", {})
+    resolved = resolve(schema, defs)
+    if isinstance(value, dict) and isinstance(resolved.get("properties"), Mapping):
+        return _walk_object(value, resolved, path, schema_path, ctx)
+    if isinstance(value, list) and isinstance(resolved.get("items"), Mapping):
+        items = resolved["items"]
+        return [walk(element, items, (*path, index), (*schema_path, "items"), ctx)
+                for index, element in enumerate(value)]
+    return value
+
+
+def _walk_object(value: dict[str, Any], schema: Mapping[str, Any], path: PathKey,
+                 schema_path: PathKey, ctx: PayloadContext) -> dict[str, Any]:
+    defs = ctx.spec.schema.get("$defs", {})
+    planned: Mapping[str, Any] = schema["properties"]
+    by_key = {collision_key(name): name for name in planned}
+    extra = schema.get("additionalProperties")
+    severity = Severity.ERROR if extra is False else (
+        None if extra is not None else _POLICY.get(ctx.spec.additional_properties))
+    ctx.covered.add(path)
+    fixed: dict[str, Any] = {}
+    for key, child in value.items():
+        name = key
+        if key not in planned:
+            match = by_key.get(collision_key(key))
+            if match is not None and match not in value:
+                ctx.add("PV302", f"{ctx.noun} {key!r} is spelled {match!r} in the plan",
+                        (*path, key), (*schema_path, "properties", match), suggestion=match)
+                ctx.renames[(*path, match)] = key
+                name = match
+            else:
+                if severity is not None and not _pattern_allows(schema, key):
+                    hint = did_you_mean(key, list(planned))
+                    ctx.add("PV207", f"{ctx.noun} {key!r} is not in the plan"
+                            + (f"; did you mean {hint!r}?" if hint else ""),
+                            (*path, key), schema_path, suggestion=hint, severity=severity)
+                fixed[key] = child
+                continue
+        child_schema = planned[name]
+        if resolve(child_schema, defs).get("deprecated") is True or (
+                isinstance(child_schema, Mapping) and child_schema.get("deprecated") is True):
+            ctx.add("PV209", f"{ctx.noun} {key!r} is deprecated in the plan", (*path, key),
+                    (*schema_path, "properties", name))
+        fixed[name] = walk(child, child_schema, (*path, name), (*schema_path, "properties", name),
+                           ctx)
+    return fixed
+
+
+def _pattern_allows(schema: Mapping[str, Any], key: str) -> bool:
+    import re
+
+    patterns = schema.get("patternProperties")
+    if not isinstance(patterns, Mapping):
+        return False
+    for pattern in patterns:
+        try:
+            if re.search(pattern, key):
+                return True
+        except re.error:
+            continue
+    return False
+
+
+def schema_at(schema: Mapping[str, Any], schema_path: PathKey) -> Any:
+    """The schema node at an engine schema path, following ``$ref`` as the engine does."""
+    defs = schema.get("$defs", {})
+    node: Any = schema
+    for part in schema_path:
+        if part == "$ref" and isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            node = defs.get(str(node["$ref"]).rsplit("/", 1)[-1], {})
+            continue
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def report_violations(violations: list[SchemaViolation], ctx: PayloadContext) -> None:
+    for violation in violations:
+        _report(violation, ctx)
+
+
+def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
+    keyword = violation.keyword
+    path = ctx.original(violation.instance_path)
+    schema_path = violation.schema_path
+    owner = schema_at(ctx.spec.schema, schema_path[:-1]) if schema_path else None
+    rule = owner.get(keyword) if isinstance(owner, Mapping) else None
+    value = violation.value
+    where = ctx.path_text(path)
+    if keyword == "additionalProperties":
+        if violation.instance_path in ctx.covered:
+            return  # the walk reported each unplanned name already
+        names = violation.detail if isinstance(violation.detail, list) else []
+        for name in names:
+            ctx.add("PV207", f"{ctx.noun} {name!r} is not allowed here", (*path, name),
+                    schema_path[:-1], severity=Severity.ERROR)
+        return
+    if keyword == "required":
+        name = violation.detail if isinstance(violation.detail, str) else None
+        if name is None:
+            ctx.add("PV201", _clip(f"{where}: {violation.message}"), path, schema_path)
+            return
+        inside = f" in {where}" if path else ""
+        ctx.add("PV201", f"required {ctx.noun} {name!r} is missing{inside}", (*path, name),
+                (*schema_path[:-1], "properties", name))
+        return
+    code = _KEYWORD_CODES.get(keyword, "PV210")
+    if keyword == "type":
+        expected = rule if rule is not None else violation.detail
+        wanted = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        message = f"{where} should be {_article(wanted)}, got {json_type(value)} {shown(value)}"
+    elif keyword == "enum" and isinstance(rule, list):
+        drift = _enum_drift(value, rule)
+        if drift is not None:
+            ctx.add("PV303", f"{where} is {shown(value)}; the plan spells it {shown(drift)}",
+                    path, schema_path, suggestion=drift)
+            return
+        hint = did_you_mean(value, [v for v in rule if isinstance(v, str)]) if isinstance(
+            value, str) else None
+        message = (f"{where} is {shown(value)}, not one of "
+                   f"{', '.join(shown(v, 30) for v in rule[:12])}{', ...' if len(rule) > 12 else ''}")
+        ctx.add(code, message, path, schema_path, suggestion=hint)
+        return
+    elif keyword == "const":
+        drift = _enum_drift(value, [rule])
+        if drift is not None:
+            ctx.add("PV303", f"{where} is {shown(value)}; the plan spells it {shown(drift)}",
+                    path, schema_path, suggestion=drift)
+            return
+        message = f"{where} must be {shown(rule)}, got {shown(value)}"
+    elif keyword == "pattern":
+        message = f"{where} {shown(value)} does not match the pattern {shown(rule)}"
+    elif keyword == "format":
+        message = f"{where} {shown(value)} is not a valid {rule or 'value of its format'}"
+    else:
+        message = _clip(f"{where}: {violation.message}")
+    ctx.add(code, message, path, schema_path)
+
+
+def _enum_drift(value: Any, allowed: list[Any]) -> str | None:
+    if not isinstance(value, str):
+        return None
+    key = normalized_value(value)
+    for candidate in allowed:
+        if isinstance(candidate, str) and candidate != value and normalized_value(candidate) == key:
+            return candidate
+    return None
+
+
+def _article(type_name: str) -> str:
+    first = type_name.split(" ")[0]
+    return f"an {type_name}" if first in ("array", "object", "integer") else f"a {type_name}"
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+PayloadCheck = Callable[[Any], list[SchemaViolation]]
+
+
+def check_payload(payload: Any, check: PayloadCheck, ctx: PayloadContext) -> list[Diagnostic]:
+    """Every finding about one payload, in the order: names first, then values."""
+    if not isinstance(payload, dict):
+        ctx.add("PV202", f"{ctx.spec.payload_field} should be an object, got "
+                f"{json_type(payload)} {shown(payload)}", (), ())
+        return ctx.found
+    fixed = walk(payload, ctx.spec.schema, (), (), ctx)
+    report_violations(check(fixed), ctx)
+    return ctx.found
+
+
+__all__ = ["Location", "PayloadContext", "check_payload", "resolve", "schema_at", "walk"]
