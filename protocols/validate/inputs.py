@@ -182,7 +182,7 @@ def _detect_and_read(file: str, reader: _LineReader) -> Iterator[Record]:
             break
     first, complete = leading[-1]
     text = first.lstrip(_BOM).strip()
-    if not complete or not text[:1] in (b"[", b"{") or _parses(text):
+    if not complete or text[:1] not in (b"[", b"{") or _parses(text):
         yield from _ndjson(file, reader, leading)
         return
     yield from _document(file, reader, leading)

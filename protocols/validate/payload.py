@@ -162,9 +162,7 @@ def schema_at(schema: Mapping[str, Any], schema_path: PathKey) -> Any:
         if part == "$ref" and isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
             node = defs.get(str(node["$ref"]).rsplit("/", 1)[-1], {})
             continue
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, Mapping) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
         else:
             return None

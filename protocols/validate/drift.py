@@ -1,0 +1,243 @@
+"""The naming-drift report: where sources disagree about the same event.
+
+Messages are grouped by source (``context.library.name`` by default) and by canonical event
+(the planned name, or for unplanned events the most common spelling of their collision key).
+For each canonical event the tracker counts, per source: the event-name spellings, the
+spellings of each property name, string values that differ only in case or separators, and
+the JSON types each property is sent as. What disagrees becomes an *inconsistency*: a plain
+dict that every reporter can render::
+
+    {"kind": "event-name" | "property-name" | "enum-value" | "value-type",
+     "canonical": str, "event": str | None, "property": str | None, "planned": bool,
+     "variants": [{"value": str, "source": str, "count": int}, ...]}
+
+Memory is bounded whatever the traffic: the number of events, properties per event, sources
+and distinct values per property tracked is capped; a property with more distinct values than
+the cap (ids, free text) is not a case-drift candidate and its values are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocols.naming import collision_key, normalized_value
+from protocols.plan.model import MessageSpec, Plan
+
+DEFAULT_SOURCE_FIELD = "context.library.name"
+UNKNOWN_SOURCE = "(unknown)"
+OTHER_SOURCE = "(other sources)"
+MAX_EVENTS = 5_000
+MAX_PROPERTIES = 500
+MAX_SOURCES = 100
+MAX_VALUES = 100
+MAX_VALUE_LENGTH = 64
+KINDS = ("event-name", "property-name", "enum-value", "value-type")
+
+Variants = Counter[tuple[str, str]]  # (spelling or type, source) -> messages
+
+
+def source_of(message: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """The value at a dotted path (``context.library.name``), or ``(unknown)``."""
+    node: Any = message
+    for part in path:
+        if not isinstance(node, Mapping) or part not in node:
+            return UNKNOWN_SOURCE
+        node = node[part]
+    if isinstance(node, str) and node:
+        return node
+    if isinstance(node, (int, float)) and not isinstance(node, bool):
+        return str(node)
+    return UNKNOWN_SOURCE
+
+
+@dataclass
+class _Property:
+    spellings: Variants = field(default_factory=Counter)
+    types: Variants = field(default_factory=Counter)
+    values: dict[str, Variants] | None = field(default_factory=dict)
+
+
+@dataclass
+class _Event:
+    kind: str
+    spellings: Variants = field(default_factory=Counter)
+    properties: dict[str, _Property] = field(default_factory=dict)
+
+
+class DriftTracker:
+    """Counts spellings, values and types per source; see the module docs."""
+
+    def __init__(self, plan: Plan, *, source_field: str = DEFAULT_SOURCE_FIELD) -> None:
+        self.plan = plan
+        self.source_path = tuple(part for part in source_field.split(".") if part)
+        self._planned_events = {collision_key(name): name for name in plan.events}
+        self._events: dict[str, _Event] = {}
+        self._sources: set[str] = set()
+        self.truncated = 0
+
+    def observe(self, message: Mapping[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "track":
+            name = message.get("event")
+            if not isinstance(name, str) or not name:
+                return
+            key = "track:" + collision_key(name)
+            spec = self.plan.events.get(self._planned_events.get(collision_key(name), ""))
+        elif kind in ("identify", "group"):
+            name, key = str(kind), str(kind)
+            spec = self.plan.identify if kind == "identify" else self.plan.group
+        else:
+            return
+        source = self._source(message)
+        event = self._events.get(key)
+        if event is None:
+            if len(self._events) >= MAX_EVENTS:
+                self.truncated += 1
+                return
+            event = self._events[key] = _Event(str(kind))
+        if kind == "track":
+            event.spellings[(name, source)] += 1
+        payload = message.get("traits" if kind in ("identify", "group") else "properties")
+        if isinstance(payload, Mapping):
+            self._observe_payload(event, payload, source, spec)
+
+    def _source(self, message: Mapping[str, Any]) -> str:
+        source = source_of(message, self.source_path)
+        if source not in self._sources:
+            if len(self._sources) >= MAX_SOURCES:
+                return OTHER_SOURCE
+            self._sources.add(source)
+        return source
+
+    def _observe_payload(self, event: _Event, payload: Mapping[str, Any], source: str,
+                         spec: MessageSpec | None) -> None:
+        for name, value in payload.items():
+            key = collision_key(name)
+            prop = event.properties.get(key)
+            if prop is None:
+                if len(event.properties) >= MAX_PROPERTIES:
+                    self.truncated += 1
+                    continue
+                prop = event.properties[key] = _Property()
+            prop.spellings[(name, source)] += 1
+            kind = _scalar_type(value)
+            if kind is not None:
+                prop.types[(kind, source)] += 1
+            if isinstance(value, str) and prop.values is not None \
+                    and len(value) <= MAX_VALUE_LENGTH:
+                value_key = normalized_value(value)
+                seen = prop.values.get(value_key)
+                if seen is None:
+                    if len(prop.values) >= MAX_VALUES:
+                        prop.values = None  # high cardinality: ids or free text
+                        continue
+                    seen = prop.values[value_key] = Counter()
+                seen[(value, source)] += 1
+
+    def inconsistencies(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for key in sorted(self._events):
+            event = self._events[key]
+            planned_event = self._planned_name(key, event)
+            spec = self._spec(event, planned_event)
+            canonical_event = planned_event or _most_common(event.spellings) or event.kind
+            if event.kind == "track" and _disagrees(event.spellings, planned_event):
+                found.append(_entry("event-name", canonical_event, canonical_event, None,
+                                    planned_event is not None, event.spellings))
+            planned_props = _planned_properties(spec)
+            for prop_key in sorted(event.properties):
+                prop = event.properties[prop_key]
+                planned_prop = planned_props.get(prop_key)
+                canonical_prop = planned_prop or _most_common(prop.spellings) or prop_key
+                if _disagrees(prop.spellings, planned_prop):
+                    found.append(_entry("property-name", canonical_prop, canonical_event,
+                                        canonical_prop, planned_prop is not None,
+                                        prop.spellings))
+                found.extend(self._value_entries(prop, spec, canonical_event, canonical_prop,
+                                                 planned_prop))
+        order = {kind: index for index, kind in enumerate(KINDS)}
+        found.sort(key=lambda e: (order[e["kind"]], e["event"] or "", e["property"] or "",
+                                  e["canonical"]))
+        return found
+
+    def _value_entries(self, prop: _Property, spec: MessageSpec | None, event: str,
+                       name: str, planned_prop: str | None) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        allowed = _enum_of(spec, planned_prop)
+        for value_key in sorted(prop.values or {}):
+            spellings = (prop.values or {})[value_key]
+            planned_value = next((v for v in allowed if normalized_value(v) == value_key), None)
+            if _disagrees(spellings, planned_value):
+                canonical = planned_value or _most_common(spellings) or value_key
+                found.append(_entry("enum-value", canonical, event, name,
+                                    planned_value is not None, spellings))
+        types = {kind for kind, _ in prop.types}
+        if len(types - {"null"}) > 1:
+            found.append(_entry("value-type", name, event, name, planned_prop is not None,
+                                prop.types))
+        return found
+
+    def _planned_name(self, key: str, event: _Event) -> str | None:
+        if event.kind != "track":
+            return None
+        return self._planned_events.get(key.split(":", 1)[1])
+
+    def _spec(self, event: _Event, planned: str | None) -> MessageSpec | None:
+        if event.kind == "identify":
+            return self.plan.identify
+        if event.kind == "group":
+            return self.plan.group
+        return self.plan.events.get(planned) if planned else None
+
+
+def _scalar_type(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _disagrees(spellings: Variants, planned: str | None) -> bool:
+    seen = {value for value, _ in spellings}
+    return len(seen) > 1 or (planned is not None and seen != {planned})
+
+
+def _most_common(spellings: Variants) -> str | None:
+    totals: Counter[str] = Counter()
+    for (value, _), count in spellings.items():
+        totals[value] += count
+    if not totals:
+        return None
+    return min(totals, key=lambda v: (-totals[v], v))
+
+
+def _planned_properties(spec: MessageSpec | None) -> dict[str, str]:
+    if spec is None:
+        return {}
+    properties = spec.schema.get("properties", {})
+    return {collision_key(name): name for name in properties}
+
+
+def _enum_of(spec: MessageSpec | None, name: str | None) -> list[str]:
+    if spec is None or name is None:
+        return []
+    schema = spec.schema.get("properties", {}).get(name, {})
+    values = schema.get("enum", []) if isinstance(schema, Mapping) else []
+    return [v for v in values if isinstance(v, str)]
+
+
+def _entry(kind: str, canonical: str, event: str | None, prop: str | None, planned: bool,
+           variants: Variants) -> dict[str, Any]:
+    return {
+        "kind": kind, "canonical": canonical, "event": event, "property": prop,
+        "planned": planned,
+        "variants": [{"value": value, "source": source, "count": count}
+                     for (value, source), count in sorted(variants.items(),
+                                                          key=lambda kv: (kv[0][1], kv[0][0]))],
+    }
