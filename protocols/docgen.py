@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from protocols.lint.registry import all_rules
+from protocols.validate.codes import rules_section as validate_section
 
 HEADER = """# Rules and codes
 
@@ -42,6 +43,7 @@ def lint_section() -> str:
 
 # Sections in order; later commands append theirs.
 SECTIONS: list[Callable[[], str]] = [lint_section]
+SECTIONS.append(validate_section)
 
 
 def render() -> str:

@@ -162,7 +162,8 @@ def schema_at(schema: Mapping[str, Any], schema_path: PathKey) -> Any:
         if part == "$ref" and isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
             node = defs.get(str(node["$ref"]).rsplit("/", 1)[-1], {})
             continue
-        if (isinstance(node, Mapping) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if (isinstance(node, Mapping) and part in node) or in_list:
             node = node[part]
         else:
             return None
