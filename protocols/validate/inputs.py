@@ -182,7 +182,9 @@ def _detect_and_read(file: str, reader: _LineReader) -> Iterator[Record]:
             break
     first, complete = leading[-1]
     text = first.lstrip(_BOM).strip()
-    if not complete or text[:1] not in (b"[", b"{") or _parses(text):
+    # A first line that is a whole JSON object starts NDJSON; "[" starts an array document
+    # (on one line or many); "{" that does not close on its line starts a pretty document.
+    if not complete or text[:1] not in (b"[", b"{") or (text[:1] == b"{" and _parses(text)):
         yield from _ndjson(file, reader, leading)
         return
     yield from _document(file, reader, leading)
@@ -199,13 +201,17 @@ def _parses(text: bytes) -> bool:
 def _ndjson(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
             ) -> Iterator[Record]:
     first_line = reader.line - len(leading) + 1
-    for offset, (data, complete) in enumerate(leading):
-        yield _line_record(file, first_line + offset, data, complete, reader)
+    pending = [(first_line + offset, data, complete)
+               for offset, (data, complete) in enumerate(leading)]
     while True:
-        got = reader.next_line()
-        if got is None:
-            return
-        record = _line_record(file, reader.line, got[0], got[1], reader)
+        if pending:
+            line, data, complete = pending.pop(0)
+        else:
+            got = reader.next_line()
+            if got is None:
+                return
+            line, (data, complete) = reader.line, got
+        record = _line_record(file, line, data, complete, reader)
         yield record
         if record.tail is not None:
             for _ in record.tail:  # skip whatever the caller did not consume
@@ -228,6 +234,7 @@ def _line_record(file: str, line: int, data: bytes, complete: bool,
 def parse_message_text(body: bytes, *, file: str, line: int,
                        column_offset: int = 0) -> list[Item]:
     """Decode and parse one JSON value holding a message or a batch of messages."""
+    body = body.rstrip(b"\r\n")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
