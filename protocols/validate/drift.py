@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from protocols.naming import collision_key, normalized_value
+from protocols.naming import CaseStyle, collision_key, matches, normalized_value
 from protocols.plan.model import MessageSpec, Plan
 
 DEFAULT_SOURCE_FIELD = "context.library.name"
@@ -74,6 +74,8 @@ class DriftTracker:
         self.plan = plan
         self.source_path = tuple(part for part in source_field.split(".") if part)
         self._planned_events = {collision_key(name): name for name in plan.events}
+        self._event_style = _style(plan, "event_case")
+        self._property_style = _style(plan, "property_case")
         self._events: dict[str, _Event] = {}
         self._sources: set[str] = set()
         self.truncated = 0
@@ -143,7 +145,8 @@ class DriftTracker:
             event = self._events[key]
             planned_event = self._planned_name(key, event)
             spec = self._spec(event, planned_event)
-            canonical_event = planned_event or _most_common(event.spellings) or event.kind
+            canonical_event = (planned_event or _most_common(event.spellings, self._event_style)
+                               or event.kind)
             if event.kind == "track" and _disagrees(event.spellings, planned_event):
                 found.append(_entry("event-name", canonical_event, canonical_event, None,
                                     planned_event is not None, event.spellings))
@@ -151,7 +154,8 @@ class DriftTracker:
             for prop_key in sorted(event.properties):
                 prop = event.properties[prop_key]
                 planned_prop = planned_props.get(prop_key)
-                canonical_prop = planned_prop or _most_common(prop.spellings) or prop_key
+                canonical_prop = (planned_prop or _most_common(prop.spellings, self._property_style)
+                                  or prop_key)
                 if _disagrees(prop.spellings, planned_prop):
                     found.append(_entry("property-name", canonical_prop, canonical_event,
                                         canonical_prop, planned_prop is not None,
@@ -171,7 +175,7 @@ class DriftTracker:
             spellings = (prop.values or {})[value_key]
             planned_value = next((v for v in allowed if normalized_value(v) == value_key), None)
             if _disagrees(spellings, planned_value):
-                canonical = planned_value or _most_common(spellings) or value_key
+                canonical = planned_value or _most_common(spellings, None) or value_key
                 found.append(_entry("enum-value", canonical, event, name,
                                     planned_value is not None, spellings))
         types = {kind for kind, _ in prop.types}
@@ -208,13 +212,21 @@ def _disagrees(spellings: Variants, planned: str | None) -> bool:
     return len(seen) > 1 or (planned is not None and seen != {planned})
 
 
-def _most_common(spellings: Variants) -> str | None:
+def _style(plan: Plan, setting: str) -> CaseStyle | None:
+    try:
+        return CaseStyle.parse(str(plan.conventions[setting]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _most_common(spellings: Variants, style: CaseStyle | None) -> str | None:
+    """The spelling sent most; ties go to the plan's case style, then to the first in order."""
     totals: Counter[str] = Counter()
     for (value, _), count in spellings.items():
         totals[value] += count
     if not totals:
         return None
-    return min(totals, key=lambda v: (-totals[v], v))
+    return min(totals, key=lambda v: (-totals[v], style is not None and not matches(v, style), v))
 
 
 def _planned_properties(spec: MessageSpec | None) -> dict[str, str]:
