@@ -35,7 +35,8 @@ Inputs: NDJSON, a JSON array, one message, {"batch": [...]} (per file or per lin
 Exit codes: 0 clean, 1 findings at --fail-on or above, 2 usage error.
 """)
 def validate(
-    inputs: list[str] = typer.Argument(..., help="Log files, folders, globs, or - for stdin."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT",
+                                       help="Log files, folders, globs, or - for stdin."),
     plan: str | None = typer.Option(None, "--plan", "-p", help="Plan file or plan id under "
                                     "the plans folder (default: the only plan there)."),
     source_field: str | None = typer.Option(None, "--source-field", help="Dotted path of the "
