@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 SOURCES = {
     "analytics.js": {"version": "5.2.0", "app": None},
     "analytics-ios": {"version": "1.6.1", "app": "Storefront iOS"},
@@ -123,14 +123,14 @@ def broken(traffic: Traffic) -> list[str]:
     return [json.dumps(m) for m in (missing, negative, typo, bad_email, anonymous)] + [truncated]
 
 
-def main() -> None:
+def main(out: Path = HERE) -> None:
     drifting = Traffic(2026, drift=True)
     lines = drifting.day(users=90)
     for offset, line in enumerate(broken(drifting)):
         lines.insert(40 * (offset + 1), line)
-    (HERE / "events.ndjson").write_text("\n".join(lines) + "\n", "utf-8")
+    (out / "events.ndjson").write_text("\n".join(lines) + "\n", "utf-8")
     clean = Traffic(1126, drift=False).day(users=12)
-    (HERE / "clean.ndjson").write_text("\n".join(clean) + "\n", "utf-8")
+    (out / "clean.ndjson").write_text("\n".join(clean) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -209,3 +209,24 @@ def test_config_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 def test_help_has_examples() -> None:
     result = CliRunner().invoke(app, ["validate", "--help"])
     assert result.exit_code == 0 and "Examples:" in result.output and "--bad-reasons" in result.output
+
+
+def test_example_logs_are_what_the_script_writes(tmp_path: Path) -> None:
+    import runpy
+
+    script = runpy.run_path(str(REPO / "examples" / "make_logs.py"))
+    script["main"](tmp_path)
+    for name in ("events.ndjson", "clean.ndjson"):
+        assert (tmp_path / name).read_bytes() == (REPO / "examples" / name).read_bytes(), name
+
+
+def test_clean_example_is_clean_and_the_drifting_one_has_three_sources() -> None:
+    plan = str(REPO / "plans" / "ecommerce.yaml")
+    assert run("--plan", plan, str(REPO / "examples" / "clean.ndjson")).exit_code == 0
+    result = run("--plan", plan, str(REPO / "examples" / "events.ndjson"), "-f", "json")
+    document = json.loads(result.output)
+    sources = {v["source"] for e in document["inconsistencies"] for v in e["variants"]}
+    assert sources == {"analytics.js", "analytics-ios", "analytics-android"}
+    kinds = {e["kind"] for e in document["inconsistencies"]}
+    assert kinds == {"event-name", "property-name", "enum-value", "value-type"}
+    assert document["summary"]["unparseable"] == 1
