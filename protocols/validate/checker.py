@@ -16,7 +16,7 @@ from protocols.plan.model import MessageSpec, Plan
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaCheck, compile_validator
 from protocols.validate.messages import envelope_problems, shown
-from protocols.validate.payload import PayloadContext, check_payload
+from protocols.validate.payload import PayloadContext, check_payload, name_key
 
 
 class Validator:
@@ -61,8 +61,7 @@ class Validator:
             name = message.get("event")
             if not isinstance(name, str) or not name:
                 return None
-            return name if name in self.plan.events else self._events.get(collision_key(name),
-                                                                          name)
+            return name if name in self.plan.events else self._events.get(name_key(name), name)
         if kind in ("page", "screen"):
             spec = self._named_spec(kind, message.get("name"))
             return spec.label if spec is not None else str(kind)
@@ -116,7 +115,7 @@ class Validator:
         spec = self.plan.events.get(name)
         if spec is not None:
             return spec
-        planned = self._events.get(collision_key(name))
+        planned = self._events.get(name_key(name))
         if planned is not None:
             spec = self.plan.events[planned]
             found.append(CODES["PV301"].diagnostic(
@@ -134,7 +133,7 @@ class Validator:
         if not isinstance(name, str):
             return None
         keys = self._pages if kind == "page" else self._screens
-        planned = name if name in table else keys.get(collision_key(name))
+        planned = name if name in table else keys.get(name_key(name))
         return table.get(planned) if planned is not None else None
 
     def _page_spec(self, kind: str, name: Any, file: str | None, line: int | None,

@@ -23,8 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from protocols.naming import CaseStyle, collision_key, matches, normalized_value
+from protocols.naming import CaseStyle, collision_key, matches
 from protocols.plan.model import MessageSpec, Plan
+from protocols.validate.payload import name_key, value_key
 
 DEFAULT_SOURCE_FIELD = "context.library.name"
 UNKNOWN_SOURCE = "(unknown)"
@@ -86,8 +87,8 @@ class DriftTracker:
             name = message.get("event")
             if not isinstance(name, str) or not name:
                 return
-            key = "track:" + collision_key(name)
-            spec = self.plan.events.get(self._planned_events.get(collision_key(name), ""))
+            key = "track:" + name_key(name)
+            spec = self.plan.events.get(self._planned_events.get(name_key(name), ""))
         elif kind in ("identify", "group"):
             name, key = str(kind), str(kind)
             spec = self.plan.identify if kind == "identify" else self.plan.group
@@ -117,7 +118,7 @@ class DriftTracker:
     def _observe_payload(self, event: _Event, payload: Mapping[str, Any], source: str,
                          spec: MessageSpec | None) -> None:
         for name, value in payload.items():
-            key = collision_key(name)
+            key = name_key(name)
             prop = event.properties.get(key)
             if prop is None:
                 if len(event.properties) >= MAX_PROPERTIES:
@@ -130,13 +131,13 @@ class DriftTracker:
                 prop.types[(kind, source)] += 1
             if isinstance(value, str) and prop.values is not None \
                     and len(value) <= MAX_VALUE_LENGTH:
-                value_key = normalized_value(value)
-                seen = prop.values.get(value_key)
+                normal = value_key(value)
+                seen = prop.values.get(normal)
                 if seen is None:
                     if len(prop.values) >= MAX_VALUES:
                         prop.values = None  # high cardinality: ids or free text
                         continue
-                    seen = prop.values[value_key] = Counter()
+                    seen = prop.values[normal] = Counter()
                 seen[(value, source)] += 1
 
     def inconsistencies(self) -> list[dict[str, Any]]:
@@ -171,11 +172,11 @@ class DriftTracker:
                        name: str, planned_prop: str | None) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         allowed = _enum_of(spec, planned_prop)
-        for value_key in sorted(prop.values or {}):
-            spellings = (prop.values or {})[value_key]
-            planned_value = next((v for v in allowed if normalized_value(v) == value_key), None)
+        for normal in sorted(prop.values or {}):
+            spellings = (prop.values or {})[normal]
+            planned_value = next((v for v in allowed if value_key(v) == normal), None)
             if _disagrees(spellings, planned_value):
-                canonical = planned_value or _most_common(spellings, None) or value_key
+                canonical = planned_value or _most_common(spellings, None) or normal
                 found.append(_entry("enum-value", canonical, event, name,
                                     planned_value is not None, spellings))
         types = {kind for kind, _ in prop.types}

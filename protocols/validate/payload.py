@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
@@ -28,6 +29,10 @@ _RANGE = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"
 _KEYWORD_CODES = {"required": "PV201", "type": "PV202", "enum": "PV203", "const": "PV203",
                   "pattern": "PV204", "format": "PV205", **dict.fromkeys(_RANGE, "PV206")}
 _POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
+
+# The same few names and values come in every message; normalising them is not free.
+name_key = lru_cache(maxsize=16_384)(collision_key)
+value_key = lru_cache(maxsize=16_384)(normalized_value)
 
 
 @dataclass
@@ -91,6 +96,8 @@ def resolve(schema: Any, defs: Mapping[str, Any]) -> Mapping[str, Any]:
 def walk(value: Any, schema: Any, path: PathKey, schema_path: PathKey,
          ctx: PayloadContext) -> Any:
     """Report drifted, unplanned and deprecated names; return the value with names fixed."""
+    if not isinstance(value, (dict, list)):
+        return value
     defs = ctx.spec.schema.get("$defs", {})
     resolved = resolve(schema, defs)
     if isinstance(value, dict) and isinstance(resolved.get("properties"), Mapping):
@@ -106,7 +113,7 @@ def _walk_object(value: dict[str, Any], schema: Mapping[str, Any], path: PathKey
                  schema_path: PathKey, ctx: PayloadContext) -> dict[str, Any]:
     defs = ctx.spec.schema.get("$defs", {})
     planned: Mapping[str, Any] = schema["properties"]
-    by_key = {collision_key(name): name for name in planned}
+    by_key: dict[str, str] | None = None  # built only when a name is not planned as sent
     extra = schema.get("additionalProperties")
     severity = Severity.ERROR if extra is False else (
         None if extra is not None else _POLICY.get(ctx.spec.additional_properties))
@@ -115,7 +122,9 @@ def _walk_object(value: dict[str, Any], schema: Mapping[str, Any], path: PathKey
     for key, child in value.items():
         name = key
         if key not in planned:
-            match = by_key.get(collision_key(key))
+            if by_key is None:
+                by_key = {name_key(name): name for name in planned}
+            match = by_key.get(name_key(key))
             if match is not None and match not in value:
                 ctx.add("PV302", f"{ctx.noun} {key!r} is spelled {match!r} in the plan",
                         (*path, key), (*schema_path, "properties", match), suggestion=match)
@@ -236,9 +245,9 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
 def _enum_drift(value: Any, allowed: list[Any]) -> str | None:
     if not isinstance(value, str):
         return None
-    key = normalized_value(value)
+    key = value_key(value)
     for candidate in allowed:
-        if isinstance(candidate, str) and candidate != value and normalized_value(candidate) == key:
+        if isinstance(candidate, str) and candidate != value and value_key(candidate) == key:
             return candidate
     return None
 
