@@ -31,8 +31,8 @@ _KEYWORD_CODES = {"required": "PV201", "type": "PV202", "enum": "PV203", "const"
 _POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
 
 # The same few names and values come in every message; normalising them is not free.
-name_key = lru_cache(maxsize=16_384)(collision_key)
-value_key = lru_cache(maxsize=16_384)(normalized_value)
+name_key = lru_cache(maxsize=4_096)(collision_key)
+value_key = lru_cache(maxsize=4_096)(normalized_value)
 
 
 @dataclass
