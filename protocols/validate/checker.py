@@ -8,6 +8,7 @@ lazily, so a validator can be shipped to worker processes or distributed engines
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from protocols.diagnostics import Diagnostic
@@ -162,6 +163,4 @@ def _by_key(table: Mapping[str, MessageSpec]) -> dict[str, str]:
 
 
 def _with_event(diagnostic: Diagnostic, event: str | None) -> Diagnostic:
-    from dataclasses import replace
-
     return replace(diagnostic, event=event)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import gzip
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from protocols.diagnostics import Diagnostic
+from protocols.diagnostics import Diagnostic, format_path
 from protocols.plan.loader import display_path
 from protocols.validate.codes import CODES
 
@@ -129,6 +130,11 @@ def _read_stream(file: str, handle: IO[bytes]) -> Iterator[Record]:
     try:
         yield from _detect_and_read(file, reader)
     except (OSError, EOFError, zlib.error) as exc:
+        if stream is not handle and reader.line == 0 and handle.seekable():
+            # Not gzip after all, only two bytes that look like it: read it as it is.
+            handle.seek(0)
+            yield from _detect_and_read(file, _LineReader(file, handle))
+            return
         # A truncated or corrupt gzip stream: say where it broke and keep the earlier lines.
         yield _failure(file, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
 
@@ -187,7 +193,10 @@ def _detect_and_read(file: str, reader: _LineReader) -> Iterator[Record]:
     if not complete or text[:1] not in (b"[", b"{") or (text[:1] == b"{" and _parses(text)):
         yield from _ndjson(file, reader, leading)
         return
-    yield from _document(file, reader, leading)
+    # Blank lines before the document are records of their own (for quarantine accounting).
+    for offset, (data, _) in enumerate(leading[:-1]):
+        yield Record(file, reader.line - len(leading) + 1 + offset, data, ())
+    yield from _document(file, reader, leading[-1:])
 
 
 def _parses(text: bytes) -> bool:
@@ -279,8 +288,6 @@ def messages_of(value: Any, *, file: str, line: int) -> list[Item]:
 
 
 def _not_object(value: Any, file: str, line: int, prefix: tuple[str | int, ...]) -> Diagnostic:
-    from protocols.diagnostics import format_path
-
     kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null",
             int: "a number", float: "a number"}.get(type(value), type(value).__name__)
     return CODES["PV002"].diagnostic(f"a message must be a JSON object, got {kind}",
@@ -327,12 +334,14 @@ def _document(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
 
 
 def _looks_like_ndjson(body: bytes) -> bool:
-    lines = [line for line in body.splitlines() if line.strip()]
-    return len(lines) >= 2 and all(_parses(line) for line in lines[1:3])
+    """A file that is not one JSON document but whose first line, or next lines, are."""
+    lines = [line for line in body.split(b"\n") if line.strip()]
+    return len(lines) >= 2 and (_parses(lines[0].lstrip(_BOM))
+                                or all(_parses(line) for line in lines[1:3]))
 
 
 def _ndjson_in_memory(file: str, start_line: int, content: bytes) -> Iterator[Record]:
-    for offset, data in enumerate(content.splitlines(keepends=True)):
+    for offset, data in enumerate(re.findall(rb"[^\n]*\n|[^\n]+$", content)):
         line = start_line + offset
         body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
         items = tuple(parse_message_text(body, file=file, line=line)) if body.strip() else ()

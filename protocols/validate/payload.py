@@ -10,12 +10,13 @@ violations are then turned into coded diagnostics at the names the message reall
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from protocols.diagnostics import Diagnostic, Location, Severity, format_path
+from protocols.diagnostics import Diagnostic, Severity, format_path
 from protocols.naming import collision_key, did_you_mean, normalized_value
 from protocols.plan.model import MessageSpec
 from protocols.validate.codes import CODES
@@ -149,8 +150,6 @@ def _walk_object(value: dict[str, Any], schema: Mapping[str, Any], path: PathKey
 
 
 def _pattern_allows(schema: Mapping[str, Any], key: str) -> bool:
-    import re
-
     patterns = schema.get("patternProperties")
     if not isinstance(patterns, Mapping):
         return False
@@ -274,5 +273,3 @@ def check_payload(payload: Any, check: PayloadCheck, ctx: PayloadContext) -> lis
     report_violations(check(fixed), ctx)
     return ctx.found
 
-
-__all__ = ["Location", "PayloadContext", "check_payload", "resolve", "schema_at", "walk"]
