@@ -136,3 +136,56 @@ def test_deeply_nested_message_is_a_finding(validator: protocols.Validator) -> N
                "properties": {"order_id": "o", "currency": "USD", "total": 1, "products": deep}}
     found = validator.validate(message)
     assert found and all(d.code in CODES for d in found)
+
+
+READING_CODES = {"PV001", "PV002", "PV003", "PV004", "PV005"}
+
+
+@pytest.mark.parametrize("code", sorted(set(CODES) - READING_CODES))
+def test_documented_examples_are_true(code: str, tmp_path: Path) -> None:
+    """The failing example in docs/rules.md raises exactly its code; the passing one nothing."""
+    import json
+
+    from protocols.validate.codes import EXAMPLE_PLAN
+
+    plan = tmp_path / "plan.yaml"
+    body = EXAMPLE_PLAN.removeprefix("```yaml\n").removesuffix("```")
+    plan.write_text("protocols: 1\nplan: example\n" + body, "utf-8")
+    validator = protocols.Validator(protocols.load_plan(plan))
+    base = {"type": "track", "event": "Order Completed", "userId": "u1"}
+
+    def check(example: str) -> list[str]:
+        message = json.loads(example)
+        if "type" not in message:  # an example showing only the fields that matter
+            message = {**base, **message}
+        return [d.code for d in validator.validate(message)]
+
+    assert check(CODES[code].failing) == [code]
+    assert check(CODES[code].passing) == []
+
+
+@pytest.mark.parametrize("code", sorted(READING_CODES))
+def test_documented_input_examples_are_true(code: str, tmp_path: Path) -> None:
+    from protocols.validate.inputs import MAX_LINE_BYTES, read_records
+
+    example = CODES[code].failing
+    data = {"PV003": b'{"type": "identify", "userId": "caf\xe9"}\n',
+            "PV004": b'{"blob": "' + b"x" * MAX_LINE_BYTES + b'"}\n',
+            "PV005": _truncated_gzip()}.get(
+        code, example.encode() + b"\n")
+    path = tmp_path / "log.ndjson"
+    path.write_bytes(data)
+    records = read_records(str(path))
+    found = [i.error.code for r in records for i in r.items if i.error]
+    assert found == [code]
+    passing = tmp_path / "ok.ndjson"
+    passing.write_text(CODES[code].passing + "\n", "utf-8")
+    assert [i.error for r in read_records(str(passing)) for i in r.items] == [None]
+
+
+def _truncated_gzip() -> bytes:
+    import gzip
+
+    packed = gzip.compress(b"".join(b'{"type": "identify", "userId": "u%d"}\n' % i
+                                    for i in range(3000)))
+    return packed[: len(packed) // 2]
