@@ -18,6 +18,7 @@ from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaCheck, compile_validator
 from protocols.validate.messages import envelope_problems, shown
 from protocols.validate.payload import PayloadContext, check_payload, name_key
+from protocols.yamlsrc import SourceMap
 
 
 class Validator:
@@ -34,6 +35,7 @@ class Validator:
         self._events = _by_key(plan.events)
         self._pages = _by_key(plan.pages)
         self._screens = _by_key(plan.screens)
+        self._type_sources = _type_sources(plan)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -99,7 +101,7 @@ class Validator:
                 path="event" if kind == "track" else None, event=event,
                 related=spec.location))
         payload = message.get(spec.payload_field)
-        context = PayloadContext(spec, file, line, event)
+        context = PayloadContext(spec, file, line, event, type_sources=self._type_sources)
         found.extend(check_payload({} if payload is None else payload, self._check(spec),
                                    context))
         return found
@@ -153,6 +155,15 @@ class Validator:
         if check is None:
             check = self._checks[key] = compile_validator(spec.schema)
         return check
+
+
+def _type_sources(plan: Plan) -> dict[str, SourceMap]:
+    """The source map of the file that defines each named type (the plan or a library)."""
+    found: dict[str, SourceMap] = {}
+    for _, data, source in (*plan.imported, ("", plan.data, plan.source)):
+        for name in (data.get("types") or {}) if isinstance(data, Mapping) else ():
+            found[name] = source
+    return found
 
 
 def _by_key(table: Mapping[str, MessageSpec]) -> dict[str, str]:

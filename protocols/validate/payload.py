@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from protocols.diagnostics import Diagnostic, Severity, format_path
+from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.naming import collision_key, did_you_mean, normalized_value
 from protocols.plan.model import MessageSpec
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaViolation
 from protocols.validate.messages import json_type, shown
+from protocols.yamlsrc import SourceMap
 
 PathKey = tuple[str | int, ...]
 
@@ -49,6 +50,8 @@ class PayloadContext:
     renames: dict[PathKey, str] = field(default_factory=dict)
     # Objects whose unplanned keys the walk already reported.
     covered: set[PathKey] = field(default_factory=set)
+    # Where each named type is written (its file's source map), to point inside types.
+    type_sources: Mapping[str, SourceMap] = field(default_factory=dict)
 
     @property
     def noun(self) -> str:
@@ -61,8 +64,16 @@ class PayloadContext:
             suggestion: str | None = None, severity: Severity | None = None) -> None:
         self.found.append(CODES[code].diagnostic(
             message, file=self.file, line=self.line, path=self.path_text(path),
-            suggestion=suggestion, event=self.event, related=self.spec.locate(schema_path),
+            suggestion=suggestion, event=self.event, related=self.locate(schema_path),
             severity=severity))
+
+    def locate(self, schema_path: PathKey) -> Location:
+        """The plan location of a rule; inside a named type, where the type writes it."""
+        _, entered, inside = _follow(self.spec.schema, schema_path)
+        source = self.type_sources.get(entered) if entered is not None else None
+        if source is not None:
+            return source.key_location(("types", str(entered), *inside))
+        return self.spec.locate(schema_path)
 
     def original(self, path: PathKey) -> PathKey:
         """A path in the renamed copy, spelled as in the message."""
@@ -136,7 +147,8 @@ def _walk_object(value: dict[str, Any], schema: Mapping[str, Any], path: PathKey
                     hint = did_you_mean(key, list(planned))
                     ctx.add("PV207", f"{ctx.noun} {key!r} is not in the plan"
                             + (f"; did you mean {hint!r}?" if hint else ""),
-                            (*path, key), schema_path, suggestion=hint, severity=severity)
+                            (*path, key), (*schema_path, "properties"), suggestion=hint,
+                            severity=severity)
                 fixed[key] = child
                 continue
         child_schema = planned[name]
@@ -163,19 +175,35 @@ def _pattern_allows(schema: Mapping[str, Any], key: str) -> bool:
 
 
 def schema_at(schema: Mapping[str, Any], schema_path: PathKey) -> Any:
-    """The schema node at an engine schema path, following ``$ref`` as the engine does."""
+    """The schema node at an engine schema path (None when the path leads nowhere)."""
+    return _follow(schema, schema_path)[0]
+
+
+def _follow(schema: Mapping[str, Any], schema_path: PathKey
+            ) -> tuple[Any, str | None, PathKey]:
+    """Walk a schema path, following ``$ref`` whether or not the path names it (engines
+    differ). Returns the node, the last named type entered, and the path inside that type."""
     defs = schema.get("$defs", {})
     node: Any = schema
+    entered: str | None = None
+    inside: list[str | int] = []
     for part in schema_path:
-        if part == "$ref" and isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-            node = defs.get(str(node["$ref"]).rsplit("/", 1)[-1], {})
-            continue
+        if part == "$ref" or (isinstance(node, Mapping) and part not in node
+                              and isinstance(node.get("$ref"), str)):
+            ref = node.get("$ref") if isinstance(node, Mapping) else None
+            if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+                return None, entered, tuple(inside)
+            entered, inside = ref[len("#/$defs/"):], []
+            node = defs.get(entered, {})
+            if part == "$ref":
+                continue
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if (isinstance(node, Mapping) and part in node) or in_list:
             node = node[part]
+            inside.append(part)
         else:
-            return None
-    return node
+            return None, entered, tuple(inside)
+    return node, entered, tuple(inside)
 
 
 def report_violations(violations: list[SchemaViolation], ctx: PayloadContext) -> None:
