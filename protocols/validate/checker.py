@@ -17,7 +17,8 @@ from protocols.plan.model import MessageSpec, Plan
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaCheck, compile_validator
 from protocols.validate.messages import envelope_problems, shown
-from protocols.validate.payload import PayloadContext, check_payload, name_key
+from protocols.validate.payload import PayloadContext, check_payload
+from protocols.validate.shape import Shape, compile_shape, name_key
 from protocols.yamlsrc import SourceMap
 
 
@@ -32,6 +33,7 @@ class Validator:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self._checks: dict[tuple[str, str | None], SchemaCheck] = {}
+        self._shapes: dict[tuple[str, str | None], Shape | None] = {}
         self._events = _by_key(plan.events)
         self._pages = _by_key(plan.pages)
         self._screens = _by_key(plan.screens)
@@ -40,6 +42,7 @@ class Validator:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_checks"] = {}
+        state["_shapes"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -103,7 +106,7 @@ class Validator:
         payload = message.get(spec.payload_field)
         context = PayloadContext(spec, file, line, event, type_sources=self._type_sources)
         found.extend(check_payload({} if payload is None else payload, self._check(spec),
-                                   context))
+                                   self._shape(spec), context))
         return found
 
     def _track_spec(self, message: Mapping[str, Any], file: str | None, line: int | None,
@@ -148,6 +151,12 @@ class Validator:
                 line=line, path="name", suggestion=spec.name, event=spec.label,
                 related=spec.location))
         return spec
+
+    def _shape(self, spec: MessageSpec) -> Shape | None:
+        key = (spec.kind, spec.name)
+        if key not in self._shapes:
+            self._shapes[key] = compile_shape(spec.schema, spec.additional_properties)
+        return self._shapes[key]
 
     def _check(self, spec: MessageSpec) -> SchemaCheck:
         key = (spec.kind, spec.name)

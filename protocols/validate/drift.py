@@ -25,7 +25,7 @@ from typing import Any
 
 from protocols.naming import CaseStyle, collision_key, matches
 from protocols.plan.model import MessageSpec, Plan
-from protocols.validate.payload import name_key, value_key
+from protocols.validate.shape import name_key, value_key
 
 DEFAULT_SOURCE_FIELD = "context.library.name"
 UNKNOWN_SOURCE = "(unknown)"
@@ -35,6 +35,8 @@ MAX_PROPERTIES = 500
 MAX_SOURCES = 100
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 64
+MAX_LAYOUTS = 1_000
+_UNSEEN: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
 
 Variants = Counter[tuple[str, str]]  # (spelling or type, source) -> messages
@@ -44,10 +46,11 @@ def source_of(message: Mapping[str, Any], path: tuple[str, ...]) -> str:
     """The value at a dotted path (``context.library.name``), or ``(unknown)``."""
     node: Any = message
     for part in path:
-        if not isinstance(node, Mapping) or part not in node:
+        # type() first: parsed JSON is plain dicts, and isinstance on an ABC is slow.
+        if not (type(node) is dict or isinstance(node, Mapping)) or part not in node:
             return UNKNOWN_SOURCE
         node = node[part]
-    if isinstance(node, str) and node:
+    if type(node) is str and node:
         return node
     if isinstance(node, (int, float)) and not isinstance(node, bool):
         return str(node)
@@ -61,11 +64,20 @@ class _Property:
     values: dict[str, Variants] | None = field(default_factory=dict)
 
 
+# A payload's layout: its source, property names in order and their Python types.
+Layout = tuple[str, tuple[str, ...], tuple[type, ...]]
+
+
 @dataclass
 class _Event:
     kind: str
     spellings: Variants = field(default_factory=Counter)
     properties: dict[str, _Property] = field(default_factory=dict)
+    # Payload layouts repeat across messages, so they are counted whole and only unfolded
+    # into per-property counts now and then: one dict update per message instead of several.
+    layouts: Counter[Layout] = field(default_factory=Counter)
+    # Spelling -> its property, for string values (None: too many values to track).
+    valued: dict[str, _Property | None] = field(default_factory=dict)
 
 
 class DriftTracker:
@@ -78,34 +90,97 @@ class DriftTracker:
         self._event_style = _style(plan, "event_case")
         self._property_style = _style(plan, "property_case")
         self._events: dict[str, _Event] = {}
+        self._by_name: dict[str, _Event] = {}
         self._sources: set[str] = set()
         self.truncated = 0
 
     def observe(self, message: Mapping[str, Any]) -> None:
         kind = message.get("type")
+        name: str | None = None
         if kind == "track":
             name = message.get("event")
-            if not isinstance(name, str) or not name:
+            if type(name) is not str or not name:
                 return
-            key = "track:" + name_key(name)
-            spec = self.plan.events.get(self._planned_events.get(name_key(name), ""))
-        elif kind in ("identify", "group"):
-            name, key = str(kind), str(kind)
-            spec = self.plan.identify if kind == "identify" else self.plan.group
+            event = self._by_name.get(name)
+            if event is None:
+                event = self._event("track:" + name_key(name), "track")
+                if event is None:
+                    return
+                if len(self._by_name) < MAX_EVENTS * 4:
+                    self._by_name[name] = event
+            payload = message.get("properties")
+        elif kind == "identify" or kind == "group":
+            event = self._events.get(kind) or self._event(kind, kind)
+            if event is None:
+                return
+            payload = message.get("traits")
         else:
             return
         source = self._source(message)
+        if name is not None:
+            event.spellings[(name, source)] += 1
+        if type(payload) is not dict or not payload:
+            return
+        event.layouts[(source, tuple(payload), tuple(map(type, payload.values())))] += 1
+        if len(event.layouts) > MAX_LAYOUTS:
+            self._unfold(event)
+        valued = event.valued
+        for prop_name, value in payload.items():
+            if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
+                prop = valued.get(prop_name, _UNSEEN)
+                if prop is _UNSEEN:
+                    prop = self._property(event, prop_name)
+                    valued[prop_name] = prop
+                if prop is not None:
+                    self._observe_value(event, prop, prop_name, value, source)
+
+    def _event(self, key: str, kind: str) -> _Event | None:
         event = self._events.get(key)
         if event is None:
             if len(self._events) >= MAX_EVENTS:
                 self.truncated += 1
+                return None
+            event = self._events[key] = _Event(kind)
+        return event
+
+    def _property(self, event: _Event, name: str) -> _Property | None:
+        key = name_key(name)
+        prop = event.properties.get(key)
+        if prop is None:
+            if len(event.properties) >= MAX_PROPERTIES:
+                self.truncated += 1
+                return None
+            prop = event.properties[key] = _Property()
+        return prop
+
+    def _observe_value(self, event: _Event, prop: _Property, name: str, value: str,
+                       source: str) -> None:
+        values = prop.values
+        if values is None:
+            event.valued[name] = None
+            return
+        normal = value_key(value)
+        seen = values.get(normal)
+        if seen is None:
+            if len(values) >= MAX_VALUES:
+                prop.values = None  # high cardinality: ids or free text
+                event.valued[name] = None
                 return
-            event = self._events[key] = _Event(str(kind))
-        if kind == "track":
-            event.spellings[(name, source)] += 1
-        payload = message.get("traits" if kind in ("identify", "group") else "properties")
-        if isinstance(payload, Mapping):
-            self._observe_payload(event, payload, source, spec)
+            seen = values[normal] = Counter()
+        seen[(value, source)] += 1
+
+    def _unfold(self, event: _Event) -> None:
+        """Move the layout counts into per-property spelling and type counts."""
+        for (source, names, kinds), count in event.layouts.items():
+            for name, kind in zip(names, kinds, strict=True):
+                prop = self._property(event, name)
+                if prop is None:
+                    continue
+                prop.spellings[(name, source)] += count
+                type_name = _SCALAR_TYPES.get(kind)
+                if type_name is not None:
+                    prop.types[(type_name, source)] += count
+        event.layouts.clear()
 
     def _source(self, message: Mapping[str, Any]) -> str:
         source = source_of(message, self.source_path)
@@ -115,35 +190,11 @@ class DriftTracker:
             self._sources.add(source)
         return source
 
-    def _observe_payload(self, event: _Event, payload: Mapping[str, Any], source: str,
-                         spec: MessageSpec | None) -> None:
-        for name, value in payload.items():
-            key = name_key(name)
-            prop = event.properties.get(key)
-            if prop is None:
-                if len(event.properties) >= MAX_PROPERTIES:
-                    self.truncated += 1
-                    continue
-                prop = event.properties[key] = _Property()
-            prop.spellings[(name, source)] += 1
-            kind = _scalar_type(value)
-            if kind is not None:
-                prop.types[(kind, source)] += 1
-            if isinstance(value, str) and prop.values is not None \
-                    and len(value) <= MAX_VALUE_LENGTH:
-                normal = value_key(value)
-                seen = prop.values.get(normal)
-                if seen is None:
-                    if len(prop.values) >= MAX_VALUES:
-                        prop.values = None  # high cardinality: ids or free text
-                        continue
-                    seen = prop.values[normal] = Counter()
-                seen[(value, source)] += 1
-
     def inconsistencies(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for key in sorted(self._events):
             event = self._events[key]
+            self._unfold(event)
             planned_event = self._planned_name(key, event)
             spec = self._spec(event, planned_event)
             canonical_event = (planned_event or _most_common(event.spellings, self._event_style)
@@ -198,14 +249,7 @@ class DriftTracker:
         return self.plan.events.get(planned) if planned else None
 
 
-def _scalar_type(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return None
+_SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
 
 
 def _disagrees(spellings: Variants, planned: str | None) -> bool:

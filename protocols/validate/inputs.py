@@ -252,7 +252,7 @@ def parse_message_text(body: bytes, *, file: str, line: int,
             file=file, line=line, column=exc.start + 1)
         return [Item(line, error=error)]
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         error = CODES["PV001"].diagnostic(f"not valid JSON: {exc.msg}", file=file,
                                           line=line + exc.lineno - 1,
@@ -268,6 +268,10 @@ def parse_message_text(body: bytes, *, file: str, line: int,
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+# One decoder for every line (json.loads with options builds a new one per call).
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def messages_of(value: Any, *, file: str, line: int) -> list[Item]:

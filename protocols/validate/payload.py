@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
-from protocols.naming import collision_key, did_you_mean, normalized_value
+from protocols.naming import did_you_mean
 from protocols.plan.model import MessageSpec
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaViolation
 from protocols.validate.messages import json_type, shown
+from protocols.validate.shape import ArrayShape, ObjectShape, Shape, value_key
 from protocols.yamlsrc import SourceMap
 
 PathKey = tuple[str | int, ...]
@@ -30,11 +30,7 @@ _RANGE = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"
                     "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"})
 _KEYWORD_CODES = {"required": "PV201", "type": "PV202", "enum": "PV203", "const": "PV203",
                   "pattern": "PV204", "format": "PV205", **dict.fromkeys(_RANGE, "PV206")}
-_POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
 
-# The same few names and values come in every message; normalising them is not free.
-name_key = lru_cache(maxsize=4_096)(collision_key)
-value_key = lru_cache(maxsize=4_096)(normalized_value)
 
 
 @dataclass
@@ -85,80 +81,55 @@ class PayloadContext:
         return tuple(parts)
 
 
-def resolve(schema: Any, defs: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Follow ``$ref`` to a named type, and look through ``nullable`` wrappers."""
-    for _ in range(16):
-        if not isinstance(schema, Mapping):
-            return {}
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            schema = defs.get(ref[len("#/$defs/"):], {})
-            continue
-        members = schema.get("anyOf")
-        if isinstance(members, list) and "properties" not in schema and "items" not in schema:
-            useful = [m for m in members if not (isinstance(m, Mapping)
-                                                 and m.get("type") == "null")]
-            if len(useful) == 1:
-                schema = useful[0]
-                continue
-        return schema
-    return {}
-
-
-def walk(value: Any, schema: Any, path: PathKey, schema_path: PathKey,
-         ctx: PayloadContext) -> Any:
-    """Report drifted, unplanned and deprecated names; return the value with names fixed."""
-    if not isinstance(value, (dict, list)):
-        return value
-    defs = ctx.spec.schema.get("$defs", {})
-    resolved = resolve(schema, defs)
-    if isinstance(value, dict) and isinstance(resolved.get("properties"), Mapping):
-        return _walk_object(value, resolved, path, schema_path, ctx)
-    if isinstance(value, list) and isinstance(resolved.get("items"), Mapping):
-        items = resolved["items"]
-        return [walk(element, items, (*path, index), (*schema_path, "items"), ctx)
-                for index, element in enumerate(value)]
+def walk(value: Any, shape: Shape | None, path: PathKey, ctx: PayloadContext) -> Any:
+    """Report drifted, unplanned and deprecated names; return the value with names fixed
+    (the value itself when nothing changed)."""
+    kind = type(value)
+    if kind is dict:
+        return _walk_object(value, shape, path, ctx) if type(shape) is ObjectShape else value
+    if kind is list and type(shape) is ArrayShape and shape.items is not None:
+        changed, fixed = False, []
+        for index, element in enumerate(value):
+            new = walk(element, shape.items, (*path, index), ctx)
+            changed = changed or new is not element
+            fixed.append(new)
+        return fixed if changed else value
     return value
 
 
-def _walk_object(value: dict[str, Any], schema: Mapping[str, Any], path: PathKey,
-                 schema_path: PathKey, ctx: PayloadContext) -> dict[str, Any]:
-    defs = ctx.spec.schema.get("$defs", {})
-    planned: Mapping[str, Any] = schema["properties"]
-    by_key: dict[str, str] | None = None  # built only when a name is not planned as sent
-    extra = schema.get("additionalProperties")
-    severity = Severity.ERROR if extra is False else (
-        None if extra is not None else _POLICY.get(ctx.spec.additional_properties))
+def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
+                 ctx: PayloadContext) -> dict[str, Any]:
     ctx.covered.add(path)
-    fixed: dict[str, Any] = {}
-    for key, child in value.items():
+    children = shape.children
+    fixed: dict[str, Any] | None = None  # a copy, made at the first change
+    for index, (key, child) in enumerate(value.items()):
+        entry = children.get(key)
         name = key
-        if key not in planned:
-            if by_key is None:
-                by_key = {name_key(name): name for name in planned}
-            match = by_key.get(name_key(key))
-            if match is not None and match not in value:
-                ctx.add("PV302", f"{ctx.noun} {key!r} is spelled {match!r} in the plan",
-                        (*path, key), (*schema_path, "properties", match), suggestion=match)
-                ctx.renames[(*path, match)] = key
-                name = match
-            else:
-                if severity is not None and not _pattern_allows(schema, key):
-                    hint = did_you_mean(key, list(planned))
+        if entry is None:
+            match = shape.planned_spelling(key)
+            if match is None or match in value:
+                if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
+                    hint = did_you_mean(key, list(children))
                     ctx.add("PV207", f"{ctx.noun} {key!r} is not in the plan"
                             + (f"; did you mean {hint!r}?" if hint else ""),
-                            (*path, key), (*schema_path, "properties"), suggestion=hint,
-                            severity=severity)
-                fixed[key] = child
+                            (*path, key), (*shape.schema_path, "properties"), suggestion=hint,
+                            severity=shape.unplanned)
+                if fixed is not None:
+                    fixed[key] = child
                 continue
-        child_schema = planned[name]
-        if resolve(child_schema, defs).get("deprecated") is True or (
-                isinstance(child_schema, Mapping) and child_schema.get("deprecated") is True):
+            entry, name = children[match], match
+            ctx.add("PV302", f"{ctx.noun} {key!r} is spelled {match!r} in the plan",
+                    (*path, key), entry.schema_path, suggestion=match)
+            ctx.renames[(*path, match)] = key
+        if entry.deprecated:
             ctx.add("PV209", f"{ctx.noun} {key!r} is deprecated in the plan", (*path, key),
-                    (*schema_path, "properties", name))
-        fixed[name] = walk(child, child_schema, (*path, name), (*schema_path, "properties", name),
-                           ctx)
-    return fixed
+                    entry.schema_path)
+        new = walk(child, entry.shape, (*path, name), ctx) if entry.shape is not None else child
+        if fixed is None and (name != key or new is not child):
+            fixed = dict(list(value.items())[:index])
+        if fixed is not None:
+            fixed[name] = new
+    return value if fixed is None else fixed
 
 
 def _pattern_allows(schema: Mapping[str, Any], key: str) -> bool:
@@ -291,13 +262,14 @@ def _clip(text: str, limit: int = 240) -> str:
 PayloadCheck = Callable[[Any], list[SchemaViolation]]
 
 
-def check_payload(payload: Any, check: PayloadCheck, ctx: PayloadContext) -> list[Diagnostic]:
+def check_payload(payload: Any, check: PayloadCheck, shape: Shape | None,
+                  ctx: PayloadContext) -> list[Diagnostic]:
     """Every finding about one payload, in the order: names first, then values."""
     if not isinstance(payload, dict):
         ctx.add("PV202", f"{ctx.spec.payload_field} should be an object, got "
                 f"{json_type(payload)} {shown(payload)}", (), ())
         return ctx.found
-    fixed = walk(payload, ctx.spec.schema, (), (), ctx)
+    fixed = walk(payload, shape, (), ctx)
     report_violations(check(fixed), ctx)
     return ctx.found
 

@@ -93,6 +93,7 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
     examples = _Examples(options.max_examples)
     counts = _Counts()
     threshold = options.fail_on or Severity.ERROR
+    failing = frozenset(s for s in Severity if s.rank >= threshold.rank)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     with quarantine:
         for name in inputs:
@@ -102,7 +103,7 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
                 record_bad = False
                 for item in record.items:
                     diagnostics, event = _check_item(item, record.file, validator, drift)
-                    bad = any(d.severity.rank >= threshold.rank for d in diagnostics)
+                    bad = any(d.severity in failing for d in diagnostics)
                     counts.messages += 1
                     if item.error is not None:
                         counts.unparseable += 1
