@@ -116,3 +116,13 @@ def test_many_sources_are_capped() -> None:
         tracker.observe(message)
     sources = {v["source"] for v in tracker.inconsistencies()[0]["variants"]}
     assert len(sources) == 101 and "(other sources)" in sources
+
+
+def test_unfolding_layouts_early_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import protocols.validate.drift as drift
+
+    expected = report(three_sources())
+    monkeypatch.setattr(drift, "MAX_LAYOUTS", 1)  # unfold after every new layout
+    assert report(three_sources() * 3)[0]["variants"][0]["count"] == 3
+    assert [{**e, "variants": [{**v, "count": v["count"] // 3} for v in e["variants"]]}
+            for e in report(three_sources() * 3)] == expected
