@@ -17,14 +17,19 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from protocols.diagnostics import Diagnostic, format_path
 from protocols.plan.loader import display_path
 from protocols.validate.codes import CODES
+from protocols.validate.records import (
+    DECODER,
+    Item,
+    Record,
+    messages_of,
+    parse_message_text,
+)
 
 # Segment refuses messages above 32 KB; a line 32 times that is certainly not one message.
 MAX_LINE_BYTES = 1024 * 1024
@@ -39,36 +44,6 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 class InputError(Exception):
     """An input argument that names nothing readable (a usage error, exit code 2)."""
-
-
-@dataclass(frozen=True)
-class Item:
-    """One message read from the input, or the reason one could not be read.
-
-    ``prefix`` is the JSON path of the message inside its record (``batch[3]``) when a record
-    holds several messages, so diagnostics can say exactly which one.
-    """
-
-    line: int
-    message: Mapping[str, Any] | None = None
-    error: Diagnostic | None = None
-    prefix: tuple[str | int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Record:
-    """The unit of quarantine: an NDJSON line or one element of a JSON array document.
-
-    ``raw`` is the record's exact bytes (with its line ending). For a line too long to keep in
-    memory, ``raw`` is its first chunk and ``tail`` yields the rest; it must be consumed before
-    the next record is read. ``items`` are the messages it holds (none for a blank line).
-    """
-
-    file: str
-    line: int
-    raw: bytes
-    items: tuple[Item, ...]
-    tail: Iterator[bytes] | None = None
 
 
 def expand_inputs(arguments: Iterable[str]) -> list[str]:
@@ -240,64 +215,6 @@ def _line_record(file: str, line: int, data: bytes, complete: bool,
     return Record(file, line, data, tuple(parse_message_text(body, file=file, line=line)))
 
 
-def parse_message_text(body: bytes, *, file: str, line: int,
-                       column_offset: int = 0) -> list[Item]:
-    """Decode and parse one JSON value holding a message or a batch of messages."""
-    body = body.rstrip(b"\r\n")
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        error = CODES["PV003"].diagnostic(
-            f"not UTF-8: byte 0x{body[exc.start]:02x} at byte {exc.start + 1} of the line",
-            file=file, line=line, column=exc.start + 1)
-        return [Item(line, error=error)]
-    try:
-        value = _DECODER.decode(text)
-    except json.JSONDecodeError as exc:
-        error = CODES["PV001"].diagnostic(f"not valid JSON: {exc.msg}", file=file,
-                                          line=line + exc.lineno - 1,
-                                          column=exc.colno + (column_offset if exc.lineno == 1
-                                                              else 0))
-        return [Item(line, error=error)]
-    except (ValueError, RecursionError) as exc:
-        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
-        return [Item(line, error=CODES["PV001"].diagnostic(f"not valid JSON: {message}",
-                                                           file=file, line=line))]
-    return messages_of(value, file=file, line=line)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-# One decoder for every line (json.loads with options builds a new one per call).
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-
-
-def messages_of(value: Any, *, file: str, line: int) -> list[Item]:
-    """A message, or each message of a ``{"batch": [...]}`` envelope."""
-    if isinstance(value, dict) and "type" not in value and isinstance(value.get("batch"), list):
-        items = []
-        for index, element in enumerate(value["batch"]):
-            prefix: tuple[str | int, ...] = ("batch", index)
-            if isinstance(element, dict):
-                items.append(Item(line, message=element, prefix=prefix))
-            else:
-                items.append(Item(line, error=_not_object(element, file, line, prefix),
-                                  prefix=prefix))
-        return items
-    if isinstance(value, dict):
-        return [Item(line, message=value)]
-    return [Item(line, error=_not_object(value, file, line, ()))]
-
-
-def _not_object(value: Any, file: str, line: int, prefix: tuple[str | int, ...]) -> Diagnostic:
-    kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
-    return CODES["PV002"].diagnostic(f"a message must be a JSON object, got {kind}",
-                                     file=file, line=line, path=format_path(prefix) or None)
-
-
 def _document(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
               ) -> Iterator[Record]:
     """A file holding one JSON document: an array of messages, a message, or a batch."""
@@ -322,7 +239,7 @@ def _document(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
     body = content[len(_BOM):] if start_line == 1 and content.startswith(_BOM) else content
     try:
         text = body.decode("utf-8")
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = DECODER.decode(text)
     except (ValueError, RecursionError):
         if _looks_like_ndjson(body):
             yield from _ndjson_in_memory(file, start_line, content)
@@ -358,7 +275,7 @@ def _array_elements(file: str, start_line: int, text: str) -> Iterator[Record]:
     The brackets and commas around elements belong to no message and are not kept, so a
     quarantine file holds one message per record, each unchanged.
     """
-    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    decoder = DECODER
     position = text.index("[") + 1
     line, counted = start_line, 0
     while True:

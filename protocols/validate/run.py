@@ -18,8 +18,9 @@ from protocols.plan.model import Plan
 from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
 from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker
-from protocols.validate.inputs import Item, read_records
+from protocols.validate.inputs import read_records
 from protocols.validate.quarantine import Quarantine
+from protocols.validate.records import Item
 
 MAX_EXAMPLE_GROUPS = 1_000
 MAX_EVENTS_COUNTED = 1_000
