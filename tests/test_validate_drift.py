@@ -126,3 +126,23 @@ def test_unfolding_layouts_early_changes_nothing(monkeypatch: pytest.MonkeyPatch
     assert report(three_sources() * 3)[0]["variants"][0]["count"] == 3
     assert [{**e, "variants": [{**v, "count": v["count"] // 3} for v in e["variants"]]}
             for e in report(three_sources() * 3)] == expected
+
+
+def test_made_up_spellings_and_huge_payloads_stay_bounded() -> None:
+    import itertools
+
+    from protocols.validate.drift import MAX_VARIANTS
+
+    tracker = DriftTracker(PLAN)
+    cases = ("".join(c) for c in itertools.product(*[(ch, ch.upper()) for ch in "orderidxy"]))
+    for spelling in itertools.islice(cases, MAX_VARIANTS + 50):  # of 2**9 spellings
+        tracker.observe(track("web", "Order Completed", **{spelling: 1}))
+    wide = {f"p{i}": i for i in range(1000)}
+    for _ in range(3):
+        tracker.observe(track("web", "Order Completed", **wide))
+    found = tracker.inconsistencies()
+    [names] = [e for e in found if e["kind"] == "property-name"]
+    assert len(names["variants"]) == MAX_VARIANTS
+    event = next(iter(tracker._events.values()))
+    assert not event.layouts and len(event.properties) <= 500
+    assert tracker.truncated > 0

@@ -36,6 +36,8 @@ MAX_SOURCES = 100
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 64
 MAX_LAYOUTS = 1_000
+MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
+MAX_VARIANTS = 200  # spellings (or values) counted per name or value
 _UNSEEN: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
 
@@ -118,12 +120,17 @@ class DriftTracker:
             return
         source = self._source(message)
         if name is not None:
-            event.spellings[(name, source)] += 1
+            self._bump(event.spellings, (name, source), 1)
         if type(payload) is not dict or not payload:
             return
-        event.layouts[(source, tuple(payload), tuple(map(type, payload.values())))] += 1
-        if len(event.layouts) > MAX_LAYOUTS:
-            self._unfold(event)
+        names, kinds = tuple(payload), tuple(map(type, payload.values()))
+        if len(names) > MAX_LAYOUT_NAMES:
+            self._unfold(event)  # keep first-come order for the property cap
+            self._count_layout(event, source, names, kinds, 1)
+        else:
+            event.layouts[(source, names, kinds)] += 1
+            if len(event.layouts) > MAX_LAYOUTS:
+                self._unfold(event)
         valued = event.valued
         for prop_name, value in payload.items():
             if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
@@ -167,20 +174,31 @@ class DriftTracker:
                 event.valued[name] = None
                 return
             seen = values[normal] = Counter()
-        seen[(value, source)] += 1
+        self._bump(seen, (value, source), 1)
 
     def _unfold(self, event: _Event) -> None:
         """Move the layout counts into per-property spelling and type counts."""
         for (source, names, kinds), count in event.layouts.items():
-            for name, kind in zip(names, kinds, strict=True):
-                prop = self._property(event, name)
-                if prop is None:
-                    continue
-                prop.spellings[(name, source)] += count
-                type_name = _SCALAR_TYPES.get(kind)
-                if type_name is not None:
-                    prop.types[(type_name, source)] += count
+            self._count_layout(event, source, names, kinds, count)
         event.layouts.clear()
+
+    def _count_layout(self, event: _Event, source: str, names: tuple[str, ...],
+                      kinds: tuple[type, ...], count: int) -> None:
+        for name, kind in zip(names, kinds, strict=True):
+            prop = self._property(event, name)
+            if prop is None:
+                continue
+            self._bump(prop.spellings, (name, source), count)
+            type_name = _SCALAR_TYPES.get(kind)
+            if type_name is not None:
+                prop.types[(type_name, source)] += count
+
+    def _bump(self, counter: Variants, key: tuple[str, str], count: int) -> None:
+        """Count, unless this would be one variant too many (made-up spellings or values)."""
+        if key in counter or len(counter) < MAX_VARIANTS:
+            counter[key] += count
+        else:
+            self.truncated += count
 
     def _source(self, message: Mapping[str, Any]) -> str:
         source = source_of(message, self.source_path)
