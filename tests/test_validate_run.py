@@ -69,3 +69,22 @@ def test_diagnostics_are_sorted_by_input_position(tmp_path: Path) -> None:
     positions = [(d.file, d.line) for d in result.diagnostics]
     assert positions == sorted(positions)
     assert result.summary["inputs"] == 2
+
+
+def test_huge_names_are_clipped_in_everything_kept(tmp_path: Path) -> None:
+    huge_event, huge_key = "E" * 500_000, "k" * 300_000
+    path = tmp_path / "huge.ndjson"
+    lines = [json.dumps({"type": "track", "event": huge_event, "userId": "u",
+                         "properties": {huge_key: "v"}}),
+             json.dumps({"type": "track", "event": "Order Completed", "userId": "u",
+                         "properties": {"order_id": "o", "currency": "USD", "total": 1,
+                                        huge_key: "v"}})]
+    path.write_text(("\n".join(lines) + "\n") * 3, "utf-8")
+    result = validate_inputs(PLAN, [str(path)], ValidateOptions())
+    assert {d.code for d in result.diagnostics} == {"PV103", "PV207"}
+    for diagnostic in result.diagnostics:
+        assert len(diagnostic.message) < 600 and len(diagnostic.path or "") <= 400
+        assert len(diagnostic.event or "") <= 120
+    assert all(len(name) <= 120 for name in result.summary["by_event"])
+    text = json.dumps(result.extra["inconsistencies"])
+    assert len(text) < 10_000

@@ -16,7 +16,7 @@ from protocols.naming import collision_key, did_you_mean
 from protocols.plan.model import MessageSpec, Plan
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaCheck, compile_validator
-from protocols.validate.messages import envelope_problems, shown
+from protocols.validate.messages import clip, envelope_problems, quoted, shown
 from protocols.validate.payload import PayloadContext, check_payload
 from protocols.validate.shape import Shape, compile_shape, name_key
 from protocols.yamlsrc import SourceMap
@@ -67,7 +67,9 @@ class Validator:
             name = message.get("event")
             if not isinstance(name, str) or not name:
                 return None
-            return name if name in self.plan.events else self._events.get(name_key(name), name)
+            if name in self.plan.events:
+                return name
+            return self._events.get(name_key(name)) or clip(name)
         if kind in ("page", "screen"):
             spec = self._named_spec(kind, message.get("name"))
             return spec.label if spec is not None else str(kind)
@@ -125,13 +127,13 @@ class Validator:
         if planned is not None:
             spec = self.plan.events[planned]
             found.append(CODES["PV301"].diagnostic(
-                f"event {name!r} is spelled {planned!r} in the plan", file=file, line=line,
+                f"event {quoted(name)} is spelled {planned!r} in the plan", file=file, line=line,
                 path="event", suggestion=planned, event=planned, related=spec.location))
             return spec
         hint = did_you_mean(name, list(self.plan.events))
         found.append(CODES["PV103"].diagnostic(
-            f"event {name!r} is not in the plan" + (f"; did you mean {hint!r}?" if hint else ""),
-            file=file, line=line, path="event", suggestion=hint, event=name))
+            f"event {quoted(name)} is not in the plan" + (f"; did you mean {hint!r}?" if hint else ""),
+            file=file, line=line, path="event", suggestion=hint, event=clip(name)))
         return None
 
     def _named_spec(self, kind: str, name: Any) -> MessageSpec | None:
@@ -147,7 +149,7 @@ class Validator:
         spec = self._named_spec(kind, name)
         if spec is not None and spec.name != name:
             found.append(CODES["PV301"].diagnostic(
-                f"{kind} name {name!r} is spelled {spec.name!r} in the plan", file=file,
+                f"{kind} name {quoted(name)} is spelled {spec.name!r} in the plan", file=file,
                 line=line, path="name", suggestion=spec.name, event=spec.label,
                 related=spec.location))
         return spec

@@ -25,6 +25,7 @@ from typing import Any
 
 from protocols.naming import CaseStyle, collision_key, matches
 from protocols.plan.model import MessageSpec, Plan
+from protocols.validate.messages import MAX_NAME_LENGTH, clip
 from protocols.validate.shape import name_key, value_key
 
 DEFAULT_SOURCE_FIELD = "context.library.name"
@@ -103,6 +104,7 @@ class DriftTracker:
             name = message.get("event")
             if type(name) is not str or not name:
                 return
+            name = clip(name)
             event = self._by_name.get(name)
             if event is None:
                 event = self._event("track:" + name_key(name), "track")
@@ -124,6 +126,8 @@ class DriftTracker:
         if type(payload) is not dict or not payload:
             return
         names, kinds = tuple(payload), tuple(map(type, payload.values()))
+        if max(map(len, names)) > MAX_NAME_LENGTH:
+            names = tuple(map(clip, names))
         if len(names) > MAX_LAYOUT_NAMES:
             self._unfold(event)  # keep first-come order for the property cap
             self._count_layout(event, source, names, kinds, 1)
@@ -134,6 +138,7 @@ class DriftTracker:
         valued = event.valued
         for prop_name, value in payload.items():
             if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
+                prop_name = clip(prop_name)
                 prop = valued.get(prop_name, _UNSEEN)
                 if prop is _UNSEEN:
                     prop = self._property(event, prop_name)

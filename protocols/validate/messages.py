@@ -47,6 +47,19 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+MAX_NAME_LENGTH = 120
+
+
+def clip(text: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """A name from a message, shortened for reports (a log may hold a 1 MB event name)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def quoted(name: str) -> str:
+    """A name from a message, quoted and shortened for a finding's message."""
+    return repr(clip(name))
+
+
 def _is_id(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 

@@ -20,7 +20,7 @@ from protocols.naming import did_you_mean
 from protocols.plan.model import MessageSpec
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaViolation
-from protocols.validate.messages import json_type, shown
+from protocols.validate.messages import clip, json_type, quoted, shown
 from protocols.validate.shape import ArrayShape, ObjectShape, Shape, value_key
 from protocols.yamlsrc import SourceMap
 
@@ -54,7 +54,7 @@ class PayloadContext:
         return "trait" if self.spec.payload_field == "traits" else "property"
 
     def path_text(self, path: PathKey) -> str:
-        return format_path((self.spec.payload_field, *path))
+        return clip(format_path((self.spec.payload_field, *path)), 400)
 
     def add(self, code: str, message: str, path: PathKey, schema_path: PathKey, *,
             suggestion: str | None = None, severity: Severity | None = None) -> None:
@@ -110,7 +110,7 @@ def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
             if match is None or match in value:
                 if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
                     hint = did_you_mean(key, list(children))
-                    ctx.add("PV207", f"{ctx.noun} {key!r} is not in the plan"
+                    ctx.add("PV207", f"{ctx.noun} {quoted(key)} is not in the plan"
                             + (f"; did you mean {hint!r}?" if hint else ""),
                             (*path, key), (*shape.schema_path, "properties"), suggestion=hint,
                             severity=shape.unplanned)
@@ -118,11 +118,11 @@ def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
                     fixed[key] = child
                 continue
             entry, name = children[match], match
-            ctx.add("PV302", f"{ctx.noun} {key!r} is spelled {match!r} in the plan",
+            ctx.add("PV302", f"{ctx.noun} {quoted(key)} is spelled {match!r} in the plan",
                     (*path, key), entry.schema_path, suggestion=match)
             ctx.renames[(*path, match)] = key
         if entry.deprecated:
-            ctx.add("PV209", f"{ctx.noun} {key!r} is deprecated in the plan", (*path, key),
+            ctx.add("PV209", f"{ctx.noun} {quoted(key)} is deprecated in the plan", (*path, key),
                     entry.schema_path)
         new = walk(child, entry.shape, (*path, name), ctx) if entry.shape is not None else child
         if fixed is None and (name != key or new is not child):
@@ -195,7 +195,7 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
             return  # the walk reported each unplanned name already
         names = violation.detail if isinstance(violation.detail, list) else []
         for name in names:
-            ctx.add("PV207", f"{ctx.noun} {name!r} is not allowed here", (*path, name),
+            ctx.add("PV207", f"{ctx.noun} {quoted(str(name))} is not allowed here", (*path, name),
                     schema_path[:-1], severity=Severity.ERROR)
         return
     if keyword == "required":

@@ -19,9 +19,21 @@ from protocols.naming import collision_key, normalized_value
 
 PathKey = tuple[str | int, ...]
 
-# The same few names and values come in every message; normalising them is not free.
-name_key = lru_cache(maxsize=4_096)(collision_key)
-value_key = lru_cache(maxsize=4_096)(normalized_value)
+# The same few names and values come in every message; normalising them is not free. Only
+# short ones are cached, so the cache cannot hold on to huge strings from a hostile log.
+_CACHED = 256
+_name_key = lru_cache(maxsize=4_096)(collision_key)
+_value_key = lru_cache(maxsize=4_096)(normalized_value)
+
+
+def name_key(name: str) -> str:
+    """:func:`protocols.naming.collision_key`, cached for short names."""
+    return _name_key(name) if len(name) <= _CACHED else collision_key(name)
+
+
+def value_key(value: str) -> str:
+    """:func:`protocols.naming.normalized_value`, cached for short values."""
+    return _value_key(value) if len(value) <= _CACHED else normalized_value(value)
 
 _POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
 
