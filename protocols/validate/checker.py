@@ -12,13 +12,13 @@ from dataclasses import replace
 from typing import Any
 
 from protocols.diagnostics import Diagnostic
-from protocols.naming import collision_key, did_you_mean
+from protocols.naming import collision_key
 from protocols.plan.model import MessageSpec, Plan
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaCheck, compile_validator
 from protocols.validate.messages import clip, envelope_problems, quoted, shown
 from protocols.validate.payload import PayloadContext, check_payload
-from protocols.validate.shape import Shape, compile_shape, name_key
+from protocols.validate.shape import Shape, compile_shape, name_key, suggest
 from protocols.yamlsrc import SourceMap
 
 
@@ -130,7 +130,7 @@ class Validator:
                 f"event {quoted(name)} is spelled {planned!r} in the plan", file=file, line=line,
                 path="event", suggestion=planned, event=planned, related=spec.location))
             return spec
-        hint = did_you_mean(name, list(self.plan.events))
+        hint = suggest(name, list(self.plan.events))
         found.append(CODES["PV103"].diagnostic(
             f"event {quoted(name)} is not in the plan" + (f"; did you mean {hint!r}?" if hint else ""),
             file=file, line=line, path="event", suggestion=hint, event=clip(name)))

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
-from protocols.naming import did_you_mean
 from protocols.plan.model import MessageSpec
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaViolation
 from protocols.validate.messages import clip, json_type, quoted, shown
-from protocols.validate.shape import ArrayShape, ObjectShape, Shape, value_key
+from protocols.validate.shape import ArrayShape, ObjectShape, Shape, suggest, value_key
 from protocols.yamlsrc import SourceMap
 
 PathKey = tuple[str | int, ...]
@@ -109,7 +108,7 @@ def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
             match = shape.planned_spelling(key)
             if match is None or match in value:
                 if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
-                    hint = did_you_mean(key, list(children))
+                    hint = suggest(key, list(children))
                     ctx.add("PV207", f"{ctx.noun} {quoted(key)} is not in the plan"
                             + (f"; did you mean {hint!r}?" if hint else ""),
                             (*path, key), (*shape.schema_path, "properties"), suggestion=hint,
@@ -218,7 +217,7 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
             ctx.add("PV303", f"{where} is {shown(value)}; the plan spells it {shown(drift)}",
                     path, schema_path, suggestion=drift)
             return
-        hint = did_you_mean(value, [v for v in rule if isinstance(v, str)]) if isinstance(
+        hint = suggest(value, [v for v in rule if isinstance(v, str)]) if isinstance(
             value, str) else None
         message = (f"{where} is {shown(value)}, not one of "
                    f"{', '.join(shown(v, 30) for v in rule[:12])}{', ...' if len(rule) > 12 else ''}")

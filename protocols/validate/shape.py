@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Union
 
 from protocols.diagnostics import Severity
-from protocols.naming import collision_key, normalized_value
+from protocols.naming import collision_key, did_you_mean, normalized_value
 
 PathKey = tuple[str | int, ...]
 
@@ -26,14 +26,28 @@ _name_key = lru_cache(maxsize=4_096)(collision_key)
 _value_key = lru_cache(maxsize=4_096)(normalized_value)
 
 
+# No plan names anything this long: such a name can only be compared as it is.
+_LONGEST = 1_024
+
+
 def name_key(name: str) -> str:
-    """:func:`protocols.naming.collision_key`, cached for short names."""
-    return _name_key(name) if len(name) <= _CACHED else collision_key(name)
+    """:func:`protocols.naming.collision_key`, cached for short names; a very long name (a
+    broken or hostile log) is its own key, so normalising it cannot cost seconds."""
+    if len(name) <= _CACHED:
+        return _name_key(name)
+    return collision_key(name) if len(name) <= _LONGEST else "\x00" + name
 
 
 def value_key(value: str) -> str:
     """:func:`protocols.naming.normalized_value`, cached for short values."""
-    return _value_key(value) if len(value) <= _CACHED else normalized_value(value)
+    if len(value) <= _CACHED:
+        return _value_key(value)
+    return normalized_value(value) if len(value) <= _LONGEST else "\x00" + value
+
+
+def suggest(name: str, candidates: list[str]) -> str | None:
+    """did-you-mean for a name from a message (none for absurdly long names)."""
+    return did_you_mean(name, candidates) if len(name) <= _CACHED else None
 
 _POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
 
