@@ -138,7 +138,8 @@ class DriftTracker:
         valued = event.valued
         for prop_name, value in payload.items():
             if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
-                prop_name = clip(prop_name)
+                if len(prop_name) > MAX_NAME_LENGTH:
+                    prop_name = clip(prop_name)
                 prop = valued.get(prop_name, _UNSEEN)
                 if prop is _UNSEEN:
                     prop = self._property(event, prop_name)
