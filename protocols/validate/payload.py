@@ -31,7 +31,6 @@ _KEYWORD_CODES = {"required": "PV201", "type": "PV202", "enum": "PV203", "const"
                   "pattern": "PV204", "format": "PV205", **dict.fromkeys(_RANGE, "PV206")}
 
 
-
 @dataclass
 class PayloadContext:
     """What every diagnostic about one message carries."""
