@@ -148,6 +148,7 @@ def test_plan_by_id_and_the_only_plan(tmp_path: Path, monkeypatch: pytest.Monkey
     (["--plan", PLAN, "IN", "--good", "x.ndjson", "--bad", "x.ndjson"], "different files"),
     (["--plan", PLAN, "IN", "-f", "yaml"], "unknown format"),
     (["--plan", PLAN, "IN", "--max-examples", "-1"], "--max-examples"),
+    (["--plan", PLAN, "IN", "--bad-reasons", "why.ndjson"], "pass --bad FILE too"),
 ])
 def test_usage_errors_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                              args: list[str], says: str) -> None:

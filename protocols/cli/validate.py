@@ -76,6 +76,8 @@ def validate(
         files = expand_inputs(inputs)
     except InputError as exc:
         raise usage_error(str(exc)) from None
+    if bad_reasons is not None and bad is None:
+        raise usage_error("--bad-reasons explains the lines of --bad: pass --bad FILE too")
     written = [p.resolve() for p in (good, bad, bad_reasons) if p is not None]
     if len(set(written)) < len(written):
         raise usage_error("--good, --bad and --bad-reasons must be different files")
