@@ -231,3 +231,13 @@ def test_clean_example_is_clean_and_the_drifting_one_has_three_sources() -> None
     kinds = {e["kind"] for e in document["inconsistencies"]}
     assert kinds == {"event-name", "property-name", "enum-value", "value-type"}
     assert document["summary"]["unparseable"] == 1
+
+
+def test_batch_findings_name_the_message_inside_the_batch(tmp_path: Path) -> None:
+    batch = {"batch": [GOOD, {"type": "identify", "userId": "u", "traits": {}}, 7]}
+    document = json.loads(run("--plan", PLAN, log(tmp_path, batch), "-f", "json").output)
+    assert [(d["code"], d["line"], d["path"]) for d in document["diagnostics"]] == [
+        ("PV002", 1, "batch[2]"), ("PV201", 1, "batch[1].traits.email")]
+    assert {k: document["summary"][k] for k in ("messages", "valid", "invalid",
+                                                 "unparseable")} == {
+        "messages": 3, "valid": 1, "invalid": 1, "unparseable": 1}
