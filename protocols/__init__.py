@@ -6,11 +6,14 @@ The public Python API::
     plan = protocols.load_plan("plans/ecommerce.yaml")
     for spec in plan.messages():
         schema = plan.message_schema(spec)   # standalone draft 2020-12 JSON Schema
+    validator = protocols.Validator(plan)    # picklable; reuse it for every message
+    diagnostics = validator.validate(message, file="events.ndjson", line=12)
 """
 
 from protocols.__about__ import __version__
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.plan import MessageSpec, Plan, PlanError, load_plan
+from protocols.validate.checker import Validator
 
 __all__ = [
     "Diagnostic",
@@ -19,6 +22,7 @@ __all__ = [
     "Plan",
     "PlanError",
     "Severity",
+    "Validator",
     "__version__",
     "load_plan",
 ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from protocols.diff.docs import diff_section
 from protocols.lint.registry import all_rules
+from protocols.validate.codes import rules_section as validate_section
 
 HEADER = """# Rules and codes
 
@@ -43,6 +44,7 @@ def lint_section() -> str:
 
 # Sections in order; later commands append theirs.
 SECTIONS: list[Callable[[], str]] = [lint_section]
+SECTIONS.append(validate_section)
 SECTIONS.append(diff_section)
 
 

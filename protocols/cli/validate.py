@@ -1,0 +1,101 @@
+"""``protocols validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from protocols.cli.app import app
+from protocols.cli.output import FORMAT_HELP, OUTPUT_HELP, emit, usage_error
+from protocols.cli.plan_tools import load_or_exit
+from protocols.config import ConfigError, load_config
+from protocols.diagnostics import Severity
+from protocols.plan.model import Plan
+from protocols.report.text import SECTIONS
+from protocols.validate.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.inputs import InputError, expand_inputs
+from protocols.validate.planref import find_plan
+from protocols.validate.run import ValidateOptions, validate_inputs
+from protocols.validate.textreport import validate_section
+
+SECTIONS["validate"] = validate_section
+
+FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+
+
+@app.command(epilog="""\b
+Examples:
+  protocols validate --plan plans/ecommerce.yaml examples/
+  protocols validate events.ndjson.gz --source-field context.app.name
+  cat events.ndjson | protocols validate --plan ecommerce - --format json
+  protocols validate logs/*.ndjson --good good.ndjson --bad bad.ndjson \\
+      --bad-reasons bad.reasons.ndjson
+Inputs: NDJSON, a JSON array, one message, {"batch": [...]} (per file or per line), .gz.
+Exit codes: 0 clean, 1 findings at --fail-on or above, 2 usage error.
+""")
+def validate(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT",
+                                       help="Log files, folders, globs, or - for stdin."),
+    plan: str | None = typer.Option(None, "--plan", "-p", help="Plan file or plan id under "
+                                    "the plans folder (default: the only plan there)."),
+    source_field: str | None = typer.Option(None, "--source-field", help="Dotted path of the "
+                                            f"field naming a message's source (default: "
+                                            f"{DEFAULT_SOURCE_FIELD})."),
+    max_examples: int | None = typer.Option(None, "--max-examples", min=0, help="Findings "
+                                            "shown per code and event (default 5)."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="error (default), warning or "
+                                       "never. Messages with findings at this level are "
+                                       "invalid."),
+    good: Path | None = typer.Option(None, "--good", help="Write valid messages here, "
+                                     "unchanged."),
+    bad: Path | None = typer.Option(None, "--bad", help="Write invalid and unparseable "
+                                    "messages here, unchanged."),
+    bad_reasons: Path | None = typer.Option(None, "--bad-reasons", help="NDJSON: why each "
+                                            "record of --bad is bad (file, line, codes)."),
+    format: list[str] = typer.Option(["auto"], "--format", "-f", help=FORMAT_HELP),
+    output: list[Path] = typer.Option([], "--output", "-o", help=OUTPUT_HELP),
+    config: Path | None = typer.Option(None, "--config", help="Configuration file "
+                                       "(default: .protocols.toml or [tool.protocols] in "
+                                       "pyproject.toml)."),
+) -> None:
+    """Validate event logs against a plan and report naming drift between sources."""
+    try:
+        settings = load_config(config)
+    except ConfigError as exc:
+        raise usage_error(str(exc)) from None
+    section = settings.section("validate")
+    level = fail_on or str(section.get("fail_on", "error"))
+    if level not in FAIL_ON:
+        raise usage_error(f"--fail-on takes error, warning or never, not {level!r}")
+    examples = max_examples if max_examples is not None else section.get("max_examples", 5)
+    if not isinstance(examples, int) or examples < 0:
+        raise usage_error(f"max_examples must be a whole number >= 0, not {examples!r}")
+    try:
+        plan_path = find_plan(plan or section.get("plan"), settings.plans_dir)
+        files = expand_inputs(inputs)
+    except InputError as exc:
+        raise usage_error(str(exc)) from None
+    if bad_reasons is not None and bad is None:
+        raise usage_error("--bad-reasons explains the lines of --bad: pass --bad FILE too")
+    written = [p.resolve() for p in (good, bad, bad_reasons) if p is not None]
+    if len(set(written)) < len(written):
+        raise usage_error("--good, --bad and --bad-reasons must be different files")
+    if any(Path(f).resolve() in written for f in files if f != "-"):
+        raise usage_error("an output file (--good, --bad, --bad-reasons) is also an input")
+    loaded = load_or_exit(plan_path)
+    assert isinstance(loaded, Plan)
+    options = ValidateOptions(
+        source_field=source_field or str(section.get("source_field", DEFAULT_SOURCE_FIELD)),
+        max_examples=examples, fail_on=FAIL_ON[level], good=good, bad=bad,
+        bad_reasons=bad_reasons)
+    try:
+        result = validate_inputs(loaded, files, options)
+    except OSError as exc:
+        raise usage_error(f"cannot write: {exc}") from None
+    emit(result, format, output)
+    threshold = FAIL_ON[level]
+    counts = result.summary["by_severity"]
+    failed = threshold is not None and any(
+        counts.get(s.value, 0) for s in Severity if s.rank >= threshold.rank and s.rank > 0)
+    raise typer.Exit(int(failed))

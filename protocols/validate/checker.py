@@ -1,0 +1,188 @@
+"""``protocols.Validator``: one message in, its diagnostics out.
+
+Built once per plan and reused for every message. Each spec's schema is compiled on first use
+and cached; pickling drops the compiled closures (they do not pickle) and they are rebuilt
+lazily, so a validator can be shipped to worker processes or distributed engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from protocols.diagnostics import Diagnostic
+from protocols.naming import collision_key
+from protocols.plan.model import MessageSpec, Plan
+from protocols.validate.codes import CODES
+from protocols.validate.engine import SchemaCheck, compile_validator
+from protocols.validate.messages import clip, envelope_problems, quoted, shown
+from protocols.validate.payload import PayloadContext, check_payload
+from protocols.validate.shape import Shape, compile_shape, name_key, suggest
+from protocols.yamlsrc import SourceMap
+
+
+class Validator:
+    """Validates Segment messages against one plan.
+
+    >>> validator = Validator(load_plan("plans/ecommerce.yaml"))
+    >>> validator.validate({"type": "track", "event": "order_completed", ...}, line=3)
+    [Diagnostic(code='PV301', name='event-name-drift', ...), ...]
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._checks: dict[tuple[str, str | None], SchemaCheck] = {}
+        self._shapes: dict[tuple[str, str | None], Shape | None] = {}
+        self._events = _by_key(plan.events)
+        self._pages = _by_key(plan.pages)
+        self._screens = _by_key(plan.screens)
+        self._type_sources = _type_sources(plan)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_checks"] = {}
+        state["_shapes"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def validate(self, message: Mapping[str, Any], *, file: str | None = None,
+                 line: int | None = None) -> list[Diagnostic]:
+        """Every finding about one message (empty when it follows the plan)."""
+        if not isinstance(message, Mapping):
+            return [CODES["PV002"].diagnostic(
+                f"a message must be a JSON object, got {shown(message)}", file=file, line=line)]
+        try:
+            return self._validate(message, file, line)
+        except RecursionError:
+            return [CODES["PV210"].diagnostic("the message is nested too deeply to check",
+                                              file=file, line=line)]
+
+    def event_of(self, message: Mapping[str, Any]) -> str | None:
+        """The name a message is counted under: the planned name when it drifts from one."""
+        kind = message.get("type")
+        if kind == "track":
+            name = message.get("event")
+            if not isinstance(name, str) or not name:
+                return None
+            if name in self.plan.events:
+                return name
+            return self._events.get(name_key(name)) or clip(name)
+        if kind in ("page", "screen"):
+            spec = self._named_spec(kind, message.get("name"))
+            return spec.label if spec is not None else str(kind)
+        return str(kind) if isinstance(kind, str) else None
+
+    def _validate(self, message: Mapping[str, Any], file: str | None,
+                  line: int | None) -> list[Diagnostic]:
+        kind, found = envelope_problems(message, file=file, line=line)
+        if kind is None:
+            return found
+        spec: MessageSpec | None = None
+        event = self.event_of(message)
+        if kind == "track":
+            spec = self._track_spec(message, file, line, found)
+        elif kind in ("page", "screen"):
+            spec = self._page_spec(kind, message.get("name"), file, line, found)
+        elif kind == "identify":
+            spec = self.plan.identify
+        elif kind == "group":
+            group_id = message.get("groupId")
+            if not ((isinstance(group_id, str) and group_id.strip())
+                    or (isinstance(group_id, (int, float)) and not isinstance(group_id, bool))):
+                found.append(CODES["PV102"].diagnostic(
+                    "a group message needs groupId, a non-empty string or a number (got "
+                    f"{shown(group_id) if 'groupId' in message else 'nothing'})",
+                    file=file, line=line, path="groupId", event=event))
+            spec = self.plan.group
+        found = [d if d.event is not None else _with_event(d, event) for d in found]
+        if spec is None:
+            return found
+        if spec.deprecated:
+            found.append(CODES["PV208"].diagnostic(
+                f"{spec.label} is deprecated in the plan", file=file, line=line,
+                path="event" if kind == "track" else None, event=event,
+                related=spec.location))
+        payload = message.get(spec.payload_field)
+        context = PayloadContext(spec, file, line, event, type_sources=self._type_sources)
+        found.extend(check_payload({} if payload is None else payload, self._check(spec),
+                                   self._shape(spec), context))
+        return found
+
+    def _track_spec(self, message: Mapping[str, Any], file: str | None, line: int | None,
+                    found: list[Diagnostic]) -> MessageSpec | None:
+        name = message.get("event")
+        if not isinstance(name, str) or not name.strip():
+            what = "no `event`" if "event" not in message else f"`event` {shown(name)}"
+            found.append(CODES["PV102"].diagnostic(
+                f"{what}: a track message names its event in `event`, a non-empty string",
+                file=file, line=line, path="event"))
+            return None
+        spec = self.plan.events.get(name)
+        if spec is not None:
+            return spec
+        planned = self._events.get(name_key(name))
+        if planned is not None:
+            spec = self.plan.events[planned]
+            found.append(CODES["PV301"].diagnostic(
+                f"event {quoted(name)} is spelled {planned!r} in the plan", file=file, line=line,
+                path="event", suggestion=planned, event=planned, related=spec.location))
+            return spec
+        hint = suggest(name, list(self.plan.events))
+        found.append(CODES["PV103"].diagnostic(
+            f"event {quoted(name)} is not in the plan" + (f"; did you mean {hint!r}?" if hint else ""),
+            file=file, line=line, path="event", suggestion=hint, event=clip(name)))
+        return None
+
+    def _named_spec(self, kind: str, name: Any) -> MessageSpec | None:
+        table = self.plan.pages if kind == "page" else self.plan.screens
+        if not isinstance(name, str):
+            return None
+        keys = self._pages if kind == "page" else self._screens
+        planned = name if name in table else keys.get(name_key(name))
+        return table.get(planned) if planned is not None else None
+
+    def _page_spec(self, kind: str, name: Any, file: str | None, line: int | None,
+                   found: list[Diagnostic]) -> MessageSpec | None:
+        spec = self._named_spec(kind, name)
+        if spec is not None and spec.name != name:
+            found.append(CODES["PV301"].diagnostic(
+                f"{kind} name {quoted(name)} is spelled {spec.name!r} in the plan", file=file,
+                line=line, path="name", suggestion=spec.name, event=spec.label,
+                related=spec.location))
+        return spec
+
+    def _shape(self, spec: MessageSpec) -> Shape | None:
+        key = (spec.kind, spec.name)
+        if key not in self._shapes:
+            self._shapes[key] = compile_shape(spec.schema, spec.additional_properties)
+        return self._shapes[key]
+
+    def _check(self, spec: MessageSpec) -> SchemaCheck:
+        key = (spec.kind, spec.name)
+        check = self._checks.get(key)
+        if check is None:
+            check = self._checks[key] = compile_validator(spec.schema)
+        return check
+
+
+def _type_sources(plan: Plan) -> dict[str, SourceMap]:
+    """The source map of the file that defines each named type (the plan or a library)."""
+    found: dict[str, SourceMap] = {}
+    for _, data, source in (*plan.imported, ("", plan.data, plan.source)):
+        for name in (data.get("types") or {}) if isinstance(data, Mapping) else ():
+            found[name] = source
+    return found
+
+
+def _by_key(table: Mapping[str, MessageSpec]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for name in table:
+        keys.setdefault(collision_key(name), name)
+    return keys
+
+
+def _with_event(diagnostic: Diagnostic, event: str | None) -> Diagnostic:
+    return replace(diagnostic, event=event)

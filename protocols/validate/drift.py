@@ -1,0 +1,324 @@
+"""The naming-drift report: where sources disagree about the same event.
+
+Messages are grouped by source (``context.library.name`` by default) and by canonical event
+(the planned name, or for unplanned events the most common spelling of their collision key).
+For each canonical event the tracker counts, per source: the event-name spellings, the
+spellings of each property name, string values that differ only in case or separators, and
+the JSON types each property is sent as. What disagrees becomes an *inconsistency*: a plain
+dict that every reporter can render::
+
+    {"kind": "event-name" | "property-name" | "enum-value" | "value-type",
+     "canonical": str, "event": str | None, "property": str | None, "planned": bool,
+     "variants": [{"value": str, "source": str, "count": int}, ...]}
+
+Memory is bounded whatever the traffic: the number of events, properties per event, sources
+and distinct values per property tracked is capped; a property with more distinct values than
+the cap (ids, free text) is not a case-drift candidate and its values are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from protocols.naming import CaseStyle, collision_key, matches
+from protocols.plan.model import MessageSpec, Plan
+from protocols.validate.messages import MAX_NAME_LENGTH, clip
+from protocols.validate.shape import name_key, value_key
+
+DEFAULT_SOURCE_FIELD = "context.library.name"
+UNKNOWN_SOURCE = "(unknown)"
+OTHER_SOURCE = "(other sources)"
+MAX_EVENTS = 5_000
+MAX_PROPERTIES = 500
+MAX_SOURCES = 100
+MAX_VALUES = 100
+MAX_VALUE_LENGTH = 64
+MAX_LAYOUTS = 1_000
+MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
+MAX_VARIANTS = 200  # spellings (or values) counted per name or value
+_UNSEEN: Any = object()
+KINDS = ("event-name", "property-name", "enum-value", "value-type")
+
+Variants = Counter[tuple[str, str]]  # (spelling or type, source) -> messages
+
+
+def source_of(message: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """The value at a dotted path (``context.library.name``), or ``(unknown)``."""
+    node: Any = message
+    for part in path:
+        # type() first: parsed JSON is plain dicts, and isinstance on an ABC is slow.
+        if not (type(node) is dict or isinstance(node, Mapping)) or part not in node:
+            return UNKNOWN_SOURCE
+        node = node[part]
+    if type(node) is str and node:
+        return node
+    if isinstance(node, (int, float)) and not isinstance(node, bool):
+        return str(node)
+    return UNKNOWN_SOURCE
+
+
+@dataclass
+class _Property:
+    spellings: Variants = field(default_factory=Counter)
+    types: Variants = field(default_factory=Counter)
+    values: dict[str, Variants] | None = field(default_factory=dict)
+
+
+# A payload's layout: its source, property names in order and their Python types.
+Layout = tuple[str, tuple[str, ...], tuple[type, ...]]
+
+
+@dataclass
+class _Event:
+    kind: str
+    spellings: Variants = field(default_factory=Counter)
+    properties: dict[str, _Property] = field(default_factory=dict)
+    # Payload layouts repeat across messages, so they are counted whole and only unfolded
+    # into per-property counts now and then: one dict update per message instead of several.
+    layouts: Counter[Layout] = field(default_factory=Counter)
+    # Spelling -> its property, for string values (None: too many values to track).
+    valued: dict[str, _Property | None] = field(default_factory=dict)
+
+
+class DriftTracker:
+    """Counts spellings, values and types per source; see the module docs."""
+
+    def __init__(self, plan: Plan, *, source_field: str = DEFAULT_SOURCE_FIELD) -> None:
+        self.plan = plan
+        self.source_path = tuple(part for part in source_field.split(".") if part)
+        self._planned_events = {collision_key(name): name for name in plan.events}
+        self._event_style = _style(plan, "event_case")
+        self._property_style = _style(plan, "property_case")
+        self._events: dict[str, _Event] = {}
+        self._by_name: dict[str, _Event] = {}
+        self._sources: set[str] = set()
+        self.truncated = 0
+
+    def observe(self, message: Mapping[str, Any]) -> None:
+        kind = message.get("type")
+        name: str | None = None
+        if kind == "track":
+            name = message.get("event")
+            if type(name) is not str or not name:
+                return
+            name = clip(name)
+            event = self._by_name.get(name)
+            if event is None:
+                event = self._event("track:" + name_key(name), "track")
+                if event is None:
+                    return
+                if len(self._by_name) < MAX_EVENTS * 4:
+                    self._by_name[name] = event
+            payload = message.get("properties")
+        elif kind == "identify" or kind == "group":
+            event = self._events.get(kind) or self._event(kind, kind)
+            if event is None:
+                return
+            payload = message.get("traits")
+        else:
+            return
+        source = self._source(message)
+        if name is not None:
+            self._bump(event.spellings, (name, source), 1)
+        if type(payload) is not dict or not payload:
+            return
+        names, kinds = tuple(payload), tuple(map(type, payload.values()))
+        if max(map(len, names)) > MAX_NAME_LENGTH:
+            names = tuple(map(clip, names))
+        if len(names) > MAX_LAYOUT_NAMES:
+            self._unfold(event)  # keep first-come order for the property cap
+            self._count_layout(event, source, names, kinds, 1)
+        else:
+            event.layouts[(source, names, kinds)] += 1
+            if len(event.layouts) > MAX_LAYOUTS:
+                self._unfold(event)
+        valued = event.valued
+        for prop_name, value in payload.items():
+            if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
+                if len(prop_name) > MAX_NAME_LENGTH:
+                    prop_name = clip(prop_name)
+                prop = valued.get(prop_name, _UNSEEN)
+                if prop is _UNSEEN:
+                    prop = self._property(event, prop_name)
+                    valued[prop_name] = prop
+                if prop is not None:
+                    self._observe_value(event, prop, prop_name, value, source)
+
+    def _event(self, key: str, kind: str) -> _Event | None:
+        event = self._events.get(key)
+        if event is None:
+            if len(self._events) >= MAX_EVENTS:
+                self.truncated += 1
+                return None
+            event = self._events[key] = _Event(kind)
+        return event
+
+    def _property(self, event: _Event, name: str) -> _Property | None:
+        key = name_key(name)
+        prop = event.properties.get(key)
+        if prop is None:
+            if len(event.properties) >= MAX_PROPERTIES:
+                self.truncated += 1
+                return None
+            prop = event.properties[key] = _Property()
+        return prop
+
+    def _observe_value(self, event: _Event, prop: _Property, name: str, value: str,
+                       source: str) -> None:
+        values = prop.values
+        if values is None:
+            event.valued[name] = None
+            return
+        normal = value_key(value)
+        seen = values.get(normal)
+        if seen is None:
+            if len(values) >= MAX_VALUES:
+                prop.values = None  # high cardinality: ids or free text
+                event.valued[name] = None
+                return
+            seen = values[normal] = Counter()
+        self._bump(seen, (value, source), 1)
+
+    def _unfold(self, event: _Event) -> None:
+        """Move the layout counts into per-property spelling and type counts."""
+        for (source, names, kinds), count in event.layouts.items():
+            self._count_layout(event, source, names, kinds, count)
+        event.layouts.clear()
+
+    def _count_layout(self, event: _Event, source: str, names: tuple[str, ...],
+                      kinds: tuple[type, ...], count: int) -> None:
+        for name, kind in zip(names, kinds, strict=True):
+            prop = self._property(event, name)
+            if prop is None:
+                continue
+            self._bump(prop.spellings, (name, source), count)
+            type_name = _SCALAR_TYPES.get(kind)
+            if type_name is not None:
+                prop.types[(type_name, source)] += count
+
+    def _bump(self, counter: Variants, key: tuple[str, str], count: int) -> None:
+        """Count, unless this would be one variant too many (made-up spellings or values)."""
+        if key in counter or len(counter) < MAX_VARIANTS:
+            counter[key] += count
+        else:
+            self.truncated += count
+
+    def _source(self, message: Mapping[str, Any]) -> str:
+        source = source_of(message, self.source_path)
+        if source not in self._sources:
+            if len(self._sources) >= MAX_SOURCES:
+                return OTHER_SOURCE
+            self._sources.add(source)
+        return source
+
+    def inconsistencies(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for key in sorted(self._events):
+            event = self._events[key]
+            self._unfold(event)
+            planned_event = self._planned_name(key, event)
+            spec = self._spec(event, planned_event)
+            canonical_event = (planned_event or _most_common(event.spellings, self._event_style)
+                               or event.kind)
+            if event.kind == "track" and _disagrees(event.spellings, planned_event):
+                found.append(_entry("event-name", canonical_event, canonical_event, None,
+                                    planned_event is not None, event.spellings))
+            planned_props = _planned_properties(spec)
+            for prop_key in sorted(event.properties):
+                prop = event.properties[prop_key]
+                planned_prop = planned_props.get(prop_key)
+                canonical_prop = (planned_prop or _most_common(prop.spellings, self._property_style)
+                                  or prop_key)
+                if _disagrees(prop.spellings, planned_prop):
+                    found.append(_entry("property-name", canonical_prop, canonical_event,
+                                        canonical_prop, planned_prop is not None,
+                                        prop.spellings))
+                found.extend(self._value_entries(prop, spec, canonical_event, canonical_prop,
+                                                 planned_prop))
+        order = {kind: index for index, kind in enumerate(KINDS)}
+        found.sort(key=lambda e: (order[e["kind"]], e["event"] or "", e["property"] or "",
+                                  e["canonical"]))
+        return found
+
+    def _value_entries(self, prop: _Property, spec: MessageSpec | None, event: str,
+                       name: str, planned_prop: str | None) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        allowed = _enum_of(spec, planned_prop)
+        for normal in sorted(prop.values or {}):
+            spellings = (prop.values or {})[normal]
+            planned_value = next((v for v in allowed if value_key(v) == normal), None)
+            if _disagrees(spellings, planned_value):
+                canonical = planned_value or _most_common(spellings, None) or normal
+                found.append(_entry("enum-value", canonical, event, name,
+                                    planned_value is not None, spellings))
+        types = {kind for kind, _ in prop.types}
+        if len(types - {"null"}) > 1:
+            found.append(_entry("value-type", name, event, name, planned_prop is not None,
+                                prop.types))
+        return found
+
+    def _planned_name(self, key: str, event: _Event) -> str | None:
+        if event.kind != "track":
+            return None
+        return self._planned_events.get(key.split(":", 1)[1])
+
+    def _spec(self, event: _Event, planned: str | None) -> MessageSpec | None:
+        if event.kind == "identify":
+            return self.plan.identify
+        if event.kind == "group":
+            return self.plan.group
+        return self.plan.events.get(planned) if planned else None
+
+
+_SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
+
+
+def _disagrees(spellings: Variants, planned: str | None) -> bool:
+    seen = {value for value, _ in spellings}
+    return len(seen) > 1 or (planned is not None and seen != {planned})
+
+
+def _style(plan: Plan, setting: str) -> CaseStyle | None:
+    try:
+        return CaseStyle.parse(str(plan.conventions[setting]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _most_common(spellings: Variants, style: CaseStyle | None) -> str | None:
+    """The spelling sent most; ties go to the plan's case style, then to the first in order."""
+    totals: Counter[str] = Counter()
+    for (value, _), count in spellings.items():
+        totals[value] += count
+    if not totals:
+        return None
+    return min(totals, key=lambda v: (-totals[v], style is not None and not matches(v, style), v))
+
+
+def _planned_properties(spec: MessageSpec | None) -> dict[str, str]:
+    if spec is None:
+        return {}
+    properties = spec.schema.get("properties", {})
+    return {collision_key(name): name for name in properties}
+
+
+def _enum_of(spec: MessageSpec | None, name: str | None) -> list[str]:
+    if spec is None or name is None:
+        return []
+    schema = spec.schema.get("properties", {}).get(name, {})
+    values = schema.get("enum", []) if isinstance(schema, Mapping) else []
+    return [v for v in values if isinstance(v, str)]
+
+
+def _entry(kind: str, canonical: str, event: str | None, prop: str | None, planned: bool,
+           variants: Variants) -> dict[str, Any]:
+    return {
+        "kind": kind, "canonical": canonical, "event": event, "property": prop,
+        "planned": planned,
+        "variants": [{"value": value, "source": source, "count": count}
+                     for (value, source), count in sorted(variants.items(),
+                                                          key=lambda kv: (kv[0][1], kv[0][0]))],
+    }

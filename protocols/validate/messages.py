@@ -1,0 +1,104 @@
+"""Checks of the Segment message envelope that do not depend on the plan.
+
+A message has a known ``type``; ``userId`` or ``anonymousId`` (one a non-empty string, the
+other possibly null, as the SDKs send it); ISO-8601 timestamps; ``previousId`` for alias.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from protocols.diagnostics import Diagnostic
+from protocols.validate.codes import CODES
+
+MESSAGE_TYPES = ("track", "identify", "group", "page", "screen", "alias")
+TIMESTAMP_FIELDS = ("timestamp", "originalTimestamp", "sentAt", "receivedAt")
+# fromisoformat alone accepts a bare date ("2026-11-26"); a message timestamp has a time too.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a parsed value (``integer`` for whole numbers)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A short JSON rendering of a value for messages."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+MAX_NAME_LENGTH = 120
+
+
+def clip(text: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """A name from a message, shortened for reports (a log may hold a 1 MB event name)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def quoted(name: str) -> str:
+    """A name from a message, quoted and shortened for a finding's message."""
+    return repr(clip(name))
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def envelope_problems(message: Mapping[str, Any], *, file: str | None,
+                      line: int | None) -> tuple[str | None, list[Diagnostic]]:
+    """The message type (None when unknown) and the envelope's problems."""
+    kind = message.get("type")
+    if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
+        what = "no `type`" if "type" not in message else f"`type` {shown(kind)}"
+        return None, [CODES["PV101"].diagnostic(
+            f"{what}: a message's type is one of {', '.join(MESSAGE_TYPES)}",
+            file=file, line=line, path="type")]
+    found: list[Diagnostic] = []
+    if not (_is_id(message.get("userId")) or _is_id(message.get("anonymousId"))):
+        sent = {k: message[k] for k in ("userId", "anonymousId") if k in message}
+        detail = ", ".join(f"{k} is {shown(v)}" for k, v in sent.items()) or "neither is sent"
+        found.append(CODES["PV104"].diagnostic(
+            f"userId or anonymousId must be a non-empty string ({detail})",
+            file=file, line=line, path="userId" if "userId" in message else "anonymousId"))
+    if kind == "alias" and not _is_id(message.get("previousId")):
+        found.append(CODES["PV104"].diagnostic(
+            f"an alias message needs previousId, a non-empty string (got "
+            f"{shown(message.get('previousId')) if 'previousId' in message else 'nothing'})",
+            file=file, line=line, path="previousId"))
+    for field in TIMESTAMP_FIELDS:
+        value = message.get(field)
+        if value is not None and not is_timestamp(value):
+            found.append(CODES["PV105"].diagnostic(
+                f"{field} {shown(value)} is not an ISO-8601 date-time "
+                "(such as 2026-11-26T10:00:00.000Z)", file=file, line=line, path=field))
+    return kind, found
+
+
+def is_timestamp(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE_TIME.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,169 @@
+"""The validate run: read every input, check every message, count, keep a few examples.
+
+Memory stays flat however large the logs and however many violations: inputs are streamed,
+only ``max_examples`` diagnostics are kept per (code, event) pair, the number of pairs and
+events counted by name is capped, and the drift tracker bounds itself (see drift.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
+from protocols.plan.model import Plan
+from protocols.report.base import RunResult
+from protocols.validate.checker import Validator
+from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker
+from protocols.validate.inputs import read_records
+from protocols.validate.quarantine import Quarantine
+from protocols.validate.records import Item
+
+MAX_EXAMPLE_GROUPS = 1_000
+MAX_EVENTS_COUNTED = 1_000
+OTHER_EVENTS = "(other events)"
+NO_EVENT = "(no event)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidateOptions:
+    """How to run. ``fail_on`` also decides which messages count as invalid (and go to the
+    bad file): those with a finding at or above it (errors when it is None)."""
+
+    source_field: str = DEFAULT_SOURCE_FIELD
+    max_examples: int = 5
+    fail_on: Severity | None = Severity.ERROR
+    good: Path | None = None
+    bad: Path | None = None
+    bad_reasons: Path | None = None
+
+
+class _Examples:
+    """The first ``limit`` diagnostics per (code, event); everything else is only counted."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: dict[tuple[str, str | None], list[Diagnostic]] = {}
+        self.total = 0
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.total += 1
+        key = (diagnostic.code, diagnostic.event)
+        group = self.kept.get(key)
+        if group is None:
+            if len(self.kept) >= MAX_EXAMPLE_GROUPS or self.limit <= 0:
+                return
+            group = self.kept[key] = []
+        if len(group) < self.limit:
+            group.append(diagnostic)
+
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(sort_diagnostics(d for group in self.kept.values() for d in group))
+
+
+@dataclass
+class _Counts:
+    messages: int = 0
+    valid: int = 0
+    invalid: int = 0
+    unparseable: int = 0
+    files: int = 0
+
+    def __post_init__(self) -> None:
+        self.by_code: Counter[str] = Counter()
+        self.by_severity: Counter[str] = Counter()
+        self.by_event: dict[str, dict[str, int]] = {}
+
+    def event(self, name: str | None, *, invalid: bool) -> None:
+        key = name if name is not None else NO_EVENT
+        if key not in self.by_event and len(self.by_event) >= MAX_EVENTS_COUNTED:
+            key = OTHER_EVENTS
+        entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
+        entry["messages"] += 1
+        entry["invalid"] += int(invalid)
+
+
+def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
+                    ) -> RunResult:
+    """Validate every message of ``inputs`` (file names or ``-``) against ``plan``."""
+    validator = Validator(plan)
+    drift = DriftTracker(plan, source_field=options.source_field)
+    examples = _Examples(options.max_examples)
+    counts = _Counts()
+    threshold = options.fail_on or Severity.ERROR
+    failing = frozenset(s for s in Severity if s.rank >= threshold.rank)
+    quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
+    with quarantine:
+        for name in inputs:
+            counts.files += 1
+            for record in read_records(name):
+                found: list[Diagnostic] = []
+                record_bad = False
+                for item in record.items:
+                    diagnostics, event = _check_item(item, record.file, validator, drift)
+                    bad = any(d.severity in failing for d in diagnostics)
+                    counts.messages += 1
+                    if item.error is not None:
+                        counts.unparseable += 1
+                    else:
+                        counts.invalid += int(bad)
+                        counts.valid += int(not bad)
+                        counts.event(event, invalid=bad)
+                    for diagnostic in diagnostics:
+                        counts.by_code[diagnostic.code] += 1
+                        counts.by_severity[diagnostic.severity.value] += 1
+                        examples.add(diagnostic)
+                    record_bad = record_bad or bad or item.error is not None
+                    found.extend(diagnostics)
+                if quarantine.active:
+                    quarantine.write(record, bad=record_bad, diagnostics=found)
+                elif record.tail is not None:
+                    for _ in record.tail:  # a very long line: skip the rest of it
+                        pass
+    return RunResult("validate", examples.diagnostics(),
+                     _summary(counts, examples, options, quarantine),
+                     {"inconsistencies": drift.inconsistencies()})
+
+
+def _check_item(item: Item, file: str, validator: Validator, drift: DriftTracker
+                ) -> tuple[list[Diagnostic], str | None]:
+    if item.error is not None:
+        return [item.error], None
+    assert item.message is not None
+    diagnostics = validator.validate(item.message, file=file, line=item.line)
+    drift.observe(item.message)
+    if item.prefix:
+        diagnostics = list(_prefixed(diagnostics, format_path(item.prefix)))
+    return diagnostics, validator.event_of(item.message)
+
+
+def _prefixed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagnostic]:
+    for diagnostic in diagnostics:
+        path = diagnostic.path or ""
+        joined = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
+                                          else f"{prefix}.{path}")
+        yield replace(diagnostic, path=joined)
+
+
+def _summary(counts: _Counts, examples: _Examples, options: ValidateOptions,
+             quarantine: Quarantine) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "messages": counts.messages,
+        "valid": counts.valid,
+        "invalid": counts.invalid,
+        "unparseable": counts.unparseable,
+        "inputs": counts.files,
+        "by_event": dict(sorted(counts.by_event.items())),
+        "by_code": dict(sorted(counts.by_code.items())),
+        "by_severity": {level: counts.by_severity.get(level, 0)
+                        for level in ("error", "warning", "info")},
+        "findings": examples.total,
+        "shown": len(examples.diagnostics()),
+        "max_examples": options.max_examples,
+    }
+    if quarantine.active:
+        summary["quarantine"] = {"good": quarantine.good_records, "bad": quarantine.bad_records}
+    return summary

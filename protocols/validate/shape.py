@@ -1,0 +1,144 @@
+"""A payload schema compiled once into what the name checks need at each level.
+
+The name checks (drift, unplanned and deprecated properties) run on every message, so the
+schema is not re-read each time: each object level becomes an :class:`ObjectShape` (its
+planned names, their shapes, which are deprecated, how unplanned names are reported) and each
+array an :class:`ArrayShape`. Levels with neither (strings, numbers...) have no shape and are
+skipped. Named types are followed once; recursive types refer to the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Union
+
+from protocols.diagnostics import Severity
+from protocols.naming import collision_key, did_you_mean, normalized_value
+
+PathKey = tuple[str | int, ...]
+
+# The same few names and values come in every message; normalising them is not free. Only
+# short ones are cached, so the cache cannot hold on to huge strings from a hostile log.
+_CACHED = 256
+_name_key = lru_cache(maxsize=4_096)(collision_key)
+_value_key = lru_cache(maxsize=4_096)(normalized_value)
+
+
+# No plan names anything this long: such a name can only be compared as it is.
+_LONGEST = 1_024
+
+
+def name_key(name: str) -> str:
+    """:func:`protocols.naming.collision_key`, cached for short names; a very long name (a
+    broken or hostile log) is its own key, so normalising it cannot cost seconds."""
+    if len(name) <= _CACHED:
+        return _name_key(name)
+    return collision_key(name) if len(name) <= _LONGEST else "\x00" + name
+
+
+def value_key(value: str) -> str:
+    """:func:`protocols.naming.normalized_value`, cached for short values."""
+    if len(value) <= _CACHED:
+        return _value_key(value)
+    return normalized_value(value) if len(value) <= _LONGEST else "\x00" + value
+
+
+def suggest(name: str, candidates: list[str]) -> str | None:
+    """did-you-mean for a name from a message (none for absurdly long names)."""
+    return did_you_mean(name, candidates) if len(name) <= _CACHED else None
+
+_POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
+
+
+@dataclass(frozen=True)
+class Child:
+    shape: Shape | None
+    deprecated: bool
+    schema_path: PathKey
+
+
+@dataclass(eq=False)
+class ObjectShape:
+    """One object level: its planned names, and the severity of an unplanned one (None:
+    allowed)."""
+
+    schema: Mapping[str, Any]
+    schema_path: PathKey
+    unplanned: Severity | None
+    children: dict[str, Child] = field(default_factory=dict)
+    _by_key: dict[str, str] | None = None
+
+    def planned_spelling(self, name: str) -> str | None:
+        """The planned name with the same collision key as ``name``, if any."""
+        if self._by_key is None:
+            self._by_key = {}
+            for planned in self.children:
+                self._by_key.setdefault(name_key(planned), planned)
+        return self._by_key.get(name_key(name))
+
+
+@dataclass(eq=False)
+class ArrayShape:
+    schema_path: PathKey
+    items: Shape | None = None
+
+
+Shape = Union[ObjectShape, ArrayShape]  # noqa: UP007  (a runtime alias, used in isinstance)
+
+
+def resolve(schema: Any, defs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Follow ``$ref`` to a named type, and look through ``nullable`` wrappers."""
+    for _ in range(16):
+        if not isinstance(schema, Mapping):
+            return {}
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            schema = defs.get(ref[len("#/$defs/"):], {})
+            continue
+        members = schema.get("anyOf")
+        if isinstance(members, list) and "properties" not in schema and "items" not in schema:
+            useful = [m for m in members if not (isinstance(m, Mapping)
+                                                 and m.get("type") == "null")]
+            if len(useful) == 1:
+                schema = useful[0]
+                continue
+        return schema
+    return {}
+
+
+def compile_shape(schema: Mapping[str, Any], policy: str) -> Shape | None:
+    """The shape of a payload schema (with its own ``$defs``) under a plan policy."""
+    defs = schema.get("$defs", {})
+    return _build(schema, (), defs if isinstance(defs, Mapping) else {},
+                  _POLICY.get(policy), {})
+
+
+def _build(schema: Any, schema_path: PathKey, defs: Mapping[str, Any],
+           policy: Severity | None, memo: dict[int, Shape | None]) -> Shape | None:
+    resolved = resolve(schema, defs)
+    key = id(resolved)
+    if key in memo:
+        return memo[key]
+    properties = resolved.get("properties")
+    items = resolved.get("items")
+    if isinstance(properties, Mapping):
+        extra = resolved.get("additionalProperties")
+        severity = Severity.ERROR if extra is False else (None if extra is not None else policy)
+        shape = ObjectShape(resolved, schema_path, severity)
+        memo[key] = shape
+        for name, child in properties.items():
+            child_path = (*schema_path, "properties", name)
+            deprecated = (isinstance(child, Mapping) and child.get("deprecated") is True) or (
+                resolve(child, defs).get("deprecated") is True)
+            shape.children[name] = Child(_build(child, child_path, defs, policy, memo),
+                                         deprecated, child_path)
+        return shape
+    if isinstance(items, Mapping):
+        array = ArrayShape(schema_path)
+        memo[key] = array
+        array.items = _build(items, (*schema_path, "items"), defs, policy, memo)
+        return array
+    memo[key] = None
+    return None
