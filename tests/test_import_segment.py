@@ -203,3 +203,20 @@ def test_typewriter_plans_import_and_load(tmp_path: Path, name: str) -> None:
     assert [w for w in warnings if "Segment `id`" not in w] == []
     union = plan.events["Union Type"].schema["properties"]["universe_name"]
     assert union["type"] == ["string", "integer", "null"]
+
+
+def test_typewriter_plan_lints_with_only_the_naming_findings_in_the_source(tmp_path: Path
+                                                                           ) -> None:
+    from protocols.lint import lint_paths
+
+    source = json.loads(shared_fixture("segment-typewriter", "plan.json").read_text("utf-8"))
+    data, _ = segment_to_plan(source, plan_id="typewriter")
+    out = tmp_path / "typewriter.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    report = lint_paths([str(out)])
+    assert {d.code for d in report.diagnostics} <= {"PL201", "PL202", "PL203", "PL204"}
+    collisions = {(d.code, d.message.split("'")[1]) for d in report.diagnostics
+                  if d.code in ("PL203", "PL204")}
+    # The source really has these: "Event Collided" next to "event_collided", and the
+    # properties "Property Collided" next to "property_collided".
+    assert collisions == {("PL203", "event_collided"), ("PL204", "property_collided")}
