@@ -7,6 +7,7 @@ themselves on :data:`app` when imported below.
 
 from __future__ import annotations
 
+from protocols.cli import interop as _interop  # noqa: F401
 from protocols.cli import lint as _lint  # noqa: F401  (registers commands)
 from protocols.cli import plan_tools as _plan_tools  # noqa: F401
 from protocols.cli.app import app

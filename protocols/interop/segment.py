@@ -156,24 +156,16 @@ class _Importer:
         description = schema.get("description")
         if isinstance(description, str) and description:
             body["description"] = description
-        if deprecated:
+        if deprecated or schema.get("deprecated") is True:
             body["deprecated"] = True
         tags = _tags(schema.get("labels"))
         if tags:
             body["tags"] = tags
-        if payload.get("additionalProperties") is False:
-            body["additional_properties"] = "error"
-        props = self.converter.object_properties(payload, where)
-        if body.get("additional_properties") == "error":
-            _open_nested_objects(props)
+        if schema is not payload:
+            self.converter.collect_types(schema, where)
+        props, keys = self.converter.payload(payload, where, extension="x-segment-schema")
+        body.update(keys)
         body[payload_field] = props
-        leftovers = {k: v for k, v in payload.items() if k not in _PAYLOAD_KEYS}
-        if payload.get("additionalProperties") not in (None, True, False):
-            leftovers["additionalProperties"] = payload["additionalProperties"]
-        if leftovers:
-            self.warnings.append(f"{where}: payload keywords {sorted(leftovers)} cannot be "
-                                 "planned; kept under `x-segment-schema` (not enforced)")
-            body["x-segment-schema"] = leftovers
         if extras:
             self.warnings.append(f"{where}: message-level rules on {sorted(extras)} cannot be "
                                  "planned; kept under `x-segment-message` (not enforced)")
@@ -187,9 +179,15 @@ class _Importer:
 
     def common(self, schema: Mapping[str, Any], where: str) -> None:
         payload, extras = self.split_message(schema, "properties", where)
-        props = self.converter.object_properties(payload, where)
+        if schema is not payload:
+            self.converter.collect_types(schema, where)
+        props, keys = self.converter.payload(payload, where, extension="x-segment-common")
         if props:
             self.plan["common"] = {"properties": props}
+        if "x-segment-common" in keys:  # payload keywords common properties cannot carry
+            extras["properties"] = keys["x-segment-common"]
+        if keys.get("additional_properties") == "error":
+            extras["properties"] = {**extras.get("properties", {}), "additionalProperties": False}
         if extras:
             self.warnings.append(f"{where}: rules on {sorted(extras)} apply to every message "
                                  "but cannot be planned; kept under `x-segment-common` "
@@ -210,7 +208,8 @@ class _Importer:
         extras = {k: v for k, v in props.items() if k != payload_field and v not in _TRIVIAL}
         others = {k: v for k, v in schema.items()
                   if k not in SEGMENT_NOISE and k not in ("type", "properties", "required",
-                                                          "description")}
+                                                          "description", "deprecated",
+                                                          "$defs", "definitions")}
         extras.update(others)
         required = schema.get("required")
         if isinstance(required, list):
@@ -223,33 +222,11 @@ class _Importer:
         return payload, extras
 
     def finish(self) -> dict[str, Any]:
-        order = ["protocols", "plan", "description", "x-segment-common", "common", "events",
-                 "identify", "group", "pages", "screens"]
+        if self.converter.types:
+            self.plan["types"] = self.converter.types
+        order = ["protocols", "plan", "description", "x-segment-common", "types", "common",
+                 "events", "identify", "group", "pages", "screens"]
         return {k: self.plan[k] for k in order if k in self.plan}
-
-
-_PAYLOAD_KEYS = frozenset({*SEGMENT_NOISE, "type", "properties", "required", "description",
-                           "additionalProperties"})
-
-
-def _open_nested_objects(props: Mapping[str, Any]) -> None:
-    """Keep nested objects open when only the payload is closed.
-
-    An event with ``additional_properties: error`` closes its nested objects too, but a
-    Segment schema with ``additionalProperties: false`` on the payload closes only the payload.
-    """
-    for fragment in props.values():
-        if not isinstance(fragment, dict):
-            continue
-        if "properties" in fragment:
-            fragment.setdefault("additionalProperties", True)
-            _open_nested_objects(fragment["properties"])
-        for key in ("items", "additionalProperties", "not"):
-            if isinstance(fragment.get(key), dict):
-                _open_nested_objects({"_": fragment[key]})
-        for key in ("anyOf", "oneOf", "allOf"):
-            for member in fragment.get(key) or []:
-                _open_nested_objects({"_": member})
 
 
 def _tags(labels: Any) -> list[str]:
