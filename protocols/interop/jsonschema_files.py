@@ -87,7 +87,7 @@ def jsonschemas_to_plan(sources: Sequence[tuple[str, Any, str]], *, plan_id: str
         description = schema.get("description")
         if isinstance(description, str) and description:
             body["description"] = description
-        if schema.get("deprecated") is True:
+        if schema.get("deprecated") is True or payload.get("deprecated") is True:
             body["deprecated"] = True
         if schema is not payload:
             converter.collect_types(schema, file)
