@@ -193,3 +193,50 @@ def export_jsonschema(
     except OSError as exc:
         raise usage_error(f"cannot write to {out}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {len(files)} schemas to {out}")
+
+
+MAX_BROKEN_SHOWN = 20
+
+
+@app.command(epilog="""\b
+Examples:
+  protocols infer logs/*.ndjson -o plans/draft.yaml
+  protocols infer events.ndjson.gz batches.ndjson -o plans/draft.yaml --plan-id shop
+Reads NDJSON (one message or {"batch": [...]} per line; .gz too). Lines that cannot be
+read are reported with file:line and skipped; the exit code is then 1.
+""")
+def infer(
+    logs: list[Path] = typer.Argument(..., help="NDJSON log files (optionally gzip)."),
+    out: Path = typer.Option(..., "--output", "-o", help="The draft plan file to write."),
+    plan_id: str | None = typer.Option(None, "--plan-id", help=PLAN_ID_HELP),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+) -> None:
+    """Draft a plan from sample message logs: events, properties, types, drift."""
+    from protocols.infer import infer_plan
+    from protocols.plan.loader import display_path
+
+    missing = [str(p) for p in logs if not p.is_file()]
+    if missing:
+        raise usage_error(f"no such log file: {', '.join(missing)}")
+    identifier = plan_id_for(out, plan_id)
+    draft = infer_plan([(p, display_path(p)) for p in logs], plan_id=identifier)
+    seen = draft.collector
+    for broken in seen.broken[:MAX_BROKEN_SHOWN]:
+        typer.echo(f"warning: {broken}", err=True)
+    if seen.broken_count > MAX_BROKEN_SHOWN:
+        typer.echo(f"warning: ... and {seen.broken_count - MAX_BROKEN_SHOWN} more broken "
+                   "lines", err=True)
+    for what, count in sorted(seen.skipped.items()):
+        typer.echo(f"note: skipped {count} {what} (nothing to plan)", err=True)
+    if seen.messages == 0:
+        typer.echo("error: no messages to infer a plan from", err=True)
+        raise typer.Exit(1)
+    drift = [f"{'.'.join(str(p) for p in path)}: also sent as "
+             + ", ".join(repr(v) for v in variants) for path, variants in draft.drift.items()]
+    header = [f"Draft inferred by `protocols infer` from {seen.messages} messages in "
+              f"{len(logs)} file(s); review it before use.",
+              f"Broken lines skipped: {seen.broken_count}. Name drift found: {len(drift)} "
+              "(see the `drift:` comments)."]
+    write_plan(draft.data, [], out, force=force, header=header, comments=draft.comments)
+    if seen.broken_count:
+        raise typer.Exit(1)

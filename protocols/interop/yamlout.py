@@ -8,6 +8,7 @@ PyYAML cannot write) are placed above a key after dumping, found through the pos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,7 +33,18 @@ def _represent_dict(dumper: yaml.SafeDumper, data: Mapping[str, Any]) -> yaml.Ma
     return node
 
 
+# YAML readers fold these into line breaks or refuse them unless they are escaped.
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if _NEEDS_ESCAPE.search(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
 _PlanDumper.add_representer(dict, _represent_dict)
+_PlanDumper.add_representer(str, _represent_str)
 
 
 def dump_plan(data: Mapping[str, Any], *, header: Sequence[str] = (),
