@@ -220,3 +220,11 @@ def test_typewriter_plan_lints_with_only_the_naming_findings_in_the_source(tmp_p
     # The source really has these: "Event Collided" next to "event_collided", and the
     # properties "Property Collided" next to "property_collided".
     assert collisions == {("PL203", "event_collided"), ("PL204", "property_collided")}
+
+
+def test_schemas_nested_too_deep_for_a_plan_are_refused() -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(40):
+        schema = {"type": "object", "properties": {"child": schema}}
+    with pytest.raises(InteropError, match="nested more than 20 levels"):
+        segment_to_plan({"rules": [rule("TRACK", "Deep", schema)]}, plan_id="x")

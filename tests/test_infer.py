@@ -235,3 +235,13 @@ def test_cli_writes_the_draft_and_exits_1_on_broken_lines(tmp_path: Path) -> Non
     assert result.exit_code == 1 and "no messages" in result.stderr
     result = CliRunner().invoke(app, ["infer", str(tmp_path / "nope"), "-o", "x.yaml"])
     assert result.exit_code == 2
+
+
+def test_deep_nesting_is_planned_to_a_bounded_depth(tmp_path: Path) -> None:
+    deep: Any = "leaf"
+    for _ in range(200):
+        deep = {"child": deep}
+    plan, _ = write_draft(tmp_path, collect([
+        {"type": "track", "event": "Deep", "properties": {"root": deep}}]))
+    assert violations(plan, {"type": "track", "event": "Deep", "properties": {"root": deep}}
+                      ) == []

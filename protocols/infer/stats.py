@@ -20,6 +20,7 @@ from protocols.naming import collision_key
 ENUM_MAX_VALUES = 10  # more distinct strings than this: not an enum
 MAX_PROPERTIES = 300  # properties tracked per object; more are counted, not planned
 STRING_SAMPLE_MAX = 200  # longest string kept as an enum candidate, in characters
+MAX_DEPTH = 16  # nesting followed; deeper objects and arrays are planned without their insides
 
 FORMATS: dict[str, re.Pattern[str]] = {
     "uuid": re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -69,12 +70,14 @@ class Shape:
     dropped_properties: int = 0
     items: Shape | None = None
 
-    def add(self, value: Any) -> None:
+    def add(self, value: Any, depth: int = 0) -> None:
         self.count += 1
         kind = json_type(value)
         self.types[kind] += 1
         if kind == "string":
             self._add_string(value)
+        elif depth >= MAX_DEPTH:
+            return
         elif kind == "object":
             self.present.update({_key(name) for name in value})
             for name, child in value.items():
@@ -84,13 +87,13 @@ class Shape:
                         self.dropped_properties += 1
                         continue
                     shape = self.properties[name] = Shape()
-                shape.add(child)
+                shape.add(child, depth + 1)
         elif kind == "array":
             if value and self.items is None:
                 self.items = Shape()
             for item in value:
                 assert self.items is not None
-                self.items.add(item)
+                self.items.add(item, depth + 1)
 
     def _add_string(self, value: str) -> None:
         for name, pattern in FORMATS.items():

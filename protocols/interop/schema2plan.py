@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from protocols.diagnostics import format_path
+from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
@@ -34,6 +35,8 @@ _PAYLOAD_KEYS = frozenset({*SEGMENT_NOISE, "type", "properties", "required", "de
                            "deprecated", "title", "additionalProperties", "$defs",
                            "definitions", "self"})
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
+# Deeper schemas are refused: the plan file would pass the YAML loader's depth limit.
+MAX_NESTING = 20
 
 
 @dataclass
@@ -126,6 +129,9 @@ class Converter:
     def property_fragment(self, schema: Any, where: str, path: tuple[str | int, ...], *,
                           named: bool) -> dict[str, Any]:
         """One property (``named``) or sub-schema as a plan fragment."""
+        if len(path) > MAX_NESTING:
+            raise InteropError(f"{where}: {_show(path)} is nested more than {MAX_NESTING} "
+                               "levels deep; a plan cannot hold it")
         if isinstance(schema, bool):
             return {"schema": {} if schema else {"not": {}}}
         if not isinstance(schema, Mapping):
