@@ -228,3 +228,11 @@ def test_schemas_nested_too_deep_for_a_plan_are_refused() -> None:
         schema = {"type": "object", "properties": {"child": schema}}
     with pytest.raises(InteropError, match="nested more than 20 levels"):
         segment_to_plan({"rules": [rule("TRACK", "Deep", schema)]}, plan_id="x")
+
+
+def test_api_response_wrappers_are_unwrapped() -> None:
+    wrapped = {"data": {"trackingPlan": {"name": "Shop", "rules": [
+        rule("TRACK", "A", {"type": "object", "properties": {}})]}}}
+    data, _ = segment_to_plan(wrapped, plan_id="shop")
+    assert set(data["events"]) == {"A"}
+    assert data["description"] == "Imported from the Segment tracking plan 'Shop'."

@@ -245,3 +245,22 @@ def test_deep_nesting_is_planned_to_a_bounded_depth(tmp_path: Path) -> None:
         {"type": "track", "event": "Deep", "properties": {"root": deep}}]))
     assert violations(plan, {"type": "track", "event": "Deep", "properties": {"root": deep}}
                       ) == []
+
+
+def test_long_lines_and_non_utf8_are_reported(tmp_path: Path, monkeypatch: Any) -> None:
+    from protocols.infer import reader
+
+    monkeypatch.setattr(reader, "MAX_LINE_BYTES", 64)
+    log = tmp_path / "odd.ndjson"
+    good = json.dumps({"type": "track", "event": "A", "properties": {}})
+    log.write_bytes(b"\n".join([
+        json.dumps({"type": "track", "event": "A", "properties": {"x": "y" * 200}}).encode(),
+        b'{"type": "track", "event": "\xff"}',
+        good.encode(),
+    ]) + b"\n")
+    draft = infer_plan([(log, "odd.ndjson")], plan_id="d")
+    assert [str(b) for b in draft.collector.broken] == [
+        "odd.ndjson:1: line longer than 64 bytes",
+        "odd.ndjson:2: not UTF-8 text",
+    ]
+    assert draft.collector.messages == 1

@@ -37,10 +37,14 @@ def segment_to_plan(data: Mapping[str, Any], *, plan_id: str
     if not isinstance(data, Mapping):
         raise InteropError("a Segment tracking plan export is a JSON object, "
                            f"not {_json_kind(data)}")
-    for wrapper in ("data", "trackingPlan", "tracking_plan"):
-        inner = data.get(wrapper)
-        if isinstance(inner, Mapping) and "rules" in inner:
-            data = inner
+    for _ in range(3):  # API responses wrap the plan: {"data": {"trackingPlan": {...}}}
+        if "rules" in data:
+            break
+        inner = next((data[w] for w in ("data", "trackingPlan", "tracking_plan")
+                      if isinstance(data.get(w), Mapping)), None)
+        if inner is None:
+            break
+        data = inner
     rules = data.get("rules")
     plan: dict[str, Any] = {"protocols": 1, "plan": plan_id}
     title = data.get("display_name") or data.get("name")
