@@ -236,3 +236,10 @@ def test_api_response_wrappers_are_unwrapped() -> None:
     data, _ = segment_to_plan(wrapped, plan_id="shop")
     assert set(data["events"]) == {"A"}
     assert data["description"] == "Imported from the Segment tracking plan 'Shop'."
+
+
+def test_a_payload_with_a_property_named_context_stays_a_payload() -> None:
+    data, warnings = segment_to_plan({"rules": [rule("TRACK", "A", {
+        "type": "object", "properties": {"context": {"type": "string"}}})]}, plan_id="x")
+    assert data["events"]["A"]["properties"] == {"context": {"type": "string"}}
+    assert warnings == []

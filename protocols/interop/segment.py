@@ -202,8 +202,10 @@ class _Importer:
                       ) -> tuple[Mapping[str, Any], dict[str, Any]]:
         """The payload schema, and non-trivial rules on the other message fields."""
         props = schema.get("properties")
-        whole = (isinstance(props, Mapping) and props and set(props) <= MESSAGE_FIELDS
-                 and bool({"context", "traits", "properties"} & set(props)))
+        # Whole-message form: only message fields, the payload field among them. (A payload
+        # with properties named like message fields, and no payload field, stays a payload.)
+        whole = (isinstance(props, Mapping) and set(props) <= MESSAGE_FIELDS
+                 and isinstance(props.get(payload_field), Mapping))
         if not whole:
             return schema, {}
         assert isinstance(props, Mapping)
