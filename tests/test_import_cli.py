@@ -101,3 +101,12 @@ def test_export_of_a_broken_plan_reports_its_errors(tmp_path: Path) -> None:
                     encoding="utf-8")
     code, _, stderr = invoke("export", "segment", str(plan))
     assert code == 1 and "bad.yaml:6" in stderr
+
+
+@pytest.mark.parametrize("command", [["import", "segment"], ["import", "jsonschema"],
+                                     ["export", "segment"], ["export", "jsonschema"],
+                                     ["infer"]])
+def test_every_command_has_help_with_examples(command: list[str]) -> None:
+    code, stdout, _ = invoke(*command, "--help")
+    assert code == 0
+    assert "Examples:" in stdout and f"protocols {' '.join(command)}" in stdout

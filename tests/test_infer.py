@@ -264,3 +264,12 @@ def test_long_lines_and_non_utf8_are_reported(tmp_path: Path, monkeypatch: Any) 
         "odd.ndjson:2: not UTF-8 text",
     ]
     assert draft.collector.messages == 1
+
+
+def test_nan_and_infinity_are_not_json(tmp_path: Path) -> None:
+    log = tmp_path / "nan.ndjson"
+    log.write_text('{"type": "track", "event": "A", "properties": {"x": NaN}}\n'
+                   '{"type": "track", "event": "A", "properties": {"x": 1}}\n', encoding="utf-8")
+    draft = infer_plan([(log, "nan.ndjson")], plan_id="d")
+    assert [str(b) for b in draft.collector.broken] == [
+        "nan.ndjson:1: invalid JSON: NaN is not a JSON number"]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from protocols.interop.jsonio import reject_constant
+
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a longer line is reported, not parsed
 
 
@@ -68,12 +70,15 @@ def _parse_line(chunk: bytes, shown: str, number: int) -> Iterator[Message | Bro
     if not text:
         return
     try:
-        value = json.loads(text.decode("utf-8"))
+        value = json.loads(text.decode("utf-8"), parse_constant=reject_constant)
     except UnicodeDecodeError:
         yield BrokenLine(shown, number, "not UTF-8 text")
         return
     except json.JSONDecodeError as exc:
         yield BrokenLine(shown, number, f"invalid JSON at column {exc.colno}: {exc.msg}")
+        return
+    except ValueError as exc:  # NaN or Infinity
+        yield BrokenLine(shown, number, f"invalid JSON: {exc}")
         return
     except RecursionError:
         yield BrokenLine(shown, number, "JSON nested too deeply")

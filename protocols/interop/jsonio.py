@@ -28,9 +28,16 @@ def read_json(path: Path, shown: str | None = None) -> Any:
         raise InteropError(f"not UTF-8 text (byte {exc.start}); is it a binary file?",
                            file=shown) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise InteropError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno,
                            column=exc.colno) from None
+    except ValueError as exc:  # NaN or Infinity
+        raise InteropError(f"invalid JSON: {exc}", file=shown) from None
     except RecursionError:
         raise InteropError("JSON is nested too deeply to read", file=shown) from None
+
+
+def reject_constant(name: str) -> Any:
+    """Python's json accepts NaN and Infinity; JSON (and JSON Schema) does not."""
+    raise ValueError(f"{name} is not a JSON number")
