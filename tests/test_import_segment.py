@@ -243,3 +243,18 @@ def test_a_payload_with_a_property_named_context_stays_a_payload() -> None:
         "type": "object", "properties": {"context": {"type": "string"}}})]}, plan_id="x")
     assert data["events"]["A"]["properties"] == {"context": {"type": "string"}}
     assert warnings == []
+
+
+@pytest.mark.parametrize("schema", [
+    {"type": []}, {"type": "strin"}, {"multipleOf": 0}, {"minLength": -1}, {"enum": []},
+    {"type": "number", "minimum": "5"}, {"properties": 3, "type": "object"},
+    {"required": "x", "type": "object"}, {"items": [1]}, {"anyOf": []},
+])
+def test_malformed_keywords_are_kept_raw_and_the_plan_still_loads(
+        tmp_path: Path, schema: dict[str, Any]) -> None:
+    data, warnings = segment_to_plan({"rules": [rule("TRACK", "E", {
+        "type": "object", "properties": {"p": schema}})]}, plan_id="x")
+    fragment = data["events"]["E"]["properties"]["p"]
+    assert "schema" in fragment
+    assert len(warnings) == 1
+    write_and_load(tmp_path, data)

@@ -141,12 +141,20 @@ class Converter:
         raw: dict[str, Any] = {}
         kinds = schema.get("type")
         types = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
-        if kinds is not None and (types is None or not all(t in JSON_TYPES for t in types)):
+        if kinds is not None and (not types or not all(t in JSON_TYPES for t in types)):
+            self.warn(where, f"{_show(path)}: `type` {kinds!r} is not a JSON type; kept as "
+                      "raw JSON Schema")
             raw["type"] = kinds
             types = None
         if types is not None:
             self._types(schema, types, fragment)
-        if "properties" in schema or isinstance(schema.get("required"), list):
+        malformed = {k: schema[k] for k, kind in (("properties", Mapping), ("required", list))
+                     if k in schema and not isinstance(schema[k], kind)}
+        if malformed:
+            self.warn(where, f"{_show(path)}: malformed {sorted(malformed)} kept as raw "
+                      "JSON Schema")
+            raw.update(malformed)
+        elif "properties" in schema or "required" in schema:
             if types is None or "object" not in types:
                 # Without `type: object` these keywords only bind objects; the plan would add
                 # the type, so keep them raw to accept exactly the same values.
@@ -173,9 +181,11 @@ class Converter:
                 expected = _COPIED[key]
                 if key == "description" and value == "":
                     continue  # Segment writes "" for "no description"
-                if _fits(value, expected):
+                if _fits(key, value, expected):
                     fragment[key] = value
                 else:
+                    self.warn(where, f"{_show(path)}: `{key}: {value!r}` is not valid for a "
+                              "plan; kept as raw JSON Schema")
                     raw[key] = value
             elif key == "enum" and isinstance(value, list) and value:
                 fragment["enum"] = value
@@ -262,13 +272,23 @@ def _show(path: tuple[str | int, ...], last: str | None = None) -> str:
     return f"property {text!r}" if text else "the payload"
 
 
-def _fits(value: Any, expected: tuple[type, ...] | None) -> bool:
-    """Whether a keyword's value has the JSON type the plan format requires of it."""
+_COUNTS = frozenset({"minLength", "maxLength", "minItems", "maxItems", "minProperties",
+                     "maxProperties"})
+
+
+def _fits(key: str, value: Any, expected: tuple[type, ...] | None) -> bool:
+    """Whether a keyword's value is one the plan format accepts (else it is kept raw)."""
     if expected is None:
         return True
     if isinstance(value, bool):
         return bool in expected  # bool is an int in Python, not in JSON
-    return isinstance(value, expected)
+    if not isinstance(value, expected):
+        return False
+    if isinstance(value, int | float) and key in _COUNTS:
+        return value >= 0
+    if isinstance(value, int | float) and key == "multipleOf":
+        return value > 0
+    return True
 
 
 def _nullable_member(schema: Mapping[str, Any]) -> Any:
