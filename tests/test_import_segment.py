@@ -205,11 +205,12 @@ def test_typewriter_plans_import_and_load(tmp_path: Path, name: str) -> None:
     assert union["type"] == ["string", "integer", "null"]
 
 
-def test_typewriter_plan_lints_with_only_the_naming_findings_in_the_source(tmp_path: Path
-                                                                           ) -> None:
+@pytest.mark.parametrize("name", ["plan.json", "plan-v1.json"])
+def test_typewriter_plan_lints_with_only_the_naming_findings_in_the_source(tmp_path: Path,
+                                                                           name: str) -> None:
     from protocols.lint import lint_paths
 
-    source = json.loads(shared_fixture("segment-typewriter", "plan.json").read_text("utf-8"))
+    source = json.loads(shared_fixture("segment-typewriter", name).read_text("utf-8"))
     data, _ = segment_to_plan(source, plan_id="typewriter")
     out = tmp_path / "typewriter.yaml"
     out.write_text(dump_plan(data), encoding="utf-8")

@@ -54,8 +54,16 @@ def dump_plan(data: Mapping[str, Any], *, header: Sequence[str] = (),
                      width=100, default_flow_style=False)
     if comments:
         text = _insert_comments(text, comments)
-    head = "".join(f"# {line}\n" if line else "#\n" for line in header)
+    head = "".join(f"# {line}\n" if line else "#\n" for line in _comment_lines(header))
     return head + text
+
+
+def _comment_lines(lines: Sequence[str]) -> list[str]:
+    """Comment text split on every line break YAML knows, so no part escapes the comment."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(line.splitlines() or [""])
+    return out
 
 
 def _insert_comments(text: str, comments: Mapping[PathKey, Sequence[str]]) -> str:
@@ -69,5 +77,5 @@ def _insert_comments(text: str, comments: Mapping[PathKey, Sequence[str]]) -> st
     # Bottom up, so earlier insertions do not move the lines still to be commented.
     for line, column, notes in sorted(placed, key=lambda p: p[0], reverse=True):
         indent = " " * (column - 1)
-        lines[line - 1:line - 1] = [f"{indent}# {note}\n" for note in notes]
+        lines[line - 1:line - 1] = [f"{indent}# {note}\n" for note in _comment_lines(notes)]
     return "".join(lines)
