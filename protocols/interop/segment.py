@@ -73,8 +73,7 @@ class _Importer:
     # -- the two formats -----------------------------------------------------------------
 
     def public_api(self, rules: list[Any]) -> None:
-        chosen: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
-        dropped: dict[tuple[str, str], list[int]] = {}
+        found: list[tuple[tuple[str, str], int, Mapping[str, Any]]] = []
         for index, rule in enumerate(rules):
             if not isinstance(rule, Mapping):
                 self.warnings.append(f"rules[{index}]: not an object; skipped")
@@ -88,19 +87,8 @@ class _Importer:
                 self.warnings.append(f"rules[{index}]: a {kind} rule without a `key`; skipped")
                 continue
             ident = (kind, key if isinstance(key, str) else "")
-            version = _version(rule.get("version"))
-            if ident in chosen:
-                kept = chosen[ident][0]
-                dropped.setdefault(ident, []).append(min(kept, version))
-                if version < kept:
-                    continue
-            chosen[ident] = (version, rule)
-        for ident, versions in dropped.items():
-            kept = chosen[ident][0]
-            self.warnings.append(
-                f"{_label(*ident)}: kept version {kept}, dropped version(s) "
-                + ", ".join(str(v) for v in sorted(versions)))
-        for (kind, key), (version, rule) in chosen.items():
+            found.append((ident, _version(rule.get("version")), rule))
+        for (kind, key), version, rule in self.highest_versions(found):
             schema = rule.get("jsonSchema")
             if schema is None:
                 schema = rule.get("json_schema")
@@ -111,29 +99,37 @@ class _Importer:
             self.add(kind, key, schema, version=version,
                      deprecated=_is_deprecated(rule.get("deprecatedAt")))
 
+    def highest_versions(self, found: list[tuple[tuple[str, str], int, Mapping[str, Any]]]
+                         ) -> list[tuple[tuple[str, str], int, Mapping[str, Any]]]:
+        """The highest version of each message, in first-seen order; the rest is reported."""
+        chosen: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
+        dropped: dict[tuple[str, str], list[int]] = {}
+        for ident, version, rule in found:
+            if ident in chosen:
+                kept = chosen[ident][0]
+                dropped.setdefault(ident, []).append(min(kept, version))
+                if version < kept:
+                    continue
+            chosen[ident] = (version, rule)
+        for ident, versions in dropped.items():
+            self.warnings.append(
+                f"{_label(*ident)}: kept version {chosen[ident][0]}, dropped version(s) "
+                + ", ".join(str(v) for v in sorted(versions)))
+        return [(ident, version, rule) for ident, (version, rule) in chosen.items()]
+
     def config_api(self, rules: Mapping[str, Any]) -> None:
         events = rules.get("events")
         events = [] if events is None else events
         if not isinstance(events, list):
             raise InteropError("Config API v1 export: `rules.events` must be a list")
-        chosen: dict[str, tuple[int, Mapping[str, Any]]] = {}
-        dropped: dict[str, list[int]] = {}
+        found: list[tuple[tuple[str, str], int, Mapping[str, Any]]] = []
         for index, event in enumerate(events):
             if not isinstance(event, Mapping) or not isinstance(event.get("name"), str):
                 self.warnings.append(f"rules.events[{index}]: not an event with a `name`; "
                                      "skipped")
                 continue
-            name, version = event["name"], _version(event.get("version"))
-            if name in chosen:
-                kept = chosen[name][0]
-                dropped.setdefault(name, []).append(min(kept, version))
-                if version < kept:
-                    continue
-            chosen[name] = (version, event)
-        for name, versions in dropped.items():
-            self.warnings.append(f"event {name!r}: kept version {chosen[name][0]}, dropped "
-                                 "version(s) " + ", ".join(str(v) for v in sorted(versions)))
-        for name, (version, event) in chosen.items():
+            found.append((("TRACK", event["name"]), _version(event.get("version")), event))
+        for (_, name), version, event in self.highest_versions(found):
             schema = event.get("rules")
             schema = dict(schema) if isinstance(schema, Mapping) else {}
             if isinstance(event.get("description"), str) and "description" not in schema:
