@@ -12,6 +12,7 @@ schema for the same message.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -79,16 +80,10 @@ def imported(name: str) -> tuple[dict[str, dict[str, Any]], Plan]:
     else:
         export = json.loads((FIXTURES / "segment-typewriter" / name).read_text("utf-8"))
     data, _ = segment_to_plan(export, plan_id="equivalence")
-    out = _tmp_dir() / f"{name}.yaml"
-    out.write_text(dump_plan(data), encoding="utf-8")
-    return source_payloads(export), load_plan(out)
-
-
-@cache
-def _tmp_dir() -> Path:
-    import tempfile
-
-    return Path(tempfile.mkdtemp(prefix="protocols-equivalence-"))
+    with tempfile.TemporaryDirectory(prefix="protocols-equivalence-") as folder:
+        out = Path(folder) / "imported.yaml"
+        out.write_text(dump_plan(data), encoding="utf-8")
+        return source_payloads(export), load_plan(out)
 
 
 def cases() -> list[Any]:

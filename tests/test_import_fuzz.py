@@ -63,9 +63,10 @@ def import_payload(schema: Any) -> Any:
         "type": "object", "properties": {"p": schema, "q": {"type": "string"}},
         "required": ["q"]}}
     data, _ = segment_to_plan({"rules": [rule]}, plan_id="fuzz")
-    path = Path(tempfile.mkdtemp(prefix="protocols-fuzz-")) / "fuzz.yaml"
-    path.write_text(dump_plan(data), encoding="utf-8")
-    return rule["jsonSchema"], load_plan(path).events["E"].schema
+    with tempfile.TemporaryDirectory(prefix="protocols-fuzz-") as folder:
+        path = Path(folder) / "fuzz.yaml"
+        path.write_text(dump_plan(data), encoding="utf-8")
+        return rule["jsonSchema"], load_plan(path).events["E"].schema
 
 
 @example(schema={"type": ["string", "null"], "enum": ["a"]}, payloads=[{"q": "s", "p": None}])
