@@ -224,6 +224,7 @@ def test_cli_writes_the_draft_and_exits_1_on_broken_lines(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["infer", str(log), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert "wrote" in result.stdout
+    assert "from 49 messages; 0 broken line(s) skipped; 2 name(s) drifting" in result.stdout
     assert load_plan(out).id == "draft"
     log.write_text(log.read_text("utf-8") + "{broken\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["infer", str(log), "-o", str(out), "--force"])

@@ -79,7 +79,8 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
     counts += [kind for kind in ("identify", "group") if getattr(plan, kind) is not None]
     counts += [f"{len(plan.pages)} pages"] if plan.pages else []
     counts += [f"{len(plan.screens)} screens"] if plan.screens else []
-    typer.echo(f"wrote {out}: {', '.join(counts)}; {len(warnings)} warning(s)")
+    typer.echo(f"wrote {out}: {', '.join(counts)}"
+               + (f"; {len(warnings)} warning(s)" if warnings else ""))
 
 
 @import_app.command("segment", epilog="""\b
@@ -238,5 +239,7 @@ def infer(
               f"Broken lines skipped: {seen.broken_count}. Name drift found: {len(drift)} "
               "(see the `drift:` comments)."]
     write_plan(draft.data, [], out, force=force, header=header, comments=draft.comments)
+    typer.echo(f"from {seen.messages} messages; {seen.broken_count} broken line(s) skipped; "
+               f"{len(drift)} name(s) drifting")
     if seen.broken_count:
         raise typer.Exit(1)
