@@ -203,3 +203,59 @@ def test_typewriter_plans_import_and_load(tmp_path: Path, name: str) -> None:
     assert [w for w in warnings if "Segment `id`" not in w] == []
     union = plan.events["Union Type"].schema["properties"]["universe_name"]
     assert union["type"] == ["string", "integer", "null"]
+
+
+@pytest.mark.parametrize("name", ["plan.json", "plan-v1.json"])
+def test_typewriter_plan_lints_with_only_the_naming_findings_in_the_source(tmp_path: Path,
+                                                                           name: str) -> None:
+    from protocols.lint import lint_paths
+
+    source = json.loads(shared_fixture("segment-typewriter", name).read_text("utf-8"))
+    data, _ = segment_to_plan(source, plan_id="typewriter")
+    out = tmp_path / "typewriter.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    report = lint_paths([str(out)])
+    assert {d.code for d in report.diagnostics} <= {"PL201", "PL202", "PL203", "PL204"}
+    collisions = {(d.code, d.message.split("'")[1]) for d in report.diagnostics
+                  if d.code in ("PL203", "PL204")}
+    # The source really has these: "Event Collided" next to "event_collided", and the
+    # properties "Property Collided" next to "property_collided".
+    assert collisions == {("PL203", "event_collided"), ("PL204", "property_collided")}
+
+
+def test_schemas_nested_too_deep_for_a_plan_are_refused() -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(40):
+        schema = {"type": "object", "properties": {"child": schema}}
+    with pytest.raises(InteropError, match="nested more than 20 levels"):
+        segment_to_plan({"rules": [rule("TRACK", "Deep", schema)]}, plan_id="x")
+
+
+def test_api_response_wrappers_are_unwrapped() -> None:
+    wrapped = {"data": {"trackingPlan": {"name": "Shop", "rules": [
+        rule("TRACK", "A", {"type": "object", "properties": {}})]}}}
+    data, _ = segment_to_plan(wrapped, plan_id="shop")
+    assert set(data["events"]) == {"A"}
+    assert data["description"] == "Imported from the Segment tracking plan 'Shop'."
+
+
+def test_a_payload_with_a_property_named_context_stays_a_payload() -> None:
+    data, warnings = segment_to_plan({"rules": [rule("TRACK", "A", {
+        "type": "object", "properties": {"context": {"type": "string"}}})]}, plan_id="x")
+    assert data["events"]["A"]["properties"] == {"context": {"type": "string"}}
+    assert warnings == []
+
+
+@pytest.mark.parametrize("schema", [
+    {"type": []}, {"type": "strin"}, {"multipleOf": 0}, {"minLength": -1}, {"enum": []},
+    {"type": "number", "minimum": "5"}, {"properties": 3, "type": "object"},
+    {"required": "x", "type": "object"}, {"items": [1]}, {"anyOf": []},
+])
+def test_malformed_keywords_are_kept_raw_and_the_plan_still_loads(
+        tmp_path: Path, schema: dict[str, Any]) -> None:
+    data, warnings = segment_to_plan({"rules": [rule("TRACK", "E", {
+        "type": "object", "properties": {"p": schema}})]}, plan_id="x")
+    fragment = data["events"]["E"]["properties"]["p"]
+    assert "schema" in fragment
+    assert len(warnings) == 1
+    write_and_load(tmp_path, data)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from protocols.diagnostics import format_path
+from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
@@ -29,7 +30,13 @@ _COPIED: Mapping[str, tuple[type, ...] | None] = {
 }
 # Keys that only annotate a Segment export and say nothing about valid values.
 SEGMENT_NOISE = frozenset({"id", "$schema", "$id", "eventMetadata", "labels"})
+# Payload keys that the plan's own event keys (or the plan's `types`) carry.
+_PAYLOAD_KEYS = frozenset({*SEGMENT_NOISE, "type", "properties", "required", "description",
+                           "deprecated", "title", "additionalProperties", "$defs",
+                           "definitions", "self"})
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
+# Deeper schemas are refused: the plan file would pass the YAML loader's depth limit.
+MAX_NESTING = 20
 
 
 @dataclass
@@ -38,9 +45,59 @@ class Converter:
 
     warnings: list[str] = field(default_factory=list)
     dropped_ids: int = 0
+    # Plan `types` built from `$defs`/`definitions`, and the `$ref` that names each one.
+    types: dict[str, Any] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    type_sources: dict[str, Any] = field(default_factory=dict)
 
     def warn(self, where: str, message: str) -> None:
         self.warnings.append(f"{where}: {message}")
+
+    # -- named types ---------------------------------------------------------------------
+
+    def collect_types(self, root: Mapping[str, Any], where: str) -> None:
+        """Turn a schema's ``$defs``/``definitions`` into plan ``types`` (refs become names)."""
+        found: list[tuple[str, Any]] = []
+        for key in ("$defs", "definitions"):
+            defs = root.get(key)
+            if not isinstance(defs, Mapping):
+                continue
+            for name, sub in defs.items():
+                final, counter = str(name), 2
+                while final in self.type_sources and self.type_sources[final] != sub:
+                    final, counter = f"{name}{counter}", counter + 1
+                if final != name:
+                    self.warn(where, f"type {name!r} differs from another of the same name; "
+                              f"planned as {final!r}")
+                self.refs[f"#/{key}/{name}"] = final
+                if final not in self.type_sources:
+                    self.type_sources[final] = sub
+                    found.append((final, sub))
+        for name, sub in found:
+            self.types[name] = self.property_fragment(sub, where, (), named=False)
+
+    def payload(self, schema: Mapping[str, Any], where: str, *, extension: str
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Plan properties and event keys (``additional_properties``...) for a payload schema.
+
+        Payload keywords the event keys cannot say are kept under the ``extension`` key of the
+        event (not enforced), with a warning.
+        """
+        self.collect_types(schema, where)
+        body: dict[str, Any] = {}
+        if schema.get("additionalProperties") is False:
+            body["additional_properties"] = "error"
+        props = self.object_properties(schema, where)
+        if body:
+            _open_nested_objects(props)
+        leftovers = {k: v for k, v in schema.items() if k not in _PAYLOAD_KEYS}
+        if schema.get("additionalProperties") not in (None, True, False):
+            leftovers["additionalProperties"] = schema["additionalProperties"]
+        if leftovers:
+            self.warn(where, f"payload keywords {sorted(leftovers)} cannot be planned; kept "
+                      f"under `{extension}` (not enforced)")
+            body[extension] = leftovers
+        return props, body
 
     # -- objects -------------------------------------------------------------------------
 
@@ -72,6 +129,9 @@ class Converter:
     def property_fragment(self, schema: Any, where: str, path: tuple[str | int, ...], *,
                           named: bool) -> dict[str, Any]:
         """One property (``named``) or sub-schema as a plan fragment."""
+        if len(path) > MAX_NESTING:
+            raise InteropError(f"{where}: {_show(path)} is nested more than {MAX_NESTING} "
+                               "levels deep; a plan cannot hold it")
         if isinstance(schema, bool):
             return {"schema": {} if schema else {"not": {}}}
         if not isinstance(schema, Mapping):
@@ -81,12 +141,20 @@ class Converter:
         raw: dict[str, Any] = {}
         kinds = schema.get("type")
         types = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
-        if kinds is not None and (types is None or not all(t in JSON_TYPES for t in types)):
+        if kinds is not None and (not types or not all(t in JSON_TYPES for t in types)):
+            self.warn(where, f"{_show(path)}: `type` {kinds!r} is not a JSON type; kept as "
+                      "raw JSON Schema")
             raw["type"] = kinds
             types = None
         if types is not None:
             self._types(schema, types, fragment)
-        if "properties" in schema or isinstance(schema.get("required"), list):
+        malformed = {k: schema[k] for k, kind in (("properties", Mapping), ("required", list))
+                     if k in schema and not isinstance(schema[k], kind)}
+        if malformed:
+            self.warn(where, f"{_show(path)}: malformed {sorted(malformed)} kept as raw "
+                      "JSON Schema")
+            raw.update(malformed)
+        elif "properties" in schema or "required" in schema:
             if types is None or "object" not in types:
                 # Without `type: object` these keywords only bind objects; the plan would add
                 # the type, so keep them raw to accept exactly the same values.
@@ -113,9 +181,11 @@ class Converter:
                 expected = _COPIED[key]
                 if key == "description" and value == "":
                     continue  # Segment writes "" for "no description"
-                if _fits(value, expected):
+                if _fits(key, value, expected):
                     fragment[key] = value
                 else:
+                    self.warn(where, f"{_show(path)}: `{key}: {value!r}` is not valid for a "
+                              "plan; kept as raw JSON Schema")
                     raw[key] = value
             elif key == "enum" and isinstance(value, list) and value:
                 fragment["enum"] = value
@@ -129,11 +199,19 @@ class Converter:
             elif key in _COMBINATORS and isinstance(value, list) and value:
                 fragment[key] = [self.property_fragment(v, where, (*path, key, i), named=False)
                                  for i, v in enumerate(value)]
+            elif key == "$ref" and value in self.refs and "type" not in schema:
+                fragment["type"] = self.refs[value]
             elif key == "not" and isinstance(value, Mapping | bool):
                 fragment[key] = self.property_fragment(value, where, (*path, key),
                                                        named=False)
             else:
                 raw.update(self._raw_keyword(key, value, schema, where, path))
+        nullable_member = _nullable_member(schema)
+        if nullable_member is not None and "anyOf" in fragment:
+            # anyOf [X, {type: null}] is `X` with `nullable: true`, the way plans say it.
+            del fragment["anyOf"]
+            fragment.update(self.property_fragment(nullable_member, where, path, named=False))
+            fragment["nullable"] = True
         if raw:
             fragment["schema"] = raw
         if named and not (set(fragment) - {"description", "deprecated", "required"}):
@@ -163,6 +241,8 @@ class Converter:
             if isinstance(schema.get("items"), list):
                 return {"items": value}
             return {}  # ignored by draft-07 when `items` is not a list
+        if key in ("definitions", "$defs") and not path:
+            return {}  # the root's named types became plan `types` (collect_types)
         if key == "definitions":
             self.warn(where, f"{_show(path)}: `definitions` kept as raw `$defs`")
             return {"$defs": value}
@@ -192,10 +272,55 @@ def _show(path: tuple[str | int, ...], last: str | None = None) -> str:
     return f"property {text!r}" if text else "the payload"
 
 
-def _fits(value: Any, expected: tuple[type, ...] | None) -> bool:
-    """Whether a keyword's value has the JSON type the plan format requires of it."""
+_COUNTS = frozenset({"minLength", "maxLength", "minItems", "maxItems", "minProperties",
+                     "maxProperties"})
+
+
+def _fits(key: str, value: Any, expected: tuple[type, ...] | None) -> bool:
+    """Whether a keyword's value is one the plan format accepts (else it is kept raw)."""
     if expected is None:
         return True
     if isinstance(value, bool):
         return bool in expected  # bool is an int in Python, not in JSON
-    return isinstance(value, expected)
+    if not isinstance(value, expected):
+        return False
+    if isinstance(value, int | float) and key in _COUNTS:
+        return value >= 0
+    if isinstance(value, int | float) and key == "multipleOf":
+        return value > 0
+    return True
+
+
+def _nullable_member(schema: Mapping[str, Any]) -> Any:
+    """X when the schema is ``anyOf: [X, {type: null}]`` (either order) and nothing else."""
+    members = schema.get("anyOf")
+    if not isinstance(members, list) or len(members) != 2 or "type" in schema:
+        return None
+    if set(schema) - {"anyOf", "description", "title", "deprecated", "x-pii"}:
+        return None
+    others = [m for m in members if m != {"type": "null"}]
+    if len(others) != 1 or not isinstance(others[0], Mapping):
+        return None
+    if set(others[0]) & (set(schema) - {"anyOf"}):
+        return None
+    return others[0]
+
+
+def _open_nested_objects(props: Mapping[str, Any]) -> None:
+    """Keep nested objects open when only the payload is closed.
+
+    An event with ``additional_properties: error`` closes its nested objects too, but a
+    schema with ``additionalProperties: false`` on the payload closes only the payload.
+    """
+    for fragment in props.values():
+        if not isinstance(fragment, dict):
+            continue
+        if "properties" in fragment:
+            fragment.setdefault("additionalProperties", True)
+            _open_nested_objects(fragment["properties"])
+        for key in ("items", "additionalProperties", "not"):
+            if isinstance(fragment.get(key), dict):
+                _open_nested_objects({"_": fragment[key]})
+        for key in ("anyOf", "oneOf", "allOf"):
+            for member in fragment.get(key) or []:
+                _open_nested_objects({"_": member})

@@ -37,10 +37,14 @@ def segment_to_plan(data: Mapping[str, Any], *, plan_id: str
     if not isinstance(data, Mapping):
         raise InteropError("a Segment tracking plan export is a JSON object, "
                            f"not {_json_kind(data)}")
-    for wrapper in ("data", "trackingPlan", "tracking_plan"):
-        inner = data.get(wrapper)
-        if isinstance(inner, Mapping) and "rules" in inner:
-            data = inner
+    for _ in range(3):  # API responses wrap the plan: {"data": {"trackingPlan": {...}}}
+        if "rules" in data:
+            break
+        inner = next((data[w] for w in ("data", "trackingPlan", "tracking_plan")
+                      if isinstance(data.get(w), Mapping)), None)
+        if inner is None:
+            break
+        data = inner
     rules = data.get("rules")
     plan: dict[str, Any] = {"protocols": 1, "plan": plan_id}
     title = data.get("display_name") or data.get("name")
@@ -69,8 +73,7 @@ class _Importer:
     # -- the two formats -----------------------------------------------------------------
 
     def public_api(self, rules: list[Any]) -> None:
-        chosen: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
-        dropped: dict[tuple[str, str], list[int]] = {}
+        found: list[tuple[tuple[str, str], int, Mapping[str, Any]]] = []
         for index, rule in enumerate(rules):
             if not isinstance(rule, Mapping):
                 self.warnings.append(f"rules[{index}]: not an object; skipped")
@@ -84,19 +87,8 @@ class _Importer:
                 self.warnings.append(f"rules[{index}]: a {kind} rule without a `key`; skipped")
                 continue
             ident = (kind, key if isinstance(key, str) else "")
-            version = _version(rule.get("version"))
-            if ident in chosen:
-                kept = chosen[ident][0]
-                dropped.setdefault(ident, []).append(min(kept, version))
-                if version < kept:
-                    continue
-            chosen[ident] = (version, rule)
-        for ident, versions in dropped.items():
-            kept = chosen[ident][0]
-            self.warnings.append(
-                f"{_label(*ident)}: kept version {kept}, dropped version(s) "
-                + ", ".join(str(v) for v in sorted(versions)))
-        for (kind, key), (version, rule) in chosen.items():
+            found.append((ident, _version(rule.get("version")), rule))
+        for (kind, key), version, rule in self.highest_versions(found):
             schema = rule.get("jsonSchema")
             if schema is None:
                 schema = rule.get("json_schema")
@@ -107,29 +99,37 @@ class _Importer:
             self.add(kind, key, schema, version=version,
                      deprecated=_is_deprecated(rule.get("deprecatedAt")))
 
+    def highest_versions(self, found: list[tuple[tuple[str, str], int, Mapping[str, Any]]]
+                         ) -> list[tuple[tuple[str, str], int, Mapping[str, Any]]]:
+        """The highest version of each message, in first-seen order; the rest is reported."""
+        chosen: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
+        dropped: dict[tuple[str, str], list[int]] = {}
+        for ident, version, rule in found:
+            if ident in chosen:
+                kept = chosen[ident][0]
+                dropped.setdefault(ident, []).append(min(kept, version))
+                if version < kept:
+                    continue
+            chosen[ident] = (version, rule)
+        for ident, versions in dropped.items():
+            self.warnings.append(
+                f"{_label(*ident)}: kept version {chosen[ident][0]}, dropped version(s) "
+                + ", ".join(str(v) for v in sorted(versions)))
+        return [(ident, version, rule) for ident, (version, rule) in chosen.items()]
+
     def config_api(self, rules: Mapping[str, Any]) -> None:
         events = rules.get("events")
         events = [] if events is None else events
         if not isinstance(events, list):
             raise InteropError("Config API v1 export: `rules.events` must be a list")
-        chosen: dict[str, tuple[int, Mapping[str, Any]]] = {}
-        dropped: dict[str, list[int]] = {}
+        found: list[tuple[tuple[str, str], int, Mapping[str, Any]]] = []
         for index, event in enumerate(events):
             if not isinstance(event, Mapping) or not isinstance(event.get("name"), str):
                 self.warnings.append(f"rules.events[{index}]: not an event with a `name`; "
                                      "skipped")
                 continue
-            name, version = event["name"], _version(event.get("version"))
-            if name in chosen:
-                kept = chosen[name][0]
-                dropped.setdefault(name, []).append(min(kept, version))
-                if version < kept:
-                    continue
-            chosen[name] = (version, event)
-        for name, versions in dropped.items():
-            self.warnings.append(f"event {name!r}: kept version {chosen[name][0]}, dropped "
-                                 "version(s) " + ", ".join(str(v) for v in sorted(versions)))
-        for name, (version, event) in chosen.items():
+            found.append((("TRACK", event["name"]), _version(event.get("version")), event))
+        for (_, name), version, event in self.highest_versions(found):
             schema = event.get("rules")
             schema = dict(schema) if isinstance(schema, Mapping) else {}
             if isinstance(event.get("description"), str) and "description" not in schema:
@@ -156,24 +156,16 @@ class _Importer:
         description = schema.get("description")
         if isinstance(description, str) and description:
             body["description"] = description
-        if deprecated:
+        if deprecated or schema.get("deprecated") is True:
             body["deprecated"] = True
         tags = _tags(schema.get("labels"))
         if tags:
             body["tags"] = tags
-        if payload.get("additionalProperties") is False:
-            body["additional_properties"] = "error"
-        props = self.converter.object_properties(payload, where)
-        if body.get("additional_properties") == "error":
-            _open_nested_objects(props)
+        if schema is not payload:
+            self.converter.collect_types(schema, where)
+        props, keys = self.converter.payload(payload, where, extension="x-segment-schema")
+        body.update(keys)
         body[payload_field] = props
-        leftovers = {k: v for k, v in payload.items() if k not in _PAYLOAD_KEYS}
-        if payload.get("additionalProperties") not in (None, True, False):
-            leftovers["additionalProperties"] = payload["additionalProperties"]
-        if leftovers:
-            self.warnings.append(f"{where}: payload keywords {sorted(leftovers)} cannot be "
-                                 "planned; kept under `x-segment-schema` (not enforced)")
-            body["x-segment-schema"] = leftovers
         if extras:
             self.warnings.append(f"{where}: message-level rules on {sorted(extras)} cannot be "
                                  "planned; kept under `x-segment-message` (not enforced)")
@@ -187,9 +179,15 @@ class _Importer:
 
     def common(self, schema: Mapping[str, Any], where: str) -> None:
         payload, extras = self.split_message(schema, "properties", where)
-        props = self.converter.object_properties(payload, where)
+        if schema is not payload:
+            self.converter.collect_types(schema, where)
+        props, keys = self.converter.payload(payload, where, extension="x-segment-common")
         if props:
             self.plan["common"] = {"properties": props}
+        if "x-segment-common" in keys:  # payload keywords common properties cannot carry
+            extras["properties"] = keys["x-segment-common"]
+        if keys.get("additional_properties") == "error":
+            extras["properties"] = {**extras.get("properties", {}), "additionalProperties": False}
         if extras:
             self.warnings.append(f"{where}: rules on {sorted(extras)} apply to every message "
                                  "but cannot be planned; kept under `x-segment-common` "
@@ -200,8 +198,10 @@ class _Importer:
                       ) -> tuple[Mapping[str, Any], dict[str, Any]]:
         """The payload schema, and non-trivial rules on the other message fields."""
         props = schema.get("properties")
-        whole = (isinstance(props, Mapping) and props and set(props) <= MESSAGE_FIELDS
-                 and bool({"context", "traits", "properties"} & set(props)))
+        # Whole-message form: only message fields, the payload field among them. (A payload
+        # with properties named like message fields, and no payload field, stays a payload.)
+        whole = (isinstance(props, Mapping) and set(props) <= MESSAGE_FIELDS
+                 and isinstance(props.get(payload_field), Mapping))
         if not whole:
             return schema, {}
         assert isinstance(props, Mapping)
@@ -210,7 +210,8 @@ class _Importer:
         extras = {k: v for k, v in props.items() if k != payload_field and v not in _TRIVIAL}
         others = {k: v for k, v in schema.items()
                   if k not in SEGMENT_NOISE and k not in ("type", "properties", "required",
-                                                          "description")}
+                                                          "description", "deprecated",
+                                                          "$defs", "definitions")}
         extras.update(others)
         required = schema.get("required")
         if isinstance(required, list):
@@ -223,33 +224,11 @@ class _Importer:
         return payload, extras
 
     def finish(self) -> dict[str, Any]:
-        order = ["protocols", "plan", "description", "x-segment-common", "common", "events",
-                 "identify", "group", "pages", "screens"]
+        if self.converter.types:
+            self.plan["types"] = self.converter.types
+        order = ["protocols", "plan", "description", "x-segment-common", "types", "common",
+                 "events", "identify", "group", "pages", "screens"]
         return {k: self.plan[k] for k in order if k in self.plan}
-
-
-_PAYLOAD_KEYS = frozenset({*SEGMENT_NOISE, "type", "properties", "required", "description",
-                           "additionalProperties"})
-
-
-def _open_nested_objects(props: Mapping[str, Any]) -> None:
-    """Keep nested objects open when only the payload is closed.
-
-    An event with ``additional_properties: error`` closes its nested objects too, but a
-    Segment schema with ``additionalProperties: false`` on the payload closes only the payload.
-    """
-    for fragment in props.values():
-        if not isinstance(fragment, dict):
-            continue
-        if "properties" in fragment:
-            fragment.setdefault("additionalProperties", True)
-            _open_nested_objects(fragment["properties"])
-        for key in ("items", "additionalProperties", "not"):
-            if isinstance(fragment.get(key), dict):
-                _open_nested_objects({"_": fragment[key]})
-        for key in ("anyOf", "oneOf", "allOf"):
-            for member in fragment.get(key) or []:
-                _open_nested_objects({"_": member})
 
 
 def _tags(labels: Any) -> list[str]:

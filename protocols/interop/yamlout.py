@@ -8,6 +8,7 @@ PyYAML cannot write) are placed above a key after dumping, found through the pos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,7 +33,18 @@ def _represent_dict(dumper: yaml.SafeDumper, data: Mapping[str, Any]) -> yaml.Ma
     return node
 
 
+# YAML readers fold these into line breaks or refuse them unless they are escaped.
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if _NEEDS_ESCAPE.search(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
 _PlanDumper.add_representer(dict, _represent_dict)
+_PlanDumper.add_representer(str, _represent_str)
 
 
 def dump_plan(data: Mapping[str, Any], *, header: Sequence[str] = (),
@@ -42,8 +54,16 @@ def dump_plan(data: Mapping[str, Any], *, header: Sequence[str] = (),
                      width=100, default_flow_style=False)
     if comments:
         text = _insert_comments(text, comments)
-    head = "".join(f"# {line}\n" if line else "#\n" for line in header)
+    head = "".join(f"# {line}\n" if line else "#\n" for line in _comment_lines(header))
     return head + text
+
+
+def _comment_lines(lines: Sequence[str]) -> list[str]:
+    """Comment text split on every line break YAML knows, so no part escapes the comment."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(line.splitlines() or [""])
+    return out
 
 
 def _insert_comments(text: str, comments: Mapping[PathKey, Sequence[str]]) -> str:
@@ -57,5 +77,5 @@ def _insert_comments(text: str, comments: Mapping[PathKey, Sequence[str]]) -> st
     # Bottom up, so earlier insertions do not move the lines still to be commented.
     for line, column, notes in sorted(placed, key=lambda p: p[0], reverse=True):
         indent = " " * (column - 1)
-        lines[line - 1:line - 1] = [f"{indent}# {note}\n" for note in notes]
+        lines[line - 1:line - 1] = [f"{indent}# {note}\n" for note in _comment_lines(notes)]
     return "".join(lines)

@@ -1,0 +1,163 @@
+"""Plans out: a Segment Public API v2 tracking plan, or a folder of plain JSON Schemas.
+
+The Segment export writes each message as the whole-message JSON Schema Segment's app uses
+(``properties.properties`` or ``properties.traits`` holds the payload), draft-07 as Segment
+expects; the plan's named types go to the rule's root ``$defs`` (where ``#/$defs/Name`` points).
+Common properties become one COMMON rule instead of being repeated in every event, and what an
+import kept under ``x-segment-*`` keys is put back where it came from, so that import, export,
+import gives the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from protocols.plan.compiler import schema_file_names
+from protocols.plan.model import MessageSpec, Plan
+from protocols.plan.resolve import Resolver
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+_BODY_SECTIONS = {"track": "events", "page": "pages", "screen": "screens"}
+
+
+def plan_to_segment(plan: Plan) -> dict[str, Any]:
+    """The plan as a Segment Public API v2 tracking plan (``rules[]``)."""
+    rules: list[dict[str, Any]] = []
+    common = _common_rule(plan)
+    if common is not None:
+        rules.append(common)
+    for spec in plan.messages():
+        rules.append(_rule(plan, spec))
+    exported: dict[str, Any] = {"name": plan.id}
+    if plan.description:
+        exported["description"] = plan.description
+    exported["rules"] = rules
+    return exported
+
+
+def plan_to_jsonschemas(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Relative file name (``track/order_completed.json``) -> whole-message JSON Schema."""
+    return {name: plan.message_schema(spec) for name, spec in schema_file_names(plan).items()}
+
+
+def _body(plan: Plan, spec: MessageSpec) -> Mapping[str, Any]:
+    data = plan.data
+    if spec.kind in _BODY_SECTIONS:
+        found = (data.get(_BODY_SECTIONS[spec.kind]) or {}).get(spec.name)
+    else:
+        found = data.get(spec.kind)
+    return found if isinstance(found, Mapping) else {}
+
+
+def _rule(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
+    body = _body(plan, spec)
+    payload = {k: v for k, v in spec.schema.items()
+               if k not in ("description", "deprecated", "$defs")}
+    if spec.kind == "track":
+        _drop_inherited_common(plan, body, payload)
+    payload.update(body.get("x-segment-schema") or {})
+    field = spec.payload_field
+    message_props: dict[str, Any] = {"context": {}}
+    if field == "properties":
+        message_props["traits"] = {"type": "object"}
+    message_props[field] = payload
+    extras = dict(body.get("x-segment-message") or {})
+    extra_required = extras.pop("required", [])
+    message_props.update(extras)
+    schema: dict[str, Any] = {"$schema": DRAFT_07}
+    if spec.description:
+        schema["description"] = spec.description
+    if spec.deprecated:
+        schema["deprecated"] = True
+    labels = _labels(spec.tags)
+    if labels:
+        schema["labels"] = labels
+    schema.update({"type": "object", "properties": message_props})
+    required = [*([field] if payload.get("required") else []), *extra_required]
+    if required:
+        schema["required"] = required
+    if "$defs" in spec.schema:
+        schema["$defs"] = spec.schema["$defs"]
+    version = body.get("x-segment-version", 1)
+    return {"key": spec.name if spec.kind in _BODY_SECTIONS else None,
+            "type": spec.kind.upper(), "version": version, "jsonSchema": schema}
+
+
+def _drop_inherited_common(plan: Plan, body: Mapping[str, Any], payload: dict[str, Any]
+                           ) -> None:
+    """Remove common properties the event does not plan itself (the COMMON rule has them)."""
+    common = ((plan.data.get("common") or {}).get("properties") or {})
+    own = body.get("properties") or {}
+    inherited = [name for name in common if name not in own]
+    if not inherited:
+        return
+    payload["properties"] = {k: v for k, v in payload.get("properties", {}).items()
+                             if k not in inherited}
+    required = [r for r in payload.get("required", []) if r not in inherited]
+    if required:
+        payload["required"] = required
+    else:
+        payload.pop("required", None)
+
+
+def _common_rule(plan: Plan) -> dict[str, Any] | None:
+    common = (plan.data.get("common") or {}).get("properties")
+    extras = dict(plan.data.get("x-segment-common") or {})
+    if not common and not extras:
+        return None
+    raw_types: dict[str, Any] = {}
+    for _, lib_data, _ in plan.imported:
+        raw_types.update(lib_data.get("types") or {})
+    raw_types.update(plan.data.get("types") or {})
+    resolver = Resolver(plan.source, plan.library, raw_types, plan.additional_properties)
+    payload = resolver.object_schema(common or {}, ("common", "properties"), (), {})
+    payload.update(extras.pop("properties", {}))
+    extra_required = extras.pop("required", [])
+    schema: dict[str, Any] = {"$schema": DRAFT_07, "type": "object",
+                              "properties": {"context": {}, "traits": {},
+                                             "properties": payload, **extras}}
+    required = [*(["properties"] if payload.get("required") else []), *extra_required]
+    if required:
+        schema["required"] = required
+    used = {name: plan.types[name] for name in sorted(_used_types(plan, payload))}
+    if used:
+        schema["$defs"] = used
+    return {"key": None, "type": "COMMON", "version": 1, "jsonSchema": schema}
+
+
+def _used_types(plan: Plan, schema: Any) -> set[str]:
+    """Names of the plan types a schema uses, following references inside types too."""
+    used: set[str] = set()
+    pending = _refs(schema)
+    while pending:
+        name = pending.pop()
+        if name in used or name not in plan.types:
+            continue
+        used.add(name)
+        pending |= _refs(plan.types[name])
+    return used
+
+
+def _refs(schema: Any) -> set[str]:
+    """Type names a schema refers to as ``#/$defs/Name`` (not following into the types)."""
+    found: set[str] = set()
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            found.add(ref[len("#/$defs/"):])
+        for value in schema.values():
+            found |= _refs(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found |= _refs(value)
+    return found
+
+
+def _labels(tags: tuple[str, ...]) -> dict[str, str]:
+    """Plan tags ``key:value`` as Segment labels (a tag without ``:`` is a key with no value)."""
+    labels: dict[str, str] = {}
+    for tag in tags:
+        key, _, value = tag.partition(":")
+        labels[key] = value
+    return labels

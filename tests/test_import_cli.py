@@ -1,0 +1,112 @@
+"""The import/export commands: files written, warnings, exit codes, bad input without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from protocols.cli import app
+from protocols.plan import load_plan
+from tests.test_import_segment import PUBLIC_API
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_import_segment_writes_a_plan_that_loads(tmp_path: Path) -> None:
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(PUBLIC_API), encoding="utf-8")
+    out = tmp_path / "plans" / "My Shop.yaml"
+    code, stdout, stderr = invoke("import", "segment", str(source), "-o", str(out))
+    assert code == 0, stderr
+    assert "wrote" in stdout and "2 events, identify, group, 1 pages, 1 screens" in stdout
+    assert "warning: event 'Order Completed': kept version 3" in stderr
+    text = out.read_text("utf-8")
+    assert text.startswith("# Imported from the Segment export export.json")
+    assert "# - event 'Order Completed': kept version 3" in text
+    plan = load_plan(out)
+    assert plan.id == "my-shop"
+    # A second run does not overwrite the plan unless asked to.
+    code, _, stderr = invoke("import", "segment", str(source), "-o", str(out))
+    assert code == 2 and "--force" in stderr
+    code, _, _ = invoke("import", "segment", str(source), "-o", str(out), "--force",
+                        "--plan-id", "shop")
+    assert code == 0 and load_plan(out).id == "shop"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"rules": [\n  {"key": "A",}\n]}', "export.json:2:15: invalid JSON"),
+    ("[1]", "export.json: a Segment tracking plan export is a JSON object, not an array"),
+    ('{"name": "x"}', "export.json: not a Segment tracking plan export"),
+    ("\ufeff\x00\x00", "invalid JSON"),
+])
+def test_bad_segment_exports_are_reported_with_position(tmp_path: Path, content: str,
+                                                        message: str) -> None:
+    source = tmp_path / "export.json"
+    source.write_text(content, encoding="utf-8")
+    code, _, stderr = invoke("import", "segment", str(source), "-o", str(tmp_path / "p.yaml"))
+    assert code == 1
+    assert message in stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    code, _, stderr = invoke("import", "segment", str(tmp_path / "nope.json"), "-o", "x.yaml")
+    assert code == 2 and "no such file" in stderr
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(PUBLIC_API), encoding="utf-8")
+    code, _, stderr = invoke("import", "segment", str(source), "-o", str(tmp_path / "a.yaml"),
+                             "--plan-id", "Not Valid")
+    assert code == 2 and "--plan-id" in stderr
+
+
+def test_import_jsonschema_and_export_commands(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "Signed Up.json").write_text(json.dumps(
+        {"type": "object", "properties": {"plan": {"type": "string"}}}), encoding="utf-8")
+    out = tmp_path / "web.yaml"
+    code, stdout, stderr = invoke("import", "jsonschema", str(schemas), "-o", str(out))
+    assert code == 0, stderr
+    assert "1 events" in stdout and "warning" not in stdout
+    assert set(load_plan(out).events) == {"Signed Up"}
+
+    exported = tmp_path / "segment.json"
+    code, _, _ = invoke("export", "segment", str(out), "-o", str(exported))
+    assert code == 0
+    rules = json.loads(exported.read_text("utf-8"))["rules"]
+    assert [(r["type"], r["key"]) for r in rules] == [("TRACK", "Signed Up")]
+    code, stdout, _ = invoke("export", "segment", str(out))
+    assert code == 0 and json.loads(stdout)["name"] == "web"
+
+    folder = tmp_path / "js"
+    code, stdout, _ = invoke("export", "jsonschema", str(out), "-o", str(folder))
+    assert code == 0 and "wrote 1 schemas" in stdout
+    assert (folder / "track" / "signed_up.json").exists()
+
+
+def test_export_of_a_broken_plan_reports_its_errors(tmp_path: Path) -> None:
+    plan = tmp_path / "bad.yaml"
+    plan.write_text("protocols: 1\nplan: x\nevents:\n  A:\n    properties:\n      a: {}\n",
+                    encoding="utf-8")
+    code, _, stderr = invoke("export", "segment", str(plan))
+    assert code == 1 and "bad.yaml:6" in stderr
+
+
+@pytest.mark.parametrize("command", [["import", "segment"], ["import", "jsonschema"],
+                                     ["export", "segment"], ["export", "jsonschema"],
+                                     ["infer"]])
+def test_every_command_has_help_with_examples(command: list[str]) -> None:
+    code, stdout, _ = invoke(*command, "--help")
+    assert code == 0
+    assert "Examples:" in stdout and f"protocols {' '.join(command)}" in stdout

@@ -1,0 +1,119 @@
+"""`import jsonschema`: plain JSON Schema files and Snowplow Iglu self-describing schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from protocols.interop import InteropError, dump_plan
+from protocols.interop.jsonschema_files import jsonschema_paths_to_plan
+from protocols.plan import load_plan
+
+IGLU_META = "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#"
+
+
+def iglu(vendor: str, name: str, version: str, props: dict[str, Any],
+         required: list[str] | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "$schema": IGLU_META, "description": f"{name} {version}",
+        "self": {"vendor": vendor, "name": name, "format": "jsonschema", "version": version},
+        "type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def put(root: Path, relative: str, data: Any) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data, encoding="utf-8")
+    return path
+
+
+def test_plain_schemas_are_named_by_title_or_file_name(tmp_path: Path) -> None:
+    put(tmp_path, "s/signed_up.json", {
+        "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+        "description": "A new account.",
+        "properties": {"plan": {"type": "string", "enum": ["free", "pro"]},
+                       "referrer": {"type": ["string", "null"], "format": "uri"}},
+        "required": ["plan"]})
+    put(tmp_path, "s/x.json", {"title": "Order Completed", "type": "object",
+                               "definitions": {"Money": {"type": "number", "minimum": 0}},
+                               "properties": {"total": {"$ref": "#/definitions/Money"}}})
+    data, warnings = jsonschema_paths_to_plan([str(tmp_path / "s")], plan_id="web")
+    assert warnings == []
+    assert data["events"]["signed_up"] == {
+        "description": "A new account.",
+        "properties": {"plan": {"type": "string", "enum": ["free", "pro"], "required": True},
+                       "referrer": {"type": "string", "nullable": True, "format": "uri"}}}
+    assert data["types"] == {"Money": {"type": "number", "minimum": 0}}
+    assert data["events"]["Order Completed"]["properties"]["total"] == {"type": "Money"}
+    out = tmp_path / "web.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    plan = load_plan(out)
+    assert plan.events["Order Completed"].schema["$defs"] == {
+        "Money": {"type": "number", "minimum": 0}}
+
+
+def test_iglu_schemas_keep_the_highest_schemaver(tmp_path: Path) -> None:
+    root = tmp_path / "iglu" / "com.acme"
+    put(root, "checkout_started/jsonschema/1-0-0",
+        iglu("com.acme", "checkout_started", "1-0-0", {"cart_id": {"type": "string"}}))
+    put(root, "checkout_started/jsonschema/1-0-10",
+        iglu("com.acme", "checkout_started", "1-0-10",
+             {"cart_id": {"type": "string"}, "total": {"type": "number"}}, ["cart_id"]))
+    put(root, "checkout_started/jsonschema/1-0-2",
+        iglu("com.acme", "checkout_started", "1-0-2", {"cart_id": {"type": "string"}}))
+    put(root, "link_click/jsonschema/2-0-0",
+        iglu("com.acme", "link_click", "2-0-0", {"target_url": {"type": "string",
+                                                               "maxLength": 4096}}))
+    data, warnings = jsonschema_paths_to_plan([str(tmp_path / "iglu")], plan_id="snowplow")
+    started = data["events"]["checkout_started"]
+    assert started == {
+        "description": "checkout_started 1-0-10",
+        "additional_properties": "error",
+        "properties": {"cart_id": {"type": "string", "required": True},
+                       "total": {"type": "number"}},
+        "x-iglu": "iglu:com.acme/checkout_started/jsonschema/1-0-10"}
+    assert data["events"]["link_click"]["properties"]["target_url"]["maxLength"] == 4096
+    assert len(warnings) == 2
+    for warning, version in zip(sorted(warnings), ("1-0-0", "1-0-2"), strict=True):
+        assert warning.endswith(
+            f"iglu/com.acme/checkout_started/jsonschema/{version}: "
+            f"iglu:com.acme/checkout_started/jsonschema/{version} is an older version of "
+            "com.acme/checkout_started; dropped (the highest version is kept)"), warning
+    out = tmp_path / "snowplow.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    assert load_plan(out).events["checkout_started"].schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("{\"type\": \"object\",\n  \"properties\": {,}}", "invalid JSON"),
+    ("[1, 2]", "must hold a JSON object"),
+    ("\x00\x01binary", "invalid JSON"),
+    (json.dumps({"self": {"vendor": "v", "name": "n"}}), "missing format, version"),
+])
+def test_bad_files_are_clear_errors(tmp_path: Path, content: str, expected: str) -> None:
+    path = put(tmp_path, "bad.json", content)
+    with pytest.raises(InteropError) as info:
+        jsonschema_paths_to_plan([str(path)], plan_id="x")
+    assert expected in str(info.value)
+    assert "bad.json" in str(info.value)
+
+
+def test_invalid_json_has_line_and_column(tmp_path: Path) -> None:
+    path = put(tmp_path, "bad.json", "{\n  \"type\": \"object\",\n  oops\n}")
+    with pytest.raises(InteropError) as info:
+        jsonschema_paths_to_plan([str(path)], plan_id="x")
+    assert (info.value.line, info.value.column) == (3, 3)
+
+
+def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(InteropError, match="no such file"):
+        jsonschema_paths_to_plan([str(tmp_path / "nope")], plan_id="x")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InteropError, match="no JSON Schema files"):
+        jsonschema_paths_to_plan([str(tmp_path / "empty")], plan_id="x")
