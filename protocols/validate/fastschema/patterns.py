@@ -1,0 +1,86 @@
+"""Regular expressions for ``pattern`` and ``patternProperties``, bounded in time.
+
+jsonschema runs ``re.search``, which cannot be interrupted: a plan with a pattern such as
+``^(a+)+$`` (a repeat inside a repeat) can backtrack for hours on a long value. We keep
+``re`` (the reference semantics) for patterns whose shape cannot backtrack catastrophically,
+and run the risky shapes (a repeat over a group that itself repeats or alternates) through the
+``regex`` package with a timeout. A search that times out is reported as a violation that says
+so, never as a hang and never as a silent pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+#: Seconds one search of a risky pattern may take before the value is reported as unchecked.
+PATTERN_TIMEOUT_SECONDS = 0.25
+
+#: ``search(text)``: True or False, or None when the search was stopped by the timeout.
+Search = Callable[[str], bool | None]
+
+
+class PatternError(ValueError):
+    """The pattern is not a valid regular expression for Python's ``re``."""
+
+
+@lru_cache(maxsize=1024)
+def compile_search(pattern: str) -> Search:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as error:
+        raise PatternError(f"invalid pattern {pattern!r}: {error}") from error
+    if not is_risky(pattern):
+        plain = compiled.search
+        return lambda text: plain(text) is not None
+    try:
+        bounded = regex.compile(pattern, flags=regex.VERSION0)
+    except regex.error:
+        # re accepts it but regex does not, so it cannot run bounded: refuse to run it at all
+        # (every value is reported as unchecked) rather than risk hanging the run.
+        return lambda text: None
+
+    def search(text: str) -> bool | None:
+        try:
+            return bounded.search(text, timeout=PATTERN_TIMEOUT_SECONDS) is not None
+        except TimeoutError:
+            return None
+
+    return search
+
+
+def is_risky(pattern: str) -> bool:
+    """Whether the pattern repeats a group that itself repeats or alternates."""
+    from re import _parser  # type: ignore[attr-defined]  # the stdlib parser behind re.compile
+
+    return _has_nested_repeat(_parser.parse(pattern), inside_repeat=False)
+
+
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT"})
+
+
+def _has_nested_repeat(items: Any, *, inside_repeat: bool) -> bool:
+    for op, arg in items:
+        name = str(op)
+        if name in _REPEATS:
+            low, high, body = arg
+            repeats = high is None or high > 1 or str(high) == "MAXREPEAT"
+            if repeats and inside_repeat:
+                return True
+            if _has_nested_repeat(body, inside_repeat=inside_repeat or repeats):
+                return True
+        elif name == "BRANCH":
+            if inside_repeat:
+                return True
+            if any(_has_nested_repeat(alt, inside_repeat=False) for alt in arg[1]):
+                return True
+        elif name == "SUBPATTERN":
+            if _has_nested_repeat(arg[-1], inside_repeat=inside_repeat):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT") and _has_nested_repeat(arg[1], inside_repeat=inside_repeat):
+            return True
+    return False
