@@ -16,6 +16,7 @@ Schema Test Suite (tests/test_engine_suite.py).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -24,7 +25,8 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from protocols.validate.fastschema import Unsupported, compile_schema
-from protocols.validate.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, compile_search
+from protocols.validate.fastschema.keywords import unchecked_message
+from protocols.validate.fastschema.patterns import PatternError, compile_pattern
 from protocols.validate.violation import PathKey, SchemaViolation
 
 __all__ = ["PathKey", "SchemaCheck", "SchemaViolation", "compile_validator",
@@ -72,11 +74,16 @@ def _bounded_pattern(validator: Any, pattern: str, instance: Any,
                      schema: Any) -> Iterator[ValidationError]:
     if not validator.is_type(instance, "string"):
         return
-    found = compile_search(pattern)(instance)
-    if found is None:
-        yield ValidationError(
-            f"{instance!r} was not checked against {pattern!r}: the pattern can backtrack "
-            f"catastrophically and its search was stopped after {PATTERN_TIMEOUT_SECONDS} s")
+    try:
+        bounded = compile_pattern(pattern)
+    except PatternError:
+        bounded = None
+    if bounded is None:  # no engine compiles it: let re raise its error, as jsonschema does
+        found: bool | None = re.search(pattern, instance) is not None
+    else:
+        found = bounded.search(instance)
+    if found is None and bounded is not None:
+        yield ValidationError(unchecked_message(instance, pattern, bounded))
     elif not found:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
@@ -94,8 +101,8 @@ def convert(error: ValidationError) -> SchemaViolation:
         detail = sorted(_extras(error.instance, schema), key=str)
     elif keyword in ("type", "format"):
         detail = error.validator_value
-    elif keyword == "pattern" and "its search was stopped" in error.message:
-        detail = "timeout"
+    elif keyword == "pattern" and " was not checked against " in error.message:
+        detail = "unchecked"
     return SchemaViolation(keyword=keyword, instance_path=tuple(error.absolute_path),
                            schema_path=tuple(error.absolute_schema_path),
                            message=error.message, value=error.instance, detail=detail)
@@ -113,6 +120,11 @@ def _quoted_name(message: str, suffix: str) -> Any:
 def _extras(instance: dict[str, Any], schema: Mapping[str, Any]) -> list[str]:
     known = schema.get("properties", {})
     patterns = "|".join(schema.get("patternProperties", {}))
-    search = compile_search(patterns) if patterns else None
+    search: Callable[[str], Any] | None = None
+    if patterns:
+        try:
+            search = compile_pattern(patterns).search
+        except PatternError:
+            search = re.compile(patterns).search  # raises re.error, as jsonschema would
     return [name for name in instance
             if name not in known and not (search is not None and search(name))]

@@ -17,8 +17,9 @@ class SchemaViolation:
     in it). ``keyword`` is the failing keyword, or ``"false"`` for a ``false`` schema.
     ``detail`` is keyword-specific: the missing name for ``required``, the sorted unexpected
     names for ``additionalProperties: false``, the expected type(s) for ``type`` (as written in
-    the schema), the format name for ``format``, ``"timeout"`` for a ``pattern`` search that
-    was stopped (see ``fastschema.patterns``); None otherwise.
+    the schema), the format name for ``format``, the missing name for ``dependentRequired``,
+    ``"unchecked"`` for a ``pattern`` that could not be checked in bounded time (see
+    ``fastschema.patterns``); None otherwise.
     """
 
     keyword: str

@@ -59,7 +59,7 @@ def _extras_finder(schema: Mapping[str, Any]) -> Callable[[dict[str, Any]], list
     known = schema.get("properties", {})
     known_names = frozenset(known) if isinstance(known, Mapping) else frozenset()
     patterns = "|".join(schema.get("patternProperties", {}))  # joined, as jsonschema does
-    search = searcher(patterns) if patterns else None
+    search = searcher(patterns).search if patterns else None
 
     def extras(instance: dict[str, Any]) -> list[str]:
         if search is None:
@@ -116,7 +116,8 @@ def additional_properties(value: Any, schema: Mapping[str, Any],
 
 def pattern_properties(value: Any, schema: Mapping[str, Any],
                        compile_node: CompileNode) -> Compiled:
-    rules = tuple((pattern, searcher(pattern), compile_node(sub)) for pattern, sub in value.items())
+    rules = tuple((pattern, searcher(pattern).search, compile_node(sub))
+                  for pattern, sub in value.items())
 
     def valid(instance: Any) -> bool:
         if not isinstance(instance, dict):
@@ -213,7 +214,7 @@ def items(value: Any, schema: Mapping[str, Any], compile_node: CompileNode) -> C
     def valid(instance: Any) -> bool:
         if not isinstance(instance, list):
             return True
-        for index in range(prefix, len(instance)):
+        for index in range(prefix, len(instance)):  # noqa: SIM110 (hot path: no generator)
             if not check(instance[index]):
                 return False
         return True

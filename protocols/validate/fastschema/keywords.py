@@ -16,12 +16,7 @@ from typing import Any
 import jsonschema
 
 from protocols.validate.fastschema.equality import equal, is_unhashable, scalar_key, uniq
-from protocols.validate.fastschema.patterns import (
-    PATTERN_TIMEOUT_SECONDS,
-    PatternError,
-    Search,
-    compile_search,
-)
+from protocols.validate.fastschema.patterns import BoundedPattern, PatternError, compile_pattern
 from protocols.validate.violation import PathKey, SchemaViolation
 
 Valid = Callable[[Any], bool]
@@ -88,11 +83,8 @@ def type_(types: Any, schema: Mapping[str, Any]) -> Compiled:
     if not all(isinstance(name, str) and name in TYPE_CHECKS for name in names):
         raise Unsupported(f"unknown type in {types!r}")
     checks = tuple(TYPE_CHECKS[name] for name in names)
-    valid: Valid
-    if len(checks) == 1:
-        valid = checks[0]
-    else:
-        valid = lambda value: any(check(value) for check in checks)  # noqa: E731
+    valid: Valid = checks[0] if len(checks) == 1 else (
+        lambda value: any(check(value) for check in checks))
     reprs = ", ".join(repr(name) for name in names)
 
     def errors(value: Any) -> list[SchemaViolation]:
@@ -242,30 +234,33 @@ def unique_items(wanted: Any, schema: Mapping[str, Any]) -> Compiled | None:
 # -- strings ------------------------------------------------------------------------------------
 
 def pattern(regex: Any, schema: Mapping[str, Any]) -> Compiled:
-    search = searcher(regex)
+    bounded = searcher(regex)
+    search = bounded.search
 
     def valid(value: Any) -> bool:
         return not isinstance(value, str) or search(value) is True
 
     def errors(value: Any) -> list[SchemaViolation]:
         if search(value) is None:
-            return [_violation(
-                "pattern", f"{value!r} was not checked against {regex!r}: the pattern can backtrack "
-                f"catastrophically and its search was stopped after {PATTERN_TIMEOUT_SECONDS} s",
-                value, detail="timeout")]
+            return [_violation("pattern", unchecked_message(value, regex, bounded), value,
+                               detail="unchecked")]
         return [_violation("pattern", f"{value!r} does not match {regex!r}", value)]
 
     return valid, errors
 
 
-def searcher(regex: Any) -> Search:
-    """The bounded search for a pattern; a pattern ``re`` rejects is left to jsonschema."""
+def unchecked_message(value: str, regex: str, bounded: BoundedPattern) -> str:
+    return f"{value!r} was not checked against {regex!r}: {bounded.unchecked}"
+
+
+def searcher(regex: Any) -> BoundedPattern:
+    """The bounded search for a pattern; a pattern no engine accepts is left to jsonschema."""
     from protocols.validate.fastschema.compiler import Unsupported
 
     if not isinstance(regex, str):
         raise Unsupported(f"pattern {regex!r} is not a string")
     try:
-        return compile_search(regex)
+        return compile_pattern(regex)
     except PatternError as error:
         raise Unsupported(str(error)) from error
 

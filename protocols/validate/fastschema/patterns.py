@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,40 +21,60 @@ import regex
 #: Seconds one search of a risky pattern may take before the value is reported as unchecked.
 PATTERN_TIMEOUT_SECONDS = 0.25
 
-#: ``search(text)``: True or False, or None when the search was stopped by the timeout.
-Search = Callable[[str], bool | None]
-
 
 class PatternError(ValueError):
-    """The pattern is not a valid regular expression for Python's ``re``."""
+    """The pattern is a regular expression for neither ``re`` nor ``regex``."""
+
+
+@dataclass(frozen=True)
+class BoundedPattern:
+    """``search(text)`` is True or False, or None when the value could not be checked.
+
+    ``unchecked`` says why a None happens: the search hit the timeout, or the pattern is
+    risky and ``regex`` cannot compile it (so it is never run unbounded).
+    """
+
+    search: Callable[[str], bool | None]
+    unchecked: str
 
 
 @lru_cache(maxsize=1024)
-def compile_search(pattern: str) -> Search:
+def compile_pattern(pattern: str) -> BoundedPattern:
+    """The pattern as a bounded search; raises :class:`PatternError` if it is not a regex."""
+    timed_out = (f"the pattern can backtrack catastrophically and its search was stopped "
+                 f"after {PATTERN_TIMEOUT_SECONDS} s")
     try:
         compiled = re.compile(pattern)
     except re.error as error:
-        raise PatternError(f"invalid pattern {pattern!r}: {error}") from error
-    if not is_risky(pattern):
+        # ECMA-262 syntax that re lacks, such as \p{Letter}: regex has it (searched bounded,
+        # since we cannot inspect its shape with re's parser).
+        try:
+            return _bounded(regex.compile(pattern, flags=regex.VERSION0), timed_out)
+        except regex.error:
+            raise PatternError(f"invalid pattern {pattern!r}: {error}") from error
+    if not _is_risky(pattern):
         plain = compiled.search
-        return lambda text: plain(text) is not None
+        return BoundedPattern(lambda text: plain(text) is not None, "")
     try:
-        bounded = regex.compile(pattern, flags=regex.VERSION0)
+        return _bounded(regex.compile(pattern, flags=regex.VERSION0), timed_out)
     except regex.error:
         # re accepts it but regex does not, so it cannot run bounded: refuse to run it at all
         # (every value is reported as unchecked) rather than risk hanging the run.
-        return lambda text: None
+        return BoundedPattern(lambda text: None,
+                              "the pattern can backtrack catastrophically and cannot be bounded")
 
+
+def _bounded(bounded: Any, unchecked: str) -> BoundedPattern:
     def search(text: str) -> bool | None:
         try:
             return bounded.search(text, timeout=PATTERN_TIMEOUT_SECONDS) is not None
         except TimeoutError:
             return None
 
-    return search
+    return BoundedPattern(search, unchecked)
 
 
-def is_risky(pattern: str) -> bool:
+def _is_risky(pattern: str) -> bool:
     """Whether the pattern repeats a group that itself repeats or alternates."""
     from re import _parser  # type: ignore[attr-defined]  # the stdlib parser behind re.compile
 
@@ -67,7 +88,7 @@ def _has_nested_repeat(items: Any, *, inside_repeat: bool) -> bool:
     for op, arg in items:
         name = str(op)
         if name in _REPEATS:
-            low, high, body = arg
+            _low, high, body = arg
             repeats = high is None or high > 1 or str(high) == "MAXREPEAT"
             if repeats and inside_repeat:
                 return True
