@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from protocols.validate.fastschema import keywords
+from protocols.validate.fastschema.fused import fuse
 from protocols.validate.fastschema.keywords import Errors, Valid
 from protocols.validate.violation import SchemaViolation
 
@@ -65,6 +66,8 @@ class _Compiler:
     def __init__(self, root: Mapping[str, Any] | bool) -> None:
         self.root = root
         self.refs: dict[str, Node] = {}
+        # Sub-schemas compiled so far, by identity (the root keeps them alive while compiling).
+        self.compiled: dict[int, Node] = {}
 
     def node(self, schema: Any, *, at_root: bool = False) -> Node:
         if schema is True:
@@ -73,6 +76,12 @@ class _Compiler:
             return FALSE_NODE
         if not isinstance(schema, Mapping):
             raise Unsupported(f"a schema must be an object or a boolean, not {schema!r}")
+        known = self.compiled.get(id(schema))
+        if known is None:
+            known = self.compiled[id(schema)] = self._node(schema, at_root=at_root)
+        return known
+
+    def _node(self, schema: Mapping[str, Any], *, at_root: bool) -> Node:
         unsupported = set(UNSUPPORTED.intersection(schema))
         if at_root and isinstance(schema.get("$id"), str):
             # The root's own id only sets the base that "#..." references resolve against.
@@ -86,7 +95,11 @@ class _Compiler:
             compiled = self.keyword(keyword, value, schema)
             if compiled is not None:
                 checks.append(compiled)
-        return _combine(checks)
+        combined = _combine(checks)
+        fused = fuse(schema, lambda sub: self.node(sub).valid)
+        if fused is None:
+            return combined
+        return Node(fused, combined.errors)
 
     def keyword(self, keyword: str, value: Any,
                 schema: Mapping[str, Any]) -> tuple[Valid, Errors] | None:
