@@ -92,14 +92,30 @@ def _payload(rng: random.Random, kind: str) -> tuple[str, dict[str, Any]]:
     return "traits", {"email": f"user{rng.randrange(10**5)}@example.com", "name": "Ada Lovelace"}
 
 
-BREAKAGES: list[Callable[[dict[str, Any]], None]] = [
-    lambda p: p.update(total=str(p.get("total", 1))),        # wrong type
-    lambda p: p.update(currency="usd"),                        # not in enum
-    lambda p: p.pop("order_id", None) or p.pop("cart_id", None) or p.pop("email", None),
-    lambda p: p.update(price=-1),                              # below minimum
-    lambda p: p.update(quantity=1.5),                          # not an integer
-    lambda p: p.update(email="not-an-email"),                  # format
-]
+def _drop(name: str) -> Callable[[dict[str, Any]], None]:
+    return lambda payload: payload.pop(name)
+
+
+#: Ways a producer breaks each message, every one a schema violation of the plan.
+BREAKAGES: dict[str, list[Callable[[dict[str, Any]], None]]] = {
+    "Product Added": [
+        lambda p: p.update(price=-1),                          # below minimum
+        lambda p: p.update(quantity=1.5),                      # not an integer
+        lambda p: p.update(product_id=1234),                   # wrong type
+        _drop("cart_id"),                                      # required missing
+    ],
+    "Order Completed": [
+        lambda p: p.update(total=str(p["total"])),             # wrong type
+        lambda p: p.update(currency="usd"),                    # not in enum
+        lambda p: p["products"][0].update(price=-3.5),         # nested, below minimum
+        _drop("order_id"),                                     # required missing
+    ],
+    "identify": [
+        lambda p: p.update(email="ada.example.com"),           # format
+        lambda p: p.update(name=42),                           # wrong type
+        _drop("email"),                                        # required missing
+    ],
+}
 
 
 def generate(path: Path, count: int, *, seed: int = 7, violating: float = 0.05) -> None:
@@ -110,11 +126,7 @@ def generate(path: Path, count: int, *, seed: int = 7, violating: float = 0.05) 
             kind = rng.choices(["Product Added", "Order Completed", "identify"], [40, 35, 25])[0]
             field, payload = _payload(rng, kind)
             if rng.random() < violating:
-                while True:  # a breakage that changes this payload (email only on identify)
-                    before = json.dumps(payload, sort_keys=True)
-                    rng.choice(BREAKAGES)(payload)
-                    if json.dumps(payload, sort_keys=True) != before:
-                        break
+                rng.choice(BREAKAGES[kind])(payload)
             message: dict[str, Any] = {"type": "identify" if kind == "identify" else "track"}
             if kind != "identify":
                 message["event"] = kind
