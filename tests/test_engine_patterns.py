@@ -14,6 +14,9 @@ from protocols.validate.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, comp
 # re.search on these takes minutes to years; each must come back within a few timeouts.
 HOSTILE = [("^(a+)+$", "a" * 5000 + "!"), ("^(a|aa)+$", "a" * 80 + "!"),
            ("^(\\w+\\s?)*$", "word " * 40 + "!"), ("(x+x+)+y", "x" * 5000)]
+# The timeout counts the search's CPU time; on a loaded machine the wall clock runs slower, so
+# the bound here is generous: re.search would take minutes to years on each of these.
+SECONDS = 20
 # unevaluatedProperties sends the whole schema to the jsonschema fallback; it must be bounded too.
 ENGINES = [pytest.param(lambda s: compile_schema(s), id="compiled"),
            pytest.param(lambda s: compile_validator({**s, "unevaluatedProperties": True}),
@@ -26,7 +29,7 @@ def test_hostile_pattern_is_bounded_and_reported(engine: Any, pattern: str, text
     check = engine({"type": "object", "properties": {"name": {"pattern": pattern}}})
     started = time.monotonic()
     found = check({"name": text})
-    assert time.monotonic() - started < 10 * PATTERN_TIMEOUT_SECONDS + 2
+    assert time.monotonic() - started < SECONDS
     [violation] = found  # the text never matches: either a plain miss or "unchecked"
     assert violation.keyword == "pattern"
     assert violation.instance_path == ("name",)
@@ -49,7 +52,7 @@ def test_hostile_pattern_properties_are_bounded() -> None:
                             "additionalProperties": False})
     started = time.monotonic()
     check({"a" * 80 + "!": 1})
-    assert time.monotonic() - started < 10 * PATTERN_TIMEOUT_SECONDS + 2
+    assert time.monotonic() - started < SECONDS
 
 
 def test_hostile_patterns_still_match_what_they_should() -> None:

@@ -42,7 +42,7 @@ class BoundedPattern:
 def compile_pattern(pattern: str) -> BoundedPattern:
     """The pattern as a bounded search; raises :class:`PatternError` if it is not a regex."""
     timed_out = (f"the pattern can backtrack catastrophically and its search was stopped "
-                 f"after {PATTERN_TIMEOUT_SECONDS} s")
+                 f"after {PATTERN_TIMEOUT_SECONDS} s of CPU time")
     try:
         compiled = re.compile(pattern)
     except re.error as error:
@@ -65,11 +65,20 @@ def compile_pattern(pattern: str) -> BoundedPattern:
 
 
 def _bounded(bounded: Any, unchecked: str) -> BoundedPattern:
+    # The verdict on the last text is kept: a failed check is explained right after by a
+    # second search of the same value, which must not wait for the timeout twice.
+    last: list[Any] = [None, None]
+
     def search(text: str) -> bool | None:
+        if last[0] is text:
+            found: bool | None = last[1]
+            return found
         try:
-            return bounded.search(text, timeout=PATTERN_TIMEOUT_SECONDS) is not None
+            found = bounded.search(text, timeout=PATTERN_TIMEOUT_SECONDS) is not None
         except TimeoutError:
-            return None
+            found = None
+        last[0], last[1] = text, found
+        return found
 
     return BoundedPattern(search, unchecked)
 
