@@ -23,6 +23,7 @@ violating messages, or the run fails. Memory: ``--memory`` streams logs of 200,0
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -34,7 +35,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
@@ -160,60 +161,74 @@ def _specs(plan: Plan) -> dict[tuple[str, str | None], MessageSpec]:
             for spec in plan.messages()}
 
 
-def run_reference(path: Path) -> tuple[int, int]:
+class ReferencePath:
     """json.loads + jsonschema compiled once per event; every error of violating messages."""
-    plan = load_plan(PLAN)
-    cls = jsonschema.Draft202012Validator
-    validators = {key: cls(plan.message_schema(spec), format_checker=cls.FORMAT_CHECKER)
-                  for key, spec in _specs(plan).items()}
-    messages = invalid = 0
-    examples: list[Any] = []
-    with path.open("rb") as lines:
+
+    def __init__(self) -> None:
+        plan = load_plan(PLAN)
+        cls = jsonschema.Draft202012Validator
+        self.validators = {key: cls(plan.message_schema(spec), format_checker=cls.FORMAT_CHECKER)
+                           for key, spec in _specs(plan).items()}
+
+    def run(self, lines: Iterable[bytes]) -> tuple[int, int]:
+        validators = self.validators
+        messages = invalid = 0
+        examples: list[Any] = []
         for line in lines:
             message = json.loads(line)
             messages += 1
-            validator = validators[_key(message)]
-            errors = list(validator.iter_errors(message))
+            errors = list(validators[_key(message)].iter_errors(message))
             if errors:
                 invalid += 1
                 if len(examples) < MAX_EXAMPLES:
                     examples.append(errors)
-    return messages, invalid
+        return messages, invalid
 
 
-def _ours_lines(lines: Iterator[bytes], first_line: int, file: str) -> tuple[int, int, Counter[str]]:
-    plan = load_plan(PLAN)
-    specs = _specs(plan)
-    checks = {key: compile_validator(plan.message_schema(spec)) for key, spec in specs.items()}
-    loads = fastjson.loads
-    messages = invalid = 0
-    codes: Counter[str] = Counter()
-    examples: list[Diagnostic] = []
-    for number, line in enumerate(lines, start=first_line):
-        message = loads(line)
-        messages += 1
-        key = _key(message)
-        found = checks[key](message)
-        if not found:
-            continue
-        invalid += 1
-        spec = specs[key]
-        for violation in found:
-            where = spec.locate(violation.schema_path[2:])  # past properties.<payload field>
-            diagnostic = Diagnostic(
-                "PV" + violation.keyword, violation.keyword, Severity.ERROR, violation.message,
-                file, number, 1, path=format_path(violation.instance_path), event=spec.label,
-                related=where)
-            codes[diagnostic.code] += 1
-            if len(examples) < MAX_EXAMPLES:
-                examples.append(diagnostic)
-    return messages, invalid, codes
+class OurPath:
+    """fastjson + compile_validator once per event; a Diagnostic for every violation."""
+
+    def __init__(self) -> None:
+        plan = load_plan(PLAN)
+        self.specs = _specs(plan)
+        self.checks = {key: compile_validator(plan.message_schema(spec))
+                       for key, spec in self.specs.items()}
+
+    def run(self, lines: Iterable[bytes], file: str = "log.ndjson",
+            first_line: int = 1) -> tuple[int, int]:
+        loads, checks, specs = fastjson.loads, self.checks, self.specs
+        messages = invalid = 0
+        codes: Counter[str] = Counter()
+        examples: list[Diagnostic] = []
+        for number, line in enumerate(lines, start=first_line):
+            message = loads(line)
+            messages += 1
+            key = _key(message)
+            found = checks[key](message)
+            if not found:
+                continue
+            invalid += 1
+            spec = specs[key]
+            for violation in found:
+                where = spec.locate(violation.schema_path[2:])  # past properties.<payload>
+                diagnostic = Diagnostic(
+                    "PV" + violation.keyword, violation.keyword, Severity.ERROR,
+                    violation.message, file, number, 1,
+                    path=format_path(violation.instance_path), event=spec.label, related=where)
+                codes[diagnostic.code] += 1
+                if len(examples) < MAX_EXAMPLES:
+                    examples.append(diagnostic)
+        return messages, invalid
+
+
+def run_reference(path: Path) -> tuple[int, int]:
+    with path.open("rb") as lines:
+        return ReferencePath().run(lines)
 
 
 def run_ours(path: Path) -> tuple[int, int]:
     with path.open("rb") as lines:
-        messages, invalid, _ = _ours_lines(iter(lines), 1, str(path))
-    return messages, invalid
+        return OurPath().run(lines, str(path))
 
 
 def _chunk(job: tuple[str, int, int]) -> tuple[int, int]:
@@ -232,8 +247,7 @@ def _chunk(job: tuple[str, int, int]) -> tuple[int, int]:
                 yield line
 
         # Line numbers per chunk are offsets; a real run would count lines per chunk first.
-        messages, invalid, _ = _ours_lines(lines(), 1, name)
-    return messages, invalid
+        return OurPath().run(lines(), name)
 
 
 def run_ours_parallel(path: Path, workers: int) -> tuple[int, int]:
@@ -253,6 +267,57 @@ def timed(run: Callable[[], tuple[int, int]]) -> tuple[float, int, int]:
 
 # -- reports ------------------------------------------------------------------------------------
 
+def _slices(path: Path, parts: int) -> list[tuple[int, int]]:
+    """Byte ranges of ``parts`` runs of whole lines."""
+    size = path.stat().st_size
+    bounds = [0]
+    with path.open("rb") as handle:
+        for part in range(1, parts):
+            handle.seek(size * part // parts)
+            handle.readline()
+            bounds.append(handle.tell())
+    bounds.append(size)
+    return list(itertools.pairwise(bounds))
+
+
+def _read(path: Path, start: int, end: int) -> list[bytes]:
+    with path.open("rb") as handle:
+        handle.seek(start)
+        return handle.read(end - start).splitlines()
+
+
+def interleaved(path: Path, parts: int = 10) -> tuple[float, float, int, int]:
+    """Seconds of the reference and of ours over the whole log, measured slice by slice.
+
+    The two paths alternate on each slice of the log (reading the slice is timed for both),
+    so a change in the machine's load during the run hits both alike.
+    """
+    started = time.perf_counter()
+    reference = ReferencePath()
+    ref_time = time.perf_counter() - started
+    started = time.perf_counter()
+    ours = OurPath()
+    our_time = time.perf_counter() - started
+    totals = [0, 0, 0, 0]
+    for index, (start, end) in enumerate(_slices(path, parts)):
+        for name in ("ref", "ours") if index % 2 == 0 else ("ours", "ref"):
+            begun = time.perf_counter()
+            lines = _read(path, start, end)
+            messages, invalid = reference.run(lines) if name == "ref" else \
+                ours.run(lines, str(path))
+            elapsed = time.perf_counter() - begun
+            if name == "ref":
+                ref_time += elapsed
+                totals[0] += messages
+                totals[1] += invalid
+            else:
+                our_time += elapsed
+                totals[2] += messages
+                totals[3] += invalid
+    assert totals[:2] == totals[2:], f"reference found {totals[:2]}, ours {totals[2:]}"
+    return ref_time, our_time, totals[0], totals[1]
+
+
 def speed(count: int, repeats: int, workers: int) -> None:
     path = log_file(count)
     sizes = path.stat().st_size / count
@@ -263,24 +328,21 @@ def speed(count: int, repeats: int, workers: int) -> None:
     if workers > 1:
         rows.update({f"ours x{workers}": [], f"ratio x{workers}": []})
     for attempt in range(1, repeats + 1):
-        ref_time, ref_messages, ref_invalid = timed(lambda: run_reference(path))
-        our_time, our_messages, our_invalid = timed(lambda: run_ours(path))
-        assert (ref_messages, ref_invalid) == (our_messages, our_invalid), \
-            f"reference found {ref_invalid} invalid, ours {our_invalid}"
-        rows["reference"].append(ref_messages / ref_time)
-        rows["ours"].append(our_messages / our_time)
+        ref_time, our_time, messages, invalid = interleaved(path)
+        rows["reference"].append(messages / ref_time)
+        rows["ours"].append(messages / our_time)
         rows["ratio"].append(ref_time / our_time)
-        line = (f"run {attempt}: reference {ref_messages / ref_time:,.0f} msg/s, "
-                f"ours {our_messages / our_time:,.0f} msg/s ({ref_time / our_time:.1f}x); "
-                f"{our_invalid:,} invalid")
+        line = (f"run {attempt}: reference {messages / ref_time:,.0f} msg/s, "
+                f"ours {messages / our_time:,.0f} msg/s ({ref_time / our_time:.1f}x); "
+                f"{invalid:,} invalid")
         if workers > 1:
             par_time, par_messages, par_invalid = timed(lambda: run_ours_parallel(path, workers))
-            assert (par_messages, par_invalid) == (ref_messages, ref_invalid)
+            assert (par_messages, par_invalid) == (messages, invalid)
             rows[f"ours x{workers}"].append(par_messages / par_time)
             rows[f"ratio x{workers}"].append(ref_time / par_time)
             line += f"; ours on {workers} processes {par_messages / par_time:,.0f} msg/s " \
-                    f"({ref_time / par_time:.1f}x)"
-        print(line, flush=True)
+                    f"({ref_time / par_time:.1f}x against this run's reference)"
+        print(line + f"; load average {os.getloadavg()[0]:.2f}", flush=True)
     print("median: " + ", ".join(
         f"{name} {statistics.median(values):,.1f}" + ("x" if "ratio" in name else " msg/s")
         for name, values in rows.items()))
