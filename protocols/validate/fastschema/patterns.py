@@ -67,17 +67,18 @@ def compile_pattern(pattern: str) -> BoundedPattern:
 def _bounded(bounded: Any, unchecked: str) -> BoundedPattern:
     # The verdict on the last text is kept: a failed check is explained right after by a
     # second search of the same value, which must not wait for the timeout twice.
-    last: list[Any] = [None, None]
+    # One tuple swapped whole, so threads sharing the pattern never see a torn pair.
+    last: list[tuple[Any, bool | None]] = [(None, None)]
 
     def search(text: str) -> bool | None:
-        if last[0] is text:
-            found: bool | None = last[1]
-            return found
+        seen, verdict = last[0]
+        if seen is text:
+            return verdict
         try:
             found = bounded.search(text, timeout=PATTERN_TIMEOUT_SECONDS) is not None
         except TimeoutError:
             found = None
-        last[0], last[1] = text, found
+        last[0] = (text, found)
         return found
 
     return BoundedPattern(search, unchecked)
