@@ -41,33 +41,86 @@ def fuse(schema: Mapping[str, Any], compile_valid: Callable[[Any], Valid]) -> Va
 
 
 def _object(schema: Mapping[str, Any], compile_valid: Callable[[Any], Valid]) -> Valid | None:
+    """The object check as one generated function, its simple properties checked inline.
+
+    Only names bound in ``names`` and ``repr`` literals of property names reach the source, so
+    nothing from a plan is ever executed as code.
+    """
     properties = schema.get("properties", {})
     required = schema.get("required", [])
     extra = schema.get("additionalProperties", True)
     if not isinstance(properties, Mapping) or not isinstance(required, list) or \
-            extra not in (True, False):
+            extra not in (True, False) or not all(isinstance(n, str) for n in properties):
         return None
-    checks = tuple((name, compile_valid(sub)) for name, sub in properties.items()
-                   if sub is not True)
-    wanted = frozenset(required)
-    known = frozenset(properties)
-    closed = extra is False
-    missing = object()
+    names: dict[str, Any] = {"MISSING": object(), "isinstance": isinstance, "dict": dict,
+                             "str": str, "int": int, "float": float, "type": type}
+    lines = ["def valid(instance):",
+             "    if not isinstance(instance, dict):",
+             "        return False"]
+    if required:
+        names["WANTED"] = frozenset(required)
+        lines += ["    if not WANTED <= instance.keys():", "        return False"]
+    if extra is False:
+        names["KNOWN"] = frozenset(properties)
+        lines += ["    if not instance.keys() <= KNOWN:", "        return False"]
+    for index, (name, sub) in enumerate(properties.items()):
+        if sub is True:
+            continue
+        body = _inline(sub, index, names)
+        if body is None:
+            names[f"CHECK{index}"] = compile_valid(sub)
+            body = [f"if not CHECK{index}(value):", "    return False"]
+        if name in required:  # present: checked just above
+            lines.append(f"    value = instance[{name!r}]")
+            lines += ["    " + line for line in body]
+        else:
+            lines += [f"    value = instance.get({name!r}, MISSING)",
+                      "    if value is not MISSING:"]
+            lines += ["        " + line for line in body]
+    lines.append("    return True")
+    exec("\n".join(lines), names)  # generated from the shape only: see the docstring
+    generated: Valid = names["valid"]
+    return generated
 
-    def valid(instance: Any) -> bool:
-        if not isinstance(instance, dict):
-            return False
-        if wanted and not wanted <= instance.keys():
-            return False
-        if closed and not instance.keys() <= known:
-            return False
-        for name, check in checks:
-            value = instance.get(name, missing)
-            if value is not missing and not check(value):
-                return False
-        return True
 
-    return valid
+def _inline(sub: Any, index: int, names: dict[str, Any]) -> list[str] | None:
+    """Statements that ``return False`` when ``value`` fails ``sub``; None to call it."""
+    if not isinstance(sub, Mapping):
+        return None
+    keys = _keys(sub)
+    kind = sub.get("type")
+    if keys == {"type"} and kind == "string":
+        return ["if not isinstance(value, str):", "    return False"]
+    if keys == {"type"} and kind == "boolean":
+        return ["if value is not True and value is not False:", "    return False"]
+    options = sub.get("enum", [sub["const"]] if "const" in sub else None)
+    if options is not None and keys <= {"type", "enum", "const"} and kind in (None, "string") \
+            and ("enum" not in sub or "const" not in sub) \
+            and all(type(each) is str for each in options):
+        names[f"ALLOWED{index}"] = frozenset(options)
+        return [f"if not (isinstance(value, str) and value in ALLOWED{index}):",
+                "    return False"]
+    if kind in ("number", "integer") and keys <= _NUMBER_KEYS:
+        fused = _number(sub)
+        if fused is None:
+            return None
+        names[f"NUMBER{index}"] = fused
+        # The common case inline: a plain int (not bool) or float against the bounds.
+        tests = []
+        for key, op in (("minimum", "<"), ("maximum", ">"), ("exclusiveMinimum", "<="),
+                        ("exclusiveMaximum", ">=")):
+            if key in sub:
+                names[f"{key.upper()}{index}"] = sub[key]
+                tests.append(f"value {op} {key.upper()}{index}")
+        plain = "type(value) is int" if kind == "integer" else \
+            "(type(value) is int or type(value) is float)"
+        failed = " or ".join(tests) if tests else "False"
+        return [f"if {plain}:",
+                f"    if {failed}:",
+                "        return False",
+                f"elif not NUMBER{index}(value):",
+                "    return False"]
+    return None
 
 
 def _number(schema: Mapping[str, Any]) -> Valid | None:
