@@ -19,9 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from protocols.validate.fastschema import keywords
+from protocols.validate.fastschema import containers, keywords
 from protocols.validate.fastschema.fused import fuse
-from protocols.validate.fastschema.keywords import Errors, Valid
+from protocols.validate.fastschema.keywords import Errors, Unsupported, Valid
 from protocols.validate.violation import SchemaViolation
 
 #: Keywords with no effect on validity in draft 2020-12 (annotations, or read by a sibling).
@@ -36,10 +36,6 @@ UNSUPPORTED = frozenset({
     "unevaluatedItems", "unevaluatedProperties", "$dynamicRef", "$dynamicAnchor", "$anchor",
     "$recursiveRef", "$recursiveAnchor", "$vocabulary", "$id",
 })
-
-
-class Unsupported(Exception):
-    """The schema needs a feature the fast engine leaves to jsonschema."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +104,7 @@ class _Compiler:
         simple = keywords.SIMPLE.get(keyword)
         if simple is not None:
             return simple(value, schema)
-        nested = keywords.NESTED.get(keyword)
+        nested = containers.NESTED.get(keyword)
         if nested is not None:
             return nested(value, schema, self.node)
         return None  # unknown keywords are ignored, as jsonschema does

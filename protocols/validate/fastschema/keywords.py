@@ -24,6 +24,10 @@ Errors = Callable[[Any], list[SchemaViolation]]
 Compiled = tuple[Valid, Errors]
 
 
+class Unsupported(Exception):
+    """The schema needs a feature the fast engine leaves to jsonschema."""
+
+
 def _violation(keyword: str, message: str, instance: Any, *, detail: Any = None,
                schema_path: PathKey | None = None) -> SchemaViolation:
     return SchemaViolation(keyword, (), (keyword,) if schema_path is None else schema_path,
@@ -77,8 +81,6 @@ TYPE_CHECKS: dict[str, Valid] = {
 
 
 def type_(types: Any, schema: Mapping[str, Any]) -> Compiled:
-    from protocols.validate.fastschema.compiler import Unsupported
-
     names = [types] if isinstance(types, str) else list(types)
     if not all(isinstance(name, str) and name in TYPE_CHECKS for name in names):
         raise Unsupported(f"unknown type in {types!r}")
@@ -255,8 +257,6 @@ def unchecked_message(value: str, regex: str, bounded: BoundedPattern) -> str:
 
 def searcher(regex: Any) -> BoundedPattern:
     """The bounded search for a pattern; a pattern no engine accepts is left to jsonschema."""
-    from protocols.validate.fastschema.compiler import Unsupported
-
     if not isinstance(regex, str):
         raise Unsupported(f"pattern {regex!r} is not a string")
     try:
@@ -296,8 +296,3 @@ SIMPLE: dict[str, Callable[[Any, Mapping[str, Any]], Compiled | None]] = {
     "minItems": min_items, "maxItems": max_items, "uniqueItems": unique_items,
     "minProperties": min_properties, "maxProperties": max_properties,
 }
-
-# Keywords with sub-schemas live in containers.py; imported last to register them.
-from protocols.validate.fastschema.containers import NESTED  # noqa: E402
-
-__all__ = ["NESTED", "SIMPLE", "Compiled", "Errors", "Valid", "descend"]
