@@ -71,21 +71,28 @@ def run_node(folder: Path, script: str, *, env: Mapping[str, str] | None = None,
 
 
 def message_violations(plan: Plan, message: Mapping[str, Any]) -> list[str]:
-    """The oracle: what is wrong with one captured Segment message, checked against the plan.
+    """The oracle: every finding `protocols validate` has about one captured message.
 
-    The one place the end-to-end tests ask "does this message fit the plan?": swap in
-    ``protocols.Validator`` here once validate lands on main.
+    The one place the end-to-end tests ask "does this message fit the plan?"; it is the same
+    ``protocols.Validator`` the validate command runs, warnings included.
     """
-    import jsonschema
+    from protocols.validate.checker import Validator
 
-    kind = message.get("type")
-    name = message.get("event") if kind == "track" else message.get("name")
-    spec = plan.find(kind, name)  # type: ignore[arg-type]
-    if spec is None:
-        return [f"unplanned {kind} {name!r}"]
-    validator = jsonschema.Draft202012Validator(plan.message_schema(spec))
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(message)]
+    return [f"{d.code} {d.name} at {d.path}: {d.message}"
+            for d in Validator(plan).validate(message)]
+
+
+def validate_log(plan_path: Path, messages: list[dict[str, Any]], log: Path) -> Any:
+    """Run the real `protocols validate` command over the messages written as an NDJSON log."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from protocols.cli import app
+
+    log.write_text("".join(json.dumps(m) + "\n" for m in messages), "utf-8")
+    return CliRunner().invoke(app, ["validate", "--plan", str(plan_path), str(log),
+                                    "--fail-on", "warning", "--format", "json"])
 
 
 class CapturedBatches:

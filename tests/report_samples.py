@@ -71,17 +71,17 @@ def validate_result() -> RunResult:
 
 def diff_result() -> RunResult:
     diagnostics = (
-        Diagnostic("PD101", "required-property-added", Severity.ERROR,
+        Diagnostic("PD202", "property-added-required", Severity.ERROR,
                    "events[\"Order Completed\"].properties.coupon is now required",
                    file=PLAN, line=60, column=7, path='events["Order Completed"].properties.coupon',
                    event="Order Completed"),
-        Diagnostic("PD101", "required-property-added", Severity.ERROR,
+        Diagnostic("PD202", "property-added-required", Severity.ERROR,
                    "events[\"Product Added\"].properties.sku is now required",
                    file=PLAN, line=44, column=7, path='events["Product Added"].properties.sku',
                    event="Product Added"),
-        Diagnostic("PD301", "enum-value-added", Severity.INFO,
+        Diagnostic("PD306", "enum-value-added", Severity.INFO,
                    "currency gained the value 'JPY'",
                    file=PLAN, line=28, column=5, path="properties.currency"),
     )
     return RunResult("diff", diagnostics, {"changes": 3, "breaking": 2},
-                     {"changes": [{"kind": "required-property-added"}]})
+                     {"changes": [{"kind": "property-added-required"}]})

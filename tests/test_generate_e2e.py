@@ -20,6 +20,7 @@ from tests.generate_tools import (
     run_node,
     run_tsc,
     segment_server,
+    validate_log,
     write_client,
 )
 from tests.test_generate_python import ECOMMERCE, import_file
@@ -51,6 +52,12 @@ def assert_all_fit(plan: Plan, messages: list[dict[str, Any]], expected: int) ->
     for message in messages:
         assert message_violations(plan, message) == [], message
         assert message["context"]["protocols"] == {"plan": "ecommerce", "version": "1.0.0"}
+    # And the command teams run in CI agrees: zero findings, even at warning level.
+    result = validate_log(Path(plan.file), messages, Path(plan.file).with_suffix(".ndjson"))
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, result.stdout
+    assert report["diagnostics"] == []
+    assert report["summary"]["messages"] == report["summary"]["valid"] == expected
 
 
 def test_python_client_through_segment_analytics_python(tmp_path: Path, e2e_plan: Path) -> None:

@@ -89,10 +89,10 @@ def test_lint_has_a_case_per_file_and_rule_and_one_for_clean_files(tmp_path: Pat
 
 def test_diff_has_a_case_per_change_kind(tmp_path: Path) -> None:
     xml, cases = parse(render_junit(diff_result(), OPTIONS), tmp_path)
-    assert set(cases) == {"PD101 required-property-added", "PD301 enum-value-added"}
-    added = failure(cases["PD101 required-property-added"])
+    assert set(cases) == {"PD202 property-added-required", "PD306 enum-value-added"}
+    added = failure(cases["PD202 property-added-required"])
     assert added is not None and added.message == "2 findings"
-    assert failure(cases["PD301 enum-value-added"]) is None
+    assert failure(cases["PD306 enum-value-added"]) is None
     xml.update_statistics()
     assert (xml.tests, xml.failures) == (2, 1)
 

@@ -29,7 +29,7 @@ def test_validate_summary_has_counts_events_drift_codes_and_findings() -> None:
 
 def test_a_rules_url_from_the_options_is_used_for_links() -> None:
     text = render_markdown(diff_result(), RenderOptions(rules_url="https://docs.example/rules"))
-    assert "(https://docs.example/rules#pd101-required-property-added)" in text
+    assert "(https://docs.example/rules#pd202-property-added-required)" in text
     assert "| error | 2 |" in text
 
 

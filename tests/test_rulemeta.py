@@ -48,11 +48,11 @@ def test_unknown_codes_get_metadata_from_the_diagnostic() -> None:
 
 def test_other_commands_register_their_codes_with_a_lookup(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    described = RuleInfo("PV205", "missing-required", "A required property is missing.",
+    described = RuleInfo("PX205", "missing-required", "A required property is missing.",
                          "A required property is missing.\n\nFailing: ...", Severity.ERROR)
     monkeypatch.setattr(rulemeta, "LOOKUPS", [*rulemeta.LOOKUPS,
-                                              lambda code: described if code == "PV205" else None])
-    assert rule_info("PV205", name="x", severity=Severity.INFO) is described
+                                              lambda code: described if code == "PX205" else None])
+    assert rule_info("PX205", name="x", severity=Severity.INFO) is described
     assert rule_info("PL201", name="x", severity=Severity.INFO).name == "event-case"
 
 
@@ -66,12 +66,22 @@ class _Code:  # the shape of validate's ValidateCode / diff's codes
 
 
 def test_from_registry_adapts_any_code_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    codes = {"PV103": _Code("PV103", "unplanned-event", Severity.ERROR,
+    codes = {"PX103": _Code("PX103", "unplanned-event", Severity.ERROR,
                             "A track event the plan does not define.",
                             "The event is not in the plan.\n\nFailing: ...")}
     monkeypatch.setattr(rulemeta, "LOOKUPS", [*rulemeta.LOOKUPS, from_registry(codes)])
-    info = rule_info("PV103", name="x", severity=Severity.INFO)
+    info = rule_info("PX103", name="x", severity=Severity.INFO)
     assert (info.name, info.summary, info.default, info.documented) == (
         "unplanned-event", "A track event the plan does not define.", Severity.ERROR, True)
     assert info.full_description == "The event is not in the plan."
-    assert rule_info("PV999", name="other", severity=Severity.INFO).documented is False
+    assert rule_info("PX999", name="other", severity=Severity.INFO).documented is False
+
+
+def test_validate_and_diff_codes_are_documented_from_their_registries() -> None:
+    drift = rule_info("PV301", name="x", severity=Severity.INFO)
+    assert (drift.name, drift.documented, drift.default) == ("event-name-drift", True,
+                                                            Severity.ERROR)
+    change = rule_info("PD202", name="x", severity=Severity.INFO)
+    assert (change.name, change.documented, change.default) == ("property-added-required",
+                                                               True, Severity.ERROR)
+    assert change.anchor == "pd202-property-added-required"

@@ -7,7 +7,7 @@ diagnostic at the offending key or value, with a did-you-mean for misspelt keys.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,12 +33,22 @@ def _validator() -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(plan_format_schema())
 
 
+@cache
+def _fast_check() -> Callable[[Any], list[Any]]:
+    # The compiled engine validate uses is ~10x faster than jsonschema on valid plans.
+    from protocols.validate.engine import compile_validator
+
+    return compile_validator(plan_format_schema())
+
+
 def check_format(data: Any, source: SourceMap) -> list[Diagnostic]:
     if not isinstance(data, dict):
         location = source.value_location(())
         return [Diagnostic("PL103", "invalid-value", Severity.ERROR,
                            "a plan file must be a YAML mapping (key: value pairs) at the top level",
                            location.file, location.line, location.column, path="")]
+    if not _fast_check()(data):
+        return []  # the common case; jsonschema's richer errors are only needed to explain
     found: dict[tuple[Any, ...], Diagnostic] = {}
     for error in _validator().iter_errors(data):
         for diagnostic in _explain(error, source):

@@ -22,6 +22,20 @@ AdditionalPolicy = Literal["allow", "warn", "error"]
 JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
+_BY_SDK = "Set by Segment's SDKs on page calls."
+# The page properties of the Segment spec, which the SDKs fill in themselves.
+SEGMENT_PAGE_PROPERTIES: dict[str, dict[str, Any]] = {
+    "name": {"type": "string", "description": f"Name of the page. {_BY_SDK}"},
+    "category": {"type": "string", "description": f"Category of the page. {_BY_SDK}"},
+    "path": {"type": "string", "description": f"Path of the page URL. {_BY_SDK}"},
+    "referrer": {"type": "string", "description": f"URL of the previous page. {_BY_SDK}"},
+    "search": {"type": "string", "description": f"Query string of the URL. {_BY_SDK}"},
+    "title": {"type": "string", "description": f"Title of the page. {_BY_SDK}"},
+    "url": {"type": "string", "description": f"Full URL of the page. {_BY_SDK}"},
+    "keywords": {"type": "array", "items": {"type": "string"},
+                 "description": f"Keywords of the page. {_BY_SDK}"},
+}
+
 
 @dataclass(frozen=True, eq=False)
 class MessageSpec:

@@ -82,8 +82,29 @@ def _lint_lookup(code: str) -> RuleInfo | None:
     return RuleInfo(rule.code, rule.name, rule.summary, rule.doc, rule.default)
 
 
+def _validate_lookup(code: str) -> RuleInfo | None:
+    from protocols.validate.codes import CODES
+
+    return from_registry(CODES)(code)
+
+
+def _diff_lookup(code: str) -> RuleInfo | None:
+    from protocols.diff.rules import get_change_rule
+
+    rule = get_change_rule(code)
+    if rule is None or rule.code != code:
+        return None
+    level = rule.level_for("all")
+    doc = (f"{rule.summary}\n\nCategory: {rule.category}. Producers: {rule.producers.value}. "
+           f"Consumers: {rule.consumers.value}.")
+    if rule.failing:
+        doc += f"\n\nExample: `{rule.failing}`"
+    return RuleInfo(rule.code, rule.id, rule.summary.split(":")[0].rstrip(".") + ".", doc,
+                    level.severity)
+
+
 # Tried in order; the first that knows the code wins.
-LOOKUPS: list[Lookup] = [_lint_lookup]
+LOOKUPS: list[Lookup] = [_lint_lookup, _validate_lookup, _diff_lookup]
 
 
 def rule_info(code: str, *, name: str, severity: Severity) -> RuleInfo:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.markup import escape
 
-from protocols.diagnostics import Diagnostic, Severity
+from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.report.base import RenderOptions, RunResult
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
@@ -25,6 +25,22 @@ def _caret_width(text: str, column: int) -> int:
     return max(1, min(len(token), 80))
 
 
+def _snippet(location: Location, style: str, options: RenderOptions) -> list[str]:
+    """The source line under a location, with a caret under the column."""
+    if location.line is None:
+        return []
+    text = options.source_line(location.file, location.line)
+    if text is None:
+        return []
+    gutter = " " * len(str(location.line))
+    shown = text.expandtabs(1)
+    lines = [f"{gutter} [blue]|[/blue]", f"[blue]{location.line} |[/blue] {escape(shown)}"]
+    if location.column is not None:
+        caret = " " * (location.column - 1) + "^" * _caret_width(shown, location.column)
+        lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
+    return lines
+
+
 def format_diagnostic(diagnostic: Diagnostic, options: RenderOptions) -> list[str]:
     style = _STYLE[diagnostic.severity]
     head = (f"[{style}]{diagnostic.severity.value}[{escape(diagnostic.code)} "
@@ -33,20 +49,16 @@ def format_diagnostic(diagnostic: Diagnostic, options: RenderOptions) -> list[st
     location = diagnostic.location
     if location is not None:
         lines.append(f"  [blue]-->[/blue] {escape(str(location))}")
-        text = (options.source_line(location.file, location.line)
-                if location.line is not None else None)
-        if text is not None and location.line is not None:
-            gutter = " " * len(str(location.line))
-            shown = text.expandtabs(1)
-            lines.append(f"{gutter} [blue]|[/blue]")
-            lines.append(f"[blue]{location.line} |[/blue] {escape(shown)}")
-            if location.column is not None:
-                caret = " " * (location.column - 1) + "^" * _caret_width(shown, location.column)
-                lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
-    if diagnostic.related is not None:
-        lines.append(f"  [blue]= rule:[/blue] {escape(str(diagnostic.related))}")
+        # A position with a column is in a plan file: show it. A line of a log (no column)
+        # is a whole JSON message; the path below says where in it, so show the plan rule.
+        if location.column is not None:
+            lines.extend(_snippet(location, style, options))
     if diagnostic.path:
         lines.append(f"  [blue]= path:[/blue] {escape(diagnostic.path)}")
+    if diagnostic.related is not None:
+        lines.append(f"  [blue]= rule:[/blue] {escape(str(diagnostic.related))}")
+        if location is None or location.column is None:
+            lines.extend(_snippet(diagnostic.related, style, options))
     if diagnostic.suggestion is not None:
         lines.append(f"  [blue]= help:[/blue] did you mean {escape(repr(diagnostic.suggestion))}?")
     return lines
@@ -56,6 +68,10 @@ def summary_line(result: RunResult) -> str:
     counts = {s: 0 for s in ("error", "warning", "info")}
     for diagnostic in result.diagnostics:
         counts[diagnostic.severity.value] = counts.get(diagnostic.severity.value, 0) + 1
+    # Commands that print only capped examples (validate) report the full counts themselves.
+    full = result.summary.get("by_severity")
+    if isinstance(full, dict):
+        counts = {level: int(full.get(level, 0)) for level in counts}
     files = result.summary.get("files")
     scope = f" in {_plural(int(files), 'file')}" if isinstance(files, int) else ""
     if not any(counts.values()):
