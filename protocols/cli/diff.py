@@ -89,7 +89,7 @@ def diff(
             shown = RunResult("lint", tuple(exc.diagnostics), {})
             typer.echo(render_text(shown, RenderOptions()), err=True, nl=False)
         raise usage_error(str(exc)) from None
-    emit(result, format, output)
+    emit(result, format, output, fail_on=FAIL_ON[level_name])
     if changelog is not None:
         _write_changelog(result, changelog)
     raise typer.Exit(exit_code(result, FAIL_ON[level_name]))

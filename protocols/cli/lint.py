@@ -60,6 +60,7 @@ def lint(
     if not report.files:
         raise usage_error(f"no plan files (*.yaml, *.yml) found in {', '.join(targets)}")
     result = RunResult("lint", report.diagnostics, report.summary)
-    emit(result, format, output)
     strict = strict or bool(settings.section("lint").get("strict", False))
-    raise typer.Exit(exit_code(result, Severity.WARNING if strict else Severity.ERROR))
+    fail_on = Severity.WARNING if strict else Severity.ERROR
+    emit(result, format, output, fail_on=fail_on)
+    raise typer.Exit(exit_code(result, fail_on))

@@ -93,7 +93,7 @@ def validate(
         result = validate_inputs(loaded, files, options)
     except OSError as exc:
         raise usage_error(f"cannot write: {exc}") from None
-    emit(result, format, output)
+    emit(result, format, output, fail_on=FAIL_ON[level])
     threshold = FAIL_ON[level]
     counts = result.summary["by_severity"]
     failed = threshold is not None and any(
