@@ -74,7 +74,7 @@ def _scan(nodes: Sequence[tuple[Any, Any]], *, inside_repeat: bool) -> str | Non
     for node in nodes:
         op, arg = _op(node), node[1]
         if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, high, body = arg
+            _low, high, body = arg
             repeats = high > 1 and op != "POSSESSIVE_REPEAT"
             if repeats and _nested_risk(list(body)):
                 return "a repetition inside another repetition (like `(a+)+`)"

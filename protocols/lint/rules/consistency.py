@@ -341,7 +341,7 @@ def enum_mixed_case(ctx: LintContext) -> Iterator[Diagnostic]:
             path = (*fragment.path, "enum", index)
             fixed = convert(value, style)
             yield RULES["PL207"].diagnostic(
-                f"enum value {value!r} is not {style.value} case like the other values "
-                f"({EXAMPLES[style]!r}); expected {fixed!r}",
+                f"enum value {value!r} is not {style.value} case (like {EXAMPLES[style]!r}) "
+                f"as most values are; expected {fixed!r}",
                 ctx.value_location(path), path=ctx.path_text(path), suggestion=fixed)
 
