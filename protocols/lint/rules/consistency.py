@@ -228,9 +228,10 @@ def conflicting_property_types(ctx: LintContext) -> Iterator[Diagnostic]:
     """A property name means one thing across the plan: `price` that is a number in one
     event and a string in another ends up as two columns, or as a column of mixed values, in
     every warehouse. Types are compared after resolving library references and named types,
-    over the top-level properties of every event, identify, group, page and screen and the
-    properties of each named type. `null` (from `nullable`) is ignored and `integer` counts as
-    `number`. The type most occurrences use is the norm; each other occurrence is reported.
+    over the top-level properties and traits of every event, identify, group, page and screen
+    (members of nested objects and named types are a scope of their own: a filter's `value`
+    need not be the order's `value`). `null` (from `nullable`) is ignored and `integer` counts
+    as `number`. The type most occurrences use is the norm; each other occurrence is reported.
 
     Failing:
 
@@ -267,14 +268,6 @@ def conflicting_property_types(ctx: LintContext) -> Iterator[Diagnostic]:
                 payload_path = (*spec.plan_path, spec.payload_field, name)
                 seen.setdefault(name, []).append(
                     (signature, spec.label, spec.locate(("properties", name)), payload_path))
-    for type_name, fragment in (ctx.data.get("types") or {}).items():
-        for name in (fragment or {}).get("properties") or {}:
-            schema = (plan.types.get(type_name) or {}).get("properties", {}).get(name)
-            signature = type_signature(schema)
-            if signature is not None:
-                path: PathKey = ("types", type_name, "properties", name)
-                seen.setdefault(name, []).append(
-                    (signature, f"type {type_name}", ctx.key_location(path), path))
     for name, uses in seen.items():
         counts = Counter(signature for signature, *_ in uses)
         if len(counts) < 2:
