@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from protocols.config import Config
-from protocols.diagnostics import Diagnostic, Severity, sort_diagnostics
+from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
 from protocols.lint.context import LintContext
 from protocols.lint.registry import Rule, all_rules, get_rule
 from protocols.plan.loader import LoadResult, discover_plan_files, display_path, load_plan_file
@@ -87,6 +87,28 @@ def _expand(item: str) -> frozenset[str]:
     return frozenset({resolve_rule(item).code})
 
 
+def _plan_rules(result: LoadResult) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The plan's own ``lint.rules``; a bad entry is a positioned finding in that plan (and is
+    skipped), not a usage error, since the plan file is where it must be fixed."""
+    if result.plan is None or result.source is None:
+        return {}, []
+    kept: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    for key, value in result.plan.lint_rules.items():
+        try:
+            resolve_rule(key)
+            Severity.parse(str(value))
+        except (LintUsageError, ValueError) as exc:
+            path = ("lint", "rules", key)
+            where = result.source.key_location(path)
+            problems.append(Diagnostic(
+                "PL103", "invalid-value", Severity.ERROR, f"lint.rules: {exc}", where.file,
+                where.line, where.column, path=format_path(path)))
+            continue
+        kept[key] = value
+    return kept, problems
+
+
 def lint_file(result: LoadResult) -> list[Diagnostic]:
     """Raw findings for one loaded file, at each rule's default severity."""
     found = list(result.diagnostics)
@@ -112,10 +134,10 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
     suppressed = 0
     for path in files:
         result = load_plan_file(path)
-        plan_rules = result.plan.lint_rules if result.plan else {}
+        plan_rules, problems = _plan_rules(result)
         table = _severity_table(config, options, plan_rules)
         ignored = suppressions(result.source) if result.source else {}
-        for diagnostic in lint_file(result):
+        for diagnostic in [*problems, *lint_file(result)]:
             severity = table.get(diagnostic.code, diagnostic.severity)
             if severity is Severity.OFF:
                 continue
