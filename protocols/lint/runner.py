@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,8 +109,13 @@ def _plan_rules(result: LoadResult) -> tuple[dict[str, str], list[Diagnostic]]:
     return kept, problems
 
 
-def lint_file(result: LoadResult) -> list[Diagnostic]:
-    """Raw findings for one loaded file, at each rule's default severity."""
+def lint_file(result: LoadResult, *, enabled: Collection[str] | None = None
+              ) -> list[Diagnostic]:
+    """Raw findings for one loaded file, at each rule's default severity.
+
+    ``enabled`` limits the rules that run (codes); rules turned off are not run at all, which
+    matters on large plans (near-duplicate detection compares names pairwise).
+    """
     found = list(result.diagnostics)
     if result.source is None or not isinstance(result.data, dict):
         return found
@@ -119,7 +124,7 @@ def lint_file(result: LoadResult) -> list[Diagnostic]:
         return found  # the document's shape is wrong: other rules would only add noise
     ctx = LintContext(result.file, result.data, result.source, result.plan, result.is_library)
     for rule in all_rules():
-        if rule.check is not None:
+        if rule.check is not None and (enabled is None or rule.code in enabled):
             found.extend(rule.check(ctx))
     return found
 
@@ -137,7 +142,8 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
         plan_rules, problems = _plan_rules(result)
         table = _severity_table(config, options, plan_rules)
         ignored = suppressions(result.source) if result.source else {}
-        for diagnostic in [*problems, *lint_file(result)]:
+        enabled = {code for code, level in table.items() if level is not Severity.OFF}
+        for diagnostic in [*problems, *lint_file(result, enabled=enabled)]:
             severity = table.get(diagnostic.code, diagnostic.severity)
             if severity is Severity.OFF:
                 continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity
@@ -12,10 +14,12 @@ from protocols.lint.fragments import fragments
 from protocols.lint.registry import RULES, rule
 from protocols.naming import (
     EXAMPLES,
+    collision_key,
     convert,
     dominant_style,
     edit_distance,
     near_duplicate,
+    singular_key,
     split_words,
     styles_of,
 )
@@ -114,22 +118,68 @@ def _looks_like_typo(a: str, b: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Name:
+    text: str
+    path: PathKey
+    key: str  # naming.collision_key
+    singular: str  # naming.singular_key
+
+
+@lru_cache(maxsize=65536)
+def _keys(name: str) -> tuple[str, str]:
+    # Property names repeat across events; singular_key (inflection) is the slow part.
+    return collision_key(name), singular_key(name)
+
+
+def _deletions(key: str, depth: int = 2) -> set[str]:
+    """The key with up to ``depth`` characters deleted. Two keys within edit distance 2
+    (transpositions included) share at least one of these, so they find each other through a
+    dictionary instead of a comparison of every pair."""
+    found, frontier = {key}, {key}
+    for _ in range(depth):
+        frontier = {word[:i] + word[i + 1:] for word in frontier for i in range(len(word))}
+        found |= frontier
+    return found
+
+
+def _candidates(entries: Sequence[_Name]) -> list[list[int]]:
+    """For each entry, the earlier entries that may be a near-duplicate of it, in order."""
+    by_variant: dict[str, list[int]] = {}
+    by_singular: dict[str, list[int]] = {}
+    result: list[list[int]] = []
+    for index, entry in enumerate(entries):
+        variants = _deletions(entry.key) if len(entry.key) >= 5 else set()
+        earlier = set(by_singular.get(entry.singular, ()))
+        for variant in variants:
+            earlier.update(by_variant.get(variant, ()))
+        result.append(sorted(earlier))
+        by_singular.setdefault(entry.singular, []).append(index)
+        for variant in variants:
+            by_variant.setdefault(variant, []).append(index)
+    return result
+
+
 def _near_duplicates(ctx: LintContext, what: str, names: Sequence[tuple[str, PathKey]]
                      ) -> Iterator[Diagnostic]:
-    for index, (name, path) in enumerate(names):
-        for earlier, earlier_path in names[:index]:
-            why = near_duplicate(earlier, name)
-            if why == "typo" and not _looks_like_typo(earlier, name):
+    entries = [_Name(name, path, *_keys(name)) for name, path in names]
+    for entry, candidates in zip(entries, _candidates(entries), strict=True):
+        for earlier in (entries[i] for i in candidates):
+            if earlier.key == entry.key:
+                continue  # a collision: PL203/PL204 report it
+            why = near_duplicate(earlier.text, entry.text)
+            if why == "typo" and not _looks_like_typo(earlier.text, entry.text):
                 continue
             if why not in ("typo", "plural"):
                 continue
-            line = ctx.key_location(earlier_path).line
+            line = ctx.key_location(earlier.path).line
             detail = ("differ only by singular and plural" if why == "plural"
                       else "differ by a letter or two")
             yield RULES["PL205"].diagnostic(
-                f"{what} {name!r} and {earlier!r} (line {line}) {detail}: one concept spelt "
-                f"two ways splits its data; did you mean {earlier!r}?",
-                ctx.key_location(path), path=ctx.path_text(path), suggestion=earlier)
+                f"{what} {entry.text!r} and {earlier.text!r} (line {line}) {detail}: one "
+                f"concept spelt two ways splits its data; did you mean {earlier.text!r}?",
+                ctx.key_location(entry.path), path=ctx.path_text(entry.path),
+                suggestion=earlier.text)
             break
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jsonschema
@@ -42,12 +42,17 @@ def _report(ctx: LintContext, code: str, message: str, path: PathKey, *, key: bo
 # -- PL104 -----------------------------------------------------------------------------------
 
 
+_ANNOTATIONS = frozenset({"description", "title", "examples", "deprecated"})
+
+
 def _as_json_schema(body: Mapping[str, Any]) -> dict[str, Any]:
     """A plan fragment's own keywords as plain JSON Schema; sub-schemas are checked on their
     own (they are fragments too), so they are replaced by empty schemas here."""
     schema: dict[str, Any] = {}
     for key, value in body.items():
-        if key in PLAN_ONLY_KEYS or key.startswith("x-"):
+        # Annotations are left out: the plan format already checked their types, and without
+        # them equal fragments share one cached metaschema check.
+        if key in PLAN_ONLY_KEYS or key in _ANNOTATIONS or key.startswith("x-"):
             continue
         if key == "type":
             names = value if isinstance(value, list) else [value]
@@ -74,6 +79,40 @@ def _metaschema_errors(instance: Any) -> Iterator[tuple[PathKey, str]]:
             error = min(error.context, key=lambda e: (e.validator in ("type", "enum"),
                                                       -len(e.absolute_path)))
         yield tuple(error.absolute_path), error.message
+
+
+@lru_cache(maxsize=8192)
+def _cached_errors(canonical: str) -> tuple[tuple[PathKey, str], ...]:
+    return tuple(_metaschema_errors(json.loads(canonical)))
+
+
+def _errors(instance: Any) -> tuple[tuple[PathKey, str], ...]:
+    """Metaschema errors, memoised: the metaschema check is slow (its $dynamicRef lookups),
+    and a plan repeats the same fragments (a library entry used by 30 events compiles to 30
+    equal sub-schemas)."""
+    try:
+        canonical = json.dumps(instance, sort_keys=True, allow_nan=True)
+    except (TypeError, ValueError):
+        return tuple(_metaschema_errors(instance))
+    return _cached_errors(canonical)
+
+
+def _spec_errors(schema: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
+    """A compiled message schema, checked in pieces so that equal pieces hit the cache."""
+    pieces = {key: schema.get(key) for key in ("properties", "$defs")}
+    if not all(value is None or isinstance(value, Mapping) for value in pieces.values()):
+        yield from _errors(schema)
+        return
+    # The shell (type, required...) without the pieces, which are mappings of names to
+    # sub-schemas checked one by one below; its description is the message's, which the plan
+    # format has already checked.
+    shell = {key: value for key, value in schema.items()
+             if key not in pieces and key != "description"}
+    yield from _errors(shell)
+    for key, members in pieces.items():
+        for name, member in (members or {}).items():
+            for sub_path, message in _errors(member):
+                yield (key, name, *sub_path), message
 
 
 @rule("PL104", "invalid-json-schema", category="format", default=Severity.ERROR,
@@ -107,7 +146,7 @@ def invalid_json_schema(ctx: LintContext) -> Iterator[Diagnostic]:
         if fragment.raw and not fragment.raw_root:
             continue  # a raw block is checked whole, from its root
         instance = fragment.body if fragment.raw else _as_json_schema(fragment.body)
-        for sub_path, message in _metaschema_errors(instance):
+        for sub_path, message in _errors(instance):
             found = True
             yield _report(ctx, "PL104", f"not valid JSON Schema: {message}",
                           (*fragment.path, *sub_path))
@@ -117,7 +156,7 @@ def invalid_json_schema(ctx: LintContext) -> Iterator[Diagnostic]:
     # fragments alone do not show; positioned at the nearest part the plan defines.
     seen: set[tuple[Location, str]] = set()
     for spec in ctx.plan.messages():
-        for sub_path, message in _metaschema_errors(spec.schema):
+        for sub_path, message in _spec_errors(spec.schema):
             where = spec.locate(sub_path)
             if where.file != ctx.file or (where, message) in seen:
                 continue
