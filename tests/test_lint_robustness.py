@@ -119,3 +119,39 @@ def test_pattern_checks_agree_with_re_and_never_raise(pattern: str) -> None:
     if compiles:
         risk = backtracking_risk(pattern)
         assert risk is None or isinstance(risk, str)
+
+
+# -- PL205's candidate search against the obvious oracle: try every earlier name -------------
+
+NAME_PIECES = ["product", "products", "prodcut", "order_id", "orderid", "order_ids",
+               "Order Completed", "Order Complted", "Order Completed!", "cart_id", "card_id",
+               "viewed", "reviewed", "step_1", "step_2", "address", "adress", "addresses",
+               "Product Viewed", "Product Veiwed", "Products Viewed"]
+
+
+def _every_pair(names: list[str]) -> list[tuple[int, int, str]]:
+    from protocols.lint.rules.consistency import _looks_like_typo
+    from protocols.naming import collision_key, near_duplicate
+
+    found = []
+    for index, name in enumerate(names):
+        for position in range(index):
+            earlier = names[position]
+            if collision_key(earlier) == collision_key(name):
+                continue
+            why = near_duplicate(earlier, name)
+            if why == "typo" and not _looks_like_typo(earlier, name):
+                continue
+            if why in ("typo", "plural"):
+                found.append((index, position, why))
+                break
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NAME_PIECES) | st.text(alphabet="abcdeo_ S", min_size=1,
+                                                        max_size=12), max_size=25))
+def test_near_duplicate_search_matches_trying_every_pair(names: list[str]) -> None:
+    from protocols.lint.rules.consistency import find_near_duplicates
+
+    assert find_near_duplicates(names) == _every_pair(names)

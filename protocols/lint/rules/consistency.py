@@ -121,7 +121,6 @@ def _looks_like_typo(a: str, b: str) -> bool:
 @dataclass(frozen=True)
 class _Name:
     text: str
-    path: PathKey
     key: str  # naming.collision_key
     singular: str  # naming.singular_key
 
@@ -160,27 +159,38 @@ def _candidates(entries: Sequence[_Name]) -> list[list[int]]:
     return result
 
 
-def _near_duplicates(ctx: LintContext, what: str, names: Sequence[tuple[str, PathKey]]
-                     ) -> Iterator[Diagnostic]:
-    entries = [_Name(name, path, *_keys(name)) for name, path in names]
-    for entry, candidates in zip(entries, _candidates(entries), strict=True):
-        for earlier in (entries[i] for i in candidates):
+def find_near_duplicates(names: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(index, earlier index, "typo" or "plural") for each name that nearly repeats an
+    earlier one, pairing it with the first such name. Same answer as trying every earlier
+    name with naming.near_duplicate, without comparing every pair."""
+    entries = [_Name(name, *_keys(name)) for name in names]
+    found: list[tuple[int, int, str]] = []
+    for index, (entry, candidates) in enumerate(
+            zip(entries, _candidates(entries), strict=True)):
+        for position in candidates:
+            earlier = entries[position]
             if earlier.key == entry.key:
                 continue  # a collision: PL203/PL204 report it
             why = near_duplicate(earlier.text, entry.text)
             if why == "typo" and not _looks_like_typo(earlier.text, entry.text):
                 continue
-            if why not in ("typo", "plural"):
-                continue
-            line = ctx.key_location(earlier.path).line
-            detail = ("differ only by singular and plural" if why == "plural"
-                      else "differ by a letter or two")
-            yield RULES["PL205"].diagnostic(
-                f"{what} {entry.text!r} and {earlier.text!r} (line {line}) {detail}: one "
-                f"concept spelt two ways splits its data; did you mean {earlier.text!r}?",
-                ctx.key_location(entry.path), path=ctx.path_text(entry.path),
-                suggestion=earlier.text)
-            break
+            if why in ("typo", "plural"):
+                found.append((index, position, why))
+                break
+    return found
+
+
+def _near_duplicates(ctx: LintContext, what: str, names: Sequence[tuple[str, PathKey]]
+                     ) -> Iterator[Diagnostic]:
+    for index, position, why in find_near_duplicates([name for name, _ in names]):
+        (name, path), (earlier, earlier_path) = names[index], names[position]
+        line = ctx.key_location(earlier_path).line
+        detail = ("differ only by singular and plural" if why == "plural"
+                  else "differ by a letter or two")
+        yield RULES["PL205"].diagnostic(
+            f"{what} {name!r} and {earlier!r} (line {line}) {detail}: one concept spelt two "
+            f"ways splits its data; did you mean {earlier!r}?",
+            ctx.key_location(path), path=ctx.path_text(path), suggestion=earlier)
 
 
 @rule("PL205", "near-duplicate", category="naming", default=Severity.WARNING,
