@@ -386,3 +386,23 @@ def test_ecommerce_plan_is_complete_and_lints_clean(monkeypatch: pytest.MonkeyPa
     assert plan.events["Product Added"].schema["required"] == ["cart_id", "product_id"]
     assert plan.identify is not None and plan.group is not None
     assert plan.identify.schema["required"] == ["email"]
+
+
+def test_a_crashing_rule_becomes_a_finding_not_a_traceback(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from protocols.lint.registry import RULES, all_rules
+
+    all_rules()  # registers every rule
+
+    def broken(ctx: object) -> list[Any]:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setitem(RULES, "PL207", replace(RULES["PL207"], check=broken))
+    write(workdir, NAMING_AND_QUALITY)
+    result = run("plan.yaml")
+    assert result.exit_code == 1
+    assert ("internal error in rule PL207 enum-mixed-case while checking this file "
+            "(ZeroDivisionError: boom)") in result.stdout
+    assert "error[PL201 event-case]" in result.stdout  # the other rules still ran

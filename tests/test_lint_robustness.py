@@ -16,6 +16,7 @@ from protocols.diagnostics import Severity
 from protocols.lint import lint_paths
 from protocols.lint.regex_check import backtracking_risk, compile_error, to_python
 from protocols.lint.registry import RULES, all_rules
+from protocols.lint.runner import INTERNAL_ERROR
 
 # Pieces that YAML gives meaning to, plus plan keys, so random text reaches deep code paths.
 YAML_PIECES = [*"abcAB01 :-[]{},'\"\n\t#&*!|>%@`?~\\", "\x00", "é", "\ufeff",
@@ -40,6 +41,7 @@ def _lint_text(text: str) -> list[Any]:
         assert diagnostic.file == "plan.yaml"
         assert diagnostic.severity is not Severity.OFF
         assert diagnostic.line is None or diagnostic.line >= 1
+        assert INTERNAL_ERROR not in diagnostic.message, diagnostic.message
     return list(report.diagnostics)
 
 
@@ -57,8 +59,10 @@ def test_random_unicode_text_never_crashes_the_runner(text: str) -> None:
 
 # Plans with the right outer shape and random keyword values, so every rule runs on them.
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5),
-                    st.floats(allow_nan=False, allow_infinity=False, width=32),
-                    st.text(max_size=8))
+                    st.integers(min_value=10**300, max_value=10**400),
+                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8))
+BOUNDS = st.one_of(st.integers(-3, 3), st.just(10**400), st.just(-(10**400)),
+                   st.sampled_from([float("inf"), float("-inf"), float("nan"), 0.5]))
 FRAGMENT = st.fixed_dictionaries({}, optional={
     "type": st.sampled_from(["string", "number", "integer", "boolean", "object", "array",
                              "null", "Thing"]) | st.lists(st.sampled_from(
@@ -68,8 +72,8 @@ FRAGMENT = st.fixed_dictionaries({}, optional={
     "default": SCALARS,
     "pattern": st.text(alphabet="ab()[]{}+*?|^$\\.-,0123456789dws<>kP=", max_size=15),
     "format": st.sampled_from(["date", "datetime", "uri", "x"]),
-    "minimum": st.integers(-3, 3), "maximum": st.integers(-3, 3),
-    "exclusiveMinimum": st.integers(-3, 3), "exclusiveMaximum": st.integers(-3, 3),
+    "minimum": BOUNDS, "maximum": BOUNDS,
+    "exclusiveMinimum": BOUNDS, "exclusiveMaximum": BOUNDS,
     "minLength": st.integers(0, 3), "maxLength": st.integers(0, 3),
     "required": st.booleans(), "nullable": st.booleans(),
     "use": st.sampled_from(["price", "nothing"]),

@@ -13,6 +13,8 @@ from protocols.lint.registry import Rule, all_rules, get_rule
 from protocols.plan.loader import LoadResult, discover_plan_files, display_path, load_plan_file
 from protocols.yamlsrc import suppressions
 
+INTERNAL_ERROR = "internal error"
+
 
 class LintUsageError(ValueError):
     """Bad options: an unknown rule code or severity."""
@@ -125,8 +127,20 @@ def lint_file(result: LoadResult, *, enabled: Collection[str] | None = None
     ctx = LintContext(result.file, result.data, result.source, result.plan, result.is_library)
     for rule in all_rules():
         if rule.check is not None and (enabled is None or rule.code in enabled):
-            found.extend(rule.check(ctx))
+            found.extend(_run_rule(rule, ctx))
     return found
+
+
+def _run_rule(rule: Rule, ctx: LintContext) -> list[Diagnostic]:
+    """A rule's findings; a bug in one rule becomes one finding instead of a traceback that
+    would hide every other rule's findings (the tests treat such a finding as a failure)."""
+    try:
+        return list(rule.check(ctx)) if rule.check is not None else []
+    except Exception as exc:
+        return [rule.diagnostic(
+            f"{INTERNAL_ERROR} in rule {rule.code} {rule.name} while checking this file "
+            f"({type(exc).__name__}: {exc}); please report it with the file",
+            ctx.value_location(()))]
 
 
 def lint_paths(paths: Sequence[str], *, config: Config | None = None,

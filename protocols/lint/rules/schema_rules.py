@@ -262,10 +262,15 @@ _BOUNDS = (("minimum", "maximum", "values"), ("minLength", "maxLength", "lengths
            ("minProperties", "maxProperties", "property counts"))
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+def _number(value: Any) -> int | float | None:
+    # Kept as written: float() of a 400-digit YAML integer overflows; NaN compares with nothing.
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return None
-    return float(value)
+    return value
+
+
+def _finite(value: int | float) -> bool:
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def _range_findings(body: Mapping[str, Any], types: frozenset[str] | None
@@ -288,7 +293,7 @@ def _range_findings(body: Mapping[str, Any], types: frozenset[str] | None
             if not (low_open or high_open):
                 continue  # plain minimum > maximum is reported above
             empty = low >= high
-            if not empty and integer_only:
+            if not empty and integer_only and _finite(low) and _finite(high):
                 smallest = math.floor(low) + 1 if low_open else math.ceil(low)
                 largest = math.ceil(high) - 1 if high_open else math.floor(high)
                 empty = smallest > largest
@@ -304,8 +309,8 @@ def _fits(value: Any, json_type: str) -> bool:
     if json_type == "boolean":
         return isinstance(value, bool)
     if json_type == "integer":
-        return (not isinstance(value, bool) and isinstance(value, int | float)
-                and float(value).is_integer())
+        return not isinstance(value, bool) and (
+            isinstance(value, int) or (isinstance(value, float) and value.is_integer()))
     if json_type == "number":
         return not isinstance(value, bool) and isinstance(value, int | float)
     if json_type == "string":
