@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from protocols.diagnostics import Severity
 from protocols.lint import lint_paths
-from protocols.lint.regex_check import backtracking_risk, compile_error, to_python
 from protocols.lint.registry import RULES, all_rules
 from protocols.lint.runner import INTERNAL_ERROR
+from protocols.patterns import backtracking_risk, compile_error, to_python
 
 # Pieces that YAML gives meaning to, plus plan keys, so random text reaches deep code paths.
 YAML_PIECES = [*"abcAB01 :-[]{},'\"\n\t#&*!|>%@`?~\\", "\x00", "é", "\ufeff",

@@ -131,7 +131,8 @@ def _keys(name: str) -> tuple[str, str]:
     return collision_key(name), singular_key(name)
 
 
-def _deletions(key: str, depth: int = 2) -> set[str]:
+@lru_cache(maxsize=65536)
+def _deletions(key: str, depth: int = 2) -> frozenset[str]:
     """The key with up to ``depth`` characters deleted. Two keys within edit distance 2
     (transpositions included) share at least one of these, so they find each other through a
     dictionary instead of a comparison of every pair."""
@@ -139,7 +140,7 @@ def _deletions(key: str, depth: int = 2) -> set[str]:
     for _ in range(depth):
         frontier = {word[:i] + word[i + 1:] for word in frontier for i in range(len(word))}
         found |= frontier
-    return found
+    return frozenset(found)
 
 
 def _candidates(entries: Sequence[_Name]) -> list[list[int]]:
@@ -148,7 +149,7 @@ def _candidates(entries: Sequence[_Name]) -> list[list[int]]:
     by_singular: dict[str, list[int]] = {}
     result: list[list[int]] = []
     for index, entry in enumerate(entries):
-        variants = _deletions(entry.key) if len(entry.key) >= 5 else set()
+        variants = _deletions(entry.key) if len(entry.key) >= 5 else frozenset()
         earlier = set(by_singular.get(entry.singular, ()))
         for variant in variants:
             earlier.update(by_variant.get(variant, ()))

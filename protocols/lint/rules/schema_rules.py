@@ -13,9 +13,9 @@ import jsonschema
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.lint.context import LintContext
 from protocols.lint.fragments import Fragment, fragments
-from protocols.lint.regex_check import backtracking_risk, compile_error
 from protocols.lint.registry import RULES, rule
 from protocols.naming import did_you_mean
+from protocols.patterns import backtracking_risk, compile_error
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.resolve import PLAN_ONLY_KEYS
 from protocols.yamlsrc import PathKey
@@ -111,6 +111,8 @@ def _spec_errors(schema: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
     yield from _errors(shell)
     for key, members in pieces.items():
         for name, member in (members or {}).items():
+            if isinstance(member, Mapping):  # annotations: see _as_json_schema
+                member = {k: v for k, v in member.items() if k not in _ANNOTATIONS}
             for sub_path, message in _errors(member):
                 yield (key, name, *sub_path), message
 

@@ -1,4 +1,4 @@
-"""Is a JSON Schema ``pattern`` a usable regular expression, and is it safe to run?
+"""JSON Schema `pattern`s: valid regular expressions, and safe ones (shared by lint and validate).
 
 JSON Schema patterns are ECMA-262 regular expressions; we check them with Python's ``re``
 (what jsonschema uses to evaluate them), after translating ECMA named groups. A pattern that
