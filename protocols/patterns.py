@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,7 +47,11 @@ def to_python(pattern: str) -> str:
 def compile_error(pattern: str) -> str | None:
     """Why the pattern is not a valid regular expression, or None when it is."""
     try:
-        re.compile(to_python(pattern))
+        with warnings.catch_warnings():
+            # re warns about constructs whose meaning may change ("[[" as a set union);
+            # the pattern is still compiled as today, which is what matters here.
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(to_python(pattern))
     except re.error as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
         return f"{exc.msg}{where}"
@@ -60,7 +65,9 @@ def backtracking_risk(pattern: str) -> str | None:
     if _PARSER is None:
         return None
     try:
-        tree = _PARSER.parse(to_python(pattern))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            tree = _PARSER.parse(to_python(pattern))
     except (re.error, OverflowError, RecursionError):
         return None
     return _scan(list(tree), inside_repeat=False)
