@@ -133,7 +133,9 @@ def test_pattern_checks_agree_with_re_and_never_raise(pattern: str) -> None:
 NAME_PIECES = ["product", "products", "prodcut", "order_id", "orderid", "order_ids",
                "Order Completed", "Order Complted", "Order Completed!", "cart_id", "card_id",
                "viewed", "reviewed", "step_1", "step_2", "address", "adress", "addresses",
-               "Product Viewed", "Product Veiwed", "Products Viewed"]
+               "Product Viewed", "Product Veiwed", "Products Viewed", "shipping_method",
+               "shiping_methd", "payment_information", "paymnet_informaton", "Checkout Step",
+               "Chekout Stepp", "abcdefghij", "abcdefgh", "bacdefghij", "abcdefghijk"]
 
 
 def _every_pair(names: list[str]) -> list[tuple[int, int, str]]:

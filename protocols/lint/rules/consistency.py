@@ -132,8 +132,8 @@ def _keys(name: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=65536)
-def _deletions(key: str, depth: int = 2) -> frozenset[str]:
-    """The key with up to ``depth`` characters deleted. Two keys within edit distance 2
+def _deletions(key: str, depth: int) -> frozenset[str]:
+    """The key with up to ``depth`` characters deleted. Two keys within edit distance ``depth``
     (transpositions included) share at least one of these, so they find each other through a
     dictionary instead of a comparison of every pair."""
     found, frontier = {key}, {key}
@@ -149,7 +149,10 @@ def _candidates(entries: Sequence[_Name]) -> list[list[int]]:
     by_singular: dict[str, list[int]] = {}
     result: list[list[int]] = []
     for index, entry in enumerate(entries):
-        variants = _deletions(entry.key) if len(entry.key) >= 5 else frozenset()
+        # near_duplicate allows one edit below 10 characters and two from 10 on: keys under
+        # 10 need only single deletions to find each other, which keeps the index small.
+        size = len(entry.key)
+        variants = frozenset() if size < 5 else _deletions(entry.key, 1 if size < 10 else 2)
         earlier = set(by_singular.get(entry.singular, ()))
         for variant in variants:
             earlier.update(by_variant.get(variant, ()))
@@ -172,6 +175,9 @@ def find_near_duplicates(names: Sequence[str]) -> list[tuple[int, int, str]]:
             earlier = entries[position]
             if earlier.key == entry.key:
                 continue  # a collision: PL203/PL204 report it
+            if earlier.singular != entry.singular and edit_distance(earlier.key, entry.key,
+                                                                    2) > 2:
+                continue  # short keys share deletion variants without being close
             why = near_duplicate(earlier.text, entry.text)
             if why == "typo" and not _looks_like_typo(earlier.text, entry.text):
                 continue
