@@ -67,3 +67,45 @@ def test_text_output_example_is_what_lint_prints(tmp_path: Path,
     data = CliRunner().invoke(app, ["lint", "plans/shop.yaml", "--format", "json"]).stdout
     first = json.loads(data)["diagnostics"][0]
     assert json.dumps(first["message"]) in LINT_DOC
+
+
+# Examples that cannot run as written, and why.
+NOT_RUNNABLE = {
+    ("PL100", "Failing"): "shows a tab as →",
+    ("PL112", "Passing"): "needs the imported file beside it",
+}
+
+
+def rule_examples() -> list[Any]:
+    from protocols.lint.registry import all_rules
+
+    cases = []
+    for rule in all_rules():
+        for kind in ("Failing", "Passing"):
+            start = rule.doc.find(f"{kind}:")
+            block = re.search(r"```yaml\n(.*?)```", rule.doc[start:], re.S) if start >= 0 else None
+            if block is None or (rule.code, kind) in NOT_RUNNABLE:
+                continue
+            if kind == "Failing" and "Passing:" in rule.doc[start:start + block.start()]:
+                continue  # the Failing example is prose; this block belongs to Passing
+            cases.append(pytest.param(rule.code, kind, block.group(1),
+                                      id=f"{rule.code}-{kind}"))
+    return cases
+
+
+@pytest.mark.parametrize(("code", "kind", "example"), rule_examples())
+def test_rule_doc_examples_fail_and_pass(code: str, kind: str, example: str, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from protocols.lint import lint_paths
+
+    monkeypatch.chdir(tmp_path)
+    text = example if "protocols:" in example else "protocols: 1\nplan: shop\n" + example
+    (tmp_path / "plan.yaml").write_text(text, "utf-8")
+    found = list(lint_paths(["plan.yaml"]).diagnostics)
+    own = [d for d in found if d.code == code]
+    if kind == "Failing":
+        assert own, f"the failing example of {code} does not trigger it: {found}"
+    else:
+        assert not own, f"the passing example of {code} triggers it: {own}"
+    # No example should trip over an unrelated format error either.
+    assert not [d for d in found if d.code in ("PL100", "PL102", "PL103") and d.code != code]

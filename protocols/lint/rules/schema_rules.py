@@ -182,22 +182,23 @@ def invalid_pattern(ctx: LintContext) -> Iterator[Diagnostic]:
     matches: one repetition inside another (`^(a+)+$`, `^(\\w+\\s?)*$`) or a repeated
     alternation whose branches match the same text (`(a|a)*`). Those are errors too: a
     crafted event could stall validation. Rewrite them without the nesting (`^a+$`,
-    `^[\\w\\s]*$`).
+    `^[\\w\\s]*$`). In YAML, write patterns in single quotes: backslashes are then taken as
+    they are (in double quotes `\\d` is an error and `\\\\d` is needed).
 
     Failing:
 
     ```yaml
     properties:
-      sku: {type: string, pattern: "^[A-Z]{3}-(\\d+"}
-      slug: {type: string, pattern: "^([a-z]+-?)+$"}
+      sku: {type: string, pattern: '^[A-Z]{3}-(\\d+'}
+      slug: {type: string, pattern: '^([a-z]+-?)+$'}
     ```
 
     Passing:
 
     ```yaml
     properties:
-      sku: {type: string, pattern: "^[A-Z]{3}-\\d+$"}
-      slug: {type: string, pattern: "^[a-z]+(-[a-z]+)*$"}
+      sku: {type: string, pattern: '^[A-Z]{3}-\\d+$'}
+      slug: {type: string, pattern: '^[a-z]+(-[a-z]+)*$'}
     ```
     """
     for fragment in fragments(ctx):
