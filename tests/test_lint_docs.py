@@ -109,3 +109,26 @@ def test_rule_doc_examples_fail_and_pass(code: str, kind: str, example: str, tmp
         assert not own, f"the passing example of {code} triggers it: {own}"
     # No example should trip over an unrelated format error either.
     assert not [d for d in found if d.code in ("PL100", "PL102", "PL103") and d.code != code]
+
+
+def _yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", text, re.S)
+
+
+def test_plan_format_examples_lint_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    from protocols.lint import lint_paths
+
+    monkeypatch.chdir(tmp_path)
+    blocks = _yaml_blocks(PLAN_FORMAT)
+    (tmp_path / "plan.yaml").write_text(blocks[0], "utf-8")  # the opening example
+    library = next(b for b in blocks if b.startswith("# plans/shared/common.yaml"))
+    importer = next(b for b in blocks if b.startswith("# plans/web.yaml"))
+    (tmp_path / "plans" / "shared").mkdir(parents=True)
+    (tmp_path / "plans" / "shared" / "common.yaml").write_text(library, "utf-8")
+    (tmp_path / "plans" / "web.yaml").write_text(importer, "utf-8")
+    report = lint_paths(["plan.yaml", "plans"])
+    assert len(report.files) == 3
+    # The import example leaves out descriptions to stay short; nothing else may be reported.
+    assert [(d.file, d.code) for d in report.diagnostics] == [
+        ("plans/web.yaml", "PL301")]
