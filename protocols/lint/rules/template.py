@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,28 +23,57 @@ class Template:
     parts: tuple[str, ...]
     vocabulary: Mapping[str, tuple[str, ...]]
     strict: re.Pattern[str]  # each part limited to its vocabulary
-    loose: re.Pattern[str]  # each part any text: tells a wrong shape from a wrong word
+    # Each part any text, lazy or greedy in every combination: together they try the ways
+    # of splitting a name between the parts ("Product List Clicked" as Product + List
+    # Clicked, and as Product List + Clicked), so the blame goes to the right word.
+    loose: tuple[re.Pattern[str], ...]
+
+
+_MAX_SPLIT_PARTS = 4  # 2**4 loose patterns at most
 
 
 def _compile(pattern: str, vocabulary: Mapping[str, tuple[str, ...]]) -> Template:
     parts: list[str] = []
     strict: list[str] = []
-    loose: list[str] = []
+    literals: list[str] = []
     position = 0
     for match in _PART.finditer(pattern):
         literal = re.escape(pattern[position:match.start()])
         strict.append(literal)
-        loose.append(literal)
+        literals.append(literal)
         name = match.group(1)
         parts.append(name)
         words = sorted(vocabulary.get(name, ()), key=len, reverse=True)
         allowed = "|".join(re.escape(w) for w in words) if words else ".+?"
         strict.append(f"(?P<{name}>{allowed})")
-        loose.append(f"(?P<{name}>.+?)")
         position = match.end()
     tail = re.escape(pattern[position:])
-    return Template(tuple(parts), vocabulary, re.compile("".join(strict) + tail),
-                    re.compile("".join(loose) + tail))
+    loose: list[re.Pattern[str]] = []
+    combos = itertools.product(("+?", "+"), repeat=len(parts)) if len(parts) <= _MAX_SPLIT_PARTS \
+        else [("+?",) * len(parts)]
+    for quantifiers in combos:
+        text = "".join(f"{lit}(?P<{name}>.{q})"
+                       for lit, name, q in zip(literals, parts, quantifiers, strict=True))
+        loose.append(re.compile(text + tail))
+    return Template(tuple(parts), vocabulary, re.compile("".join(strict) + tail), tuple(loose))
+
+
+def _outside_vocabulary(template: Template, name: str
+                        ) -> list[tuple[str, str, tuple[int, int]]] | None:
+    """(part, word, span) for each word outside its vocabulary in the best split of
+    ``name``, or None when the name does not have the template's shape at all."""
+    best: list[tuple[str, str, tuple[int, int]]] | None = None
+    for loose in template.loose:
+        shape = loose.fullmatch(name)
+        if shape is None:
+            continue
+        bad = [(part, shape.group(part), shape.span(part)) for part in template.parts
+               if template.vocabulary.get(part) and
+               shape.group(part) not in template.vocabulary[part]]
+        if best is None or (len(bad), sum(len(w) for _, w, _ in bad)) < (
+                len(best), sum(len(w) for _, w, _ in best)):
+            best = bad
+    return best
 
 
 def _setting_problems(setting: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
@@ -114,21 +144,20 @@ def event_template(ctx: LintContext) -> Iterator[Diagnostic]:
         if template.strict.fullmatch(name):
             continue
         where = ctx.key_location(path)
-        shape = template.loose.fullmatch(name)
-        if shape is None:
+        bad = _outside_vocabulary(template, name)
+        if bad is None:
             yield RULES["PL208"].diagnostic(
                 f"event name {name!r} does not fit the template {setting['pattern']!r}",
                 where, path=ctx.path_text(path), event=name)
             continue
-        for part in template.parts:
-            word = shape.group(part)
-            allowed = vocabulary.get(part)
-            if allowed and word not in allowed:
-                hint = did_you_mean(word, allowed)
-                yield RULES["PL208"].diagnostic(
-                    f"event name {name!r}: {word!r} is not an allowed {part} "
-                    f"(allowed: {', '.join(allowed)})"
-                    + (f"; did you mean {hint!r}?" if hint else ""),
-                    where, path=ctx.path_text(path), event=name,
-                    suggestion=name.replace(word, hint, 1) if hint else None)
-                break
+        reasons: list[str] = []
+        fixed: str | None = name
+        for part, word, (start, end) in reversed(bad):  # right to left keeps spans valid
+            allowed = vocabulary[part]
+            hint = did_you_mean(word, allowed)
+            reasons.insert(0, f"{word!r} is not an allowed {part} (allowed: "
+                           f"{', '.join(allowed)})" + (f"; did you mean {hint!r}?" if hint else ""))
+            fixed = fixed[:start] + hint + fixed[end:] if fixed is not None and hint else None
+        yield RULES["PL208"].diagnostic(
+            f"event name {name!r}: " + "; ".join(reasons), where, path=ctx.path_text(path),
+            event=name, suggestion=fixed)
