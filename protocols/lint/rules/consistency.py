@@ -344,11 +344,13 @@ def conflicting_property_types(ctx: LintContext) -> Iterator[Diagnostic]:
         for signature, label, where, path in uses:
             if signature == norm or where.file != ctx.file:
                 continue
+            others = counts[norm] - 1
+            more = ("" if not others else " and 1 other place" if others == 1
+                    else f" and {others} other places")
             yield RULES["PL206"].diagnostic(
                 f"property {name!r} is {_shown_types(signature)} in {label} but "
-                f"{_shown_types(norm)} in {example[1]} (line {example[2].line}) and "
-                f"{counts[norm] - 1} other place(s): one name should have one type",
-                where, path=ctx.path_text(path))
+                f"{_shown_types(norm)} in {example[1]} (line {example[2].line}){more}: one "
+                "name should have one type", where, path=ctx.path_text(path))
 
 
 # -- PL207 -----------------------------------------------------------------------------------
