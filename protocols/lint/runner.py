@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from protocols.config import Config
-from protocols.diagnostics import Diagnostic, Severity, sort_diagnostics
+from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
 from protocols.lint.context import LintContext
 from protocols.lint.registry import Rule, all_rules, get_rule
 from protocols.plan.loader import LoadResult, discover_plan_files, display_path, load_plan_file
 from protocols.yamlsrc import suppressions
+
+INTERNAL_ERROR = "internal error"
 
 
 class LintUsageError(ValueError):
@@ -87,8 +89,35 @@ def _expand(item: str) -> frozenset[str]:
     return frozenset({resolve_rule(item).code})
 
 
-def lint_file(result: LoadResult) -> list[Diagnostic]:
-    """Raw findings for one loaded file, at each rule's default severity."""
+def _plan_rules(result: LoadResult) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The plan's own ``lint.rules``; a bad entry is a positioned finding in that plan (and is
+    skipped), not a usage error, since the plan file is where it must be fixed."""
+    if result.plan is None or result.source is None:
+        return {}, []
+    kept: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    for key, value in result.plan.lint_rules.items():
+        try:
+            resolve_rule(key)
+            Severity.parse(str(value))
+        except (LintUsageError, ValueError) as exc:
+            path = ("lint", "rules", key)
+            where = result.source.key_location(path)
+            problems.append(Diagnostic(
+                "PL103", "invalid-value", Severity.ERROR, f"lint.rules: {exc}", where.file,
+                where.line, where.column, path=format_path(path)))
+            continue
+        kept[key] = value
+    return kept, problems
+
+
+def lint_file(result: LoadResult, *, enabled: Collection[str] | None = None
+              ) -> list[Diagnostic]:
+    """Raw findings for one loaded file, at each rule's default severity.
+
+    ``enabled`` limits the rules that run (codes); rules turned off are not run at all, which
+    matters on large plans (near-duplicate detection compares names pairwise).
+    """
     found = list(result.diagnostics)
     if result.source is None or not isinstance(result.data, dict):
         return found
@@ -97,9 +126,21 @@ def lint_file(result: LoadResult) -> list[Diagnostic]:
         return found  # the document's shape is wrong: other rules would only add noise
     ctx = LintContext(result.file, result.data, result.source, result.plan, result.is_library)
     for rule in all_rules():
-        if rule.check is not None:
-            found.extend(rule.check(ctx))
+        if rule.check is not None and (enabled is None or rule.code in enabled):
+            found.extend(_run_rule(rule, ctx))
     return found
+
+
+def _run_rule(rule: Rule, ctx: LintContext) -> list[Diagnostic]:
+    """A rule's findings; a bug in one rule becomes one finding instead of a traceback that
+    would hide every other rule's findings (the tests treat such a finding as a failure)."""
+    try:
+        return list(rule.check(ctx)) if rule.check is not None else []
+    except Exception as exc:
+        return [rule.diagnostic(
+            f"{INTERNAL_ERROR} in rule {rule.code} {rule.name} while checking this file "
+            f"({type(exc).__name__}: {exc}); please report it with the file",
+            ctx.value_location(()))]
 
 
 def lint_paths(paths: Sequence[str], *, config: Config | None = None,
@@ -112,10 +153,11 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
     suppressed = 0
     for path in files:
         result = load_plan_file(path)
-        plan_rules = result.plan.lint_rules if result.plan else {}
+        plan_rules, problems = _plan_rules(result)
         table = _severity_table(config, options, plan_rules)
         ignored = suppressions(result.source) if result.source else {}
-        for diagnostic in lint_file(result):
+        enabled = {code for code, level in table.items() if level is not Severity.OFF}
+        for diagnostic in [*problems, *lint_file(result, enabled=enabled)]:
             severity = table.get(diagnostic.code, diagnostic.severity)
             if severity is Severity.OFF:
                 continue

@@ -99,6 +99,9 @@ def _explain(error: ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
                     source.value_location(path), format_path(path))
         return
     message = f"{shown}: {error.message}"
+    if error.validator == "enum" and isinstance(error.instance, bool):
+        message += ("; YAML reads unquoted yes/no/on/off/true/false as booleans, so quote "
+                    "the value")
     if path == ("version",) and isinstance(error.instance, (int, float)):
         message = (f"version must be a string such as \"1.2.0\"; YAML read {error.instance!r} "
                    "as a number, so quote it")

@@ -1,3 +1,10 @@
 """Every lint rule module; importing this package registers them all."""
 
-from protocols.lint.rules import format, naming  # noqa: F401
+from protocols.lint.rules import (  # noqa: F401
+    consistency,
+    format,
+    naming,
+    quality,
+    schema_rules,
+    template,
+)

@@ -23,18 +23,18 @@ def _style_findings(ctx: LintContext, code: str, what: str, setting: str,
     names = list(names)
     configured = (ctx.data.get("conventions") or {}).get(setting)
     if configured:
-        style, origin = CaseStyle.parse(configured), f"conventions.{setting}"
+        style, origin = CaseStyle.parse(configured), f"set by conventions.{setting}"
     else:
         found = dominant_style(name for name, _ in names)
         if found is None:
             return
-        style, origin = found, "most names in this plan"
+        style, origin = found, "the style most names in this plan use"
     for name, path in names:
         if not matches(name, style):
             fixed = convert(name, style)
             yield RULES[code].diagnostic(
-                f"{what} {name!r} is not {style.value} case ({EXAMPLES[style]!r}, "
-                f"as {origin} use); expected {fixed!r}",
+                f"{what} {name!r} is not {style.value} case (like {EXAMPLES[style]!r}, "
+                f"{origin}); expected {fixed!r}",
                 ctx.key_location(path), path=ctx.path_text(path), suggestion=fixed)
 
 

@@ -64,6 +64,28 @@ def log_violation(violation: Violation) -> None:
                     violation.message)
 
 
+class Address(TypedDict):
+    """A postal address."""
+    street: NotRequired[str]
+    """Street and number."""
+    city: NotRequired[str]
+    """City."""
+    state: NotRequired[str]
+    """State or region."""
+    postal_code: NotRequired[str]
+    """Postal or ZIP code."""
+    country: NotRequired[str]
+    """Country name or ISO 3166 code."""
+
+
+Filter = TypedDict("Filter", {
+    # What is filtered on, e.g. department.
+    "type": str,
+    # The value kept, e.g. beauty.
+    "value": str,
+})
+
+
 class Product(TypedDict):
     """A product in a cart, an order or a list."""
     product_id: str
@@ -76,14 +98,214 @@ class Product(TypedDict):
     """Unit price in the order's currency."""
     quantity: NotRequired[int]
     """How many of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+
+
+Sort = TypedDict("Sort", {
+    # What is sorted on, e.g. price.
+    "type": str,
+    # The direction: asc or desc.
+    "value": str,
+})
+
+
+class GroupTraits(TypedDict):
+    """The company or household an account belongs to."""
+    name: str
+    """Name of the company."""
+    industry: NotRequired[str]
+    """Industry the company works in."""
+    employees: NotRequired[int]
+    """Number of employees."""
+    plan: NotRequired[str]
+    """Subscription plan of the company."""
+    website: NotRequired[str]
+    """Address of the company's website."""
+    created_at: NotRequired[str]
+    """When the company signed up."""
+    address: NotRequired[Address]
+    """Postal address of the company."""
 
 
 class IdentifyTraits(TypedDict):
-    """Who the user is."""
+    """Who the user is; sent on sign-up, log-in and profile changes."""
     email: str
     """Email address."""
     name: NotRequired[str]
     """Full name."""
+    first_name: NotRequired[str]
+    """Given name."""
+    last_name: NotRequired[str]
+    """Family name."""
+    phone: NotRequired[str]
+    """Phone number."""
+    username: NotRequired[str]
+    """Public handle."""
+    birthday: NotRequired[str]
+    """Date of birth."""
+    created_at: NotRequired[str]
+    """When the account was created."""
+    address: NotRequired[Address]
+    """Postal address of the user."""
+
+
+class CartSharedProperties(TypedDict):
+    """A shopper shared the cart."""
+    share_via: NotRequired[str]
+    """How it was shared, e.g. email or facebook."""
+    share_message: NotRequired[str]
+    """Message sent with the share."""
+    recipient: NotRequired[str]
+    """Who it was shared with."""
+    cart_id: NotRequired[str]
+    """Id of the cart."""
+    products: NotRequired[list[Product]]
+    """The products involved."""
+
+
+class CartViewedProperties(TypedDict):
+    """A shopper viewed the cart."""
+    cart_id: NotRequired[str]
+    """Id of the cart."""
+    products: NotRequired[list[Product]]
+    """The products involved."""
+
+
+class CheckoutStartedProperties(TypedDict):
+    """A shopper started the checkout."""
+    order_id: NotRequired[str]
+    """Unique id of the order."""
+    affiliation: NotRequired[str]
+    """Store or affiliate the order came from, e.g. Google Store."""
+    value: NotRequired[float]
+    """Value of the products to the business."""
+    revenue: NotRequired[float]
+    """Revenue without shipping and tax."""
+    shipping: NotRequired[float]
+    """Shipping cost."""
+    tax: NotRequired[float]
+    """Total tax."""
+    discount: NotRequired[float]
+    """Total discount."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    currency: NotRequired[Literal["USD", "EUR", "GBP"]]
+    """ISO 4217 code of the order's currency."""
+    products: NotRequired[list[Product]]
+    """The products involved."""
+
+
+class CheckoutStepCompletedProperties(TypedDict):
+    """A shopper completed a checkout step."""
+    checkout_id: NotRequired[str]
+    """Id of the checkout session."""
+    step: int
+    """Number of the checkout step (1-based)."""
+    shipping_method: NotRequired[str]
+    """How the order ships, e.g. FedEx."""
+    payment_method: NotRequired[str]
+    """How the order is paid, e.g. Visa."""
+
+
+class CheckoutStepViewedProperties(TypedDict):
+    """A shopper reached a checkout step."""
+    checkout_id: NotRequired[str]
+    """Id of the checkout session."""
+    step: int
+    """Number of the checkout step (1-based)."""
+    shipping_method: NotRequired[str]
+    """How the order ships, e.g. FedEx."""
+    payment_method: NotRequired[str]
+    """How the order is paid, e.g. Visa."""
+
+
+class CouponAppliedProperties(TypedDict):
+    """A coupon was accepted and applied."""
+    order_id: NotRequired[str]
+    """Unique id of the order."""
+    cart_id: NotRequired[str]
+    """Id of the cart."""
+    coupon_id: NotRequired[str]
+    """Id of the coupon."""
+    coupon_name: NotRequired[str]
+    """Name of the coupon."""
+    discount: NotRequired[float]
+    """Total discount."""
+
+
+class CouponDeniedProperties(TypedDict):
+    """A coupon was refused."""
+    order_id: NotRequired[str]
+    """Unique id of the order."""
+    cart_id: NotRequired[str]
+    """Id of the cart."""
+    coupon_id: NotRequired[str]
+    """Id of the coupon."""
+    coupon_name: NotRequired[str]
+    """Name of the coupon."""
+    reason: NotRequired[str]
+    """Why the coupon was denied."""
+
+
+class CouponEnteredProperties(TypedDict):
+    """A shopper entered a coupon code."""
+    order_id: NotRequired[str]
+    """Unique id of the order."""
+    cart_id: NotRequired[str]
+    """Id of the cart."""
+    coupon_id: NotRequired[str]
+    """Id of the coupon."""
+
+
+class CouponRemovedProperties(TypedDict):
+    """A shopper removed a coupon."""
+    order_id: NotRequired[str]
+    """Unique id of the order."""
+    cart_id: NotRequired[str]
+    """Id of the cart."""
+    coupon_id: NotRequired[str]
+    """Id of the coupon."""
+    coupon_name: NotRequired[str]
+    """Name of the coupon."""
+    discount: NotRequired[float]
+    """Total discount."""
+
+
+class OrderCancelledProperties(TypedDict):
+    """An order was cancelled."""
+    order_id: str
+    """Unique id of the order."""
+    affiliation: NotRequired[str]
+    """Store or affiliate the order came from, e.g. Google Store."""
+    total: NotRequired[float]
+    """Revenue with discounts, shipping and tax."""
+    revenue: NotRequired[float]
+    """Revenue without shipping and tax."""
+    shipping: NotRequired[float]
+    """Shipping cost."""
+    tax: NotRequired[float]
+    """Total tax."""
+    discount: NotRequired[float]
+    """Total discount."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    currency: NotRequired[Literal["USD", "EUR", "GBP"]]
+    """ISO 4217 code of the order's currency."""
+    products: NotRequired[list[Product]]
+    """The products involved."""
 
 
 class OrderCompletedProperties(TypedDict):
@@ -96,6 +318,72 @@ class OrderCompletedProperties(TypedDict):
     """Revenue with tax and shipping."""
     products: list[Product]
     """The products involved."""
+    checkout_id: NotRequired[str]
+    """Id of the checkout session."""
+    affiliation: NotRequired[str]
+    """Store or affiliate the order came from, e.g. Google Store."""
+    subtotal: NotRequired[float]
+    """Order total after discounts, before shipping and tax."""
+    revenue: NotRequired[float]
+    """Revenue without shipping and tax."""
+    shipping: NotRequired[float]
+    """Shipping cost."""
+    tax: NotRequired[float]
+    """Total tax."""
+    discount: NotRequired[float]
+    """Total discount."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+
+
+class OrderRefundedProperties(TypedDict):
+    """An order was refunded in full or in part."""
+    order_id: str
+    """Unique id of the order."""
+    total: NotRequired[float]
+    """Revenue with discounts, shipping and tax."""
+    currency: NotRequired[Literal["USD", "EUR", "GBP"]]
+    """ISO 4217 code of the order's currency."""
+    products: NotRequired[list[Product]]
+    """The products refunded (all of them when absent)."""
+
+
+class OrderUpdatedProperties(TypedDict):
+    """An order was changed after it was placed."""
+    order_id: str
+    """Unique id of the order."""
+    affiliation: NotRequired[str]
+    """Store or affiliate the order came from, e.g. Google Store."""
+    total: NotRequired[float]
+    """Revenue with discounts, shipping and tax."""
+    revenue: NotRequired[float]
+    """Revenue without shipping and tax."""
+    shipping: NotRequired[float]
+    """Shipping cost."""
+    tax: NotRequired[float]
+    """Total tax."""
+    discount: NotRequired[float]
+    """Total discount."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    currency: NotRequired[Literal["USD", "EUR", "GBP"]]
+    """ISO 4217 code of the order's currency."""
+    products: NotRequired[list[Product]]
+    """The products involved."""
+
+
+class PaymentInfoEnteredProperties(TypedDict):
+    """A shopper entered payment details."""
+    checkout_id: NotRequired[str]
+    """Id of the checkout session."""
+    step: int
+    """Number of the checkout step (1-based)."""
+    shipping_method: NotRequired[str]
+    """How the order ships, e.g. FedEx."""
+    payment_method: NotRequired[str]
+    """How the order is paid, e.g. Visa."""
+    order_id: NotRequired[str]
+    """Unique id of the order."""
 
 
 class ProductAddedProperties(TypedDict):
@@ -108,6 +396,310 @@ class ProductAddedProperties(TypedDict):
     """Unit price."""
     quantity: NotRequired[int]
     """How many were added."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+
+
+class ProductAddedToWishlistProperties(TypedDict):
+    """A shopper added a product to a wishlist."""
+    product_id: NotRequired[str]
+    """Database id of the product."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    price: NotRequired[float]
+    """Unit price of the product."""
+    quantity: NotRequired[int]
+    """Quantity of the product."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+    wishlist_id: NotRequired[str]
+    """Id of the wishlist."""
+    wishlist_name: NotRequired[str]
+    """Name of the wishlist."""
+
+
+class ProductClickedProperties(TypedDict):
+    """A shopper clicked a product in a list."""
+    product_id: NotRequired[str]
+    """Database id of the product."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    price: NotRequired[float]
+    """Unit price of the product."""
+    quantity: NotRequired[int]
+    """Quantity of the product."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+
+
+class ProductListFilteredProperties(TypedDict):
+    """A shopper filtered or sorted a product list."""
+    list_id: NotRequired[str]
+    """Id of the product list."""
+    filters: NotRequired[list[Filter]]
+    """Filters applied to the list."""
+    sorts: NotRequired[list[Sort]]
+    """Sort orders applied to the list."""
+    products: NotRequired[list[Product]]
+    """The products involved."""
+
+
+class ProductListViewedProperties(TypedDict):
+    """A shopper viewed a product list or category page."""
+    list_id: NotRequired[str]
+    """Id of the product list."""
+    category: NotRequired[str]
+    """Category of the product."""
+    products: NotRequired[list[Product]]
+    """The products involved."""
+
+
+class ProductRemovedProperties(TypedDict):
+    """A shopper removed a product from the cart."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    price: NotRequired[float]
+    """Unit price of the product."""
+    quantity: NotRequired[int]
+    """Quantity of the product."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+    cart_id: str
+    """Id of the cart."""
+    product_id: str
+    """Database id of the product."""
+
+
+class ProductRemovedFromWishlistProperties(TypedDict):
+    """A shopper removed a product from a wishlist."""
+    product_id: NotRequired[str]
+    """Database id of the product."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    price: NotRequired[float]
+    """Unit price of the product."""
+    quantity: NotRequired[int]
+    """Quantity of the product."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+    wishlist_id: NotRequired[str]
+    """Id of the wishlist."""
+    wishlist_name: NotRequired[str]
+    """Name of the wishlist."""
+
+
+class ProductReviewedProperties(TypedDict):
+    """A shopper reviewed a product."""
+    product_id: str
+    """Database id of the product."""
+    review_id: NotRequired[str]
+    """Id of the review."""
+    review_body: NotRequired[str]
+    """Text of the review."""
+    rating: NotRequired[float]
+    """Rating given, from 0 to 5."""
+
+
+class ProductSharedProperties(TypedDict):
+    """A shopper shared a product."""
+    product_id: NotRequired[str]
+    """Database id of the product."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    price: NotRequired[float]
+    """Unit price of the product."""
+    quantity: NotRequired[int]
+    """Quantity of the product."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+    share_via: NotRequired[str]
+    """How it was shared, e.g. email or facebook."""
+    share_message: NotRequired[str]
+    """Message sent with the share."""
+    recipient: NotRequired[str]
+    """Who it was shared with."""
+
+
+class ProductViewedProperties(TypedDict):
+    """A shopper viewed a product's details."""
+    product_id: NotRequired[str]
+    """Database id of the product."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    price: NotRequired[float]
+    """Unit price of the product."""
+    quantity: NotRequired[int]
+    """Quantity of the product."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+    currency: NotRequired[Literal["USD", "EUR", "GBP"]]
+    """ISO 4217 code of the order's currency."""
+    value: NotRequired[float]
+    """Value of the products to the business."""
+
+
+class ProductsSearchedProperties(TypedDict):
+    """A shopper searched the catalogue."""
+    query: str
+    """What the shopper searched for."""
+
+
+class PromotionClickedProperties(TypedDict):
+    """A shopper clicked a promotion."""
+    promotion_id: NotRequired[str]
+    """Id of the promotion."""
+    creative: NotRequired[str]
+    """Creative shown for the promotion."""
+    name: NotRequired[str]
+    """Name of the promotion."""
+    position: NotRequired[str]
+    """Slot of the promotion, e.g. home_banner_top."""
+
+
+class PromotionViewedProperties(TypedDict):
+    """A promotion was shown to a shopper."""
+    promotion_id: NotRequired[str]
+    """Id of the promotion."""
+    creative: NotRequired[str]
+    """Creative shown for the promotion."""
+    name: NotRequired[str]
+    """Name of the promotion."""
+    position: NotRequired[str]
+    """Slot of the promotion, e.g. home_banner_top."""
+
+
+class WishlistProductAddedToCartProperties(TypedDict):
+    """A shopper moved a product from a wishlist to the cart."""
+    product_id: NotRequired[str]
+    """Database id of the product."""
+    sku: NotRequired[str]
+    """Stock keeping unit of the product."""
+    category: NotRequired[str]
+    """Category of the product."""
+    name: NotRequired[str]
+    """Name of the product."""
+    brand: NotRequired[str]
+    """Brand of the product."""
+    variant: NotRequired[str]
+    """Variant of the product, e.g. black."""
+    price: NotRequired[float]
+    """Unit price of the product."""
+    quantity: NotRequired[int]
+    """Quantity of the product."""
+    coupon: NotRequired[str]
+    """Coupon code used."""
+    position: NotRequired[int]
+    """Position of the product in the list (1-based)."""
+    url: NotRequired[str]
+    """Address of the product's page."""
+    image_url: NotRequired[str]
+    """Address of the product's image."""
+    wishlist_id: NotRequired[str]
+    """Id of the wishlist."""
+    wishlist_name: NotRequired[str]
+    """Name of the wishlist."""
+    cart_id: NotRequired[str]
+    """Id of the cart."""
 
 
 class ProtocolsClient:
@@ -148,6 +740,35 @@ class ProtocolsClient:
             self._on_violation(Violation(kind, name, _path(field, error.absolute_path),
                                          str(error.message)))
 
+    def group(
+        self,
+        group_id: str,
+        traits: GroupTraits,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """The company or household an account belongs to.
+
+        Sends a group call.
+        """
+        payload: dict[str, Any] = dict(traits or {})
+        self._check("group", None, payload)
+        self._client.group(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            group_id=group_id,
+            traits=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
     def identify(
         self,
         traits: IdentifyTraits,
@@ -159,7 +780,7 @@ class ProtocolsClient:
         integrations: Mapping[str, Any] | None = None,
         message_id: str | None = None,
     ) -> None:
-        """Who the user is.
+        """Who the user is; sent on sign-up, log-in and profile changes.
 
         Sends an identify call.
         """
@@ -169,6 +790,286 @@ class ProtocolsClient:
             user_id=user_id,
             anonymous_id=anonymous_id,
             traits=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def cart_shared(
+        self,
+        properties: CartSharedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper shared the cart.
+
+        Sends the track event \"Cart Shared\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Cart Shared", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Cart Shared",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def cart_viewed(
+        self,
+        properties: CartViewedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper viewed the cart.
+
+        Sends the track event \"Cart Viewed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Cart Viewed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Cart Viewed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def checkout_started(
+        self,
+        properties: CheckoutStartedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper started the checkout.
+
+        Sends the track event \"Checkout Started\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Checkout Started", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Checkout Started",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def checkout_step_completed(
+        self,
+        properties: CheckoutStepCompletedProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper completed a checkout step.
+
+        Sends the track event \"Checkout Step Completed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Checkout Step Completed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Checkout Step Completed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def checkout_step_viewed(
+        self,
+        properties: CheckoutStepViewedProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper reached a checkout step.
+
+        Sends the track event \"Checkout Step Viewed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Checkout Step Viewed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Checkout Step Viewed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def coupon_applied(
+        self,
+        properties: CouponAppliedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A coupon was accepted and applied.
+
+        Sends the track event \"Coupon Applied\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Coupon Applied", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Coupon Applied",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def coupon_denied(
+        self,
+        properties: CouponDeniedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A coupon was refused.
+
+        Sends the track event \"Coupon Denied\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Coupon Denied", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Coupon Denied",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def coupon_entered(
+        self,
+        properties: CouponEnteredProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper entered a coupon code.
+
+        Sends the track event \"Coupon Entered\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Coupon Entered", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Coupon Entered",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def coupon_removed(
+        self,
+        properties: CouponRemovedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper removed a coupon.
+
+        Sends the track event \"Coupon Removed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Coupon Removed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Coupon Removed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def order_cancelled(
+        self,
+        properties: OrderCancelledProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """An order was cancelled.
+
+        Sends the track event \"Order Cancelled\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Order Cancelled", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Order Cancelled",
+            properties=payload,
             context=self._context(context),
             timestamp=timestamp,
             integrations=dict(integrations or {}),
@@ -196,6 +1097,90 @@ class ProtocolsClient:
             user_id=user_id,
             anonymous_id=anonymous_id,
             event="Order Completed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def order_refunded(
+        self,
+        properties: OrderRefundedProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """An order was refunded in full or in part.
+
+        Sends the track event \"Order Refunded\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Order Refunded", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Order Refunded",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def order_updated(
+        self,
+        properties: OrderUpdatedProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """An order was changed after it was placed.
+
+        Sends the track event \"Order Updated\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Order Updated", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Order Updated",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def payment_info_entered(
+        self,
+        properties: PaymentInfoEnteredProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper entered payment details.
+
+        Sends the track event \"Payment Info Entered\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Payment Info Entered", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Payment Info Entered",
             properties=payload,
             context=self._context(context),
             timestamp=timestamp,
@@ -231,13 +1216,610 @@ class ProtocolsClient:
             message_id=message_id,
         )
 
+    def product_added_to_wishlist(
+        self,
+        properties: ProductAddedToWishlistProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper added a product to a wishlist.
+
+        Sends the track event \"Product Added to Wishlist\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product Added to Wishlist", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product Added to Wishlist",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_clicked(
+        self,
+        properties: ProductClickedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper clicked a product in a list.
+
+        Sends the track event \"Product Clicked\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product Clicked", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product Clicked",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_list_filtered(
+        self,
+        properties: ProductListFilteredProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper filtered or sorted a product list.
+
+        Sends the track event \"Product List Filtered\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product List Filtered", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product List Filtered",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_list_viewed(
+        self,
+        properties: ProductListViewedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper viewed a product list or category page.
+
+        Sends the track event \"Product List Viewed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product List Viewed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product List Viewed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_removed(
+        self,
+        properties: ProductRemovedProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper removed a product from the cart.
+
+        Sends the track event \"Product Removed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product Removed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product Removed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_removed_from_wishlist(
+        self,
+        properties: ProductRemovedFromWishlistProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper removed a product from a wishlist.
+
+        Sends the track event \"Product Removed from Wishlist\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product Removed from Wishlist", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product Removed from Wishlist",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_reviewed(
+        self,
+        properties: ProductReviewedProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper reviewed a product.
+
+        Sends the track event \"Product Reviewed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product Reviewed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product Reviewed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_shared(
+        self,
+        properties: ProductSharedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper shared a product.
+
+        Sends the track event \"Product Shared\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product Shared", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product Shared",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def product_viewed(
+        self,
+        properties: ProductViewedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper viewed a product's details.
+
+        Sends the track event \"Product Viewed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Product Viewed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Product Viewed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def products_searched(
+        self,
+        properties: ProductsSearchedProperties,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper searched the catalogue.
+
+        Sends the track event \"Products Searched\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Products Searched", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Products Searched",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def promotion_clicked(
+        self,
+        properties: PromotionClickedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper clicked a promotion.
+
+        Sends the track event \"Promotion Clicked\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Promotion Clicked", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Promotion Clicked",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def promotion_viewed(
+        self,
+        properties: PromotionViewedProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A promotion was shown to a shopper.
+
+        Sends the track event \"Promotion Viewed\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Promotion Viewed", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Promotion Viewed",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
+    def wishlist_product_added_to_cart(
+        self,
+        properties: WishlistProductAddedToCartProperties | None = None,
+        *,
+        user_id: str | None = None,
+        anonymous_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: datetime | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        """A shopper moved a product from a wishlist to the cart.
+
+        Sends the track event \"Wishlist Product Added to Cart\".
+        """
+        payload: dict[str, Any] = dict(properties or {})
+        self._check("track", "Wishlist Product Added to Cart", payload)
+        self._client.track(
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            event="Wishlist Product Added to Cart",
+            properties=payload,
+            context=self._context(context),
+            timestamp=timestamp,
+            integrations=dict(integrations or {}),
+            message_id=message_id,
+        )
+
 
 # The plan's JSON Schema of each payload (draft 2020-12), for runtime validation.
 _SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {
+    ("group", None): {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "industry": {"type": "string"},
+            "employees": {"type": "integer", "minimum": 0},
+            "plan": {"type": "string"},
+            "website": {"type": "string", "format": "uri"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "address": {"$ref": "#/$defs/Address"},
+        },
+        "required": ["name"],
+        "$defs": {
+            "Address": {
+                "type": "object",
+                "properties": {
+                    "street": {"type": "string"},
+                    "city": {"type": "string"},
+                    "state": {"type": "string"},
+                    "postal_code": {"type": "string"},
+                    "country": {"type": "string"},
+                },
+            },
+        },
+    },
     ("identify", None): {
         "type": "object",
-        "properties": {"email": {"type": "string", "format": "email"}, "name": {"type": "string"}},
+        "properties": {
+            "email": {"type": "string", "format": "email"},
+            "name": {"type": "string"},
+            "first_name": {"type": "string"},
+            "last_name": {"type": "string"},
+            "phone": {"type": "string"},
+            "username": {"type": "string"},
+            "birthday": {"type": "string", "format": "date"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "address": {"$ref": "#/$defs/Address"},
+        },
         "required": ["email"],
+        "$defs": {
+            "Address": {
+                "type": "object",
+                "properties": {
+                    "street": {"type": "string"},
+                    "city": {"type": "string"},
+                    "state": {"type": "string"},
+                    "postal_code": {"type": "string"},
+                    "country": {"type": "string"},
+                },
+            },
+        },
+    },
+    ("track", "Cart Shared"): {
+        "type": "object",
+        "properties": {
+            "share_via": {"type": "string"},
+            "share_message": {"type": "string"},
+            "recipient": {"type": "string"},
+            "cart_id": {"type": "string"},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "$defs": {
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+        },
+    },
+    ("track", "Cart Viewed"): {
+        "type": "object",
+        "properties": {
+            "cart_id": {"type": "string"},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "$defs": {
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+        },
+    },
+    ("track", "Checkout Started"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "affiliation": {"type": "string"},
+            "value": {"type": "number", "minimum": 0},
+            "revenue": {"type": "number", "minimum": 0},
+            "shipping": {"type": "number", "minimum": 0},
+            "tax": {"type": "number", "minimum": 0},
+            "discount": {"type": "number", "minimum": 0},
+            "coupon": {"type": "string"},
+            "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "$defs": {
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+        },
+    },
+    ("track", "Checkout Step Completed"): {
+        "type": "object",
+        "properties": {
+            "checkout_id": {"type": "string"},
+            "step": {"type": "integer", "minimum": 1},
+            "shipping_method": {"type": "string"},
+            "payment_method": {"type": "string"},
+        },
+        "required": ["step"],
+    },
+    ("track", "Checkout Step Viewed"): {
+        "type": "object",
+        "properties": {
+            "checkout_id": {"type": "string"},
+            "step": {"type": "integer", "minimum": 1},
+            "shipping_method": {"type": "string"},
+            "payment_method": {"type": "string"},
+        },
+        "required": ["step"],
+    },
+    ("track", "Coupon Applied"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "cart_id": {"type": "string"},
+            "coupon_id": {"type": "string"},
+            "coupon_name": {"type": "string"},
+            "discount": {"type": "number", "minimum": 0},
+        },
+    },
+    ("track", "Coupon Denied"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "cart_id": {"type": "string"},
+            "coupon_id": {"type": "string"},
+            "coupon_name": {"type": "string"},
+            "reason": {"type": "string"},
+        },
+    },
+    ("track", "Coupon Entered"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "cart_id": {"type": "string"},
+            "coupon_id": {"type": "string"},
+        },
+    },
+    ("track", "Coupon Removed"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "cart_id": {"type": "string"},
+            "coupon_id": {"type": "string"},
+            "coupon_name": {"type": "string"},
+            "discount": {"type": "number", "minimum": 0},
+        },
+    },
+    ("track", "Order Cancelled"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "affiliation": {"type": "string"},
+            "total": {"type": "number", "minimum": 0},
+            "revenue": {"type": "number", "minimum": 0},
+            "shipping": {"type": "number", "minimum": 0},
+            "tax": {"type": "number", "minimum": 0},
+            "discount": {"type": "number", "minimum": 0},
+            "coupon": {"type": "string"},
+            "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "required": ["order_id"],
+        "$defs": {
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+        },
     },
     ("track", "Order Completed"): {
         "type": "object",
@@ -246,6 +1828,14 @@ _SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {
             "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
             "total": {"type": "number", "minimum": 0},
             "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+            "checkout_id": {"type": "string"},
+            "affiliation": {"type": "string"},
+            "subtotal": {"type": "number", "minimum": 0},
+            "revenue": {"type": "number", "minimum": 0},
+            "shipping": {"type": "number", "minimum": 0},
+            "tax": {"type": "number", "minimum": 0},
+            "discount": {"type": "number", "minimum": 0},
+            "coupon": {"type": "string"},
         },
         "required": ["order_id", "currency", "total", "products"],
         "$defs": {
@@ -257,10 +1847,94 @@ _SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {
                     "name": {"type": "string"},
                     "price": {"type": "number", "minimum": 0},
                     "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
                 },
                 "required": ["product_id"],
             },
         },
+    },
+    ("track", "Order Refunded"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "total": {"type": "number", "minimum": 0},
+            "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "required": ["order_id"],
+        "$defs": {
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+        },
+    },
+    ("track", "Order Updated"): {
+        "type": "object",
+        "properties": {
+            "order_id": {"type": "string"},
+            "affiliation": {"type": "string"},
+            "total": {"type": "number", "minimum": 0},
+            "revenue": {"type": "number", "minimum": 0},
+            "shipping": {"type": "number", "minimum": 0},
+            "tax": {"type": "number", "minimum": 0},
+            "discount": {"type": "number", "minimum": 0},
+            "coupon": {"type": "string"},
+            "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "required": ["order_id"],
+        "$defs": {
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+        },
+    },
+    ("track", "Payment Info Entered"): {
+        "type": "object",
+        "properties": {
+            "checkout_id": {"type": "string"},
+            "step": {"type": "integer", "minimum": 1},
+            "shipping_method": {"type": "string"},
+            "payment_method": {"type": "string"},
+            "order_id": {"type": "string"},
+        },
+        "required": ["step"],
     },
     ("track", "Product Added"): {
         "type": "object",
@@ -269,8 +1943,246 @@ _SCHEMAS: dict[tuple[str, str | None], dict[str, Any]] = {
             "product_id": {"type": "string"},
             "price": {"type": "number", "minimum": 0},
             "quantity": {"type": "integer", "minimum": 1},
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
         },
         "required": ["cart_id", "product_id"],
+    },
+    ("track", "Product Added to Wishlist"): {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "string"},
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "quantity": {"type": "integer", "minimum": 1},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
+            "wishlist_id": {"type": "string"},
+            "wishlist_name": {"type": "string"},
+        },
+    },
+    ("track", "Product Clicked"): {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "string"},
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "quantity": {"type": "integer", "minimum": 1},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
+        },
+    },
+    ("track", "Product List Filtered"): {
+        "type": "object",
+        "properties": {
+            "list_id": {"type": "string"},
+            "filters": {"type": "array", "items": {"$ref": "#/$defs/Filter"}},
+            "sorts": {"type": "array", "items": {"$ref": "#/$defs/Sort"}},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "$defs": {
+            "Filter": {
+                "type": "object",
+                "properties": {"type": {"type": "string"}, "value": {"type": "string"}},
+                "required": ["type", "value"],
+            },
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+            "Sort": {
+                "type": "object",
+                "properties": {"type": {"type": "string"}, "value": {"type": "string"}},
+                "required": ["type", "value"],
+            },
+        },
+    },
+    ("track", "Product List Viewed"): {
+        "type": "object",
+        "properties": {
+            "list_id": {"type": "string"},
+            "category": {"type": "string"},
+            "products": {"type": "array", "items": {"$ref": "#/$defs/Product"}},
+        },
+        "$defs": {
+            "Product": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "sku": {"type": "string"},
+                    "name": {"type": "string"},
+                    "price": {"type": "number", "minimum": 0},
+                    "quantity": {"type": "integer", "minimum": 1},
+                    "category": {"type": "string"},
+                    "brand": {"type": "string"},
+                    "variant": {"type": "string"},
+                    "coupon": {"type": "string"},
+                    "position": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri"},
+                    "image_url": {"type": "string", "format": "uri"},
+                },
+                "required": ["product_id"],
+            },
+        },
+    },
+    ("track", "Product Removed"): {
+        "type": "object",
+        "properties": {
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "quantity": {"type": "integer", "minimum": 1},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
+            "cart_id": {"type": "string"},
+            "product_id": {"type": "string"},
+        },
+        "required": ["cart_id", "product_id"],
+    },
+    ("track", "Product Removed from Wishlist"): {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "string"},
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "quantity": {"type": "integer", "minimum": 1},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
+            "wishlist_id": {"type": "string"},
+            "wishlist_name": {"type": "string"},
+        },
+    },
+    ("track", "Product Reviewed"): {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "string"},
+            "review_id": {"type": "string"},
+            "review_body": {"type": "string"},
+            "rating": {"type": "number", "minimum": 0, "maximum": 5},
+        },
+        "required": ["product_id"],
+    },
+    ("track", "Product Shared"): {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "string"},
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "quantity": {"type": "integer", "minimum": 1},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
+            "share_via": {"type": "string"},
+            "share_message": {"type": "string"},
+            "recipient": {"type": "string"},
+        },
+    },
+    ("track", "Product Viewed"): {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "string"},
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "quantity": {"type": "integer", "minimum": 1},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
+            "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+            "value": {"type": "number", "minimum": 0},
+        },
+    },
+    ("track", "Products Searched"): {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]},
+    ("track", "Promotion Clicked"): {
+        "type": "object",
+        "properties": {
+            "promotion_id": {"type": "string"},
+            "creative": {"type": "string"},
+            "name": {"type": "string"},
+            "position": {"type": "string"},
+        },
+    },
+    ("track", "Promotion Viewed"): {
+        "type": "object",
+        "properties": {
+            "promotion_id": {"type": "string"},
+            "creative": {"type": "string"},
+            "name": {"type": "string"},
+            "position": {"type": "string"},
+        },
+    },
+    ("track", "Wishlist Product Added to Cart"): {
+        "type": "object",
+        "properties": {
+            "product_id": {"type": "string"},
+            "sku": {"type": "string"},
+            "category": {"type": "string"},
+            "name": {"type": "string"},
+            "brand": {"type": "string"},
+            "variant": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "quantity": {"type": "integer", "minimum": 1},
+            "coupon": {"type": "string"},
+            "position": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri"},
+            "image_url": {"type": "string", "format": "uri"},
+            "wishlist_id": {"type": "string"},
+            "wishlist_name": {"type": "string"},
+            "cart_id": {"type": "string"},
+        },
     },
 }
 

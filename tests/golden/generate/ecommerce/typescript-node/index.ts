@@ -46,12 +46,190 @@ export interface ProtocolsOptions {
   onViolation?: ViolationHandler;
 }
 
-/** Who the user is. */
+/** The company or household an account belongs to. */
+export interface GroupTraits {
+  /** Name of the company. */
+  name: string;
+  /** Industry the company works in. */
+  industry?: string;
+  /** Number of employees. */
+  employees?: number;
+  /** Subscription plan of the company. */
+  plan?: string;
+  /** Address of the company's website. */
+  website?: string;
+  /** When the company signed up. */
+  created_at?: string;
+  /** Postal address of the company. */
+  address?: Address;
+}
+
+/** Who the user is; sent on sign-up, log-in and profile changes. */
 export interface IdentifyTraits {
   /** Email address. */
   email: string;
   /** Full name. */
   name?: string;
+  /** Given name. */
+  first_name?: string;
+  /** Family name. */
+  last_name?: string;
+  /** Phone number. */
+  phone?: string;
+  /** Public handle. */
+  username?: string;
+  /** Date of birth. */
+  birthday?: string;
+  /** When the account was created. */
+  created_at?: string;
+  /** Postal address of the user. */
+  address?: Address;
+}
+
+/** A shopper shared the cart. */
+export interface CartSharedProperties {
+  /** How it was shared, e.g. email or facebook. */
+  share_via?: string;
+  /** Message sent with the share. */
+  share_message?: string;
+  /** Who it was shared with. */
+  recipient?: string;
+  /** Id of the cart. */
+  cart_id?: string;
+  /** The products involved. */
+  products?: Array<Product>;
+}
+
+/** A shopper viewed the cart. */
+export interface CartViewedProperties {
+  /** Id of the cart. */
+  cart_id?: string;
+  /** The products involved. */
+  products?: Array<Product>;
+}
+
+/** A shopper started the checkout. */
+export interface CheckoutStartedProperties {
+  /** Unique id of the order. */
+  order_id?: string;
+  /** Store or affiliate the order came from, e.g. Google Store. */
+  affiliation?: string;
+  /** Value of the products to the business. */
+  value?: number;
+  /** Revenue without shipping and tax. */
+  revenue?: number;
+  /** Shipping cost. */
+  shipping?: number;
+  /** Total tax. */
+  tax?: number;
+  /** Total discount. */
+  discount?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** ISO 4217 code of the order's currency. */
+  currency?: "USD" | "EUR" | "GBP";
+  /** The products involved. */
+  products?: Array<Product>;
+}
+
+/** A shopper completed a checkout step. */
+export interface CheckoutStepCompletedProperties {
+  /** Id of the checkout session. */
+  checkout_id?: string;
+  /** Number of the checkout step (1-based). */
+  step: number;
+  /** How the order ships, e.g. FedEx. */
+  shipping_method?: string;
+  /** How the order is paid, e.g. Visa. */
+  payment_method?: string;
+}
+
+/** A shopper reached a checkout step. */
+export interface CheckoutStepViewedProperties {
+  /** Id of the checkout session. */
+  checkout_id?: string;
+  /** Number of the checkout step (1-based). */
+  step: number;
+  /** How the order ships, e.g. FedEx. */
+  shipping_method?: string;
+  /** How the order is paid, e.g. Visa. */
+  payment_method?: string;
+}
+
+/** A coupon was accepted and applied. */
+export interface CouponAppliedProperties {
+  /** Unique id of the order. */
+  order_id?: string;
+  /** Id of the cart. */
+  cart_id?: string;
+  /** Id of the coupon. */
+  coupon_id?: string;
+  /** Name of the coupon. */
+  coupon_name?: string;
+  /** Total discount. */
+  discount?: number;
+}
+
+/** A coupon was refused. */
+export interface CouponDeniedProperties {
+  /** Unique id of the order. */
+  order_id?: string;
+  /** Id of the cart. */
+  cart_id?: string;
+  /** Id of the coupon. */
+  coupon_id?: string;
+  /** Name of the coupon. */
+  coupon_name?: string;
+  /** Why the coupon was denied. */
+  reason?: string;
+}
+
+/** A shopper entered a coupon code. */
+export interface CouponEnteredProperties {
+  /** Unique id of the order. */
+  order_id?: string;
+  /** Id of the cart. */
+  cart_id?: string;
+  /** Id of the coupon. */
+  coupon_id?: string;
+}
+
+/** A shopper removed a coupon. */
+export interface CouponRemovedProperties {
+  /** Unique id of the order. */
+  order_id?: string;
+  /** Id of the cart. */
+  cart_id?: string;
+  /** Id of the coupon. */
+  coupon_id?: string;
+  /** Name of the coupon. */
+  coupon_name?: string;
+  /** Total discount. */
+  discount?: number;
+}
+
+/** An order was cancelled. */
+export interface OrderCancelledProperties {
+  /** Unique id of the order. */
+  order_id: string;
+  /** Store or affiliate the order came from, e.g. Google Store. */
+  affiliation?: string;
+  /** Revenue with discounts, shipping and tax. */
+  total?: number;
+  /** Revenue without shipping and tax. */
+  revenue?: number;
+  /** Shipping cost. */
+  shipping?: number;
+  /** Total tax. */
+  tax?: number;
+  /** Total discount. */
+  discount?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** ISO 4217 code of the order's currency. */
+  currency?: "USD" | "EUR" | "GBP";
+  /** The products involved. */
+  products?: Array<Product>;
 }
 
 /** The order was confirmed and paid. */
@@ -64,6 +242,72 @@ export interface OrderCompletedProperties {
   total: number;
   /** The products involved. */
   products: Array<Product>;
+  /** Id of the checkout session. */
+  checkout_id?: string;
+  /** Store or affiliate the order came from, e.g. Google Store. */
+  affiliation?: string;
+  /** Order total after discounts, before shipping and tax. */
+  subtotal?: number;
+  /** Revenue without shipping and tax. */
+  revenue?: number;
+  /** Shipping cost. */
+  shipping?: number;
+  /** Total tax. */
+  tax?: number;
+  /** Total discount. */
+  discount?: number;
+  /** Coupon code used. */
+  coupon?: string;
+}
+
+/** An order was refunded in full or in part. */
+export interface OrderRefundedProperties {
+  /** Unique id of the order. */
+  order_id: string;
+  /** Revenue with discounts, shipping and tax. */
+  total?: number;
+  /** ISO 4217 code of the order's currency. */
+  currency?: "USD" | "EUR" | "GBP";
+  /** The products refunded (all of them when absent). */
+  products?: Array<Product>;
+}
+
+/** An order was changed after it was placed. */
+export interface OrderUpdatedProperties {
+  /** Unique id of the order. */
+  order_id: string;
+  /** Store or affiliate the order came from, e.g. Google Store. */
+  affiliation?: string;
+  /** Revenue with discounts, shipping and tax. */
+  total?: number;
+  /** Revenue without shipping and tax. */
+  revenue?: number;
+  /** Shipping cost. */
+  shipping?: number;
+  /** Total tax. */
+  tax?: number;
+  /** Total discount. */
+  discount?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** ISO 4217 code of the order's currency. */
+  currency?: "USD" | "EUR" | "GBP";
+  /** The products involved. */
+  products?: Array<Product>;
+}
+
+/** A shopper entered payment details. */
+export interface PaymentInfoEnteredProperties {
+  /** Id of the checkout session. */
+  checkout_id?: string;
+  /** Number of the checkout step (1-based). */
+  step: number;
+  /** How the order ships, e.g. FedEx. */
+  shipping_method?: string;
+  /** How the order is paid, e.g. Visa. */
+  payment_method?: string;
+  /** Unique id of the order. */
+  order_id?: string;
 }
 
 /** A shopper added a product to the cart. */
@@ -76,6 +320,332 @@ export interface ProductAddedProperties {
   price?: number;
   /** How many were added. */
   quantity?: number;
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+}
+
+/** A shopper added a product to a wishlist. */
+export interface ProductAddedToWishlistProperties {
+  /** Database id of the product. */
+  product_id?: string;
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Unit price of the product. */
+  price?: number;
+  /** Quantity of the product. */
+  quantity?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+  /** Id of the wishlist. */
+  wishlist_id?: string;
+  /** Name of the wishlist. */
+  wishlist_name?: string;
+}
+
+/** A shopper clicked a product in a list. */
+export interface ProductClickedProperties {
+  /** Database id of the product. */
+  product_id?: string;
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Unit price of the product. */
+  price?: number;
+  /** Quantity of the product. */
+  quantity?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+}
+
+/** A shopper filtered or sorted a product list. */
+export interface ProductListFilteredProperties {
+  /** Id of the product list. */
+  list_id?: string;
+  /** Filters applied to the list. */
+  filters?: Array<Filter>;
+  /** Sort orders applied to the list. */
+  sorts?: Array<Sort>;
+  /** The products involved. */
+  products?: Array<Product>;
+}
+
+/** A shopper viewed a product list or category page. */
+export interface ProductListViewedProperties {
+  /** Id of the product list. */
+  list_id?: string;
+  /** Category of the product. */
+  category?: string;
+  /** The products involved. */
+  products?: Array<Product>;
+}
+
+/** A shopper removed a product from the cart. */
+export interface ProductRemovedProperties {
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Unit price of the product. */
+  price?: number;
+  /** Quantity of the product. */
+  quantity?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+  /** Id of the cart. */
+  cart_id: string;
+  /** Database id of the product. */
+  product_id: string;
+}
+
+/** A shopper removed a product from a wishlist. */
+export interface ProductRemovedFromWishlistProperties {
+  /** Database id of the product. */
+  product_id?: string;
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Unit price of the product. */
+  price?: number;
+  /** Quantity of the product. */
+  quantity?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+  /** Id of the wishlist. */
+  wishlist_id?: string;
+  /** Name of the wishlist. */
+  wishlist_name?: string;
+}
+
+/** A shopper reviewed a product. */
+export interface ProductReviewedProperties {
+  /** Database id of the product. */
+  product_id: string;
+  /** Id of the review. */
+  review_id?: string;
+  /** Text of the review. */
+  review_body?: string;
+  /** Rating given, from 0 to 5. */
+  rating?: number;
+}
+
+/** A shopper shared a product. */
+export interface ProductSharedProperties {
+  /** Database id of the product. */
+  product_id?: string;
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Unit price of the product. */
+  price?: number;
+  /** Quantity of the product. */
+  quantity?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+  /** How it was shared, e.g. email or facebook. */
+  share_via?: string;
+  /** Message sent with the share. */
+  share_message?: string;
+  /** Who it was shared with. */
+  recipient?: string;
+}
+
+/** A shopper viewed a product's details. */
+export interface ProductViewedProperties {
+  /** Database id of the product. */
+  product_id?: string;
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Unit price of the product. */
+  price?: number;
+  /** Quantity of the product. */
+  quantity?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+  /** ISO 4217 code of the order's currency. */
+  currency?: "USD" | "EUR" | "GBP";
+  /** Value of the products to the business. */
+  value?: number;
+}
+
+/** A shopper searched the catalogue. */
+export interface ProductsSearchedProperties {
+  /** What the shopper searched for. */
+  query: string;
+}
+
+/** A shopper clicked a promotion. */
+export interface PromotionClickedProperties {
+  /** Id of the promotion. */
+  promotion_id?: string;
+  /** Creative shown for the promotion. */
+  creative?: string;
+  /** Name of the promotion. */
+  name?: string;
+  /** Slot of the promotion, e.g. home_banner_top. */
+  position?: string;
+}
+
+/** A promotion was shown to a shopper. */
+export interface PromotionViewedProperties {
+  /** Id of the promotion. */
+  promotion_id?: string;
+  /** Creative shown for the promotion. */
+  creative?: string;
+  /** Name of the promotion. */
+  name?: string;
+  /** Slot of the promotion, e.g. home_banner_top. */
+  position?: string;
+}
+
+/** A shopper moved a product from a wishlist to the cart. */
+export interface WishlistProductAddedToCartProperties {
+  /** Database id of the product. */
+  product_id?: string;
+  /** Stock keeping unit of the product. */
+  sku?: string;
+  /** Category of the product. */
+  category?: string;
+  /** Name of the product. */
+  name?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Unit price of the product. */
+  price?: number;
+  /** Quantity of the product. */
+  quantity?: number;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+  /** Id of the wishlist. */
+  wishlist_id?: string;
+  /** Name of the wishlist. */
+  wishlist_name?: string;
+  /** Id of the cart. */
+  cart_id?: string;
+}
+
+/** A postal address. */
+export interface Address {
+  /** Street and number. */
+  street?: string;
+  /** City. */
+  city?: string;
+  /** State or region. */
+  state?: string;
+  /** Postal or ZIP code. */
+  postal_code?: string;
+  /** Country name or ISO 3166 code. */
+  country?: string;
+}
+
+/** One filter a shopper applied to a product list. */
+export interface Filter {
+  /** What is filtered on, e.g. department. */
+  type: string;
+  /** The value kept, e.g. beauty. */
+  value: string;
 }
 
 /** A product in a cart, an order or a list. */
@@ -90,6 +660,28 @@ export interface Product {
   price?: number;
   /** How many of the product. */
   quantity?: number;
+  /** Category of the product. */
+  category?: string;
+  /** Brand of the product. */
+  brand?: string;
+  /** Variant of the product, e.g. black. */
+  variant?: string;
+  /** Coupon code used. */
+  coupon?: string;
+  /** Position of the product in the list (1-based). */
+  position?: number;
+  /** Address of the product's page. */
+  url?: string;
+  /** Address of the product's image. */
+  image_url?: string;
+}
+
+/** One sort order a shopper applied to a product list. */
+export interface Sort {
+  /** What is sorted on, e.g. price. */
+  type: string;
+  /** The direction: asc or desc. */
+  value: string;
 }
 
 /**
@@ -120,7 +712,18 @@ export class ProtocolsClient {
   }
 
   /**
-   * Who the user is.
+   * The company or household an account belongs to.
+   *
+   * Sends a group call.
+   */
+  group(message: CallOptions & { groupId: string; traits: GroupTraits }): void {
+    const payload: Record<string, unknown> = { ...message.traits };
+    this.check("group", null, payload);
+    this.analytics.group({ ...message, traits: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * Who the user is; sent on sign-up, log-in and profile changes.
    *
    * Sends an identify call.
    */
@@ -128,6 +731,116 @@ export class ProtocolsClient {
     const payload: Record<string, unknown> = { ...message.traits };
     this.check("identify", null, payload);
     this.analytics.identify({ ...message, traits: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper shared the cart.
+   *
+   * Sends the track event "Cart Shared".
+   */
+  cartShared(message: CallOptions & { properties?: CartSharedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Cart Shared", payload);
+    this.analytics.track({ ...message, event: "Cart Shared", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper viewed the cart.
+   *
+   * Sends the track event "Cart Viewed".
+   */
+  cartViewed(message: CallOptions & { properties?: CartViewedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Cart Viewed", payload);
+    this.analytics.track({ ...message, event: "Cart Viewed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper started the checkout.
+   *
+   * Sends the track event "Checkout Started".
+   */
+  checkoutStarted(message: CallOptions & { properties?: CheckoutStartedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Checkout Started", payload);
+    this.analytics.track({ ...message, event: "Checkout Started", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper completed a checkout step.
+   *
+   * Sends the track event "Checkout Step Completed".
+   */
+  checkoutStepCompleted(message: CallOptions & { properties: CheckoutStepCompletedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Checkout Step Completed", payload);
+    this.analytics.track({ ...message, event: "Checkout Step Completed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper reached a checkout step.
+   *
+   * Sends the track event "Checkout Step Viewed".
+   */
+  checkoutStepViewed(message: CallOptions & { properties: CheckoutStepViewedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Checkout Step Viewed", payload);
+    this.analytics.track({ ...message, event: "Checkout Step Viewed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A coupon was accepted and applied.
+   *
+   * Sends the track event "Coupon Applied".
+   */
+  couponApplied(message: CallOptions & { properties?: CouponAppliedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Coupon Applied", payload);
+    this.analytics.track({ ...message, event: "Coupon Applied", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A coupon was refused.
+   *
+   * Sends the track event "Coupon Denied".
+   */
+  couponDenied(message: CallOptions & { properties?: CouponDeniedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Coupon Denied", payload);
+    this.analytics.track({ ...message, event: "Coupon Denied", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper entered a coupon code.
+   *
+   * Sends the track event "Coupon Entered".
+   */
+  couponEntered(message: CallOptions & { properties?: CouponEnteredProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Coupon Entered", payload);
+    this.analytics.track({ ...message, event: "Coupon Entered", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper removed a coupon.
+   *
+   * Sends the track event "Coupon Removed".
+   */
+  couponRemoved(message: CallOptions & { properties?: CouponRemovedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Coupon Removed", payload);
+    this.analytics.track({ ...message, event: "Coupon Removed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * An order was cancelled.
+   *
+   * Sends the track event "Order Cancelled".
+   */
+  orderCancelled(message: CallOptions & { properties: OrderCancelledProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Order Cancelled", payload);
+    this.analytics.track({ ...message, event: "Order Cancelled", properties: payload, context: this.withContext(message.context) });
   }
 
   /**
@@ -142,6 +855,39 @@ export class ProtocolsClient {
   }
 
   /**
+   * An order was refunded in full or in part.
+   *
+   * Sends the track event "Order Refunded".
+   */
+  orderRefunded(message: CallOptions & { properties: OrderRefundedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Order Refunded", payload);
+    this.analytics.track({ ...message, event: "Order Refunded", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * An order was changed after it was placed.
+   *
+   * Sends the track event "Order Updated".
+   */
+  orderUpdated(message: CallOptions & { properties: OrderUpdatedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Order Updated", payload);
+    this.analytics.track({ ...message, event: "Order Updated", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper entered payment details.
+   *
+   * Sends the track event "Payment Info Entered".
+   */
+  paymentInfoEntered(message: CallOptions & { properties: PaymentInfoEnteredProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Payment Info Entered", payload);
+    this.analytics.track({ ...message, event: "Payment Info Entered", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
    * A shopper added a product to the cart.
    *
    * Sends the track event "Product Added".
@@ -150,5 +896,148 @@ export class ProtocolsClient {
     const payload: Record<string, unknown> = { ...message.properties };
     this.check("track", "Product Added", payload);
     this.analytics.track({ ...message, event: "Product Added", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper added a product to a wishlist.
+   *
+   * Sends the track event "Product Added to Wishlist".
+   */
+  productAddedToWishlist(message: CallOptions & { properties?: ProductAddedToWishlistProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product Added to Wishlist", payload);
+    this.analytics.track({ ...message, event: "Product Added to Wishlist", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper clicked a product in a list.
+   *
+   * Sends the track event "Product Clicked".
+   */
+  productClicked(message: CallOptions & { properties?: ProductClickedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product Clicked", payload);
+    this.analytics.track({ ...message, event: "Product Clicked", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper filtered or sorted a product list.
+   *
+   * Sends the track event "Product List Filtered".
+   */
+  productListFiltered(message: CallOptions & { properties?: ProductListFilteredProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product List Filtered", payload);
+    this.analytics.track({ ...message, event: "Product List Filtered", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper viewed a product list or category page.
+   *
+   * Sends the track event "Product List Viewed".
+   */
+  productListViewed(message: CallOptions & { properties?: ProductListViewedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product List Viewed", payload);
+    this.analytics.track({ ...message, event: "Product List Viewed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper removed a product from the cart.
+   *
+   * Sends the track event "Product Removed".
+   */
+  productRemoved(message: CallOptions & { properties: ProductRemovedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product Removed", payload);
+    this.analytics.track({ ...message, event: "Product Removed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper removed a product from a wishlist.
+   *
+   * Sends the track event "Product Removed from Wishlist".
+   */
+  productRemovedFromWishlist(message: CallOptions & { properties?: ProductRemovedFromWishlistProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product Removed from Wishlist", payload);
+    this.analytics.track({ ...message, event: "Product Removed from Wishlist", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper reviewed a product.
+   *
+   * Sends the track event "Product Reviewed".
+   */
+  productReviewed(message: CallOptions & { properties: ProductReviewedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product Reviewed", payload);
+    this.analytics.track({ ...message, event: "Product Reviewed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper shared a product.
+   *
+   * Sends the track event "Product Shared".
+   */
+  productShared(message: CallOptions & { properties?: ProductSharedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product Shared", payload);
+    this.analytics.track({ ...message, event: "Product Shared", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper viewed a product's details.
+   *
+   * Sends the track event "Product Viewed".
+   */
+  productViewed(message: CallOptions & { properties?: ProductViewedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Product Viewed", payload);
+    this.analytics.track({ ...message, event: "Product Viewed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper searched the catalogue.
+   *
+   * Sends the track event "Products Searched".
+   */
+  productsSearched(message: CallOptions & { properties: ProductsSearchedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Products Searched", payload);
+    this.analytics.track({ ...message, event: "Products Searched", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper clicked a promotion.
+   *
+   * Sends the track event "Promotion Clicked".
+   */
+  promotionClicked(message: CallOptions & { properties?: PromotionClickedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Promotion Clicked", payload);
+    this.analytics.track({ ...message, event: "Promotion Clicked", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A promotion was shown to a shopper.
+   *
+   * Sends the track event "Promotion Viewed".
+   */
+  promotionViewed(message: CallOptions & { properties?: PromotionViewedProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Promotion Viewed", payload);
+    this.analytics.track({ ...message, event: "Promotion Viewed", properties: payload, context: this.withContext(message.context) });
+  }
+
+  /**
+   * A shopper moved a product from a wishlist to the cart.
+   *
+   * Sends the track event "Wishlist Product Added to Cart".
+   */
+  wishlistProductAddedToCart(message: CallOptions & { properties?: WishlistProductAddedToCartProperties }): void {
+    const payload: Record<string, unknown> = { ...message.properties };
+    this.check("track", "Wishlist Product Added to Cart", payload);
+    this.analytics.track({ ...message, event: "Wishlist Product Added to Cart", properties: payload, context: this.withContext(message.context) });
   }
 }

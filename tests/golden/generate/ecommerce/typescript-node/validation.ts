@@ -42,6 +42,60 @@ export const validator: Validator = (kind, name, payload) => {
 
 // The plan's JSON Schema of each payload (draft 2020-12), by "kind:name".
 const SCHEMAS: Record<string, object> = {
+  "group:": {
+    "type": "object",
+    "properties": {
+      "name": {
+        "type": "string"
+      },
+      "industry": {
+        "type": "string"
+      },
+      "employees": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "plan": {
+        "type": "string"
+      },
+      "website": {
+        "type": "string",
+        "format": "uri"
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "address": {
+        "$ref": "#/$defs/Address"
+      }
+    },
+    "required": [
+      "name"
+    ],
+    "$defs": {
+      "Address": {
+        "type": "object",
+        "properties": {
+          "street": {
+            "type": "string"
+          },
+          "city": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string"
+          },
+          "postal_code": {
+            "type": "string"
+          },
+          "country": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
   "identify:": {
     "type": "object",
     "properties": {
@@ -51,11 +105,514 @@ const SCHEMAS: Record<string, object> = {
       },
       "name": {
         "type": "string"
+      },
+      "first_name": {
+        "type": "string"
+      },
+      "last_name": {
+        "type": "string"
+      },
+      "phone": {
+        "type": "string"
+      },
+      "username": {
+        "type": "string"
+      },
+      "birthday": {
+        "type": "string",
+        "format": "date"
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "address": {
+        "$ref": "#/$defs/Address"
       }
     },
     "required": [
       "email"
+    ],
+    "$defs": {
+      "Address": {
+        "type": "object",
+        "properties": {
+          "street": {
+            "type": "string"
+          },
+          "city": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string"
+          },
+          "postal_code": {
+            "type": "string"
+          },
+          "country": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
+  "track:Cart Shared": {
+    "type": "object",
+    "properties": {
+      "share_via": {
+        "type": "string"
+      },
+      "share_message": {
+        "type": "string"
+      },
+      "recipient": {
+        "type": "string"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "$defs": {
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      }
+    }
+  },
+  "track:Cart Viewed": {
+    "type": "object",
+    "properties": {
+      "cart_id": {
+        "type": "string"
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "$defs": {
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      }
+    }
+  },
+  "track:Checkout Started": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "affiliation": {
+        "type": "string"
+      },
+      "value": {
+        "type": "number",
+        "minimum": 0
+      },
+      "revenue": {
+        "type": "number",
+        "minimum": 0
+      },
+      "shipping": {
+        "type": "number",
+        "minimum": 0
+      },
+      "tax": {
+        "type": "number",
+        "minimum": 0
+      },
+      "discount": {
+        "type": "number",
+        "minimum": 0
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "currency": {
+        "type": "string",
+        "enum": [
+          "USD",
+          "EUR",
+          "GBP"
+        ]
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "$defs": {
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      }
+    }
+  },
+  "track:Checkout Step Completed": {
+    "type": "object",
+    "properties": {
+      "checkout_id": {
+        "type": "string"
+      },
+      "step": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "shipping_method": {
+        "type": "string"
+      },
+      "payment_method": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "step"
     ]
+  },
+  "track:Checkout Step Viewed": {
+    "type": "object",
+    "properties": {
+      "checkout_id": {
+        "type": "string"
+      },
+      "step": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "shipping_method": {
+        "type": "string"
+      },
+      "payment_method": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "step"
+    ]
+  },
+  "track:Coupon Applied": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "coupon_id": {
+        "type": "string"
+      },
+      "coupon_name": {
+        "type": "string"
+      },
+      "discount": {
+        "type": "number",
+        "minimum": 0
+      }
+    }
+  },
+  "track:Coupon Denied": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "coupon_id": {
+        "type": "string"
+      },
+      "coupon_name": {
+        "type": "string"
+      },
+      "reason": {
+        "type": "string"
+      }
+    }
+  },
+  "track:Coupon Entered": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "coupon_id": {
+        "type": "string"
+      }
+    }
+  },
+  "track:Coupon Removed": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "coupon_id": {
+        "type": "string"
+      },
+      "coupon_name": {
+        "type": "string"
+      },
+      "discount": {
+        "type": "number",
+        "minimum": 0
+      }
+    }
+  },
+  "track:Order Cancelled": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "affiliation": {
+        "type": "string"
+      },
+      "total": {
+        "type": "number",
+        "minimum": 0
+      },
+      "revenue": {
+        "type": "number",
+        "minimum": 0
+      },
+      "shipping": {
+        "type": "number",
+        "minimum": 0
+      },
+      "tax": {
+        "type": "number",
+        "minimum": 0
+      },
+      "discount": {
+        "type": "number",
+        "minimum": 0
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "currency": {
+        "type": "string",
+        "enum": [
+          "USD",
+          "EUR",
+          "GBP"
+        ]
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "required": [
+      "order_id"
+    ],
+    "$defs": {
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      }
+    }
   },
   "track:Order Completed": {
     "type": "object",
@@ -80,6 +637,35 @@ const SCHEMAS: Record<string, object> = {
         "items": {
           "$ref": "#/$defs/Product"
         }
+      },
+      "checkout_id": {
+        "type": "string"
+      },
+      "affiliation": {
+        "type": "string"
+      },
+      "subtotal": {
+        "type": "number",
+        "minimum": 0
+      },
+      "revenue": {
+        "type": "number",
+        "minimum": 0
+      },
+      "shipping": {
+        "type": "number",
+        "minimum": 0
+      },
+      "tax": {
+        "type": "number",
+        "minimum": 0
+      },
+      "discount": {
+        "type": "number",
+        "minimum": 0
+      },
+      "coupon": {
+        "type": "string"
       }
     },
     "required": [
@@ -108,6 +694,30 @@ const SCHEMAS: Record<string, object> = {
           "quantity": {
             "type": "integer",
             "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
           }
         },
         "required": [
@@ -115,6 +725,212 @@ const SCHEMAS: Record<string, object> = {
         ]
       }
     }
+  },
+  "track:Order Refunded": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "total": {
+        "type": "number",
+        "minimum": 0
+      },
+      "currency": {
+        "type": "string",
+        "enum": [
+          "USD",
+          "EUR",
+          "GBP"
+        ]
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "required": [
+      "order_id"
+    ],
+    "$defs": {
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      }
+    }
+  },
+  "track:Order Updated": {
+    "type": "object",
+    "properties": {
+      "order_id": {
+        "type": "string"
+      },
+      "affiliation": {
+        "type": "string"
+      },
+      "total": {
+        "type": "number",
+        "minimum": 0
+      },
+      "revenue": {
+        "type": "number",
+        "minimum": 0
+      },
+      "shipping": {
+        "type": "number",
+        "minimum": 0
+      },
+      "tax": {
+        "type": "number",
+        "minimum": 0
+      },
+      "discount": {
+        "type": "number",
+        "minimum": 0
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "currency": {
+        "type": "string",
+        "enum": [
+          "USD",
+          "EUR",
+          "GBP"
+        ]
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "required": [
+      "order_id"
+    ],
+    "$defs": {
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      }
+    }
+  },
+  "track:Payment Info Entered": {
+    "type": "object",
+    "properties": {
+      "checkout_id": {
+        "type": "string"
+      },
+      "step": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "shipping_method": {
+        "type": "string"
+      },
+      "payment_method": {
+        "type": "string"
+      },
+      "order_id": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "step"
+    ]
   },
   "track:Product Added": {
     "type": "object",
@@ -132,11 +948,654 @@ const SCHEMAS: Record<string, object> = {
       "quantity": {
         "type": "integer",
         "minimum": 1
+      },
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
       }
     },
     "required": [
       "cart_id",
       "product_id"
     ]
+  },
+  "track:Product Added to Wishlist": {
+    "type": "object",
+    "properties": {
+      "product_id": {
+        "type": "string"
+      },
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "wishlist_id": {
+        "type": "string"
+      },
+      "wishlist_name": {
+        "type": "string"
+      }
+    }
+  },
+  "track:Product Clicked": {
+    "type": "object",
+    "properties": {
+      "product_id": {
+        "type": "string"
+      },
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
+      }
+    }
+  },
+  "track:Product List Filtered": {
+    "type": "object",
+    "properties": {
+      "list_id": {
+        "type": "string"
+      },
+      "filters": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Filter"
+        }
+      },
+      "sorts": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Sort"
+        }
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "$defs": {
+      "Filter": {
+        "type": "object",
+        "properties": {
+          "type": {
+            "type": "string"
+          },
+          "value": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "type",
+          "value"
+        ]
+      },
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      },
+      "Sort": {
+        "type": "object",
+        "properties": {
+          "type": {
+            "type": "string"
+          },
+          "value": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "type",
+          "value"
+        ]
+      }
+    }
+  },
+  "track:Product List Viewed": {
+    "type": "object",
+    "properties": {
+      "list_id": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "products": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/Product"
+        }
+      }
+    },
+    "$defs": {
+      "Product": {
+        "type": "object",
+        "properties": {
+          "product_id": {
+            "type": "string"
+          },
+          "sku": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "category": {
+            "type": "string"
+          },
+          "brand": {
+            "type": "string"
+          },
+          "variant": {
+            "type": "string"
+          },
+          "coupon": {
+            "type": "string"
+          },
+          "position": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "image_url": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "required": [
+          "product_id"
+        ]
+      }
+    }
+  },
+  "track:Product Removed": {
+    "type": "object",
+    "properties": {
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "product_id": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "cart_id",
+      "product_id"
+    ]
+  },
+  "track:Product Removed from Wishlist": {
+    "type": "object",
+    "properties": {
+      "product_id": {
+        "type": "string"
+      },
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "wishlist_id": {
+        "type": "string"
+      },
+      "wishlist_name": {
+        "type": "string"
+      }
+    }
+  },
+  "track:Product Reviewed": {
+    "type": "object",
+    "properties": {
+      "product_id": {
+        "type": "string"
+      },
+      "review_id": {
+        "type": "string"
+      },
+      "review_body": {
+        "type": "string"
+      },
+      "rating": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 5
+      }
+    },
+    "required": [
+      "product_id"
+    ]
+  },
+  "track:Product Shared": {
+    "type": "object",
+    "properties": {
+      "product_id": {
+        "type": "string"
+      },
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "share_via": {
+        "type": "string"
+      },
+      "share_message": {
+        "type": "string"
+      },
+      "recipient": {
+        "type": "string"
+      }
+    }
+  },
+  "track:Product Viewed": {
+    "type": "object",
+    "properties": {
+      "product_id": {
+        "type": "string"
+      },
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "currency": {
+        "type": "string",
+        "enum": [
+          "USD",
+          "EUR",
+          "GBP"
+        ]
+      },
+      "value": {
+        "type": "number",
+        "minimum": 0
+      }
+    }
+  },
+  "track:Products Searched": {
+    "type": "object",
+    "properties": {
+      "query": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "query"
+    ]
+  },
+  "track:Promotion Clicked": {
+    "type": "object",
+    "properties": {
+      "promotion_id": {
+        "type": "string"
+      },
+      "creative": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "position": {
+        "type": "string"
+      }
+    }
+  },
+  "track:Promotion Viewed": {
+    "type": "object",
+    "properties": {
+      "promotion_id": {
+        "type": "string"
+      },
+      "creative": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "position": {
+        "type": "string"
+      }
+    }
+  },
+  "track:Wishlist Product Added to Cart": {
+    "type": "object",
+    "properties": {
+      "product_id": {
+        "type": "string"
+      },
+      "sku": {
+        "type": "string"
+      },
+      "category": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      },
+      "brand": {
+        "type": "string"
+      },
+      "variant": {
+        "type": "string"
+      },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "coupon": {
+        "type": "string"
+      },
+      "position": {
+        "type": "integer",
+        "minimum": 1
+      },
+      "url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "image_url": {
+        "type": "string",
+        "format": "uri"
+      },
+      "wishlist_id": {
+        "type": "string"
+      },
+      "wishlist_name": {
+        "type": "string"
+      },
+      "cart_id": {
+        "type": "string"
+      }
+    }
   }
 };
