@@ -152,27 +152,34 @@ def plan_like_schemas(draw: Any) -> Any:
 
 
 @st.composite
-def instances_for(draw: Any, schema: Any, depth: int = 0) -> Any:
-    """A value built to fit ``schema``, then possibly mutated."""
-    value = draw(_fitting(schema, depth))
+def instances_for(draw: Any, schema: Any, depth: int = 0,
+                  defs: dict[str, Any] | None = None) -> Any:
+    """A value built to fit ``schema``, then possibly mutated.
+
+    ``$ref``s resolve in the root schema's own ``$defs`` (real plans have many named types).
+    """
+    if defs is None:
+        own = schema.get("$defs") if isinstance(schema, dict) else None
+        defs = {**DEFS, **(own if isinstance(own, dict) else {})}
+    value = draw(_fitting(schema, depth, defs))
     if draw(st.integers(0, 5)) == 0:
         return draw(json_values)
     return value
 
 
 @st.composite
-def _fitting(draw: Any, schema: Any, depth: int) -> Any:
+def _fitting(draw: Any, schema: Any, depth: int, defs: dict[str, Any]) -> Any:
     if not isinstance(schema, dict) or depth > 4:
         return draw(json_values)
     if "$ref" in schema:
-        return draw(instances_for(DEFS[schema["$ref"].rsplit("/", 1)[1]], depth + 1))
+        return draw(instances_for(defs[schema["$ref"].rsplit("/", 1)[1]], depth + 1, defs))
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
         return draw(st.sampled_from(schema["enum"]))
     for keyword in ("anyOf", "oneOf", "allOf"):
         if keyword in schema:
-            return draw(instances_for(draw(st.sampled_from(schema[keyword])), depth + 1))
+            return draw(instances_for(draw(st.sampled_from(schema[keyword])), depth + 1, defs))
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = draw(st.sampled_from(kind))
@@ -180,7 +187,7 @@ def _fitting(draw: Any, schema: Any, depth: int) -> Any:
         result: dict[str, Any] = {}
         for name, sub in schema.get("properties", {}).items():
             if name in schema.get("required", []) or draw(st.booleans()):
-                result[name] = draw(instances_for(sub, depth + 1))
+                result[name] = draw(instances_for(sub, depth + 1, defs))
         if draw(st.integers(0, 3)) == 0:
             result[draw(st.sampled_from([*NAMES, "x-extra", "extraId"]))] = draw(json_values)
         if result and draw(st.integers(0, 4)) == 0:
@@ -188,7 +195,7 @@ def _fitting(draw: Any, schema: Any, depth: int) -> Any:
         return result
     if kind == "array":
         items = schema.get("items", True)
-        return draw(st.lists(instances_for(items, depth + 1), max_size=4))
+        return draw(st.lists(instances_for(items, depth + 1, defs), max_size=4))
     if kind == "string":
         return draw(st.sampled_from(STRINGS))
     if kind in ("number", "integer"):

@@ -15,7 +15,7 @@ from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.plan.formatcheck import check_format
-from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageKind, MessageSpec, Plan
+from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.plan.resolve import Resolver
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
 
@@ -203,12 +203,7 @@ def _build(data: Mapping[str, Any], source: SourceMap,
             if name_ not in (body.get(payload_key) or {}):
                 locations[("properties", name_)] = source.key_location(
                     ("common", "properties", name_))
-        if kind == "page":
-            # Segment's SDKs add these to every page call themselves (analytics.js collects
-            # path, referrer, search, title and url; analytics-node copies name and category),
-            # so a plan accepts them without listing them.
-            for reserved, fragment in SEGMENT_PAGE_PROPERTIES.items():
-                schema["properties"].setdefault(reserved, dict(fragment))
+
         description = body.get("description")
         if description:
             schema["description"] = description

@@ -16,6 +16,7 @@ DEFAULT_RULES_URL = "https://github.com/protocols-dev/protocols/blob/main/docs/r
 
 def read_source_line(file: str, line: int) -> str | None:
     """The text of one line of a file, for showing context under a diagnostic."""
+    linecache.checkcache(file)  # the file may have changed since it was cached (long runs)
     text = linecache.getline(file, line)
     return text.rstrip("\r\n") if text else None
 
