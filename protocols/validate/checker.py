@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from protocols.diagnostics import Diagnostic
+from protocols.diagnostics import Diagnostic, Location
 from protocols.naming import collision_key
 from protocols.plan.model import MessageSpec, Plan
 from protocols.validate.codes import CODES
-from protocols.validate.engine import SchemaCheck, compile_validator
+from protocols.validate.engine import PathKey, SchemaCheck, compile_validator
 from protocols.validate.messages import clip, envelope_problems, quoted, shown
 from protocols.validate.payload import PayloadContext, check_payload
 from protocols.validate.shape import Shape, compile_shape, name_key, suggest
@@ -38,11 +38,13 @@ class Validator:
         self._pages = _by_key(plan.pages)
         self._screens = _by_key(plan.screens)
         self._type_sources = _type_sources(plan)
+        self._located: dict[tuple[str, str | None], dict[PathKey, Location]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_checks"] = {}
         state["_shapes"] = {}
+        state["_located"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -51,14 +53,21 @@ class Validator:
     def validate(self, message: Mapping[str, Any], *, file: str | None = None,
                  line: int | None = None) -> list[Diagnostic]:
         """Every finding about one message (empty when it follows the plan)."""
+        return self.check(message, file=file, line=line)[0]
+
+    def check(self, message: Mapping[str, Any], *, file: str | None = None,
+              line: int | None = None) -> tuple[list[Diagnostic], str | None]:
+        """:meth:`validate`, and the name the message is counted under (:meth:`event_of`)."""
         if not isinstance(message, Mapping):
             return [CODES["PV002"].diagnostic(
-                f"a message must be a JSON object, got {shown(message)}", file=file, line=line)]
+                f"a message must be a JSON object, got {shown(message)}", file=file,
+                line=line)], None
+        event = self.event_of(message)
         try:
-            return self._validate(message, file, line)
+            return self._validate(message, event, file, line), event
         except RecursionError:
             return [CODES["PV210"].diagnostic("the message is nested too deeply to check",
-                                              file=file, line=line)]
+                                              file=file, line=line)], event
 
     def event_of(self, message: Mapping[str, Any]) -> str | None:
         """The name a message is counted under: the planned name when it drifts from one."""
@@ -75,13 +84,12 @@ class Validator:
             return spec.label if spec is not None else str(kind)
         return str(kind) if isinstance(kind, str) else None
 
-    def _validate(self, message: Mapping[str, Any], file: str | None,
+    def _validate(self, message: Mapping[str, Any], event: str | None, file: str | None,
                   line: int | None) -> list[Diagnostic]:
         kind, found = envelope_problems(message, file=file, line=line)
         if kind is None:
             return found
         spec: MessageSpec | None = None
-        event = self.event_of(message)
         if kind == "track":
             spec = self._track_spec(message, file, line, found)
         elif kind in ("page", "screen"):
@@ -97,7 +105,8 @@ class Validator:
                     f"{shown(group_id) if 'groupId' in message else 'nothing'})",
                     file=file, line=line, path="groupId", event=event))
             spec = self.plan.group
-        found = [d if d.event is not None else _with_event(d, event) for d in found]
+        if found:
+            found = [d if d.event is not None else _with_event(d, event) for d in found]
         if spec is None:
             return found
         if spec.deprecated:
@@ -106,7 +115,12 @@ class Validator:
                 path="event" if kind == "track" else None, event=event,
                 related=spec.location))
         payload = message.get(spec.payload_field)
-        context = PayloadContext(spec, file, line, event, type_sources=self._type_sources)
+        key = (spec.kind, spec.name)
+        located = self._located.get(key)
+        if located is None:
+            located = self._located[key] = {}
+        context = PayloadContext(spec, file, line, event, type_sources=self._type_sources,
+                                 located=located)
         found.extend(check_payload({} if payload is None else payload, self._check(spec),
                                    self._shape(spec), context))
         return found

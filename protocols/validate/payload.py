@@ -46,6 +46,8 @@ class PayloadContext:
     covered: set[PathKey] = field(default_factory=set)
     # Where each named type is written (its file's source map), to point inside types.
     type_sources: Mapping[str, SourceMap] = field(default_factory=dict)
+    # Plan locations already looked up for this spec (shared by every message of it).
+    located: dict[PathKey, Location] = field(default_factory=dict)
 
     @property
     def noun(self) -> str:
@@ -63,6 +65,12 @@ class PayloadContext:
 
     def locate(self, schema_path: PathKey) -> Location:
         """The plan location of a rule; inside a named type, where the type writes it."""
+        location = self.located.get(schema_path)
+        if location is None:
+            location = self.located[schema_path] = self._locate(schema_path)
+        return location
+
+    def _locate(self, schema_path: PathKey) -> Location:
         _, entered, inside = _follow(self.spec.schema, schema_path)
         source = self.type_sources.get(entered) if entered is not None else None
         if source is not None:
@@ -107,7 +115,7 @@ def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
             match = shape.planned_spelling(key)
             if match is None or match in value:
                 if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
-                    hint = suggest(key, list(children))
+                    hint = shape.hint(key)
                     ctx.add("PV207", f"{ctx.noun} {quoted(key)} is not in the plan"
                             + (f"; did you mean {hint!r}?" if hint else ""),
                             (*path, key), (*shape.schema_path, "properties"), suggestion=hint,

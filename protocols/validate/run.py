@@ -133,11 +133,11 @@ def _check_item(item: Item, file: str, validator: Validator, drift: DriftTracker
     if item.error is not None:
         return [item.error], None
     assert item.message is not None
-    diagnostics = validator.validate(item.message, file=file, line=item.line)
+    diagnostics, event = validator.check(item.message, file=file, line=item.line)
     drift.observe(item.message)
-    if item.prefix:
+    if item.prefix and diagnostics:
         diagnostics = list(_prefixed(diagnostics, format_path(item.prefix)))
-    return diagnostics, validator.event_of(item.message)
+    return diagnostics, event
 
 
 def _prefixed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagnostic]:

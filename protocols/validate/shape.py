@@ -50,6 +50,9 @@ def suggest(name: str, candidates: list[str]) -> str | None:
     return did_you_mean(name, candidates) if len(name) <= _CACHED else None
 
 _POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
+# Hints remembered per object level: the same few unplanned names come in message after
+# message, and a did-you-mean compares against every planned name.
+_HINTS_KEPT = 1_024
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class ObjectShape:
     unplanned: Severity | None
     children: dict[str, Child] = field(default_factory=dict)
     _by_key: dict[str, str] | None = None
+    _hints: dict[str, str | None] = field(default_factory=dict)
 
     def planned_spelling(self, name: str) -> str | None:
         """The planned name with the same collision key as ``name``, if any."""
@@ -77,6 +81,16 @@ class ObjectShape:
             for planned in self.children:
                 self._by_key.setdefault(name_key(planned), planned)
         return self._by_key.get(name_key(name))
+
+    def hint(self, name: str) -> str | None:
+        """:func:`suggest` among this level's planned names, remembered for short names."""
+        hints = self._hints
+        if name in hints:
+            return hints[name]
+        found = suggest(name, list(self.children))
+        if len(hints) < _HINTS_KEPT and len(name) <= _CACHED:
+            hints[name] = found
+        return found
 
 
 @dataclass(eq=False)
