@@ -73,6 +73,11 @@ class ObjectShape:
     children: dict[str, Child] = field(default_factory=dict)
     _by_key: dict[str, str] | None = None
     _hints: dict[str, str | None] = field(default_factory=dict)
+    # Unplanned names seen here -> (message, hint), or None when allowed (payload.py).
+    unplanned_seen: dict[str, tuple[str, str | None] | None] = field(default_factory=dict)
+    # For names_clean: the planned, not deprecated names, and the children with shapes.
+    _clean: frozenset[str] | None = None
+    _nested: tuple[tuple[str, Shape], ...] = ()
 
     def planned_spelling(self, name: str) -> str | None:
         """The planned name with the same collision key as ``name``, if any."""
@@ -91,6 +96,40 @@ class ObjectShape:
         if len(hints) < _HINTS_KEPT and len(name) <= _CACHED:
             hints[name] = found
         return found
+
+
+    def names_clean(self, value: dict[str, Any], depth: int = 0) -> bool:
+        """True when the name checks have nothing to say about ``value`` at any level: every
+        name is planned and not deprecated (so nothing drifts or is unplanned). Most
+        messages take this path, and then the full walk is skipped."""
+        clean = self._clean
+        if clean is None:
+            clean = self._clean = frozenset(
+                name for name, child in self.children.items() if not child.deprecated)
+            self._nested = tuple((name, child.shape) for name, child in self.children.items()
+                                 if child.shape is not None)
+        if not value.keys() <= clean or depth > _DEEPEST:
+            return False
+        for name, shape in self._nested:
+            child = value.get(name)
+            if child is not None and not shape_clean(shape, child, depth + 1):
+                return False
+        return True
+
+
+# Deeper than this, the fast check gives up and the walk decides (recursive types).
+_DEEPEST = 32
+
+
+def shape_clean(shape: Shape, value: Any, depth: int = 0) -> bool:
+    """:meth:`ObjectShape.names_clean` for any shape and value."""
+    kind = type(value)
+    if kind is dict:
+        return type(shape) is not ObjectShape or shape.names_clean(value, depth)
+    if kind is list and type(shape) is ArrayShape and shape.items is not None:
+        items = shape.items
+        return all(shape_clean(items, element, depth + 1) for element in value)
+    return True
 
 
 @dataclass(eq=False)
