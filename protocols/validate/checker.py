@@ -18,7 +18,7 @@ from protocols.validate.codes import CODES
 from protocols.validate.engine import PathKey, SchemaCheck, compile_validator
 from protocols.validate.messages import clip, envelope_problems, quoted, shown
 from protocols.validate.payload import PayloadContext, check_payload
-from protocols.validate.shape import Shape, compile_shape, name_key, suggest
+from protocols.validate.shape import Shape, compile_shape, name_key, shape_clean, suggest
 from protocols.yamlsrc import SourceMap
 
 
@@ -32,19 +32,16 @@ class Validator:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._checks: dict[tuple[str, str | None], SchemaCheck] = {}
-        self._shapes: dict[tuple[str, str | None], Shape | None] = {}
+        self._specs: dict[tuple[str, str | None],
+                          tuple[SchemaCheck, Shape | None, dict[PathKey, Location]]] = {}
         self._events = _by_key(plan.events)
         self._pages = _by_key(plan.pages)
         self._screens = _by_key(plan.screens)
         self._type_sources = _type_sources(plan)
-        self._located: dict[tuple[str, str | None], dict[PathKey, Location]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_checks"] = {}
-        state["_shapes"] = {}
-        state["_located"] = {}
+        state["_specs"] = {}  # closures do not pickle: rebuilt on first use
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -115,14 +112,15 @@ class Validator:
                 path="event" if kind == "track" else None, event=event,
                 related=spec.location))
         payload = message.get(spec.payload_field)
-        key = (spec.kind, spec.name)
-        located = self._located.get(key)
-        if located is None:
-            located = self._located[key] = {}
+        if payload is None:
+            payload = {}
+        check, shape, located = self._compiled(spec)
+        if type(payload) is dict and (shape is None or shape_clean(shape, payload)) \
+                and not check(payload):
+            return found  # the common case: nothing to explain, no context to build
         context = PayloadContext(spec, file, line, event, type_sources=self._type_sources,
                                  located=located)
-        found.extend(check_payload({} if payload is None else payload, self._check(spec),
-                                   self._shape(spec), context))
+        found.extend(check_payload(payload, check, shape, context))
         return found
 
     def _track_spec(self, message: Mapping[str, Any], file: str | None, line: int | None,
@@ -168,18 +166,17 @@ class Validator:
                 related=spec.location))
         return spec
 
-    def _shape(self, spec: MessageSpec) -> Shape | None:
+    def _compiled(self, spec: MessageSpec
+                  ) -> tuple[SchemaCheck, Shape | None, dict[PathKey, Location]]:
+        """The spec's compiled schema check, name shape and plan locations looked up so far,
+        built on first use (and again after unpickling)."""
         key = (spec.kind, spec.name)
-        if key not in self._shapes:
-            self._shapes[key] = compile_shape(spec.schema, spec.additional_properties)
-        return self._shapes[key]
-
-    def _check(self, spec: MessageSpec) -> SchemaCheck:
-        key = (spec.kind, spec.name)
-        check = self._checks.get(key)
-        if check is None:
-            check = self._checks[key] = compile_validator(spec.schema)
-        return check
+        compiled = self._specs.get(key)
+        if compiled is None:
+            compiled = self._specs[key] = (
+                compile_validator(spec.schema),
+                compile_shape(spec.schema, spec.additional_properties), {})
+        return compiled
 
 
 def _type_sources(plan: Plan) -> dict[str, SourceMap]:

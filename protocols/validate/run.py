@@ -79,9 +79,11 @@ class _Counts:
 
     def event(self, name: str | None, *, invalid: bool) -> None:
         key = name if name is not None else NO_EVENT
-        if key not in self.by_event and len(self.by_event) >= MAX_EVENTS_COUNTED:
-            key = OTHER_EVENTS
-        entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
+        entry = self.by_event.get(key)
+        if entry is None:
+            if len(self.by_event) >= MAX_EVENTS_COUNTED:
+                key = OTHER_EVENTS
+            entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
         entry["messages"] += 1
         entry["invalid"] += int(invalid)
 
@@ -104,8 +106,12 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
                 record_bad = False
                 for item in record.items:
                     diagnostics, event = _check_item(item, record.file, validator, drift)
-                    bad = any(d.severity in failing for d in diagnostics)
                     counts.messages += 1
+                    if not diagnostics:  # most messages: only counted
+                        counts.valid += 1
+                        counts.event(event, invalid=False)
+                        continue
+                    bad = any(d.severity in failing for d in diagnostics)
                     if item.error is not None:
                         counts.unparseable += 1
                     else:
