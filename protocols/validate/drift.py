@@ -39,6 +39,7 @@ MAX_VALUE_LENGTH = 64
 MAX_LAYOUTS = 1_000
 MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
 MAX_VARIANTS = 200  # spellings (or values) counted per name or value
+MAX_PENDING = 8_192  # distinct string values held (all events) before they are counted
 _UNSEEN: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
 
@@ -81,6 +82,9 @@ class _Event:
     layouts: Counter[Layout] = field(default_factory=Counter)
     # Spelling -> its property, for string values (None: too many values to track).
     valued: dict[str, _Property | None] = field(default_factory=dict)
+    # String values not yet counted, (spelling, value, source) -> messages: one dict update
+    # per value now, the normalising and capping later, a few thousand at a time.
+    pending: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
 
 class DriftTracker:
@@ -95,6 +99,7 @@ class DriftTracker:
         self._events: dict[str, _Event] = {}
         self._by_name: dict[str, _Event] = {}
         self._sources: set[str] = set()
+        self._pending = 0  # values held in every event's ``pending``
         self.truncated = 0
 
     def observe(self, message: Mapping[str, Any]) -> None:
@@ -136,6 +141,7 @@ class DriftTracker:
             if len(event.layouts) > MAX_LAYOUTS:
                 self._unfold(event)
         valued = event.valued
+        pending = event.pending
         for prop_name, value in payload.items():
             if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
                 if len(prop_name) > MAX_NAME_LENGTH:
@@ -145,7 +151,26 @@ class DriftTracker:
                     prop = self._property(event, prop_name)
                     valued[prop_name] = prop
                 if prop is not None:
-                    self._observe_value(event, prop, prop_name, value, source)
+                    key = (prop_name, value, source)
+                    held = pending.get(key)
+                    if held is None:
+                        pending[key] = 1
+                        self._pending += 1
+                    else:
+                        pending[key] = held + 1
+        if self._pending > MAX_PENDING:
+            for each in self._events.values():
+                self._flush(each)
+
+    def _flush(self, event: _Event) -> None:
+        """Count the pending values, in the order they first came (which the caps honour)."""
+        valued = event.valued
+        for (prop_name, value, source), count in event.pending.items():
+            prop = valued.get(prop_name)
+            if prop is not None:
+                self._observe_value(event, prop, prop_name, value, source, count)
+        self._pending -= len(event.pending)
+        event.pending.clear()
 
     def _event(self, key: str, kind: str) -> _Event | None:
         event = self._events.get(key)
@@ -167,7 +192,7 @@ class DriftTracker:
         return prop
 
     def _observe_value(self, event: _Event, prop: _Property, name: str, value: str,
-                       source: str) -> None:
+                       source: str, count: int) -> None:
         values = prop.values
         if values is None:
             event.valued[name] = None
@@ -180,7 +205,7 @@ class DriftTracker:
                 event.valued[name] = None
                 return
             seen = values[normal] = Counter()
-        self._bump(seen, (value, source), 1)
+        self._bump(seen, (value, source), count)
 
     def _unfold(self, event: _Event) -> None:
         """Move the layout counts into per-property spelling and type counts."""
@@ -219,6 +244,7 @@ class DriftTracker:
         for key in sorted(self._events):
             event = self._events[key]
             self._unfold(event)
+            self._flush(event)
             planned_event = self._planned_name(key, event)
             spec = self._spec(event, planned_event)
             canonical_event = (planned_event or _most_common(event.spellings, self._event_style)

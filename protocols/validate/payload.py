@@ -147,9 +147,8 @@ def _unplanned(shape: ObjectShape, key: str, ctx: PayloadContext
                ) -> tuple[str, str | None] | None:
     """The message and hint about an unplanned name, or None when it is allowed. The same
     unplanned names come in message after message: the answer is remembered per level."""
-    known = shape.unplanned_seen.get(key, _UNSEEN)
-    if known is not _UNSEEN:
-        return known
+    if key in shape.unplanned_seen:
+        return shape.unplanned_seen[key]
     report: tuple[str, str | None] | None = None
     if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
         hint = shape.hint(key)
@@ -160,7 +159,6 @@ def _unplanned(shape: ObjectShape, key: str, ctx: PayloadContext
     return report
 
 
-_UNSEEN: Any = object()
 _REMEMBERED = 1_024
 _REMEMBERED_LENGTH = 256
 
