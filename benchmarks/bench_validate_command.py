@@ -40,9 +40,7 @@ MAX_EXAMPLES = 20
 
 
 def _options(jobs: int) -> ValidateOptions:
-    if jobs == 1:  # the default: also runs against versions without --jobs
-        return ValidateOptions(max_examples=MAX_EXAMPLES)
-    return ValidateOptions(max_examples=MAX_EXAMPLES, jobs=jobs)  # type: ignore[call-arg]
+    return ValidateOptions(max_examples=MAX_EXAMPLES, jobs=jobs)
 
 
 def slice_files(path: Path, parts: int) -> list[Path]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from protocols import load_plan
@@ -85,3 +86,26 @@ def test_lines_parse_as_the_stdlib_parser_decides(line: bytes,
     monkeypatch.setattr(records.fastjson, "BACKEND", "json")  # the stdlib path only
     slow = parse_message_text(line, file="log", line=4)
     assert fast == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(messages, st.integers(0, 60))
+def test_merged_trackers_equal_one_tracker_or_refuse(log: list[dict[str, Any]],
+                                                     split: int) -> None:
+    # What validate --jobs does with the drift counts of two consecutive pieces of a log.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(drift, "MAX_VALUES", 6)
+        patch.setattr(drift, "MAX_VARIANTS", 12)
+        trackers = [DriftTracker(PLAN) for _ in range(3)]
+        for message in log:
+            trackers[0].observe(message)
+        for index, message in enumerate(log):
+            trackers[1 if index < split else 2].observe(message)
+        later = pickle.loads(pickle.dumps(trackers[2]))  # as it comes back from a worker
+        try:
+            trackers[1].merge(later)
+        except drift.CapReached:
+            event("a cap was reached: --jobs reruns on one process")
+            return
+        event("merged")
+        assert trackers[1].inconsistencies() == trackers[0].inconsistencies()

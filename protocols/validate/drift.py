@@ -239,6 +239,51 @@ class DriftTracker:
             self._sources.add(source)
         return source
 
+    def settle(self) -> None:
+        """Fold every deferred count into the totals (before pickling or merging)."""
+        for event in self._events.values():
+            self._unfold(event)
+            self._flush(event)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.settle()
+        state = dict(self.__dict__)
+        state["_by_name"] = {}  # a cache
+        del state["plan"]  # a worker's counts travel back without the plan (see merge)
+        return state
+
+    def merge(self, later: DriftTracker) -> None:
+        """Add the counts of a tracker that saw the input that follows this one's.
+
+        Exact, or :class:`CapReached` when a cap was (or would be) reached: what a cap drops
+        depends on the order of the whole input."""
+        self.settle()
+        later.settle()
+        sources = self._sources | later._sources
+        if self.truncated or later.truncated or len(sources) >= MAX_SOURCES:
+            raise CapReached("drift caps")
+        self._sources = sources
+        for key, theirs in later._events.items():
+            mine = self._events.get(key)
+            if mine is None:
+                if len(self._events) >= MAX_EVENTS:
+                    raise CapReached("drift events")
+                self._events[key] = theirs
+                continue
+            _add_variants(mine.spellings, theirs.spellings)
+            for prop_key, prop in theirs.properties.items():
+                own = mine.properties.get(prop_key)
+                if own is None:
+                    if len(mine.properties) >= MAX_PROPERTIES:
+                        raise CapReached("drift properties")
+                    mine.properties[prop_key] = prop
+                    continue
+                _add_variants(own.spellings, prop.spellings)
+                own.types.update(prop.types)
+                own.values = _merged_values(own.values, prop.values)
+        for event in self._events.values():
+            event.valued.clear()  # rebuilt on the next observe
+
     def inconsistencies(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for key in sorted(self._events):
@@ -300,6 +345,28 @@ class DriftTracker:
 
 
 _SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
+
+
+class CapReached(Exception):
+    """A capped count reached its cap in part of the input: what was dropped depends on the
+    order of the whole input, so the parts cannot be merged exactly."""
+
+
+def _add_variants(mine: Variants, theirs: Variants) -> None:
+    mine.update(theirs)
+    if len(mine) > MAX_VARIANTS:
+        raise CapReached("drift variants")
+
+
+def _merged_values(mine: dict[str, Variants] | None, theirs: dict[str, Variants] | None
+                   ) -> dict[str, Variants] | None:
+    # A property stops tracking values once it has seen more than MAX_VALUES distinct ones,
+    # whatever their order: so does the merge.
+    if mine is None or theirs is None or len(mine.keys() | theirs.keys()) > MAX_VALUES:
+        return None
+    for normal, variants in theirs.items():
+        _add_variants(mine.setdefault(normal, Counter()), variants)
+    return mine
 
 
 def _disagrees(spellings: Variants, planned: str | None) -> bool:
