@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ def test_pieces_cover_every_byte_once_and_know_their_line(tmp_path: Path) -> Non
     data = path.read_bytes()
     assert len(cut) > 10
     assert cut[0].start == 0 and cut[-1].end == len(data)
-    for before, after in zip(cut, cut[1:], strict=False):
+    for before, after in itertools.pairwise(cut):
         assert before.end == after.start
         assert data[after.start - 1:after.start] == b"\n"  # cut after a line end
         assert after.first_line == data[:after.start].count(b"\n") + 1
