@@ -111,7 +111,7 @@ def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOpt
     processes, or None when it must run on one (stdin, or a cap reached in a piece)."""
     if STDIN in inputs:
         return None  # stdin cannot be read in pieces, nor twice
-    work = [piece for name in inputs for piece in pieces(name)]
+    work = [piece for name in inputs for piece in pieces(name, _piece_bytes(inputs, options))]
     scratch = Path(tempfile.mkdtemp(prefix="protocols-validate-",
                                     dir=_scratch_parent(options)))
     try:
@@ -120,6 +120,13 @@ def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOpt
         return None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _piece_bytes(inputs: Sequence[str], options: ValidateOptions) -> int:
+    """Four pieces per process at least, so that small inputs are shared too; at most
+    PIECE_BYTES, and no less than 1 MiB, below which starting a piece costs more."""
+    total = sum(os.path.getsize(name) for name in inputs if os.path.isfile(name))
+    return max(min(PIECE_BYTES, total // (options.jobs * 4)), min(PIECE_BYTES, _BLOCK))
 
 
 def _scratch_parent(options: ValidateOptions) -> str | None:
