@@ -150,5 +150,29 @@ def test_jobs_option(tmp_path: Path) -> None:
                str(log)).exit_code == 0
 
 
+def test_jobs_from_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "log.ndjson"
+    log.write_text(json.dumps(GOOD) + "\n", "utf-8")
+    config = tmp_path / ".protocols.toml"
+    monkeypatch.chdir(tmp_path)
+    config.write_text('[validate]\njobs = "auto"\n', "utf-8")
+    plan = str(REPO / "tests" / "validate" / "plan.yaml")
+    assert cli("--plan", plan, str(log)).exit_code == 0
+    config.write_text("[validate]\njobs = 0\n", "utf-8")
+    result = cli("--plan", plan, str(log))
+    assert result.exit_code == 2 and "not '0'" in result.output
+    assert cli("--plan", plan, "--jobs", "2", str(log)).exit_code == 0  # the flag wins
+
+
 def test_stdin_runs_on_one_process(tmp_path: Path) -> None:
     assert parallel.validate_in_parallel(PLAN, ["-"], ValidateOptions(jobs=2)) is None
+
+
+def test_an_unreadable_input_is_a_finding_with_jobs_too(tmp_path: Path) -> None:
+    log = tmp_path / "log.ndjson"
+    log.write_text(json.dumps(GOOD) + "\n", "utf-8")
+    gone = str(tmp_path / "gone.ndjson")  # deleted between listing and reading
+    one = validate_inputs(PLAN, [str(log), gone], ValidateOptions())
+    two = validate_inputs(PLAN, [str(log), gone], ValidateOptions(jobs=2))
+    assert (one.diagnostics, one.summary) == (two.diagnostics, two.summary)
+    assert one.summary["by_code"] == {"PV005": 1}

@@ -55,9 +55,9 @@ def validate(
                                     "messages here, unchanged."),
     bad_reasons: Path | None = typer.Option(None, "--bad-reasons", help="NDJSON: why each "
                                             "record of --bad is bad (file, line, codes)."),
-    jobs: str = typer.Option("1", "--jobs", "-j", help="Worker processes: a number, or auto "
-                             "for one per core. Plain NDJSON files are split by line; the "
-                             "report is the same as with 1."),
+    jobs: str | None = typer.Option(None, "--jobs", "-j", help="Worker processes: a number, "
+                                    "or auto for one per core (default 1). Plain NDJSON files "
+                                    "are split by line; the report is the same as with 1."),
     format: list[str] = typer.Option(["auto"], "--format", "-f", help=FORMAT_HELP),
     output: list[Path] = typer.Option([], "--output", "-o", help=OUTPUT_HELP),
     config: Path | None = typer.Option(None, "--config", help="Configuration file "
@@ -89,7 +89,7 @@ def validate(
     if any(Path(f).resolve() in written for f in files if f != "-"):
         raise usage_error("an output file (--good, --bad, --bad-reasons) is also an input")
     try:
-        processes = jobs_from(jobs)
+        processes = jobs_from(jobs if jobs is not None else str(section.get("jobs", 1)))
     except ValueError as exc:
         raise usage_error(str(exc)) from None
     loaded = load_or_exit(plan_path)

@@ -79,10 +79,10 @@ def jobs_from(text: str) -> int:
 def pieces(name: str, size: int | None = None) -> list[Piece]:
     """``name`` in pieces of about ``size`` bytes (PIECE_BYTES) cut after a line end, or
     whole when it is not plain NDJSON."""
-    if not splittable(name):
-        return [Piece(name)]
+    total = _size(name)
+    if not total or not splittable(name):
+        return [Piece(name)]  # read whole; a file that cannot be read says so there (PV005)
     size = size or PIECE_BYTES
-    total = os.path.getsize(name)
     targets = list(range(size, total, size))
     starts = [(0, 1)]  # (byte offset, line number starting there)
     offset, lines = 0, 1
@@ -125,8 +125,15 @@ def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOpt
 def _piece_bytes(inputs: Sequence[str], options: ValidateOptions) -> int:
     """Four pieces per process at least, so that small inputs are shared too; at most
     PIECE_BYTES, and no less than 1 MiB, below which starting a piece costs more."""
-    total = sum(os.path.getsize(name) for name in inputs if os.path.isfile(name))
+    total = sum(_size(name) for name in inputs)
     return max(min(PIECE_BYTES, total // (options.jobs * 4)), min(PIECE_BYTES, _BLOCK))
+
+
+def _size(name: str) -> int:
+    try:
+        return os.path.getsize(name) if os.path.isfile(name) else 0
+    except OSError:
+        return 0
 
 
 def _scratch_parent(options: ValidateOptions) -> str | None:
