@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from typing import Any
 
@@ -109,3 +110,26 @@ def test_merged_trackers_equal_one_tracker_or_refuse(log: list[dict[str, Any]],
             return
         event("merged")
         assert trackers[1].inconsistencies() == trackers[0].inconsistencies()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values, st.integers(0, 200), st.binary(max_size=2), st.booleans())
+def test_the_fast_parser_reads_lines_as_the_stdlib_parser_does(
+        value: Any, at: int, noise: bytes, mutate: bool) -> None:
+    line = json.dumps({"type": "track", "v": value}, allow_nan=True).encode("utf-8")
+    if mutate:  # a broken line: bytes inserted somewhere
+        at %= len(line) + 1
+        line = line[:at] + noise + line[at:]
+    fast = parse_message_text(line, file="log", line=2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records.fastjson, "BACKEND", "json")
+        slow = parse_message_text(line, file="log", line=2)
+    assert repr(fast) == repr(slow)  # repr tells 1 from 1.0 and True from 1
