@@ -265,7 +265,7 @@ def _line_record(file: str, line: int, data: bytes, complete: bool,
             file=file, line=line)
         return Record(file, line, data, (Item(line, error=error),), reader.rest_of_line())
     body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
-    if not body.strip():
+    if not body or body.isspace():  # (what strip() would leave empty, without a copy)
         return Record(file, line, data, ())
     return Record(file, line, data, tuple(parse_message_text(body, file=file, line=line)))
 

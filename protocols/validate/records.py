@@ -49,15 +49,16 @@ class Record:
 def parse_message_text(body: bytes, *, file: str, line: int,
                        column_offset: int = 0) -> list[Item]:
     """Decode and parse one JSON value holding a message or a batch of messages."""
-    body = body.rstrip(b"\r\n")
     if fastjson.BACKEND == "orjson" and _LONG_NUMBER not in body.translate(_DIGITS):
-        # The fast parser first. Whatever it refuses goes through the stdlib parser below,
-        # which decides, so errors (and the few inputs only the stdlib accepts: a lone
-        # surrogate, 1e999) come out exactly as they always have.
+        # The fast parser first (the line ending is JSON whitespace to it). Whatever it
+        # refuses goes through the stdlib parser below, which decides, so errors (and the few
+        # inputs only the stdlib accepts: a lone surrogate, 1e999) come out exactly as they
+        # always have.
         try:
             return messages_of(fastjson.loads(body), file=file, line=line)
         except (ValueError, RecursionError):
             pass
+    body = body.rstrip(b"\r\n")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
