@@ -111,7 +111,8 @@ def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOpt
     processes, or None when it must run on one (stdin, or a cap reached in a piece)."""
     if STDIN in inputs:
         return None  # stdin cannot be read in pieces, nor twice
-    work = [piece for name in inputs for piece in pieces(name, _piece_bytes(inputs, options))]
+    size = _piece_bytes(inputs, options)
+    work = [piece for name in inputs for piece in pieces(name, size)]
     scratch = Path(tempfile.mkdtemp(prefix="protocols-validate-",
                                     dir=_scratch_parent(options)))
     try:
