@@ -17,7 +17,7 @@ from protocols.naming import did_you_mean
 KNOWN_SECTIONS: dict[str, frozenset[str]] = {
     "": frozenset({"plans", "lint", "validate", "generate", "diff"}),
     "lint": frozenset({"rules", "select", "ignore", "strict"}),
-    "validate": frozenset({"plan", "source_field", "fail_on", "max_examples"}),
+    "validate": frozenset({"plan", "source_field", "fail_on", "max_examples", "jobs"}),
     "generate": frozenset({"lang", "out", "plan", "sdk", "runtime_validation", "targets"}),
     "diff": frozenset({"against", "fail_on", "accepted", "audience"}),
 }

@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from protocols.diagnostics import Diagnostic
+from protocols.diagnostics import Diagnostic, Location
 from protocols.naming import collision_key
 from protocols.plan.model import MessageSpec, Plan
 from protocols.validate.codes import CODES
-from protocols.validate.engine import SchemaCheck, compile_validator
+from protocols.validate.engine import PathKey, SchemaCheck, compile_validator
 from protocols.validate.messages import clip, envelope_problems, quoted, shown
 from protocols.validate.payload import PayloadContext, check_payload
-from protocols.validate.shape import Shape, compile_shape, name_key, suggest
+from protocols.validate.shape import Shape, compile_shape, name_key, shape_clean, suggest
 from protocols.yamlsrc import SourceMap
 
 
@@ -32,8 +32,8 @@ class Validator:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._checks: dict[tuple[str, str | None], SchemaCheck] = {}
-        self._shapes: dict[tuple[str, str | None], Shape | None] = {}
+        self._specs: dict[tuple[str, str | None],
+                          tuple[SchemaCheck, Shape | None, dict[PathKey, Location]]] = {}
         self._events = _by_key(plan.events)
         self._pages = _by_key(plan.pages)
         self._screens = _by_key(plan.screens)
@@ -41,8 +41,7 @@ class Validator:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_checks"] = {}
-        state["_shapes"] = {}
+        state["_specs"] = {}  # closures do not pickle: rebuilt on first use
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -51,14 +50,21 @@ class Validator:
     def validate(self, message: Mapping[str, Any], *, file: str | None = None,
                  line: int | None = None) -> list[Diagnostic]:
         """Every finding about one message (empty when it follows the plan)."""
+        return self.check(message, file=file, line=line)[0]
+
+    def check(self, message: Mapping[str, Any], *, file: str | None = None,
+              line: int | None = None) -> tuple[list[Diagnostic], str | None]:
+        """:meth:`validate`, and the name the message is counted under (:meth:`event_of`)."""
         if not isinstance(message, Mapping):
             return [CODES["PV002"].diagnostic(
-                f"a message must be a JSON object, got {shown(message)}", file=file, line=line)]
+                f"a message must be a JSON object, got {shown(message)}", file=file,
+                line=line)], None
+        event = self.event_of(message)
         try:
-            return self._validate(message, file, line)
+            return self._validate(message, event, file, line), event
         except RecursionError:
             return [CODES["PV210"].diagnostic("the message is nested too deeply to check",
-                                              file=file, line=line)]
+                                              file=file, line=line)], event
 
     def event_of(self, message: Mapping[str, Any]) -> str | None:
         """The name a message is counted under: the planned name when it drifts from one."""
@@ -75,13 +81,12 @@ class Validator:
             return spec.label if spec is not None else str(kind)
         return str(kind) if isinstance(kind, str) else None
 
-    def _validate(self, message: Mapping[str, Any], file: str | None,
+    def _validate(self, message: Mapping[str, Any], event: str | None, file: str | None,
                   line: int | None) -> list[Diagnostic]:
         kind, found = envelope_problems(message, file=file, line=line)
         if kind is None:
             return found
         spec: MessageSpec | None = None
-        event = self.event_of(message)
         if kind == "track":
             spec = self._track_spec(message, file, line, found)
         elif kind in ("page", "screen"):
@@ -97,7 +102,8 @@ class Validator:
                     f"{shown(group_id) if 'groupId' in message else 'nothing'})",
                     file=file, line=line, path="groupId", event=event))
             spec = self.plan.group
-        found = [d if d.event is not None else _with_event(d, event) for d in found]
+        if found:
+            found = [d if d.event is not None else _with_event(d, event) for d in found]
         if spec is None:
             return found
         if spec.deprecated:
@@ -106,9 +112,15 @@ class Validator:
                 path="event" if kind == "track" else None, event=event,
                 related=spec.location))
         payload = message.get(spec.payload_field)
-        context = PayloadContext(spec, file, line, event, type_sources=self._type_sources)
-        found.extend(check_payload({} if payload is None else payload, self._check(spec),
-                                   self._shape(spec), context))
+        if payload is None:
+            payload = {}
+        check, shape, located = self._compiled(spec)
+        if type(payload) is dict and (shape is None or shape_clean(shape, payload)) \
+                and not check(payload):
+            return found  # the common case: nothing to explain, no context to build
+        context = PayloadContext(spec, file, line, event, type_sources=self._type_sources,
+                                 located=located)
+        found.extend(check_payload(payload, check, shape, context))
         return found
 
     def _track_spec(self, message: Mapping[str, Any], file: str | None, line: int | None,
@@ -154,18 +166,17 @@ class Validator:
                 related=spec.location))
         return spec
 
-    def _shape(self, spec: MessageSpec) -> Shape | None:
+    def _compiled(self, spec: MessageSpec
+                  ) -> tuple[SchemaCheck, Shape | None, dict[PathKey, Location]]:
+        """The spec's compiled schema check, name shape and plan locations looked up so far,
+        built on first use (and again after unpickling)."""
         key = (spec.kind, spec.name)
-        if key not in self._shapes:
-            self._shapes[key] = compile_shape(spec.schema, spec.additional_properties)
-        return self._shapes[key]
-
-    def _check(self, spec: MessageSpec) -> SchemaCheck:
-        key = (spec.kind, spec.name)
-        check = self._checks.get(key)
-        if check is None:
-            check = self._checks[key] = compile_validator(spec.schema)
-        return check
+        compiled = self._specs.get(key)
+        if compiled is None:
+            compiled = self._specs[key] = (
+                compile_validator(spec.schema),
+                compile_shape(spec.schema, spec.additional_properties), {})
+        return compiled
 
 
 def _type_sources(plan: Plan) -> dict[str, SourceMap]:

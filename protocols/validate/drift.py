@@ -39,6 +39,7 @@ MAX_VALUE_LENGTH = 64
 MAX_LAYOUTS = 1_000
 MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
 MAX_VARIANTS = 200  # spellings (or values) counted per name or value
+MAX_PENDING = 8_192  # distinct string values held (all events) before they are counted
 _UNSEEN: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
 
@@ -81,6 +82,9 @@ class _Event:
     layouts: Counter[Layout] = field(default_factory=Counter)
     # Spelling -> its property, for string values (None: too many values to track).
     valued: dict[str, _Property | None] = field(default_factory=dict)
+    # String values not yet counted, (spelling, value, source) -> messages: one dict update
+    # per value now, the normalising and capping later, a few thousand at a time.
+    pending: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
 
 class DriftTracker:
@@ -95,6 +99,7 @@ class DriftTracker:
         self._events: dict[str, _Event] = {}
         self._by_name: dict[str, _Event] = {}
         self._sources: set[str] = set()
+        self._pending = 0  # values held in every event's ``pending``
         self.truncated = 0
 
     def observe(self, message: Mapping[str, Any]) -> None:
@@ -136,6 +141,7 @@ class DriftTracker:
             if len(event.layouts) > MAX_LAYOUTS:
                 self._unfold(event)
         valued = event.valued
+        pending = event.pending
         for prop_name, value in payload.items():
             if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
                 if len(prop_name) > MAX_NAME_LENGTH:
@@ -145,7 +151,26 @@ class DriftTracker:
                     prop = self._property(event, prop_name)
                     valued[prop_name] = prop
                 if prop is not None:
-                    self._observe_value(event, prop, prop_name, value, source)
+                    key = (prop_name, value, source)
+                    held = pending.get(key)
+                    if held is None:
+                        pending[key] = 1
+                        self._pending += 1
+                    else:
+                        pending[key] = held + 1
+        if self._pending > MAX_PENDING:
+            for each in self._events.values():
+                self._flush(each)
+
+    def _flush(self, event: _Event) -> None:
+        """Count the pending values, in the order they first came (which the caps honour)."""
+        valued = event.valued
+        for (prop_name, value, source), count in event.pending.items():
+            prop = valued.get(prop_name)
+            if prop is not None:
+                self._observe_value(event, prop, prop_name, value, source, count)
+        self._pending -= len(event.pending)
+        event.pending.clear()
 
     def _event(self, key: str, kind: str) -> _Event | None:
         event = self._events.get(key)
@@ -167,7 +192,7 @@ class DriftTracker:
         return prop
 
     def _observe_value(self, event: _Event, prop: _Property, name: str, value: str,
-                       source: str) -> None:
+                       source: str, count: int) -> None:
         values = prop.values
         if values is None:
             event.valued[name] = None
@@ -180,7 +205,7 @@ class DriftTracker:
                 event.valued[name] = None
                 return
             seen = values[normal] = Counter()
-        self._bump(seen, (value, source), 1)
+        self._bump(seen, (value, source), count)
 
     def _unfold(self, event: _Event) -> None:
         """Move the layout counts into per-property spelling and type counts."""
@@ -214,11 +239,57 @@ class DriftTracker:
             self._sources.add(source)
         return source
 
+    def settle(self) -> None:
+        """Fold every deferred count into the totals (before pickling or merging)."""
+        for event in self._events.values():
+            self._unfold(event)
+            self._flush(event)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.settle()
+        state = dict(self.__dict__)
+        state["_by_name"] = {}  # a cache
+        del state["plan"]  # a worker's counts travel back without the plan (see merge)
+        return state
+
+    def merge(self, later: DriftTracker) -> None:
+        """Add the counts of a tracker that saw the input that follows this one's.
+
+        Exact, or :class:`CapReached` when a cap was (or would be) reached: what a cap drops
+        depends on the order of the whole input."""
+        self.settle()
+        later.settle()
+        sources = self._sources | later._sources
+        if self.truncated or later.truncated or len(sources) >= MAX_SOURCES:
+            raise CapReached("drift caps")
+        self._sources = sources
+        for key, theirs in later._events.items():
+            mine = self._events.get(key)
+            if mine is None:
+                if len(self._events) >= MAX_EVENTS:
+                    raise CapReached("drift events")
+                self._events[key] = theirs
+                continue
+            _add_variants(mine.spellings, theirs.spellings)
+            for prop_key, prop in theirs.properties.items():
+                own = mine.properties.get(prop_key)
+                if own is None:
+                    if len(mine.properties) >= MAX_PROPERTIES:
+                        raise CapReached("drift properties")
+                    mine.properties[prop_key] = prop
+                    continue
+                _add_variants(own.spellings, prop.spellings)
+                own.types.update(prop.types)
+                own.values = _merged_values(own.values, prop.values)
+        for event in self._events.values():
+            event.valued.clear()  # rebuilt on the next observe
+
     def inconsistencies(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for key in sorted(self._events):
             event = self._events[key]
             self._unfold(event)
+            self._flush(event)
             planned_event = self._planned_name(key, event)
             spec = self._spec(event, planned_event)
             canonical_event = (planned_event or _most_common(event.spellings, self._event_style)
@@ -274,6 +345,28 @@ class DriftTracker:
 
 
 _SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
+
+
+class CapReached(Exception):
+    """A capped count reached its cap in part of the input: what was dropped depends on the
+    order of the whole input, so the parts cannot be merged exactly."""
+
+
+def _add_variants(mine: Variants, theirs: Variants) -> None:
+    mine.update(theirs)
+    if len(mine) > MAX_VARIANTS:
+        raise CapReached("drift variants")
+
+
+def _merged_values(mine: dict[str, Variants] | None, theirs: dict[str, Variants] | None
+                   ) -> dict[str, Variants] | None:
+    # A property stops tracking values once it has seen more than MAX_VALUES distinct ones,
+    # whatever their order: so does the merge.
+    if mine is None or theirs is None or len(mine.keys() | theirs.keys()) > MAX_VALUES:
+        return None
+    for normal, variants in theirs.items():
+        _add_variants(mine.setdefault(normal, Counter()), variants)
+    return mine
 
 
 def _disagrees(spellings: Variants, planned: str | None) -> bool:

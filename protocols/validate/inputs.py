@@ -19,7 +19,7 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from protocols.plan.loader import display_path
 from protocols.validate.codes import CODES
@@ -150,13 +150,24 @@ class _LineReader:
 
 
 def _detect_and_read(file: str, reader: _LineReader) -> Iterator[Record]:
+    leading, ndjson = _leading_lines(reader)
+    if ndjson:
+        yield from _ndjson(file, reader, leading)
+        return
+    # Blank lines before the document are records of their own (for quarantine accounting).
+    for offset, (data, _) in enumerate(leading[:-1]):
+        yield Record(file, reader.line - len(leading) + 1 + offset, data, ())
+    yield from _document(file, reader, leading[-1:])
+
+
+def _leading_lines(reader: _LineReader) -> tuple[list[tuple[bytes, bool]], bool]:
+    """The lines up to the first with content, and whether the input is NDJSON."""
     # Blank lines before the first content decide nothing; keep them for quarantine.
     leading: list[tuple[bytes, bool]] = []
     while True:
         got = reader.next_line()
         if got is None:
-            yield from _ndjson(file, reader, leading)
-            return
+            return leading, True
         leading.append(got)
         data, complete = got
         if data.strip(b" \t\r\n" + _BOM) or not complete:
@@ -165,13 +176,57 @@ def _detect_and_read(file: str, reader: _LineReader) -> Iterator[Record]:
     text = first.lstrip(_BOM).strip()
     # A first line that is a whole JSON object starts NDJSON; "[" starts an array document
     # (on one line or many); "{" that does not close on its line starts a pretty document.
-    if not complete or text[:1] not in (b"[", b"{") or (text[:1] == b"{" and _parses(text)):
-        yield from _ndjson(file, reader, leading)
+    ndjson = not complete or text[:1] not in (b"[", b"{") or (
+        text[:1] == b"{" and _parses(text))
+    return leading, ndjson
+
+
+def splittable(name: str) -> bool:
+    """Whether ``name`` is a plain (not gzip) NDJSON file, which :func:`read_range` can read
+    in pieces with the very records :func:`read_records` gives."""
+    if name == STDIN or not Path(name).is_file():
+        return False
+    try:
+        with open(name, "rb") as handle:
+            if handle.peek(2)[:2] == _GZIP_MAGIC:
+                return False
+            return _leading_lines(_LineReader(name, handle))[1]
+    except OSError:
+        return False
+
+
+class _Range:
+    """The next ``size`` bytes of a stream, read by line."""
+
+    def __init__(self, stream: IO[bytes], size: int) -> None:
+        self.stream = stream
+        self.left = size
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        data = self.stream.readline(self.left if limit < 0 else min(limit, self.left))
+        self.left -= len(data)
+        return data
+
+
+def read_range(name: str, start: int, end: int, first_line: int) -> Iterator[Record]:
+    """The records of bytes ``start`` to ``end`` of a :func:`splittable` file, where line
+    ``first_line`` starts at ``start`` and a line ends at ``end``."""
+    shown = display_path(Path(name))
+    try:
+        handle = open(name, "rb")  # noqa: SIM115
+    except OSError as exc:
+        yield _failure(shown, first_line, f"cannot read {shown}: {exc.strerror or exc}")
         return
-    # Blank lines before the document are records of their own (for quarantine accounting).
-    for offset, (data, _) in enumerate(leading[:-1]):
-        yield Record(file, reader.line - len(leading) + 1 + offset, data, ())
-    yield from _document(file, reader, leading[-1:])
+    with handle:
+        handle.seek(start)
+        reader = _LineReader(shown, cast(IO[bytes], _Range(handle, end - start)))
+        reader.line = first_line - 1
+        try:
+            yield from _ndjson(shown, reader, [])
+        except OSError as exc:
+            yield _failure(shown, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
 
 
 def _parses(text: bytes) -> bool:
@@ -210,7 +265,7 @@ def _line_record(file: str, line: int, data: bytes, complete: bool,
             file=file, line=line)
         return Record(file, line, data, (Item(line, error=error),), reader.rest_of_line())
     body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
-    if not body.strip():
+    if not body or body.isspace():  # (what strip() would leave empty, without a copy)
         return Record(file, line, data, ())
     return Record(file, line, data, tuple(parse_message_text(body, file=file, line=line)))
 

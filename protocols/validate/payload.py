@@ -20,7 +20,14 @@ from protocols.plan.model import MessageSpec
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaViolation
 from protocols.validate.messages import clip, json_type, quoted, shown
-from protocols.validate.shape import ArrayShape, ObjectShape, Shape, suggest, value_key
+from protocols.validate.shape import (
+    ArrayShape,
+    ObjectShape,
+    Shape,
+    shape_clean,
+    suggest,
+    value_key,
+)
 from protocols.yamlsrc import SourceMap
 
 PathKey = tuple[str | int, ...]
@@ -46,6 +53,8 @@ class PayloadContext:
     covered: set[PathKey] = field(default_factory=set)
     # Where each named type is written (its file's source map), to point inside types.
     type_sources: Mapping[str, SourceMap] = field(default_factory=dict)
+    # Plan locations already looked up for this spec (shared by every message of it).
+    located: dict[PathKey, Location] = field(default_factory=dict)
 
     @property
     def noun(self) -> str:
@@ -63,6 +72,12 @@ class PayloadContext:
 
     def locate(self, schema_path: PathKey) -> Location:
         """The plan location of a rule; inside a named type, where the type writes it."""
+        location = self.located.get(schema_path)
+        if location is None:
+            location = self.located[schema_path] = self._locate(schema_path)
+        return location
+
+    def _locate(self, schema_path: PathKey) -> Location:
         _, entered, inside = _follow(self.spec.schema, schema_path)
         source = self.type_sources.get(entered) if entered is not None else None
         if source is not None:
@@ -106,12 +121,10 @@ def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
         if entry is None:
             match = shape.planned_spelling(key)
             if match is None or match in value:
-                if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
-                    hint = suggest(key, list(children))
-                    ctx.add("PV207", f"{ctx.noun} {quoted(key)} is not in the plan"
-                            + (f"; did you mean {hint!r}?" if hint else ""),
-                            (*path, key), (*shape.schema_path, "properties"), suggestion=hint,
-                            severity=shape.unplanned)
+                report = _unplanned(shape, key, ctx)
+                if report is not None:
+                    ctx.add("PV207", report[0], (*path, key), (*shape.schema_path, "properties"),
+                            suggestion=report[1], severity=shape.unplanned)
                 if fixed is not None:
                     fixed[key] = child
                 continue
@@ -128,6 +141,26 @@ def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
         if fixed is not None:
             fixed[name] = new
     return value if fixed is None else fixed
+
+
+def _unplanned(shape: ObjectShape, key: str, ctx: PayloadContext
+               ) -> tuple[str, str | None] | None:
+    """The message and hint about an unplanned name, or None when it is allowed. The same
+    unplanned names come in message after message: the answer is remembered per level."""
+    if key in shape.unplanned_seen:
+        return shape.unplanned_seen[key]
+    report: tuple[str, str | None] | None = None
+    if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
+        hint = shape.hint(key)
+        report = (f"{ctx.noun} {quoted(key)} is not in the plan"
+                  + (f"; did you mean {hint!r}?" if hint else ""), hint)
+    if len(shape.unplanned_seen) < _REMEMBERED and len(key) <= _REMEMBERED_LENGTH:
+        shape.unplanned_seen[key] = report
+    return report
+
+
+_REMEMBERED = 1_024
+_REMEMBERED_LENGTH = 256
 
 
 def _pattern_allows(schema: Mapping[str, Any], key: str) -> bool:
@@ -266,6 +299,14 @@ def check_payload(payload: Any, check: PayloadCheck, shape: Shape | None,
     if not isinstance(payload, dict):
         ctx.add("PV202", f"{ctx.spec.payload_field} should be an object, got "
                 f"{json_type(payload)} {shown(payload)}", (), ())
+        return ctx.found
+    if shape is None or shape_clean(shape, payload):
+        # Nothing to rename or report by name, so the engine sees the payload as sent. The
+        # walk still runs when the engine objects: it marks what it covered.
+        violations = check(payload)
+        if violations:
+            walk(payload, shape, (), ctx)
+            report_violations(violations, ctx)
         return ctx.found
     fixed = walk(payload, shape, (), ctx)
     report_violations(check(fixed), ctx)

@@ -36,6 +36,11 @@ class Quarantine:
         self.bad_records = 0
 
     @property
+    def bad_lines(self) -> int:
+        """Lines written to the bad file so far."""
+        return self._bad_lines
+
+    @property
     def active(self) -> bool:
         return any(path is not None for path in self._paths)
 

@@ -17,10 +17,10 @@ from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagno
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker
+from protocols.validate.drift import DEFAULT_SOURCE_FIELD, CapReached, DriftTracker
 from protocols.validate.inputs import read_records
 from protocols.validate.quarantine import Quarantine
-from protocols.validate.records import Item
+from protocols.validate.records import Item, Record
 
 MAX_EXAMPLE_GROUPS = 1_000
 MAX_EVENTS_COUNTED = 1_000
@@ -39,6 +39,7 @@ class ValidateOptions:
     good: Path | None = None
     bad: Path | None = None
     bad_reasons: Path | None = None
+    jobs: int = 1
 
 
 class _Examples:
@@ -63,6 +64,19 @@ class _Examples:
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         return tuple(sort_diagnostics(d for group in self.kept.values() for d in group))
 
+    def merge(self, later: _Examples) -> None:
+        """Add the examples of the input that follows, as if it had been read by this one."""
+        if len(later.kept) >= MAX_EXAMPLE_GROUPS:
+            raise CapReached("example groups")  # it may have dropped groups we would keep
+        self.total += later.total
+        for key, group in later.kept.items():
+            mine = self.kept.get(key)
+            if mine is None:
+                if len(self.kept) >= MAX_EXAMPLE_GROUPS:
+                    continue
+                mine = self.kept[key] = []
+            mine.extend(group[: max(self.limit - len(mine), 0)])
+
 
 @dataclass
 class _Counts:
@@ -79,53 +93,106 @@ class _Counts:
 
     def event(self, name: str | None, *, invalid: bool) -> None:
         key = name if name is not None else NO_EVENT
-        if key not in self.by_event and len(self.by_event) >= MAX_EVENTS_COUNTED:
-            key = OTHER_EVENTS
-        entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
+        entry = self.by_event.get(key)
+        if entry is None:
+            if len(self.by_event) >= MAX_EVENTS_COUNTED:
+                key = OTHER_EVENTS
+            entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
         entry["messages"] += 1
         entry["invalid"] += int(invalid)
+
+    def merge(self, later: _Counts) -> None:
+        """Add the counts of the input that follows (names first seen there come after)."""
+        if OTHER_EVENTS in later.by_event:
+            raise CapReached("events counted by name")
+        self.messages += later.messages
+        self.valid += later.valid
+        self.invalid += later.invalid
+        self.unparseable += later.unparseable
+        self.by_code.update(later.by_code)
+        self.by_severity.update(later.by_severity)
+        for name, theirs in later.by_event.items():
+            key = name
+            if key not in self.by_event and len(self.by_event) >= MAX_EVENTS_COUNTED:
+                key = OTHER_EVENTS
+            entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
+            entry["messages"] += theirs["messages"]
+            entry["invalid"] += theirs["invalid"]
 
 
 def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
                     ) -> RunResult:
-    """Validate every message of ``inputs`` (file names or ``-``) against ``plan``."""
-    validator = Validator(plan)
-    drift = DriftTracker(plan, source_field=options.source_field)
-    examples = _Examples(options.max_examples)
-    counts = _Counts()
-    threshold = options.fail_on or Severity.ERROR
-    failing = frozenset(s for s in Severity if s.rank >= threshold.rank)
+    """Validate every message of ``inputs`` (file names or ``-``) against ``plan``.
+
+    With ``options.jobs`` above 1, NDJSON files are validated in byte ranges on worker
+    processes (protocols/validate/parallel.py); the result is the same as with one.
+    """
+    if options.jobs > 1:
+        from protocols.validate.parallel import validate_in_parallel
+
+        result = validate_in_parallel(plan, inputs, options)
+        if result is not None:
+            return result
+    run = Run(Validator(plan), DriftTracker(plan, source_field=options.source_field), options)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     with quarantine:
         for name in inputs:
-            counts.files += 1
-            for record in read_records(name):
-                found: list[Diagnostic] = []
-                record_bad = False
-                for item in record.items:
-                    diagnostics, event = _check_item(item, record.file, validator, drift)
-                    bad = any(d.severity in failing for d in diagnostics)
-                    counts.messages += 1
-                    if item.error is not None:
-                        counts.unparseable += 1
-                    else:
-                        counts.invalid += int(bad)
-                        counts.valid += int(not bad)
-                        counts.event(event, invalid=bad)
-                    for diagnostic in diagnostics:
-                        counts.by_code[diagnostic.code] += 1
-                        counts.by_severity[diagnostic.severity.value] += 1
-                        examples.add(diagnostic)
-                    record_bad = record_bad or bad or item.error is not None
-                    found.extend(diagnostics)
-                if quarantine.active:
-                    quarantine.write(record, bad=record_bad, diagnostics=found)
-                elif record.tail is not None:
-                    for _ in record.tail:  # a very long line: skip the rest of it
-                        pass
-    return RunResult("validate", examples.diagnostics(),
-                     _summary(counts, examples, options, quarantine),
-                     {"inconsistencies": drift.inconsistencies()})
+            run.counts.files += 1
+            run.feed(read_records(name), quarantine)
+    return run.result(quarantine)
+
+
+class Run:
+    """The counts, examples and drift of a run, fed records in input order. A worker of a
+    parallel run keeps one for its share of the input; see parallel.py for the merge."""
+
+    def __init__(self, validator: Validator, drift: DriftTracker,
+                 options: ValidateOptions) -> None:
+        self.validator = validator
+        self.drift = drift
+        self.options = options
+        self.examples = _Examples(options.max_examples)
+        self.counts = _Counts()
+        threshold = options.fail_on or Severity.ERROR
+        self.failing = frozenset(s for s in Severity if s.rank >= threshold.rank)
+
+    def feed(self, records: Iterable[Record], quarantine: Quarantine) -> None:
+        validator, drift, counts, examples = (self.validator, self.drift, self.counts,
+                                              self.examples)
+        failing = self.failing
+        for record in records:
+            found: list[Diagnostic] = []
+            record_bad = False
+            for item in record.items:
+                diagnostics, event = _check_item(item, record.file, validator, drift)
+                counts.messages += 1
+                if not diagnostics:  # most messages: only counted
+                    counts.valid += 1
+                    counts.event(event, invalid=False)
+                    continue
+                bad = any(d.severity in failing for d in diagnostics)
+                if item.error is not None:
+                    counts.unparseable += 1
+                else:
+                    counts.invalid += int(bad)
+                    counts.valid += int(not bad)
+                    counts.event(event, invalid=bad)
+                for diagnostic in diagnostics:
+                    counts.by_code[diagnostic.code] += 1
+                    counts.by_severity[diagnostic.severity.value] += 1
+                    examples.add(diagnostic)
+                record_bad = record_bad or bad or item.error is not None
+                found.extend(diagnostics)
+            if quarantine.active:
+                quarantine.write(record, bad=record_bad, diagnostics=found)
+            elif record.tail is not None:
+                for _ in record.tail:  # a very long line: skip the rest of it
+                    pass
+
+    def result(self, quarantine: Quarantine) -> RunResult:
+        return RunResult("validate", self.examples.diagnostics(),
+                         _summary(self.counts, self.examples, self.options, quarantine),
+                         {"inconsistencies": self.drift.inconsistencies()})
 
 
 def _check_item(item: Item, file: str, validator: Validator, drift: DriftTracker
@@ -133,11 +200,11 @@ def _check_item(item: Item, file: str, validator: Validator, drift: DriftTracker
     if item.error is not None:
         return [item.error], None
     assert item.message is not None
-    diagnostics = validator.validate(item.message, file=file, line=item.line)
+    diagnostics, event = validator.check(item.message, file=file, line=item.line)
     drift.observe(item.message)
-    if item.prefix:
+    if item.prefix and diagnostics:
         diagnostics = list(_prefixed(diagnostics, format_path(item.prefix)))
-    return diagnostics, validator.event_of(item.message)
+    return diagnostics, event
 
 
 def _prefixed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagnostic]:

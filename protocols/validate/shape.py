@@ -50,6 +50,9 @@ def suggest(name: str, candidates: list[str]) -> str | None:
     return did_you_mean(name, candidates) if len(name) <= _CACHED else None
 
 _POLICY = {"warn": Severity.WARNING, "error": Severity.ERROR}
+# Hints remembered per object level: the same few unplanned names come in message after
+# message, and a did-you-mean compares against every planned name.
+_HINTS_KEPT = 1_024
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ class ObjectShape:
     unplanned: Severity | None
     children: dict[str, Child] = field(default_factory=dict)
     _by_key: dict[str, str] | None = None
+    _hints: dict[str, str | None] = field(default_factory=dict)
+    # Unplanned names seen here -> (message, hint), or None when allowed (payload.py).
+    unplanned_seen: dict[str, tuple[str, str | None] | None] = field(default_factory=dict)
+    # For names_clean: the planned, not deprecated names, and the children with shapes.
+    _clean: frozenset[str] | None = None
+    _nested: tuple[tuple[str, Shape], ...] = ()
 
     def planned_spelling(self, name: str) -> str | None:
         """The planned name with the same collision key as ``name``, if any."""
@@ -77,6 +86,50 @@ class ObjectShape:
             for planned in self.children:
                 self._by_key.setdefault(name_key(planned), planned)
         return self._by_key.get(name_key(name))
+
+    def hint(self, name: str) -> str | None:
+        """:func:`suggest` among this level's planned names, remembered for short names."""
+        hints = self._hints
+        if name in hints:
+            return hints[name]
+        found = suggest(name, list(self.children))
+        if len(hints) < _HINTS_KEPT and len(name) <= _CACHED:
+            hints[name] = found
+        return found
+
+
+    def names_clean(self, value: dict[str, Any], depth: int = 0) -> bool:
+        """True when the name checks have nothing to say about ``value`` at any level: every
+        name is planned and not deprecated (so nothing drifts or is unplanned). Most
+        messages take this path, and then the full walk is skipped."""
+        clean = self._clean
+        if clean is None:
+            clean = self._clean = frozenset(
+                name for name, child in self.children.items() if not child.deprecated)
+            self._nested = tuple((name, child.shape) for name, child in self.children.items()
+                                 if child.shape is not None)
+        if not value.keys() <= clean or depth > _DEEPEST:
+            return False
+        for name, shape in self._nested:
+            child = value.get(name)
+            if child is not None and not shape_clean(shape, child, depth + 1):
+                return False
+        return True
+
+
+# Deeper than this, the fast check gives up and the walk decides (recursive types).
+_DEEPEST = 32
+
+
+def shape_clean(shape: Shape, value: Any, depth: int = 0) -> bool:
+    """:meth:`ObjectShape.names_clean` for any shape and value."""
+    kind = type(value)
+    if kind is dict:
+        return type(shape) is not ObjectShape or shape.names_clean(value, depth)
+    if kind is list and type(shape) is ArrayShape and shape.items is not None:
+        items = shape.items
+        return all(shape_clean(items, element, depth + 1) for element in value)
+    return True
 
 
 @dataclass(eq=False)

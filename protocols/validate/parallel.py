@@ -1,0 +1,239 @@
+"""``validate --jobs N``: the same run on N worker processes, with the same result.
+
+Each plain NDJSON file is cut into byte ranges that end at line ends (the line number where
+each starts is counted first, so findings keep their file:line); other inputs (gzip, JSON
+documents) are one piece each. Workers validate pieces with their own copy of the
+:class:`~protocols.validate.checker.Validator` (it pickles) and send back what a run keeps:
+counts, capped examples, drift counts, and quarantine output written to temporary files.
+The parent merges them in input order, so summaries, examples, the drift report and the
+good/bad files are those of ``--jobs 1``.
+
+Caps make that exactness conditional: when a piece reaches one (more than 1,000 event
+names counted, 100 sources, ...), what it dropped depends on the order of the whole input,
+so the parent throws the pieces away and runs the input again on one process. Memory stays
+flat: pieces are merged as they arrive, in order, and each holds only capped state.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+from protocols.plan.model import Plan
+from protocols.report.base import RunResult
+from protocols.validate.checker import Validator
+from protocols.validate.drift import CapReached, DriftTracker
+from protocols.validate.inputs import STDIN, read_range, read_records, splittable
+from protocols.validate.quarantine import Quarantine
+from protocols.validate.run import Run, ValidateOptions, _Counts, _Examples
+
+# Pieces of about this size: small enough to share work between processes, large enough
+# that merging them costs nothing next to validating them.
+PIECE_BYTES = 16 * 2**20
+_BLOCK = 2**20
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Bytes ``start`` to ``end`` of ``file`` (``end`` None: the whole file, any format)."""
+
+    file: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+
+@dataclass
+class _Partial:
+    """What a worker sends back about one piece."""
+
+    counts: _Counts
+    examples: _Examples
+    drift: DriftTracker
+    good_records: int
+    bad_records: int
+    bad_lines: int
+    outputs: tuple[str | None, str | None, str | None]  # temporary good, bad, reasons
+
+
+def jobs_from(text: str) -> int:
+    """``--jobs`` as a number of processes: a whole number >= 1, or ``auto`` (the cores)."""
+    if text == "auto":
+        return os.cpu_count() or 1
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise ValueError(f"--jobs takes a whole number >= 1 or auto, not {text!r}") from None
+    if jobs < 1:
+        raise ValueError(f"--jobs takes a whole number >= 1 or auto, not {text!r}")
+    return jobs
+
+
+def pieces(name: str, size: int | None = None) -> list[Piece]:
+    """``name`` in pieces of about ``size`` bytes (PIECE_BYTES) cut after a line end, or
+    whole when it is not plain NDJSON."""
+    total = _size(name)
+    if not total or not splittable(name):
+        return [Piece(name)]  # read whole; a file that cannot be read says so there (PV005)
+    size = size or PIECE_BYTES
+    targets = list(range(size, total, size))
+    starts = [(0, 1)]  # (byte offset, line number starting there)
+    offset, lines = 0, 1
+    with open(name, "rb") as handle:
+        while targets:
+            block = handle.read(_BLOCK)
+            if not block:
+                break
+            while targets:
+                newline = block.find(b"\n", max(targets[0] - offset, 0))
+                if newline < 0:
+                    break  # the target's line ends in a later block
+                cut = offset + newline + 1
+                targets = [t for t in targets if t >= cut]
+                if starts[-1][0] < cut < total:
+                    starts.append((cut, lines + block.count(b"\n", 0, newline + 1)))
+            lines += block.count(b"\n")
+            offset += len(block)
+    ends = [start for start, _ in starts[1:]] + [total]
+    return [Piece(name, start, end, line) for (start, line), end in zip(starts, ends, strict=True)]
+
+
+def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOptions
+                         ) -> RunResult | None:
+    """The run of :func:`~protocols.validate.run.validate_inputs` on ``options.jobs``
+    processes, or None when it must run on one (stdin, or a cap reached in a piece)."""
+    if STDIN in inputs:
+        return None  # stdin cannot be read in pieces, nor twice
+    size = _piece_bytes(inputs, options)
+    work = [piece for name in inputs for piece in pieces(name, size)]
+    scratch = Path(tempfile.mkdtemp(prefix="protocols-validate-",
+                                    dir=_scratch_parent(options)))
+    try:
+        return _run(plan, inputs, options, work, scratch)
+    except CapReached:
+        return None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _piece_bytes(inputs: Sequence[str], options: ValidateOptions) -> int:
+    """Four pieces per process at least, so that small inputs are shared too; at most
+    PIECE_BYTES, and no less than 1 MiB, below which starting a piece costs more."""
+    total = sum(_size(name) for name in inputs)
+    return max(min(PIECE_BYTES, total // (options.jobs * 4)), min(PIECE_BYTES, _BLOCK))
+
+
+def _size(name: str) -> int:
+    try:
+        return os.path.getsize(name) if os.path.isfile(name) else 0
+    except OSError:
+        return 0
+
+
+def _scratch_parent(options: ValidateOptions) -> str | None:
+    # Quarantine pieces are as large as the input: keep them beside the output they become.
+    target = options.good or options.bad
+    if target is None:
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)  # as the quarantine would
+    return str(target.resolve().parent)
+
+
+def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list[Piece],
+         scratch: Path) -> RunResult:
+    validator = Validator(plan)
+    merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options)
+    merged.counts.files = len(inputs)
+    quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
+    context = multiprocessing.get_context()
+    jobs = [(index, piece, scratch) for index, piece in enumerate(work)]
+    with context.Pool(options.jobs, initializer=_start_worker,
+                      initargs=(validator, replace(options, jobs=1))) as pool, \
+            _Outputs(options) as outputs:
+        for partial in pool.imap(_validate_piece, jobs):
+            merged.counts.merge(partial.counts)
+            merged.examples.merge(partial.examples)
+            merged.drift.merge(partial.drift)
+            outputs.append(partial)
+    quarantine.good_records, quarantine.bad_records = outputs.good_records, outputs.bad_records
+    return merged.result(quarantine)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(validator: Validator, options: ValidateOptions) -> None:
+    _WORKER["validator"] = validator
+    _WORKER["options"] = options
+
+
+def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
+    index, piece, scratch = job
+    validator: Validator = _WORKER["validator"]
+    options: ValidateOptions = _WORKER["options"]
+    run = Run(validator, DriftTracker(validator.plan, source_field=options.source_field),
+              options)
+    paths = tuple(str(scratch / f"{index}.{kind}") if wanted is not None else None
+                  for kind, wanted in (("good", options.good), ("bad", options.bad),
+                                       ("reasons", options.bad_reasons)))
+    good, bad, reasons = (Path(p) if p is not None else None for p in paths)
+    quarantine = Quarantine(good=good, bad=bad, reasons=reasons)
+    records = (read_records(piece.file) if piece.end is None else
+               read_range(piece.file, piece.start, piece.end, piece.first_line))
+    with quarantine:
+        run.feed(records, quarantine)
+    return _Partial(run.counts, run.examples, run.drift, quarantine.good_records,
+                    quarantine.bad_records, quarantine.bad_lines,
+                    (paths[0], paths[1], paths[2]))
+
+
+class _Outputs:
+    """The quarantine files, assembled from the pieces in input order."""
+
+    def __init__(self, options: ValidateOptions) -> None:
+        self._paths = (options.good, options.bad, options.bad_reasons)
+        self._handles: list[IO[bytes] | None] = []
+        self.good_records = self.bad_records = 0
+        self._bad_lines = 0
+
+    def __enter__(self) -> _Outputs:
+        for path in self._paths:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+        self._handles = [open(path, "wb") if path is not None else None  # noqa: SIM115
+                         for path in self._paths]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for handle in self._handles:
+            if handle is not None:
+                handle.close()
+
+    def append(self, partial: _Partial) -> None:
+        good, bad, reasons = self._handles
+        for piece, target in zip(partial.outputs[:2], (good, bad), strict=True):
+            if piece is not None and target is not None:
+                with open(piece, "rb") as source:
+                    shutil.copyfileobj(source, target)
+                os.unlink(piece)
+        if partial.outputs[2] is not None and reasons is not None:
+            reasons.writelines(self._renumbered(partial.outputs[2]))
+            os.unlink(partial.outputs[2])
+        self.good_records += partial.good_records
+        self.bad_records += partial.bad_records
+        self._bad_lines += partial.bad_lines
+
+    def _renumbered(self, path: str) -> Iterator[bytes]:
+        """Reasons of a piece, with ``bad_line`` counted from the start of the whole bad file."""
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                reason = json.loads(line)
+                reason["bad_line"] += self._bad_lines
+                yield (json.dumps(reason, ensure_ascii=False) + "\n").encode("utf-8")

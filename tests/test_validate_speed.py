@@ -1,0 +1,135 @@
+"""The shortcuts the validate run takes for speed give exactly the results of the long way."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from protocols import load_plan
+from protocols.validate import drift, records
+from protocols.validate.checker import Validator
+from protocols.validate.drift import DriftTracker
+from protocols.validate.payload import PayloadContext, report_violations, walk
+from protocols.validate.records import parse_message_text
+from tests.conftest import REPO
+
+PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")
+SOURCES = ["analytics.js", "analytics-ios", "analytics-android"]
+EVENTS = ["Order Completed", "order_completed", "Order-Completed", "Cart Shared", "cartShared"]
+NAMES = ["order_id", "orderId", "currency", "Currency", "total", "cart_id", "note"]
+VALUES = ["USD", "usd", "U-S-D", "EUR", "a", "b", "c", "d", "e", "f", 5, 5.5, True, None]
+
+messages = st.lists(st.builds(
+    lambda source, event, payload, kind: (
+        {"type": "track", "event": event, "properties": payload} if kind == "track" else
+        {"type": "identify", "traits": payload}) | {"context": {"library": {"name": source}}},
+    st.sampled_from(SOURCES), st.sampled_from(EVENTS),
+    st.dictionaries(st.sampled_from(NAMES), st.sampled_from(VALUES), max_size=5),
+    st.sampled_from(["track", "track", "identify"])), max_size=60)
+
+
+def _drift_report(log: list[dict[str, Any]], pending: int) -> tuple[Any, int]:
+    with pytest.MonkeyPatch.context() as patch:
+        # Small caps, so that the values and variants that are dropped depend on order.
+        patch.setattr(drift, "MAX_VALUES", 3)
+        patch.setattr(drift, "MAX_VARIANTS", 4)
+        patch.setattr(drift, "MAX_PENDING", pending)
+        tracker = DriftTracker(PLAN)
+        for message in log:
+            tracker.observe(message)
+        return tracker.inconsistencies(), tracker.truncated
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages)
+def test_deferred_value_counts_equal_counting_each_message(log: list[dict[str, Any]]) -> None:
+    # MAX_PENDING 0 counts every value as its message comes (the original way).
+    assert _drift_report(log, 10_000) == _drift_report(log, 0)
+    assert _drift_report(log, 7) == _drift_report(log, 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(NAMES), st.sampled_from(VALUES), max_size=5),
+       st.sampled_from(EVENTS))
+def test_the_fast_clean_path_agrees_with_the_full_payload_check(
+        payload: dict[str, Any], event: str) -> None:
+    validator = Validator(PLAN)
+    message = {"type": "track", "event": event, "userId": "u", "properties": payload}
+    found = validator.validate(message, file="log", line=1)
+    spec = PLAN.events.get(event)
+    if spec is None:
+        return
+    check, shape, _ = validator._compiled(spec)
+    # The long way: always walk the names, then explain what the engine says.
+    ctx = PayloadContext(spec, "log", 1, spec.name)
+    report_violations(check(walk(payload, shape, (), ctx)), ctx)
+    assert [d for d in found if (d.path or "").startswith("properties")] == ctx.found
+
+
+@pytest.mark.parametrize("line", [
+    b'{"type": "track", "n": 123456789012345678901234567890}',  # beyond 64 bits
+    b'{"type": "track", "n": -12345678901234567890}',
+    b'{"type": "track", "n": 1e999}',                           # the stdlib accepts: inf
+    b'{"type": "track", "s": "\\ud800"}',                       # lone surrogate
+    b'{"type": "track", "n": NaN}',
+    b'{"type": "track",}',
+    b'\xff{"type": "track"}',
+    b'[' * 5000,
+])
+def test_lines_parse_as_the_stdlib_parser_decides(line: bytes,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = parse_message_text(line, file="log", line=4)
+    monkeypatch.setattr(records.fastjson, "BACKEND", "json")  # the stdlib path only
+    slow = parse_message_text(line, file="log", line=4)
+    assert fast == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(messages, st.integers(0, 60))
+def test_merged_trackers_equal_one_tracker_or_refuse(log: list[dict[str, Any]],
+                                                     split: int) -> None:
+    # What validate --jobs does with the drift counts of two consecutive pieces of a log.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(drift, "MAX_VALUES", 6)
+        patch.setattr(drift, "MAX_VARIANTS", 12)
+        trackers = [DriftTracker(PLAN) for _ in range(3)]
+        for message in log:
+            trackers[0].observe(message)
+        for index, message in enumerate(log):
+            trackers[1 if index < split else 2].observe(message)
+        later = pickle.loads(pickle.dumps(trackers[2]))  # as it comes back from a worker
+        try:
+            trackers[1].merge(later)
+        except drift.CapReached:
+            event("a cap was reached: --jobs reruns on one process")
+            return
+        event("merged")
+        assert trackers[1].inconsistencies() == trackers[0].inconsistencies()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values, st.integers(0, 200), st.binary(max_size=2), st.booleans())
+def test_the_fast_parser_reads_lines_as_the_stdlib_parser_does(
+        value: Any, at: int, noise: bytes, mutate: bool) -> None:
+    line = json.dumps({"type": "track", "v": value}, allow_nan=True).encode("utf-8")
+    if mutate:  # a broken line: bytes inserted somewhere
+        at %= len(line) + 1
+        line = line[:at] + noise + line[at:]
+    fast = parse_message_text(line, file="log", line=2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(records.fastjson, "BACKEND", "json")
+        slow = parse_message_text(line, file="log", line=2)
+    assert repr(fast) == repr(slow)  # repr tells 1 from 1.0 and True from 1
