@@ -13,7 +13,7 @@ from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location
 from protocols.naming import collision_key
-from protocols.plan.model import MessageSpec, Plan
+from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.validate.codes import CODES
 from protocols.validate.engine import PathKey, SchemaCheck, compile_validator
 from protocols.validate.messages import clip, envelope_problems, quoted, shown
@@ -114,6 +114,8 @@ class Validator:
         payload = message.get(spec.payload_field)
         if payload is None:
             payload = {}
+        if kind == "page" and type(payload) is dict:
+            payload = _without_sdk_page_properties(payload, spec)
         check, shape, located = self._compiled(spec)
         if type(payload) is dict and (shape is None or shape_clean(shape, payload)) \
                 and not check(payload):
@@ -197,3 +199,17 @@ def _by_key(table: Mapping[str, MessageSpec]) -> dict[str, str]:
 
 def _with_event(diagnostic: Diagnostic, event: str | None) -> Diagnostic:
     return replace(diagnostic, event=event)
+
+
+def _without_sdk_page_properties(payload: dict[str, Any], spec: MessageSpec) -> dict[str, Any]:
+    """The payload less the page properties Segment's SDKs add by themselves.
+
+    analytics.js fills in path, referrer, search, title and url on every page call, and the
+    server SDKs copy the call's name and category into the properties; a plan that does not
+    list them should not see them as unplanned. Planned ones are checked as usual.
+    """
+    planned = spec.schema.get("properties") or {}
+    extra = [k for k in payload if k in SEGMENT_PAGE_PROPERTIES and k not in planned]
+    if not extra:
+        return payload
+    return {k: v for k, v in payload.items() if k not in extra}
