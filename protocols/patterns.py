@@ -17,6 +17,8 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import regex
+
 # re's own parser is private but has been stable since Python 3.0 (as sre_parse until 3.11);
 # if a future Python moves it, the backtracking check is skipped rather than crashing.
 try:
@@ -53,8 +55,14 @@ def compile_error(pattern: str) -> str | None:
             warnings.simplefilter("ignore", FutureWarning)
             re.compile(to_python(pattern))
     except re.error as exc:
-        where = f" at position {exc.pos}" if exc.pos is not None else ""
-        return f"{exc.msg}{where}"
+        # ECMA-262 syntax that re lacks (\p{Letter}) runs on the `regex` package in validate
+        # (protocols/validate/fastschema/patterns.py), so it is valid here too.
+        try:
+            regex.compile(pattern, flags=regex.VERSION0)
+        except (regex.error, OverflowError, RecursionError):
+            where = f" at position {exc.pos}" if exc.pos is not None else ""
+            return f"{exc.msg}{where}"
+        return None
     except (OverflowError, RecursionError):
         return "the expression is too large to compile"
     return None

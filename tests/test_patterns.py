@@ -43,3 +43,9 @@ def test_invalid_patterns_say_why_and_where(pattern: str, message: str) -> None:
 def test_ecma_named_groups_and_back_references_are_translated() -> None:
     assert to_python(r"(?<y>\d)\k<y>") == r"(?P<y>\d)(?P=y)"
     assert to_python(r"(?<=a)(?<!b)") == r"(?<=a)(?<!b)"  # look-behinds stay as they are
+
+
+def test_unicode_property_classes_are_valid_as_validate_runs_them() -> None:
+    # validate searches \p{...} with the `regex` package; lint must not call it invalid.
+    assert compile_error(r"^\p{Lu}\p{Ll}+$") is None
+    assert compile_error(r"^\p{NotAProperty}$") is not None
