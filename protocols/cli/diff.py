@@ -8,8 +8,14 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import FORMAT_HELP, OUTPUT_HELP, emit, exit_code, usage_error
-from protocols.config import ConfigError, load_config
+from protocols.cli.output import (
+    FORMAT_HELP,
+    OUTPUT_HELP,
+    emit,
+    exit_code,
+    settings_or_exit,
+    usage_error,
+)
 from protocols.diagnostics import Severity
 from protocols.diff.accepted import DEFAULT_FILE, AcceptedChanges, AcceptedError, load_accepted
 from protocols.diff.changelog import render_changelog
@@ -65,10 +71,7 @@ def diff(
                                        "pyproject.toml)."),
 ) -> None:
     """Compare plan versions: list changes by level, check the version bump."""
-    try:
-        settings = load_config(config)
-    except ConfigError as exc:
-        raise usage_error(str(exc)) from None
+    settings = settings_or_exit(config)
     section = settings.section("diff")
     level_name = fail_on or str(section.get("fail_on", "breaking"))
     if level_name not in FAIL_ON:

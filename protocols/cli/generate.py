@@ -11,8 +11,7 @@ from typing import Any, cast
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import emit, usage_error
-from protocols.config import ConfigError, load_config
+from protocols.cli.output import emit, settings_or_exit, usage_error
 from protocols.generate import (
     LANGUAGES,
     SDKS,
@@ -72,10 +71,7 @@ def generate_command(
                                        "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
 ) -> None:
     """Generate typed tracking clients (Python, TypeScript) from a plan."""
-    try:
-        settings = load_config(config)
-    except ConfigError as exc:
-        raise usage_error(str(exc)) from None
+    settings = settings_or_exit(config)
     section = settings.section("generate")
     flags: dict[str, Any] = {"lang": lang, "out": out, "plan": plan, "sdk": sdk,
                              "runtime_validation": runtime_validation}

@@ -7,8 +7,14 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import FORMAT_HELP, OUTPUT_HELP, emit, exit_code, usage_error
-from protocols.config import ConfigError, load_config
+from protocols.cli.output import (
+    FORMAT_HELP,
+    OUTPUT_HELP,
+    emit,
+    exit_code,
+    settings_or_exit,
+    usage_error,
+)
 from protocols.diagnostics import Severity
 from protocols.lint import LintOptions, lint_paths
 from protocols.lint.runner import LintUsageError
@@ -38,10 +44,7 @@ def lint(
                                        "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
 ) -> None:
     """Check plan files: format, JSON Schema, naming conventions and collisions, quality."""
-    try:
-        settings = load_config(config)
-    except ConfigError as exc:
-        raise usage_error(str(exc)) from None
+    settings = settings_or_exit(config)
     targets = list(paths or [settings.plans_dir])
     missing = [p for p in targets if not Path(p).exists()]
     if missing:

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from protocols.__about__ import __version__
+from protocols.config import Config, ConfigError, load_config
 from protocols.diagnostics import Severity
 from protocols.report import REPORTERS, RenderOptions, RunResult
 from protocols.report.base import DEFAULT_RULES_URL
@@ -30,6 +31,14 @@ def usage_error(message: str) -> typer.Exit:
     """Print a usage error and return the exit to raise (code 2)."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(2)
+
+
+def settings_or_exit(config: Path | None) -> Config:
+    """The project configuration (``--config`` or the nearest one); a bad file exits 2."""
+    try:
+        return load_config(config)
+    except ConfigError as exc:
+        raise usage_error(str(exc)) from None
 
 
 def resolve_format(name: str) -> str:

@@ -7,9 +7,8 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import FORMAT_HELP, OUTPUT_HELP, emit, usage_error
+from protocols.cli.output import FORMAT_HELP, OUTPUT_HELP, emit, settings_or_exit, usage_error
 from protocols.cli.plan_tools import load_or_exit
-from protocols.config import ConfigError, load_config
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.text import SECTIONS
@@ -65,10 +64,7 @@ def validate(
                                        "pyproject.toml)."),
 ) -> None:
     """Validate event logs against a plan and report naming drift between sources."""
-    try:
-        settings = load_config(config)
-    except ConfigError as exc:
-        raise usage_error(str(exc)) from None
+    settings = settings_or_exit(config)
     section = settings.section("validate")
     level = fail_on or str(section.get("fail_on", "error"))
     if level not in FAIL_ON:
