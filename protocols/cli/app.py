@@ -12,9 +12,12 @@ drift between sources, generate typed tracking code, and diff plan versions.
 \b
 Examples:
   protocols lint plans/
-  protocols validate --plan plans/ecommerce.yaml examples/
+  protocols validate --plan plans/ecommerce.yaml examples/ --format github
+  protocols generate --lang typescript --sdk analytics-node --out src/tracking
+  protocols diff plans/ecommerce.yaml --against origin/main
+  protocols import segment tracking-plan.json -o plans/shop.yaml
+  protocols infer logs/*.ndjson -o plans/draft.yaml
   protocols schema > plan.schema.json
-  protocols compile plans/ecommerce.yaml --out build/schemas
 
 Exit codes: 0 no findings at the failing level, 1 findings, 2 usage error.
 Docs: docs/commands.md, docs/plan-format.md, docs/rules.md.
