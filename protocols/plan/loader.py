@@ -69,21 +69,8 @@ def read_document(path: Path) -> tuple[Any, SourceMap]:
 def load_plan_file(path: str | os.PathLike[str]) -> LoadResult:
     """Load a plan (or library) file, collecting every problem instead of raising."""
     file_path = Path(path)
-    shown = display_path(file_path)
-    try:
-        data, source = read_document(file_path)
-    except YamlError as exc:
-        return LoadResult(shown, None, None, None, tuple(exc.diagnostics))
-    problems = check_format(data, source)
-    if problems:
-        return LoadResult(shown, data, source, None, tuple(problems))
-    diagnostics: list[Diagnostic] = []
-    imported = _load_imports(file_path, data, source, diagnostics, seen={file_path.resolve()})
-    # A library is built like a plan (so every rule can check it) but cannot be used as one.
-    plan = _build(data, source, imported, diagnostics)
-    unique = {(d.code, d.file, d.line, d.column, d.message): d for d in diagnostics}
-    return LoadResult(shown, data, source, plan, tuple(unique.values()),
-                      is_library="library" in data)
+    return _load(lambda: read_document(file_path), file_path, display_path(file_path),
+                 _read_from_disk)
 
 
 # Reads one imported file: its display name, parsed data and positions (raises YamlError).
@@ -102,17 +89,23 @@ def load_plan_text(text: str, path: str | os.PathLike[str], *, shown: str,
     name in diagnostics (``main:plans/shop.yaml``), and ``read_import`` reads each imported
     library from the same place (the same git ref), never from the working tree.
     """
+    return _load(lambda: load_yaml(text, shown), Path(path), shown, read_import)
+
+
+def _load(parse: Callable[[], tuple[Any, SourceMap]], file_path: Path, shown: str,
+          read_import: ImportReader) -> LoadResult:
+    """Parse, check the format, read the imports and build: the steps every loader shares."""
     try:
-        data, source = load_yaml(text, shown)
+        data, source = parse()
     except YamlError as exc:
         return LoadResult(shown, None, None, None, tuple(exc.diagnostics))
     problems = check_format(data, source)
     if problems:
         return LoadResult(shown, data, source, None, tuple(problems))
     diagnostics: list[Diagnostic] = []
-    file_path = Path(path)
     imported = _load_imports(file_path, data, source, diagnostics, seen={file_path.resolve()},
                              read=read_import)
+    # A library is built like a plan (so every rule can check it) but cannot be used as one.
     plan = _build(data, source, imported, diagnostics)
     unique = {(d.code, d.file, d.line, d.column, d.message): d for d in diagnostics}
     return LoadResult(shown, data, source, plan, tuple(unique.values()),
