@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from protocols.jsontypes import json_type
 from protocols.naming import collision_key
 
 ENUM_MAX_VALUES = 10  # more distinct strings than this: not an enum
@@ -35,23 +36,6 @@ FORMATS: dict[str, re.Pattern[str]] = {
 @lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     return collision_key(name)
-
-
-def json_type(value: Any) -> str:
-    """The JSON type of a parsed JSON value (booleans are not integers here)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 @dataclass

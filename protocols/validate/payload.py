@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
+from protocols.jsontypes import json_type
 from protocols.plan.model import MessageSpec
 from protocols.validate.codes import CODES
 from protocols.validate.engine import SchemaViolation
-from protocols.validate.messages import clip, json_type, quoted, shown
+from protocols.validate.messages import clip, quoted, shown
 from protocols.validate.shape import (
     ArrayShape,
     ObjectShape,
@@ -242,7 +243,7 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
     if keyword == "type":
         expected = rule if rule is not None else violation.detail
         wanted = " or ".join(expected) if isinstance(expected, list) else str(expected)
-        message = f"{where} should be {_article(wanted)}, got {json_type(value)} {shown(value)}"
+        message = f"{where} should be {_article(wanted)}, got {json_type(value, numbers='exact')} {shown(value)}"
     elif keyword == "enum" and isinstance(rule, list):
         drift = _enum_drift(value, rule)
         if drift is not None:
@@ -298,7 +299,7 @@ def check_payload(payload: Any, check: PayloadCheck, shape: Shape | None,
     """Every finding about one payload, in the order: names first, then values."""
     if not isinstance(payload, dict):
         ctx.add("PV202", f"{ctx.spec.payload_field} should be an object, got "
-                f"{json_type(payload)} {shown(payload)}", (), ())
+                f"{json_type(payload, numbers='exact')} {shown(payload)}", (), ())
         return ctx.found
     if shape is None or shape_clean(shape, payload):
         # Nothing to rename or report by name, so the engine sees the payload as sent. The

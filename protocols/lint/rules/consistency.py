@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity
+from protocols.jsontypes import json_type
 from protocols.lint.context import LintContext
 from protocols.lint.fragments import fragments
 from protocols.lint.registry import RULES, rule
@@ -241,18 +242,6 @@ def near_duplicate_names(ctx: LintContext) -> Iterator[Diagnostic]:
 # -- PL206 -----------------------------------------------------------------------------------
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def type_signature(schema: Any) -> frozenset[str] | None:
     """The kinds of value a property schema accepts, null aside and integer counted as number
     (a warehouse stores both in one numeric column); a named type counts as its own kind.
@@ -268,9 +257,9 @@ def type_signature(schema: Any) -> frozenset[str] | None:
         names = declared if isinstance(declared, list) else [declared]
         found.update(str(n) for n in names if n in JSON_TYPES)
     elif "const" in schema:
-        found.add(_json_type(schema["const"]))
+        found.add(json_type(schema["const"], numbers="number"))
     elif isinstance(schema.get("enum"), list):
-        found.update(_json_type(v) for v in schema["enum"])
+        found.update(json_type(v, numbers="number") for v in schema["enum"])
     for key in ("anyOf", "oneOf"):
         members = schema.get(key)
         if isinstance(members, list):
