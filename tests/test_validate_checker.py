@@ -96,13 +96,13 @@ def test_schemas_are_compiled_once_and_lazily(monkeypatch: pytest.MonkeyPatch) -
     import protocols.validate.checker as checker
 
     calls: list[object] = []
-    real = checker.compile_validator
+    real = checker.compile_checks
 
     def counting(schema: Any) -> Any:
         calls.append(schema)
         return real(schema)
 
-    monkeypatch.setattr(checker, "compile_validator", counting)
+    monkeypatch.setattr(checker, "compile_checks", counting)
     validator = protocols.Validator(protocols.load_plan(HERE / "plan.yaml"))
     assert calls == []
     message = CASES[0]["message"]

@@ -122,7 +122,8 @@ def test_unfolding_layouts_early_changes_nothing(monkeypatch: pytest.MonkeyPatch
     import protocols.validate.drift as drift
 
     expected = report(three_sources())
-    monkeypatch.setattr(drift, "MAX_LAYOUTS", 1)  # unfold after every new layout
+    monkeypatch.setattr(drift, "MAX_VIEWS", 1)  # forget every layout but the last
+    monkeypatch.setattr(drift, "MAX_HELD", 0)  # unfold after every message
     assert report(three_sources() * 3)[0]["variants"][0]["count"] == 3
     assert [{**e, "variants": [{**v, "count": v["count"] // 3} for v in e["variants"]]}
             for e in report(three_sources() * 3)] == expected
@@ -144,5 +145,5 @@ def test_made_up_spellings_and_huge_payloads_stay_bounded() -> None:
     [names] = [e for e in found if e["kind"] == "property-name"]
     assert len(names["variants"]) == MAX_VARIANTS
     event = next(iter(tracker._events.values()))
-    assert not event.layouts and len(event.properties) <= 500
+    assert not event.seen and len(event.properties) <= 500
     assert tracker.truncated > 0

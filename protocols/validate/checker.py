@@ -9,17 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from protocols.diagnostics import Diagnostic, Location
 from protocols.naming import collision_key
 from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.validate.codes import CODES
-from protocols.validate.engine import PathKey, SchemaCheck, compile_validator
+from protocols.validate.engine import PathKey, SchemaCheck, SchemaPredicate, compile_checks
 from protocols.validate.messages import clip, envelope_problems, quoted, shown
 from protocols.validate.payload import PayloadContext, check_payload
 from protocols.validate.shape import Shape, compile_shape, name_key, shape_clean, suggest
 from protocols.yamlsrc import SourceMap
+
+
+class Compiled(NamedTuple):
+    """What a spec compiles to, once: the schema as a yes/no check and as a check that says
+    why, the shape of its names, and the plan locations looked up so far."""
+
+    valid: SchemaPredicate
+    check: SchemaCheck
+    shape: Shape | None
+    located: dict[PathKey, Location]
 
 
 class Validator:
@@ -32,8 +42,7 @@ class Validator:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._specs: dict[tuple[str, str | None],
-                          tuple[SchemaCheck, Shape | None, dict[PathKey, Location]]] = {}
+        self._specs: dict[tuple[str, str | None], Compiled] = {}
         self._events = _by_key(plan.events)
         self._pages = _by_key(plan.pages)
         self._screens = _by_key(plan.screens)
@@ -115,10 +124,10 @@ class Validator:
         if payload is None:
             payload = {}
         if kind == "page" and type(payload) is dict:
-            payload = _without_sdk_page_properties(payload, spec)
-        check, shape, located = self._compiled(spec)
+            payload = without_sdk_page_properties(payload, spec)
+        valid, check, shape, located = self.compiled(spec)
         if type(payload) is dict and (shape is None or shape_clean(shape, payload)) \
-                and not check(payload):
+                and valid(payload):
             return found  # the common case: nothing to explain, no context to build
         context = PayloadContext(spec, file, line, event, type_sources=self._type_sources,
                                  located=located)
@@ -168,15 +177,13 @@ class Validator:
                 related=spec.location))
         return spec
 
-    def _compiled(self, spec: MessageSpec
-                  ) -> tuple[SchemaCheck, Shape | None, dict[PathKey, Location]]:
-        """The spec's compiled schema check, name shape and plan locations looked up so far,
-        built on first use (and again after unpickling)."""
+    def compiled(self, spec: MessageSpec) -> Compiled:
+        """What ``spec`` compiles to, built on first use (and again after unpickling)."""
         key = (spec.kind, spec.name)
         compiled = self._specs.get(key)
         if compiled is None:
-            compiled = self._specs[key] = (
-                compile_validator(spec.schema),
+            compiled = self._specs[key] = Compiled(
+                *compile_checks(spec.schema),
                 compile_shape(spec.schema, spec.additional_properties), {})
         return compiled
 
@@ -201,7 +208,7 @@ def _with_event(diagnostic: Diagnostic, event: str | None) -> Diagnostic:
     return replace(diagnostic, event=event)
 
 
-def _without_sdk_page_properties(payload: dict[str, Any], spec: MessageSpec) -> dict[str, Any]:
+def without_sdk_page_properties(payload: dict[str, Any], spec: MessageSpec) -> dict[str, Any]:
     """The payload less the page properties Segment's SDKs add by themselves.
 
     analytics.js fills in path, referrer, search, title and url on every page call, and the

@@ -19,7 +19,7 @@ the cap (ids, free text) is not a case-drift candidate and its values are droppe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,10 +36,11 @@ MAX_PROPERTIES = 500
 MAX_SOURCES = 100
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 64
-MAX_LAYOUTS = 1_000
+MAX_VIEWS = 1_000  # payload layouts remembered per event
 MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
 MAX_VARIANTS = 200  # spellings (or values) counted per name or value
-MAX_PENDING = 8_192  # distinct string values held (all events) before they are counted
+MAX_HELD = 8_192  # distinct (source, spelling, layout, values) held before they are counted
+FIRST_HELD = 64  # the first unfold comes sooner (see DriftTracker.__init__)
 _UNSEEN: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
 
@@ -68,8 +69,23 @@ class _Property:
     values: dict[str, Variants] | None = field(default_factory=dict)
 
 
-# A payload's layout: its source, property names in order and their Python types.
-Layout = tuple[str, tuple[str, ...], tuple[type, ...]]
+@dataclass(eq=False)
+class _View:
+    """One payload layout of one event (its names in order and their Python types), as the
+    tracker sees it message after message: which string values it counts, and how to pick
+    them out of a payload in one call."""
+
+    names: tuple[str, ...]  # clipped for reports
+    kinds: tuple[type, ...]
+    tracked: tuple[str, ...]  # the (clipped) names whose string values are counted
+    # The payload -> the values of ``tracked`` (None for one too long to count).
+    values: Callable[[dict[str, Any]], tuple[str | None, ...]] | None
+
+
+# What one message adds to its event, counted whole: (source, event-name spelling or None,
+# payload view or None, the view's values). Messages repeat these exactly, so each costs one
+# dict update; they are unfolded into per-name and per-value counts now and then.
+Seen = tuple[str, str | None, _View | None, tuple[str | None, ...]]
 
 
 @dataclass
@@ -77,14 +93,10 @@ class _Event:
     kind: str
     spellings: Variants = field(default_factory=Counter)
     properties: dict[str, _Property] = field(default_factory=dict)
-    # Payload layouts repeat across messages, so they are counted whole and only unfolded
-    # into per-property counts now and then: one dict update per message instead of several.
-    layouts: Counter[Layout] = field(default_factory=Counter)
     # Spelling -> its property, for string values (None: too many values to track).
     valued: dict[str, _Property | None] = field(default_factory=dict)
-    # String values not yet counted, (spelling, value, source) -> messages: one dict update
-    # per value now, the normalising and capping later, a few thousand at a time.
-    pending: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    views: dict[tuple[tuple[str, ...], tuple[type, ...]], _View] = field(default_factory=dict)
+    seen: dict[Seen, int] = field(default_factory=dict)
 
 
 class DriftTracker:
@@ -99,17 +111,23 @@ class DriftTracker:
         self._events: dict[str, _Event] = {}
         self._by_name: dict[str, _Event] = {}
         self._sources: set[str] = set()
-        self._pending = 0  # values held in every event's ``pending``
+        self._held = 0  # entries in every event's ``seen``
+        # Unfold soon at first: until a property shows it has too many values to track (an
+        # id, an email), each message is new; unfolding early lets it be dropped early.
+        self._unfold_at = min(FIRST_HELD, MAX_HELD)
         self.truncated = 0
 
     def observe(self, message: Mapping[str, Any]) -> None:
+        # Called for every message: written for speed (one dict update per message in the
+        # common case); everything else goes through the helpers.
         kind = message.get("type")
         name: str | None = None
         if kind == "track":
             name = message.get("event")
             if type(name) is not str or not name:
                 return
-            name = clip(name)
+            if len(name) > MAX_NAME_LENGTH:
+                name = clip(name)
             event = self._by_name.get(name)
             if event is None:
                 event = self._event("track:" + name_key(name), "track")
@@ -125,52 +143,118 @@ class DriftTracker:
             payload = message.get("traits")
         else:
             return
-        source = self._source(message)
-        if name is not None:
-            self._bump(event.spellings, (name, source), 1)
-        if type(payload) is not dict or not payload:
+        source = source_of(message, self.source_path)
+        if source not in self._sources:
+            source = self._new_source(source)
+        view: _View | None = None
+        values: tuple[str | None, ...] = ()
+        if type(payload) is dict and payload:
+            layout = (tuple(payload), tuple(map(type, payload.values())))
+            view = event.views.get(layout)
+            if view is None:
+                view = self._view(event, layout)
+                if view is None:  # too many names to keep as a view: counted right away
+                    self._unfold(event)  # (after what came before, for the caps' order)
+                    self._count_payload(event, source, name, payload)
+                    return
+            if view.values is not None:
+                values = view.values(payload)
+        seen = (source, name, view, values)
+        count = event.seen.get(seen)
+        if count is not None:
+            event.seen[seen] = count + 1
             return
-        names, kinds = tuple(payload), tuple(map(type, payload.values()))
-        if max(map(len, names)) > MAX_NAME_LENGTH:
-            names = tuple(map(clip, names))
-        if len(names) > MAX_LAYOUT_NAMES:
-            self._unfold(event)  # keep first-come order for the property cap
-            self._count_layout(event, source, names, kinds, 1)
-        else:
-            event.layouts[(source, names, kinds)] += 1
-            if len(event.layouts) > MAX_LAYOUTS:
-                self._unfold(event)
-        valued = event.valued
-        pending = event.pending
-        for prop_name, value in payload.items():
-            if type(value) is str and len(value) <= MAX_VALUE_LENGTH:
-                if len(prop_name) > MAX_NAME_LENGTH:
-                    prop_name = clip(prop_name)
-                prop = valued.get(prop_name, _UNSEEN)
-                if prop is _UNSEEN:
-                    prop = self._property(event, prop_name)
-                    valued[prop_name] = prop
-                if prop is not None:
-                    key = (prop_name, value, source)
-                    held = pending.get(key)
-                    if held is None:
-                        pending[key] = 1
-                        self._pending += 1
-                    else:
-                        pending[key] = held + 1
-        if self._pending > MAX_PENDING:
+        event.seen[seen] = 1
+        self._held += 1
+        if self._held > self._unfold_at:
+            self._unfold_at = min(self._unfold_at * 2, MAX_HELD)
             for each in self._events.values():
-                self._flush(each)
+                self._unfold(each)
 
-    def _flush(self, event: _Event) -> None:
-        """Count the pending values, in the order they first came (which the caps honour)."""
+    def _view(self, event: _Event, layout: tuple[tuple[str, ...], tuple[type, ...]]
+              ) -> _View | None:
+        raw, kinds = layout
+        if len(raw) > MAX_LAYOUT_NAMES:
+            return None
+        names = raw if max(map(len, raw)) <= MAX_NAME_LENGTH else tuple(map(clip, raw))
+        picked: list[str] = []
+        tracked: list[str] = []
         valued = event.valued
-        for (prop_name, value, source), count in event.pending.items():
-            prop = valued.get(prop_name)
-            if prop is not None:
-                self._observe_value(event, prop, prop_name, value, source, count)
-        self._pending -= len(event.pending)
-        event.pending.clear()
+        for key, name, kind in zip(raw, names, kinds, strict=True):
+            # (a name not seen yet is tracked; its property is made when counted)
+            if kind is str and valued.get(name, _UNSEEN) is not None:
+                picked.append(key)
+                tracked.append(name)
+        view = _View(names, kinds, tuple(tracked), _picker(picked))
+        if len(event.views) >= MAX_VIEWS:
+            event.views.clear()
+        event.views[layout] = view
+        return view
+
+    def _valued(self, event: _Event, name: str) -> _Property | None:
+        prop = event.valued.get(name, _UNSEEN)
+        if prop is _UNSEEN:
+            prop = event.valued[name] = self._property(event, name)
+        return prop  # type: ignore[no-any-return]
+
+    def _count_payload(self, event: _Event, source: str, name: str | None,
+                       payload: dict[str, Any]) -> None:
+        """One message counted directly (a payload with more names than a view keeps)."""
+        names = tuple(clip(key) for key in payload)
+        kinds = tuple(map(type, payload.values()))
+        tracked = [(clip(key), value) for key, value in payload.items() if type(value) is str]
+        view = _View(names, kinds, tuple(key for key, _ in tracked), None)
+        values = tuple(value if len(value) <= MAX_VALUE_LENGTH else None
+                       for _, value in tracked)
+        self._count(event, (source, name, view, values), 1)
+
+    def _unfold(self, event: _Event) -> None:
+        """Move what messages added into the per-name, per-type and per-value counts, in
+        the order they first came (which the caps honour): names and types per layout
+        first, then the values."""
+        seen = event.seen
+        if not seen:
+            return
+        event.seen = {}
+        self._held -= len(seen)
+        layouts: dict[tuple[str, str | None, _View | None], int] = {}
+        for (source, name, view, _), count in seen.items():
+            key = (source, name, view)
+            layouts[key] = layouts.get(key, 0) + count
+        for (source, name, view), count in layouts.items():
+            self._count_names(event, source, name, view, count)
+        for (source, _, view, values), count in seen.items():
+            if view is not None and values:
+                self._count_values(event, source, view, values, count)
+
+    def _count(self, event: _Event, seen: Seen, count: int) -> None:
+        source, name, view, values = seen
+        self._count_names(event, source, name, view, count)
+        if view is not None:
+            self._count_values(event, source, view, values, count)
+
+    def _count_names(self, event: _Event, source: str, name: str | None, view: _View | None,
+                     count: int) -> None:
+        if name is not None:
+            self._bump(event.spellings, (name, source), count)
+        if view is None:
+            return
+        for prop_name, kind in zip(view.names, view.kinds, strict=True):
+            prop = self._property(event, prop_name)
+            if prop is None:
+                continue
+            self._bump(prop.spellings, (prop_name, source), count)
+            type_name = _SCALAR_TYPES.get(kind)
+            if type_name is not None:
+                prop.types[(type_name, source)] += count
+
+    def _count_values(self, event: _Event, source: str, view: _View,
+                      values: tuple[str | None, ...], count: int) -> None:
+        for prop_name, value in zip(view.tracked, values, strict=True):
+            if value is not None:
+                prop = self._valued(event, prop_name)
+                if prop is not None:
+                    self._observe_value(event, prop, prop_name, value, source, count)
 
     def _event(self, key: str, kind: str) -> _Event | None:
         event = self._events.get(key)
@@ -194,8 +278,9 @@ class DriftTracker:
     def _observe_value(self, event: _Event, prop: _Property, name: str, value: str,
                        source: str, count: int) -> None:
         values = prop.values
-        if values is None:
+        if values is None:  # dropped under another spelling of the same name
             event.valued[name] = None
+            event.views.clear()
             return
         normal = value_key(value)
         seen = values.get(normal)
@@ -203,26 +288,10 @@ class DriftTracker:
             if len(values) >= MAX_VALUES:
                 prop.values = None  # high cardinality: ids or free text
                 event.valued[name] = None
+                event.views.clear()  # they pick its values: rebuilt without them
                 return
             seen = values[normal] = Counter()
         self._bump(seen, (value, source), count)
-
-    def _unfold(self, event: _Event) -> None:
-        """Move the layout counts into per-property spelling and type counts."""
-        for (source, names, kinds), count in event.layouts.items():
-            self._count_layout(event, source, names, kinds, count)
-        event.layouts.clear()
-
-    def _count_layout(self, event: _Event, source: str, names: tuple[str, ...],
-                      kinds: tuple[type, ...], count: int) -> None:
-        for name, kind in zip(names, kinds, strict=True):
-            prop = self._property(event, name)
-            if prop is None:
-                continue
-            self._bump(prop.spellings, (name, source), count)
-            type_name = _SCALAR_TYPES.get(kind)
-            if type_name is not None:
-                prop.types[(type_name, source)] += count
 
     def _bump(self, counter: Variants, key: tuple[str, str], count: int) -> None:
         """Count, unless this would be one variant too many (made-up spellings or values)."""
@@ -231,22 +300,21 @@ class DriftTracker:
         else:
             self.truncated += count
 
-    def _source(self, message: Mapping[str, Any]) -> str:
-        source = source_of(message, self.source_path)
-        if source not in self._sources:
-            if len(self._sources) >= MAX_SOURCES:
-                return OTHER_SOURCE
-            self._sources.add(source)
+    def _new_source(self, source: str) -> str:
+        if len(self._sources) >= MAX_SOURCES:
+            return OTHER_SOURCE
+        self._sources.add(source)
         return source
 
     def settle(self) -> None:
         """Fold every deferred count into the totals (before pickling or merging)."""
         for event in self._events.values():
             self._unfold(event)
-            self._flush(event)
 
     def __getstate__(self) -> dict[str, Any]:
         self.settle()
+        for event in self._events.values():
+            event.views.clear()  # a cache, holding functions that do not pickle
         state = dict(self.__dict__)
         state["_by_name"] = {}  # a cache
         del state["plan"]  # a worker's counts travel back without the plan (see merge)
@@ -283,13 +351,13 @@ class DriftTracker:
                 own.values = _merged_values(own.values, prop.values)
         for event in self._events.values():
             event.valued.clear()  # rebuilt on the next observe
+            event.views.clear()
 
     def inconsistencies(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for key in sorted(self._events):
             event = self._events[key]
             self._unfold(event)
-            self._flush(event)
             planned_event = self._planned_name(key, event)
             spec = self._spec(event, planned_event)
             canonical_event = (planned_event or _most_common(event.spellings, self._event_style)
@@ -345,6 +413,24 @@ class DriftTracker:
 
 
 _SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
+
+
+def _picker(keys: list[str]) -> Callable[[dict[str, Any]], tuple[str | None, ...]] | None:
+    """One function returning the values of ``keys`` (known to be strings) from a payload,
+    None for a value longer than MAX_VALUE_LENGTH (not counted; without this, a property
+    of unique long values would make every message a new entry).
+
+    Generated so that a message costs one call: only ``repr`` literals of the names reach
+    the source, so nothing from a log is ever executed as code."""
+    if not keys:
+        return None
+    parts = [f"(v{index} if len(v{index} := payload[{key!r}]) <= LONGEST else None)"
+             for index, key in enumerate(keys)]
+    source = f"def pick(payload):\n    return ({', '.join(parts)},)\n"
+    names: dict[str, Any] = {"LONGEST": MAX_VALUE_LENGTH}
+    exec(source, names)  # generated from repr literals only: see the docstring
+    picker: Callable[[dict[str, Any]], tuple[str | None, ...]] = names["pick"]
+    return picker
 
 
 class CapReached(Exception):

@@ -24,15 +24,16 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from protocols.validate.fastschema import Unsupported, compile_schema
+from protocols.validate.fastschema import Unsupported, compile_schema_parts
 from protocols.validate.fastschema.keywords import unchecked_message
 from protocols.validate.fastschema.patterns import PatternError, compile_pattern
 from protocols.validate.violation import PathKey, SchemaViolation
 
-__all__ = ["PathKey", "SchemaCheck", "SchemaViolation", "compile_validator",
-           "reference_validator"]
+__all__ = ["PathKey", "SchemaCheck", "SchemaPredicate", "SchemaViolation", "compile_checks",
+           "compile_validator", "reference_validator"]
 
 SchemaCheck = Callable[[Any], list[SchemaViolation]]
+SchemaPredicate = Callable[[Any], bool]
 
 
 def reference_validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
@@ -47,20 +48,29 @@ def compile_validator(schema: Mapping[str, Any]) -> SchemaCheck:
     The result holds closures, so it is not picklable: a picklable owner (``Validator``)
     keeps the schema and calls this again after unpickling.
     """
+    return compile_checks(schema)[1]
+
+
+def compile_checks(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCheck]:
+    """:func:`compile_validator`, and a yes/no check of the same schema (``valid(instance)``
+    is ``not check(instance)``, without building any violation)."""
     try:
-        return compile_schema(schema)
+        return compile_schema_parts(schema)
     except Unsupported:
         return _fallback(schema)
 
 
-def _fallback(schema: Mapping[str, Any]) -> SchemaCheck:
+def _fallback(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCheck]:
     cls = _bounded_validator_class()
     validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+    def valid(instance: Any) -> bool:
+        return next(iter(validator.iter_errors(instance)), None) is None
 
     def check(instance: Any) -> list[SchemaViolation]:
         return [convert(error) for error in validator.iter_errors(instance)]
 
-    return check
+    return valid, check
 
 
 @cache

@@ -97,6 +97,20 @@ def _make_orjson_loads() -> Parser | None:
 
 _orjson_loads = _make_orjson_loads()
 
+
+def _raw_orjson() -> Parser | None:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        return None
+    raw: Parser = orjson.loads
+    return raw
+
+
+#: orjson's own ``loads`` (None without orjson), for a caller that sends every line it
+#: refuses to the stdlib parser anyway: its errors carry no stdlib-style message.
+RAW_LOADS = _raw_orjson()
+
 #: The parser in use: ``"orjson"`` or ``"json"``.
 BACKEND = "json" if _orjson_loads is None else "orjson"
 

@@ -17,7 +17,7 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
@@ -40,6 +40,11 @@ LOG_SUFFIXES = (".ndjson", ".jsonl", ".json", ".log", ".gz")
 STDIN = "-"
 _BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
+
+
+#: Offered each complete NDJSON line and its number; returns True when it dealt with the line
+#: whole (the run's fast lane, run.py), which then yields no record.
+LineHandler = Callable[[bytes, int], bool]
 
 
 class InputError(Exception):
@@ -78,8 +83,11 @@ def _is_log(path: Path) -> bool:
     return path.name.lower().endswith(LOG_SUFFIXES) and not path.name.startswith(".")
 
 
-def read_records(name: str) -> Iterator[Record]:
-    """Every record of one input (a file name or ``-``), never raising for bad content."""
+def read_records(name: str, fast: LineHandler | None = None) -> Iterator[Record]:
+    """Every record of one input (a file name or ``-``), never raising for bad content.
+
+    With ``fast``, each complete NDJSON line is offered to it first, and only the lines it
+    declines become records."""
     shown = "<stdin>" if name == STDIN else display_path(Path(name))
     try:
         handle: IO[bytes] = sys.stdin.buffer if name == STDIN else open(name, "rb")  # noqa: SIM115
@@ -87,7 +95,7 @@ def read_records(name: str) -> Iterator[Record]:
         yield _failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
         return
     try:
-        yield from _read_stream(shown, handle)
+        yield from _read_stream(shown, handle, fast)
     finally:
         if name != STDIN:
             handle.close()
@@ -99,16 +107,16 @@ def _failure(file: str, line: int, message: str, raw: bytes = b"",
     return Record(file, line, raw, (Item(line, error=error),), tail)
 
 
-def _read_stream(file: str, handle: IO[bytes]) -> Iterator[Record]:
+def _read_stream(file: str, handle: IO[bytes], fast: LineHandler | None) -> Iterator[Record]:
     stream = _maybe_gunzip(handle)
     reader = _LineReader(file, stream)
     try:
-        yield from _detect_and_read(file, reader)
+        yield from _detect_and_read(file, reader, fast)
     except (OSError, EOFError, zlib.error) as exc:
         if stream is not handle and reader.line == 0 and handle.seekable():
             # Not gzip after all, only two bytes that look like it: read it as it is.
             handle.seek(0)
-            yield from _detect_and_read(file, _LineReader(file, handle))
+            yield from _detect_and_read(file, _LineReader(file, handle), fast)
             return
         # A truncated or corrupt gzip stream: say where it broke and keep the earlier lines.
         yield _failure(file, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
@@ -149,10 +157,11 @@ class _LineReader:
                 return
 
 
-def _detect_and_read(file: str, reader: _LineReader) -> Iterator[Record]:
+def _detect_and_read(file: str, reader: _LineReader, fast: LineHandler | None
+                     ) -> Iterator[Record]:
     leading, ndjson = _leading_lines(reader)
     if ndjson:
-        yield from _ndjson(file, reader, leading)
+        yield from _ndjson(file, reader, leading, fast)
         return
     # Blank lines before the document are records of their own (for quarantine accounting).
     for offset, (data, _) in enumerate(leading[:-1]):
@@ -210,9 +219,11 @@ class _Range:
         return data
 
 
-def read_range(name: str, start: int, end: int, first_line: int) -> Iterator[Record]:
+def read_range(name: str, start: int, end: int, first_line: int,
+               fast: LineHandler | None = None) -> Iterator[Record]:
     """The records of bytes ``start`` to ``end`` of a :func:`splittable` file, where line
-    ``first_line`` starts at ``start`` and a line ends at ``end``."""
+    ``first_line`` starts at ``start`` and a line ends at ``end`` (``fast``: as in
+    :func:`read_records`)."""
     shown = display_path(Path(name))
     try:
         handle = open(name, "rb")  # noqa: SIM115
@@ -224,7 +235,7 @@ def read_range(name: str, start: int, end: int, first_line: int) -> Iterator[Rec
         reader = _LineReader(shown, cast(IO[bytes], _Range(handle, end - start)))
         reader.line = first_line - 1
         try:
-            yield from _ndjson(shown, reader, [])
+            yield from _ndjson(shown, reader, [], fast)
         except OSError as exc:
             yield _failure(shown, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
 
@@ -237,23 +248,30 @@ def _parses(text: bytes) -> bool:
     return True
 
 
-def _ndjson(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
-            ) -> Iterator[Record]:
+def _ndjson(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]],
+            fast: LineHandler | None = None) -> Iterator[Record]:
     first_line = reader.line - len(leading) + 1
-    pending = [(first_line + offset, data, complete)
-               for offset, (data, complete) in enumerate(leading)]
-    while True:
-        if pending:
-            line, data, complete = pending.pop(0)
-        else:
-            got = reader.next_line()
-            if got is None:
-                return
-            line, (data, complete) = reader.line, got
-        record = _line_record(file, line, data, complete, reader)
+    for offset, (data, complete) in enumerate(leading):
+        record = _line_record(file, first_line + offset, data, complete, reader)
         yield record
         if record.tail is not None:
             for _ in record.tail:  # skip whatever the caller did not consume
+                pass
+    # The loop every line of a big log goes through: reader.next_line inlined.
+    readline, limit = reader.stream.readline, MAX_LINE_BYTES + 1
+    while True:
+        data = readline(limit)
+        if not data:
+            return
+        reader.line += 1
+        line = reader.line
+        complete = data.endswith(b"\n") or len(data) <= MAX_LINE_BYTES
+        if complete and fast is not None and fast(data, line):
+            continue
+        record = _line_record(file, line, data, complete, reader)
+        yield record
+        if record.tail is not None:
+            for _ in record.tail:
                 pass
 
 

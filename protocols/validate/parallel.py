@@ -31,6 +31,7 @@ from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
 from protocols.validate.drift import CapReached, DriftTracker
 from protocols.validate.inputs import STDIN, read_range, read_records, splittable
+from protocols.validate.lane import FastLane
 from protocols.validate.quarantine import Quarantine
 from protocols.validate.run import Run, ValidateOptions, _Counts, _Examples
 
@@ -172,6 +173,7 @@ _WORKER: dict[str, Any] = {}
 def _start_worker(validator: Validator, options: ValidateOptions) -> None:
     _WORKER["validator"] = validator
     _WORKER["options"] = options
+    _WORKER["lane"] = FastLane(validator)  # its entries serve every piece
 
 
 def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
@@ -179,15 +181,16 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
     validator: Validator = _WORKER["validator"]
     options: ValidateOptions = _WORKER["options"]
     run = Run(validator, DriftTracker(validator.plan, source_field=options.source_field),
-              options)
+              options, _WORKER["lane"])
     paths = tuple(str(scratch / f"{index}.{kind}") if wanted is not None else None
                   for kind, wanted in (("good", options.good), ("bad", options.bad),
                                        ("reasons", options.bad_reasons)))
     good, bad, reasons = (Path(p) if p is not None else None for p in paths)
     quarantine = Quarantine(good=good, bad=bad, reasons=reasons)
-    records = (read_records(piece.file) if piece.end is None else
-               read_range(piece.file, piece.start, piece.end, piece.first_line))
     with quarantine:
+        fast = run.line_handler(quarantine)  # (after the files are open)
+        records = (read_records(piece.file, fast) if piece.end is None else
+                   read_range(piece.file, piece.start, piece.end, piece.first_line, fast))
         run.feed(records, quarantine)
     return _Partial(run.counts, run.examples, run.drift, quarantine.good_records,
                     quarantine.bad_records, quarantine.bad_lines,

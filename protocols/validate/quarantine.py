@@ -11,7 +11,7 @@ file, and the codes and messages that made it bad.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -72,6 +72,21 @@ class Quarantine:
         else:
             self.good_records += 1
             self._copy(record, self._good)
+
+    def good_writer(self) -> Callable[[bytes], None] | None:
+        """For the run's fast lane: a function that sends one good NDJSON line (its bytes
+        with their line ending, if any) to the good file as :meth:`write` would; None when
+        no quarantine is asked for."""
+        if not self.active:
+            return None
+        target = self._good
+
+        def write_good(raw: bytes) -> None:
+            self.good_records += 1
+            if target is not None:
+                target.write(raw if raw.endswith(b"\n") else raw + b"\n")
+
+        return write_good
 
     @staticmethod
     def _copy(record: Record, target: IO[bytes] | None) -> int:

@@ -49,15 +49,9 @@ class Record:
 def parse_message_text(body: bytes, *, file: str, line: int,
                        column_offset: int = 0) -> list[Item]:
     """Decode and parse one JSON value holding a message or a batch of messages."""
-    if fastjson.BACKEND == "orjson" and _LONG_NUMBER not in body.translate(_DIGITS):
-        # The fast parser first (the line ending is JSON whitespace to it). Whatever it
-        # refuses goes through the stdlib parser below, which decides, so errors (and the few
-        # inputs only the stdlib accepts: a lone surrogate, 1e999) come out exactly as they
-        # always have.
-        try:
-            return messages_of(fastjson.loads(body), file=file, line=line)
-        except (ValueError, RecursionError):
-            pass
+    value = parsed_fast(body)
+    if value is not NOT_PARSED:
+        return messages_of(value, file=file, line=line)
     body = body.rstrip(b"\r\n")
     try:
         text = body.decode("utf-8")
@@ -79,6 +73,27 @@ def parse_message_text(body: bytes, *, file: str, line: int,
         return [Item(line, error=CODES["PV001"].diagnostic(f"not valid JSON: {message}",
                                                            file=file, line=line))]
     return messages_of(value, file=file, line=line)
+
+
+NOT_PARSED: Any = object()
+_RAW_LOADS = fastjson.RAW_LOADS
+
+
+def parsed_fast(body: bytes) -> Any:
+    """The JSON value of ``body`` by the fast parser, or NOT_PARSED when the stdlib parser
+    must decide.
+
+    Whatever orjson refuses goes to the stdlib parser, so errors (and the few inputs only the
+    stdlib accepts: a lone surrogate, 1e999) come out exactly as they always have; so does
+    any line with a number orjson would read differently (see _LONG_NUMBER). The line ending
+    is JSON whitespace to it.
+    """
+    if _RAW_LOADS is None or _LONG_NUMBER in body.translate(_DIGITS):
+        return NOT_PARSED
+    try:
+        return _RAW_LOADS(body)
+    except (ValueError, RecursionError):
+        return NOT_PARSED
 
 
 # orjson returns integers beyond 64 bits as floats, the stdlib exact ints: a line with a run

@@ -98,19 +98,24 @@ class ObjectShape:
         return found
 
 
+    def clean_names(self) -> tuple[frozenset[str], tuple[tuple[str, Shape], ...]]:
+        """The names that cannot give a finding here (planned, not deprecated), and the
+        planned names whose values have shapes of their own."""
+        if self._clean is None:
+            self._clean = frozenset(
+                name for name, child in self.children.items() if not child.deprecated)
+            self._nested = tuple((name, child.shape) for name, child in self.children.items()
+                                 if child.shape is not None)
+        return self._clean, self._nested
+
     def names_clean(self, value: dict[str, Any], depth: int = 0) -> bool:
         """True when the name checks have nothing to say about ``value`` at any level: every
         name is planned and not deprecated (so nothing drifts or is unplanned). Most
         messages take this path, and then the full walk is skipped."""
-        clean = self._clean
-        if clean is None:
-            clean = self._clean = frozenset(
-                name for name, child in self.children.items() if not child.deprecated)
-            self._nested = tuple((name, child.shape) for name, child in self.children.items()
-                                 if child.shape is not None)
+        clean, nested = self.clean_names()
         if not value.keys() <= clean or depth > _DEEPEST:
             return False
-        for name, shape in self._nested:
+        for name, shape in nested:
             child = value.get(name)
             if child is not None and not shape_clean(shape, child, depth + 1):
                 return False

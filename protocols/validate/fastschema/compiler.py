@@ -177,6 +177,13 @@ def _combine(checks: list[tuple[Valid, Errors]]) -> Node:
 
 def compile_schema(schema: Mapping[str, Any] | bool) -> Callable[[Any], list[SchemaViolation]]:
     """The compiled check of a whole schema; raises :class:`Unsupported` to ask for fallback."""
+    return compile_schema_parts(schema)[1]
+
+
+def compile_schema_parts(schema: Mapping[str, Any] | bool
+                         ) -> tuple[Valid, Callable[[Any], list[SchemaViolation]]]:
+    """:func:`compile_schema`, and the yes/no check alone (cheaper when the answer is all
+    that is wanted: it never builds a violation)."""
     try:
         root = _Compiler(schema).node(schema, at_root=True)
     except (TypeError, AttributeError, ValueError, KeyError) as error:
@@ -189,4 +196,4 @@ def compile_schema(schema: Mapping[str, Any] | bool) -> Callable[[Any], list[Sch
             return []
         return errors(instance)
 
-    return check
+    return valid, check

@@ -1,0 +1,155 @@
+"""The fast lane: a yes/no answer for the common message, the one with no findings at all.
+
+Most messages of a healthy log follow the plan. For those the run needs only the name they
+are counted under: no diagnostic, no payload context, no explanation. :class:`FastLane`
+answers "this message has no findings" with the very checks the full path
+(:class:`~protocols.validate.checker.Validator`) runs, but looked up once per message kind
+and name instead of once per message, and without the full path's layers of calls.
+Whatever it is not sure of (a finding of any level, a kind or name it keeps no entry for, a
+str subclass, a payload that is not a plain dict) it leaves to the full path, which decides
+and explains. So the lane can only make a run faster, never change what it reports:
+tests/test_validate_lane.py holds the two paths to the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from protocols.plan.model import MessageSpec
+from protocols.validate.checker import Validator, without_sdk_page_properties
+from protocols.validate.engine import SchemaPredicate
+from protocols.validate.messages import TIMESTAMP_FIELDS, is_timestamp
+from protocols.validate.shape import ObjectShape, Shape, shape_clean
+
+# Names (of events, pages, screens) kept in the lane's tables: planned ones only, so a log
+# of made-up names cannot grow them.
+_NAMED_KINDS = ("page", "screen")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the lane checks for one kind and name, built from the plan once."""
+
+    event: str  # the name the message is counted under (Validator.event_of)
+    payload_field: str | None  # None: no spec, so no payload checks
+    valid: SchemaPredicate | None = None
+    clean: frozenset[str] | None = None  # top-level names that cannot give a finding
+    nested: tuple[tuple[str, Shape], ...] = ()  # top-level names whose values have shapes
+    page: MessageSpec | None = None  # a page spec: the SDKs' page properties are left out
+    envelope: Callable[[dict[str, Any]], bool] | None = None  # extra checks (group, alias)
+
+
+class FastLane:
+    """``accept(message)`` is the name a message is counted under when the full path would
+    find nothing at all in it, and None when the full path must decide."""
+
+    def __init__(self, validator: Validator) -> None:
+        self._validator = validator
+        plan = validator.plan
+        self._tracks: dict[str, _Entry | None] = {}
+        self._named: dict[str, dict[str, _Entry | None]] = {kind: {} for kind in _NAMED_KINDS}
+        self._tables = {"page": plan.pages, "screen": plan.screens}
+        self._kinds: dict[str, _Entry | None] = {
+            "identify": self._entry("identify", plan.identify),
+            "group": self._entry("group", plan.group, envelope=_group_id_ok),
+            "alias": _Entry("alias", None, envelope=_previous_id_ok),
+            # Pages and screens when the plan names none: only the envelope is checked.
+            "page": None if plan.pages else _Entry("page", None),
+            "screen": None if plan.screens else _Entry("screen", None),
+        }
+
+    def accept(self, message: dict[str, Any]) -> str | None:
+        kind = message.get("type")
+        if kind == "track":
+            name = message.get("event")
+            if type(name) is not str:
+                return None
+            entry = self._tracks.get(name)
+            if entry is None and name not in self._tracks:
+                entry = self._planned(self._tracks, name, self._validator.plan.events)
+        elif type(kind) is str and kind in self._kinds:
+            entry = self._kinds[kind]
+            if entry is None and kind in _NAMED_KINDS:
+                name = message.get("name")
+                if type(name) is not str:
+                    return None
+                named = self._named[kind]
+                entry = named.get(name)
+                if entry is None and name not in named:
+                    entry = self._planned(named, name, self._tables[kind])
+        else:
+            return None
+        if entry is None:
+            return None
+        # The envelope (messages.envelope_problems): an id, and timestamps that parse.
+        user = message.get("userId")
+        if not (type(user) is str and user.strip()):
+            anonymous = message.get("anonymousId")
+            if not (type(anonymous) is str and anonymous.strip()):
+                return None
+        for field in TIMESTAMP_FIELDS:
+            value = message.get(field)
+            if value is not None and not is_timestamp(value):
+                return None
+        if entry.envelope is not None and not entry.envelope(message):
+            return None
+        valid = entry.valid
+        if valid is None:
+            return entry.event
+        # The payload (Validator._validate): every name planned and not deprecated, and the
+        # compiled schema check passes.
+        payload = message.get(entry.payload_field)  # type: ignore[arg-type]
+        if payload is None:
+            payload = {}
+        elif type(payload) is not dict:
+            return None
+        if entry.page is not None:
+            payload = without_sdk_page_properties(payload, entry.page)
+        if entry.clean is not None:
+            if not payload.keys() <= entry.clean:
+                return None
+            for name, shape in entry.nested:
+                child = payload.get(name)
+                if child is not None and not shape_clean(shape, child, 1):
+                    return None
+        try:
+            if not valid(payload):
+                return None
+        except RecursionError:
+            return None
+        return entry.event
+
+    def _planned(self, table: dict[str, _Entry | None], name: str,
+                 specs: Mapping[str, MessageSpec]) -> _Entry | None:
+        """The entry of a planned name (remembered), or None for any other (not kept)."""
+        spec = specs.get(name)
+        if spec is None or not name.strip():
+            return None
+        entry = table[name] = self._entry(spec.label, spec)
+        return entry
+
+    def _entry(self, event: str, spec: MessageSpec | None,
+               envelope: Callable[[dict[str, Any]], bool] | None = None) -> _Entry | None:
+        if spec is None:
+            return _Entry(event, None, envelope=envelope)
+        if spec.deprecated:
+            return None  # every message of it gets a warning: the full path writes it
+        compiled = self._validator.compiled(spec)
+        shape = compiled.shape
+        clean, nested = (shape.clean_names() if type(shape) is ObjectShape else (None, ()))
+        return _Entry(event, spec.payload_field, compiled.valid, clean, nested,
+                      spec if spec.kind == "page" else None, envelope)
+
+
+def _group_id_ok(message: dict[str, Any]) -> bool:
+    group_id = message.get("groupId")
+    if type(group_id) is str:
+        return bool(group_id.strip())
+    return type(group_id) is int or type(group_id) is float
+
+
+def _previous_id_ok(message: dict[str, Any]) -> bool:
+    previous = message.get("previousId")
+    return type(previous) is str and bool(previous.strip())
