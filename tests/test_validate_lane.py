@@ -544,3 +544,44 @@ def test_a_run_is_the_same_with_and_without_the_lane(
     two = _run(plan, log, tmp_path / "two", jobs=2)
     assert two[0] == without[0]
     assert two[1] == without[1]
+
+
+ROUNDING_PLAN = """protocols: 1
+plan: rounding
+events:
+  Seats Booked:
+    properties:
+      seats: {type: integer, maximum: 18446744073709551616}
+      code: {enum: [123456789012345677877719597056]}
+"""
+
+
+@pytest.mark.parametrize(("properties", "source"), [
+    # Each breaks the plan as written, but orjson reads the number as a float that passes:
+    ('{"seats": 18446744073709551617}', '"web"'),  # 2.0**64, not above the maximum
+    ('{"code": 123456789012345678901234567890}', '"web"'),  # the float of the enum value
+    ('{"seats": 3}', "123456789012345678901234567890"),  # a numeric source, to name exactly
+])
+def test_integers_beyond_64_bits_are_read_exactly(properties: str, source: str,
+                                                 tmp_path: Path) -> None:
+    # The lane reads lines with orjson alone, which turns such integers into floats: it
+    # must leave them to the full path, which reads them exactly.
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(ROUNDING_PLAN, encoding="utf-8")
+    plan = protocols.load_plan(plan_file)
+    log = tmp_path / "log.ndjson"
+    lines = [f'{{"type": "track", "event": "{name}", "userId": "u", "properties": '
+             f'{properties}, "context": {{"library": {{"name": {source}}}}}}}\n'
+             for name in ("seats_booked", "Seats Booked")]  # the lane sees the second
+    log.write_text("".join(lines), encoding="utf-8")
+    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FastLane, "accept", lambda self, message: None)
+        without = validate_inputs(plan, [str(log)], ValidateOptions())
+    assert with_lane.diagnostics == without.diagnostics
+    assert with_lane.summary == without.summary
+    assert with_lane.extra == without.extra
+    exact = json.loads(lines[1])
+    assert with_lane.summary["valid"] == int(protocols.Validator(plan).validate(exact) == [])
+    [spelling] = [e for e in with_lane.extra["inconsistencies"] if e["kind"] == "event-name"]
+    assert {v["source"] for v in spelling["variants"]} == {str(json.loads(source))}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from protocols import load_plan
 from protocols.validate import drift, records
 from protocols.validate.checker import Validator
 from protocols.validate.drift import DriftTracker
+from protocols.validate.messages import is_timestamp
 from protocols.validate.payload import PayloadContext, report_violations, walk
 from protocols.validate.records import parse_message_text
 from tests.conftest import REPO
@@ -142,3 +145,26 @@ def test_the_fast_parser_reads_lines_as_the_stdlib_parser_does(
         patch.setattr(records, "_RAW_LOADS", None)
         slow = parse_message_text(line, file="log", line=2)
     assert repr(fast) == repr(slow)  # repr tells 1 from 1.0 and True from 1
+
+
+def _timestamp_by_pattern(value: str) -> bool:
+    # The definition is_timestamp was first written as (it reads every character twice).
+    if not re.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}", value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_TIMESTAMP_PARTS = st.sampled_from(
+    ["2026", "-", "11", "26", "T", "t", " ", "x", "10", ":", "00", ":59", ".123", "Z", "z",
+     "+01:00", "-0530", "1", "٣", "２", "99", "24", "W01", "\u00a0", ""])
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(st.one_of(st.lists(_TIMESTAMP_PARTS, max_size=12).map("".join), st.text(max_size=30),
+                 st.datetimes().map(lambda d: d.isoformat(sep=" "))))
+def test_timestamps_are_checked_as_the_pattern_and_fromisoformat_decide(value: str) -> None:
+    assert is_timestamp(value) == _timestamp_by_pattern(value)

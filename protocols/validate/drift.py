@@ -50,11 +50,12 @@ Variants = Counter[tuple[str, str]]  # (spelling or type, source) -> messages
 def source_of(message: Mapping[str, Any], path: tuple[str, ...]) -> str:
     """The value at a dotted path (``context.library.name``), or ``(unknown)``."""
     node: Any = message
-    for part in path:
-        # type() first: parsed JSON is plain dicts, and isinstance on an ABC is slow.
-        if not (type(node) is dict or isinstance(node, Mapping)) or part not in node:
-            return UNKNOWN_SOURCE
-        node = node[part]
+    try:  # (the common case costs one lookup per part; JSON values other than objects
+        # refuse a string index with TypeError)
+        for part in path:
+            node = node[part]
+    except (KeyError, TypeError, IndexError):
+        return UNKNOWN_SOURCE
     if type(node) is str and node:
         return node
     if isinstance(node, (int, float)) and not isinstance(node, bool):

@@ -21,7 +21,7 @@ from protocols.plan.model import MessageSpec
 from protocols.validate.checker import Validator, without_sdk_page_properties
 from protocols.validate.engine import SchemaPredicate
 from protocols.validate.messages import TIMESTAMP_FIELDS, is_timestamp
-from protocols.validate.shape import ObjectShape, Shape, shape_clean
+from protocols.validate.shape import compile_clean
 
 # Names (of events, pages, screens) kept in the lane's tables: planned ones only, so a log
 # of made-up names cannot grow them.
@@ -35,8 +35,8 @@ class _Entry:
     event: str  # the name the message is counted under (Validator.event_of)
     payload_field: str | None  # None: no spec, so no payload checks
     valid: SchemaPredicate | None = None
-    clean: frozenset[str] | None = None  # top-level names that cannot give a finding
-    nested: tuple[tuple[str, Shape], ...] = ()  # top-level names whose values have shapes
+    # Whether every name at every level is planned and not deprecated (None: no shape).
+    names_clean: Callable[[Any], bool] | None = None
     page: MessageSpec | None = None  # a page spec: the SDKs' page properties are left out
     envelope: Callable[[dict[str, Any]], bool] | None = None  # extra checks (group, alias)
 
@@ -107,15 +107,9 @@ class FastLane:
             return None
         if entry.page is not None:
             payload = without_sdk_page_properties(payload, entry.page)
-        if entry.clean is not None:
-            if not payload.keys() <= entry.clean:
-                return None
-            for name, shape in entry.nested:
-                child = payload.get(name)
-                if child is not None and not shape_clean(shape, child, 1):
-                    return None
+        names_clean = entry.names_clean
         try:
-            if not valid(payload):
+            if (names_clean is not None and not names_clean(payload)) or not valid(payload):
                 return None
         except RecursionError:
             return None
@@ -138,8 +132,8 @@ class FastLane:
             return None  # every message of it gets a warning: the full path writes it
         compiled = self._validator.compiled(spec)
         shape = compiled.shape
-        clean, nested = (shape.clean_names() if type(shape) is ObjectShape else (None, ()))
-        return _Entry(event, spec.payload_field, compiled.valid, clean, nested,
+        return _Entry(event, spec.payload_field, compiled.valid,
+                      None if shape is None else compile_clean(shape),
                       spec if spec.kind == "page" else None, envelope)
 
 

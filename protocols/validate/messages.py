@@ -7,7 +7,6 @@ other possibly null, as the SDKs send it); ISO-8601 timestamps; ``previousId`` f
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -17,8 +16,6 @@ from protocols.validate.codes import CODES
 
 MESSAGE_TYPES = ("track", "identify", "group", "page", "screen", "alias")
 TIMESTAMP_FIELDS = ("timestamp", "originalTimestamp", "sentAt", "receivedAt")
-# fromisoformat alone accepts a bare date ("2026-11-26"); a message timestamp has a time too.
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 
 
 def shown(value: Any, limit: int = 60) -> str:
@@ -78,10 +75,23 @@ def envelope_problems(message: Mapping[str, Any], *, file: str | None,
 
 
 def is_timestamp(value: Any) -> bool:
-    if not isinstance(value, str) or not _DATE_TIME.match(value):
+    """An ISO-8601 date and time: what ``datetime.fromisoformat`` accepts, with the date and
+    the hours and minutes in extended form (``2026-11-26T10:00...``).
+
+    Checked on every message, so the form is checked by position rather than by a regular
+    expression (half the time): the positions of ``-``, ``T`` and ``:`` pin down the form,
+    and fromisoformat accepts nothing but ASCII digits around them.
+    (fromisoformat alone also takes a bare date or the basic form, 20261126T1000.)
+    tests/test_validate_speed.py holds it equal to a regular expression + fromisoformat.
+    """
+    if not isinstance(value, str) or len(value) < 16 or value[4] != "-" or value[7] != "-" \
+            or value[10] not in _SEPARATORS or value[13] != ":":
         return False
     try:
         datetime.fromisoformat(value)
     except ValueError:
         return False
     return True
+
+
+_SEPARATORS = frozenset("Tt ")

@@ -9,7 +9,7 @@ skipped. Named types are followed once; recursive types refer to the same shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Union
@@ -134,6 +134,62 @@ def shape_clean(shape: Shape, value: Any, depth: int = 0) -> bool:
     if kind is list and type(shape) is ArrayShape and shape.items is not None:
         items = shape.items
         return all(shape_clean(items, element, depth + 1) for element in value)
+    return True
+
+
+def compile_clean(shape: Shape) -> Callable[[Any], bool]:
+    """:func:`shape_clean` for ``shape`` as one closure per level, for a caller that runs it
+    on every message (validate's fast lane): no shape dispatch and no depth count at run
+    time. It looks at every level however deep (shape_clean stops at _DEEPEST and lets the
+    full walk decide), so its True is at least as sure. Recursive types make recursive
+    closures; a value nested deeply enough raises RecursionError, which the caller treats
+    as "not sure"."""
+    built: dict[int, Callable[[Any], bool]] = {}
+
+    def build(level: Shape | None) -> Callable[[Any], bool]:
+        if level is None:
+            return _anything
+        done = built.get(id(level))
+        if done is not None:
+            return done
+        if type(level) is ObjectShape:
+            clean, nested = level.clean_names()
+            children: list[tuple[str, Callable[[Any], bool]]] = []
+
+            def object_clean(value: Any) -> bool:
+                if type(value) is not dict:
+                    return True
+                if not value.keys() <= clean:
+                    return False
+                for name, child_clean in children:
+                    child = value.get(name)
+                    if child is not None and not child_clean(child):
+                        return False
+                return True
+
+            built[id(level)] = object_clean  # before the children: a type may nest itself
+            children.extend((name, build(child)) for name, child in nested)
+            return object_clean
+        assert type(level) is ArrayShape
+        items: list[Callable[[Any], bool]] = []
+
+        def array_clean(value: Any) -> bool:
+            if type(value) is not list:
+                return True
+            item_clean = items[0]
+            for element in value:  # noqa: SIM110 (a loop: cheaper than all() on the hot path)
+                if not item_clean(element):
+                    return False
+            return True
+
+        built[id(level)] = array_clean
+        items.append(build(level.items))
+        return array_clean
+
+    return build(shape)
+
+
+def _anything(value: Any) -> bool:
     return True
 
 
