@@ -557,15 +557,15 @@ events:
 
 
 @pytest.mark.parametrize(("properties", "source"), [
-    # Each breaks the plan as written, but orjson reads the number as a float that passes:
+    # Each breaks the plan as written, but a parser that reads such numbers as floats (as
+    # orjson does) would see a value that passes:
     ('{"seats": 18446744073709551617}', '"web"'),  # 2.0**64, not above the maximum
     ('{"code": 123456789012345678901234567890}', '"web"'),  # the float of the enum value
     ('{"seats": 3}', "123456789012345678901234567890"),  # a numeric source, to name exactly
 ])
 def test_integers_beyond_64_bits_are_read_exactly(properties: str, source: str,
                                                  tmp_path: Path) -> None:
-    # The lane reads lines with orjson alone, which turns such integers into floats: it
-    # must leave them to the full path, which reads them exactly.
+    # The lane must read such integers exactly, as the full path does.
     plan_file = tmp_path / "plan.yaml"
     plan_file.write_text(ROUNDING_PLAN, encoding="utf-8")
     plan = protocols.load_plan(plan_file)

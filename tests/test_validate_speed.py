@@ -168,3 +168,4 @@ _TIMESTAMP_PARTS = st.sampled_from(
                  st.datetimes().map(lambda d: d.isoformat(sep=" "))))
 def test_timestamps_are_checked_as_the_pattern_and_fromisoformat_decide(value: str) -> None:
     assert is_timestamp(value) == _timestamp_by_pattern(value)
+    assert is_timestamp(value) == _timestamp_by_pattern(value)  # remembered, the same

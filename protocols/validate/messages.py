@@ -78,6 +78,27 @@ def is_timestamp(value: Any) -> bool:
     """An ISO-8601 date and time: what ``datetime.fromisoformat`` accepts, with the date and
     the hours and minutes in extended form (``2026-11-26T10:00...``).
 
+    Remembered for the last few thousand values: a log repeats timestamps (``sentAt`` and
+    ``receivedAt`` are shared by a batch, busy sources send many messages a second).
+    """
+    known = _TIMESTAMPS.get(value) if type(value) is str else None
+    if known is not None:
+        return known
+    checked = _is_timestamp(value)
+    if type(value) is str and len(value) <= 64:
+        if len(_TIMESTAMPS) >= _TIMESTAMPS_KEPT:
+            _TIMESTAMPS.clear()
+        _TIMESTAMPS[value] = checked
+    return checked
+
+
+_TIMESTAMPS: dict[str, bool] = {}
+_TIMESTAMPS_KEPT = 4_096
+
+
+def _is_timestamp(value: Any) -> bool:
+    """:func:`is_timestamp`, computed.
+
     Checked on every message, so the form is checked by position rather than by a regular
     expression (half the time): the positions of ``-``, ``T`` and ``:`` pin down the form,
     and fromisoformat accepts nothing but ASCII digits around them.
