@@ -6,7 +6,7 @@ the same run:
 
 - reference: ``json.loads`` per line and a jsonschema ``Draft202012Validator`` (formats
   asserted) compiled once per event, collecting every error of each violating message;
-- ours: ``fastjson.loads`` per line (orjson), ``compile_validator`` per event, and a full
+- ours: ``fastjson.loads`` per line (msgspec), ``compile_validator`` per event, and a full
   ``Diagnostic`` (code, message, file:line, JSON path, plan location, event) built for every
   violation; optionally over several worker processes (``--workers``).
 

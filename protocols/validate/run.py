@@ -169,7 +169,7 @@ class Run:
 
         def handle(data: bytes, line: int) -> bool:
             message = parsed_fast(data)
-            if type(message) is not dict:  # (NOT_PARSED too) the full path decides
+            if type(message) is not dict:  # (NOT_PARSED too): the full path decides
                 return False
             event = accept(message)
             if event is None:
