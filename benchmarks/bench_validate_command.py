@@ -14,6 +14,7 @@ a change in the machine's load hits both alike. Both must count the same invalid
 
     python benchmarks/bench_validate_command.py              # 200,000 messages, median of 3
     python benchmarks/bench_validate_command.py --jobs 2     # the command on 2 processes
+    python benchmarks/bench_validate_command.py --jobs 2 --slices 2  # fewer, longer runs
     python benchmarks/bench_validate_command.py --memory     # peak RSS at 200k and 1M messages
 """
 
@@ -85,15 +86,15 @@ def interleaved(path: Path, jobs: int, parts: int = 10) -> tuple[float, float, i
     return ref_time, our_time, ref_counts[0], ref_counts[1]
 
 
-def speed(count: int, repeats: int, jobs: int) -> None:
+def speed(count: int, repeats: int, jobs: int, parts: int) -> None:
     path = log_file(count)
     print(f"log: {path.name}, {count:,} messages, {path.stat().st_size / count:.0f} "
-          f"bytes/message on average; the command with --jobs {jobs}")
+          f"bytes/message on average, in {parts} slices; the command with --jobs {jobs}")
     print(f"machine: nproc={os.cpu_count()}, python {platform.python_version()}, "
           f"json backend {fastjson.BACKEND}, load average {os.getloadavg()[0]:.2f}")
     ratios, refs, ours = [], [], []
     for attempt in range(1, repeats + 1):
-        ref_time, our_time, messages, invalid = interleaved(path, jobs)
+        ref_time, our_time, messages, invalid = interleaved(path, jobs, parts)
         refs.append(messages / ref_time)
         ours.append(messages / our_time)
         ratios.append(ref_time / our_time)
@@ -134,6 +135,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--slices", type=int, default=10,
+                        help="slices of the log the two paths alternate over (each slice is "
+                             "one run of the command: with --jobs, one pool of workers)")
     parser.add_argument("--memory", action="store_true",
                         help="peak RSS of the command streaming 200k and 1M messages")
     parser.add_argument("--stream", type=Path, help=argparse.SUPPRESS)
@@ -143,7 +147,7 @@ def main() -> None:
     elif options.memory:
         memory([200_000, 1_000_000], options.jobs)
     else:
-        speed(options.messages, options.repeats, options.jobs)
+        speed(options.messages, options.repeats, options.jobs, options.slices)
 
 
 if __name__ == "__main__":

@@ -182,10 +182,28 @@ class Validator:
         key = (spec.kind, spec.name)
         compiled = self._specs.get(key)
         if compiled is None:
-            compiled = self._specs[key] = Compiled(
-                *compile_checks(spec.schema),
-                compile_shape(spec.schema, spec.additional_properties), {})
+            compiled = self._specs[key] = _compile(spec)
         return compiled
+
+
+# Compiled specs by schema object: a program that validates run after run with the same plan
+# (one validate_inputs per file, a service...) compiles each schema once, not once a run.
+# The entry keeps its schema alive, so the id cannot be reused while it is cached.
+_COMPILED: dict[tuple[int, str], tuple[Any, Compiled]] = {}
+_COMPILED_KEPT = 512
+
+
+def _compile(spec: MessageSpec) -> Compiled:
+    key = (id(spec.schema), spec.additional_properties)
+    cached = _COMPILED.get(key)
+    if cached is not None and cached[0] is spec.schema:
+        return cached[1]
+    compiled = Compiled(*compile_checks(spec.schema),
+                        compile_shape(spec.schema, spec.additional_properties), {})
+    if len(_COMPILED) >= _COMPILED_KEPT:
+        _COMPILED.clear()
+    _COMPILED[key] = (spec.schema, compiled)
+    return compiled
 
 
 def _type_sources(plan: Plan) -> dict[str, SourceMap]:

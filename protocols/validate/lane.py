@@ -26,6 +26,8 @@ from protocols.validate.shape import compile_clean
 # Names (of events, pages, screens) kept in the lane's tables: planned ones only, so a log
 # of made-up names cannot grow them.
 _NAMED_KINDS = ("page", "screen")
+_OTHER_KINDS = frozenset({"identify", "group", "alias", *_NAMED_KINDS})  # (track aside)
+_UNBUILT: Any = object()
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,7 @@ class FastLane:
         self._tracks: dict[str, _Entry | None] = {}
         self._named: dict[str, dict[str, _Entry | None]] = {kind: {} for kind in _NAMED_KINDS}
         self._tables = {"page": plan.pages, "screen": plan.screens}
-        self._kinds: dict[str, _Entry | None] = {
-            "identify": self._entry("identify", plan.identify),
-            "group": self._entry("group", plan.group, envelope=_group_id_ok),
-            "alias": _Entry("alias", None, envelope=_previous_id_ok),
-            # Pages and screens when the plan names none: only the envelope is checked.
-            "page": None if plan.pages else _Entry("page", None),
-            "screen": None if plan.screens else _Entry("screen", None),
-        }
+        self._kinds: dict[str, _Entry | None] = {}  # built on first use (compiling costs)
 
     def accept(self, message: dict[str, Any]) -> str | None:
         kind = message.get("type")
@@ -69,8 +64,10 @@ class FastLane:
             entry = self._tracks.get(name)
             if entry is None and name not in self._tracks:
                 entry = self._planned(self._tracks, name, self._validator.plan.events)
-        elif type(kind) is str and kind in self._kinds:
-            entry = self._kinds[kind]
+        elif type(kind) is str and kind in _OTHER_KINDS:
+            entry = self._kinds.get(kind, _UNBUILT)
+            if entry is _UNBUILT:
+                entry = self._kinds[kind] = self._kind_entry(kind)
             if entry is None and kind in _NAMED_KINDS:
                 name = message.get("name")
                 if type(name) is not str:
@@ -114,6 +111,18 @@ class FastLane:
         except RecursionError:
             return None
         return entry.event
+
+    def _kind_entry(self, kind: str) -> _Entry | None:
+        plan = self._validator.plan
+        if kind == "identify":
+            return self._entry("identify", plan.identify)
+        if kind == "group":
+            return self._entry("group", plan.group, envelope=_group_id_ok)
+        if kind == "alias":
+            return _Entry("alias", None, envelope=_previous_id_ok)
+        # Pages and screens: when the plan names none, only the envelope is checked; else
+        # by name (None here).
+        return None if self._tables[kind] else _Entry(kind, None)
 
     def _planned(self, table: dict[str, _Entry | None], name: str,
                  specs: Mapping[str, MessageSpec]) -> _Entry | None:
