@@ -147,3 +147,17 @@ def test_made_up_spellings_and_huge_payloads_stay_bounded() -> None:
     event = next(iter(tracker._events.values()))
     assert not event.seen and len(event.properties) <= 500
     assert tracker.truncated > 0
+
+
+def test_property_names_that_change_every_message_compile_no_code_each_time() -> None:
+    import protocols.validate.drift as drift
+
+    tracker = DriftTracker(PLAN)
+    for index in range(drift.MAX_GENERATED + 300):  # ids used as property names
+        tracker.observe(track("web", "Order Completed", **{f"exp_{index}": "on"}))
+    assert tracker._generated == drift.MAX_GENERATED
+    found = tracker.inconsistencies()
+    assert found == []  # one spelling, value and source each: nothing disagrees
+    long_name = "n" * (drift.MAX_NAME_LENGTH + 5)
+    tracker.observe(track("web", "Order Completed", **{long_name: "on"}))
+    assert tracker._generated == drift.MAX_GENERATED

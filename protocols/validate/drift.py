@@ -37,6 +37,7 @@ MAX_SOURCES = 100
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 64
 MAX_VIEWS = 1_000  # payload layouts remembered per event
+MAX_GENERATED = 256  # payload layouts (all events) given a generated picker
 MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
 MAX_VARIANTS = 200  # spellings (or values) counted per name or value
 MAX_HELD = 8_192  # distinct (source, spelling, layout, values) held before they are counted
@@ -113,6 +114,7 @@ class DriftTracker:
         self._by_name: dict[str, _Event] = {}
         self._sources: set[str] = set()
         self._held = 0  # entries in every event's ``seen``
+        self._generated = 0  # pickers generated (see _view)
         # Unfold soon at first: until a property shows it has too many values to track (an
         # id, an email), each message is new; unfolding early lets it be dropped early.
         self._unfold_at = min(FIRST_HELD, MAX_HELD)
@@ -175,9 +177,9 @@ class DriftTracker:
     def _view(self, event: _Event, layout: tuple[tuple[str, ...], tuple[type, ...]]
               ) -> _View | None:
         raw, kinds = layout
-        if len(raw) > MAX_LAYOUT_NAMES:
-            return None
-        names = raw if max(map(len, raw)) <= MAX_NAME_LENGTH else tuple(map(clip, raw))
+        if len(raw) > MAX_LAYOUT_NAMES or max(map(len, raw)) > MAX_NAME_LENGTH:
+            return None  # a payload too odd to keep a view of (and to write code for)
+        names = raw
         picked: list[str] = []
         tracked: list[str] = []
         valued = event.valued
@@ -186,7 +188,11 @@ class DriftTracker:
             if kind is str and valued.get(name, _UNSEEN) is not None:
                 picked.append(key)
                 tracked.append(name)
-        view = _View(names, kinds, tuple(tracked), _picker(picked))
+        # Generated pickers for the first layouts only: a log whose property names change
+        # from message to message (ids as names) must not compile code for every message.
+        generate = self._generated < MAX_GENERATED
+        self._generated += generate and bool(picked)
+        view = _View(names, kinds, tuple(tracked), _picker(picked, generate=generate))
         if len(event.views) >= MAX_VIEWS:
             event.views.clear()
         event.views[layout] = view
@@ -416,15 +422,25 @@ class DriftTracker:
 _SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
 
 
-def _picker(keys: list[str]) -> Callable[[dict[str, Any]], tuple[str | None, ...]] | None:
+def _picker(keys: list[str], *, generate: bool = True
+            ) -> Callable[[dict[str, Any]], tuple[str | None, ...]] | None:
     """One function returning the values of ``keys`` (known to be strings) from a payload,
     None for a value longer than MAX_VALUE_LENGTH (not counted; without this, a property
     of unique long values would make every message a new entry).
 
     Generated so that a message costs one call: only ``repr`` literals of the names reach
-    the source, so nothing from a log is ever executed as code."""
+    the source, so nothing from a log is ever executed as code. Without ``generate``, a
+    plain loop that does the same."""
     if not keys:
         return None
+    if not generate:
+        fixed = tuple(keys)
+
+        def pick_each(payload: dict[str, Any]) -> tuple[str | None, ...]:
+            values = map(payload.__getitem__, fixed)
+            return tuple(v if len(v) <= MAX_VALUE_LENGTH else None for v in values)
+
+        return pick_each
     parts = [f"(v{index} if len(v{index} := payload[{key!r}]) <= LONGEST else None)"
              for index, key in enumerate(keys)]
     source = f"def pick(payload):\n    return ({', '.join(parts)},)\n"
