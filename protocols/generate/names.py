@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from protocols.generate.model import ClientModel, ObjectType
 from protocols.naming import CaseStyle, convert, split_words
 
 _WORD_CHARS = re.compile(r"[A-Za-z0-9]")
@@ -136,3 +137,15 @@ def assign_paths(hints: Mapping[tuple[str, ...], tuple[str, ...]], policy: Namin
             unique_text[key] = text if index == 0 else f"{text} {index + 1}"
     names = assign(unique_text.values(), policy, taken=taken)
     return {key: names[text] for key, text in unique_text.items()}
+
+
+def client_names(model: ClientModel, objects: Iterable[ObjectType], types: NamingPolicy,
+                 methods: NamingPolicy
+                 ) -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
+    """The identifiers every emitter gives a client, under its language's policies: a type
+    name per object type (by key) and per named type (``("type", name)``), and a method name
+    per call (by its sort key)."""
+    hints: dict[tuple[str, ...], tuple[str, ...]] = {obj.key: obj.hint for obj in objects}
+    hints.update({("type", name): (name,) for name in model.named_types})
+    return (assign_paths(hints, types),
+            assign_paths({call.sort_key: call.name_words for call in model.calls}, methods))

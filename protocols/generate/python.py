@@ -29,7 +29,7 @@ from protocols.generate.model import (
     UnionType,
     strip_annotations,
 )
-from protocols.generate.names import NamingPolicy, assign_paths
+from protocols.generate.names import NamingPolicy, client_names
 from protocols.generate.python_templates import CHECK, CLIENT_HEAD, PRELUDE, VALIDATION_HELPERS
 from protocols.naming import CaseStyle
 
@@ -68,11 +68,8 @@ class _Emitter:
         self.tool_version = tool_version
         objects = model.objects()
         self.objects = {obj.key: obj for obj in objects}
-        hints: dict[tuple[str, ...], tuple[str, ...]] = {obj.key: obj.hint for obj in objects}
-        hints.update({("type", name): (name,) for name in model.named_types})
-        self.type_names = assign_paths(hints, TYPE_NAMES)
-        self.method_names = assign_paths({c.sort_key: c.name_words for c in model.calls},
-                                         METHOD_NAMES)
+        self.type_names, self.method_names = client_names(model, objects, TYPE_NAMES,
+                                                          METHOD_NAMES)
         self.typing_used: set[str] = {"Any", "Protocol"}  # what the typing import must name
 
     # -- types ---------------------------------------------------------------------------

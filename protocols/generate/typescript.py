@@ -31,7 +31,7 @@ from protocols.generate.model import (
     UnionType,
     strip_annotations,
 )
-from protocols.generate.names import NamingPolicy, assign_paths
+from protocols.generate.names import NamingPolicy, client_names
 from protocols.generate.typescript_templates import (
     CLIENT_HEAD,
     COMMON,
@@ -84,11 +84,8 @@ class _Emitter:
         self.tool_version = tool_version
         objects = model.objects()
         self.objects = {obj.key: obj for obj in objects}
-        hints: dict[tuple[str, ...], tuple[str, ...]] = {o.key: o.hint for o in objects}
-        hints.update({("type", name): (name,) for name in model.named_types})
-        self.type_names = assign_paths(hints, TYPE_NAMES)
-        self.method_names = assign_paths({c.sort_key: c.name_words for c in model.calls},
-                                         METHOD_NAMES)
+        self.type_names, self.method_names = client_names(model, objects, TYPE_NAMES,
+                                                          METHOD_NAMES)
 
     def expr(self, node: TypeExpr) -> str:
         if isinstance(node, PrimitiveType):
