@@ -16,7 +16,7 @@ from protocols.naming import collision_key
 from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.validate.codes import CODES
 from protocols.validate.engine import PathKey, SchemaCheck, SchemaPredicate, compile_checks
-from protocols.validate.messages import clip, envelope_problems, quoted, shown
+from protocols.validate.messages import clip, envelope_problems, is_group_id, quoted, shown
 from protocols.validate.payload import PayloadContext, check_payload
 from protocols.validate.shape import Shape, compile_shape, name_key, shape_clean, suggest
 from protocols.yamlsrc import SourceMap
@@ -104,8 +104,7 @@ class Validator:
             spec = self.plan.identify
         elif kind == "group":
             group_id = message.get("groupId")
-            if not ((isinstance(group_id, str) and group_id.strip())
-                    or (isinstance(group_id, (int, float)) and not isinstance(group_id, bool))):
+            if not is_group_id(group_id):
                 found.append(CODES["PV102"].diagnostic(
                     "a group message needs groupId, a non-empty string or a number (got "
                     f"{shown(group_id) if 'groupId' in message else 'nothing'})",

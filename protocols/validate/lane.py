@@ -20,7 +20,7 @@ from typing import Any
 from protocols.plan.model import MessageSpec
 from protocols.validate.checker import Validator, without_sdk_page_properties
 from protocols.validate.engine import SchemaPredicate
-from protocols.validate.messages import TIMESTAMP_FIELDS, is_timestamp
+from protocols.validate.messages import TIMESTAMP_FIELDS, is_group_id, is_id, is_timestamp
 from protocols.validate.shape import compile_clean
 
 # Names (of events, pages, screens) kept in the lane's tables: planned ones only, so a log
@@ -117,9 +117,11 @@ class FastLane:
         if kind == "identify":
             return self._entry("identify", plan.identify)
         if kind == "group":
-            return self._entry("group", plan.group, envelope=_group_id_ok)
+            return self._entry("group", plan.group,
+                               envelope=lambda message: is_group_id(message.get("groupId")))
         if kind == "alias":
-            return _Entry("alias", None, envelope=_previous_id_ok)
+            return _Entry("alias", None,
+                          envelope=lambda message: is_id(message.get("previousId")))
         # Pages and screens: when the plan names none, only the envelope is checked; else
         # by name (None here).
         return None if self._tables[kind] else _Entry(kind, None)
@@ -144,15 +146,3 @@ class FastLane:
         return _Entry(event, spec.payload_field, compiled.valid,
                       None if shape is None else compile_clean(shape),
                       spec if spec.kind == "page" else None, envelope)
-
-
-def _group_id_ok(message: dict[str, Any]) -> bool:
-    group_id = message.get("groupId")
-    if type(group_id) is str:
-        return bool(group_id.strip())
-    return type(group_id) is int or type(group_id) is float
-
-
-def _previous_id_ok(message: dict[str, Any]) -> bool:
-    previous = message.get("previousId")
-    return type(previous) is str and bool(previous.strip())

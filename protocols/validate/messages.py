@@ -40,8 +40,14 @@ def quoted(name: str) -> str:
     return repr(clip(name))
 
 
-def _is_id(value: Any) -> bool:
+def is_id(value: Any) -> bool:
+    """A user, anonymous or previous id: a non-empty string."""
     return isinstance(value, str) and value.strip() != ""
+
+
+def is_group_id(value: Any) -> bool:
+    """A group message's ``groupId``: a non-empty string or a number."""
+    return is_id(value) or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
 def envelope_problems(message: Mapping[str, Any], *, file: str | None,
@@ -54,13 +60,13 @@ def envelope_problems(message: Mapping[str, Any], *, file: str | None,
             f"{what}: a message's type is one of {', '.join(MESSAGE_TYPES)}",
             file=file, line=line, path="type")]
     found: list[Diagnostic] = []
-    if not (_is_id(message.get("userId")) or _is_id(message.get("anonymousId"))):
+    if not (is_id(message.get("userId")) or is_id(message.get("anonymousId"))):
         sent = {k: message[k] for k in ("userId", "anonymousId") if k in message}
         detail = ", ".join(f"{k} is {shown(v)}" for k, v in sent.items()) or "neither is sent"
         found.append(CODES["PV104"].diagnostic(
             f"userId or anonymousId must be a non-empty string ({detail})",
             file=file, line=line, path="userId" if "userId" in message else "anonymousId"))
-    if kind == "alias" and not _is_id(message.get("previousId")):
+    if kind == "alias" and not is_id(message.get("previousId")):
         found.append(CODES["PV104"].diagnostic(
             f"an alias message needs previousId, a non-empty string (got "
             f"{shown(message.get('previousId')) if 'previousId' in message else 'nothing'})",
