@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from protocols.generate.escape import js_str, py_str
+from protocols.generate.jvm import kotlin_str
 from protocols.interop.segment import segment_to_plan
 from protocols.interop.yamlout import dump_plan
 from protocols.plan import Plan, load_plan
 from tests.conftest import FIXTURES, REPO
-from tests.generate_tools import run_mypy, run_tsc
+from tests.generate_tools import jvm_missing, run_kotlinc, run_mypy, run_tsc
 
 PLANS_DIR = REPO / "tests" / "golden" / "generate" / "plans"
 PLAN_NAMES = ("ecommerce", "typewriter", "typewriter_v1", "rich", "hostile")
@@ -145,16 +146,29 @@ def _check_typescript(folder: Path, outs: dict[str, Path]) -> subprocess.Complet
     return run_tsc(folder, files)
 
 
+def _check_kotlin(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    files = sorted(str(p.relative_to(folder)) for out in outs.values() for p in out.glob("*.kt"))
+    return run_kotlinc(folder, files)
+
+
 ROWS: list[Row] = [
     Row("python", "python", py_str, _check_python, python_code_only),
     *(Row(f"typescript-{sdk.split('-')[1]}", "typescript", js_str, _check_typescript,
           lambda text: c_code_only(text, backticks=True), {"sdk": sdk})
       for sdk in ("analytics-node", "analytics-next")),
+    Row("kotlin", "kotlin", kotlin_str, _check_kotlin,
+        lambda text: c_code_only(text, nested=True, templates=True),
+        missing=lambda: jvm_missing("kotlin"),
+        plan_options=lambda plan: {"package": f"vectors.{plan}"}),
 ]
 
 
-def wire_names(plan: Plan) -> set[str]:
-    """Every name the plan puts on the wire: events, pages, screens, properties, enum values."""
+def wire_names(plan: Plan, lang: str) -> set[str]:
+    """Every name the plan puts on the wire: events, pages, screens, properties, enum values,
+    of the calls ``lang``'s client can send (analytics-kotlin has no page call)."""
+    from protocols.generate import method_names
+
+    sendable = set(method_names(plan, lang))
     found: set[str] = set()
 
     def walk(schema: Any) -> None:
@@ -174,6 +188,8 @@ def wire_names(plan: Plan) -> set[str]:
                 walk(item)
 
     for spec in plan.messages():
+        if (spec.kind, spec.name) not in sendable:
+            continue
         if spec.name:
             found.add(spec.name)
         walk(spec.schema)
