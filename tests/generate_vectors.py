@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from protocols.generate.escape import js_str, py_str
-from protocols.generate.jvm import kotlin_str
+from protocols.generate.jvm import java_str, kotlin_str
 from protocols.interop.segment import segment_to_plan
 from protocols.interop.yamlout import dump_plan
 from protocols.plan import Plan, load_plan
 from tests.conftest import FIXTURES, REPO
-from tests.generate_tools import jvm_missing, run_kotlinc, run_mypy, run_tsc
+from tests.generate_tools import jvm_missing, run_javac, run_kotlinc, run_mypy, run_tsc
 
 PLANS_DIR = REPO / "tests" / "golden" / "generate" / "plans"
 PLAN_NAMES = ("ecommerce", "typewriter", "typewriter_v1", "rich", "hostile")
@@ -151,6 +151,11 @@ def _check_kotlin(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedPr
     return run_kotlinc(folder, files)
 
 
+def _check_java(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    files = sorted(str(p.relative_to(folder)) for out in outs.values() for p in out.glob("*.java"))
+    return run_javac(folder, files)
+
+
 ROWS: list[Row] = [
     Row("python", "python", py_str, _check_python, python_code_only),
     *(Row(f"typescript-{sdk.split('-')[1]}", "typescript", js_str, _check_typescript,
@@ -159,6 +164,9 @@ ROWS: list[Row] = [
     Row("kotlin", "kotlin", kotlin_str, _check_kotlin,
         lambda text: c_code_only(text, nested=True, templates=True),
         missing=lambda: jvm_missing("kotlin"),
+        plan_options=lambda plan: {"package": f"vectors.{plan}"}),
+    Row("java", "java", java_str, _check_java, lambda text: c_code_only(java_prelex(text)),
+        missing=lambda: jvm_missing("java"),
         plan_options=lambda plan: {"package": f"vectors.{plan}"}),
 ]
 
