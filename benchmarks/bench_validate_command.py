@@ -1,21 +1,32 @@
-"""The ``validate`` command end to end against the hand-written jsonschema reference.
+"""The ``validate`` command end to end against hand-written references, on two logs.
 
-``bench_validate.py`` measures the engine layer only. This script measures what
-``protocols validate LOG --format json`` really runs: ``validate_inputs`` (the core function
-the CLI calls) reading a log FILE, with format detection, envelope checks, name checks, a full
-``Diagnostic`` for every finding (warnings too), capped examples, per-code and per-event
-counts and the naming-drift report; optionally on worker processes (``--jobs``).
+``bench_validate.py`` measures the engine layer only. This script measures what users run:
+``protocols validate --plan plans/ecommerce.yaml LOG --format json --output FILE``, the real
+command line entry in a fresh process (start-up, plan loading and compiling, format
+detection, envelope and name checks, a full ``Diagnostic`` for every finding, warnings too,
+the naming-drift report and the JSON report), once with one process and once with
+``--jobs 2``, beside, in the same run:
 
-The log and the reference are those of ``bench_validate.py`` (``json.loads`` per line and a
-jsonschema ``Draft202012Validator`` compiled once per event, every error of each violating
-message collected). The log is cut into ten slices, each written to its own file before timing;
-the reference and the command alternate slice by slice (reading the file is timed for both), so
-a change in the machine's load hits both alike. Both must count the same invalid messages.
+- the reference (full_reference.py): ``json.loads`` per line, a jsonschema
+  ``Draft202012Validator`` (formats asserted) compiled once per planned message kind, and the
+  envelope and name checks by hand; it must count the same messages and invalid messages as
+  the command, or the run fails;
+- a parse-only loop: msgspec's decoder over every line of the same file, and nothing else:
+  the floor that reading the log costs.
 
-    python benchmarks/bench_validate_command.py              # 200,000 messages, median of 3
-    python benchmarks/bench_validate_command.py --jobs 2     # the command on 2 processes
-    python benchmarks/bench_validate_command.py --jobs 2 --slices 2  # fewer, longer runs
-    python benchmarks/bench_validate_command.py --memory     # peak RSS at 200k and 1M messages
+Two logs, both of 200,000 messages by default: ``uniform``, bench_validate.py's log (two
+events and identify, a small vocabulary of values), and ``production``, production_log.py's
+log (every event of the plan, three SDK sources with full contexts, high-cardinality values,
+every kind of finding). Each log is cut into slices (``--slices``, default 2: runs of 100,000
+messages), written before timing; on each slice the four runs go in turn, in an order that
+rotates from slice to slice, so a change in the machine's load hits all alike. Every run
+reads its file and pays its own start-up (the reference builds its validators from the plan
+each time).
+
+    python benchmarks/bench_validate_command.py                  # both logs, median of 3
+    python benchmarks/bench_validate_command.py --log production --repeats 5
+    python benchmarks/bench_validate_command.py --slices 10      # runs of 20,000 messages
+    python benchmarks/bench_validate_command.py --memory         # peak RSS at 200k and 1M
 """
 
 from __future__ import annotations
@@ -28,16 +39,26 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bench_validate import OUT, PLAN, ReferencePath, _read, _slices, log_file
+import msgspec
+import production_log
+from bench_validate import OUT, PLAN, _slices, log_file
+from full_reference import FullReference
 
 from protocols.plan import load_plan
 from protocols.validate import fastjson
 from protocols.validate.run import ValidateOptions, validate_inputs
 
 MAX_EXAMPLES = 20
+LOGS: dict[str, Callable[[int], Path]] = {
+    "uniform": log_file,
+    "production": lambda count: production_log.log_file(count, OUT),
+}
+COMMAND = str(Path(sys.executable).with_name("protocols"))
 
 
 def _options(jobs: int) -> ValidateOptions:
@@ -57,52 +78,95 @@ def slice_files(path: Path, parts: int) -> list[Path]:
     return files
 
 
-def interleaved(path: Path, jobs: int, parts: int = 10) -> tuple[float, float, int, int]:
-    """Seconds of the reference and of the command over the whole log, slice by slice."""
+def reference(path: Path) -> tuple[int, int]:
+    """(messages, invalid) by the reference, from the plan file to the last line."""
+    with path.open("rb") as handle:
+        return FullReference(load_plan(PLAN)).run(handle.read().split(b"\n"))
+
+
+def parse_only(path: Path) -> tuple[int, int]:
+    """Every line of the file parsed by msgspec, and nothing else."""
+    decode = msgspec.json.Decoder().decode
+    lines = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            lines += 1
+            try:  # noqa: SIM105 (a with-block would add its cost to the floor measured)
+                decode(line)
+            except msgspec.DecodeError:
+                pass
+    return lines, 0
+
+
+def command(path: Path, jobs: int, report: Path) -> None:
+    """``protocols validate`` as a user runs it, with the JSON report written to ``report``."""
+    done = subprocess.run([COMMAND, "validate", "--plan", str(PLAN), str(path), "--format",
+                           "json", "--output", str(report), "--jobs", str(jobs)],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, check=False)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"protocols validate failed ({done.returncode}):\n"
+                         f"{done.stderr.decode(errors='replace')}")
+
+
+def _counts(report: Path) -> tuple[int, int]:
+    summary = json.loads(report.read_bytes())["summary"]
+    return summary["messages"], summary["invalid"]
+
+
+RUNS = ("reference", "parse", "jobs 1", "jobs 2")
+
+
+def interleaved(path: Path, parts: int, runs: tuple[str, ...] = RUNS) -> dict[str, float]:
+    """Seconds of each run over the whole log, slice by slice (their order rotating)."""
     files = slice_files(path, parts)
-    started = time.perf_counter()
-    reference = ReferencePath()
-    ref_time = time.perf_counter() - started
-    started = time.perf_counter()
-    plan = load_plan(PLAN)
-    our_time = time.perf_counter() - started
-    options = _options(jobs)
-    ref_counts = [0, 0]
-    our_counts = [0, 0]
-    for index, part in enumerate(files):
-        for name in ("ref", "ours") if index % 2 == 0 else ("ours", "ref"):
-            begun = time.perf_counter()
-            if name == "ref":
-                messages, invalid = reference.run(_read(part, 0, part.stat().st_size))
-                ref_time += time.perf_counter() - begun
-                ref_counts[0] += messages
-                ref_counts[1] += invalid
-            else:
-                summary = validate_inputs(plan, [str(part)], options).summary
-                our_time += time.perf_counter() - begun
-                our_counts[0] += summary["messages"]
-                our_counts[1] += summary["invalid"]
-    assert ref_counts == our_counts, f"reference found {ref_counts}, the command {our_counts}"
-    return ref_time, our_time, ref_counts[0], ref_counts[1]
+    seconds = dict.fromkeys(runs, 0.0)
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        for index, part in enumerate(files):
+            order = runs[index % len(runs):] + runs[:index % len(runs)]
+            counted: dict[str, tuple[int, int]] = {}
+            for name in order:
+                began = time.perf_counter()
+                if name == "reference":
+                    counted[name] = reference(part)
+                elif name == "parse":
+                    parse_only(part)
+                else:
+                    command(part, int(name.split()[1]), report)
+                seconds[name] += time.perf_counter() - began
+                if name.startswith("jobs"):
+                    counted[name] = _counts(report)
+            if len(set(counted.values())) > 1:
+                raise SystemExit(f"{part.name}: (messages, invalid) differ: {counted}")
+    return seconds
 
 
-def speed(count: int, repeats: int, jobs: int, parts: int) -> None:
-    path = log_file(count)
-    print(f"log: {path.name}, {count:,} messages, {path.stat().st_size / count:.0f} "
-          f"bytes/message on average, in {parts} slices; the command with --jobs {jobs}")
+def speed(count: int, repeats: int, parts: int, logs: list[str]) -> None:
     print(f"machine: nproc={os.cpu_count()}, python {platform.python_version()}, "
-          f"json backend {fastjson.BACKEND}, load average {os.getloadavg()[0]:.2f}")
-    ratios, refs, ours = [], [], []
-    for attempt in range(1, repeats + 1):
-        ref_time, our_time, messages, invalid = interleaved(path, jobs, parts)
-        refs.append(messages / ref_time)
-        ours.append(messages / our_time)
-        ratios.append(ref_time / our_time)
-        print(f"run {attempt}: reference {refs[-1]:,.0f} msg/s, command {ours[-1]:,.0f} msg/s "
-              f"({ratios[-1]:.1f}x); {invalid:,} invalid; load average "
-              f"{os.getloadavg()[0]:.2f}", flush=True)
-    print(f"median: reference {statistics.median(refs):,.0f} msg/s, command "
-          f"{statistics.median(ours):,.0f} msg/s, ratio {statistics.median(ratios):.1f}x")
+          f"msgspec {msgspec.__version__}, json backend {fastjson.BACKEND}")
+    for log in logs:
+        path = LOGS[log](count)
+        print(f"\n{log} log: {path.name}, {count:,} messages, "
+              f"{path.stat().st_size / count:.0f} bytes/message on average, in {parts} slices")
+        table: dict[str, list[float]] = {}
+        for attempt in range(1, repeats + 1):
+            load = os.getloadavg()[0]
+            seconds = interleaved(path, parts)
+            ratios = {
+                "reference / jobs 1": seconds["reference"] / seconds["jobs 1"],
+                "reference / jobs 2": seconds["reference"] / seconds["jobs 2"],
+                "jobs 1 / parse": seconds["jobs 1"] / seconds["parse"],
+                "jobs 2 / parse": seconds["jobs 2"] / seconds["parse"],
+            }
+            for name, value in ratios.items():
+                table.setdefault(name, []).append(value)
+            rates = ", ".join(f"{name} {count / s:,.0f} msg/s" for name, s in seconds.items())
+            print(f"run {attempt}: {rates}; " + ", ".join(
+                f"{name} {value:.1f}x" for name, value in ratios.items())
+                  + f"; load average {load:.1f}-{os.getloadavg()[0]:.1f}", flush=True)
+        print(f"median ({log}): " + ", ".join(
+            f"{name} {statistics.median(values):.1f}x" for name, values in table.items()))
 
 
 def stream(path: Path, jobs: int) -> None:
@@ -134,10 +198,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--slices", type=int, default=10,
-                        help="slices of the log the two paths alternate over (each slice is "
-                             "one run of the command: with --jobs, one pool of workers)")
+    parser.add_argument("--log", choices=[*LOGS, "both"], default="both")
+    parser.add_argument("--jobs", type=int, default=1, help="(--memory only)")
+    parser.add_argument("--slices", type=int, default=2,
+                        help="slices of each log the runs alternate over (each slice is one "
+                             "run of the command)")
     parser.add_argument("--memory", action="store_true",
                         help="peak RSS of the command streaming 200k and 1M messages")
     parser.add_argument("--stream", type=Path, help=argparse.SUPPRESS)
@@ -147,7 +212,8 @@ def main() -> None:
     elif options.memory:
         memory([200_000, 1_000_000], options.jobs)
     else:
-        speed(options.messages, options.repeats, options.jobs, options.slices)
+        speed(options.messages, options.repeats, options.slices,
+              list(LOGS) if options.log == "both" else [options.log])
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -21,15 +22,27 @@ def bench(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("log", ["uniform", "production"])
 def test_the_command_and_the_reference_count_the_same_messages(bench: ModuleType,
-                                                               jobs: int) -> None:
-    # interleaved() asserts that both sides count the same messages and invalid ones.
-    ref_time, our_time, messages, invalid = bench.interleaved(bench.log_file(1500), jobs,
-                                                              parts=3)
-    assert messages == 1500
-    assert 0.03 < invalid / messages < 0.07
-    assert ref_time > 0 and our_time > 0
+                                                               log: str) -> None:
+    # interleaved() fails when the reference and the command (on one process and on two)
+    # count different messages or invalid messages.
+    path = bench.LOGS[log](1500)
+    seconds = bench.interleaved(path, 3)
+    assert set(seconds) == {"reference", "parse", "jobs 1", "jobs 2"}
+    assert all(value > 0 for value in seconds.values())
+    report = path.with_name("report.json")
+    bench.command(path, 1, report)
+    summary = json.loads(report.read_bytes())["summary"]
+    assert summary["messages"] == 1500
+    assert 0.03 < summary["invalid"] / summary["messages"] < 0.07
+
+
+def test_a_disagreement_fails_the_run(bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+                                      ) -> None:
+    monkeypatch.setattr(bench, "reference", lambda path: (1, 0))
+    with pytest.raises(SystemExit, match="differ"):
+        bench.interleaved(bench.LOGS["uniform"](300), 1)
 
 
 def test_slices_are_the_whole_log(bench: ModuleType) -> None:
