@@ -65,7 +65,7 @@ def _run_inside(kind: str, path: Path, runs: int) -> None:
 def _instructions(kind: str, path: Path, runs: int) -> int:
     result = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, __file__, "--inside", kind, "--log", str(path), "--runs", str(runs)],
+         sys.executable, __file__, "--inside", kind, "--file", str(path), "--runs", str(runs)],
         capture_output=True, text=True, check=True,
         env={**os.environ, "PYTHONHASHSEED": "0"})
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
@@ -84,11 +84,11 @@ def main() -> None:
     parser.add_argument("--only", choices=KINDS)
     parser.add_argument("--log", choices=[*LOGS, "both"], default="both")
     parser.add_argument("--inside", choices=KINDS, help=argparse.SUPPRESS)
-    parser.add_argument("--log", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=1, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.inside:
-        _run_inside(options.inside, options.log, options.runs)
+        _run_inside(options.inside, options.file, options.runs)
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
