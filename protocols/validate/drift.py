@@ -19,8 +19,10 @@ the cap (ids, free text) is not a case-drift candidate and its values are droppe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from protocols.naming import CaseStyle, collision_key, matches
@@ -37,10 +39,9 @@ MAX_SOURCES = 100
 MAX_VALUES = 100
 MAX_VALUE_LENGTH = 64
 MAX_VIEWS = 1_000  # payload layouts remembered per event
-MAX_GENERATED = 256  # payload layouts (all events) given a generated picker
 MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
 MAX_VARIANTS = 200  # spellings (or values) counted per name or value
-MAX_HELD = 8_192  # distinct (source, spelling, layout, values) held before they are counted
+MAX_HELD = 8_192  # distinct layouts and values held (all events) before they are counted
 FIRST_HELD = 64  # the first unfold comes sooner (see DriftTracker.__init__)
 _UNSEEN: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
@@ -80,14 +81,16 @@ class _View:
     names: tuple[str, ...]  # clipped for reports
     kinds: tuple[type, ...]
     tracked: tuple[str, ...]  # the (clipped) names whose string values are counted
-    # The payload -> the values of ``tracked`` (None for one too long to count).
-    values: Callable[[dict[str, Any]], tuple[str | None, ...]] | None
+    # The payload -> the values of ``tracked`` (a C call; see _getter).
+    values: Callable[[dict[str, Any]], tuple[str, ...]] | None
 
 
 # What one message adds to its event, counted whole: (source, event-name spelling or None,
-# payload view or None, the view's values). Messages repeat these exactly, so each costs one
-# dict update; they are unfolded into per-name and per-value counts now and then.
-Seen = tuple[str, str | None, _View | None, tuple[str | None, ...]]
+# payload view or None). Messages repeat these, so each costs one dict update; and each
+# tracked value (source, property spelling, value) one more, in C. Both are unfolded into
+# the per-name and per-value counts now and then, in the order they first came.
+Seen = tuple[str, str | None, "_View | None"]
+SeenValue = tuple[str, str, "str | None"]
 
 
 @dataclass
@@ -99,6 +102,15 @@ class _Event:
     valued: dict[str, _Property | None] = field(default_factory=dict)
     views: dict[tuple[tuple[str, ...], tuple[type, ...]], _View] = field(default_factory=dict)
     seen: dict[Seen, int] = field(default_factory=dict)
+    seen_values: dict[SeenValue, int] = field(default_factory=dict)
+
+
+try:  # the C loop behind Counter.update(iterable): one call adds every value of a message
+    from _collections import _count_elements as _add_each  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - other Pythons
+    def _add_each(counts: dict[Any, int], keys: Iterable[Any]) -> None:
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
 
 
 class DriftTracker:
@@ -113,8 +125,7 @@ class DriftTracker:
         self._events: dict[str, _Event] = {}
         self._by_name: dict[str, _Event] = {}
         self._sources: set[str] = set()
-        self._held = 0  # entries in every event's ``seen``
-        self._generated = 0  # pickers generated (see _view)
+        self._held = 0  # entries in every event's ``seen`` and ``seen_values``
         # Unfold soon at first: until a property shows it has too many values to track (an
         # id, an email), each message is new; unfolding early lets it be dropped early.
         self._unfold_at = min(FIRST_HELD, MAX_HELD)
@@ -150,7 +161,6 @@ class DriftTracker:
         if source not in self._sources:
             source = self._new_source(source)
         view: _View | None = None
-        values: tuple[str | None, ...] = ()
         if type(payload) is dict and payload:
             layout = (tuple(payload), tuple(map(type, payload.values())))
             view = event.views.get(layout)
@@ -161,14 +171,22 @@ class DriftTracker:
                     self._count_payload(event, source, name, payload)
                     return
             if view.values is not None:
+                # Every tracked value, as (source, spelling, value): one C call. A value too
+                # long to count is not kept (a log of huge unique values would fill memory).
                 values = view.values(payload)
-        seen = (source, name, view, values)
+                if max(map(len, values)) > MAX_VALUE_LENGTH:
+                    values = tuple(v if len(v) <= MAX_VALUE_LENGTH else None for v in values)
+                held = event.seen_values
+                before = len(held)
+                _add_each(held, zip(repeat(source), view.tracked, values))
+                self._held += len(held) - before
+        seen = (source, name, view)
         count = event.seen.get(seen)
         if count is not None:
             event.seen[seen] = count + 1
-            return
-        event.seen[seen] = 1
-        self._held += 1
+        else:
+            event.seen[seen] = 1
+            self._held += 1
         if self._held > self._unfold_at:
             self._unfold_at = min(self._unfold_at * 2, MAX_HELD)
             for each in self._events.values():
@@ -188,11 +206,7 @@ class DriftTracker:
             if kind is str and valued.get(name, _UNSEEN) is not None:
                 picked.append(key)
                 tracked.append(name)
-        # Generated pickers for the first layouts only: a log whose property names change
-        # from message to message (ids as names) must not compile code for every message.
-        generate = self._generated < MAX_GENERATED
-        self._generated += generate and bool(picked)
-        view = _View(names, kinds, tuple(tracked), _picker(picked, generate=generate))
+        view = _View(names, kinds, tuple(tracked), _getter(picked))
         if len(event.views) >= MAX_VIEWS:
             event.views.clear()
         event.views[layout] = view
@@ -211,34 +225,22 @@ class DriftTracker:
         kinds = tuple(map(type, payload.values()))
         tracked = [(clip(key), value) for key, value in payload.items() if type(value) is str]
         view = _View(names, kinds, tuple(key for key, _ in tracked), None)
-        values = tuple(value if len(value) <= MAX_VALUE_LENGTH else None
-                       for _, value in tracked)
-        self._count(event, (source, name, view, values), 1)
+        self._count_names(event, source, name, view, 1)
+        self._count_values(event, [((source, key, value if len(value) <= MAX_VALUE_LENGTH
+                                     else None), 1) for key, value in tracked])
 
     def _unfold(self, event: _Event) -> None:
         """Move what messages added into the per-name, per-type and per-value counts, in
         the order they first came (which the caps honour): names and types per layout
         first, then the values."""
-        seen = event.seen
-        if not seen:
+        seen, values = event.seen, event.seen_values
+        if not seen and not values:
             return
-        event.seen = {}
-        self._held -= len(seen)
-        layouts: dict[tuple[str, str | None, _View | None], int] = {}
-        for (source, name, view, _), count in seen.items():
-            key = (source, name, view)
-            layouts[key] = layouts.get(key, 0) + count
-        for (source, name, view), count in layouts.items():
+        event.seen, event.seen_values = {}, {}
+        self._held -= len(seen) + len(values)
+        for (source, name, view), count in seen.items():
             self._count_names(event, source, name, view, count)
-        for (source, _, view, values), count in seen.items():
-            if view is not None and values:
-                self._count_values(event, source, view, values, count)
-
-    def _count(self, event: _Event, seen: Seen, count: int) -> None:
-        source, name, view, values = seen
-        self._count_names(event, source, name, view, count)
-        if view is not None:
-            self._count_values(event, source, view, values, count)
+        self._count_values(event, values.items())
 
     def _count_names(self, event: _Event, source: str, name: str | None, view: _View | None,
                      count: int) -> None:
@@ -255,9 +257,8 @@ class DriftTracker:
             if type_name is not None:
                 prop.types[(type_name, source)] += count
 
-    def _count_values(self, event: _Event, source: str, view: _View,
-                      values: tuple[str | None, ...], count: int) -> None:
-        for prop_name, value in zip(view.tracked, values, strict=True):
+    def _count_values(self, event: _Event, values: Iterable[tuple[SeenValue, int]]) -> None:
+        for (source, prop_name, value), count in values:
             if value is not None:
                 prop = self._valued(event, prop_name)
                 if prop is not None:
@@ -422,32 +423,16 @@ class DriftTracker:
 _SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
 
 
-def _picker(keys: list[str], *, generate: bool = True
-            ) -> Callable[[dict[str, Any]], tuple[str | None, ...]] | None:
-    """One function returning the values of ``keys`` (known to be strings) from a payload,
-    None for a value longer than MAX_VALUE_LENGTH (not counted; without this, a property
-    of unique long values would make every message a new entry).
-
-    Generated so that a message costs one call: only ``repr`` literals of the names reach
-    the source, so nothing from a log is ever executed as code. Without ``generate``, a
-    plain loop that does the same."""
+def _getter(keys: list[str]) -> Callable[[dict[str, Any]], tuple[str, ...]] | None:
+    """One C call returning the values of ``keys`` (known to be there, and strings) from a
+    payload, as a tuple."""
     if not keys:
         return None
-    if not generate:
-        fixed = tuple(keys)
-
-        def pick_each(payload: dict[str, Any]) -> tuple[str | None, ...]:
-            values = map(payload.__getitem__, fixed)
-            return tuple(v if len(v) <= MAX_VALUE_LENGTH else None for v in values)
-
-        return pick_each
-    parts = [f"(v{index} if len(v{index} := payload[{key!r}]) <= LONGEST else None)"
-             for index, key in enumerate(keys)]
-    source = f"def pick(payload):\n    return ({', '.join(parts)},)\n"
-    names: dict[str, Any] = {"LONGEST": MAX_VALUE_LENGTH}
-    exec(source, names)  # generated from repr literals only: see the docstring
-    picker: Callable[[dict[str, Any]], tuple[str | None, ...]] = names["pick"]
-    return picker
+    if len(keys) == 1:
+        # itemgetter of one key returns the value itself: asked twice, it returns a pair,
+        # and zip() with the one tracked name takes the first.
+        return itemgetter(keys[0], keys[0])
+    return itemgetter(*keys)
 
 
 class CapReached(Exception):
