@@ -173,9 +173,10 @@ class DriftTracker:
             if view.values is not None:
                 # Every tracked value, as (source, spelling, value): one C call. A value too
                 # long to count is not kept (a log of huge unique values would fill memory).
-                values = view.values(payload)
-                if max(map(len, values)) > MAX_VALUE_LENGTH:
-                    values = tuple(v if len(v) <= MAX_VALUE_LENGTH else None for v in values)
+                picked = view.values(payload)
+                values: tuple[str | None, ...] = picked
+                if max(map(len, picked)) > MAX_VALUE_LENGTH:
+                    values = tuple(v if len(v) <= MAX_VALUE_LENGTH else None for v in picked)
                 held = event.seen_values
                 before = len(held)
                 _add_each(held, zip(repeat(source), view.tracked, values))
