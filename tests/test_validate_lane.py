@@ -513,18 +513,18 @@ def test_a_run_is_the_same_with_and_without_the_lane(
     log = tmp_path / "log.ndjson"
     log.write_bytes(b"".join(_log_lines(seed)))
     taken: list[str] = []
-    accept = FastLane.accept
+    accept = FastLane.accept_envelope
 
-    def counting(self: FastLane, message: dict[str, Any]) -> str | None:
-        name = accept(self, message)
+    def counting(self: FastLane, envelope: Any) -> str | None:
+        name = accept(self, envelope)
         if name is not None:
             taken.append(name)
         return name
 
-    monkeypatch.setattr(FastLane, "accept", counting)
+    monkeypatch.setattr(FastLane, "accept_envelope", counting)
     with_lane = _run(plan, log, tmp_path / "lane")
     assert len(taken) > 100  # the lane did take most clean lines
-    monkeypatch.setattr(FastLane, "accept", lambda self, message: None)
+    monkeypatch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
     without = _run(plan, log, tmp_path / "full")
     assert with_lane[0].summary == without[0].summary
     assert with_lane[0].diagnostics == without[0].diagnostics
@@ -537,7 +537,7 @@ def test_a_run_is_the_same_with_and_without_the_lane(
     assert sorted(good.splitlines()) == sorted(b"".join(_log_lines(seed)).splitlines())
 
     # Two processes, the log cut into many pieces, and the lane back: still the same.
-    monkeypatch.setattr(FastLane, "accept", accept)
+    monkeypatch.setattr(FastLane, "accept_envelope", accept)
     monkeypatch.setattr(parallel, "PIECE_BYTES", 2048)
     monkeypatch.setattr(parallel, "_BLOCK", 2048)
     assert len(parallel.pieces(str(log), 2048)) > 3
@@ -576,7 +576,7 @@ def test_integers_beyond_64_bits_are_read_exactly(properties: str, source: str,
     log.write_text("".join(lines), encoding="utf-8")
     with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(FastLane, "accept", lambda self, message: None)
+        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
         without = validate_inputs(plan, [str(log)], ValidateOptions())
     assert with_lane.diagnostics == without.diagnostics
     assert with_lane.summary == without.summary

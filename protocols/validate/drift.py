@@ -132,12 +132,23 @@ class DriftTracker:
         self.truncated = 0
 
     def observe(self, message: Mapping[str, Any]) -> None:
-        # Called for every message: written for speed (one dict update per message in the
-        # common case); everything else goes through the helpers.
+        """Count one message (a track, identify or group; others are not counted)."""
         kind = message.get("type")
-        name: str | None = None
         if kind == "track":
-            name = message.get("event")
+            payload = message.get("properties")
+        elif kind == "identify" or kind == "group":
+            payload = message.get("traits")
+        else:
+            return
+        self.observe_parts(kind, message.get("event"), payload,
+                           source_of(message, self.source_path))
+
+    def observe_parts(self, kind: Any, name: Any, payload: Any, source: str) -> None:
+        """:meth:`observe` of a message given as its type, its ``event``, its payload
+        (properties or traits) and its source (see source_of)."""
+        # Called for every message: written for speed (two dict updates per message in the
+        # common case); everything else goes through the helpers.
+        if kind == "track":
             if type(name) is not str or not name:
                 return
             if len(name) > MAX_NAME_LENGTH:
@@ -149,15 +160,13 @@ class DriftTracker:
                     return
                 if len(self._by_name) < MAX_EVENTS * 4:
                     self._by_name[name] = event
-            payload = message.get("properties")
         elif kind == "identify" or kind == "group":
+            name = None
             event = self._events.get(kind) or self._event(kind, kind)
             if event is None:
                 return
-            payload = message.get("traits")
         else:
             return
-        source = source_of(message, self.source_path)
         if source not in self._sources:
             source = self._new_source(source)
         view: _View | None = None

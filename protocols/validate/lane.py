@@ -20,6 +20,7 @@ from typing import Any
 from protocols.plan.model import MessageSpec
 from protocols.validate.checker import Validator, without_sdk_page_properties
 from protocols.validate.engine import SchemaPredicate
+from protocols.validate.envelope import EnvelopeReader
 from protocols.validate.messages import TIMESTAMP_FIELDS, is_group_id, is_id, is_timestamp
 from protocols.validate.shape import compile_clean
 
@@ -28,6 +29,8 @@ from protocols.validate.shape import compile_clean
 _NAMED_KINDS = ("page", "screen")
 _OTHER_KINDS = frozenset({"identify", "group", "alias", *_NAMED_KINDS})  # (track aside)
 _UNBUILT: Any = object()
+_PLAIN = EnvelopeReader(())  # envelopes of messages parsed whole
+assert TIMESTAMP_FIELDS == ("timestamp", "originalTimestamp", "sentAt", "receivedAt")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class _Entry:
     # Whether every name at every level is planned and not deprecated (None: no shape).
     names_clean: Callable[[Any], bool] | None = None
     page: MessageSpec | None = None  # a page spec: the SDKs' page properties are left out
-    envelope: Callable[[dict[str, Any]], bool] | None = None  # extra checks (group, alias)
+    envelope: Callable[[Any], bool] | None = None  # extra checks (group, alias)
 
 
 class FastLane:
@@ -56,9 +59,14 @@ class FastLane:
         self._kinds: dict[str, _Entry | None] = {}  # built on first use (compiling costs)
 
     def accept(self, message: dict[str, Any]) -> str | None:
-        kind = message.get("type")
+        """The name ``message`` is counted under, or None when the full path must decide."""
+        return self.accept_envelope(_PLAIN.from_message(message))
+
+    def accept_envelope(self, envelope: Any) -> str | None:
+        """:meth:`accept` of a message's envelope (protocols/validate/envelope.py)."""
+        kind = envelope.type
         if kind == "track":
-            name = message.get("event")
+            name = envelope.event
             if type(name) is not str:
                 return None
             entry = self._tracks.get(name)
@@ -69,7 +77,7 @@ class FastLane:
             if entry is _UNBUILT:
                 entry = self._kinds[kind] = self._kind_entry(kind)
             if entry is None and kind in _NAMED_KINDS:
-                name = message.get("name")
+                name = envelope.name
                 if type(name) is not str:
                     return None
                 named = self._named[kind]
@@ -81,23 +89,24 @@ class FastLane:
         if entry is None:
             return None
         # The envelope (messages.envelope_problems): an id, and timestamps that parse.
-        user = message.get("userId")
+        user = envelope.userId
         if not (type(user) is str and user.strip()):
-            anonymous = message.get("anonymousId")
+            anonymous = envelope.anonymousId
             if not (type(anonymous) is str and anonymous.strip()):
                 return None
-        for field in TIMESTAMP_FIELDS:
-            value = message.get(field)
+        for value in (envelope.timestamp, envelope.originalTimestamp, envelope.sentAt,
+                      envelope.receivedAt):  # (messages.TIMESTAMP_FIELDS)
             if value is not None and not is_timestamp(value):
                 return None
-        if entry.envelope is not None and not entry.envelope(message):
+        if entry.envelope is not None and not entry.envelope(envelope):
             return None
         valid = entry.valid
         if valid is None:
             return entry.event
         # The payload (Validator._validate): every name planned and not deprecated, and the
         # compiled schema check passes.
-        payload = message.get(entry.payload_field)  # type: ignore[arg-type]
+        payload = envelope.properties if entry.payload_field == "properties" else \
+            envelope.traits
         if payload is None:
             payload = {}
         elif type(payload) is not dict:
@@ -118,10 +127,9 @@ class FastLane:
             return self._entry("identify", plan.identify)
         if kind == "group":
             return self._entry("group", plan.group,
-                               envelope=lambda message: is_group_id(message.get("groupId")))
+                               envelope=lambda envelope: is_group_id(envelope.groupId))
         if kind == "alias":
-            return _Entry("alias", None,
-                          envelope=lambda message: is_id(message.get("previousId")))
+            return _Entry("alias", None, envelope=lambda envelope: is_id(envelope.previousId))
         # Pages and screens: when the plan names none, only the envelope is checked; else
         # by name (None here).
         return None if self._tables[kind] else _Entry(kind, None)
@@ -136,7 +144,7 @@ class FastLane:
         return entry
 
     def _entry(self, event: str, spec: MessageSpec | None,
-               envelope: Callable[[dict[str, Any]], bool] | None = None) -> _Entry | None:
+               envelope: Callable[[Any], bool] | None = None) -> _Entry | None:
         if spec is None:
             return _Entry(event, None, envelope=envelope)
         if spec.deprecated:

@@ -17,7 +17,8 @@ from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagno
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, CapReached, DriftTracker
+from protocols.validate.drift import DEFAULT_SOURCE_FIELD, CapReached, DriftTracker, source_of
+from protocols.validate.envelope import EnvelopeReader, is_utf8
 from protocols.validate.inputs import LineHandler, read_records
 from protocols.validate.lane import FastLane
 from protocols.validate.quarantine import Quarantine
@@ -163,18 +164,38 @@ class Run:
         the fast lane (no finding at all) is counted, observed for drift and sent to the
         good file right here, without the record and diagnostics machinery of :meth:`feed`;
         any other line is declined and comes back to :meth:`feed` as a record."""
-        accept, observe, counts = self.lane.accept, self.drift.observe, self.counts
-        by_event = counts.by_event
+        accept, counts = self.lane.accept_envelope, self.counts
+        observe, by_event = self.drift.observe_parts, counts.by_event
         write_good = quarantine.good_writer()
+        reader = EnvelopeReader(self.drift.source_path)
+        decode, source_of_envelope, from_message = reader.decode, reader.source, \
+            reader.from_message
+        source_path = self.drift.source_path
 
         def handle(data: bytes, line: int) -> bool:
-            message = parsed_fast(data)
-            if type(message) is not dict:  # (NOT_PARSED too): the full path decides
-                return False
-            event = accept(message)
+            if decode is not None:
+                # The envelope only (envelope.py); anything it refuses, the full path reads.
+                try:
+                    envelope = decode(data)
+                except (ValueError, RecursionError):
+                    return False
+                if not data.isascii() and not is_utf8(data):
+                    return False
+                source = None
+            else:  # a source path the envelope cannot type: the message whole
+                message = parsed_fast(data)
+                if type(message) is not dict:  # (NOT_PARSED too): the full path decides
+                    return False
+                envelope = from_message(message)
+                source = source_of(message, source_path)
+            event = accept(envelope)
             if event is None:
                 return False
-            observe(message)
+            kind = envelope.type
+            if kind == "track" or kind == "identify" or kind == "group":
+                observe(kind, envelope.event,
+                        envelope.properties if kind == "track" else envelope.traits,
+                        source_of_envelope(envelope) if source is None else source)
             counts.messages += 1
             counts.valid += 1
             known = by_event.get(event)
