@@ -54,6 +54,7 @@ class FullReference:
         self.validators = {(spec.kind, spec.name): cls(spec.schema,
                                                        format_checker=cls.FORMAT_CHECKER)
                            for spec in plan.messages()}
+        self._keys: dict[int, dict[str, str]] = {}
         self.keys = {kind: {collision_key(name): name for name in table}
                      for kind, table in (("track", plan.events), ("page", plan.pages),
                                          ("screen", plan.screens))}
@@ -159,7 +160,10 @@ class FullReference:
         found: list[str] = []
         properties = schema.get("properties")
         if isinstance(value, dict) and isinstance(properties, Mapping):
-            keys = {collision_key(name): name for name in properties}
+            keys = self._keys.get(id(properties))
+            if keys is None:  # (the planned names' keys, once per object of the plan)
+                keys = self._keys[id(properties)] = {collision_key(name): name
+                                                     for name in properties}
             extra = schema.get("additionalProperties")
             for name, child in value.items():
                 if name in properties:
