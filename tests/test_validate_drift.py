@@ -160,8 +160,10 @@ def test_names_and_values_that_change_every_message_stay_bounded() -> None:
         event = next(iter(tracker._events.values()))
         assert len(event.views) <= drift.MAX_VIEWS
         assert tracker._held <= drift.MAX_HELD + 2  # (one message's entries over)
-        assert all(value is None or len(value) <= drift.MAX_VALUE_LENGTH
-                   for _, _, value in event.seen_values)
+        held = [value for _, _, value in event.seen_values]
+        held += [value for *_, values in event.seen for value in values]
+        assert all(value is None or len(value) <= drift.MAX_VALUE_LENGTH for value in held)
+    assert next(iter(tracker._events.values())).split  # (both ways were taken)
     found = tracker.inconsistencies()
     assert found == []  # one spelling, value and source each: nothing disagrees
     long_name = "n" * (drift.MAX_NAME_LENGTH + 5)

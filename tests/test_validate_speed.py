@@ -41,7 +41,7 @@ messages = st.lists(st.builds(
 
 
 def _drift_report(log: list[dict[str, Any]], held: int, views: int = 1_000,
-                  names: int = 64) -> tuple[Any, int]:
+                  names: int = 64, split: int = 64) -> tuple[Any, int]:
     with pytest.MonkeyPatch.context() as patch:
         # Small caps, so that the values and variants that are dropped depend on order.
         patch.setattr(drift, "MAX_VALUES", 3)
@@ -49,6 +49,7 @@ def _drift_report(log: list[dict[str, Any]], held: int, views: int = 1_000,
         patch.setattr(drift, "MAX_HELD", held)
         patch.setattr(drift, "MAX_VIEWS", views)
         patch.setattr(drift, "MAX_LAYOUT_NAMES", names)
+        patch.setattr(drift, "SPLIT_AFTER", split)
         tracker = DriftTracker(PLAN)
         for message in log:
             tracker.observe(message)
@@ -65,6 +66,10 @@ def test_deferred_counts_equal_counting_each_message(log: list[dict[str, Any]]) 
     assert _drift_report(log, 7) == each
     assert _drift_report(log, 10_000, views=1) == each
     assert _drift_report(log, 10_000, names=2) == each
+    # Values counted one by one (an event switches at an unfold): after the first few
+    # unfolds, or right away.
+    assert _drift_report(log, 3, split=2) == each
+    assert _drift_report(log, 0, split=-1) == each
 
 
 @settings(max_examples=200, deadline=None)

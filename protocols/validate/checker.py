@@ -21,6 +21,9 @@ from protocols.validate.payload import PayloadContext, check_payload
 from protocols.validate.shape import Shape, compile_shape, name_key, shape_clean, suggest
 from protocols.yamlsrc import SourceMap
 
+_UNSEEN: Any = object()
+_HINTS_KEPT = 1_024  # (names from a log: bounded)
+
 
 class Compiled(NamedTuple):
     """What a spec compiles to, once: the schema as a yes/no check and as a check that says
@@ -47,6 +50,7 @@ class Validator:
         self._pages = _by_key(plan.pages)
         self._screens = _by_key(plan.screens)
         self._type_sources = _type_sources(plan)
+        self._hints: dict[str, Any] = {}  # unplanned event name -> did-you-mean (or None)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -152,7 +156,11 @@ class Validator:
                 f"event {quoted(name)} is spelled {planned!r} in the plan", file=file, line=line,
                 path="event", suggestion=planned, event=planned, related=spec.location))
             return spec
-        hint = suggest(name, list(self.plan.events))
+        hint = self._hints.get(name, _UNSEEN)
+        if hint is _UNSEEN:  # (a did-you-mean compares with every planned name: remembered)
+            hint = suggest(name, list(self.plan.events))
+            if len(self._hints) < _HINTS_KEPT:
+                self._hints[name] = hint
         found.append(CODES["PV103"].diagnostic(
             f"event {quoted(name)} is not in the plan" + (f"; did you mean {hint!r}?" if hint else ""),
             file=file, line=line, path="event", suggestion=hint, event=clip(name)))

@@ -41,7 +41,8 @@ MAX_VALUE_LENGTH = 64
 MAX_VIEWS = 1_000  # payload layouts remembered per event
 MAX_LAYOUT_NAMES = 64  # a payload with more names is counted name by name
 MAX_VARIANTS = 200  # spellings (or values) counted per name or value
-MAX_HELD = 8_192  # distinct layouts and values held (all events) before they are counted
+MAX_HELD = 32_768  # distinct values (or value combinations) held before they are counted
+MAX_LAYOUTS_HELD = 32_768  # distinct (source, spelling, layout) without values held
 FIRST_HELD = 64  # the first unfold comes sooner (see DriftTracker.__init__)
 _UNSEEN: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
@@ -83,14 +84,21 @@ class _View:
     tracked: tuple[str, ...]  # the (clipped) names whose string values are counted
     # The payload -> the values of ``tracked`` (a C call; see _getter).
     values: Callable[[dict[str, Any]], tuple[str, ...]] | None
+    # Each name's property and type name, once all are made (see _count_names).
+    counted: tuple[tuple[str, _Property, str | None], ...] | None = None
 
 
 # What one message adds to its event, counted whole: (source, event-name spelling or None,
-# payload view or None). Messages repeat these, so each costs one dict update; and each
-# tracked value (source, property spelling, value) one more, in C. Both are unfolded into
-# the per-name and per-value counts now and then, in the order they first came.
-Seen = tuple[str, str | None, "_View | None"]
+# payload view or None, the view's values). Messages of a healthy log repeat these exactly,
+# so each costs one dict update; they are unfolded into per-name and per-value counts now
+# and then, in the order they first came.
+Seen = tuple[str, str | None, "_View | None", tuple[str | None, ...]]
+# When an event's messages rarely repeat their values (ids, names, prices: every message a
+# new combination), its values are counted one by one instead: (source, spelling, value),
+# all of a message's in one C call. An event switches once, at an unfold.
 SeenValue = tuple[str, str, "str | None"]
+# An unfold that finds more than this many entries, most of them seen once, switches.
+SPLIT_AFTER = 64
 
 
 @dataclass
@@ -102,6 +110,7 @@ class _Event:
     valued: dict[str, _Property | None] = field(default_factory=dict)
     views: dict[tuple[tuple[str, ...], tuple[type, ...]], _View] = field(default_factory=dict)
     seen: dict[Seen, int] = field(default_factory=dict)
+    split: bool = False  # values counted one by one, in seen_values
     seen_values: dict[SeenValue, int] = field(default_factory=dict)
 
 
@@ -125,7 +134,11 @@ class DriftTracker:
         self._events: dict[str, _Event] = {}
         self._by_name: dict[str, _Event] = {}
         self._sources: set[str] = set()
-        self._held = 0  # entries in every event's ``seen`` and ``seen_values``
+        # Entries in every event's ``seen`` and ``seen_values`` that hold values, and those
+        # that hold none (split events: a layout churns less than values do, so its entries
+        # may wait longer; unfolding them less often saves counting their names again).
+        self._held = 0
+        self._held_layouts = 0
         # Unfold soon at first: until a property shows it has too many values to track (an
         # id, an email), each message is new; unfolding early lets it be dropped early.
         self._unfold_at = min(FIRST_HELD, MAX_HELD)
@@ -170,6 +183,7 @@ class DriftTracker:
         if source not in self._sources:
             source = self._new_source(source)
         view: _View | None = None
+        values: tuple[str, ...] = ()
         if type(payload) is dict and payload:
             layout = (tuple(payload), tuple(map(type, payload.values())))
             view = event.views.get(layout)
@@ -180,24 +194,35 @@ class DriftTracker:
                     self._count_payload(event, source, name, payload)
                     return
             if view.values is not None:
-                # Every tracked value, as (source, spelling, value): one C call. A value too
-                # long to count is not kept (a log of huge unique values would fill memory).
-                picked = view.values(payload)
-                values: tuple[str | None, ...] = picked
-                if max(map(len, picked)) > MAX_VALUE_LENGTH:
-                    values = tuple(v if len(v) <= MAX_VALUE_LENGTH else None for v in picked)
-                held = event.seen_values
-                before = len(held)
-                _add_each(held, zip(repeat(source), view.tracked, values))
-                self._held += len(held) - before
-        seen = (source, name, view)
+                values = view.values(payload)
+                if event.split:
+                    # Every tracked value, as (source, spelling, value): one C call.
+                    held = event.seen_values
+                    before = len(held)
+                    _add_each(held, zip(repeat(source), view.tracked, values))
+                    if len(held) > before:
+                        self._held += len(held) - before
+                        if max(map(len, values)) > MAX_VALUE_LENGTH:
+                            self._forget_long(held, source, view.tracked, values)
+                    values = ()
+        seen: Seen = (source, name, view, values)
         count = event.seen.get(seen)
         if count is not None:
             event.seen[seen] = count + 1
         else:
-            event.seen[seen] = 1
-            self._held += 1
-        if self._held > self._unfold_at:
+            if values and max(map(len, values)) > MAX_VALUE_LENGTH:
+                # A value too long to count is not kept (a log of huge unique values would
+                # fill memory): held as None.
+                seen = (source, name, view,
+                        tuple(v if len(v) <= MAX_VALUE_LENGTH else None for v in values))
+            count = event.seen.get(seen, 0)
+            event.seen[seen] = count + 1
+            if not count:
+                if values:
+                    self._held += 1
+                else:
+                    self._held_layouts += 1
+        if self._held > self._unfold_at or self._held_layouts > MAX_LAYOUTS_HELD:
             self._unfold_at = min(self._unfold_at * 2, MAX_HELD)
             for each in self._events.values():
                 self._unfold(each)
@@ -228,6 +253,15 @@ class DriftTracker:
             prop = event.valued[name] = self._property(event, name)
         return prop  # type: ignore[no-any-return]
 
+    @staticmethod
+    def _forget_long(held: dict[SeenValue, int], source: str, tracked: tuple[str, ...],
+                     values: tuple[str, ...]) -> None:
+        """Hold a value too long to count as None (see observe_parts)."""
+        for name, value in zip(tracked, values, strict=False):
+            if len(value) > MAX_VALUE_LENGTH:
+                count = held.pop((source, name, value), 0)
+                held[(source, name, None)] = held.get((source, name, None), 0) + count
+
     def _count_payload(self, event: _Event, source: str, name: str | None,
                        payload: dict[str, Any]) -> None:
         """One message counted directly (a payload with more names than a view keeps)."""
@@ -247,10 +281,25 @@ class DriftTracker:
         if not seen and not values:
             return
         event.seen, event.seen_values = {}, {}
-        self._held -= len(seen) + len(values)
-        for (source, name, view), count in seen.items():
+        without = sum(1 for key in seen if not key[3])
+        self._held -= len(seen) - without + len(values)
+        self._held_layouts -= without
+        layouts: dict[tuple[str, str | None, _View | None], int] = {}
+        once = 0
+        for (source, name, view, _), count in seen.items():
+            key = (source, name, view)
+            layouts[key] = layouts.get(key, 0) + count
+            once += count == 1
+        for (source, name, view), count in layouts.items():
             self._count_names(event, source, name, view, count)
+        for (source, _, view, picked), count in seen.items():
+            if view is not None and picked:
+                self._count_values(event, [((source, prop_name, value), count) for
+                                           prop_name, value in zip(view.tracked, picked,
+                                                                   strict=False)])
         self._count_values(event, values.items())
+        if not event.split and len(seen) > SPLIT_AFTER and once * 2 > len(seen):
+            event.split = True  # (everything held before is counted: the order is kept)
 
     def _count_names(self, event: _Event, source: str, name: str | None, view: _View | None,
                      count: int) -> None:
@@ -258,12 +307,26 @@ class DriftTracker:
             self._bump(event.spellings, (name, source), count)
         if view is None:
             return
-        for prop_name, kind in zip(view.names, view.kinds, strict=True):
-            prop = self._property(event, prop_name)
-            if prop is None:
-                continue
-            self._bump(prop.spellings, (prop_name, source), count)
-            type_name = _SCALAR_TYPES.get(kind)
+        counted = view.counted
+        if counted is None:
+            found = []
+            for prop_name, kind in zip(view.names, view.kinds, strict=True):
+                prop = self._property(event, prop_name)
+                if prop is None:
+                    continue
+                self._bump(prop.spellings, (prop_name, source), count)
+                type_name = _SCALAR_TYPES.get(kind)
+                if type_name is not None:
+                    prop.types[(type_name, source)] += count
+                found.append((prop_name, prop, type_name))
+            if len(found) == len(view.names):  # (none refused by MAX_PROPERTIES)
+                view.counted = tuple(found)
+            return
+        # The same counts, with the properties this view's names were found under before
+        # (a view lives no longer than its event's properties: see merge).
+        bump = self._bump
+        for prop_name, prop, type_name in counted:
+            bump(prop.spellings, (prop_name, source), count)
             if type_name is not None:
                 prop.types[(type_name, source)] += count
 

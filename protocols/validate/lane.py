@@ -94,10 +94,13 @@ class FastLane:
             anonymous = envelope.anonymousId
             if not (type(anonymous) is str and anonymous.strip()):
                 return None
+        checked = None  # (sentAt and receivedAt are often the same text: checked once)
         for value in (envelope.timestamp, envelope.originalTimestamp, envelope.sentAt,
                       envelope.receivedAt):  # (messages.TIMESTAMP_FIELDS)
-            if value is not None and not is_timestamp(value):
-                return None
+            if value is not None and value != checked:
+                if not is_timestamp(value):
+                    return None
+                checked = value
         if entry.envelope is not None and not entry.envelope(envelope):
             return None
         valid = entry.valid
