@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,15 @@ FORMAT_EXAMPLES = {
     "uuid": "123e4567-e89b-12d3-a456-426614174000", "regex": "^[a-z]+$",
     "json-pointer": "/id", "relative-json-pointer": "0",
 }
+
+# Tried when nothing built from the schema fits (a pattern re cannot parse, say).
+FALLBACK_STRINGS = ("example", "a", "A", "0", "Aa0", "ABC", "abc", "123", "a-b", "A_B", "")
+# Unicode property classes (ECMA-262 \p{...}, which re lacks) as an ASCII class of the same
+# kind, so a pattern using them can still be walked; the real pattern checks the result.
+_PROPERTY_CLASSES = {"Lu": "A-Z", "Uppercase_Letter": "A-Z", "Ll": "a-z",
+                     "Lowercase_Letter": "a-z", "N": "0-9", "Nd": "0-9", "Number": "0-9",
+                     "Decimal_Number": "0-9", "Digit": "0-9"}
+_PROPERTY = re.compile(r"\\p\{([A-Za-z_]+)\}")
 
 try:
     _PARSER: Any = importlib.import_module("re._parser")
@@ -209,7 +219,7 @@ def string(schema: Mapping[str, Any], name: str) -> str:
         candidates.append(FORMAT_EXAMPLES[fmt])
     if isinstance(pattern, str):
         candidates += pattern_examples(pattern)
-    candidates += [_words(name), "example", "a", ""]
+    candidates += [_words(name), *FALLBACK_STRINGS]
     for candidate in candidates:
         fitted = _fit_length(candidate, low, high)
         if _fits(fitted, low, high, pattern):
@@ -241,8 +251,10 @@ def pattern_examples(pattern: str) -> list[str]:
     """Strings the pattern should match, built from its parse tree (checked by the caller)."""
     if _PARSER is None:
         return []
+    ascii_pattern = _PROPERTY.sub(lambda m: f"[{_PROPERTY_CLASSES.get(m.group(1), 'a-zA-Z')}]",
+                                  to_python(pattern))
     try:
-        tree = _PARSER.parse(to_python(pattern))
+        tree = _PARSER.parse(ascii_pattern)
     except Exception:  # re cannot parse it (\p{...}); the caller's fallbacks remain
         return []
     found: list[str] = []
