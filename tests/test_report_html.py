@@ -145,3 +145,21 @@ def test_validate_command_writes_the_report(tmp_path: Path) -> None:
     CliRunner().invoke(app, ["validate", "--plan", str(REPO / "plans" / "ecommerce.yaml"),
                              str(REPO / "examples"), "--format", "html", "-o", str(again)])
     assert again.read_bytes() == target.read_bytes()
+
+
+def test_palette_pairs_meet_wcag_aa() -> None:
+    from tests.test_docs_browser import contrast
+
+    css = (REPO / "protocols" / "web" / "assets" / "base.css").read_text("utf-8")
+    colour = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6});", css))
+    for fg, bg in [("fg", "bg"), ("fg", "surface"), ("muted", "bg"), ("muted", "surface"),
+                   ("link", "bg"), ("link", "surface"), ("error-fg", "error-bg"),
+                   ("warning-fg", "warning-bg"), ("info-fg", "info-bg"), ("ok-fg", "ok-bg"),
+                   ("pii-fg", "pii-bg"), ("old-fg", "old-bg")]:
+        assert contrast(colour[fg], colour[bg]) >= 4.5, (fg, bg)
+    for graphic in ("bar", "bar-bad", "focus"):  # non-text: 3:1 against the page
+        assert contrast(colour[graphic], colour["bg"]) >= 3, graphic
+    heat = (REPO / "protocols" / "report" / "assets" / "report.css").read_text("utf-8")
+    for level, background, text in re.findall(
+            r"td\.heat-(\d) \{ background: (#[0-9a-f]{6});(?: color: (#[0-9a-f]{6});)? \}", heat):
+        assert contrast(text or colour["fg"], background) >= 4.5, level
