@@ -19,6 +19,7 @@ from protocols.docsite.model import ChangeDoc, History, VersionDoc
 from protocols.plan.model import Plan
 
 MAX_COMMITS = 100
+LEVEL_ORDER = {"breaking": 0, "possibly-breaking": 1, "non-breaking": 2}
 NO_VERSION = "(no version)"
 
 
@@ -106,8 +107,10 @@ def _versions(snapshots: list[_Snapshot], rel: str) -> list[VersionDoc]:
         last = run[-1]
         changes: tuple[ChangeDoc, ...] = ()
         if previous is not None:
-            changes = tuple(_change(change_dict(c, "all", None))
-                            for c in diff_plans(previous.plan, last.plan, plan_name=rel))
+            found = [_change(change_dict(c, "all", None))
+                     for c in diff_plans(previous.plan, last.plan, plan_name=rel)]
+            # Most breaking first; within a level, in plan order (sorted is stable).
+            changes = tuple(sorted(found, key=lambda c: LEVEL_ORDER.get(c.level, 3)))
         out.append(VersionDoc(version=last.version, commit=last.commit, date=last.date,
                               subject=last.subject, changes=changes, first=previous is None))
         previous = last
