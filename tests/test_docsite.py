@@ -347,3 +347,15 @@ def test_a_broken_plan_is_reported_with_its_position(tmp_path: Path,
     assert result.exit_code == 1
     assert "PL111" in result.output and "shop.yaml:27" in result.output
     assert not (tmp_path / "site").exists()
+
+
+def test_a_property_every_event_sends_lists_a_few_and_counts_the_rest(tmp_path: Path) -> None:
+    events = {f"Event {i}": {"properties": {"session_id": {}}} for i in range(30)}
+    plan = {"protocols": 1, "plan": "many", "properties": {"session_id": {"type": "string"}},
+            "events": events}
+    site = collect_site([load(tmp_path, json.dumps(plan))], tool_version="x", history=False)
+    prop = site.messages()[0].properties[0]
+    assert (len(prop.used_by), prop.used_by_more) == (20, 9)
+    assert "and 9 more" in build_files(site, "html")["many/events/event-0.html"]
+    library = site.plans[0].library[0]
+    assert len(library.used_by) == 30  # the library page lists every user

@@ -48,8 +48,13 @@ def docs(
         raise usage_error(f"--format takes {' or '.join(FORMATS)}, not {format!r}")
     settings = settings_or_exit(config)
     plans = [_load(path) for path in _plan_files(plan, settings.plans_dir)]
+    messages = sum(1 for p in plans for _ in p.messages())
+    typer.echo(f"collecting {messages} messages from {len(plans)} "
+               f"plan{'s' if len(plans) != 1 else ''}"
+               + (" and their git history" if history else "") + "...", err=True)
     site = collect_site(plans, tool_version=__version__, history=history)
     files = build_files(site, format)
+    typer.echo(f"rendered {len(files)} {format} pages; writing...", err=True)
     try:
         summary = write_site(files, out, format)
     except DocsError as exc:

@@ -33,6 +33,7 @@ from protocols.plan.resolve import META_KEYS
 from protocols.validate.checker import Validator
 from protocols.yamlsrc import PathKey, SourceMap
 
+MAX_USED_BY = 20  # other senders listed per property; the rest are counted
 MAX_NESTING = 6  # levels of nested properties listed (deeper ones are in the JSON Schema)
 KIND_FOLDERS = {"track": "events", "page": "pages", "screen": "screens"}
 POLICIES = {
@@ -137,7 +138,7 @@ class _PlanCollector:
     def _message(self, spec: MessageSpec, walked: list[_Walked], validator: Validator
                  ) -> MessageDoc:
         ref = self.ref(spec)
-        props = tuple(w.finish(self._used_by(w, ref)) for w in walked)
+        props = tuple(w.finish(*self._used_by(w, ref)) for w in walked)
         message = example_message(spec)
         findings = validator.validate(message)
         example = Example(
@@ -156,11 +157,12 @@ class _PlanCollector:
             where=where(spec.location), properties=props, example=example, schema=schema,
             additional_properties=spec.additional_properties)
 
-    def _used_by(self, walked: _Walked, me: Ref) -> tuple[Ref, ...]:
+    def _used_by(self, walked: _Walked, me: Ref) -> tuple[tuple[Ref, ...], int]:
         if walked.depth:
-            return ()
-        others = self.uses.names.get(walked.name, {})
-        return tuple(r for href, r in others.items() if href != me.href)
+            return (), 0
+        others = [r for href, r in self.uses.names.get(walked.name, {}).items()
+                  if href != me.href]
+        return tuple(others[:MAX_USED_BY]), max(len(others) - MAX_USED_BY, 0)
 
     # -- properties --------------------------------------------------------------------------
 
@@ -321,9 +323,9 @@ class _Walked:
     depth: int
     fields: dict[str, Any]
 
-    def finish(self, used_by: tuple[Ref, ...]) -> PropertyDoc:
+    def finish(self, used_by: tuple[Ref, ...], more: int = 0) -> PropertyDoc:
         return PropertyDoc(name=self.name, path=self.path, depth=self.depth, used_by=used_by,
-                           **self.fields)
+                           used_by_more=more, **self.fields)
 
 
 class _Walker:

@@ -46,6 +46,7 @@ class PropertyDoc:
     type_name: str | None  # the named type (``types:``) it is, or holds items of
     used_by: tuple[Ref, ...]
     where: str  # plan file:line
+    used_by_more: int = 0  # other senders not listed (a common property is sent by all)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -177,7 +177,8 @@ def _property_rows(page: _Page, plan: PlanDoc, properties: Sequence[PropertyDoc]
         row = (f"| {_name_cell(p)} | {md(p.type)} | {'required' if p.required else 'optional'}"
                f" | {_rules(p)} | {md(p.description or '')} | {lib} |")
         if used:
-            row += f" {', '.join(page.ref(r) for r in p.used_by)} |"
+            more = f" and {p.used_by_more} more" if p.used_by_more else ""
+            row += f" {', '.join(page.ref(r) for r in p.used_by)}{more} |"
         rows.append(row)
     return [*rows, ""]
 
