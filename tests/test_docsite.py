@@ -359,3 +359,13 @@ def test_a_property_every_event_sends_lists_a_few_and_counts_the_rest(tmp_path: 
     assert "and 9 more" in build_files(site, "html")["many/events/event-0.html"]
     library = site.plans[0].library[0]
     assert len(library.used_by) == 30  # the library page lists every user
+
+
+def test_control_characters_in_plan_text_are_written_out(tmp_path: Path) -> None:
+    text = FEATURES.replace("description: The order was paid in full.",
+                            'description: "Paid\\e[2J in full\\a"')
+    site = site_of(tmp_path, text)
+    for format in ("html", "markdown"):
+        for name, page in build_files(site, format).items():
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page), (format, name)
+    assert "Paid\\x1b[2J in full\\x07" in build_files(site, "html")["index.html"]

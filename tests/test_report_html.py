@@ -163,3 +163,14 @@ def test_palette_pairs_meet_wcag_aa() -> None:
     for level, background, text in re.findall(
             r"td\.heat-(\d) \{ background: (#[0-9a-f]{6});(?: color: (#[0-9a-f]{6});)? \}", heat):
         assert contrast(text or colour["fg"], background) >= 4.5, level
+
+
+def test_control_characters_are_written_out() -> None:
+    # A report may be printed to a terminal (-f html without -o): no raw escape reaches it.
+    name = "Order\x1b[31mCompleted\x07"
+    bad = Diagnostic("PV103", "unplanned-event", Severity.ERROR, f"event {name!s} is unplanned",
+                     file="logs/a.ndjson", line=1, event=name)
+    page = render(RunResult("validate", (bad,), {"by_event": {name: {"messages": 1,
+                                                                     "invalid": 1}}}))
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page)
+    assert "Order\\x1b[31mCompleted\\x07" in page

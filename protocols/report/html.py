@@ -27,7 +27,7 @@ from protocols.report.common import (
 )
 from protocols.report.html_chart import events_chart
 from protocols.report.rulemeta import rule_info
-from protocols.web import environment, inline, percent, search_text
+from protocols.web import environment, inline, percent, search_text, visible
 
 MAX_DRIFT_ROWS = 200  # inconsistencies in the heat map; JSON has them all
 HEAT_LEVELS = 5
@@ -93,9 +93,9 @@ def _events(result: RunResult) -> dict[str, Any]:
     by_event = result.summary.get("by_event")
     if not isinstance(by_event, Mapping) or not by_event:
         return {"chart": None, "chart_left_out": 0, "events": []}
-    unplanned = {d.event for d in result.diagnostics
+    unplanned = {visible(d.event) for d in result.diagnostics
                  if d.event is not None and d.name in UNPLANNED_EVENT_NAMES}
-    clean = {str(k): v for k, v in by_event.items() if isinstance(v, Mapping)}
+    clean = {visible(str(k)): v for k, v in by_event.items() if isinstance(v, Mapping)}
     svg, left_out = events_chart(clean)
     rows = []
     for name, counts in sorted(clean.items(), key=lambda i: (-int(i[1].get("messages", 0)),

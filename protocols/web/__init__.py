@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -39,11 +40,29 @@ def environment(*packages: str) -> Environment:
     """
     loaders = [PackageLoader(p, "templates") for p in (*packages, "protocols.web")]
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_finalize)
     env.filters["json"] = pretty_json
     env.filters["number"] = number
     env.filters["percent"] = percent
     return env
+
+
+# C0 and C1 control characters other than tab and newline: a report may go to a terminal
+# (`-f html` without -o), and a page should show them, not act on them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written out (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _finalize(value: Any) -> Any:
+    # Every {{ value }} passes here before escaping; our own markup (CSS, JS, SVG) is Markup.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def sha256_source(text: str) -> str:
