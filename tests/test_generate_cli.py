@@ -82,6 +82,7 @@ def test_files_left_over_from_other_options_are_stale_and_removed(project: Path)
 
 @pytest.mark.parametrize(("args", "config", "message"), [
     (["--out", "x"], None, "--lang python|typescript"),
+    (["--lang", "python", "--out", "x", "--package", "a.b"], None, "--package does not apply to python"),
     (["--lang", "java", "--out", "x"], None, "unknown language 'java'"),
     (["--lang", "python"], None, "--out PATH"),
     (["--lang", "python", "--sdk", "analytics-node", "--out", "x"], None,
