@@ -105,6 +105,7 @@ GOLDEN_CASES = {
     "typescript-node/index.ts": ("typescript", "analytics-node", "index.ts"),
     "typescript-node/validation.ts": ("typescript", "analytics-node", "validation.ts"),
     "typescript-next/index.ts": ("typescript", "analytics-next", "index.ts"),
+    "go/tracking.go": ("go", None, "tracking.go"),
 }
 
 

@@ -7,13 +7,14 @@ files a language owns and ``protocols scan`` pick it up from this table.
 
 from __future__ import annotations
 
-from protocols.generate import python, typescript
+from protocols.generate import go, python, typescript
 from protocols.generate.emitter import Emitter
 
 EMITTERS: dict[str, Emitter] = {
     emitter.name: emitter for emitter in (
         python.EMITTER,
         typescript.EMITTER,
+        go.EMITTER,
     )
 }
 LANGUAGES: tuple[str, ...] = tuple(EMITTERS)
