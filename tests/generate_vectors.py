@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from protocols.generate.escape import js_str, py_str
+from protocols.generate.escape import go_str, js_str, py_str
 from protocols.interop.segment import segment_to_plan
 from protocols.interop.yamlout import dump_plan
 from protocols.plan import Plan, load_plan
 from tests.conftest import FIXTURES, REPO
-from tests.generate_tools import run_mypy, run_tsc
+from tests.generate_tools import go_available, go_module, run_go, run_gofmt, run_mypy, run_tsc
 
 PLANS_DIR = REPO / "tests" / "golden" / "generate" / "plans"
 PLAN_NAMES = ("ecommerce", "typewriter", "typewriter_v1", "rich", "hostile")
@@ -75,6 +75,9 @@ class Row:
     # The folder a plan is generated into, and the options that go with it (a package...).
     folder: Callable[[str], str] = lambda plan: f"vec_{plan}"
     plan_options: Callable[[str], dict[str, Any]] = lambda plan: {}
+    # Other exact spellings of a wire name in this language (Go writes property names in
+    # struct tags: `json:"name"`), accepted besides ``literal``.
+    also: Callable[[str], tuple[str, ...]] = lambda name: ()
 
 
 # -- Python ----------------------------------------------------------------------------------
@@ -145,11 +148,49 @@ def _check_typescript(folder: Path, outs: dict[str, Path]) -> subprocess.Complet
     return run_tsc(folder, files)
 
 
+# -- Go ----------------------------------------------------------------------------------------
+
+def _check_go(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    """gofmt (any file it would change fails) then go vet over every generated package."""
+    go_module(folder)
+    gofmt = run_gofmt(folder)
+    if gofmt.returncode or gofmt.stdout:
+        return subprocess.CompletedProcess(gofmt.args, 1, f"gofmt would change: {gofmt.stdout}",
+                                           gofmt.stderr)
+    return run_go(folder, "vet", *(f"./{out.relative_to(folder).as_posix()}" for out in outs.values()))
+
+
+def go_code_only(text: str) -> str:
+    """Go source without comments, "..." strings, `...` raw strings (struct tags) and runes."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("//", i):
+            i = text.find("\n", i) if "\n" in text[i:] else n
+        elif text.startswith("/*", i):
+            i = text.find("*/", i + 2) + 2 if "*/" in text[i + 2:] else n
+        elif text[i] in "\"'`":
+            quote, i = text[i], i + 1
+            while i < n and text[i] != quote:
+                if text[i] == "\n" and quote != "`":
+                    out.append("<<newline in a string>>")
+                i += 2 if text[i] == "\\" and quote != "`" else 1
+            i += 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 ROWS: list[Row] = [
     Row("python", "python", py_str, _check_python, python_code_only),
     *(Row(f"typescript-{sdk.split('-')[1]}", "typescript", js_str, _check_typescript,
           lambda text: c_code_only(text, backticks=True), {"sdk": sdk})
       for sdk in ("analytics-node", "analytics-next")),
+    Row("go", "go", go_str, _check_go, go_code_only,
+        also=lambda name: (f'`json:"{name}"`', f'`json:"{name},omitempty"`'),
+        missing=lambda: None if go_available() else
+        "go and analytics-go are not installed: run bash tests/setup.d/50-go.sh"),
 ]
 
 

@@ -610,7 +610,8 @@ def _base_literal(node: LiteralType) -> str:
 
 def _check_method(type_name: str, body: list[str]) -> list[str]:
     if not body:
-        return [f"func (v {type_name}) check(path string, add func(string, string)) {{}}", ""]
+        # Two lines: gofmt keeps a short empty body on one line but splits a long one.
+        return [f"func (v {type_name}) check(path string, add func(string, string)) {{", "}", ""]
     return [f"func (v {type_name}) check(path string, add func(string, string)) {{",
             *_indent(body), "}", ""]
 

@@ -362,7 +362,8 @@ func NewCheckoutStepCompletedProperties(step int64) CheckoutStepCompletedPropert
 	return CheckoutStepCompletedProperties{Step: step}
 }
 
-func (v CheckoutStepCompletedProperties) check(path string, add func(string, string)) {}
+func (v CheckoutStepCompletedProperties) check(path string, add func(string, string)) {
+}
 
 // CheckoutStepViewedProperties: A shopper reached a checkout step.
 type CheckoutStepViewedProperties struct {
@@ -385,7 +386,8 @@ func NewCheckoutStepViewedProperties(step int64) CheckoutStepViewedProperties {
 	return CheckoutStepViewedProperties{Step: step}
 }
 
-func (v CheckoutStepViewedProperties) check(path string, add func(string, string)) {}
+func (v CheckoutStepViewedProperties) check(path string, add func(string, string)) {
+}
 
 // CouponAppliedProperties: A coupon was accepted and applied.
 type CouponAppliedProperties struct {
@@ -411,7 +413,8 @@ func NewCouponAppliedProperties() CouponAppliedProperties {
 	return CouponAppliedProperties{}
 }
 
-func (v CouponAppliedProperties) check(path string, add func(string, string)) {}
+func (v CouponAppliedProperties) check(path string, add func(string, string)) {
+}
 
 // CouponDeniedProperties: A coupon was refused.
 type CouponDeniedProperties struct {
@@ -437,7 +440,8 @@ func NewCouponDeniedProperties() CouponDeniedProperties {
 	return CouponDeniedProperties{}
 }
 
-func (v CouponDeniedProperties) check(path string, add func(string, string)) {}
+func (v CouponDeniedProperties) check(path string, add func(string, string)) {
+}
 
 // CouponEnteredProperties: A shopper entered a coupon code.
 type CouponEnteredProperties struct {
@@ -457,7 +461,8 @@ func NewCouponEnteredProperties() CouponEnteredProperties {
 	return CouponEnteredProperties{}
 }
 
-func (v CouponEnteredProperties) check(path string, add func(string, string)) {}
+func (v CouponEnteredProperties) check(path string, add func(string, string)) {
+}
 
 // CouponRemovedProperties: A shopper removed a coupon.
 type CouponRemovedProperties struct {
@@ -483,7 +488,8 @@ func NewCouponRemovedProperties() CouponRemovedProperties {
 	return CouponRemovedProperties{}
 }
 
-func (v CouponRemovedProperties) check(path string, add func(string, string)) {}
+func (v CouponRemovedProperties) check(path string, add func(string, string)) {
+}
 
 // OrderCancelledProperties: An order was cancelled.
 type OrderCancelledProperties struct {
@@ -750,7 +756,8 @@ func NewPaymentInfoEnteredProperties(step int64) PaymentInfoEnteredProperties {
 	return PaymentInfoEnteredProperties{Step: step}
 }
 
-func (v PaymentInfoEnteredProperties) check(path string, add func(string, string)) {}
+func (v PaymentInfoEnteredProperties) check(path string, add func(string, string)) {
+}
 
 // ProductAddedProperties: A shopper added a product to the cart.
 type ProductAddedProperties struct {
@@ -800,7 +807,8 @@ func NewProductAddedProperties(cartId string, productId string) ProductAddedProp
 	return ProductAddedProperties{CartId: cartId, ProductId: productId}
 }
 
-func (v ProductAddedProperties) check(path string, add func(string, string)) {}
+func (v ProductAddedProperties) check(path string, add func(string, string)) {
+}
 
 // ProductAddedToWishlistProperties: A shopper added a product to a wishlist.
 type ProductAddedToWishlistProperties struct {
@@ -853,7 +861,8 @@ func NewProductAddedToWishlistProperties() ProductAddedToWishlistProperties {
 	return ProductAddedToWishlistProperties{}
 }
 
-func (v ProductAddedToWishlistProperties) check(path string, add func(string, string)) {}
+func (v ProductAddedToWishlistProperties) check(path string, add func(string, string)) {
+}
 
 // ProductClickedProperties: A shopper clicked a product in a list.
 type ProductClickedProperties struct {
@@ -900,7 +909,8 @@ func NewProductClickedProperties() ProductClickedProperties {
 	return ProductClickedProperties{}
 }
 
-func (v ProductClickedProperties) check(path string, add func(string, string)) {}
+func (v ProductClickedProperties) check(path string, add func(string, string)) {
+}
 
 // ProductListFilteredProperties: A shopper filtered or sorted a product list.
 type ProductListFilteredProperties struct {
@@ -1007,7 +1017,8 @@ func NewProductRemovedProperties(cartId string, productId string) ProductRemoved
 	return ProductRemovedProperties{CartId: cartId, ProductId: productId}
 }
 
-func (v ProductRemovedProperties) check(path string, add func(string, string)) {}
+func (v ProductRemovedProperties) check(path string, add func(string, string)) {
+}
 
 // ProductRemovedFromWishlistProperties: A shopper removed a product from a wishlist.
 type ProductRemovedFromWishlistProperties struct {
@@ -1060,7 +1071,8 @@ func NewProductRemovedFromWishlistProperties() ProductRemovedFromWishlistPropert
 	return ProductRemovedFromWishlistProperties{}
 }
 
-func (v ProductRemovedFromWishlistProperties) check(path string, add func(string, string)) {}
+func (v ProductRemovedFromWishlistProperties) check(path string, add func(string, string)) {
+}
 
 // ProductReviewedProperties: A shopper reviewed a product.
 type ProductReviewedProperties struct {
@@ -1083,7 +1095,8 @@ func NewProductReviewedProperties(productId string) ProductReviewedProperties {
 	return ProductReviewedProperties{ProductId: productId}
 }
 
-func (v ProductReviewedProperties) check(path string, add func(string, string)) {}
+func (v ProductReviewedProperties) check(path string, add func(string, string)) {
+}
 
 // ProductSharedProperties: A shopper shared a product.
 type ProductSharedProperties struct {
@@ -1139,7 +1152,8 @@ func NewProductSharedProperties() ProductSharedProperties {
 	return ProductSharedProperties{}
 }
 
-func (v ProductSharedProperties) check(path string, add func(string, string)) {}
+func (v ProductSharedProperties) check(path string, add func(string, string)) {
+}
 
 // ProductViewedProperties: A shopper viewed a product's details.
 type ProductViewedProperties struct {
@@ -1225,7 +1239,8 @@ func NewProductsSearchedProperties(query string) ProductsSearchedProperties {
 	return ProductsSearchedProperties{Query: query}
 }
 
-func (v ProductsSearchedProperties) check(path string, add func(string, string)) {}
+func (v ProductsSearchedProperties) check(path string, add func(string, string)) {
+}
 
 // PromotionClickedProperties: A shopper clicked a promotion.
 type PromotionClickedProperties struct {
@@ -1248,7 +1263,8 @@ func NewPromotionClickedProperties() PromotionClickedProperties {
 	return PromotionClickedProperties{}
 }
 
-func (v PromotionClickedProperties) check(path string, add func(string, string)) {}
+func (v PromotionClickedProperties) check(path string, add func(string, string)) {
+}
 
 // PromotionViewedProperties: A promotion was shown to a shopper.
 type PromotionViewedProperties struct {
@@ -1271,7 +1287,8 @@ func NewPromotionViewedProperties() PromotionViewedProperties {
 	return PromotionViewedProperties{}
 }
 
-func (v PromotionViewedProperties) check(path string, add func(string, string)) {}
+func (v PromotionViewedProperties) check(path string, add func(string, string)) {
+}
 
 // WishlistProductAddedToCartProperties: A shopper moved a product from a wishlist to the cart.
 type WishlistProductAddedToCartProperties struct {
@@ -1327,7 +1344,8 @@ func NewWishlistProductAddedToCartProperties() WishlistProductAddedToCartPropert
 	return WishlistProductAddedToCartProperties{}
 }
 
-func (v WishlistProductAddedToCartProperties) check(path string, add func(string, string)) {}
+func (v WishlistProductAddedToCartProperties) check(path string, add func(string, string)) {
+}
 
 // Address: A postal address.
 type Address struct {
@@ -1353,7 +1371,8 @@ func NewAddress() Address {
 	return Address{}
 }
 
-func (v Address) check(path string, add func(string, string)) {}
+func (v Address) check(path string, add func(string, string)) {
+}
 
 // Filter: One filter a shopper applied to a product list.
 type Filter struct {
@@ -1370,7 +1389,8 @@ func NewFilter(type_ string, value string) Filter {
 	return Filter{Type: type_, Value: value}
 }
 
-func (v Filter) check(path string, add func(string, string)) {}
+func (v Filter) check(path string, add func(string, string)) {
+}
 
 // Product: A product in a cart, an order or a list.
 type Product struct {
@@ -1417,7 +1437,8 @@ func NewProduct(productId string) Product {
 	return Product{ProductId: productId}
 }
 
-func (v Product) check(path string, add func(string, string)) {}
+func (v Product) check(path string, add func(string, string)) {
+}
 
 // Sort: One sort order a shopper applied to a product list.
 type Sort struct {
@@ -1434,7 +1455,8 @@ func NewSort(type_ string, value string) Sort {
 	return Sort{Type: type_, Value: value}
 }
 
-func (v Sort) check(path string, add func(string, string)) {}
+func (v Sort) check(path string, add func(string, string)) {
+}
 
 // Group sends a group call.
 // The company or household an account belongs to.
