@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from protocols.generate.escape import go_str, js_str, py_str
+from protocols.generate.escape import go_str, js_str, py_str, swift_str
 from protocols.interop.segment import segment_to_plan
 from protocols.interop.yamlout import dump_plan
 from protocols.plan import Plan, load_plan
@@ -182,6 +182,78 @@ def go_code_only(text: str) -> str:
     return "".join(out)
 
 
+# -- Swift (no compiler here: the tree-sitter Swift grammar; CI's swift job compiles) -----------
+
+def swift_parser_missing() -> str | None:
+    try:
+        import tree_sitter  # noqa: F401
+        import tree_sitter_swift  # noqa: F401
+    except ImportError:
+        return "tree-sitter and tree-sitter-swift are not installed: pip install -e '.[test]'"
+    return None
+
+
+def swift_syntax_errors(text: str) -> list[str]:
+    """Every ERROR or MISSING node the tree-sitter Swift grammar finds, with line:column."""
+    from tree_sitter import Language, Node, Parser
+    from tree_sitter_swift import language
+
+    tree = Parser(Language(language())).parse(text.encode("utf-8"))
+    found: list[str] = []
+    stack: list[Node] = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            row, column = node.start_point
+            kind = "MISSING " + node.type if node.is_missing else "ERROR"
+            found.append(f"{row + 1}:{column + 1}: {kind}")
+        stack.extend(reversed(node.children))
+    return found
+
+
+def _check_swift(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    report = [f"{path.relative_to(folder)}:{error}" for out in outs.values()
+              for path in sorted(out.glob("*.swift"))
+              for error in swift_syntax_errors(path.read_text("utf-8"))]
+    return subprocess.CompletedProcess(["tree-sitter-swift"], 1 if report else 0, "\n".join(report), "")
+
+
+def swift_code_only(text: str) -> str:
+    """Swift source without comments (block comments nest) and string literals; what a
+    ``\\(...)`` interpolation inside a string holds is code, so it is kept for the oracle."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("//", i):
+            i = text.find("\n", i) if "\n" in text[i:] else n
+        elif text.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                step = text[i:i + 2]
+                depth += 1 if step == "/*" else -1 if step == "*/" else 0
+                i += 2 if step in ("/*", "*/") else 1
+        elif text[i] == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\n":
+                    out.append("<<newline in a string>>")
+                if text.startswith("\\(", i):  # interpolation: code until the parenthesis closes
+                    depth, start = 0, i + 1
+                    while i < n:
+                        depth += {"(": 1, ")": -1}.get(text[i], 0)
+                        i += 1
+                        if depth == 0 and text[i - 1] == ")":
+                            break
+                    out.append(" " + text[start:i] + " ")
+                    continue
+                i += 2 if text[i] == "\\" else 1
+            i += 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 ROWS: list[Row] = [
     Row("python", "python", py_str, _check_python, python_code_only),
     *(Row(f"typescript-{sdk.split('-')[1]}", "typescript", js_str, _check_typescript,
@@ -191,11 +263,16 @@ ROWS: list[Row] = [
         also=lambda name: (f'`json:"{name}"`', f'`json:"{name},omitempty"`'),
         missing=lambda: None if go_available() else
         "go and analytics-go are not installed: run bash tests/setup.d/50-go.sh"),
+    Row("swift", "swift", swift_str, _check_swift, swift_code_only, missing=swift_parser_missing),
 ]
 
 
-def wire_names(plan: Plan) -> set[str]:
-    """Every name the plan puts on the wire: events, pages, screens, properties, enum values."""
+def wire_names(plan: Plan, *, sendable: set[tuple[str, str | None]] | None = None) -> set[str]:
+    """Every name the plan puts on the wire: events, pages, screens, properties, enum values.
+
+    ``sendable``: the (kind, name) of the calls a language's SDK can send (analytics-swift has
+    no page call); the names of the other calls are left out.
+    """
     found: set[str] = set()
 
     def walk(schema: Any) -> None:
@@ -215,7 +292,7 @@ def wire_names(plan: Plan) -> set[str]:
                 walk(item)
 
     for spec in plan.messages():
-        if spec.name:
+        if spec.name and (sendable is None or (spec.kind, spec.name) in sendable):
             found.add(spec.name)
         walk(spec.schema)
     return found

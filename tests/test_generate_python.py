@@ -106,6 +106,7 @@ GOLDEN_CASES = {
     "typescript-node/validation.ts": ("typescript", "analytics-node", "validation.ts"),
     "typescript-next/index.ts": ("typescript", "analytics-next", "index.ts"),
     "go/tracking.go": ("go", None, "tracking.go"),
+    "swift/Tracking.swift": ("swift", None, "Tracking.swift"),
 }
 
 

@@ -102,6 +102,34 @@ def go_str(text: str) -> str:
     return "".join(out)
 
 
+def swift_str(text: str) -> str:
+    """A double-quoted Swift string literal whose value is exactly ``text``, in ASCII.
+
+    Backslashes are escaped, so ``\\(`` can never start an interpolation; everything outside
+    printable ASCII is a ``\\u{...}`` escape. A lone surrogate is no Unicode scalar, so no
+    Swift string can hold it: it is refused (:class:`ValueError`).
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"a lone surrogate (U+{code:04X}) cannot be written in a Swift string")
+        else:
+            out.append(f"\\u{{{code:x}}}")
+    out.append('"')
+    return "".join(out)
+
+
 def comment_text(text: str) -> str:
     """One line of comment text: no line breaks, no ``*/``, unsafe characters as escapes."""
     out: list[str] = []

@@ -36,9 +36,6 @@ from protocols.generate.model import (
     PrimitiveType,
     RefType,
     TypeExpr,
-    UnionType,
-    nullable_parts,
-    union,
 )
 from protocols.generate.names import (
     NamingPolicy,
@@ -48,6 +45,7 @@ from protocols.generate.names import (
     call_methods,
     client_names,
 )
+from protocols.generate.shapes import is_string_enum, literal_kind, split_null
 from protocols.naming import CaseStyle
 
 FILE_NAME = "tracking.go"
@@ -100,31 +98,6 @@ def tag_name_ok(wire: str) -> bool:
     """Whether a struct tag can carry ``wire`` exactly (encoding/json's isValidTag, ASCII)."""
     return bool(wire) and wire != "-" and all(
         c.isascii() and (c.isalnum() or c in _TAG_PUNCTUATION) for c in wire)
-
-
-def split_null(node: TypeExpr) -> tuple[TypeExpr, bool]:
-    """The non-null type and whether null is allowed (also for ``enum: [a, null]``)."""
-    if isinstance(node, LiteralType) and None in node.values and len(node.values) > 1:
-        return LiteralType(tuple(v for v in node.values if v is not None)), True
-    if isinstance(node, UnionType):
-        members: list[TypeExpr] = []
-        nullable = False
-        for member in node.members:
-            inner, null = split_null(member)
-            if member == PrimitiveType("null") or (
-                    isinstance(member, LiteralType) and member.values == (None,)):
-                nullable = True
-                continue
-            nullable = nullable or null
-            members.append(inner)
-        if nullable and members:
-            return union(tuple(members)), True
-    return nullable_parts(node)
-
-
-def _string_enum(node: TypeExpr) -> bool:
-    return isinstance(node, LiteralType) and bool(node.values) and all(
-        isinstance(v, str) for v in node.values)
 
 
 def go_doc(text: str | list[str], indent: str = "") -> list[str]:
@@ -215,7 +188,7 @@ class _Emitter:
         if isinstance(node, ObjectType) and node.key == ("type", name):
             return _Named("struct", node)
         inner, nullable = split_null(node)
-        if _string_enum(inner) and not nullable:
+        if is_string_enum(inner) and not nullable:
             return _Named("enum", inner)
         # Defined types get a check method; Go allows none on interfaces and pointers, and an
         # alias keeps the methods (MarshalJSON, check) of the struct it names.
@@ -231,7 +204,7 @@ class _Emitter:
         inner, nullable = split_null(node)
         if nullable and key[0] == "type" and len(key) == 2:
             key, hint = (*key, "value"), (*hint, "value")
-        if _string_enum(inner):
+        if is_string_enum(inner):
             assert isinstance(inner, LiteralType)
             sites[key] = hint
             self.enum_values[key] = tuple(str(v) for v in inner.values)
@@ -325,7 +298,7 @@ class _Emitter:
         if isinstance(node, PrimitiveType):
             return _PRIMITIVES[node.kind]
         if isinstance(node, LiteralType):
-            if _string_enum(node):
+            if is_string_enum(node):
                 return self.enum_names[key]
             return _base_literal(node)
         if isinstance(node, ArrayType):
@@ -355,7 +328,7 @@ class _Emitter:
             if named.form in ("alias", "defined"):
                 return self.kind(named.node)
             return "map" if isinstance(named.node, ObjectType) and named.node.free_form else "value"
-        if isinstance(inner, ObjectType | PrimitiveType) or _string_enum(inner):
+        if isinstance(inner, ObjectType | PrimitiveType) or is_string_enum(inner):
             return "any" if inner == PrimitiveType("null") else "value"
         if isinstance(inner, LiteralType) and _base_literal(inner) != "any":
             return "value"
@@ -384,7 +357,7 @@ class _Emitter:
         if named is not None and named.form == "alias":
             body = self.checks(named.node, value, path, depth)
         elif named is not None or (isinstance(inner, ObjectType) and not inner.free_form) or (
-                _string_enum(inner)):
+                is_string_enum(inner)):
             body = [f"{value}.check({path}, add)"]  # a struct, enum or defined type
         elif isinstance(inner, ArrayType | MapType):
             index, item = f"i{depth}", f"item{depth}"
@@ -601,11 +574,7 @@ class _Emitter:
 
 def _base_literal(node: LiteralType) -> str:
     """The Go type of a set of literals that is not a string enum."""
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in node.values):
-        return "int64"
-    if all(isinstance(v, bool) for v in node.values):
-        return "bool"
-    return "any"
+    return {"integer": "int64", "boolean": "bool"}.get(literal_kind(node), "any")
 
 
 def _check_method(type_name: str, body: list[str]) -> list[str]:

@@ -7,7 +7,7 @@ files a language owns and ``protocols scan`` pick it up from this table.
 
 from __future__ import annotations
 
-from protocols.generate import go, python, typescript
+from protocols.generate import go, python, swift, typescript
 from protocols.generate.emitter import Emitter
 
 EMITTERS: dict[str, Emitter] = {
@@ -15,6 +15,7 @@ EMITTERS: dict[str, Emitter] = {
         python.EMITTER,
         typescript.EMITTER,
         go.EMITTER,
+        swift.EMITTER,
     )
 }
 LANGUAGES: tuple[str, ...] = tuple(EMITTERS)
