@@ -160,9 +160,9 @@ class _Emitter:
             self._sites(inner.values, (*key, "values"), (*hint, "value"), sites)
 
     def _owner(self, site: Key) -> Key:
-        if site[0] == "type" and len(site) >= 2 and site[:2] in self.type_names:
-            if all(part in ("items", "values", "value") for part in site[2:]):
-                return site[:2]
+        if site[0] == "type" and len(site) >= 2 and site[:2] in self.type_names and all(
+                part in ("items", "values", "value") for part in site[2:]):
+            return site[:2]
         for end in range(len(site) - 2, 0, -1):
             if site[:end] in self.objects and site[end] == "properties":
                 return site[:end]
