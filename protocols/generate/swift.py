@@ -60,8 +60,9 @@ RawEvent RawRepresentable Result Segment Sendable Set String Void CaseIterable H
 Character Data Date URL AnyObject AnyHashable Identifiable Plugin Configuration Settings
 """.split())
 # Members every generated struct, enum or the client has.
+# (stampPlan: a method of that name would hide the file's enrichment inside the client.)
 _MEMBERS = frozenset({"encode", "init", "rawValue", "allCases", "hashValue", "hash", "analytics",
-                      "description", "value", "stampPlan"})
+                      "stampPlan"})
 TYPE_NAMES = NamingPolicy(CaseStyle.PASCAL, SWIFT_KEYWORDS | _TYPES_USED, "Type")
 METHOD_NAMES = NamingPolicy(CaseStyle.CAMEL, SWIFT_KEYWORDS | _MEMBERS, "event")
 MEMBER_NAMES = NamingPolicy(CaseStyle.CAMEL, SWIFT_KEYWORDS | _MEMBERS, "value")
@@ -346,22 +347,25 @@ class _Emitter:
             out.append(f"{INDENT}@available(*, deprecated, message: \"deprecated in the plan\")")
         wire = swift_str(call.wire_name or "")
         stamp = "enrichments: [stampPlan]"
+        # A free-form payload ([String: JSON]) would fit both the SDK's generic Encodable
+        # overload and its [String: Any] one: the upcast picks one, so no call is ambiguous.
+        value = f"{field} as [String: Any]" if payload.free_form else field
         if call.kind == "track":
             signature = f"_ {field}: {payload_type}{default}"
-            body = [f"analytics.track(name: {wire}, properties: {field}, {stamp})"]
+            body = [f"analytics.track(name: {wire}, properties: {value}, {stamp})"]
         elif call.kind == "screen":
             signature = f"_ {field}: {payload_type}{default}, category: String? = nil"
-            body = [f"analytics.screen(title: {wire}, category: category, properties: {field}, {stamp})"]
+            body = [f"analytics.screen(title: {wire}, category: category, properties: {value}, {stamp})"]
         elif call.kind == "identify":
             signature = f"userId: String? = nil, {field}: {payload_type}{default}"
             body = ["if let userId = userId {",
-                    f"{INDENT}analytics.identify(userId: userId, traits: {field}, {stamp})",
-                    "} else {",
+                    f"{INDENT}analytics.identify(userId: userId, traits: {value}, {stamp})",
+                    "} else {",  # (the SDK has no [String: Any] overload without a userId)
                     f"{INDENT}analytics.identify(traits: {field}, {stamp})",
                     "}"]
         else:
             signature = f"groupId: String, {field}: {payload_type}{default}"
-            body = [f"analytics.group(groupId: groupId, traits: {field}, {stamp})"]
+            body = [f"analytics.group(groupId: groupId, traits: {value}, {stamp})"]
         out.append(f"{INDENT}public func {name}({signature}) {{")
         out.extend(f"{INDENT * 2}{line}" for line in body)
         out.extend([f"{INDENT}}}", ""])

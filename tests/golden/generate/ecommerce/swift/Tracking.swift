@@ -237,7 +237,7 @@ public struct CheckoutStartedProperties: Codable, Equatable {
     /// Store or affiliate the order came from, e.g. Google Store.
     public var affiliation: String?
     /// Value of the products to the business.
-    public var value_: Double?
+    public var value: Double?
     /// Revenue without shipping and tax.
     public var revenue: Double?
     /// Shipping cost.
@@ -253,10 +253,10 @@ public struct CheckoutStartedProperties: Codable, Equatable {
     /// The products involved.
     public var products: [Product]?
 
-    public init(orderId: String? = nil, affiliation: String? = nil, value_: Double? = nil, revenue: Double? = nil, shipping: Double? = nil, tax: Double? = nil, discount: Double? = nil, coupon: String? = nil, currency: CheckoutStartedPropertiesCurrency? = nil, products: [Product]? = nil) {
+    public init(orderId: String? = nil, affiliation: String? = nil, value: Double? = nil, revenue: Double? = nil, shipping: Double? = nil, tax: Double? = nil, discount: Double? = nil, coupon: String? = nil, currency: CheckoutStartedPropertiesCurrency? = nil, products: [Product]? = nil) {
         self.orderId = orderId
         self.affiliation = affiliation
-        self.value_ = value_
+        self.value = value
         self.revenue = revenue
         self.shipping = shipping
         self.tax = tax
@@ -269,7 +269,7 @@ public struct CheckoutStartedProperties: Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case orderId = "order_id"
         case affiliation = "affiliation"
-        case value_ = "value"
+        case value = "value"
         case revenue = "revenue"
         case shipping = "shipping"
         case tax = "tax"
@@ -283,7 +283,7 @@ public struct CheckoutStartedProperties: Codable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(orderId, forKey: .orderId)
         try container.encodeIfPresent(affiliation, forKey: .affiliation)
-        try container.encodeIfPresent(value_, forKey: .value_)
+        try container.encodeIfPresent(value, forKey: .value)
         try container.encodeIfPresent(revenue, forKey: .revenue)
         try container.encodeIfPresent(shipping, forKey: .shipping)
         try container.encodeIfPresent(tax, forKey: .tax)
@@ -1433,9 +1433,9 @@ public struct ProductViewedProperties: Codable, Equatable {
     /// ISO 4217 code of the order's currency.
     public var currency: ProductViewedPropertiesCurrency?
     /// Value of the products to the business.
-    public var value_: Double?
+    public var value: Double?
 
-    public init(productId: String? = nil, sku: String? = nil, category: String? = nil, name: String? = nil, brand: String? = nil, variant: String? = nil, price: Double? = nil, quantity: Int? = nil, coupon: String? = nil, position: Int? = nil, url: String? = nil, imageUrl: String? = nil, currency: ProductViewedPropertiesCurrency? = nil, value_: Double? = nil) {
+    public init(productId: String? = nil, sku: String? = nil, category: String? = nil, name: String? = nil, brand: String? = nil, variant: String? = nil, price: Double? = nil, quantity: Int? = nil, coupon: String? = nil, position: Int? = nil, url: String? = nil, imageUrl: String? = nil, currency: ProductViewedPropertiesCurrency? = nil, value: Double? = nil) {
         self.productId = productId
         self.sku = sku
         self.category = category
@@ -1449,7 +1449,7 @@ public struct ProductViewedProperties: Codable, Equatable {
         self.url = url
         self.imageUrl = imageUrl
         self.currency = currency
-        self.value_ = value_
+        self.value = value
     }
 
     enum CodingKeys: String, CodingKey {
@@ -1466,7 +1466,7 @@ public struct ProductViewedProperties: Codable, Equatable {
         case url = "url"
         case imageUrl = "image_url"
         case currency = "currency"
-        case value_ = "value"
+        case value = "value"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -1484,7 +1484,7 @@ public struct ProductViewedProperties: Codable, Equatable {
         try container.encodeIfPresent(url, forKey: .url)
         try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
         try container.encodeIfPresent(currency, forKey: .currency)
-        try container.encodeIfPresent(value_, forKey: .value_)
+        try container.encodeIfPresent(value, forKey: .value)
     }
 }
 
@@ -1715,22 +1715,22 @@ public struct Filter: Codable, Equatable {
     /// What is filtered on, e.g. department.
     public var type: String
     /// The value kept, e.g. beauty.
-    public var value_: String
+    public var value: String
 
-    public init(type: String, value_: String) {
+    public init(type: String, value: String) {
         self.type = type
-        self.value_ = value_
+        self.value = value
     }
 
     enum CodingKeys: String, CodingKey {
         case type = "type"
-        case value_ = "value"
+        case value = "value"
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
-        try container.encode(value_, forKey: .value_)
+        try container.encode(value, forKey: .value)
     }
 }
 
@@ -1813,22 +1813,22 @@ public struct Sort: Codable, Equatable {
     /// What is sorted on, e.g. price.
     public var type: String
     /// The direction: asc or desc.
-    public var value_: String
+    public var value: String
 
-    public init(type: String, value_: String) {
+    public init(type: String, value: String) {
         self.type = type
-        self.value_ = value_
+        self.value = value
     }
 
     enum CodingKeys: String, CodingKey {
         case type = "type"
-        case value_ = "value"
+        case value = "value"
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
-        try container.encode(value_, forKey: .value_)
+        try container.encode(value, forKey: .value)
     }
 }
 
