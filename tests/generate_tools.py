@@ -224,10 +224,11 @@ def run_javac(folder: Path, sources: list[str], *, out_dir: str = "classes",
 
 
 def run_java(folder: Path, part: str, main: str, *, classes: str = "classes",
-             env: Mapping[str, str] | None = None,
+             env: Mapping[str, str] | None = None, args: list[str] | None = None,
              timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``main`` with the compiled classes and the SDK of ``part`` (kotlin or java)."""
     classpath = os.pathsep.join([classes, jvm_classpath(part)])
-    return subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-cp", classpath, main], cwd=folder,
+    return subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-cp", classpath, main,
+                           *(args or [])], cwd=folder,
                           capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, check=False)

@@ -30,11 +30,22 @@ from pathlib import Path
 from typing import Any
 
 from protocols.generate.escape import go_str, js_str, py_str, swift_str
+from protocols.generate.jvm import java_str, kotlin_str
 from protocols.interop.segment import segment_to_plan
 from protocols.interop.yamlout import dump_plan
 from protocols.plan import Plan, load_plan
 from tests.conftest import FIXTURES, REPO
-from tests.generate_tools import go_available, go_module, run_go, run_gofmt, run_mypy, run_tsc
+from tests.generate_tools import (
+    go_available,
+    go_module,
+    jvm_missing,
+    run_go,
+    run_gofmt,
+    run_javac,
+    run_kotlinc,
+    run_mypy,
+    run_tsc,
+)
 
 PLANS_DIR = REPO / "tests" / "golden" / "generate" / "plans"
 PLAN_NAMES = ("ecommerce", "typewriter", "typewriter_v1", "rich", "hostile")
@@ -148,6 +159,16 @@ def _check_typescript(folder: Path, outs: dict[str, Path]) -> subprocess.Complet
     return run_tsc(folder, files)
 
 
+def _check_kotlin(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    files = sorted(str(p.relative_to(folder)) for out in outs.values() for p in out.glob("*.kt"))
+    return run_kotlinc(folder, files)
+
+
+def _check_java(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    files = sorted(str(p.relative_to(folder)) for out in outs.values() for p in out.glob("*.java"))
+    return run_javac(folder, files)
+
+
 # -- Go ----------------------------------------------------------------------------------------
 
 def _check_go(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
@@ -259,6 +280,13 @@ ROWS: list[Row] = [
     *(Row(f"typescript-{sdk.split('-')[1]}", "typescript", js_str, _check_typescript,
           lambda text: c_code_only(text, backticks=True), {"sdk": sdk})
       for sdk in ("analytics-node", "analytics-next")),
+    Row("kotlin", "kotlin", kotlin_str, _check_kotlin,
+        lambda text: c_code_only(text, nested=True, templates=True),
+        missing=lambda: jvm_missing("kotlin"),
+        plan_options=lambda plan: {"package": f"vectors.{plan}"}),
+    Row("java", "java", java_str, _check_java, lambda text: c_code_only(java_prelex(text)),
+        missing=lambda: jvm_missing("java"),
+        plan_options=lambda plan: {"package": f"vectors.{plan}"}),
     Row("go", "go", go_str, _check_go, go_code_only,
         also=lambda name: (f'`json:"{name}"`', f'`json:"{name},omitempty"`'),
         missing=lambda: None if go_available() else
@@ -267,12 +295,12 @@ ROWS: list[Row] = [
 ]
 
 
-def wire_names(plan: Plan, *, sendable: set[tuple[str, str | None]] | None = None) -> set[str]:
-    """Every name the plan puts on the wire: events, pages, screens, properties, enum values.
+def wire_names(plan: Plan, lang: str) -> set[str]:
+    """Every name the plan puts on the wire: events, pages, screens, properties, enum values,
+    of the calls ``lang``'s client can send (analytics-kotlin has no page call)."""
+    from protocols.generate import method_names
 
-    ``sendable``: the (kind, name) of the calls a language's SDK can send (analytics-swift has
-    no page call); the names of the other calls are left out.
-    """
+    sendable = set(method_names(plan, lang))
     found: set[str] = set()
 
     def walk(schema: Any) -> None:
@@ -292,7 +320,9 @@ def wire_names(plan: Plan, *, sendable: set[tuple[str, str | None]] | None = Non
                 walk(item)
 
     for spec in plan.messages():
-        if spec.name and (sendable is None or (spec.kind, spec.name) in sendable):
+        if (spec.kind, spec.name) not in sendable:
+            continue
+        if spec.name:
             found.add(spec.name)
         walk(spec.schema)
     return found

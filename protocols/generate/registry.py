@@ -7,13 +7,15 @@ files a language owns and ``protocols scan`` pick it up from this table.
 
 from __future__ import annotations
 
-from protocols.generate import go, python, swift, typescript
+from protocols.generate import go, java, kotlin, python, swift, typescript
 from protocols.generate.emitter import Emitter
 
 EMITTERS: dict[str, Emitter] = {
     emitter.name: emitter for emitter in (
         python.EMITTER,
         typescript.EMITTER,
+        kotlin.EMITTER,
+        java.EMITTER,
         go.EMITTER,
         swift.EMITTER,
     )
