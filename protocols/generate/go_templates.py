@@ -105,12 +105,12 @@ func withPlan(context *segment.Context) *segment.Context {
 \tif context != nil {
 \t\tstamped = *context
 \t}
-\textra := make(map[string]interface{}, len(stamped.Extra)+1)
+\textra := make(map[string]any, len(stamped.Extra)+1)
 \tfor key, value := range stamped.Extra {
 \t\textra[key] = value
 \t}
-\tprotocols := map[string]interface{}{}
-\tif own, ok := extra["protocols"].(map[string]interface{}); ok {
+\tprotocols := map[string]any{}
+\tif own, ok := extra["protocols"].(map[string]any); ok {
 \t\tfor key, value := range own {
 \t\t\tprotocols[key] = value
 \t\t}
@@ -124,14 +124,14 @@ func withPlan(context *segment.Context) *segment.Context {
 
 // toMap is the JSON object a payload marshals to, numbers kept exact (json.Number), as the
 // SDK's Properties and Traits maps want it.
-func toMap(value interface{}) (map[string]interface{}, error) {
+func toMap(value any) (map[string]any, error) {
 \tdata, err := json.Marshal(value)
 \tif err != nil {
 \t\treturn nil, err
 \t}
 \tdecoder := json.NewDecoder(bytes.NewReader(data))
 \tdecoder.UseNumber()
-\tvar out map[string]interface{}
+\tvar out map[string]any
 \tif err := decoder.Decode(&out); err != nil {
 \t\treturn nil, err
 \t}
@@ -139,7 +139,7 @@ func toMap(value interface{}) (map[string]interface{}, error) {
 }
 
 // at is the path of an array item or a map value.
-func at(path string, index interface{}) string {
+func at(path string, index any) string {
 \tif key, ok := index.(string); ok {
 \t\treturn path + "." + key
 \t}

@@ -108,12 +108,12 @@ func withPlan(context *segment.Context) *segment.Context {
 	if context != nil {
 		stamped = *context
 	}
-	extra := make(map[string]interface{}, len(stamped.Extra)+1)
+	extra := make(map[string]any, len(stamped.Extra)+1)
 	for key, value := range stamped.Extra {
 		extra[key] = value
 	}
-	protocols := map[string]interface{}{}
-	if own, ok := extra["protocols"].(map[string]interface{}); ok {
+	protocols := map[string]any{}
+	if own, ok := extra["protocols"].(map[string]any); ok {
 		for key, value := range own {
 			protocols[key] = value
 		}
@@ -127,14 +127,14 @@ func withPlan(context *segment.Context) *segment.Context {
 
 // toMap is the JSON object a payload marshals to, numbers kept exact (json.Number), as the
 // SDK's Properties and Traits maps want it.
-func toMap(value interface{}) (map[string]interface{}, error) {
+func toMap(value any) (map[string]any, error) {
 	data, err := json.Marshal(value)
 	if err != nil {
 		return nil, err
 	}
 	decoder := json.NewDecoder(bytes.NewReader(data))
 	decoder.UseNumber()
-	var out map[string]interface{}
+	var out map[string]any
 	if err := decoder.Decode(&out); err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func toMap(value interface{}) (map[string]interface{}, error) {
 }
 
 // at is the path of an array item or a map value.
-func at(path string, index interface{}) string {
+func at(path string, index any) string {
 	if key, ok := index.(string); ok {
 		return path + "." + key
 	}
