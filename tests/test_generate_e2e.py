@@ -269,3 +269,86 @@ def test_go_client_through_segment_analytics_go(tmp_path: Path, e2e_plan: Path) 
     assert screen["context"]["locale"] == "fr-FR"
     assert screen["context"]["protocols"] == {"team": "shop", "plan": "ecommerce", "version": "1.0.0"}
     assert report["callerExtra"] == {"protocols": {"team": "shop"}}  # the caller's map is untouched
+
+
+GO_EVERY_CALL = """package main
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"time"
+
+	segment "github.com/segmentio/analytics-go/v3"
+	"protocolstest/tracking"
+)
+
+// Each call names a method of the generated client and a payload, as JSON: the payload is
+// decoded into the method's own payload type, so the wire names come from its json tags.
+type call struct {
+	Method  string
+	GroupId string
+	Payload json.RawMessage
+}
+
+func main() {
+	var calls []call
+	if err := json.Unmarshal([]byte(os.Getenv("CALLS")), &calls); err != nil {
+		panic(err)
+	}
+	sdk, err := segment.NewWithConfig("test-key", segment.Config{Endpoint: os.Getenv("HOST"), Interval: 50 * time.Millisecond, BatchSize: 1000})
+	if err != nil {
+		panic(err)
+	}
+	client := reflect.ValueOf(tracking.New(sdk, tracking.OnViolation(func(v tracking.Violation) error { return v })))
+	for _, c := range calls {
+		method := client.MethodByName(c.Method)
+		args := []reflect.Value{reflect.ValueOf(tracking.Call{UserId: "u1"})}
+		if c.GroupId != "" {
+			args = append(args, reflect.ValueOf(c.GroupId))
+		}
+		payload := reflect.New(method.Type().In(len(args)))
+		if err := json.Unmarshal(c.Payload, payload.Interface()); err != nil {
+			panic(err)
+		}
+		if out := method.Call(append(args, payload.Elem())); !out[0].IsNil() {
+			panic(out[0].Interface())
+		}
+	}
+	if err := sdk.Close(); err != nil {
+		panic(err)
+	}
+}
+"""
+
+
+def test_go_client_sends_every_planned_call_minimal_and_full(tmp_path: Path, e2e_plan: Path) -> None:
+    """Every call of the plan, with only the required properties and with all of them, goes
+    through the generated Go types and the real analytics-go; what arrives is exactly the
+    example payload (nothing added, dropped or renamed) and fits the plan."""
+    require(go_available(), "go and analytics-go are not installed: run bash tests/setup.d/50-go.sh")
+    from protocols.generate import method_names
+    from tests.generate_examples import call_examples, check_examples
+
+    plan = load_plan(e2e_plan)
+    check_examples(plan)
+    methods = method_names(plan, "go")
+    examples = call_examples(plan)
+    calls = [{"Method": methods[(kind, name)], "GroupId": "g1" if kind == "group" else "",
+              "Payload": payload} for kind, name, _full, payload in examples]
+    go_module(tmp_path)
+    write_client(plan, tmp_path / "tracking", lang="go")
+    (tmp_path / "main.go").write_text(GO_EVERY_CALL, "utf-8")
+    built = run_go(tmp_path, "build", "-o", "driver", ".")
+    assert built.returncode == 0, built.stderr
+    with segment_server() as (url, captured):
+        run = subprocess.run([str(tmp_path / "driver")], capture_output=True, text=True,
+                             env={**os.environ, "HOST": url, "CALLS": json.dumps(calls)},
+                             timeout=120, check=False)
+        messages = captured.messages
+    assert run.returncode == 0, run.stderr
+    assert_all_fit(plan, messages, len(examples))
+    sent = [(m["type"], m.get("event", m.get("name")), m.get("properties", m.get("traits", {})))
+            for m in messages]
+    assert sent == [(kind, name, payload) for kind, name, _full, payload in examples]
+    assert {m["groupId"] for m in messages if m["type"] == "group"} == {"g1"}
