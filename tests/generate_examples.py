@@ -43,7 +43,13 @@ def example(schema: Any, *, full: bool, defs: Mapping[str, Any] | None = None,
     if kind is None:
         kind = "object" if "properties" in schema else "string"
     if kind == "string":
-        return _FORMATS.get(schema.get("format", ""), "x" * max(1, schema.get("minLength", 1)))
+        text = _FORMATS.get(schema.get("format", ""), "x" * max(1, schema.get("minLength", 1)))
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):  # the first of the known shapes the pattern accepts
+            import re
+
+            text = next((c for c in (text, *_FORMATS.values()) if re.search(pattern, c)), text)
+        return text
     if kind == "integer":
         return max(int(schema.get("minimum", 1)), 1) if "maximum" not in schema else int(
             schema.get("minimum", 0))

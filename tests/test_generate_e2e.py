@@ -194,11 +194,11 @@ func main() {
 		return nil
 	}))
 	product := tracking.NewProduct("p1")
-	product.Sku, product.Price, product.Quantity = tracking.Ptr("S-1"), tracking.Ptr(9.5), tracking.Ptr(int64(2))
-	order := tracking.NewOrderCompletedProperties("o1", tracking.OrderCompletedPropertiesCurrencyEUR, 19, []tracking.Product{product})
+	product.Sku, product.Price, product.Quantity = tracking.Ptr("S-1"), tracking.Ptr(9.5), tracking.Ptr(2.0)
+	order := tracking.NewOrderCompletedProperties("o1", "EUR", 19, []tracking.Product{product})
 	must(t.OrderCompleted(tracking.Call{UserId: "u1", MessageId: "m-1"}, order))
 	added := tracking.NewProductAddedProperties("c1", "p1")
-	added.Quantity = tracking.Ptr(int64(1))
+	added.Quantity = tracking.Ptr(1.0)
 	must(t.ProductAdded(tracking.Call{AnonymousId: "a1"}, added))
 	traits := tracking.NewIdentifyTraits("ada@example.com")
 	traits.Name = tracking.Ptr("Ada")
@@ -220,14 +220,16 @@ func main() {
 		seen = append(seen, v)
 		return errors.New("refused")
 	}))
-	bad := tracking.NewOrderCompletedProperties("o1", "YEN", 1, nil)
-	refused := strict.OrderCompleted(tracking.Call{UserId: "u1"}, bad)
+	bad := tracking.NewGroupTraits("premium")
+	bad.Seats = tracking.Ptr(int64(1))
+	refused := strict.Group(tracking.Call{UserId: "u1"}, "g1", bad)
 	var all []tracking.Violation
 	lenient := tracking.New(recorder, tracking.OnViolation(func(v tracking.Violation) error {
 		all = append(all, v)
 		return nil
 	}))
-	must(lenient.OrderCompleted(tracking.Call{UserId: "u1"}, bad))
+	must(lenient.Group(tracking.Call{UserId: "u1"}, "g1", bad))
+	must(lenient.OrderCompleted(tracking.Call{UserId: "u1"}, tracking.NewOrderCompletedProperties("o1", "EUR", 1, nil)))
 	// The caller's context is kept, and so are its own context.protocols keys.
 	caller := &segment.Context{Locale: "fr-FR", Extra: map[string]interface{}{"protocols": map[string]interface{}{"team": "shop"}}}
 	must(tracking.New(recorder).ScreenCheckout(tracking.Call{UserId: "u1", Context: caller}, tracking.NewScreenCheckoutProperties(1)))
@@ -259,15 +261,16 @@ def test_go_client_through_segment_analytics_go(tmp_path: Path, e2e_plan: Path) 
     assert order["event"] == "Order Completed" and order["messageId"] == "m-1"
     assert order["properties"] == ORDER
     assert messages[4]["name"] == "Home"
-    assert [v["Path"] for v in report["seen"]] == ["properties.currency"]  # then it stopped
+    assert [v["Path"] for v in report["seen"]] == ["traits.plan"]
     assert report["refused"] == "refused"
-    assert [(v["Path"], v["Message"]) for v in report["all"]] == [
-        ("properties.currency", '"YEN" is not one of the planned values'),
-        ("properties.products", "is required: nil would send null")]
-    lenient, screen = report["sent"]  # the refused call was not sent; the lenient one was
-    assert lenient["properties"]["currency"] == "YEN" and lenient["properties"]["products"] is None
+    assert [(v["Kind"], v["Path"], v["Message"]) for v in report["all"]] == [
+        ("group", "traits.plan", '"premium" is not one of the planned values'),
+        ("track", "properties.products", "is required: nil would send null")]
+    group, order, screen = report["sent"]  # the refused call was not sent; the lenient ones were
+    assert group["traits"] == {"plan": "premium", "seats": 1}
+    assert order["properties"]["products"] is None
     assert screen["context"]["locale"] == "fr-FR"
-    assert screen["context"]["protocols"] == {"team": "shop", "plan": "ecommerce", "version": "1.0.0"}
+    assert screen["context"]["protocols"] == {"team": "shop", "plan": "ecommerce", "version": "2.0.0"}
     assert report["callerExtra"] == {"protocols": {"team": "shop"}}  # the caller's map is untouched
 
 

@@ -20,6 +20,7 @@ from protocols.generate.go import go_doc, tag_name_ok
 from protocols.plan import load_plan
 from tests.conftest import require
 from tests.generate_tools import go_available, go_module, run_go, run_gofmt, write_client
+from tests.test_generate_e2e import write_e2e_plan
 from tests.test_generate_python import (
     ECOMMERCE,
     GOLDEN,
@@ -66,25 +67,26 @@ import (
 func main() {
 	t := tracking.New(segment.New("key"))
 	products := []tracking.Product{tracking.NewProduct("p1")}
-	order := tracking.NewOrderCompletedProperties("o1", tracking.OrderCompletedPropertiesCurrencyEUR, 19, products)
+	order := tracking.NewOrderCompletedProperties("o1", "EUR", 19, products)
 	order.Coupon = tracking.Ptr("SAVE10")
 	_ = t.OrderCompleted(tracking.Call{UserId: "u1"}, order)
 	added := tracking.NewProductAddedProperties("c1", "p1")
-	added.Quantity = tracking.Ptr(int64(2))
+	added.Quantity = tracking.Ptr(2.0)
 	_ = t.ProductAdded(tracking.Call{AnonymousId: "a1"}, added)
 	_ = t.Identify(tracking.Call{UserId: "u1"}, tracking.NewIdentifyTraits("ada@example.com"))
-	_ = tracking.NewOrderCompletedProperties("o1", tracking.OrderCompletedPropertiesCurrencyEUR, 19) // mistake: products missing
+	_ = t.Group(tracking.Call{UserId: "u1"}, "g1", tracking.NewGroupTraits(tracking.GroupTraitsPlanPro))
+	_ = tracking.NewOrderCompletedProperties("o1", "EUR", 19) // mistake: products missing
 	added.Quantity = tracking.Ptr("2") // mistake: wrong type
-	_ = tracking.NewOrderCompletedProperties("o1", tracking.OrderCompletedPropertiesCurrencyYEN, 19, products) // mistake: no such enum constant
+	_ = tracking.NewGroupTraits(tracking.GroupTraitsPlanPremium) // mistake: no such enum constant
 	_ = t.OrderComplete(tracking.Call{UserId: "u1"}, order) // mistake: misspelt event
-	added.Quantitty = tracking.Ptr(int64(1)) // mistake: misspelt property
+	added.Quantitty = tracking.Ptr(1.0) // mistake: misspelt property
 }
 """
 
 
 @pytest.mark.usefixtures("go_ready")
 def test_the_compiler_rejects_each_mistake_and_nothing_else(tmp_path: Path) -> None:
-    build(tmp_path, ECOMMERCE)
+    build(tmp_path, write_e2e_plan(tmp_path))  # the e-commerce plan plus an enum (group plan)
     valid = "\n".join(line for line in USAGE.splitlines() if "// mistake" not in line)
     (tmp_path / "main.go").write_text(valid, "utf-8")
     assert (result := run_go(tmp_path, "vet", ".")).returncode == 0, result.stderr
@@ -96,7 +98,7 @@ def test_the_compiler_rejects_each_mistake_and_nothing_else(tmp_path: Path) -> N
     assert reported == expected, result.stderr
     for message in ("not enough arguments in call to tracking.NewOrderCompletedProperties",
                     "cannot use tracking.Ptr(\"2\")",
-                    "undefined: tracking.OrderCompletedPropertiesCurrencyYEN",
+                    "undefined: tracking.GroupTraitsPlanPremium",
                     "t.OrderComplete undefined",
                     "added.Quantitty undefined"):
         assert message in result.stderr, result.stderr

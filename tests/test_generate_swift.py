@@ -39,7 +39,8 @@ def test_the_parser_oracle_reports_broken_swift() -> None:
     broken = good.replace("public struct Product: Codable, Equatable {",
                           "public struct Product: Codable, Equatable", 1)
     assert swift_syntax_errors(broken)
-    unterminated = good.replace('case usd = "USD"', 'case usd = "USD', 1)
+    unterminated = good.replace('name: "Order Completed"', 'name: "Order Completed', 1)
+    assert unterminated != good
     assert swift_syntax_errors(unterminated)
 
 
@@ -61,8 +62,9 @@ events:
 """, "utf-8")
     source = swift_of(plan)
     assert swift_syntax_errors(source) == []
-    assert ("    public init(name: String, note: String? = nil, parent: String?, "
-            "kind: ShapeDrawnPropertiesKind, sides: Int? = nil, ratio: Double? = nil, "
+    # Required parameters first (Swift takes arguments in order), then the optional ones.
+    assert ("    public init(name: String, parent: String?, kind: ShapeDrawnPropertiesKind, "
+            "note: String? = nil, sides: Int? = nil, ratio: Double? = nil, "
             "protocol_: Bool? = nil) {") in source
     # Required is always written (null when nil); optional is left out when nil.
     assert "        try container.encode(parent, forKey: .parent)" in source

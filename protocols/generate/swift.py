@@ -305,8 +305,10 @@ class _Emitter:
             out.append(f"{INDENT}public var {names[item.wire_name]}: {self.property_type(obj, item)}")
         if obj.fields:
             out.append("")
+        # Required parameters first (Swift calls name arguments in declaration order, and
+        # optional ones can then be left out from the end), each group in plan order.
         params = []
-        for item in obj.fields:
+        for item in sorted(obj.fields, key=lambda f: not f.required):
             default = "" if item.required else " = nil"
             params.append(f"{names[item.wire_name]}: {self.property_type(obj, item)}{default}")
         out.append(f"{INDENT}public init({', '.join(params)}) {{")

@@ -15,7 +15,10 @@ let package = Package(
         .target(name: "Tracking", dependencies: [.product(name: "Segment", package: "analytics-swift")]),
         .target(name: "RichTracking", dependencies: [.product(name: "Segment", package: "analytics-swift")]),
         // Valid use of the generated API; CI swaps in each file of mistakes/ and expects an error.
-        .executableTarget(name: "Usage", dependencies: ["Tracking", .product(name: "Segment", package: "analytics-swift")]),
+        .executableTarget(
+            name: "Usage",
+            dependencies: ["Tracking", "RichTracking", .product(name: "Segment", package: "analytics-swift")]
+        ),
         .testTarget(
             name: "TrackingTests",
             dependencies: ["Tracking", "RichTracking", .product(name: "Segment", package: "analytics-swift")]

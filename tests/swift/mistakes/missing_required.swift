@@ -3,4 +3,4 @@ import Segment
 import Tracking
 
 let tracking = ProtocolsClient(Analytics(configuration: Configuration(writeKey: "usage")))
-tracking.orderCompleted(OrderCompletedProperties(orderId: "o1", currency: .eur, total: 19))
+tracking.orderCompleted(OrderCompletedProperties(orderId: "o1", currency: "EUR", total: 19))

@@ -1,6 +1,6 @@
-// expect: has no member 'eurr'
+// expect: has no member 'usdd'
+import RichTracking
 import Segment
-import Tracking
 
 let tracking = ProtocolsClient(Analytics(configuration: Configuration(writeKey: "usage")))
-tracking.orderCompleted(OrderCompletedProperties(orderId: "o1", currency: .eurr, total: 19, products: []))
+tracking.thingDone(ThingDoneProperties(currency: .usdd))

@@ -3,4 +3,4 @@ import Segment
 import Tracking
 
 let tracking = ProtocolsClient(Analytics(configuration: Configuration(writeKey: "usage")))
-tracking.orderComplete(OrderCompletedProperties(orderId: "o1", currency: .eur, total: 19, products: []))
+tracking.orderComplete(OrderCompletedProperties(orderId: "o1", currency: "EUR", total: 19, products: []))

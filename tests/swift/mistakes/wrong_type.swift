@@ -1,4 +1,4 @@
-// expect: cannot convert value of type 'String' to expected argument type 'Int
+// expect: cannot convert value of type 'String' to expected argument type 'Double
 import Segment
 import Tracking
 

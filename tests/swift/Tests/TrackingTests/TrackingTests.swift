@@ -8,10 +8,10 @@ final class TrackingTests: XCTestCase {
         let (analytics, capture) = capturingAnalytics("shop")
         let tracking = ProtocolsClient(analytics)
         let product = Product(productId: "p1", sku: "S-1", price: 9.5, quantity: 2)
-        tracking.orderCompleted(OrderCompletedProperties(orderId: "o1", currency: .eur, total: 19, products: [product]))
+        tracking.orderCompleted(OrderCompletedProperties(orderId: "o1", currency: "EUR", total: 19, products: [product]))
         tracking.productAdded(ProductAddedProperties(cartId: "c1", productId: "p1", quantity: 1))
         tracking.identify(userId: "u1", traits: IdentifyTraits(email: "ada@example.com", name: "Ada"))
-        tracking.group(groupId: "g1", traits: GroupTraits(name: "Acme", employees: 12))
+        tracking.group(groupId: "g1", traits: GroupTraits(name: "Acme", industry: "Retail"))
 
         XCTAssertEqual(capture.events.count, 4)
         let order = capture.events[0]
