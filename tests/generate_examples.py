@@ -8,6 +8,7 @@ valid with the reference validator, so a driver never sends data the plan reject
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,13 +44,13 @@ def example(schema: Any, *, full: bool, defs: Mapping[str, Any] | None = None,
     if kind is None:
         kind = "object" if "properties" in schema else "string"
     if kind == "string":
-        text = _FORMATS.get(schema.get("format", ""), "x" * max(1, schema.get("minLength", 1)))
+        plain = _FORMATS.get(schema.get("format", ""), "x" * max(1, schema.get("minLength", 1)))
         pattern = schema.get("pattern")
-        if isinstance(pattern, str):  # the first of the known shapes the pattern accepts
-            import re
-
-            text = next((c for c in (text, *_FORMATS.values()) if re.search(pattern, c)), text)
-        return text
+        if isinstance(pattern, str):  # the first candidate the pattern accepts
+            for candidate in (plain, *_FORMATS.values(), "x", "a1", "A", "1"):
+                if re.search(pattern, candidate):
+                    return candidate
+        return plain
     if kind == "integer":
         return max(int(schema.get("minimum", 1)), 1) if "maximum" not in schema else int(
             schema.get("minimum", 0))

@@ -19,7 +19,6 @@ from tests.conftest import require
 from tests.generate_examples import call_examples
 from tests.generate_tools import jvm_missing, run_java, run_javac, segment_server
 from tests.test_generate_e2e import assert_all_fit, write_e2e_plan
-from tests.test_generate_python import ECOMMERCE
 
 
 def java_value(value: Any, jtype: JType, jvm: JvmModel) -> str:
@@ -154,13 +153,13 @@ def test_every_planned_call_goes_through_analytics_java_and_fits_the_plan(tmp_pa
 
 BAD = {
     "MissingRequired": (
-        'OrderCompleted.builder("o1", OrderCompletedCurrency.EUR, 1.0)',
+        'OrderCompleted.builder("o1", "EUR", 1.0)',
         "cannot be applied to given types"),
     "WrongType": (
         'ProductAdded.builder("c", "p").quantity("2")',
-        "incompatible types: String cannot be converted to Long"),
+        "incompatible types: String cannot be converted to Double"),
     "MisspeltEnum": (
-        "OrderCompletedCurrency.YEN",
+        "GroupTraitsPlan.ENTERPRISE",
         "cannot find symbol"),
     "NoUser": (
         'new CallOptions()',
@@ -170,8 +169,9 @@ BAD = {
 
 def test_javac_rejects_each_mistake_and_build_refuses_null(tmp_path: Path) -> None:
     require(jvm_missing("java") is None, f"java: {jvm_missing('java')}")
-    write_files(generate(load_plan(ECOMMERCE), GenerateOptions(lang="java", package="shop")),
-                tmp_path / "shop")
+    # The e-commerce plan with a group whose `plan` trait is an enum (free, pro).
+    plan = load_plan(write_e2e_plan(tmp_path))
+    write_files(generate(plan, GenerateOptions(lang="java", package="shop")), tmp_path / "shop")
     generated = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "shop").glob("*.java"))
     for name, (expression, _) in BAD.items():
         (tmp_path / f"{name}.java").write_text(
@@ -195,13 +195,14 @@ public final class Refuse {
 
     public static void main(String[] args) {
         try {
-            OrderCompleted.builder(null, OrderCompletedCurrency.EUR, 1.0, java.util.List.of());
+            OrderCompleted.builder(null, "EUR", 1.0, java.util.List.of());
             System.out.println("accepted");
         } catch (NullPointerException refused) {
             System.out.println(refused.getMessage());
         }
-        System.out.println(OrderCompleted.builder("o", OrderCompletedCurrency.GBP, 2.5,
-            java.util.List.of(Product.builder("p").quantity(2L).build())).coupon(null).build().toMap());
+        System.out.println(OrderCompleted.builder("o", "GBP", 2.5,
+            java.util.List.of(Product.builder("p").quantity(2.0).build())).coupon(null).build().toMap());
+        System.out.println(GroupTraits.builder(GroupTraitsPlan.PRO).build().toMap());
     }
 }
 """, "utf-8")
@@ -210,4 +211,5 @@ public final class Refuse {
     run = run_java(tmp_path, "java", "shop.Refuse", classes="ok")
     assert run.stdout.splitlines() == [
         'the plan requires "order_id"',
-        "{order_id=o, currency=GBP, total=2.5, products=[{product_id=p, quantity=2}]}"], run.stderr
+        "{order_id=o, currency=GBP, total=2.5, products=[{product_id=p, quantity=2.0}]}",
+        "{plan=pro}"], run.stderr

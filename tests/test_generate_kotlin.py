@@ -29,7 +29,6 @@ from tests.generate_tools import (
     segment_server,
 )
 from tests.test_generate_e2e import assert_all_fit, write_e2e_plan
-from tests.test_generate_python import ECOMMERCE
 
 
 def kt_value(value: Any, jtype: JType, jvm: JvmModel) -> str:
@@ -186,27 +185,29 @@ def test_every_planned_call_goes_through_analytics_kotlin_and_fits_the_plan(
 
 BAD = {
     "missing_required": (
-        'val missing = OrderCompleted(orderId = "o1", currency = OrderCompletedCurrency.EUR, total = 1.0)',
+        'val missing = OrderCompleted(orderId = "o1", currency = "EUR", total = 1.0)',
         "No value passed for parameter 'products'"),
     "wrong_type": (
         'val wrong = ProductAdded(cartId = "c", productId = "p", quantity = "2")',
         "Argument type mismatch"),
     "misspelt_enum": (
-        'val misspelt = OrderCompletedCurrency.YEN',
-        "Unresolved reference 'YEN'"),
+        'val misspelt = GroupTraitsPlan.ENTERPRISE',
+        "Unresolved reference 'ENTERPRISE'"),
     "misspelt_event": (
-        "fun f(t: ProtocolsClient) = t.orderComplete(OrderCompleted(\"o\", OrderCompletedCurrency.EUR, 1.0, emptyList()))",
+        "fun f(t: ProtocolsClient) = t.orderComplete(OrderCompleted(\"o\", \"EUR\", 1.0, emptyList()))",
         "Unresolved reference 'orderComplete'"),
 }
 
 
 def test_kotlinc_rejects_each_mistake(tmp_path: Path) -> None:
     require(jvm_missing("kotlin") is None, f"kotlin: {jvm_missing('kotlin')}")
-    write_files(generate(load_plan(ECOMMERCE), GenerateOptions(lang="kotlin", package="shop")),
-                tmp_path / "tracking")
+    # The e-commerce plan with a group whose `plan` trait is an enum (free, pro).
+    plan = load_plan(write_e2e_plan(tmp_path))
+    write_files(generate(plan, GenerateOptions(lang="kotlin", package="shop")), tmp_path / "tracking")
     good = ('package shop\n\nfun ok(t: ProtocolsClient) {\n'
-            '    t.orderCompleted(OrderCompleted("o1", OrderCompletedCurrency.EUR, 19.0, '
-            'listOf(Product(productId = "p1", quantity = 2L))))\n'
+            '    t.orderCompleted(OrderCompleted("o1", "EUR", 19.0, '
+            'listOf(Product(productId = "p1", quantity = 2.0))))\n'
+            '    t.group("g1", GroupTraits(plan = GroupTraitsPlan.PRO, seats = 3L))\n'
             '    t.productAdded(ProductAdded(cartId = "c", productId = "p"))\n'
             '    t.identify("u1", IdentifyTraits(email = "ada@example.com"))\n}\n')
     (tmp_path / "Good.kt").write_text(good, "utf-8")
