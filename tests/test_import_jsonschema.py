@@ -117,3 +117,45 @@ def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InteropError, match="no JSON Schema files"):
         jsonschema_paths_to_plan([str(tmp_path / "empty")], plan_id="x")
+
+
+def test_draft_7_becomes_2020_12_everywhere_even_in_raw_schema(tmp_path: Path) -> None:
+    """Tuple items (nested, using definitions), dependencies and draft-4 exclusive bounds."""
+    from jsonschema import Draft7Validator, Draft202012Validator
+
+    source = {
+        "$schema": "http://json-schema.org/draft-07/schema#", "title": "Pair Sent",
+        "type": "object", "definitions": {"Id": {"type": "string", "minLength": 2}},
+        "properties": {
+            "pair": {"type": "array", "items": [{"$ref": "#/definitions/Id"},
+                                                {"type": "array", "items": [{"type": "integer"}],
+                                                 "additionalItems": False}],
+                     "additionalItems": {"type": "boolean"}},
+            "amount": {"type": "number"}, "currency": {"type": "string"}},
+        "dependencies": {"amount": ["currency"],
+                         "currency": {"properties": {"amount": {"minimum": 1}}}}}
+    put(tmp_path, "pair.json", source)
+    data, _ = jsonschema_paths_to_plan([str(tmp_path / "pair.json")], plan_id="t")
+    out = tmp_path / "t.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    plan = load_plan(out)
+    compiled = plan.message_schema(plan.events["Pair Sent"])
+    ours = Draft202012Validator(compiled)
+    reference = Draft7Validator(source)
+    for value in [{"pair": ["ab", [1]]}, {"pair": ["a", [1]]}, {"pair": ["ab", [1, 2]]},
+                  {"pair": ["ab", [1], True]}, {"pair": ["ab", [1], "x"]},
+                  {"pair": ["ab", ["1"]]}, {"amount": 5}, {"amount": 5, "currency": "EUR"},
+                  {"amount": 0, "currency": "EUR"}, {"currency": "EUR"}]:
+        message = {"type": "track", "event": "Pair Sent", "properties": value}
+        assert ours.is_valid(message) == reference.is_valid(value), value
+
+
+def test_draft_4_exclusive_bounds_become_numbers() -> None:
+    from protocols.interop.drafts import upgrade
+
+    assert upgrade({"type": "number", "minimum": 0, "exclusiveMinimum": True,
+                    "maximum": 9, "exclusiveMaximum": False}) == {
+        "type": "number", "exclusiveMinimum": 0, "maximum": 9}
+    assert upgrade({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "items": [1]}) == {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                       "items": [1]}

@@ -197,6 +197,7 @@ def _build(data: Mapping[str, Any], source: SourceMap,
                 locations[("properties", name_)] = source.key_location(
                     ("common", "properties", name_))
 
+        _merge_raw(schema, body.get("schema"))
         description = body.get("description")
         if description:
             schema["description"] = description
@@ -249,6 +250,18 @@ def _build(data: Mapping[str, Any], source: SourceMap,
         events=events, identify=identify, group=group, pages=pages, screens=screens,
         library=library, types=type_schemas, data=data, source=source,
         imported=tuple(imported))
+
+
+def _merge_raw(schema: dict[str, Any], raw: Any) -> None:
+    """A message's own ``schema:`` (raw JSON Schema of the whole payload), merged in: its
+    keywords where the payload has none, and under ``allOf`` where it has the same keyword."""
+    if not isinstance(raw, Mapping):
+        return
+    for key, value in raw.items():
+        if key not in schema:
+            schema[key] = value
+        else:
+            schema.setdefault("allOf", []).append({key: value})
 
 
 def _referenced_types(schema: Any, type_schemas: Mapping[str, Any]) -> set[str]:
