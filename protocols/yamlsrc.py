@@ -144,6 +144,22 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     return data, source
 
 
+MAX_DIGITS = 4_300
+MAX_INTEGER = 2**64  # JSON tools, JavaScript and generated code lose precision beyond this
+
+
+def _not_json(value: Any) -> str | None:
+    """Why a YAML scalar cannot stand in a plan (whose values are JSON), or None."""
+    if isinstance(value, bytes):
+        return "binary data (!!binary), not a JSON value; write it as a string"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "not a JSON number (infinity and NaN have no JSON spelling)"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INTEGER:
+        return ("an integer beyond 64 bits: JSON tools, JavaScript and generated code lose "
+                "its precision; quote it if it is text")
+    return None
+
+
 class _Converter:
     def __init__(self, source: SourceMap) -> None:
         self.source = source
@@ -187,10 +203,21 @@ class _Converter:
             self._fail("PL100", "yaml-syntax", f"unsupported YAML tag {node.tag}", node)
             return node.value
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self._fail("PL100", "yaml-syntax", f"bad scalar: {exc}", node)
             return node.value
+        except ValueError:
+            # Python refuses integers of more than 4,300 digits (int <-> str conversion).
+            self._fail("PL103", "invalid-value",
+                       f"number {node.value[:20]}... has more than {MAX_DIGITS} digits; quote "
+                       "it if it is text", node)
+            return None
+        problem = _not_json(value)
+        if problem:
+            self._fail("PL103", "invalid-value", f"{node.value[:40]!r} is {problem}", node)
+            return None
+        return value
 
     def _pairs(self, node: MappingNode) -> Iterator[tuple[Node, Node]]:
         # Expand YAML merge keys (<<: *base) before the node's own keys override them.

@@ -62,7 +62,7 @@ def test_bad_segment_exports_are_reported_with_position(tmp_path: Path, content:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     code, _, stderr = invoke("import", "segment", str(tmp_path / "nope.json"), "-o", "x.yaml")
-    assert code == 2 and "no such file" in stderr
+    assert code == 2 and "no such Segment export file" in stderr
     source = tmp_path / "export.json"
     source.write_text(json.dumps(PUBLIC_API), encoding="utf-8")
     code, _, stderr = invoke("import", "segment", str(source), "-o", str(tmp_path / "a.yaml"),

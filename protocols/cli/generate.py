@@ -11,7 +11,7 @@ from typing import Any, cast
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import emit, settings_or_exit, usage_error
+from protocols.cli.output import emit, require_file, settings_or_exit, usage_error
 from protocols.generate import (
     LANGUAGES,
     SDKS,
@@ -166,8 +166,7 @@ def _default_plan(plans_dir: str) -> str:
 
 
 def _load(plan_path: str) -> Any:
-    if not Path(plan_path).is_file():
-        raise usage_error(f"no such plan file: {plan_path}")
+    require_file(Path(plan_path), "plan")
     try:
         return load_plan(plan_path)
     except PlanError as exc:

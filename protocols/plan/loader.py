@@ -16,6 +16,7 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.plan.formatcheck import check_format
 from protocols.plan.model import MessageKind, MessageSpec, Plan
+from protocols.plan.rawcheck import check_raw_blocks
 from protocols.plan.resolve import Resolver
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
 
@@ -107,6 +108,8 @@ def _load(parse: Callable[[], tuple[Any, SourceMap]], file_path: Path, shown: st
                              read=read_import)
     # A library is built like a plan (so every rule can check it) but cannot be used as one.
     plan = _build(data, source, imported, diagnostics)
+    for _, raw_data, raw_source in [*imported, ("", data, source)]:
+        diagnostics.extend(check_raw_blocks(raw_data, raw_source, plan.types))
     unique = {(d.code, d.file, d.line, d.column, d.message): d for d in diagnostics}
     return LoadResult(shown, data, source, plan, tuple(unique.values()),
                       is_library="library" in data)

@@ -17,6 +17,7 @@ from protocols.lint.registry import RULES, rule
 from protocols.naming import did_you_mean
 from protocols.patterns import backtracking_risk, compile_error
 from protocols.plan.model import JSON_TYPES
+from protocols.plan.rawcheck import metaschema_errors
 from protocols.plan.resolve import PLAN_ONLY_KEYS
 from protocols.yamlsrc import PathKey
 
@@ -145,9 +146,12 @@ def invalid_json_schema(ctx: LintContext) -> Iterator[Diagnostic]:
     """
     found = False
     for fragment in fragments(ctx):
-        if fragment.raw and not fragment.raw_root:
-            continue  # a raw block is checked whole, from its root
-        instance = fragment.body if fragment.raw else _as_json_schema(fragment.body)
+        if fragment.raw:
+            # Raw blocks are checked whole by the loader (protocols/plan/rawcheck.py), for
+            # every command; its findings are this file's already.
+            found = found or bool(fragment.raw_root and metaschema_errors(fragment.body))
+            continue
+        instance = _as_json_schema(fragment.body)
         for sub_path, message in _errors(instance):
             found = True
             yield _report(ctx, "PL104", f"not valid JSON Schema: {message}",
