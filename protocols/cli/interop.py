@@ -58,6 +58,7 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
                header: list[str], comments: dict[Any, list[str]] | None = None) -> None:
     """Dump the plan, check that it loads, report warnings; exits 1 if it does not load."""
     from protocols.interop import dump_plan
+    from protocols.interop.yamlout import round_trip_problem
     from protocols.plan import PlanError, load_plan
 
     if out.exists() and not force:
@@ -67,7 +68,19 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
         notes += ["", "Notes:", *[f"- {w}" for w in warnings[:MAX_NOTES]]]
         if len(warnings) > MAX_NOTES:
             notes.append(f"- ... and {len(warnings) - MAX_NOTES} more (printed by the command)")
+    messages = sum(len(data.get(section) or {}) for section in ("events", "pages", "screens"))
+    messages += sum(1 for kind in ("identify", "group") if kind in data)
+    if not messages:
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo("error: nothing to plan: no message could be imported (see the warnings); "
+                   f"{out} was not written", err=True)
+        raise typer.Exit(1)
     text = dump_plan(data, header=notes, comments=comments)
+    problem = round_trip_problem(data, text)
+    if problem:
+        typer.echo(f"error: cannot write the plan: {problem}; {out} was not written", err=True)
+        raise typer.Exit(1)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")

@@ -10,7 +10,8 @@ raw ``schema:`` either:
   them (``additionalItems`` without a tuple is ignored by those drafts, so it is dropped);
 * ``dependencies`` splits into ``dependentRequired`` (lists) and ``dependentSchemas``;
 * draft 4's boolean ``exclusiveMinimum``/``exclusiveMaximum`` become the numbers of 2020-12;
-* draft 4's ``id`` becomes ``$id``.
+* draft 4's ``id`` becomes ``$id`` (in drafts 6 and 7 ``id`` is no keyword: Segment's
+  ``id`` annotations stay as they are).
 
 One difference cannot be written in 2020-12: draft 4 rejects ``1.0`` as an ``integer``, later
 drafts accept it. :func:`uses_integer` finds the schemas concerned, so the importer can say so.
@@ -48,7 +49,7 @@ def upgrade(schema: Any) -> Any:
     """The document rewritten as draft 2020-12 (unchanged if it already is)."""
     if is_modern(schema):
         return schema
-    return _upgrade(schema, 0)
+    return _upgrade(schema, 0, draft4=is_draft4(schema))
 
 
 def _ref(value: Any) -> Any:
@@ -59,7 +60,7 @@ def _ref(value: Any) -> Any:
     return value
 
 
-def _upgrade(schema: Any, depth: int) -> Any:
+def _upgrade(schema: Any, depth: int, *, draft4: bool) -> Any:
     if depth > MAX_DEPTH or not isinstance(schema, Mapping):
         return schema
     out: dict[str, Any] = {}
@@ -67,27 +68,28 @@ def _upgrade(schema: Any, depth: int) -> Any:
     for key, value in schema.items():
         if key == "$ref":
             out[key] = _ref(value)
-        elif key == "id" and isinstance(value, str) and "$id" not in schema:
+        elif key == "id" and draft4 and isinstance(value, str) and "$id" not in schema:
             out["$id"] = value
         elif key == "definitions" and isinstance(value, Mapping):
             defs = out.setdefault("$defs", {})
             for name, sub in value.items():
-                defs.setdefault(name, _upgrade(sub, depth + 1))
+                defs.setdefault(name, _upgrade(sub, depth + 1, draft4=draft4))
         elif key == "$defs" and isinstance(value, Mapping):
             defs = out.setdefault("$defs", {})
-            defs.update({name: _upgrade(sub, depth + 1) for name, sub in value.items()})
+            defs.update({name: _upgrade(sub, depth + 1, draft4=draft4)
+                         for name, sub in value.items()})
         elif key == "items" and tuple_items:
-            out["prefixItems"] = [_upgrade(sub, depth + 1) for sub in value]
+            out["prefixItems"] = [_upgrade(sub, depth + 1, draft4=draft4) for sub in value]
         elif key == "additionalItems":
             if tuple_items:
-                out["items"] = _upgrade(value, depth + 1)
+                out["items"] = _upgrade(value, depth + 1, draft4=draft4)
         elif key == "dependencies" and isinstance(value, Mapping):
             for name, dependency in value.items():
                 if isinstance(dependency, list):
                     out.setdefault("dependentRequired", {})[name] = dependency
                 else:
-                    out.setdefault("dependentSchemas", {})[name] = _upgrade(dependency,
-                                                                            depth + 1)
+                    out.setdefault("dependentSchemas", {})[name] = _upgrade(
+                        dependency, depth + 1, draft4=draft4)
         elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
             bound = "minimum" if key == "exclusiveMinimum" else "maximum"
             if value and isinstance(schema.get(bound), int | float):
@@ -95,11 +97,12 @@ def _upgrade(schema: Any, depth: int) -> Any:
         elif key in ("minimum", "maximum") and schema.get(f"exclusive{key.title()}") is True:
             continue  # the exclusive form above carries the bound
         elif key in _SCHEMA_MAPS and isinstance(value, Mapping):
-            out[key] = {name: _upgrade(sub, depth + 1) for name, sub in value.items()}
+            out[key] = {name: _upgrade(sub, depth + 1, draft4=draft4)
+                        for name, sub in value.items()}
         elif key in _SCHEMA_ONE and isinstance(value, Mapping | bool):
-            out[key] = _upgrade(value, depth + 1)
+            out[key] = _upgrade(value, depth + 1, draft4=draft4)
         elif key in _SCHEMA_LISTS and isinstance(value, list):
-            out[key] = [_upgrade(sub, depth + 1) for sub in value]
+            out[key] = [_upgrade(sub, depth + 1, draft4=draft4) for sub in value]
         else:
             out[key] = value
     return out

@@ -16,6 +16,7 @@ from typing import Any
 from protocols.diagnostics import format_path
 from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
+from protocols.plan.rawcheck import metaschema_errors
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
 # plan format requires of their value (a value of another type is kept raw instead).
@@ -215,6 +216,11 @@ class Converter:
             fragment["nullable"] = True
         if raw:
             fragment["schema"] = self._local_refs(raw, where, path)
+            for sub_path, message in metaschema_errors(fragment["schema"]):
+                # A plan cannot hold what no validator can read: say where, import nothing.
+                raise InteropError(f"{where}: {_show(path)} is not valid JSON Schema "
+                                   f"({format_path(sub_path) or 'itself'}: {message}); fix "
+                                   "it at the source, then import")
         if named and not (set(fragment) - {"description", "deprecated", "required"}):
             # A fragment with no type is read as a reference to the property library, so say
             # "any value" explicitly.
