@@ -131,3 +131,36 @@ def test_help_has_examples() -> None:
     result = runner.invoke(app, ["generate", "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output and "--check" in result.output
+
+
+@pytest.mark.parametrize(("lang", "mine"), [("python", "__init__.py"),
+                                            ("typescript", "validation.ts")])
+def test_generate_never_overwrites_a_file_it_did_not_write(project: Path, lang: str,
+                                                           mine: str) -> None:
+    out = project / "src" / "app"
+    out.mkdir(parents=True)
+    (out / mine).write_text("# my own module\nVALUE = 1\n", "utf-8")
+    result = runner.invoke(app, ["generate", "--lang", lang, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{out / mine} exists and was not written by `protocols generate`" in result.output
+    assert (out / mine).read_text("utf-8") == "# my own module\nVALUE = 1\n"
+    assert sorted(p.name for p in out.iterdir()) == [mine]  # nothing else written either
+    # Files it wrote itself are its own to replace.
+    (out / mine).unlink()
+    assert runner.invoke(app, ["generate", "--lang", lang, "--out", str(out)]).exit_code == 0
+    first = (out / mine).read_text("utf-8")
+    (out / mine).write_text(first.replace("Do not edit", "Edited"), "utf-8")
+    assert runner.invoke(app, ["generate", "--lang", lang, "--out", str(out)]).exit_code == 0
+    assert (out / mine).read_text("utf-8") == first
+
+
+def test_a_plan_without_a_version_never_says_version_none(project: Path) -> None:
+    plan = project / "plans" / "ecommerce.yaml"
+    plan.write_text(plan.read_text("utf-8").replace('version: "2.0.0"\n', ""), "utf-8")
+    for lang, files in (("python", ["__init__.py"]), ("typescript", ["index.ts"])):
+        out = project / lang
+        assert runner.invoke(app, ["generate", "--lang", lang, "--out", str(out)]).exit_code == 0
+        for name in files:
+            header = (out / name).read_text("utf-8").splitlines()[0]
+            assert "(no version)" in header, header
+            assert "None" not in header and "null" not in header, header

@@ -98,6 +98,8 @@ def generate_command(
             continue
         try:
             written = write_files(files, target.out, lang=target.lang)
+        except GenerateError as exc:
+            raise usage_error(str(exc)) from None
         except OSError as exc:
             raise usage_error(f"cannot write to {target.out}: {exc.strerror or exc}") from None
         typer.echo(f"{target.lang}: {len(files)} file(s) in {target.out} "
