@@ -145,7 +145,6 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
 
 
 MAX_DIGITS = 4_300
-MAX_INTEGER = 2**64  # JSON tools, JavaScript and generated code lose precision beyond this
 
 
 def _not_json(value: Any) -> str | None:
@@ -154,9 +153,6 @@ def _not_json(value: Any) -> str | None:
         return "binary data (!!binary), not a JSON value; write it as a string"
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return "not a JSON number (infinity and NaN have no JSON spelling)"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INTEGER:
-        return ("an integer beyond 64 bits: JSON tools, JavaScript and generated code lose "
-                "its precision; quote it if it is text")
     return None
 
 

@@ -121,9 +121,12 @@ def lint_file(result: LoadResult, *, enabled: Collection[str] | None = None
     found = list(result.diagnostics)
     if result.source is None or not isinstance(result.data, dict):
         return found
-    if any(d.severity is Severity.ERROR and d.code in ("PL100", "PL102", "PL103")
-           for d in found):
-        return found  # the document's shape is wrong: other rules would only add noise
+    if result.plan is None and any(d.severity is Severity.ERROR
+                                   and d.code in ("PL100", "PL102", "PL103") for d in found):
+        # The document's shape is wrong even without the refused parts (a missing `plan:`,
+        # a list for a mapping): other rules would only add noise. Otherwise the loader built
+        # the plan without them and every rule runs.
+        return found
     ctx = LintContext(result.file, result.data, result.source, result.plan, result.is_library)
     for rule in all_rules():
         if rule.check is not None and (enabled is None or rule.code in enabled):

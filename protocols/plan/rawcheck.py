@@ -133,6 +133,52 @@ def _resolves(pointer: str, types: Mapping[str, Any]) -> bool:
     return True
 
 
+MAX_INTEGER = 2**64  # JavaScript, most JSON tools and generated code lose precision beyond
+
+
+def _big_integers(node: Any, path: PathKey, depth: int = 0) -> Iterator[PathKey]:
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, bool):
+        return
+    if isinstance(node, int) and abs(node) >= MAX_INTEGER:
+        yield path
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from _big_integers(value, (*path, key), depth + 1)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _big_integers(value, (*path, index), depth + 1)
+
+
+def check_literals(data: Any, source: SourceMap, path: PathKey = (), depth: int = 0
+                   ) -> Iterator[Diagnostic]:
+    """Integers beyond 64 bits in an ``enum`` or ``const`` (lint PL107): generated code (a
+    TypeScript literal type, a JavaScript number) would hold another value. ``validate`` reads
+    them exactly, so the plan still loads; bounds may be that large, since generated code does
+    not spell them."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            if isinstance(key, str) and key.startswith("x-"):
+                continue
+            if key in ("enum", "const"):
+                for where in _big_integers(value, (*path, key)):
+                    location = source.value_location(where)
+                    yield Diagnostic(
+                        "PL107", "contradiction", Severity.ERROR,
+                        f"{format_path(where)}: an integer beyond 64 bits in an {key}; "
+                        "generated code and JavaScript would hold another number (quote it if "
+                        "it is text)", location.file, location.line, location.column,
+                        path=format_path(where))
+            else:
+                yield from check_literals(value, source, (*path, key), depth + 1)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from check_literals(value, source, (*path, index), depth + 1)
+
+
 def check_raw_blocks(data: Mapping[str, Any], source: SourceMap,
                      types: Mapping[str, Any]) -> list[Diagnostic]:
     """PL104 for raw blocks that are not valid JSON Schema, PL108 for local ``$ref``s that
