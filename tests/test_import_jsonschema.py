@@ -159,3 +159,39 @@ def test_draft_4_exclusive_bounds_become_numbers() -> None:
     assert upgrade({"$schema": "https://json-schema.org/draft/2020-12/schema",
                     "items": [1]}) == {"$schema": "https://json-schema.org/draft/2020-12/schema",
                                        "items": [1]}
+
+
+def test_import_writes_the_conventions_its_names_clearly_follow(tmp_path: Path) -> None:
+    for name in ("Order Completed", "Product Added", "Cart Viewed"):
+        put(tmp_path, f"s/{name}.json", {"title": name, "type": "object", "properties": {
+            "order_id": {"type": "string"}, "unit_price": {"type": "number"},
+            "total": {"type": "number"}}})
+    data, _ = jsonschema_paths_to_plan([str(tmp_path / "s")], plan_id="web")
+    assert list(data)[:3] == ["protocols", "plan", "conventions"]
+    assert data["conventions"] == {"event_case": "title", "property_case": "snake"}
+
+
+def test_mixed_names_get_no_convention_and_lint_is_not_flooded(tmp_path: Path) -> None:
+    from protocols.lint import LintOptions, lint_paths
+
+    props_a = {f"snake_name_{i}": {"type": "string"} for i in range(10)}
+    props_b = {f"camelName{i}": {"type": "string"} for i in range(10)}
+    put(tmp_path, "s/a.json", {"title": "Order Completed", "type": "object",
+                               "properties": props_a})
+    put(tmp_path, "s/b.json", {"title": "Product Added", "type": "object",
+                               "properties": props_b})
+    data, _ = jsonschema_paths_to_plan([str(tmp_path / "s")], plan_id="web")
+    assert data["conventions"] == {"event_case": "title"}
+    out = tmp_path / "web.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    report = lint_paths([str(out)], options=LintOptions([], [], {}))
+    assert [d for d in report.diagnostics if d.code in ("PL201", "PL202")] == []
+    # Once the team says which style it wants, the other half is reported, with an example
+    # taken from the plan itself.
+    out.write_text(out.read_text("utf-8").replace("event_case: title",
+                                                  "event_case: title, property_case: snake"),
+                   encoding="utf-8")
+    report = lint_paths([str(out)], options=LintOptions([], [], {}))
+    case = [d for d in report.diagnostics if d.code == "PL202"]
+    assert len(case) == 10
+    assert "(like 'snake_name_0'" in case[0].message

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from protocols.interop.conventions import with_conventions
 from protocols.interop.drafts import is_draft4, upgrade, uses_integer
 from protocols.interop.errors import InteropError
 from protocols.interop.jsonio import read_json
@@ -145,7 +146,8 @@ def jsonschemas_to_plan(sources: Sequence[tuple[str, Any, str]], *, plan_id: str
     if integer_files:
         notes.append(f"{integer_files} draft 4 schema(s) use `integer`: draft 4 rejects an "
                      "integer-valued float such as 1.0 there, plans (draft 2020-12) accept it")
-    return {k: plan[k] for k in order if k in plan}, [*converter.summary(), *notes]
+    ordered = with_conventions({k: plan[k] for k in order if k in plan})
+    return ordered, [*converter.summary(), *notes]
 
 
 _OTHER_FORMATS = ("avro", "thrift", "protobuf")

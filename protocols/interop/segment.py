@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from protocols.interop.conventions import with_conventions
 from protocols.interop.drafts import upgrade
 from protocols.interop.errors import InteropError
 from protocols.interop.schema2plan import SEGMENT_NOISE, Converter
@@ -62,7 +63,7 @@ def segment_to_plan(data: Mapping[str, Any], *, plan_id: str
     else:
         raise InteropError("not a Segment tracking plan export: expected `rules` as a list "
                            "(Public API v2) or an object with `events` (Config API v1)")
-    return importer.finish(), importer.converter.summary()
+    return with_conventions(importer.finish()), importer.converter.summary()
 
 
 class _Importer:
