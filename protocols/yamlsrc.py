@@ -262,6 +262,37 @@ class _Converter:
 _IGNORE = re.compile(r"#\s*protocols:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 
 
+IGNORE_KEY = "x-protocols-ignore"
+
+
+def metadata_suppressions(data: Any, source: SourceMap
+                          ) -> dict[int, frozenset[str] | None]:
+    """``x-protocols-ignore: [CODE, ...]`` on a property or message (``["*"]``: every rule),
+    by line: the lines of the mapping that holds it and of its key. This is how an ignore
+    comment survives export and import, which cannot keep comments."""
+    found: dict[int, frozenset[str] | None] = {}
+    pending: list[tuple[PathKey, Any]] = [((), data)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, dict):
+            codes = node.get(IGNORE_KEY)
+            if isinstance(codes, list) and path:
+                value = None if "*" in codes else frozenset(str(c) for c in codes)
+                lines = {source.key_location(path).line} | {
+                    line for table in (source.values, source.keys)
+                    for where, (line, _) in table.items() if where[:len(path)] == path}
+                for line in lines:
+                    if line is None:
+                        continue
+                    before = found.get(line, frozenset())
+                    found[line] = None if value is None or before is None else before | value
+            pending.extend(((*path, k), v) for k, v in node.items()
+                           if not (isinstance(k, str) and k.startswith("x-")))
+        elif isinstance(node, list):
+            pending.extend(((*path, i), v) for i, v in enumerate(node))
+    return found
+
+
 def suppressions(source: SourceMap) -> dict[int, frozenset[str] | None]:
     """Inline ``# protocols: ignore[CODE,name]`` comments by line (None means every rule).
 
@@ -276,4 +307,13 @@ def suppressions(source: SourceMap) -> dict[int, frozenset[str] | None]:
         value = None if codes is None else frozenset(c.strip() for c in codes.split(",") if c.strip())
         target = number + 1 if text.lstrip().startswith("#") else number
         found[target] = value
+    return found
+
+
+def all_suppressions(data: Any, source: SourceMap) -> dict[int, frozenset[str] | None]:
+    """Ignore comments and ``x-protocols-ignore`` keys together, by line."""
+    found = metadata_suppressions(data, source)
+    for line, codes in suppressions(source).items():
+        before = found.get(line, frozenset())
+        found[line] = None if codes is None or before is None else before | codes
     return found

@@ -18,6 +18,7 @@ from typing import Any
 from protocols.interop.conventions import with_conventions
 from protocols.interop.drafts import upgrade
 from protocols.interop.errors import InteropError
+from protocols.interop.export import IGNORE_KEY
 from protocols.interop.schema2plan import SEGMENT_NOISE, Converter
 
 # Top-level fields of a Segment message: a rule schema whose properties are only these is a
@@ -167,8 +168,12 @@ class _Importer:
             self.common(schema, where)
             return
         payload_field = "traits" if kind in ("IDENTIFY", "GROUP") else "properties"
+        ignore = schema.get(IGNORE_KEY)  # a lint decision on the message (see export)
+        schema = {k: v for k, v in schema.items() if k != IGNORE_KEY}
         payload, extras = self.split_message(schema, payload_field, where)
         body: dict[str, Any] = {}
+        if isinstance(ignore, list) and ignore:
+            body[IGNORE_KEY] = ignore
         description = schema.get("description")
         if isinstance(description, str) and description:
             body["description"] = description

@@ -11,7 +11,7 @@ from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagno
 from protocols.lint.context import LintContext
 from protocols.lint.registry import Rule, all_rules, get_rule
 from protocols.plan.loader import LoadResult, discover_plan_files, display_path, load_plan_file
-from protocols.yamlsrc import suppressions
+from protocols.yamlsrc import all_suppressions
 
 INTERNAL_ERROR = "internal error"
 
@@ -146,6 +146,13 @@ def _run_rule(rule: Rule, ctx: LintContext) -> list[Diagnostic]:
             ctx.value_location(()))]
 
 
+def _ignored(result: LoadResult) -> dict[int, frozenset[str] | None]:
+    """Inline ignore comments, and the ``x-protocols-ignore`` keys an import wrote for them."""
+    if result.source is None:
+        return {}
+    return all_suppressions(result.data, result.source)
+
+
 def lint_paths(paths: Sequence[str], *, config: Config | None = None,
                options: LintOptions | None = None) -> LintReport:
     config = config or Config()
@@ -158,7 +165,7 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
         result = load_plan_file(path)
         plan_rules, problems = _plan_rules(result)
         table = _severity_table(config, options, plan_rules)
-        ignored = suppressions(result.source) if result.source else {}
+        ignored = _ignored(result)
         enabled = {code for code, level in table.items() if level is not Severity.OFF}
         for diagnostic in [*problems, *lint_file(result, enabled=enabled)]:
             severity = table.get(diagnostic.code, diagnostic.severity)

@@ -20,6 +20,7 @@ from protocols.yamlsrc import PathKey, SourceMap
 # Keys of a property fragment that describe it without saying what values it accepts.
 META_KEYS = frozenset({"required", "description", "deprecated", "pii", "nullable", "use"})
 PLAN_ONLY_KEYS = frozenset({"required", "pii", "nullable", "use", "schema"})
+LINT_METADATA = "x-protocols-ignore"  # an ignore comment kept as data (see yamlsrc)
 NESTED_SCHEMA_KEYS = ("anyOf", "oneOf", "allOf")
 
 
@@ -137,8 +138,8 @@ class Resolver:
         """Translate the JSON Schema keywords of a fragment (plan keys are handled by callers)."""
         schema: dict[str, Any] = {}
         for key, value in fragment.items():
-            if key in PLAN_ONLY_KEYS:
-                continue
+            if key in PLAN_ONLY_KEYS or key == LINT_METADATA:
+                continue  # (lint decisions are about the plan, not about values)
             if key == "type":
                 schema.update(self.type_schema(value, (*plan_path, "type")))
             elif key == "properties":
