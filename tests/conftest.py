@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-# Public fixtures live beside the clone (../shared/fixtures), never inside it;
-# PROTOCOLS_FIXTURES points elsewhere (tests/fetch_fixtures.sh writes either place).
+# ../shared beside the clone; PROTOCOLS_SHARED points elsewhere (a worktree whose shared/ is
+# not beside it). Public fixtures live in its fixtures/, never inside the clone;
+# PROTOCOLS_FIXTURES names that folder directly (tests/fetch_fixtures.sh writes either place).
+SHARED = Path(os.environ.get("PROTOCOLS_SHARED") or REPO.parent / "shared")
 FIXTURES = Path(os.environ.get("PROTOCOLS_FIXTURES") or SHARED / "fixtures")
 NODE_BIN = REPO / "tests" / "node" / "node_modules" / ".bin"
 
