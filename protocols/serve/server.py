@@ -1,0 +1,54 @@
+"""Running the collector: a socket bound first (so port 0 works and the URL can be printed),
+then uvicorn serving the application on it until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from protocols.serve.app import create_app
+from protocols.serve.collector import Collector
+from protocols.serve.planwatch import PlanWatch
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerOptions:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    allow_hosts: tuple[str, ...] = ()
+    reload_interval: float = 1.0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: a free one). Raises OSError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(512)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def run(collector: Collector, watch: PlanWatch | None, sock: socket.socket,
+        options: ServerOptions, *, notify: Callable[[str], None] | None = None) -> None:
+    """Serve until stopped. The collector's files are opened by the caller."""
+    import uvicorn
+
+    app = create_app(collector, watch=watch, reload_interval=options.reload_interval,
+                     allow_hosts=options.allow_hosts, notify=notify)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
+                            server_header=False, date_header=True, proxy_headers=False,
+                            timeout_graceful_shutdown=2, timeout_keep_alive=30)
+    uvicorn.Server(config).run(sockets=[sock])
