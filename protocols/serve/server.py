@@ -7,6 +7,8 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import uvicorn
+
 from protocols.serve.app import create_app
 from protocols.serve.collector import Collector
 from protocols.serve.planwatch import PlanWatch
@@ -41,14 +43,20 @@ def url_of(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
-def run(collector: Collector, watch: PlanWatch | None, sock: socket.socket,
-        options: ServerOptions, *, notify: Callable[[str], None] | None = None) -> None:
-    """Serve until stopped. The collector's files are opened by the caller."""
-    import uvicorn
-
+def build(collector: Collector, watch: PlanWatch | None, options: ServerOptions, *,
+          notify: Callable[[str], None] | None = None) -> uvicorn.Server:
+    """The uvicorn server of the application; ``server.run(sockets=[bind(...)])`` serves
+    until Ctrl-C or SIGTERM (or ``server.should_exit``). The collector's files are opened
+    by the caller."""
     app = create_app(collector, watch=watch, reload_interval=options.reload_interval,
                      allow_hosts=options.allow_hosts, notify=notify)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             server_header=False, date_header=True, proxy_headers=False,
                             timeout_graceful_shutdown=2, timeout_keep_alive=30)
-    uvicorn.Server(config).run(sockets=[sock])
+    return uvicorn.Server(config)
+
+
+def run(collector: Collector, watch: PlanWatch | None, sock: socket.socket,
+        options: ServerOptions, *, notify: Callable[[str], None] | None = None) -> None:
+    """Serve on ``sock`` until stopped."""
+    build(collector, watch, options, notify=notify).run(sockets=[sock])
