@@ -60,9 +60,11 @@ ALLOWED_HEADERS = "Authorization, Content-Type, Content-Encoding, X-Retry-Count"
 
 def create_app(collector: Collector, *, watch: PlanWatch | None = None,
                reload_interval: float = 1.0, allow_hosts: tuple[str, ...] = (),
-               notify: Callable[[str], None] | None = None) -> ASGIApp:
+               notify: Callable[[str], None] | None = None,
+               stopping: Callable[[], bool] = lambda: False) -> ASGIApp:
     """The application over ``collector``; ``watch`` reloads the plan every
-    ``reload_interval`` seconds when its files change (``notify`` hears about it)."""
+    ``reload_interval`` seconds when its files change (``notify`` hears about it).
+    ``stopping`` says when the server shuts down: open streams then end cleanly."""
     assets = {path: (_asset(name), kind) for path, (name, kind) in ASSETS.items()}
     summaries: dict[int, bytes] = {}
 
@@ -140,7 +142,7 @@ def create_app(collector: Collector, *, watch: PlanWatch | None = None,
         async def events() -> AsyncIterator[bytes]:
             seen, idle = -1, 0.0
             yield b"retry: 2000\n\n"
-            while True:
+            while not stopping():
                 if collector.version != seen:
                     seen = collector.version
                     yield b"event: summary\ndata: " + summary_bytes() + b"\n\n"

@@ -48,12 +48,15 @@ def build(collector: Collector, watch: PlanWatch | None, options: ServerOptions,
     """The uvicorn server of the application; ``server.run(sockets=[bind(...)])`` serves
     until Ctrl-C or SIGTERM (or ``server.should_exit``). The collector's files are opened
     by the caller."""
+    servers: list[uvicorn.Server] = []
     app = create_app(collector, watch=watch, reload_interval=options.reload_interval,
-                     allow_hosts=options.allow_hosts, notify=notify)
+                     allow_hosts=options.allow_hosts, notify=notify,
+                     stopping=lambda: bool(servers) and servers[0].should_exit)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             server_header=False, date_header=True, proxy_headers=False,
                             timeout_graceful_shutdown=2, timeout_keep_alive=30)
-    return uvicorn.Server(config)
+    servers.append(uvicorn.Server(config))
+    return servers[0]
 
 
 def run(collector: Collector, watch: PlanWatch | None, sock: socket.socket,
