@@ -136,11 +136,15 @@ class ServeProcess:
 def serve_process(folder: Path, *args: str, plan: Path = PLAN) -> Iterator[ServeProcess]:
     """`protocols serve` as a separate process (port 0), stopped (SIGTERM, then SIGKILL)
     when the block ends unless the test stopped it."""
-    command = [sys.executable, "-m", "protocols.cli", "serve", "--plan", str(plan), "--port",
+    command = [sys.executable, "-c", "from protocols.cli import main; main()", "serve",
+               "--plan", str(plan), "--port",
                "0", "--good", str(folder / "good.ndjson"), "--bad", str(folder / "bad.ndjson"),
                "--bad-reasons", str(folder / "bad.reasons.ndjson"), *args]
-    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
+    folder.mkdir(parents=True, exist_ok=True)
+    errors = folder / "serve.stderr"
+    with errors.open("ab") as stderr:  # (a file: a pipe nobody reads could fill and block it)
+        process = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=stderr,
+                                   env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         assert process.stdout is not None
         banner = []
@@ -149,8 +153,8 @@ def serve_process(folder: Path, *args: str, plan: Path = PLAN) -> Iterator[Serve
         while url is None:
             line = process.stdout.readline().decode()
             if not line:
-                raise AssertionError("protocols serve stopped: "
-                                     + (process.stderr.read().decode() if process.stderr else ""))
+                process.wait(timeout=10)
+                raise AssertionError("protocols serve stopped: " + errors.read_text())
             banner.append(line)
             found = re.search(r"listening on (http://\S+)", line)
             url = found.group(1) if found else None
