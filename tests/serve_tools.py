@@ -159,6 +159,9 @@ def serve_process(folder: Path, *args: str, plan: Path = PLAN) -> Iterator[Serve
             found = re.search(r"listening on (http://\S+)", line)
             url = found.group(1) if found else None
             assert time.monotonic() < deadline
+        while not banner[-1].startswith("Stop with"):  # the rest of the banner
+            banner.append(process.stdout.readline().decode())
+            assert banner[-1], "the banner ended early"
         _wait_healthy(url)
         yield ServeProcess(process, url, "".join(banner))
     finally:

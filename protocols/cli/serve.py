@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -137,11 +138,25 @@ def serve(
     def notify(text: str) -> None:
         typer.echo(text, err=True)
 
+    # uvicorn stops gracefully on Ctrl-C or SIGTERM, then raises the signal again for the
+    # handler it found: ours turns both into a clean exit 0.
+    signal.signal(signal.SIGTERM, _stopped)
     try:
         run(collector, watch, sock, ServerOptions(host=host, port=port,
                                                   allow_hosts=tuple(allow_host),
                                                   reload_interval=reload_interval),
             notify=notify)
+    except (KeyboardInterrupt, _Stop):
+        pass
     finally:
         collector.close()
         sock.close()
+    typer.echo("protocols serve: stopped", err=True)
+
+
+class _Stop(Exception):
+    """SIGTERM, after uvicorn's graceful shutdown."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stop
