@@ -37,8 +37,17 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
+# One Chromium for the whole session. Each test module imports the fixture, which makes it a
+# fixture of its own per module; a second sync_playwright() in the same thread would fail
+# ("Sync API inside the asyncio loop"), so every module's fixture shares the first one's.
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]
+        return
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test extras install it
@@ -49,9 +58,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS,
                                               headless=True)
+        _SHARED["browser"] = chromium
         try:
             yield chromium
         finally:
+            _SHARED.clear()
             chromium.close()
 
 

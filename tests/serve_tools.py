@@ -29,6 +29,11 @@ from tests.conftest import REPO
 PLAN = REPO / "plans" / "ecommerce.yaml"
 
 
+def with_version(text: str, version: str) -> str:
+    """A plan's text with another ``version``."""
+    return re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M)
+
+
 @dataclass
 class Running:
     url: str

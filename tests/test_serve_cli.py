@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from protocols import load_plan
 from protocols.cli import app
 from tests.serve_tools import PLAN, get_json, post, serve_process
 from tests.test_serve_collector import GOOD
@@ -71,7 +72,7 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_a_real_start_and_ctrl_c(tmp_path: Path) -> None:
     with serve_process(tmp_path) as server:
-        assert "plan       ecommerce 1.0.0" in server.banner
+        assert f"plan       ecommerce {load_plan(PLAN).version}" in server.banner
         assert post(f"{server.url}/v1/track", GOOD, write_key="k").status == 200
         assert get_json(server.url + "/api/counts")["good"] == 1
         server.process.send_signal(signal.SIGINT)

@@ -25,7 +25,7 @@ from protocols.serve.kept import Kept, Query, Received
 from protocols.serve.planwatch import PlanWatch
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
-from tests.serve_tools import PLAN, collector_options, compact
+from tests.serve_tools import PLAN, collector_options, compact, with_version
 
 EVENTS = REPO / "examples" / "events.ndjson"
 GOOD = {"type": "track", "event": "Order Completed", "userId": "u1",
@@ -294,19 +294,18 @@ def test_a_reload_keeps_the_drift_and_a_broken_plan_keeps_the_last_good(tmp_path
     collector.receive(endpoint="batch", body=json.dumps({"batch": [ios, GOOD]}).encode())
     drift = collector.drift_table()
     assert watch.reload() is None  # unchanged
-    plan.write_text(plan.read_text("utf-8").replace('version: "1.0.0"', 'version: "1.1.0"'),
-                    "utf-8")
+    plan.write_text(with_version(plan.read_text("utf-8"), "9.1.0"), "utf-8")
     new = watch.reload()
-    assert new is not None and new.version == "1.1.0"
+    assert new is not None and new.version == "9.1.0"
     collector.use_plan(new, watch.status)
     assert collector.drift_table() == drift
-    assert collector.summary()["plan"]["version"] == "1.1.0"
+    assert collector.summary()["plan"]["version"] == "9.1.0"
     assert collector.summary()["plan"]["revision"] == 2
     plan.write_text("protocols: 1\nevents: [\n", "utf-8")
     assert watch.reload() is None
     collector.plan_failed(watch.status)
     status = collector.summary()["plan"]
-    assert status["broken"] and status["version"] == "1.1.0" and status["revision"] == 2
+    assert status["broken"] and status["version"] == "9.1.0" and status["revision"] == 2
     assert any("plan.yaml:" in error for error in status["errors"])
     # Messages are still checked, against the last good plan.
     assert collector.receive(endpoint="track", body=json.dumps(GOOD).encode()).body["good"] == 1

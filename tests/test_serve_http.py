@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.serve_tools import Running, get_json, post, request, running_server
+from tests.serve_tools import Running, get_json, post, request, running_server, with_version
 from tests.test_serve_collector import EVENTS, GOOD, batch_body
 
 
@@ -250,16 +250,16 @@ def test_the_plan_is_reloaded_when_its_file_changes(tmp_path: Path) -> None:
     with running_server(tmp_path, plan=plan, reload_interval=0.05) as server:
         signed_up = {"type": "track", "event": "Signed Up", "userId": "u"}
         assert post(f"{server.url}/v1/track", signed_up).json()["bad"] == 1
-        text = plan.read_text("utf-8").replace('version: "1.0.0"', 'version: "1.1.0"')
+        text = with_version(plan.read_text("utf-8"), "9.1.0")
         plan.write_text(text.replace("\nevents:\n", "\nevents:\n  Signed Up:\n"
                                      "    description: A user signed up.\n", 1), "utf-8")
-        _wait(lambda: get_json(f"{server.url}/api/plan")["version"] == "1.1.0")
+        _wait(lambda: get_json(f"{server.url}/api/plan")["version"] == "9.1.0")
         assert post(f"{server.url}/v1/track", signed_up).json()["good"] == 1
         plan.write_text("protocols: 1\nplan: shop\nevents: {Broken: {properties: 3}}\n",
                         "utf-8")
         _wait(lambda: get_json(f"{server.url}/api/plan")["broken"])
         status = get_json(f"{server.url}/api/plan")
-        assert status["version"] == "1.1.0" and status["revision"] == 2
+        assert status["version"] == "9.1.0" and status["revision"] == 2
         assert any("shop.yaml:" in line for line in status["errors"])
         assert post(f"{server.url}/v1/track", signed_up).json()["good"] == 1
     assert any("plan reloaded" in note for note in server.notes)
