@@ -309,3 +309,13 @@ def test_a_reload_keeps_the_drift_and_a_broken_plan_keeps_the_last_good(tmp_path
     assert any("plan.yaml:" in error for error in status["errors"])
     # Messages are still checked, against the last good plan.
     assert collector.receive(endpoint="track", body=json.dumps(GOOD).encode()).body["good"] == 1
+
+
+def test_the_page_summary_shows_only_the_start_of_a_huge_message(tmp_path: Path) -> None:
+    collector = make(tmp_path)
+    huge = {**GOOD, "properties": {**GOOD["properties"], "note": "x" * 100_000}}
+    collector.receive(endpoint="track", body=json.dumps(huge).encode())
+    [shown] = collector.summary()["latest"]
+    assert shown["message"] is None and len(shown["raw"]) < 5_000
+    assert "/api/messages and the files have it all" in shown["raw"]
+    assert collector.messages(Query(), 1)["messages"][0]["message"] == huge

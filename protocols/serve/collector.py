@@ -42,6 +42,7 @@ DEFAULT_KEEP_BYTES = 64 * 1024 * 1024
 MAX_REASONS = 10  # findings written per bad record in the reasons file
 MAX_DRIFT_SHOWN = 200  # drift rows in the page's summary (the API has them all)
 MAX_WRITE_KEY = 100
+PREVIEW_BYTES = 16 * 1024  # a longer message is shown on the page as the start of its text
 NO_WRITE_KEY = "(none)"
 
 # The tracking API's paths under /v1, and the message type each implies (None: a batch).
@@ -267,7 +268,7 @@ class Collector:
             "started_at": iso(self.started_at),
             "plan": self.plan_status.to_dict() if self.plan_status is not None else None,
             "counts": self.tally.to_dict(),
-            "latest": [entry.to_dict() for entry in reversed(found)],
+            "latest": [entry.to_dict(preview=PREVIEW_BYTES) for entry in reversed(found)],
             "drift": drift[:MAX_DRIFT_SHOWN],
             "drift_total": len(drift),
             "drift_note": self.drift_note,

@@ -38,9 +38,12 @@ class Received:
     def codes(self) -> set[str]:
         return {finding.code for finding in self.findings}
 
-    def to_dict(self) -> dict[str, Any]:
-        value = parsed_fast(self.raw)
-        if value is NOT_PARSED:
+    def to_dict(self, *, preview: int | None = None) -> dict[str, Any]:
+        """The record for the API; with ``preview``, a message longer than that many bytes
+        is shown as the start of its text (the page's summary stays small)."""
+        value = NOT_PARSED if preview is not None and len(self.raw) > preview \
+            else parsed_fast(self.raw)
+        if value is NOT_PARSED and (preview is None or len(self.raw) <= preview):
             try:
                 value = DECODER.decode(self.raw.decode("utf-8"))
             except (ValueError, RecursionError):
@@ -56,6 +59,8 @@ class Received:
         }
         if value is NOT_PARSED:
             data["raw"] = self.raw[:MAX_RAW_SHOWN * 4].decode("utf-8", "replace")[:MAX_RAW_SHOWN]
+            if len(self.raw) > MAX_RAW_SHOWN:
+                data["raw"] += f"... ({len(self.raw)} bytes: /api/messages and the files have it all)"
         return data
 
 
