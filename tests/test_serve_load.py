@@ -16,6 +16,7 @@ import json
 import os
 import random
 import signal
+import socket
 import threading
 import time
 from collections import Counter
@@ -89,6 +90,9 @@ class Client(threading.Thread):
     def run(self) -> None:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
+            conn.connect()  # Nagle off, as in the SDKs' HTTP clients (see bench_serve.py)
+            assert conn.sock is not None
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             for number, lines in enumerate(self.bodies):
                 single = len(lines) == 1 and (number % self.single_every == 0
                                               or not lines[0].startswith(b"{"))

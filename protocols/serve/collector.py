@@ -148,8 +148,9 @@ class Collector:
                 bad_lines.append((c.part.raw, self._reason(c, endpoint, keys[-1], received_at)))
         self.recorder.write(good_lines, bad_lines)  # (the ack waits for this)
         self.tally.requests += 1
+        path = f"/v1/{endpoint}"
         for c, key in zip(checked, keys, strict=True):
-            self._count(c, endpoint, key, received_at)
+            self._count(c, path, key, received_at)
         self.version += 1
         if problem is not None:
             self.last_refusal = f"{endpoint}: {problem}"
@@ -201,19 +202,18 @@ class Collector:
             "note": checked.part.note,
         }
 
-    def _count(self, checked: _Checked, endpoint: str, write_key: str,
+    def _count(self, checked: _Checked, path: str, write_key: str,
                received_at: float) -> None:
         message = checked.message
+        findings = checked.findings
         source = source_of(message, self.drift.source_path) if message is not None else "-"
         self.tally.add(good=checked.good, event=checked.event, kind=checked.kind,
-                       write_key=write_key,
-                       codes=[(d.code, d.name) for d in checked.findings])
+                       write_key=write_key, findings=findings)
         self._records += 1
         self.kept.add(Received(
-            id=self._records, received_at=received_at, endpoint=f"/v1/{endpoint}",
-            write_key=write_key, source=source, kind=checked.kind, event=checked.event,
-            sent_name=_sent_name(message), good=checked.good, raw=checked.part.raw,
-            findings=tuple(checked.findings[:MAX_FINDINGS]), note=checked.part.note))
+            self._records, received_at, path, write_key, source, checked.kind, checked.event,
+            _sent_name(message), checked.good, checked.part.raw,
+            tuple(findings[:MAX_FINDINGS]) if findings else (), checked.part.note))
 
     # -- the plan -----------------------------------------------------------------------
 

@@ -4,8 +4,11 @@ and type. Every table is capped, so a stream of made-up names cannot grow memory
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from protocols.diagnostics import Diagnostic
 
 MAX_NAMES = 1_000  # events (and write keys) counted by name; later ones share one row
 OTHER = "(other)"
@@ -25,7 +28,7 @@ class Tally:
     code_names: dict[str, str] = field(default_factory=dict)
 
     def add(self, *, good: bool, event: str | None, kind: str | None, write_key: str,
-            codes: list[tuple[str, str]]) -> None:
+            findings: Sequence[Diagnostic] = ()) -> None:
         if good:
             self.good += 1
         else:
@@ -33,9 +36,9 @@ class Tally:
         _bump(self.by_event, event if event is not None else NO_EVENT, good)
         _bump(self.by_write_key, write_key, good)
         self.by_type[kind if kind is not None else "(none)"] += 1
-        for code, name in codes:
-            self.by_code[code] += 1
-            self.code_names.setdefault(code, name)
+        for finding in findings:
+            self.by_code[finding.code] += 1
+            self.code_names.setdefault(finding.code, finding.name)
 
     def to_dict(self) -> dict[str, Any]:
         return {
