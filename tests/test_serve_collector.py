@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from protocols import load_plan
 from protocols.diagnostics import Severity
-from protocols.serve.body import Unreadable, decompress, one_line, split
+from protocols.serve.body import Unreadable, decompress, one_line, parsed, split
 from protocols.serve.collector import Collector, write_key_of
 from protocols.serve.kept import Kept, Query, Received
 from protocols.serve.planwatch import PlanWatch
@@ -186,7 +186,8 @@ def test_a_batch_over_the_limit_is_refused_and_kept_whole(tmp_path: Path) -> Non
 
 def test_pretty_printed_bodies_become_one_line_each(tmp_path: Path) -> None:
     pretty = json.dumps({"batch": [GOOD, {"type": "track"}]}, indent=2).encode()
-    parts = split(pretty, max_batch=10).parts
+    parts = [parsed(p) for p in split(pretty, max_batch=10).parts]
+    assert [p.message for p in parts] == [GOOD, {"type": "track"}]
     assert [json.loads(p.raw) for p in parts] == [GOOD, {"type": "track"}]
     assert all(b"\n" not in p.raw for p in parts)
     assert one_line(b'{"a":\r\n1}') == b'{"a":  1}'
@@ -200,7 +201,7 @@ def test_json_only_the_stdlib_reads_keeps_each_messages_bytes() -> None:
     found = split(b'{"writeKey":"k", "batch": [' + first + b" ,\n " + second + b"]}",
                   max_batch=10)
     assert [p.raw for p in found.parts] == [first, second]
-    assert found.parts[0].message["userId"] == "\ud83d" and found.write_key == "k"
+    assert parsed(found.parts[0]).message["userId"] == "\ud83d" and found.write_key == "k"
     assert split(first, max_batch=10).parts[0].raw == first
 
 

@@ -46,7 +46,8 @@ class Part:
     """One record of a request: its line, and the message in it or why there is none.
 
     ``note`` is a reason with no validate code (a batch over the length limit);
-    ``index`` the record's position in its batch.
+    ``index`` the record's position in its batch. A batch's elements come unparsed
+    (``pending``): :func:`parsed` reads one when it is its turn to be checked.
     """
 
     raw: bytes
@@ -54,6 +55,7 @@ class Part:
     error: Diagnostic | None = None
     note: str | None = None
     index: int | None = None
+    pending: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +137,17 @@ def _single(text: bytes, write_key: str | None) -> Split:
 
 
 def _element(raw: bytes, index: int) -> Part:
-    value = parsed_fast(raw)
+    return Part(one_line(raw), index=index, pending=True)
+
+
+def parsed(part: Part) -> Part:
+    """The part with its message (or why it is none), read now if it was pending."""
+    if not part.pending:
+        return part
+    value = parsed_fast(part.raw)
     if value is NOT_PARSED:  # (the splitter read it, so the stdlib reads it too)
-        value = DECODER.decode(raw.decode("utf-8"))
-    return _part(one_line(raw), value, index)
+        value = DECODER.decode(part.raw.decode("utf-8"))
+    return _part(part.raw, value, part.index)
 
 
 def _part(raw: bytes, value: Any, index: int | None) -> Part:

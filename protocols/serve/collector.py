@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from time import time
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.plan import Plan
-from protocols.serve.body import Part, Unreadable, decompress, split, unreadable_part
+from protocols.serve.body import Part, Unreadable, decompress, parsed, split, unreadable_part
 from protocols.serve.kept import MAX_FINDINGS, Kept, Query, Received, iso
 from protocols.serve.planwatch import PlanStatus
 from protocols.serve.recorder import Recorder
@@ -75,14 +75,22 @@ class Reply:
     body: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Checked:
-    part: Part
+    """What the rest of a request needs of one checked record. The parsed message itself is
+    dropped once checked: a batch's messages are never all alive at once, which keeps the
+    garbage collector's work per request small."""
+
+    raw: bytes
     good: bool
     findings: list[Diagnostic]
+    index: int | None = None
+    note: str | None = None
     event: str | None = None
     kind: str | None = None
-    message: dict[str, Any] | None = field(default=None, repr=False)
+    source: str = "-"
+    sent_name: str | None = None
+    write_key: str | None = None  # the message's own writeKey
 
 
 class Collector:
@@ -138,14 +146,14 @@ class Collector:
         checked = [self._check(part, implied) for part in parts]
         received_at = time()
         self._requests += 1
-        good_lines = [c.part.raw for c in checked if c.good]
+        good_lines = [c.raw for c in checked if c.good]
         bad_lines = []
         keys = []
         for c in checked:
-            key = header_key or body_key or _message_key(c.message)
+            key = header_key or body_key or c.write_key
             keys.append(clip(key, MAX_WRITE_KEY) if key else NO_WRITE_KEY)
             if not c.good:
-                bad_lines.append((c.part.raw, self._reason(c, endpoint, keys[-1], received_at)))
+                bad_lines.append((c.raw, self._reason(c, endpoint, keys[-1], received_at)))
         self.recorder.write(good_lines, bad_lines)  # (the ack waits for this)
         self.tally.requests += 1
         path = f"/v1/{endpoint}"
@@ -168,52 +176,56 @@ class Collector:
         return Reply(413, {"success": False, "error": reason, "kept": 0})
 
     def _check(self, part: Part, implied: str | None) -> _Checked:
+        part = parsed(part)
         if part.message is None:
             findings = [part.error] if part.error is not None else []
-            return _Checked(part, False, findings)
+            return _Checked(part.raw, False, findings, part.index, part.note)
         message = part.message
         if implied is not None and "type" not in message:
             message = {**message, "type": implied}  # the path says what the call is
+        kind, sent_name = _kind(message), _sent_name(message)
+        source = source_of(message, self.drift.source_path)
+        write_key = _message_key(message)
         try:
             # The message with no finding at all takes validate's fast lane (the same
             # answer as the full path, which tests/test_validate_lane.py holds it to).
             event = self.lane.accept(message)
             if event is not None:
                 self.drift.observe(message)
-                return _Checked(part, True, [], event, _kind(message), message)
+                return _Checked(part.raw, True, [], part.index, None, event, kind, source,
+                                sent_name, write_key)
             findings, event = self.validator.check(message)
             self.drift.observe(message)
         except Exception as exc:  # a bug must not lose the message: it goes to bad, saying so
             note = f"internal error while validating: {type(exc).__name__}: {exc}"
-            return _Checked(Part(part.raw, message=part.message, note=note, index=part.index),
-                            False, [], kind=_kind(message), message=message)
+            return _Checked(part.raw, False, [], part.index, note, None, kind, source,
+                            sent_name, write_key)
         good = not any(d.severity in self._failing for d in findings)
-        return _Checked(part, good, findings, event, _kind(message), message)
+        return _Checked(part.raw, good, findings, part.index, None, event, kind, source,
+                        sent_name, write_key)
 
     def _reason(self, checked: _Checked, endpoint: str, write_key: str,
                 received_at: float) -> dict[str, Any]:
         findings = checked.findings
         return {
             "received_at": iso(received_at), "endpoint": f"/v1/{endpoint}",
-            "write_key": write_key, "request": self._requests, "index": checked.part.index,
+            "write_key": write_key, "request": self._requests, "index": checked.index,
             "codes": sorted({d.code for d in findings}),
             "messages": [{"code": d.code, "severity": d.severity.value, "path": d.path,
                           "message": d.message} for d in findings[:MAX_REASONS]],
-            "note": checked.part.note,
+            "note": checked.note,
         }
 
     def _count(self, checked: _Checked, path: str, write_key: str,
                received_at: float) -> None:
-        message = checked.message
         findings = checked.findings
-        source = source_of(message, self.drift.source_path) if message is not None else "-"
         self.tally.add(good=checked.good, event=checked.event, kind=checked.kind,
                        write_key=write_key, findings=findings)
         self._records += 1
         self.kept.add(Received(
-            self._records, received_at, path, write_key, source, checked.kind, checked.event,
-            _sent_name(message), checked.good, checked.part.raw,
-            tuple(findings[:MAX_FINDINGS]) if findings else (), checked.part.note))
+            self._records, received_at, path, write_key, checked.source, checked.kind,
+            checked.event, checked.sent_name, checked.good, checked.raw,
+            tuple(findings[:MAX_FINDINGS]) if findings else (), checked.note))
 
     # -- the plan -----------------------------------------------------------------------
 
@@ -296,8 +308,8 @@ def write_key_of(authorization: str | None) -> str | None:
     return decoded.partition(":")[0] or None
 
 
-def _message_key(message: dict[str, Any] | None) -> str | None:
-    key = message.get("writeKey") if message is not None else None
+def _message_key(message: dict[str, Any]) -> str | None:
+    key = message.get("writeKey")
     return key if isinstance(key, str) and key else None
 
 
@@ -306,9 +318,7 @@ def _kind(message: dict[str, Any]) -> str | None:
     return clip(kind) if isinstance(kind, str) else None
 
 
-def _sent_name(message: dict[str, Any] | None) -> str | None:
-    if message is None:
-        return None
+def _sent_name(message: dict[str, Any]) -> str | None:
     name = message.get("event") if message.get("type") == "track" else message.get("name")
     return clip(name) if isinstance(name, str) else None
 
