@@ -20,6 +20,7 @@ Examples:
   protocols diff plans/ecommerce.yaml --against origin/main
   protocols import segment tracking-plan.json --out plans/shop.yaml
   protocols infer logs/*.ndjson --out plans/draft.yaml
+  protocols serve --plan plans/ecommerce.yaml      (a local collector with a live page)
   protocols schema > plan.schema.json
 
 Exit codes: 0 no findings at the failing level, 1 findings, 2 usage error.
