@@ -55,9 +55,9 @@ def _code(code: str, name: str, category: Category, default: Severity, summary: 
           failing: str, passing: str, doc: str) -> None:
     text = inspect.cleandoc(doc)
     if failing:
-        text += "\n\nFailing:\n\n```python\n" + inspect.cleandoc(failing) + "\n```"
+        text += "\n\nFailing:\n\n```python\n" + failing.strip("\n") + "\n```"
     if passing:
-        text += "\n\nPassing:\n\n```python\n" + inspect.cleandoc(passing) + "\n```"
+        text += "\n\nPassing:\n\n```python\n" + passing.strip("\n") + "\n```"
     CODES[code] = ScanCode(code, name, category, default, summary, text)
 
 

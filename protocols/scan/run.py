@@ -97,7 +97,10 @@ def stamp(diagnostic: Diagnostic, fail_on: frozenset[str]) -> Diagnostic:
 
 
 def to_result(outcome: ScanOutcome, plan: Plan, settings: ScanSettings) -> RunResult:
-    found = [*outcome.problems, *outcome.checked.diagnostics, *outcome.missing]
+    # Coverage always lists the planned messages nothing sends; as findings (one per message,
+    # located in the plan) they are reported when they fail the run.
+    missing = outcome.missing if "missing" in settings.fail_on else ()
+    found = [*outcome.problems, *outcome.checked.diagnostics, *missing]
     diagnostics = tuple(sort_diagnostics(stamp(d, settings.fail_on) for d in found))
     calls = [c for f in outcome.facts if not f.generated for c in f.calls]
     planned = len(outcome.coverage)
