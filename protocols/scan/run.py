@@ -111,6 +111,8 @@ def to_result(outcome: ScanOutcome, plan: Plan, settings: ScanSettings) -> RunRe
         "files": len(outcome.facts),
         "unreadable": sum(1 for d in outcome.problems if d.code in ("PS001", "PS002")),
         "generated_files": sum(1 for f in outcome.facts if f.generated),
+        # The SDK calls inside generated clients: definitions of the typed calls, not sends.
+        "generated_calls": outcome.checked.generated_definitions,
         "skipped": len(outcome.skipped),
         "skipped_by_reason": dict(sorted(reasons.items())),
         "languages": dict(sorted(Counter(f.language for f in outcome.facts).items())),
