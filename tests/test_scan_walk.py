@@ -103,7 +103,7 @@ def test_a_fifo_does_not_hang_the_scan(tmp_path: Path) -> None:
 def test_binary_non_utf8_and_huge_files_are_findings_not_crashes(tmp_path: Path) -> None:
     write(tmp_path / "binary.py", b"\x7fELF\x00\x01" * 10)
     write(tmp_path / "latin1.kt", "val s = \"caf\u00e9\"\n".encode("latin-1"))
-    write(tmp_path / "huge.js", "x".encode() * 2048)
+    write(tmp_path / "huge.js", b"x" * 2048)
     write(tmp_path / "ok.py", TRACK)
     result = run_scan(PLAN, [str(tmp_path)], ScanSettings(max_file_size=1024))
     found = {(Path(d.file or "").name, d.code, d.line, d.column) for d in result.diagnostics

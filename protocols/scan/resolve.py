@@ -198,8 +198,11 @@ class Resolver:
             if module.startswith("."):
                 base = posixpath.normpath(posixpath.join(posixpath.dirname(
                     posixpath.normpath(facts.path)), module))
-                return self.js.get(_js_key(base), [])
-            return self._js_suffix(module)
+                found = self.js.get(_js_key(base), [])
+            else:
+                found = self._js_suffix(module)
+            # names.ts beside names.js: a TypeScript import means the TypeScript file.
+            return sorted(found, key=lambda other: other.language != facts.language)
         if family == "go":
             return self._go_package(module)
         return []
@@ -238,7 +241,10 @@ class Resolver:
                     if found is not None:
                         return self._in_file(peer, found, hops)
             return None
-        for other in self.global_files.get(family, []):
+        # Nearest first: the same package and language, then the same package, then others.
+        candidates = sorted(self.global_files.get(family, []), key=lambda other: (
+            other.package != facts.package, other.language != facts.language))
+        for other in candidates:
             if skip_self and other is facts:
                 continue
             found = self._local(other, parts, hops + 1)
