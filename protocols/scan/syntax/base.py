@@ -54,7 +54,9 @@ class Source:
         return row + 1, len(prefix.decode("utf-8", errors="replace")) + 1
 
     def text(self, node: Node) -> str:
-        return self.data[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        found = node.text
+        return found.decode("utf-8", errors="replace") if found is not None else ""
+
 
 
 @dataclass

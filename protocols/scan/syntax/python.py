@@ -205,6 +205,11 @@ class PythonExtractor(Extractor):
         return None
 
     def string(self, node: Node) -> Value:
+        if node.type == "string" and node.child_count == 3 and node.children[1].type == \
+                "string_content" and node.children[0].end_byte - node.children[0].start_byte == 1:
+            content = self.text(node.children[1])
+            if "\\" not in content:
+                return self.lit(node, content)  # "plain": no prefix, no escape
         pieces = [node] if node.type == "string" else [
             c for c in node.named_children if c.type == "string"]
         for piece in pieces:
