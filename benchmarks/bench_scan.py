@@ -75,7 +75,8 @@ def _filler(lang: str, rng: random.Random, index: int) -> list[str]:
                       f"    client.post('/api/v{n}/items', json={{'total': total}})",
                       "    m = PATTERN.match(str(total))", "    return m.group(1) if m else None", ""]
         elif lang in ("typescript", "tsx", "javascript"):
-            lines += [f"export function helper{index}x{n}(items: any[], client: any) {{",
+            params = "items, client" if lang == "javascript" else "items: any[], client: any"
+            lines += [f"export function helper{index}x{n}({params}) {{",
                       "  let total = 0;", "  for (const item of items) {",
                       "    total += (item.price ?? 0) * (item.quantity ?? 1);", "  }",
                       f"  return client.post(`/api/v{n}/items`, {{ total, at: Date.now() }});",
