@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
+import shlex
 import subprocess
 import sys
 import time
@@ -178,3 +180,35 @@ def test_the_pre_commit_hook_runs_scan_on_the_whole_tree() -> None:
     assert hook["pass_filenames"] is False  # imports and coverage need every file
     assert {"python", "ts", "tsx", "javascript", "kotlin", "swift", "java", "go"} <= set(
         hook["types_or"])
+
+
+def _documented_scan_commands() -> list[str]:
+    found: set[str] = set()
+    for page in ("docs/ci.md", "docs/scan.md"):
+        text = (REPO / page).read_text("utf-8")
+        found |= {c.strip() for c in re.findall(r"(?:^|- |run: )(protocols scan [^\n`#]*)",
+                                                 text, flags=re.MULTILINE)}
+    return sorted(found)
+
+
+def test_the_docs_show_scan_commands() -> None:
+    assert len(_documented_scan_commands()) >= 3
+
+
+@pytest.mark.parametrize("line", _documented_scan_commands())
+def test_documented_scan_commands_run(line: str, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("plans", "tests"):
+        (tmp_path / name).symlink_to(REPO / name, target_is_directory=True)
+    app_dir = tmp_path / "src"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(
+        'import segment.analytics as analytics\nanalytics.track("u", "Order Completed")\n',
+        "utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(line)[2:]
+    result = CliRunner().invoke(app, ["scan", *args])
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    for output in (o for o in re.findall(r"-o ([^\s]+)", line) if o != "-"):
+        assert (tmp_path / output).stat().st_size > 0
