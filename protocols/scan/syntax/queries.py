@@ -23,12 +23,16 @@ def _compiled(language: str, pattern: str) -> Query:
     return Query(grammar(language), pattern)
 
 
+@lru_cache(maxsize=64)
+def _with_names(language: str, pattern: str, names: frozenset[str]) -> Query:
+    return _compiled(language, pattern.replace("NAMES", _quoted(names)))
+
+
 def named_matches(language: str, pattern: str, names: frozenset[str], root: Node
                   ) -> list[dict[str, list[Node]]]:
     """The matches of ``pattern`` (with ``@name`` restricted to ``names`` by the ``NAMES``
     placeholder), in document order."""
-    query = _compiled(language, pattern.replace("NAMES", _quoted(names)))
-    found = QueryCursor(query).matches(root)
+    found = QueryCursor(_with_names(language, pattern, names)).matches(root)
     return [captures for _, captures in found]
 
 
