@@ -51,7 +51,7 @@ def assert_all_fit(plan: Plan, messages: list[dict[str, Any]], expected: int) ->
     assert len(messages) == expected, messages
     for message in messages:
         assert message_violations(plan, message) == [], message
-        assert message["context"]["protocols"] == {"plan": "ecommerce", "version": "1.0.0"}
+        assert message["context"]["protocols"] == {"plan": "ecommerce", "version": "2.0.0"}
     # And the command teams run in CI agrees: zero findings, even at warning level.
     result = validate_log(Path(plan.file), messages, Path(plan.file).with_suffix(".ndjson"))
     report = json.loads(result.stdout)
