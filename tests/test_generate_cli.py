@@ -81,8 +81,12 @@ def test_files_left_over_from_other_options_are_stale_and_removed(project: Path)
 
 
 @pytest.mark.parametrize(("args", "config", "message"), [
-    (["--out", "x"], None, "--lang python|typescript"),
-    (["--lang", "java", "--out", "x"], None, "unknown language 'java'"),
+    (["--out", "x"], None, "--lang python|typescript|kotlin|java"),
+    (["--lang", "python", "--out", "x", "--package", "a.b"], None, "--package does not apply to python"),
+    (["--lang", "cobol", "--out", "x"], None, "unknown language 'cobol'"),
+    (["--lang", "java", "--out", "x", "--package", "com.class.x"], None,
+     "--package 'com.class.x' is not a java package: 'class' is a Java keyword"),
+    (["--lang", "kotlin", "--out", "x", "--package", "a..b"], None, "it has an empty part"),
     (["--lang", "python"], None, "--out PATH"),
     (["--lang", "python", "--sdk", "analytics-node", "--out", "x"], None,
      "--sdk 'analytics-node' does not fit python"),

@@ -28,6 +28,10 @@ from tests.test_generate_python import ECOMMERCE, import_file
 
 @pytest.fixture(scope="module")
 def e2e_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_e2e_plan(tmp_path_factory.mktemp("e2e_plan"))
+
+
+def write_e2e_plan(folder: Path) -> Path:
     """The shipped e-commerce plan plus a group, a page and a screen, so every kind is covered."""
     data = yaml.safe_load(ECOMMERCE.read_text("utf-8"))
     data["group"] = {"description": "The account.", "owner": "@data-team", "traits": {
@@ -38,7 +42,7 @@ def e2e_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data["screens"] = {"Checkout": {"description": "Checkout screen.", "owner": "@app-team",
                                     "properties": {"step": {"type": "integer", "minimum": 1,
                                                             "required": True}}}}
-    path = tmp_path_factory.mktemp("e2e_plan") / "shop.yaml"
+    path = folder / "shop.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     return path
 
