@@ -32,7 +32,7 @@ GeneratedNames = Mapping[str, tuple[MessageKind, str | None]]
 class ExtractContext:
     """What the extractors need beyond the file: names to recognise."""
 
-    generated: Mapping[str, GeneratedNames] = field(default_factory=dict)  # by family
+    generated: Mapping[str, GeneratedNames] = field(default_factory=dict)  # by language
     wrappers: tuple[Wrapper, ...] = ()
     receivers: tuple[str, ...] = ()
 
@@ -92,7 +92,7 @@ class Extractor:
         self.source = source
         self.context = context
         self.facts = FileFacts(path, language)
-        self.generated_names: GeneratedNames = context.generated.get(self.family, {})
+        self.generated_names: GeneratedNames = context.generated.get(language, {})
         self.wrappers: dict[str, list[Wrapper]] = {}
         for wrapper in context.wrappers:
             self.wrappers.setdefault(wrapper.method, []).append(wrapper)

@@ -41,6 +41,15 @@ JAVA_CALLS = """
 (method_invocation object: (_)? @receiver name: (identifier) @name
                    arguments: (argument_list) @args (#any-of? @name NAMES)) @call
 """
+KOTLIN_CLIENTS = """
+(property_declaration (variable_declaration . (identifier) @left)
+  (call_expression . (identifier) @name (#eq? @name "ProtocolsClient")))
+"""
+JAVA_CLIENTS = """
+(variable_declarator name: (identifier) @left
+  value: (object_creation_expression type: (type_identifier) @name
+                                     (#eq? @name "ProtocolsClient")))
+"""
 JAVA_BUILDERS = """
 (method_invocation object: (_) @class name: (identifier) @method
                    arguments: (argument_list) @args (#eq? @method "builder")) @call
@@ -78,6 +87,20 @@ class JvmExtractor(Extractor):
         name = self.value(name_node) if name_node is not None else None
         payload = self.value(payload_node) if payload_node is not None else None
         return self.site(inv, kind, "sdk", name, payload)
+
+    def generated_payload(self, inv: Invocation, kind: MessageKind) -> Value | None:
+        """The generated Kotlin client takes ``(properties)``, ``identify(userId, traits)``,
+        ``group(groupId, traits)``; the Java one puts ``CallOptions`` first. The payload is
+        a typed object (checked by the compiler) or, for an event planned without
+        properties, a map, which is read like any map."""
+        field = "traits" if kind in ("identify", "group") else "properties"
+        node = inv.kwargs.get(field)
+        if node is None:
+            position = (1 if kind in ("identify", "group") else 0) + (0 if self.kotlin else 1)
+            if not self.kotlin and kind == "group":
+                position = 2
+            node = inv.args[position] if len(inv.args) > position else None
+        return self.value(node) if node is not None else None
 
     def _argument(self, inv: Invocation, where: tuple[int, str] | None) -> Node | None:
         if where is None:
@@ -167,6 +190,8 @@ class KotlinExtractor(JvmExtractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
+        for captures in matches("kotlin", KOTLIN_CLIENTS, root):
+            self.client_names.add(self.text(captures["left"][0]))
         for captures in named_matches("kotlin", KOTLIN_CALLS, frozenset(self.interesting), root):
             receiver = captures.get("receiver")
             inv = self.invocation(captures["call"][0], captures["name"][0],
@@ -351,6 +376,8 @@ class JavaExtractor(JvmExtractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
+        for captures in matches("java", JAVA_CLIENTS, root):
+            self.client_names.add(self.text(captures["left"][0]))
         for captures in named_matches("java", JAVA_CALLS, frozenset(self.interesting), root):
             receiver = captures.get("receiver")
             inv = Invocation(captures["call"][0],
