@@ -53,7 +53,7 @@ Languages: Python, JavaScript/TypeScript (JSX, TSX), Kotlin, Java, Swift, Go.
 Exit codes: 0 nothing in the --fail-on categories, 1 findings in them, 2 usage error.
 """)
 def scan_command(
-    paths: list[str] = typer.Argument(None, metavar="[PATHS]...",
+    paths: list[str] = typer.Argument(None, metavar="PATHS",
                                       help="Folders and files to scan (default: . or "
                                       "[scan] paths)."),
     plan: str | None = typer.Option(None, "--plan", "-p", help="Plan file or plan id under "
