@@ -53,6 +53,7 @@ Examples:
   protocols generate --lang typescript --out server/tracking --no-runtime-validation
   protocols generate --lang kotlin --package com.shop.tracking --out app/src/main/kotlin/com/shop/tracking
   protocols generate --lang java --package com.shop.tracking --out src/main/java/com/shop/tracking
+  protocols generate --lang go --package tracking --out internal/tracking
   protocols generate --check          # CI: exit 1 and print a diff when files are stale
 
 \b
