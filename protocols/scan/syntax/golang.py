@@ -40,6 +40,12 @@ CALLS = """
                  arguments: (argument_list) @args
                  (#any-of? @name NAMES)) @call
 """
+# t := tracking.New(sdk): the generated Go client's constructor.
+CLIENTS = """
+(short_var_declaration left: (expression_list . (identifier) @left)
+  right: (expression_list . (call_expression
+    function: (selector_expression field: (field_identifier) @name) (#eq? @name "New"))))
+"""
 TYPES: dict[str, MessageKind] = {"Track": "track", "Identify": "identify", "Group": "group",
                                  "Page": "page", "Screen": "screen"}
 # The keys analytics-go's typed setters write (properties.go and traits.go).
@@ -68,6 +74,8 @@ class GoExtractor(Extractor):
         self.declarations(root)
         if not self.sdk_aliases:
             self.sdk_aliases.add("analytics")
+        for captures in matches("go", CLIENTS, root):
+            self.client_names.add(self.text(captures["left"][0]))
         for captures in matches("go", MESSAGES, root):
             kind = TYPES.get(self.text(captures["type"][0]))
             if kind is not None and self.text(captures["package"][0]) in self.sdk_aliases:
@@ -109,6 +117,12 @@ class GoExtractor(Extractor):
                 continue
             found[self.text(key)] = _unwrap(value)
         return found
+
+    def generated_payload(self, inv: Invocation, kind: MessageKind) -> Value | None:
+        """The generated Go client: ``t.OrderCompleted(call, props)``, ``t.Group(call,
+        groupId, traits)``."""
+        position = 2 if kind == "group" else 1
+        return self.value(inv.args[position]) if len(inv.args) > position else None
 
     def sdk_call(self, inv: Invocation) -> CallSite | None:
         return None  # analytics-go has no track() method: messages are struct literals

@@ -24,7 +24,7 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import named_matches
+from protocols.scan.syntax.queries import matches, named_matches
 from protocols.scan.syntax.strings import decode_escapes
 
 CALLS = """
@@ -34,6 +34,10 @@ CALLS = """
                             suffix: (navigation_suffix suffix: (simple_identifier) @name))]
   . (call_suffix (value_arguments) @args)
   (#any-of? @name NAMES)) @call
+"""
+CLIENTS = """
+(property_declaration name: (pattern bound_identifier: (simple_identifier) @left)
+  value: (call_expression . (simple_identifier) @name (#eq? @name "ProtocolsClient")))
 """
 # The label of each argument analytics-swift takes.
 _SDK_LABELS: dict[str, tuple[str | None, str]] = {
@@ -49,6 +53,8 @@ class SwiftExtractor(Extractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
+        for captures in matches("swift", CLIENTS, root):
+            self.client_names.add(self.text(captures["left"][0]))
         for captures in named_matches("swift", CALLS, frozenset(self.interesting), root):
             receiver = captures.get("receiver")
             inv = self.invocation(captures["call"][0], captures["name"][0],
@@ -83,6 +89,13 @@ class SwiftExtractor(Extractor):
         name = self.value(name_node) if name_node is not None else None
         payload = self.value(payload_node) if payload_node is not None else None
         return self.site(inv, kind, "sdk", name, payload)
+
+    def generated_payload(self, inv: Invocation, kind: MessageKind) -> Value | None:
+        """The generated Swift client: ``orderCompleted(props)``, ``identify(userId:traits:)``,
+        ``group(groupId:traits:)``."""
+        node = inv.kwargs.get("traits") if kind in ("identify", "group") else (
+            inv.args[0] if inv.args else inv.kwargs.get("properties"))
+        return self.value(node) if node is not None else None
 
     def params_of(self, function: Node) -> tuple[str | None, tuple[str, ...]]:
         name_node = function.child_by_field_name("name")
