@@ -10,13 +10,15 @@ import typer.core
 from protocols.__about__ import __version__
 
 HELP = """Tracking plans as code: lint plans, validate event logs against them, find naming
-drift between sources, generate typed tracking code, and diff plan versions.
+drift between sources, generate typed tracking code, check what the source code sends, and
+diff plan versions.
 
 \b
 Examples:
   protocols lint plans/
   protocols validate --plan plans/ecommerce.yaml examples/ --format github
   protocols generate --lang typescript --sdk analytics-node --out src/tracking
+  protocols scan src/ --plan plans/ecommerce.yaml
   protocols diff plans/ecommerce.yaml --against origin/main
   protocols import segment tracking-plan.json --out plans/shop.yaml
   protocols infer logs/*.ndjson --out plans/draft.yaml
