@@ -9,6 +9,7 @@ plans compile to), and every such case is reported as a warning: nothing is drop
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,11 +120,16 @@ class Converter:
                 result[str(name)] = fragment
         for name in required_names:
             if name not in result:
-                # `required` names a property the schema does not describe: plan it as "any
-                # value" so the requirement is kept.
-                self.warn(where, f"{_show(path, name)} is required but has no schema; "
-                          "planned as any value")
-                result[name] = {"required": True, "schema": {}}
+                # `required` names a property `properties` does not describe: its value is
+                # governed by the matching `patternProperties`, else by `additionalProperties`
+                # (false: no value can pass, so no object can). Plan that as raw schema so
+                # the verdicts stay the source's.
+                governing = _undeclared_value_schema(schema, name)
+                self.warn(where, f"{_show(path, name)} is required but not in `properties`; "
+                          + ("planned as any value" if governing == {} else
+                             "planned with the schema that governs it there"))
+                result[name] = {"required": True,
+                                "schema": self._local_refs(governing, where, (*path, name))}
         return result
 
     # -- properties ----------------------------------------------------------------------
@@ -309,6 +315,25 @@ class Converter:
 
 def _pointer_part(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
+
+
+def _undeclared_value_schema(schema: Mapping[str, Any], name: str) -> Any:
+    """The JSON Schema a value of ``name`` must pass when ``properties`` does not list it."""
+    patterns = schema.get("patternProperties")
+    matching = []
+    if isinstance(patterns, Mapping):
+        for pattern, sub in patterns.items():
+            try:
+                if isinstance(pattern, str) and re.search(pattern, name):
+                    matching.append(sub)
+            except re.error:  # a pattern Python cannot read: keep the requirement only
+                return {}
+    if matching:
+        return matching[0] if len(matching) == 1 else {"allOf": matching}
+    extra = schema.get("additionalProperties", True)
+    if extra is False:
+        return {"not": {}}
+    return extra if isinstance(extra, Mapping) else {}
 
 
 def _show(path: tuple[str | int, ...], last: str | None = None) -> str:
