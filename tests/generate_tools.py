@@ -139,6 +139,51 @@ def segment_server() -> Iterator[tuple[str, CapturedBatches]]:
         thread.join(timeout=5)
 
 
+# -- the Go tool chain (tests/setup.d/50-go.sh) -------------------------------------------
+
+GO_MODULE = REPO / "tests" / "go"
+
+
+def go_available() -> bool:
+    """Whether the Go tool chain and the modules tests/setup.d/50-go.sh downloads are here."""
+    go = shutil.which("go")
+    if go is None:
+        return False
+    listed = subprocess.run([go, "list", "-m", "github.com/segmentio/analytics-go/v3"],
+                            cwd=GO_MODULE, capture_output=True, text=True, check=False,
+                            env=_go_env())
+    return listed.returncode == 0
+
+
+def _go_env() -> dict[str, str]:
+    # Offline: every module comes from the cache tests/setup.d/50-go.sh filled.
+    return {**os.environ, "GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOTOOLCHAIN": "local"}
+
+
+def go_module(folder: Path) -> Path:
+    """Make ``folder`` a Go module (tests/go's go.mod and go.sum) the tests can build in."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("go.mod", "go.sum"):
+        shutil.copyfile(GO_MODULE / name, folder / name)
+    return folder
+
+
+def run_go(folder: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """A ``go`` command in ``folder`` (a module made by :func:`go_module`), offline."""
+    go = shutil.which("go")
+    assert go is not None, "go is needed to build the generated Go code"
+    return subprocess.run([go, *args], cwd=folder, capture_output=True, text=True,
+                          env=_go_env(), timeout=timeout, check=False)
+
+
+def run_gofmt(folder: Path) -> subprocess.CompletedProcess[str]:
+    """``gofmt -l`` over ``folder``: it lists every file gofmt would change."""
+    gofmt = shutil.which("gofmt")
+    assert gofmt is not None, "gofmt comes with go"
+    return subprocess.run([gofmt, "-l", "."], cwd=folder, capture_output=True, text=True,
+                          check=False)
+
+
 # -- the JVM tool chain (tests/setup.d/40-jvm.sh) ------------------------------------------
 
 JVM = REPO / "tests" / "jvm"

@@ -29,13 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from protocols.generate.escape import js_str, py_str
+from protocols.generate.escape import go_str, js_str, py_str, swift_str
 from protocols.generate.jvm import java_str, kotlin_str
 from protocols.interop.segment import segment_to_plan
 from protocols.interop.yamlout import dump_plan
 from protocols.plan import Plan, load_plan
 from tests.conftest import FIXTURES, REPO
-from tests.generate_tools import jvm_missing, run_javac, run_kotlinc, run_mypy, run_tsc
+from tests.generate_tools import (
+    go_available,
+    go_module,
+    jvm_missing,
+    run_go,
+    run_gofmt,
+    run_javac,
+    run_kotlinc,
+    run_mypy,
+    run_tsc,
+)
 
 PLANS_DIR = REPO / "tests" / "golden" / "generate" / "plans"
 PLAN_NAMES = ("ecommerce", "typewriter", "typewriter_v1", "rich", "hostile")
@@ -76,6 +86,9 @@ class Row:
     # The folder a plan is generated into, and the options that go with it (a package...).
     folder: Callable[[str], str] = lambda plan: f"vec_{plan}"
     plan_options: Callable[[str], dict[str, Any]] = lambda plan: {}
+    # Other exact spellings of a wire name in this language (Go writes property names in
+    # struct tags: `json:"name"`), accepted besides ``literal``.
+    also: Callable[[str], tuple[str, ...]] = lambda name: ()
 
 
 # -- Python ----------------------------------------------------------------------------------
@@ -156,6 +169,112 @@ def _check_java(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProc
     return run_javac(folder, files)
 
 
+# -- Go ----------------------------------------------------------------------------------------
+
+def _check_go(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    """gofmt (any file it would change fails) then go vet over every generated package."""
+    go_module(folder)
+    gofmt = run_gofmt(folder)
+    if gofmt.returncode or gofmt.stdout:
+        return subprocess.CompletedProcess(gofmt.args, 1, f"gofmt would change: {gofmt.stdout}",
+                                           gofmt.stderr)
+    return run_go(folder, "vet", *(f"./{out.relative_to(folder).as_posix()}" for out in outs.values()))
+
+
+def go_code_only(text: str) -> str:
+    """Go source without comments, "..." strings, `...` raw strings (struct tags) and runes."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("//", i):
+            i = text.find("\n", i) if "\n" in text[i:] else n
+        elif text.startswith("/*", i):
+            i = text.find("*/", i + 2) + 2 if "*/" in text[i + 2:] else n
+        elif text[i] in "\"'`":
+            quote, i = text[i], i + 1
+            while i < n and text[i] != quote:
+                if text[i] == "\n" and quote != "`":
+                    out.append("<<newline in a string>>")
+                i += 2 if text[i] == "\\" and quote != "`" else 1
+            i += 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+# -- Swift (no compiler here: the tree-sitter Swift grammar; CI's swift job compiles) -----------
+
+def swift_parser_missing() -> str | None:
+    try:
+        import tree_sitter  # noqa: F401
+        import tree_sitter_swift  # noqa: F401
+    except ImportError:
+        return "tree-sitter and tree-sitter-swift are not installed: pip install -e '.[test]'"
+    return None
+
+
+def swift_syntax_errors(text: str) -> list[str]:
+    """Every ERROR or MISSING node the tree-sitter Swift grammar finds, with line:column."""
+    from tree_sitter import Language, Node, Parser
+    from tree_sitter_swift import language
+
+    tree = Parser(Language(language())).parse(text.encode("utf-8"))
+    found: list[str] = []
+    stack: list[Node] = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            row, column = node.start_point
+            kind = "MISSING " + node.type if node.is_missing else "ERROR"
+            found.append(f"{row + 1}:{column + 1}: {kind}")
+        stack.extend(reversed(node.children))
+    return found
+
+
+def _check_swift(folder: Path, outs: dict[str, Path]) -> subprocess.CompletedProcess[str]:
+    report = [f"{path.relative_to(folder)}:{error}" for out in outs.values()
+              for path in sorted(out.glob("*.swift"))
+              for error in swift_syntax_errors(path.read_text("utf-8"))]
+    return subprocess.CompletedProcess(["tree-sitter-swift"], 1 if report else 0, "\n".join(report), "")
+
+
+def swift_code_only(text: str) -> str:
+    """Swift source without comments (block comments nest) and string literals; what a
+    ``\\(...)`` interpolation inside a string holds is code, so it is kept for the oracle."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("//", i):
+            i = text.find("\n", i) if "\n" in text[i:] else n
+        elif text.startswith("/*", i):
+            depth, i = 1, i + 2
+            while i < n and depth:
+                step = text[i:i + 2]
+                depth += 1 if step == "/*" else -1 if step == "*/" else 0
+                i += 2 if step in ("/*", "*/") else 1
+        elif text[i] == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\n":
+                    out.append("<<newline in a string>>")
+                if text.startswith("\\(", i):  # interpolation: code until the parenthesis closes
+                    depth, start = 0, i + 1
+                    while i < n:
+                        depth += {"(": 1, ")": -1}.get(text[i], 0)
+                        i += 1
+                        if depth == 0 and text[i - 1] == ")":
+                            break
+                    out.append(" " + text[start:i] + " ")
+                    continue
+                i += 2 if text[i] == "\\" else 1
+            i += 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 ROWS: list[Row] = [
     Row("python", "python", py_str, _check_python, python_code_only),
     *(Row(f"typescript-{sdk.split('-')[1]}", "typescript", js_str, _check_typescript,
@@ -168,6 +287,11 @@ ROWS: list[Row] = [
     Row("java", "java", java_str, _check_java, lambda text: c_code_only(java_prelex(text)),
         missing=lambda: jvm_missing("java"),
         plan_options=lambda plan: {"package": f"vectors.{plan}"}),
+    Row("go", "go", go_str, _check_go, go_code_only,
+        also=lambda name: (f'`json:"{name}"`', f'`json:"{name},omitempty"`'),
+        missing=lambda: None if go_available() else
+        "go and analytics-go are not installed: run bash tests/setup.d/50-go.sh"),
+    Row("swift", "swift", swift_str, _check_swift, swift_code_only, missing=swift_parser_missing),
 ]
 
 

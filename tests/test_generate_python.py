@@ -105,6 +105,8 @@ GOLDEN_CASES = {
     "typescript-node/index.ts": ("typescript", "analytics-node", "index.ts"),
     "typescript-node/validation.ts": ("typescript", "analytics-node", "validation.ts"),
     "typescript-next/index.ts": ("typescript", "analytics-next", "index.ts"),
+    "go/tracking.go": ("go", None, "tracking.go"),
+    "swift/Tracking.swift": ("swift", None, "Tracking.swift"),
 }
 
 

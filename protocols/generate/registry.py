@@ -7,7 +7,7 @@ files a language owns and ``protocols scan`` pick it up from this table.
 
 from __future__ import annotations
 
-from protocols.generate import java, kotlin, python, typescript
+from protocols.generate import go, java, kotlin, python, swift, typescript
 from protocols.generate.emitter import Emitter
 
 EMITTERS: dict[str, Emitter] = {
@@ -16,6 +16,8 @@ EMITTERS: dict[str, Emitter] = {
         typescript.EMITTER,
         kotlin.EMITTER,
         java.EMITTER,
+        go.EMITTER,
+        swift.EMITTER,
     )
 }
 LANGUAGES: tuple[str, ...] = tuple(EMITTERS)
