@@ -8,7 +8,8 @@ JSON values, and the source field; msgspec skips every other key without buildin
 is about twice as fast as decoding the whole message.
 
 Skipping is not checking, though: msgspec does not look inside the strings and numbers it
-skips. So a line that is not ASCII is checked to be UTF-8 here, and anything the typed
+skips (nor inside a payload kept as JSON text, below). So a line that is not ASCII is
+checked to be UTF-8 here, and anything the typed
 decoding refuses (a line that is not an object, a source field of another shape than the
 path says, ...) is left to the full path, which reads the line as before. What a skipped
 number could hide (``1e999``, accepted by the stdlib parser the full path falls back on) does
@@ -28,6 +29,9 @@ from protocols.validate.drift import UNKNOWN_SOURCE
 #: The top-level fields the lane and the drift counter read (absent and null alike: None).
 FIELDS = ("type", "event", "name", "userId", "anonymousId", "previousId", "groupId",
           "timestamp", "originalTimestamp", "sentAt", "receivedAt", "properties", "traits")
+#: The payloads, kept as their JSON text (msgspec.Raw, empty when absent): the lane decodes
+#: the one the message's kind uses, with the plan's types when it can (typed.py).
+PAYLOADS = ("properties", "traits")
 _SOURCE = "source_field_"  # the Struct attribute of the source path's first key
 
 
@@ -40,7 +44,9 @@ class EnvelopeReader:
     def __init__(self, source_path: tuple[str, ...]) -> None:
         self.source_path = source_path
         typed = not source_path or source_path[0] not in FIELDS
-        fields: list[tuple[str, Any, Any]] = [(name, Any, None) for name in FIELDS]
+        fields: list[tuple[str, Any, Any]] = [
+            (name, msgspec.Raw, msgspec.Raw()) if name in PAYLOADS else (name, Any, None)
+            for name in FIELDS]
         rename: dict[str, str] = {}
         if source_path and typed:
             fields.append((_SOURCE, _path_type(source_path[1:]), None))
@@ -52,7 +58,8 @@ class EnvelopeReader:
         self.source: Callable[[Any], str] = _source_reader(len(source_path) if typed else 0)
 
     def from_message(self, message: Mapping[str, Any]) -> Any:
-        """The envelope of a message already parsed whole (the source is not read)."""
+        """The envelope of a message already parsed whole (the source is not read; the
+        payloads are values, not JSON text)."""
         get = message.get
         return self.type(*[get(name) for name in FIELDS])
 

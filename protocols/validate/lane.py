@@ -17,12 +17,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Raw
+from msgspec.json import Decoder
+
 from protocols.plan.model import MessageSpec
 from protocols.validate.checker import Validator, without_sdk_page_properties
 from protocols.validate.engine import SchemaPredicate
 from protocols.validate.envelope import EnvelopeReader
 from protocols.validate.messages import TIMESTAMP_FIELDS, is_group_id, is_id, is_timestamp
 from protocols.validate.shape import compile_clean
+from protocols.validate.typed import PayloadDecoder, payload_decoder
 
 # Names (of events, pages, screens) kept in the lane's tables: planned ones only, so a log
 # of made-up names cannot grow them.
@@ -30,6 +34,7 @@ _NAMED_KINDS = ("page", "screen")
 _OTHER_KINDS = frozenset({"identify", "group", "alias", *_NAMED_KINDS})  # (track aside)
 _UNBUILT: Any = object()
 _PLAIN = EnvelopeReader(())  # envelopes of messages parsed whole
+_decode = Decoder().decode
 assert TIMESTAMP_FIELDS == ("timestamp", "originalTimestamp", "sentAt", "receivedAt")
 
 
@@ -40,6 +45,7 @@ class _Entry:
     event: str  # the name the message is counted under (Validator.event_of)
     payload_field: str | None  # None: no spec, so no payload checks
     valid: SchemaPredicate | None = None
+    decoder: PayloadDecoder | None = None  # the same check as valid + names_clean, typed
     # Whether every name at every level is planned and not deprecated (None: no shape).
     names_clean: Callable[[Any], bool] | None = None
     page: MessageSpec | None = None  # a page spec: the SDKs' page properties are left out
@@ -60,10 +66,12 @@ class FastLane:
 
     def accept(self, message: dict[str, Any]) -> str | None:
         """The name ``message`` is counted under, or None when the full path must decide."""
-        return self.accept_envelope(_PLAIN.from_message(message))
+        accepted = self.accept_envelope(_PLAIN.from_message(message))
+        return None if accepted is None else accepted[0]
 
-    def accept_envelope(self, envelope: Any) -> str | None:
-        """:meth:`accept` of a message's envelope (protocols/validate/envelope.py)."""
+    def accept_envelope(self, envelope: Any) -> tuple[str, Any] | None:
+        """:meth:`accept` of a message's envelope (protocols/validate/envelope.py), and its
+        payload as decoded (a dict; None when the lane does not read it)."""
         kind = envelope.type
         if kind == "track":
             name = envelope.event
@@ -105,24 +113,40 @@ class FastLane:
             return None
         valid = entry.valid
         if valid is None:
-            return entry.event
+            return entry.event, None
         # The payload (Validator._validate): every name planned and not deprecated, and the
         # compiled schema check passes.
         payload = envelope.properties if entry.payload_field == "properties" else \
             envelope.traits
+        if type(payload) is Raw:  # (its JSON text: envelope.py)
+            if not payload:
+                payload = {}  # absent
+            elif entry.decoder is not None:
+                # msgspec checks the plan's types as it decodes: a yes in C, else the full
+                # path decides (typed.py)
+                try:
+                    return entry.event, entry.decoder.decode(payload)
+                except (ValueError, RecursionError):
+                    return None
+            else:
+                try:
+                    payload = _decode(payload)
+                except (ValueError, RecursionError):
+                    return None
         if payload is None:
             payload = {}
         elif type(payload) is not dict:
             return None
+        checked = payload
         if entry.page is not None:
-            payload = without_sdk_page_properties(payload, entry.page)
+            checked = without_sdk_page_properties(payload, entry.page)
         names_clean = entry.names_clean
         try:
-            if (names_clean is not None and not names_clean(payload)) or not valid(payload):
+            if (names_clean is not None and not names_clean(checked)) or not valid(checked):
                 return None
         except RecursionError:
             return None
-        return entry.event
+        return entry.event, payload
 
     def _kind_entry(self, kind: str) -> _Entry | None:
         plan = self._validator.plan
@@ -154,6 +178,24 @@ class FastLane:
             return None  # every message of it gets a warning: the full path writes it
         compiled = self._validator.compiled(spec)
         shape = compiled.shape
+        page = spec if spec.kind == "page" else None
         return _Entry(event, spec.payload_field, compiled.valid,
-                      None if shape is None else compile_clean(shape),
-                      spec if spec.kind == "page" else None, envelope)
+                      None if page is not None else _decoder(spec),
+                      None if shape is None else compile_clean(shape), page, envelope)
+
+
+# Payload decoders by schema object, as checker._compile keeps compiled specs: built once
+# for the runs of a program on one plan (the entry keeps its schema alive).
+_DECODERS: dict[tuple[int, str], tuple[Any, PayloadDecoder | None]] = {}
+
+
+def _decoder(spec: MessageSpec) -> PayloadDecoder | None:
+    key = (id(spec.schema), spec.additional_properties)
+    known = _DECODERS.get(key)
+    if known is not None and known[0] is spec.schema:
+        return known[1]
+    decoder = payload_decoder(spec.schema)
+    if len(_DECODERS) >= 512:
+        _DECODERS.clear()
+    _DECODERS[key] = (spec.schema, decoder)
+    return decoder

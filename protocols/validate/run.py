@@ -188,13 +188,13 @@ class Run:
                     return False
                 envelope = from_message(message)
                 source = source_of(message, source_path)
-            event = accept(envelope)
-            if event is None:
+            accepted = accept(envelope)
+            if accepted is None:
                 return False
+            event, payload = accepted
             kind = envelope.type
             if kind == "track" or kind == "identify" or kind == "group":
-                observe(kind, envelope.event,
-                        envelope.properties if kind == "track" else envelope.traits,
+                observe(kind, envelope.event, payload,
                         source_of_envelope(envelope) if source is None else source)
             counts.messages += 1
             counts.valid += 1
