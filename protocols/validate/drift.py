@@ -45,6 +45,7 @@ MAX_HELD = 32_768  # distinct values (or value combinations) held before they ar
 MAX_LAYOUTS_HELD = 32_768  # distinct (source, spelling, layout) without values held
 FIRST_HELD = 64  # the first unfold comes sooner (see DriftTracker.__init__)
 _UNSEEN: Any = object()
+_VARIES: Any = object()
 KINDS = ("event-name", "property-name", "enum-value", "value-type")
 
 Variants = Counter[tuple[str, str]]  # (spelling or type, source) -> messages
@@ -86,6 +87,7 @@ class _View:
     values: Callable[[dict[str, Any]], tuple[str, ...]] | None
     # Each name's property and type name, once all are made (see _count_names).
     counted: tuple[tuple[str, _Property, str | None], ...] | None = None
+    generation: int = 0  # the event's, when ``tracked`` was last made (see _renew)
 
 
 # What one message adds to its event, counted whole: (source, event-name spelling or None,
@@ -101,6 +103,16 @@ SeenValue = tuple[str, str, "str | None"]
 SPLIT_AFTER = 64
 
 
+class PlannedKinds:
+    """The type each planned name's value has in every valid payload of one spec (a name
+    left out: its type varies), from typed.fixed_kinds. Hashed by identity."""
+
+    __slots__ = ("kinds",)
+
+    def __init__(self, kinds: Mapping[str, type]) -> None:
+        self.kinds = kinds
+
+
 @dataclass
 class _Event:
     kind: str
@@ -109,8 +121,14 @@ class _Event:
     # Spelling -> its property, for string values (None: too many values to track).
     valued: dict[str, _Property | None] = field(default_factory=dict)
     views: dict[tuple[tuple[str, ...], tuple[type, ...]], _View] = field(default_factory=dict)
+    # Views of payloads the lane accepted, by their names and the kinds the plan fixes.
+    planned_views: dict[tuple[tuple[str, ...], PlannedKinds], _View | None] = field(
+        default_factory=dict)
     seen: dict[Seen, int] = field(default_factory=dict)
     split: bool = False  # values counted one by one, in seen_values
+    # A property stopped being tracked: views still pick its values until renewed.
+    stale: bool = False
+    generation: int = 0
     seen_values: dict[SeenValue, int] = field(default_factory=dict)
 
 
@@ -156,9 +174,12 @@ class DriftTracker:
         self.observe_parts(kind, message.get("event"), payload,
                            source_of(message, self.source_path))
 
-    def observe_parts(self, kind: Any, name: Any, payload: Any, source: str) -> None:
+    def observe_parts(self, kind: Any, name: Any, payload: Any, source: str,
+                      planned: PlannedKinds | None = None) -> None:
         """:meth:`observe` of a message given as its type, its ``event``, its payload
-        (properties or traits) and its source (see source_of)."""
+        (properties or traits) and its source (see source_of). ``planned``: the kinds the
+        plan fixes for the payload's names, when the payload is known to follow the plan
+        (the fast lane's): its view is then found by its names alone."""
         # Called for every message: written for speed (two dict updates per message in the
         # common case); everything else goes through the helpers.
         if kind == "track":
@@ -185,14 +206,20 @@ class DriftTracker:
         view: _View | None = None
         values: tuple[str, ...] = ()
         if type(payload) is dict and payload:
-            layout = (tuple(payload), tuple(map(type, payload.values())))
-            view = event.views.get(layout)
+            if planned is not None:
+                key = (tuple(payload), planned)
+                view = event.planned_views.get(key, _UNSEEN)
+                if view is _UNSEEN:
+                    view = self._planned_view(event, key)
             if view is None:
-                view = self._view(event, layout)
+                view = self._layout_view(event, payload)
                 if view is None:  # too many names to keep as a view: counted right away
                     self._unfold(event)  # (after what came before, for the caps' order)
                     self._count_payload(event, source, name, payload)
+                    self._settle_views(event)
                     return
+            if view.generation != event.generation:
+                _renew(event, view)
             if view.values is not None:
                 values = view.values(payload)
                 if event.split:
@@ -227,6 +254,23 @@ class DriftTracker:
             for each in self._events.values():
                 self._unfold(each)
 
+    def _layout_view(self, event: _Event, payload: dict[str, Any]) -> _View | None:
+        """The view of a payload's layout (None: too many names to keep one)."""
+        layout = (tuple(payload), tuple(map(type, payload.values())))
+        view = event.views.get(layout)
+        return view if view is not None else self._view(event, layout)
+
+    def _planned_view(self, event: _Event,
+                      key: tuple[tuple[str, ...], PlannedKinds]) -> _View | None:
+        """The view of names whose kinds the plan fixes (None: one of them varies)."""
+        names, planned = key
+        kinds = tuple(planned.kinds.get(name, _VARIES) for name in names)
+        view = None if _VARIES in kinds else self._view(event, (names, kinds))
+        if len(event.planned_views) >= MAX_VIEWS:
+            event.planned_views.clear()
+        event.planned_views[key] = view
+        return view
+
     def _view(self, event: _Event, layout: tuple[tuple[str, ...], tuple[type, ...]]
               ) -> _View | None:
         raw, kinds = layout
@@ -241,9 +285,9 @@ class DriftTracker:
             if kind is str and valued.get(name, _UNSEEN) is not None:
                 picked.append(key)
                 tracked.append(name)
-        view = _View(names, kinds, tuple(tracked), _getter(picked))
+        view = _View(names, kinds, tuple(tracked), _getter(picked), generation=event.generation)
         if len(event.views) >= MAX_VIEWS:
-            event.views.clear()
+            _forget_views(event)
         event.views[layout] = view
         return view
 
@@ -300,6 +344,15 @@ class DriftTracker:
         self._count_values(event, values.items())
         if not event.split and len(seen) > SPLIT_AFTER and once * 2 > len(seen):
             event.split = True  # (everything held before is counted: the order is kept)
+        self._settle_views(event)
+
+    @staticmethod
+    def _settle_views(event: _Event) -> None:
+        """After counting: views that pick a property no longer tracked are renewed when
+        next used (not before: what was held with them is counted by now, in their order)."""
+        if event.stale:
+            event.stale = False
+            event.generation += 1
 
     def _count_names(self, event: _Event, source: str, name: str | None, view: _View | None,
                      count: int) -> None:
@@ -361,7 +414,7 @@ class DriftTracker:
         values = prop.values
         if values is None:  # dropped under another spelling of the same name
             event.valued[name] = None
-            event.views.clear()
+            event.stale = True  # views pick its values: see _renew
             return
         normal = value_key(value)
         seen = values.get(normal)
@@ -369,9 +422,9 @@ class DriftTracker:
             if len(values) >= MAX_VALUES:
                 prop.values = None  # high cardinality: ids or free text
                 event.valued[name] = None
-                event.views.clear()  # they pick its values: rebuilt without them
+                event.stale = True
                 return
-            seen = values[normal] = Counter()
+            seen = values[normal] = _Variants()
         self._bump(seen, (value, source), count)
 
     def _bump(self, counter: Variants, key: tuple[str, str], count: int) -> None:
@@ -395,7 +448,7 @@ class DriftTracker:
     def __getstate__(self) -> dict[str, Any]:
         self.settle()
         for event in self._events.values():
-            event.views.clear()  # a cache, holding functions that do not pickle
+            _forget_views(event)  # a cache, holding functions that do not pickle
         state = dict(self.__dict__)
         state["_by_name"] = {}  # a cache
         del state["plan"]  # a worker's counts travel back without the plan (see merge)
@@ -432,7 +485,7 @@ class DriftTracker:
                 own.values = _merged_values(own.values, prop.values)
         for event in self._events.values():
             event.valued.clear()  # rebuilt on the next observe
-            event.views.clear()
+            _forget_views(event)
 
     def inconsistencies(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -469,6 +522,8 @@ class DriftTracker:
         allowed = _enum_of(spec, planned_prop)
         for normal in sorted(prop.values or {}):
             spellings = (prop.values or {})[normal]
+            if len(spellings) == 1 and not allowed:
+                continue  # (one spelling and no enum: nothing to disagree with)
             planned_value = next((v for v in allowed if value_key(v) == normal), None)
             if _disagrees(spellings, planned_value):
                 canonical = planned_value or _most_common(spellings, None) or normal
@@ -494,6 +549,26 @@ class DriftTracker:
 
 
 _SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
+
+
+def _renew(event: _Event, view: _View) -> None:
+    """Stop a view picking values of properties no longer tracked."""
+    valued = event.valued
+    tracked = [name for name in view.tracked if valued.get(name, _UNSEEN) is not None]
+    view.tracked = tuple(tracked)
+    view.values = _getter(tracked)
+    view.generation = event.generation
+
+
+class _Variants(Counter[tuple[str, str]]):
+    """A Counter made without Counter.__init__'s work (one per distinct value counted)."""
+
+    __init__ = dict.__init__
+
+
+def _forget_views(event: _Event) -> None:
+    event.views.clear()
+    event.planned_views.clear()
 
 
 def _getter(keys: list[str]) -> Callable[[dict[str, Any]], tuple[str, ...]] | None:

@@ -22,11 +22,12 @@ from msgspec.json import Decoder
 
 from protocols.plan.model import MessageSpec
 from protocols.validate.checker import Validator, without_sdk_page_properties
+from protocols.validate.drift import PlannedKinds
 from protocols.validate.engine import SchemaPredicate
 from protocols.validate.envelope import EnvelopeReader
 from protocols.validate.messages import TIMESTAMP_FIELDS, is_group_id, is_id, is_timestamp
 from protocols.validate.shape import compile_clean
-from protocols.validate.typed import PayloadDecoder, payload_decoder
+from protocols.validate.typed import PayloadDecoder, fixed_kinds, payload_decoder
 
 # Names (of events, pages, screens) kept in the lane's tables: planned ones only, so a log
 # of made-up names cannot grow them.
@@ -50,6 +51,7 @@ class _Entry:
     names_clean: Callable[[Any], bool] | None = None
     page: MessageSpec | None = None  # a page spec: the SDKs' page properties are left out
     envelope: Callable[[Any], bool] | None = None  # extra checks (group, alias)
+    planned: PlannedKinds | None = None  # the kinds of valid payloads' values (drift)
 
 
 class FastLane:
@@ -67,10 +69,11 @@ class FastLane:
     def accept(self, message: dict[str, Any]) -> str | None:
         """The name ``message`` is counted under, or None when the full path must decide."""
         accepted = self.accept_envelope(_PLAIN.from_message(message))
-        return None if accepted is None else accepted[0]
+        return None if accepted is None else accepted[0].event
 
-    def accept_envelope(self, envelope: Any) -> tuple[str, Any] | None:
-        """:meth:`accept` of a message's envelope (protocols/validate/envelope.py), and its
+    def accept_envelope(self, envelope: Any) -> tuple[_Entry, Any] | None:
+        """:meth:`accept` of a message's envelope (protocols/validate/envelope.py): the
+        entry of its kind and name (``.event`` is the name it is counted under), and its
         payload as decoded (a dict; None when the lane does not read it)."""
         kind = envelope.type
         if kind == "track":
@@ -113,7 +116,7 @@ class FastLane:
             return None
         valid = entry.valid
         if valid is None:
-            return entry.event, None
+            return entry, None
         # The payload (Validator._validate): every name planned and not deprecated, and the
         # compiled schema check passes.
         payload = envelope.properties if entry.payload_field == "properties" else \
@@ -125,7 +128,7 @@ class FastLane:
                 # msgspec checks the plan's types as it decodes: a yes in C, else the full
                 # path decides (typed.py)
                 try:
-                    return entry.event, entry.decoder.decode(payload)
+                    return entry, entry.decoder.decode(payload)
                 except (ValueError, RecursionError):
                     return None
             else:
@@ -146,7 +149,7 @@ class FastLane:
                 return None
         except RecursionError:
             return None
-        return entry.event, payload
+        return entry, payload
 
     def _kind_entry(self, kind: str) -> _Entry | None:
         plan = self._validator.plan
@@ -181,7 +184,8 @@ class FastLane:
         page = spec if spec.kind == "page" else None
         return _Entry(event, spec.payload_field, compiled.valid,
                       None if page is not None else _decoder(spec),
-                      None if shape is None else compile_clean(shape), page, envelope)
+                      None if shape is None else compile_clean(shape), page, envelope,
+                      PlannedKinds(fixed_kinds(spec.schema)))
 
 
 # Payload decoders by schema object, as checker._compile keeps compiled specs: built once

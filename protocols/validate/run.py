@@ -191,11 +191,13 @@ class Run:
             accepted = accept(envelope)
             if accepted is None:
                 return False
-            event, payload = accepted
+            entry, payload = accepted
+            event = entry.event
             kind = envelope.type
             if kind == "track" or kind == "identify" or kind == "group":
                 observe(kind, envelope.event, payload,
-                        source_of_envelope(envelope) if source is None else source)
+                        source_of_envelope(envelope) if source is None else source,
+                        entry.planned)
             counts.messages += 1
             counts.valid += 1
             known = by_event.get(event)

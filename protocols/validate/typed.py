@@ -284,3 +284,34 @@ def _bounded(kind: type, schema: Mapping[str, Any]) -> Any:
                 raise _Unsupported("a bound a float cannot hold exactly")
             bounds[name] = float(bound)
     return Annotated[kind, msgspec.Meta(**bounds)] if bounds else kind
+
+
+_KIND_OF = {"string": str, "integer": int, "number": float, "boolean": bool,
+            "null": type(None), "object": dict, "array": list}
+
+
+def fixed_kinds(schema: Mapping[str, Any]) -> dict[str, type]:
+    """The Python type of each top-level property's value in every valid payload, for those
+    whose type the schema fixes (``float`` stands for a number: int or float, both counted
+    as one by the drift report). A property whose type may vary is left out."""
+    defs = schema.get("$defs", {})
+    properties = schema.get("properties")
+    found: dict[str, type] = {}
+    if not isinstance(properties, Mapping) or not isinstance(defs, Mapping):
+        return found
+    for name, child in properties.items():
+        for _ in range(16):  # follow named types
+            ref = child.get("$ref") if isinstance(child, Mapping) else None
+            if not (isinstance(ref, str) and ref.startswith("#/$defs/")):
+                break
+            child = defs.get(ref[len("#/$defs/"):])
+        if not isinstance(child, Mapping):
+            continue
+        kind = child.get("type")
+        options = child.get("enum", [child["const"]] if "const" in child else None)
+        if isinstance(options, list) and options and all(type(o) is str for o in options):
+            found[name] = str
+        elif isinstance(kind, str) and kind in _KIND_OF and "anyOf" not in child \
+                and "oneOf" not in child and options is None:
+            found[name] = _KIND_OF[kind]
+    return found
