@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import shlex
-import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,6 +18,7 @@ from typer.testing import CliRunner
 from protocols.cli import app
 from protocols.report import REPORTERS
 from tests.conftest import REPO
+from tests.terminal import run_with_stderr_on_a_terminal as _run_with_stderr_on_a_terminal
 
 CONFIG = "tests/scan/apps/.protocols.toml"
 
@@ -129,31 +125,6 @@ def test_help_has_examples() -> None:
     assert "protocols scan" in CliRunner().invoke(app, ["--help"]).output
 
 
-def _run_with_stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-c", "from protocols.cli import main; main()",
-                                *args], stdout=subprocess.PIPE, stderr=follower,
-                               stdin=subprocess.DEVNULL, env=env, cwd=REPO)
-    os.close(follower)
-    seen = b""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([leader], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif process.poll() is not None:
-            break
-    stdout = process.communicate(timeout=60)[0]
-    os.close(leader)
-    return process.returncode, stdout.decode(), seen.decode(errors="replace")
-
-
 def test_progress_line_on_a_terminal_only(tmp_path: Path) -> None:
     for index in range(150):
         (tmp_path / f"m{index}.py").write_text(
@@ -170,6 +141,8 @@ def test_progress_line_on_a_terminal_only(tmp_path: Path) -> None:
     assert "scanning" not in quiet  # a machine format on stdout
     _, _, under_ci = _run_with_stderr_on_a_terminal(args, {**env, "CI": "true"})
     assert "scanning" not in under_ci
+    _, _, quiet = _run_with_stderr_on_a_terminal([*args, "--quiet"], env)
+    assert "scanning" not in quiet
 
 
 def test_the_pre_commit_hook_runs_scan_on_the_whole_tree() -> None:

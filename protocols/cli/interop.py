@@ -242,8 +242,11 @@ def infer(
     plan_id: str | None = typer.Option(None, "--plan-id", help=PLAN_ID_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
     legacy_out: Path | None = legacy_out_option("--output", "-o"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line on the "
+                               "terminal."),
 ) -> None:
     """Draft a plan from sample message logs: events, properties, types, drift."""
+    from protocols.cli.progress import RunProgress, progress_wanted
     from protocols.infer import infer_plan
     from protocols.plan.loader import display_path
 
@@ -258,7 +261,11 @@ def infer(
     if not files:
         raise usage_error("no log files to read (infer reads files and folders, not stdin)")
     identifier = plan_id_for(out, plan_id)
-    draft = infer_plan([(p, display_path(p)) for p in files], plan_id=identifier)
+    # (infer writes a plan file and a summary line, never a report to stdout)
+    with RunProgress(enabled=progress_wanted(["text"], [], quiet=quiet), verb="inferring",
+                     findings=False) as line:
+        draft = infer_plan([(p, display_path(p)) for p in files], plan_id=identifier,
+                           progress=line.update)
     seen = draft.collector
     for broken in seen.broken[:MAX_BROKEN_SHOWN]:
         typer.echo(f"warning: {broken}", err=True)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
-from types import TracebackType
 
 import typer
 
@@ -14,11 +11,11 @@ from protocols.cli.output import (
     FORMAT_HELP,
     OUTPUT_HELP,
     emit,
-    resolve_format,
     settings_or_exit,
     usage_error,
 )
 from protocols.cli.plan_tools import load_or_exit
+from protocols.cli.progress import FileProgress, progress_wanted
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.text import SECTIONS
@@ -71,6 +68,8 @@ def scan_command(
     config: Path | None = typer.Option(None, "--config", help="Configuration file "
                                        "(default: .protocols.toml or [tool.protocols] in "
                                        "pyproject.toml)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line on the "
+                               "terminal."),
 ) -> None:
     """Find the tracking calls in source code and check them against a plan: coverage,
     unplanned events and properties, misspelled names, wrong literal values."""
@@ -92,7 +91,8 @@ def scan_command(
     loaded = load_or_exit(plan_path)
     assert isinstance(loaded, Plan)
     targets = list(paths) if paths else list(settings.paths)
-    with ProgressLine(enabled=progress_wanted(format, output)) as line:
+    with FileProgress(enabled=progress_wanted(format, output, quiet=quiet),
+                      minimum=PROGRESS_MIN_FILES) as line:
         try:
             result = run_scan(loaded, targets, settings, progress=line.update)
         except WalkError as exc:
@@ -106,53 +106,3 @@ def _with(settings: ScanSettings, **changes: object) -> ScanSettings:
     from dataclasses import replace
 
     return replace(settings, **changes)  # type: ignore[arg-type]
-
-
-def progress_wanted(formats: list[str], outputs: list[Path]) -> bool:
-    """A progress line only for a person at a terminal: stderr is a terminal, not under CI,
-    and no machine-readable report goes to standard output (it may be piped on)."""
-    if os.environ.get("CI") or not sys.stderr.isatty():
-        return False
-    for index, name in enumerate(formats or ["auto"]):
-        to_stdout = index >= len(outputs) or str(outputs[index]) == "-"
-        if to_stdout and resolve_format(name) != "text":
-            return False
-    return True
-
-
-class ProgressLine:
-    """A transient rich progress bar on stderr, shown once a scan has enough files."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled
-        self._progress: object | None = None
-        self._task: object | None = None
-
-    def __enter__(self) -> ProgressLine:
-        return self
-
-    def update(self, done: int, total: int, path: str) -> None:
-        if not self.enabled or total < PROGRESS_MIN_FILES:
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        if self._progress is None:
-            progress = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("files {task.fields[rate]}"),
-                                console=Console(stderr=True), transient=True)
-            progress.start()
-            self._task = progress.add_task("scan", total=total, rate="")
-            self._progress = progress
-            self._started = progress.get_time()
-        assert isinstance(self._progress, Progress)
-        elapsed = max(self._progress.get_time() - self._started, 1e-6)
-        self._progress.update(self._task, completed=done,  # type: ignore[arg-type]
-                              rate=f"({done / elapsed:.0f}/s)")
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        from rich.progress import Progress
-
-        if isinstance(self._progress, Progress):
-            self._progress.stop()

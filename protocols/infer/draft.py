@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 from protocols.infer.reader import BrokenLine, Message, read_messages
 from protocols.infer.stats import ENUM_MAX_VALUES, FORMATS, Shape
 from protocols.naming import collision_key, dominant_style, matches
+from protocols.progress import Progress, Report
 from protocols.yamlsrc import PathKey
 
 ENUM_MIN_COUNT = 20
@@ -55,8 +56,9 @@ class Collector:
         default_factory=lambda: {"events": {}, "pages": {}, "screens": {}})
     traits: dict[str, Shape] = field(default_factory=dict)
 
-    def read(self, path: Path, shown: str) -> None:
-        for item in read_messages(path, shown):
+    def read(self, path: Path, shown: str,
+             position: Callable[[int], None] | None = None) -> None:
+        for item in read_messages(path, shown, position=position):
             if isinstance(item, BrokenLine):
                 self.add_broken(item)
             else:
@@ -105,12 +107,31 @@ class Draft:
     collector: Collector
 
 
-def infer_plan(paths: Iterable[tuple[Path, str]], *, plan_id: str) -> Draft:
-    """Read logs (``(path, name shown in messages)``) and draft a plan from them."""
+def infer_plan(paths: Iterable[tuple[Path, str]], *, plan_id: str,
+               progress: Report | None = None) -> Draft:
+    """Read logs (``(path, name shown in messages)``) and draft a plan from them;
+    ``progress`` hears how far the reading has got (protocols/progress.py)."""
     collector = Collector()
-    for path, shown in paths:
-        collector.read(path, shown)
+    files = list(paths)
+    total = sum(_size(path) for path, _ in files) if progress is not None else None
+    done = 0
+    for path, shown in files:
+        position = None
+        if progress is not None:
+            def position(at: int, before: int = done) -> None:
+                progress(Progress(before + at, total, collector.messages))
+        collector.read(path, shown, position)
+        done += _size(path)
+        if progress is not None:
+            progress(Progress(done, total, collector.messages))
     return draft_from(collector, plan_id=plan_id)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def draft_from(collector: Collector, *, plan_id: str) -> Draft:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from protocols.interop.jsonio import reject_constant
+from protocols.progress import EVERY
 
 MAX_LINE_BYTES = 4 * 1024 * 1024  # a longer line is reported, not parsed
 
@@ -37,8 +38,13 @@ class Message:
     data: dict[str, Any]
 
 
-def read_messages(path: Path, shown: str) -> Iterator[Message | BrokenLine]:
-    """Every message in one log file, and every line that could not be read."""
+def read_messages(path: Path, shown: str, *,
+                  position: Callable[[int], None] | None = None
+                  ) -> Iterator[Message | BrokenLine]:
+    """Every message in one log file, and every line that could not be read.
+
+    ``position`` is told how many bytes of the file were read (of a gzip file: compressed
+    bytes) every EVERY lines, for a progress line."""
     try:
         raw = path.open("rb")
     except OSError as exc:
@@ -55,6 +61,8 @@ def read_messages(path: Path, shown: str) -> Iterator[Message | BrokenLine]:
                 if not chunk:
                     break
                 number += 1
+                if position is not None and number % EVERY == 0:
+                    position(raw.tell())
                 if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
                     yield BrokenLine(shown, number, f"line longer than {MAX_LINE_BYTES} bytes")
                     while chunk and not chunk.endswith(b"\n"):  # skip the rest of it

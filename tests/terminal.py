@@ -1,0 +1,39 @@
+"""Running the command line with standard error on a pseudo-terminal (progress lines)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+from tests.conftest import REPO
+
+
+def run_with_stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """Run ``protocols ARGS`` with stderr on a terminal: (exit code, stdout, what the
+    terminal showed)."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-c", "from protocols.cli import main; main()",
+                                *args], stdout=subprocess.PIPE, stderr=follower,
+                               stdin=subprocess.DEVNULL, env=env, cwd=REPO)
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif process.poll() is not None:
+            break
+    stdout = process.communicate(timeout=60)[0]
+    os.close(leader)
+    return process.returncode, stdout.decode(), seen.decode(errors="replace")
