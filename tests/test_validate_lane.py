@@ -24,6 +24,7 @@ from protocols.naming import CaseStyle, collision_key, convert
 from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.validate import parallel
 from protocols.validate.checker import Validator
+from protocols.validate.envelope import EnvelopeReader
 from protocols.validate.lane import FastLane
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
@@ -374,6 +375,43 @@ def test_lane_accepts_only_what_the_full_path_finds_nothing_in(plan_name: str,
     if accepted is not None:
         assert [(d.code, d.path, d.message) for d in diagnostics] == [], message
         assert accepted == name, message
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_lane_reading_lines_accepts_only_what_the_full_path_finds_nothing_in(
+        plan_name: str, data: st.DataObject) -> None:
+    # The way a run reads: the line's bytes, a typed envelope, payloads checked by the
+    # plan's msgspec types where it has them (typed.py).
+    validator, lane = _VALIDATORS[plan_name]
+    plan = validator.plan
+    message = data.draw(st.one_of(clean_messages(plan), near_messages(plan), near_messages(plan),
+                                  wild_messages(plan)))
+    try:
+        line = json.dumps(message).encode()
+    except ValueError:
+        return  # (not JSON: nan)
+    reader = EnvelopeReader(("context", "library", "name"))
+    assert reader.decode is not None
+    try:
+        envelope = reader.decode(line)
+    except ValueError:
+        event("refused by the envelope")
+        return
+    accepted = lane.accept_envelope(envelope)
+    parsed = json.loads(line)
+    diagnostics, name = validator.check(parsed)
+    event("accepted" if accepted is not None else
+          "declined, clean" if not diagnostics else "declined, findings")
+    if accepted is not None:
+        entry, payload = accepted
+        assert [(d.code, d.path, d.message) for d in diagnostics] == [], message
+        assert entry.event == name, message
+        if entry.payload_field is not None and entry.valid is not None:
+            sent = parsed.get(entry.payload_field)
+            assert payload == ({} if sent is None else sent)
+    else:
+        assert lane.accept(parsed) is None or diagnostics == [], message
 
 
 def _lane_plan() -> tuple[Validator, FastLane]:
