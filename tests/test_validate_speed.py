@@ -191,3 +191,43 @@ def test_the_ascii_key_is_the_collision_key(text: str) -> None:
                                   "\u00a0Total\u2003Due", "\u0130stanbul"])
 def test_other_text_keeps_the_full_collision_key(text: str) -> None:
     assert name_key(text) == value_key(text) == collision_key(text)
+
+
+def _field(*plausible: str, size: int = 2) -> st.SearchStrategy[str]:
+    digits = st.text(alphabet="0123456789\u0663", min_size=size, max_size=size)
+    return st.one_of(*[st.sampled_from(plausible)] * 4, digits)  # (mostly plausible)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.builds(lambda y, mo, d, h, mi, s, f, z: f"{y}-{mo}-{d}T{h}:{mi}:{s}{f}{z}",
+                 _field("2026", "0000", "0001", "9999", size=4),
+                 _field("01", "02", "11", "12", "13", "00"),
+                 _field("01", "28", "29", "30", "31", "00"),
+                 _field("00", "09", "23", "24"), _field("00", "59", "60"),
+                 _field("00", "59", "60"),
+                 st.sampled_from(["", ".1", ".123", ".123456", ".1234567", "."]),
+                 st.sampled_from(["Z", "z", "+05:30", "-23:59", "+24:00", "+05:60", "+0530",
+                                  ""]))
+       | st.text(max_size=30))
+def test_a_quick_timestamp_is_a_timestamp(text: str) -> None:
+    from protocols.validate.messages import QUICK_TIMESTAMP, _is_timestamp
+
+    if QUICK_TIMESTAMP(text):
+        event("quick")
+        assert _is_timestamp(text), text
+
+
+def test_quick_timestamps_are_timestamps_field_by_field() -> None:
+    from protocols.validate.messages import QUICK_TIMESTAMP, _is_timestamp
+
+    dates = [f"{y}-{m:02d}-{d:02d}" for y in ("0000", "0001", "1900", "2024", "2026", "9999")
+             for m in range(14) for d in range(33)]
+    times = [f"{h:02d}:{m:02d}:{s:02d}{f}{z}" for h in (0, 9, 23, 24) for m in (0, 59, 60)
+             for s in (0, 59, 60) for f in ("", ".1", ".123456", ".1234567", ".")
+             for z in ("Z", "z", "+05:30", "-23:59", "+24:00", "+05:60", "+0530", "")]
+    quick = 0
+    for text in [f"{d}T10:00:00.123Z" for d in dates] + [f"2026-11-20T{t}" for t in times]:
+        if QUICK_TIMESTAMP(text):
+            quick += 1
+            assert _is_timestamp(text), text
+    assert quick > 1000

@@ -25,7 +25,15 @@ from protocols.validate.checker import Validator, without_sdk_page_properties
 from protocols.validate.drift import PlannedKinds
 from protocols.validate.engine import SchemaPredicate
 from protocols.validate.envelope import EnvelopeReader
-from protocols.validate.messages import TIMESTAMP_FIELDS, is_group_id, is_id, is_timestamp
+from protocols.validate.messages import (
+    QUICK_TIMESTAMP as quick_timestamp,
+)
+from protocols.validate.messages import (
+    TIMESTAMP_FIELDS,
+    is_group_id,
+    is_id,
+    is_timestamp,
+)
 from protocols.validate.shape import compile_clean
 from protocols.validate.typed import PayloadDecoder, fixed_kinds, payload_decoder
 
@@ -109,7 +117,8 @@ class FastLane:
         for value in (envelope.timestamp, envelope.originalTimestamp, envelope.sentAt,
                       envelope.receivedAt):  # (messages.TIMESTAMP_FIELDS)
             if value is not None and value != checked:
-                if not is_timestamp(value):
+                if not (type(value) is str and quick_timestamp(value) is not None) \
+                        and not is_timestamp(value):
                     return None
                 checked = value
         if entry.envelope is not None and not entry.envelope(envelope):

@@ -26,6 +26,8 @@ from typing import Annotated, Any, Literal, Union
 import msgspec
 
 from protocols.validate.engine import compile_checks
+from protocols.validate.fastschema.formats import SURE_PATTERNS
+from protocols.validate.fastschema.keywords import format_
 
 #: Keywords that do not change what is valid.
 _ANNOTATIONS = frozenset({"$schema", "$comment", "$defs", "definitions", "title",
@@ -125,7 +127,10 @@ class _Builder:
                 return [sized], None
             return [sized], lambda value: type(value) is not list or all(map(item_post, value))
         if kind == "string":
-            return [_sized(str, schema, "minLength", "maxLength")], None
+            form = schema.get("format")
+            sure = SURE_PATTERNS.get(form) if isinstance(form, str) and \
+                "pattern" not in schema else None
+            return [_sized(str, schema, "minLength", "maxLength", pattern=sure)], None
         if kind == "integer":
             return [_bounded(int, schema)], None
         if kind == "number":
@@ -229,6 +234,13 @@ class _Builder:
             return None
         if schema.get("type") != "string":
             raise _Unsupported("format or pattern outside a string")
+        if "pattern" not in schema:
+            if schema["format"] in SURE_PATTERNS:
+                return None  # (msgspec checks it: see _member)
+            # Only a format, on a value msgspec made sure is a string: the very check the
+            # engine runs for it (fastschema/keywords.format_), without the node around it.
+            compiled = format_(schema["format"], schema)
+            return None if compiled is None else compiled[0]
         return compile_checks({k: v for k, v in schema.items() if k != "$defs"})[0]
 
 
@@ -251,8 +263,9 @@ def _deprecated(schema: Any, defs: Mapping[str, Any]) -> bool:
     return False
 
 
-def _sized(kind: Any, schema: Mapping[str, Any], low: str, high: str) -> Any:
-    bounds: dict[str, Any] = {}
+def _sized(kind: Any, schema: Mapping[str, Any], low: str, high: str,
+           pattern: str | None = None) -> Any:
+    bounds: dict[str, Any] = {} if pattern is None else {"pattern": pattern}
     for keyword, name in ((low, "min_length"), (high, "max_length")):
         if keyword in schema:
             value = schema[keyword]

@@ -21,8 +21,14 @@ from typing import Any
 _HOST = r"[a-zA-Z0-9_.~\-!$&'()*+,;=]*"
 _PATH = r"[a-zA-Z0-9_.~\-!$&'()*+,;=:@/]*"
 _QUERY = r"[a-zA-Z0-9_.~\-!$&'()*+,;=:@/?]*"
-_URI = re.compile(rf"[a-zA-Z][a-zA-Z0-9+.\-]*://{_HOST}(?::[0-9]*)?(?:/{_PATH})?"
-                  rf"(?:\?{_QUERY})?(?:#{_QUERY})?\Z")
+URI_PATTERN = (rf"^[a-zA-Z][a-zA-Z0-9+.\-]*://{_HOST}(?::[0-9]*)?(?:/{_PATH})?"
+               rf"(?:\?{_QUERY})?(?:#{_QUERY})?\Z")
+_URI = re.compile(URI_PATTERN)
+
+#: Regular expressions a value of a format matches only when the full check accepts it
+#: (a search, as msgspec's ``Meta(pattern=...)`` runs it): for ``email``, jsonschema's check
+#: itself (an ``@`` anywhere); for URIs, :data:`QUICK`'s.
+SURE_PATTERNS = {"uri": URI_PATTERN, "uri-reference": URI_PATTERN, "email": "@"}
 
 #: format name -> a function that is True only for values the full check accepts.
 QUICK: dict[str, Callable[[str], Any]] = {
