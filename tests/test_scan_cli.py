@@ -72,6 +72,26 @@ def test_every_format_the_other_commands_have(tmp_path: Path) -> None:
     assert "Coverage: " in text["text"]
 
 
+def test_a_lone_surrogate_escape_in_the_code_is_reported_in_every_format(tmp_path: Path) -> None:
+    # "\ud83d" is a valid escape in a Python or JS string (half an emoji), so the event name
+    # holds a lone surrogate, which UTF-8 cannot encode: no report may crash on it.
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    (app_dir / "a.py").write_text('analytics.track("u", "Cart \\ud83d", {})\n', "utf-8")
+    args = [str(app_dir), "--plan", "tests/scan/plan.yaml"]
+    for name in REPORTERS:
+        args += ["-f", name, "-o", str(tmp_path / f"scan.{name}")]
+    code, _ = scan(*args)
+    assert code == 1
+    document = json.loads((tmp_path / "scan.json").read_text("utf-8"))
+    assert [e["event"] for e in document["unplanned_events"]] == ["Cart \ud83d"]
+    assert "Cart \\ud83d" in (tmp_path / "scan.html").read_text("utf-8")
+    shown = subprocess.run([sys.executable, "-c", "from protocols.cli import main; main()",
+                            "scan", *args[:3], "-f", "json"], capture_output=True, cwd=REPO)
+    assert shown.returncode == 1 and b"Traceback" not in shown.stderr, shown.stderr[-500:]
+    assert json.loads(shown.stdout)["unplanned_events"][0]["event"] == "Cart \ud83d"
+
+
 def test_the_sarif_report_validates_against_the_sarif_schema(tmp_path: Path) -> None:
     from tests.test_report_sarif import sarif_schema
 

@@ -102,7 +102,7 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
         use_color = color if color is not None else (
             target is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         options = render_options(color=bool(use_color and chosen == "text"), fail_on=fail_on)
-        text = REPORTERS[chosen](result, options)
+        text = writable(REPORTERS[chosen](result, options))
         if target is None or str(target) == "-":
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -110,6 +110,17 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
             _write(target, text)
     if "github" in chosen_formats:
         write_step_summary(result, render_options(color=False, fail_on=fail_on))
+
+
+def writable(text: str) -> str:
+    """``text`` as UTF-8 can carry it. A lone surrogate (from an escape such as ``"\\ud83d"``
+    in a source string or a log line: a string cut inside an emoji) is written as that
+    escape, which a JSON report reads back as the same string; any other report shows it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _write(target: Path, text: str) -> None:
@@ -129,7 +140,7 @@ def write_step_summary(result: RunResult, options: RenderOptions) -> None:
     try:
         used = path.stat().st_size if path.exists() else 0
         room = STEP_SUMMARY_LIMIT - used
-        text = truncate_markdown(render_markdown(result, options), room)
+        text = truncate_markdown(writable(render_markdown(result, options)), room)
         if text:
             with path.open("a", encoding="utf-8") as handle:
                 handle.write(text + "\n")
