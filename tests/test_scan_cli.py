@@ -92,6 +92,27 @@ def test_a_lone_surrogate_escape_in_the_code_is_reported_in_every_format(tmp_pat
     assert json.loads(shown.stdout)["unplanned_events"][0]["event"] == "Cart \ud83d"
 
 
+def test_the_terminal_report_shows_control_characters_never_sends_them(tmp_path: Path) -> None:
+    # A pull request controls file names and source lines: an escape sequence in either must
+    # be written out, with the caret still under the finding.
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    (app_dir / "evil\x1b[2Jname.py").write_text(
+        'x = "\x1b]0;title\x07"; analytics.track("u", "Cart\\x1b[31mAbandoned")  # \u202e\n',
+        "utf-8")
+    (app_dir / "new\nline.py").write_text('analytics.track("u", f"Sign {x}\x1b[2J")\n', "utf-8")
+    code, out = scan(str(app_dir), "--plan", "tests/scan/plan.yaml")
+    assert code == 1
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out), repr(out)
+    assert "evil\\x1b[2Jname.py:1:" in out and "new\\x0aline.py:1:" in out
+    assert "'Cart\\x1b[31mAbandoned'" in out  # not doubled backslashes
+    lines = out.splitlines()
+    source = next(i for i, line in enumerate(lines) if "x = " in line)
+    column = lines[source].index('"Cart')
+    assert lines[source + 1].index("^") == column  # the caret moved with the written-out text
+    assert "f\"Sign {x}\\x1b[2J\"" in out  # an unresolvable name quoted in a message
+
+
 def test_the_sarif_report_validates_against_the_sarif_schema(tmp_path: Path) -> None:
     from tests.test_report_sarif import sarif_schema
 

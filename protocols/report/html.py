@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from protocols.diagnostics import Diagnostic, Severity
+from protocols.printable import visible
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
     UNPLANNED_EVENT_NAMES,
@@ -27,7 +28,7 @@ from protocols.report.common import (
 )
 from protocols.report.html_chart import events_chart
 from protocols.report.rulemeta import rule_info
-from protocols.web import environment, inline, percent, search_text, visible
+from protocols.web import environment, inline, percent, search_text
 
 MAX_DRIFT_ROWS = 200  # inconsistencies in the heat map; JSON has them all
 HEAT_LEVELS = 5

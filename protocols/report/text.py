@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from protocols.diagnostics import Diagnostic, Location, Severity
+from protocols.printable import one_line, terminal
 from protocols.report.base import RenderOptions, RunResult
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
@@ -58,10 +59,14 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
     if text is None:
         return []
     gutter = " " * len(str(location.line))
-    shown = text.expandtabs(1)
+    # A source line from a pull request may hold escape sequences: written out, never sent
+    # to the terminal; the caret moves with the text before it.
+    raw = text.expandtabs(1)
+    shown = one_line(raw)
     lines = [f"{gutter} [blue]|[/blue]", f"[blue]{location.line} |[/blue] {escape(shown)}"]
     if location.column is not None:
-        caret = " " * (location.column - 1) + "^" * _caret_width(shown, location.column)
+        column = len(one_line(raw[:location.column - 1])) + 1
+        caret = " " * (column - 1) + "^" * _caret_width(shown, column)
         lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
     return lines
 
@@ -69,19 +74,20 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
 def format_diagnostic(diagnostic: Diagnostic, options: RenderOptions) -> list[str]:
     style = _STYLE[diagnostic.severity]
     head = (f"[{style}]{diagnostic.severity.value}[{escape(diagnostic.code)} "
-            f"{escape(diagnostic.name)}][/{style}]: [bold]{escape(diagnostic.message)}[/bold]")
+            f"{escape(diagnostic.name)}][/{style}]: [bold]{escape(terminal(diagnostic.message))}"
+            "[/bold]")
     lines = [head]
     location = diagnostic.location
     if location is not None:
-        lines.append(f"  [blue]-->[/blue] {escape(str(location))}")
+        lines.append(f"  [blue]-->[/blue] {escape(one_line(str(location)))}")
         # A position with a column is in a plan file: show it. A line of a log (no column)
         # is a whole JSON message; the path below says where in it, so show the plan rule.
         if location.column is not None:
             lines.extend(_snippet(location, style, options))
     if diagnostic.path:
-        lines.append(f"  [blue]= path:[/blue] {escape(diagnostic.path)}")
+        lines.append(f"  [blue]= path:[/blue] {escape(one_line(diagnostic.path))}")
     if diagnostic.related is not None:
-        lines.append(f"  [blue]= rule:[/blue] {escape(str(diagnostic.related))}")
+        lines.append(f"  [blue]= rule:[/blue] {escape(one_line(str(diagnostic.related)))}")
         if location is None or location.column is None:
             lines.extend(_snippet(diagnostic.related, style, options))
     if diagnostic.suggestion is not None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -21,6 +20,10 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+
+# A report may go to a terminal (`-f html` without -o), and a page should show control
+# characters, not act on them.
+from protocols.printable import visible
 
 # The marker the docs site puts in every file it writes, so it never overwrites (or removes)
 # a file it did not write itself.
@@ -46,16 +49,6 @@ def environment(*packages: str) -> Environment:
     env.filters["number"] = number
     env.filters["percent"] = percent
     return env
-
-
-# C0 and C1 control characters other than tab and newline: a report may go to a terminal
-# (`-f html` without -o), and a page should show them, not act on them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """``text`` with each control character written out (``\\x1b``)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _finalize(value: Any) -> Any:
