@@ -113,6 +113,20 @@ def test_the_terminal_report_shows_control_characters_never_sends_them(tmp_path:
     assert "f\"Sign {x}\\x1b[2J\"" in out  # an unresolvable name quoted in a message
 
 
+def test_a_minified_bundle_shows_the_line_around_the_finding(tmp_path: Path) -> None:
+    filler = ";".join(f"function f{i}(a){{return a+{i}}}" for i in range(2_000))
+    (tmp_path / "bundle.js").write_text(
+        f'{filler};analytics.track("Cart Abandoned",{{x:1}});{filler}\n', "utf-8")
+    code, out = scan(str(tmp_path), "--plan", "tests/scan/plan.yaml")
+    assert code == 1 and len(out) < 3_000  # not the whole 120 KB line
+    lines = out.splitlines()
+    source = next(i for i, line in enumerate(lines) if "analytics.track(" in line)
+    assert lines[source].startswith("1 | …") and lines[source].endswith("…")
+    column = lines[source].index('"Cart Abandoned"')
+    assert lines[source + 1].index("^") == column
+    assert lines[source + 1].count("^") == len('"Cart Abandoned"')
+
+
 def test_the_sarif_report_validates_against_the_sarif_schema(tmp_path: Path) -> None:
     from tests.test_report_sarif import sarif_schema
 

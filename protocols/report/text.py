@@ -12,6 +12,9 @@ from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.printable import one_line, terminal
 from protocols.report.base import RenderOptions, RunResult
 
+# The most characters of a source line shown under a finding.
+SNIPPET_WIDTH = 200
+
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
           Severity.INFO: "bold cyan", Severity.OFF: "dim"}
 
@@ -60,12 +63,19 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
         return []
     gutter = " " * len(str(location.line))
     # A source line from a pull request may hold escape sequences: written out, never sent
-    # to the terminal; the caret moves with the text before it.
+    # to the terminal; the caret moves with the text before it. A long line (a minified
+    # bundle) is shown around the column only.
     raw = text.expandtabs(1)
-    shown = one_line(raw)
+    at = (location.column or 1) - 1
+    start = 0
+    if len(raw) > SNIPPET_WIDTH:
+        start = max(0, min(at - SNIPPET_WIDTH // 4, len(raw) - SNIPPET_WIDTH))
+    end = start + SNIPPET_WIDTH
+    before, after = ("…" if start > 0 else ""), ("…" if end < len(raw) else "")
+    shown = before + one_line(raw[start:end]) + after
     lines = [f"{gutter} [blue]|[/blue]", f"[blue]{location.line} |[/blue] {escape(shown)}"]
     if location.column is not None:
-        column = len(one_line(raw[:location.column - 1])) + 1
+        column = len(before) + len(one_line(raw[start:at])) + 1
         caret = " " * (column - 1) + "^" * _caret_width(shown, column)
         lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
     return lines
