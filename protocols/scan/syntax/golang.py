@@ -48,6 +48,7 @@ CLIENTS = """
 """
 TYPES: dict[str, MessageKind] = {"Track": "track", "Identify": "identify", "Group": "group",
                                  "Page": "page", "Screen": "screen"}
+_MESSAGE_WORDS = tuple(name.encode() for name in TYPES)
 # The keys analytics-go's typed setters write (properties.go and traits.go).
 SETTERS = {
     "SetRevenue": "revenue", "SetCurrency": "currency", "SetValue": "value", "SetPath": "path",
@@ -74,15 +75,16 @@ class GoExtractor(Extractor):
         self.declarations(root)
         if not self.sdk_aliases:
             self.sdk_aliases.add("analytics")
-        for captures in matches("go", CLIENTS, root):
+        for captures in matches("go", CLIENTS, root, source=self.source.data, needs=(b"New",)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in matches("go", MESSAGES, root):
+        for captures in matches("go", MESSAGES, root, source=self.source.data,
+                                needs=_MESSAGE_WORDS):
             kind = TYPES.get(self.text(captures["type"][0]))
             if kind is not None and self.text(captures["package"][0]) in self.sdk_aliases:
                 self.add(self.message(captures["message"][0], captures["body"][0], kind))
         names = frozenset(self.interesting - {"track", "identify", "group", "page", "screen"})
         if names:
-            for captures in named_matches("go", CALLS, names, root):
+            for captures in named_matches("go", CALLS, names, root, source=self.source.data):
                 receiver = captures.get("receiver")
                 args = [c for c in captures["args"][0].named_children if c.type != "comment"]
                 inv = Invocation(captures["call"][0],
