@@ -70,8 +70,8 @@ events:
             "note: String? = nil, sides: Int? = nil, ratio: Double? = nil, "
             "protocol_: Bool? = nil) {") in source
     # Required is always written (null when nil); optional is left out when nil.
-    assert "        try container.encode(parent, forKey: .parent)" in source
-    assert "        try container.encodeIfPresent(note, forKey: .note)" in source
+    assert "        try container.encode(self.parent, forKey: .parent)" in source
+    assert "        try container.encodeIfPresent(self.note, forKey: .note)" in source
     assert '        case protocol_ = "protocol"' in source
     assert '    case default_ = "default"\n    case self_ = "self"' in source
     assert "    public func shapeDrawn(_ properties: ShapeDrawnProperties) {" in source
@@ -112,6 +112,17 @@ events:
     assert "public typealias Tree = JSON" in source  # Swift has no recursive typealias
     assert "public typealias Mood = MoodValue?" in source and "    public var mood: Mood\n" in source
     assert "    public var root: Node\n" in source
+
+
+def test_properties_named_like_the_encoders_locals_are_encoded_through_self() -> None:
+    """``encode(to encoder:)`` has a parameter ``encoder`` and a local ``container``: a
+    property of either name is written as ``self.`` (bare, swiftc would pick the local)."""
+    source = generate(load_plan(REPO / "tests" / "golden" / "generate" / "plans" / "hostile.yaml"),
+                      GenerateOptions(lang="swift"))["Tracking.swift"]
+    assert "        try container.encode(self.container, forKey: .container)\n" in source
+    assert "        try container.encodeIfPresent(self.encoder, forKey: .encoder)\n" in source
+    writes = re.findall(r"try container\.encode(?:IfPresent)?\((\w+)", source)
+    assert writes and all(value in ("value", "self") for value in writes), sorted(set(writes))[:5]
 
 
 def test_pages_have_no_method_because_analytics_swift_has_no_page_call() -> None:

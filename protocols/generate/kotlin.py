@@ -55,8 +55,11 @@ _DATA_MEMBERS = OBJECT_MEMBERS | {"copy", "toJson"} | {
 TYPE_NAMES = NamingPolicy(CaseStyle.PASCAL, _KEYWORDS | _BUILTIN_TYPES | MODULE_NAMES, "Type")
 FIELD_NAMES = NamingPolicy(CaseStyle.CAMEL, _KEYWORDS | _DATA_MEMBERS, "property")
 CONSTANT_NAMES = NamingPolicy(CaseStyle.MACRO, _KEYWORDS, "VALUE")
+# The client's own members, and the top-level functions its body calls: a method
+# `emptyMap(properties = emptyMap())` (an event "Empty Map") would be what `emptyMap()` means
+# inside the client, as every parameter has a default.
 METHOD_NAMES = NamingPolicy(CaseStyle.CAMEL, _KEYWORDS | OBJECT_MEMBERS | {
-    "analytics", "stamped"}, "event")
+    "analytics", "stamped", "emptyMap", "mapOf", "trackingJson"}, "event")
 POLICIES = JvmPolicies(TYPE_NAMES, FIELD_NAMES, CONSTANT_NAMES)
 
 _PRIMITIVES = {"string": "String", "long": "Long", "double": "Double", "boolean": "Boolean"}

@@ -326,8 +326,10 @@ class _Emitter:
             for item in obj.fields:
                 member = names[item.wire_name]
                 # Optional: left out when nil. Required: always written, as null when nil.
+                # `self.`: a property called `container` or `encoder` is not the local or
+                # the parameter of the same name.
                 how = "encode" if item.required else "encodeIfPresent"
-                out.append(f"{INDENT * 2}try container.{how}({member}, forKey: .{member})")
+                out.append(f"{INDENT * 2}try container.{how}(self.{member}, forKey: .{member})")
             out.append(f"{INDENT}}}")
         out.extend(["}", ""])
         return out
