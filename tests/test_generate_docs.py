@@ -73,3 +73,15 @@ def test_the_runtime_validation_flag_is_documented_for_what_it_does(tmp_path: Pa
     for text in (row, help_text):
         clause = next(part for part in text.split(";") if "no effect" in part)
         assert {lang for lang, name in LANGUAGE_NAMES.items() if name in clause} == unaffected, clause
+
+
+def test_the_command_tables_list_every_language() -> None:
+    """README's and docs/commands.md's generate rows name every registered language."""
+    from protocols.generate import LANGUAGES
+    from tests.conftest import REPO
+
+    for page in (REPO / "README.md", REPO / "docs" / "commands.md"):
+        row = next(line for line in page.read_text("utf-8").splitlines()
+                   if line.startswith("| `protocols generate --lang "))
+        listed = row.split("--lang ", 1)[1].split(" ", 1)[0].split("\\|")
+        assert listed == list(LANGUAGES), (page.name, listed)
