@@ -14,10 +14,11 @@ from protocols.cli import lint as _lint  # noqa: F401  (registers commands)
 from protocols.cli import plan_tools as _plan_tools  # noqa: F401
 from protocols.cli import validate as _validate  # noqa: F401
 from protocols.cli.app import app
+from protocols.cli.output import main as _run
 
 
 def main() -> None:
-    app()
+    _run(app)
 
 
 __all__ = ["app", "main"]

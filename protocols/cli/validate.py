@@ -7,12 +7,20 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import FORMAT_HELP, OUTPUT_HELP, emit, settings_or_exit, usage_error
+from protocols.cli.output import (
+    FORMAT_HELP,
+    OUTPUT_HELP,
+    emit,
+    lists_every_finding,
+    settings_or_exit,
+    usage_error,
+)
 from protocols.cli.plan_tools import load_or_exit
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.text import SECTIONS
 from protocols.validate.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.findings import FindingsLog
 from protocols.validate.inputs import InputError, expand_inputs
 from protocols.validate.parallel import jobs_from
 from protocols.validate.planref import find_plan
@@ -93,12 +101,17 @@ def validate(
     options = ValidateOptions(
         source_field=source_field or str(section.get("source_field", DEFAULT_SOURCE_FIELD)),
         max_examples=examples, fail_on=FAIL_ON[level], good=good, bad=bad,
-        bad_reasons=bad_reasons, jobs=processes)
+        bad_reasons=bad_reasons, jobs=processes, every_finding=lists_every_finding(format))
     try:
         result = validate_inputs(loaded, files, options)
     except OSError as exc:
         raise usage_error(f"cannot write: {exc}") from None
-    emit(result, format, output, fail_on=FAIL_ON[level])
+    # The quarantine files are complete and closed here, whatever the reports do next.
+    try:
+        emit(result, format, output, fail_on=FAIL_ON[level])
+    finally:
+        if isinstance(result.findings, FindingsLog):
+            result.findings.close()
     threshold = FAIL_ON[level]
     counts = result.summary["by_severity"]
     failed = threshold is not None and any(

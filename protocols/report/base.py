@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import linecache
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from protocols.diagnostics import Diagnostic, Severity
 
@@ -21,6 +21,15 @@ def read_source_line(file: str, line: int) -> str | None:
     return text.rstrip("\r\n") if text else None
 
 
+class Findings(Protocol):
+    """Every finding of a run, read back as often as needed (validate keeps them on disk:
+    protocols/validate/findings.py); ``len()`` says how many."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Diagnostic]: ...
+
+
 @dataclass(frozen=True)
 class RunResult:
     """One command's findings.
@@ -28,12 +37,23 @@ class RunResult:
     ``command`` is ``lint``, ``validate`` or ``diff``. ``summary`` holds the command's counts
     (for lint: files and counts by severity). ``extra`` holds command-specific sections that
     machine formats include as they are (validate's ``inconsistencies``, diff's ``changes``).
+
+    ``diagnostics`` are the findings people read: all of them for lint and diff, a few
+    examples per code for validate. ``findings``, when set, is every finding, in input order,
+    for the formats that list them all (JSON, SARIF, GitLab); see :func:`every_finding`.
     """
 
     command: str
     diagnostics: tuple[Diagnostic, ...]
     summary: Mapping[str, Any]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    findings: Findings | None = None
+
+
+def every_finding(result: RunResult) -> Iterable[Diagnostic]:
+    """Every finding of the run: ``findings`` when the command kept them apart from the
+    examples, else ``diagnostics`` (which are then all of them)."""
+    return result.findings if result.findings is not None else result.diagnostics
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,12 @@ from protocols.plan.model import Plan
 from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
 from protocols.validate.drift import CapReached, DriftTracker
+from protocols.validate.findings import FindingsLog
 from protocols.validate.inputs import STDIN, read_range, read_records, splittable
 from protocols.validate.lane import FastLane
 from protocols.validate.quarantine import Quarantine
-from protocols.validate.run import Run, ValidateOptions, _Counts, _Examples
+from protocols.validate.run import Run, ValidateOptions
+from protocols.validate.tally import Counts, Examples
 
 # Pieces of about this size: small enough to share work between processes, large enough
 # that merging them costs nothing next to validating them.
@@ -55,13 +57,14 @@ class Piece:
 class _Partial:
     """What a worker sends back about one piece."""
 
-    counts: _Counts
-    examples: _Examples
+    counts: Counts
+    examples: Examples
     drift: DriftTracker
     good_records: int
     bad_records: int
     bad_lines: int
     outputs: tuple[str | None, str | None, str | None]  # temporary good, bad, reasons
+    findings: Path | None  # every finding of the piece (FindingsLog), when asked for
 
 
 def jobs_from(text: str) -> int:
@@ -150,19 +153,28 @@ def _scratch_parent(options: ValidateOptions) -> str | None:
 def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list[Piece],
          scratch: Path) -> RunResult:
     validator = Validator(plan)
-    merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options)
+    findings = FindingsLog() if options.every_finding else None
+    merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options,
+                 findings=findings)
     merged.counts.files = len(inputs)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     context = multiprocessing.get_context()
     jobs = [(index, piece, scratch) for index, piece in enumerate(work)]
-    with context.Pool(options.jobs, initializer=_start_worker,
-                      initargs=(validator, replace(options, jobs=1))) as pool, \
-            _Outputs(options) as outputs:
-        for partial in pool.imap(_validate_piece, jobs):
-            merged.counts.merge(partial.counts)
-            merged.examples.merge(partial.examples)
-            merged.drift.merge(partial.drift)
-            outputs.append(partial)
+    try:
+        with context.Pool(options.jobs, initializer=_start_worker,
+                          initargs=(validator, replace(options, jobs=1))) as pool, \
+                _Outputs(options) as outputs:
+            for partial in pool.imap(_validate_piece, jobs):
+                merged.counts.merge(partial.counts)
+                merged.examples.merge(partial.examples)
+                merged.drift.merge(partial.drift)
+                outputs.append(partial)
+                if findings is not None and partial.findings is not None:
+                    findings.append_log(partial.findings, partial.examples.total)
+    except BaseException:
+        if findings is not None:
+            findings.close()
+        raise
     quarantine.good_records, quarantine.bad_records = outputs.good_records, outputs.bad_records
     return merged.result(quarantine)
 
@@ -187,6 +199,7 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
                                        ("reasons", options.bad_reasons)))
     good, bad, reasons = (Path(p) if p is not None else None for p in paths)
     quarantine = Quarantine(good=good, bad=bad, reasons=reasons)
+    run.findings = FindingsLog(scratch) if options.every_finding else None
     with quarantine:
         fast = run.line_handler(quarantine)  # (after the files are open)
         records = (read_records(piece.file, fast) if piece.end is None else
@@ -194,7 +207,8 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
         run.feed(records, quarantine)
     return _Partial(run.counts, run.examples, run.drift, quarantine.good_records,
                     quarantine.bad_records, quarantine.bad_lines,
-                    (paths[0], paths[1], paths[2]))
+                    (paths[0], paths[1], paths[2]),
+                    run.findings.keep() if run.findings is not None else None)
 
 
 class _Outputs:
