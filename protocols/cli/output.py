@@ -89,10 +89,16 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
             target is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         options = render_options(color=bool(use_color and chosen == "text"), fail_on=fail_on)
         pieces = _rendered(chosen, render_pieces(chosen, result, options))
-        if target is None or str(target) == "-":
-            write_stdout(pieces)
-        else:
-            _write(target, pieces)
+        try:
+            if target is None or str(target) == "-":
+                write_stdout(pieces)
+            else:
+                _write(target, pieces)
+        except UnicodeEncodeError as exc:
+            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+            raise usage_error(f"cannot write the {chosen} report: it holds text that "
+                              f"{exc.encoding} cannot carry ({bad!a}: {exc.reason})"
+                              ) from None
     if "github" in chosen_formats:
         write_step_summary(result, render_options(color=False, fail_on=fail_on))
 
@@ -138,7 +144,7 @@ def main(app: Callable[[], object]) -> None:
     """Run the CLI: any command's failure to write standard output (``typer.echo`` too) is
     the clean error of :func:`stdout_failed`, exit code 2."""
     watched = _WatchedStdout(sys.stdout)
-    sys.stdout = watched  # type: ignore[assignment]
+    sys.stdout = watched
     try:
         app()
     except OSError as exc:

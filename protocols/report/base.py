@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import linecache
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -50,7 +50,7 @@ class RunResult:
     findings: Findings | None = None
 
 
-def every_finding(result: RunResult) -> Iterable[Diagnostic]:
+def every_finding(result: RunResult) -> Findings:
     """Every finding of the run: ``findings`` when the command kept them apart from the
     examples, else ``diagnostics`` (which are then all of them)."""
     return result.findings if result.findings is not None else result.diagnostics

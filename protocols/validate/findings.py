@@ -10,6 +10,7 @@ so ``--jobs N`` lists the findings of ``--jobs 1`` in the same order.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -116,7 +117,5 @@ class FindingsLog:
 
 def _remove(handle: IO[bytes], path: Path) -> None:
     handle.close()
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass

@@ -33,7 +33,7 @@ from protocols.validate.drift import CapReached, DriftTracker
 from protocols.validate.findings import FindingsLog
 from protocols.validate.inputs import STDIN, read_range, read_records, splittable
 from protocols.validate.lane import FastLane
-from protocols.validate.quarantine import Quarantine
+from protocols.validate.quarantine import Quarantine, reason_line
 from protocols.validate.run import Run, ValidateOptions
 from protocols.validate.tally import Counts, Examples
 
@@ -253,4 +253,4 @@ class _Outputs:
             for line in lines:
                 reason = json.loads(line)
                 reason["bad_line"] += self._bad_lines
-                yield (json.dumps(reason, ensure_ascii=False) + "\n").encode("utf-8")
+                yield reason_line(reason).encode("utf-8")

@@ -67,8 +67,7 @@ class Quarantine:
             start = self._bad_lines + 1
             self._bad_lines += self._copy(record, self._bad)
             if self._reasons is not None:
-                self._reasons.write(json.dumps(_reason(record, start, diagnostics),
-                                               ensure_ascii=False) + "\n")
+                self._reasons.write(reason_line(_reason(record, start, diagnostics)))
         else:
             self.good_records += 1
             self._copy(record, self._good)
@@ -105,6 +104,19 @@ class Quarantine:
                 target.write(b"\n")
             lines += 1
         return lines
+
+
+def reason_line(reason: dict[str, object]) -> str:
+    """One line of the reasons file. Text from the log can hold a lone surrogate (JSON's
+    ``"\\ud800"`` is legal and parses to one), which UTF-8 cannot carry: such a line is
+    written with JSON escapes instead, so it reads back to the same value and the run goes
+    on."""
+    line = json.dumps(reason, ensure_ascii=False) + "\n"
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(reason, ensure_ascii=True) + "\n"
+    return line
 
 
 def _reason(record: Record, bad_line: int, diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
