@@ -31,7 +31,16 @@ from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
 from protocols.validate.drift import CapReached, DriftTracker
 from protocols.validate.findings import FindingsLog
-from protocols.validate.inputs import STDIN, read_range, read_records, splittable
+from protocols.validate.inputs import (
+    MAX_BLANK_BYTES,
+    MAX_BROKEN_BYTES,
+    MAX_BROKEN_LINES,
+    STDIN,
+    RunEdges,
+    read_range,
+    read_records,
+    splittable,
+)
 from protocols.validate.lane import FastLane
 from protocols.validate.quarantine import Quarantine, reason_line
 from protocols.validate.run import Run, ValidateOptions
@@ -65,6 +74,7 @@ class _Partial:
     bad_lines: int
     outputs: tuple[str | None, str | None, str | None]  # temporary good, bad, reasons
     findings: Path | None  # every finding of the piece (FindingsLog), when asked for
+    edges: RunEdges | None  # runs that end an input, at the piece's edges (a range only)
 
 
 def jobs_from(text: str) -> int:
@@ -164,7 +174,10 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
         with context.Pool(options.jobs, initializer=_start_worker,
                           initargs=(validator, replace(options, jobs=1))) as pool, \
                 _Outputs(options) as outputs:
-            for partial in pool.imap(_validate_piece, jobs):
+            runs = _Runs()
+            for (_, piece, _), partial in zip(jobs, pool.imap(_validate_piece, jobs),
+                                               strict=True):
+                runs.add(piece, partial.edges)
                 merged.counts.merge(partial.counts)
                 merged.examples.merge(partial.examples)
                 merged.drift.merge(partial.drift)
@@ -202,13 +215,43 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
     run.findings = FindingsLog(scratch) if options.every_finding else None
     with quarantine:
         fast = run.line_handler(quarantine)  # (after the files are open)
+        edges: list[RunEdges] = []
         records = (read_records(piece.file, fast) if piece.end is None else
-                   read_range(piece.file, piece.start, piece.end, piece.first_line, fast))
+                   read_range(piece.file, piece.start, piece.end, piece.first_line, fast,
+                              edges))
         run.feed(records, quarantine)
     return _Partial(run.counts, run.examples, run.drift, quarantine.good_records,
                     quarantine.bad_records, quarantine.bad_lines,
                     (paths[0], paths[1], paths[2]),
-                    run.findings.keep() if run.findings is not None else None)
+                    run.findings.keep() if run.findings is not None else None,
+                    edges[0] if edges else None)
+
+
+class _Runs:
+    """The runs that end an input which is not a log (inputs.py: blank bytes, lines and
+    bytes without a message), added across the pieces of each file: when one process
+    would have stopped reading where the pieces did not, or a piece stopped (the pieces
+    after it were read for nothing), the run starts again on one process."""
+
+    LIMITS = (MAX_BLANK_BYTES, MAX_BROKEN_LINES, MAX_BROKEN_BYTES)
+
+    def __init__(self) -> None:
+        self.file: str | None = None
+        self.carry = [0, 0, 0]
+
+    def add(self, piece: Piece, edges: RunEdges | None) -> None:
+        if edges is None:
+            self.file = None
+            return
+        if edges.stopped:
+            raise CapReached("an input that stops")
+        if piece.file != self.file:
+            self.file, self.carry = piece.file, [0, 0, 0]
+        for index, limit in enumerate(self.LIMITS):
+            total = self.carry[index] + edges.leading[index]
+            if total > limit or (index == 1 and total >= limit):
+                raise CapReached("an input that stops")
+            self.carry[index] = edges.trailing[index] if edges.ended[index] else total
 
 
 class _Outputs:

@@ -2,10 +2,11 @@
 
 Every record (an NDJSON line, or one element of a JSON array file) goes to exactly one of the
 two files, byte for byte with its original line ending; a final line without one gets
-``\\n``. Unparseable lines go to the bad file too, so good + bad is always the whole input.
-Blank lines are not messages and go to the good file. The optional reasons file is NDJSON,
-one object per bad record, in the same order: where it came from, where it is in the bad
-file, and the codes and messages that made it bad.
+``\\n``. Unparseable lines go to the bad file too, so good + bad is always the whole input
+(up to where reading stopped, for an input that is not a log: PV006). Blank lines are not
+messages: they go to the good file and are not counted as records. The optional reasons
+file is NDJSON, one object per bad record, in the same order: where it came from, where it
+is in the bad file, and the codes and messages that made it bad.
 """
 
 from __future__ import annotations
@@ -61,7 +62,16 @@ class Quarantine:
                 handle.close()
 
     def write(self, record: Record, *, bad: bool, diagnostics: Sequence[Diagnostic]) -> None:
-        """Send one record to its file. Consumes the record's tail (a very long line)."""
+        """Send one record to its file. Consumes the record's tail (a very long line).
+
+        Blank lines go to the good file but are not counted (they hold no message); a
+        finding about the input that holds none of its bytes (a gzip stream that ends
+        early, an input that stops) is not a record of either file (the report has it)."""
+        if not record.items:
+            self._copy(record, self._good)
+            return
+        if not record.raw and record.tail is None:
+            return
         if bad:
             self.bad_records += 1
             start = self._bad_lines + 1
