@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import linecache
+import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -14,11 +15,49 @@ from protocols.diagnostics import Diagnostic, Severity
 DEFAULT_RULES_URL = "https://github.com/protocols-dev/protocols/blob/main/docs/rules.md"
 
 
+# Files up to this size (plans) are cached whole by linecache; a line of a larger file (a
+# log: validate shows the line of a JSON error) is found by reading up to it, so that
+# showing a few examples never holds a log of gigabytes in memory.
+MAX_CACHED_SOURCE = 4 * 2**20
+MAX_SHOWN_LINE = 64 * 1024
+
+
 def read_source_line(file: str, line: int) -> str | None:
     """The text of one line of a file, for showing context under a diagnostic."""
+    try:
+        size = os.stat(file).st_size
+    except (OSError, ValueError):
+        return None
+    if size > MAX_CACHED_SOURCE:
+        return _scan_for_line(file, line)
     linecache.checkcache(file)  # the file may have changed since it was cached (long runs)
     text = linecache.getline(file, line)
     return text.rstrip("\r\n") if text else None
+
+
+def _scan_for_line(file: str, line: int) -> str | None:
+    try:
+        with open(file, "rb") as handle:
+            if handle.peek(2)[:2] == b"\x1f\x8b":
+                return None  # gzip: not text to show
+            seen = 1  # the number of the line that starts at the handle's position
+            while seen < line:
+                block = handle.read(1 << 20)
+                if not block:
+                    return None
+                newlines = block.count(b"\n")
+                if seen + newlines < line:
+                    seen += newlines
+                    continue
+                position = -1
+                for _ in range(line - seen):
+                    position = block.index(b"\n", position + 1)
+                handle.seek(position + 1 - len(block), os.SEEK_CUR)
+                seen = line
+            data = handle.readline(MAX_SHOWN_LINE)
+    except OSError:
+        return None
+    return data.decode("utf-8", "replace").rstrip("\r\n") if data else None
 
 
 class Findings(Protocol):

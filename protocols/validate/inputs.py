@@ -297,11 +297,13 @@ def _format(reader: _LineReader, pending: list[bytes]) -> str:
     - a whole JSON array: a one-line array document, unless another line with content
       follows (then each line is a record of NDJSON: a log of arrays, or one that starts
       with one);
-    - ``[`` alone (how every tool pretty-prints an array): an array document, streamed;
+    - ``[`` alone (how every tool pretty-prints an array): an array document, streamed,
+      unless two of the next LOOKAHEAD_LINES lines with content are JSON objects by
+      themselves (in an array written an element a line, only the last has no comma);
     - any other line opening with ``[`` or ``{``: a broken first line of NDJSON when one of
       the next LOOKAHEAD_LINES lines with content is a JSON object by itself, else a
       document (parsed whole up to MAX_DOCUMENT_BYTES, read line by line past that or when
-      it is not JSON but its lines are: _document).
+      it is not JSON but some of its lines are: _document).
     """
     first = pending[0]
     if not first.endswith(b"\n") and len(first) > MAX_LINE_BYTES:
@@ -314,16 +316,21 @@ def _format(reader: _LineReader, pending: list[bytes]) -> str:
         if opening == b"{":
             return "ndjson"
         return "ndjson" if _next_content(reader, pending) is not None else "array"
-    if text == b"[":
-        return "array"
-    if text != b"{":
-        for _ in range(LOOKAHEAD_LINES):
-            following = _next_content(reader, pending)
-            if following is None:
-                break
-            if following.lstrip().startswith(b"{") and _parses(following.strip(), dict):
+    needed = 2 if text == b"[" else 1
+    for _ in range(LOOKAHEAD_LINES):
+        following = _next_content(reader, pending)
+        if following is None:
+            break
+        if _is_object_line(following):
+            needed -= 1
+            if not needed:
                 return "ndjson"
-    return "document"
+    return "array" if text == b"[" else "document"
+
+
+def _is_object_line(data: bytes) -> bool:
+    text = data.strip()
+    return text[:1] == b"{" and _parses(text, dict)
 
 
 def _next_content(reader: _LineReader, pending: list[bytes]) -> bytes | None:
@@ -487,7 +494,7 @@ def _document(reader: _LineReader, pending: list[bytes], fast: LineHandler | Non
             yield Record(file, start_line, content,
                          tuple(messages_of(value, file=file, line=start_line)))
             return
-        if not _looks_like_ndjson(body):
+        if not _has_object_line(body):
             yield Record(file, start_line, content,
                          tuple(parse_message_text(body, file=file, line=start_line)))
             return
@@ -521,18 +528,17 @@ class _Joined(io.RawIOBase):
         return 0
 
 
-def _looks_like_ndjson(body: bytes) -> bool:
-    """A file that is not one JSON document but whose first line, or next lines, are."""
-    lines: list[bytes] = []
+def _has_object_line(body: bytes) -> bool:
+    """Whether a document that is not JSON has a line that is a JSON object by itself (a
+    message): then it is a log with broken lines, to be read line by line."""
     start = 0
-    while len(lines) < 3 and start < len(body):
+    while start < len(body):
         end = body.find(b"\n", start)
         end = len(body) if end < 0 else end
-        if body[start:end].strip():
-            lines.append(body[start:end])
+        if _is_object_line(body[start:end]):
+            return True
         start = end + 1
-    return len(lines) >= 2 and (_parses(lines[0].lstrip(_BOM))
-                                or all(_parses(line) for line in lines[1:3]))
+    return False
 
 
 # -- parallel reading (parallel.py) -----------------------------------------------------------

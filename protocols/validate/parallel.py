@@ -28,19 +28,11 @@ from typing import IO, Any
 
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
+from protocols.validate import inputs as reading
 from protocols.validate.checker import Validator
 from protocols.validate.drift import CapReached, DriftTracker
 from protocols.validate.findings import FindingsLog
-from protocols.validate.inputs import (
-    MAX_BLANK_BYTES,
-    MAX_BROKEN_BYTES,
-    MAX_BROKEN_LINES,
-    STDIN,
-    RunEdges,
-    read_range,
-    read_records,
-    splittable,
-)
+from protocols.validate.inputs import STDIN, RunEdges, read_range, read_records, splittable
 from protocols.validate.lane import FastLane
 from protocols.validate.quarantine import Quarantine, reason_line
 from protocols.validate.run import Run, ValidateOptions
@@ -233,8 +225,6 @@ class _Runs:
     would have stopped reading where the pieces did not, or a piece stopped (the pieces
     after it were read for nothing), the run starts again on one process."""
 
-    LIMITS = (MAX_BLANK_BYTES, MAX_BROKEN_LINES, MAX_BROKEN_BYTES)
-
     def __init__(self) -> None:
         self.file: str | None = None
         self.carry = [0, 0, 0]
@@ -247,7 +237,8 @@ class _Runs:
             raise CapReached("an input that stops")
         if piece.file != self.file:
             self.file, self.carry = piece.file, [0, 0, 0]
-        for index, limit in enumerate(self.LIMITS):
+        limits = (reading.MAX_BLANK_BYTES, reading.MAX_BROKEN_LINES, reading.MAX_BROKEN_BYTES)
+        for index, limit in enumerate(limits):
             total = self.carry[index] + edges.leading[index]
             if total > limit or (index == 1 and total >= limit):
                 raise CapReached("an input that stops")

@@ -145,20 +145,25 @@ def _glob(pattern: str, found: _Found) -> list[str]:
             with os.scandir(path or ".") as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError:
-            if path:
-                matches.append(path)  # unreadable: a finding when it is read
+            if os.path.isdir(path or "."):
+                matches.append(path or ".")  # unreadable: a finding when it is read
             return
+        last = position + 1 == len(parts)
         if part == "**":
             match(path, position + 1)  # no folder at all
             for entry in entries:
-                if not entry.name.startswith(".") and _is_dir(entry):
+                if entry.name.startswith("."):
+                    continue
+                if _is_dir(entry):
                     match(entry.path if path else entry.name, position)
+                elif last:  # a final "**" matches files too
+                    match(entry.path if path else entry.name, position + 1)
             return
         hidden = part.startswith(".")
         for entry in entries:
             if entry.name.startswith(".") and not hidden:
                 continue
-            if fnmatch.fnmatch(entry.name, part):
+            if fnmatch.fnmatch(entry.name, part) and (last or _is_dir(entry)):
                 match(entry.path if path else entry.name, position + 1)
 
     match(base, first)
