@@ -178,7 +178,6 @@ def test_sarif_keeps_the_most_severe_under_its_cap(monkeypatch: pytest.MonkeyPat
     import protocols.report.sarif as sarif
 
     monkeypatch.setattr(sarif, "MAX_RESULTS", 50)
-    monkeypatch.setitem(sarif.stream_sarif.__kwdefaults__, "max_results", 50)
     reports = machine_reports()
     run = reports["sarif"]["runs"][0]
     assert len(run["results"]) == 50
@@ -214,3 +213,43 @@ def test_to_dict_has_every_field() -> None:
 
     diagnostic = Diagnostic("X", "x", Severity.INFO, "m")
     assert list(diagnostic.to_dict()) == [f.name for f in fields(Diagnostic)]
+
+
+def test_memory_stays_flat_with_every_finding_listed(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracemalloc
+
+    from protocols.report import common, render_pieces, sarif
+    from protocols.validate import findings
+
+    # What the complete formats hold grows up to their caps only (the SARIF results kept,
+    # fingerprint occurrences, ranked pairs): lowered, so a small run goes past them all.
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 100)
+    monkeypatch.setattr(common, "MAX_COUNTED_BASES", 100)
+    monkeypatch.setattr(common, "MAX_RANKED_PAIRS", 100)
+    monkeypatch.setattr(findings, "_READ_BYTES", 16_384)  # (the file is read in blocks)
+
+    def peak(lines: int) -> int:
+        path = tmp_path / f"{lines}.ndjson"
+        # Three findings a message. (Values repeat: the bounded caches of values seen, which
+        # fill up to their size however many findings there are, are not what is measured.)
+        path.write_text("".join(json.dumps(
+            {"type": "track", "event": "Order Completed", "userId": "u1",
+             "properties": {"order_id": i % 100, "currency": f"c{i % 100}",
+                            "total": -1 - i % 100}}) + "\n"
+            for i in range(lines)), "utf-8")
+        tracemalloc.start()
+        result = validate_inputs(PLAN, [str(path)], ValidateOptions(every_finding=True))
+        written = {}
+        for name in ("json", "sarif", "gitlab"):
+            written[name] = sum(len(piece) for piece in render_pieces(name, result,
+                                                                     RenderOptions()))
+        _, high = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert len(result.findings or ()) == result.summary["findings"] >= 3 * lines
+        assert written["json"] > 300 * lines
+        return high
+
+    peak(200)  # (caches filled)
+    small, large = peak(600), peak(2_400)
+    assert large < small * 1.5, (small, large)

@@ -52,7 +52,9 @@ def validate(
                                             f"field naming a message's source (default: "
                                             f"{DEFAULT_SOURCE_FIELD})."),
     max_examples: int | None = typer.Option(None, "--max-examples", min=0, help="Findings "
-                                            "shown per code and event (default 5)."),
+                                            "shown per code and event in the text, Markdown, "
+                                            "JUnit and GitHub reports (default 5); json, "
+                                            "sarif and gitlab list every finding."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="error (default), warning or "
                                        "never. Messages with findings at this level are "
                                        "invalid."),

@@ -140,8 +140,8 @@ class Fingerprinter:
     findings of one line come together, as validate gives them.
     """
 
-    def __init__(self, limit: int = MAX_COUNTED_BASES) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_COUNTED_BASES if limit is None else limit
         self._occurrences: dict[str, int] = {}
         self._where: tuple[str | None, int | None] = (None, None)
         self._here: dict[str, int] = {}

@@ -160,17 +160,18 @@ def _results(kept: list[Diagnostic], options: RenderOptions) -> Iterator[dict[st
 
 
 def build_sarif(result: RunResult, options: RenderOptions, *,
-                max_results: int = MAX_RESULTS) -> dict[str, Any]:
-    """The SARIF log as a dict; ``max_results`` caps the results (GitHub's limit by default)."""
-    log, kept = _run(result, options, max_results)
+                max_results: int | None = None) -> dict[str, Any]:
+    """The SARIF log as a dict; ``max_results`` caps the results (GitHub's limit,
+    MAX_RESULTS, by default)."""
+    log, kept = _run(result, options, MAX_RESULTS if max_results is None else max_results)
     log["runs"][0]["results"] = list(_results(kept, options))
     return log
 
 
 def stream_sarif(result: RunResult, options: RenderOptions, *,
-                 max_results: int = MAX_RESULTS) -> Iterator[str]:
+                 max_results: int | None = None) -> Iterator[str]:
     """The SARIF log in pieces, each result built as it is written."""
-    log, kept = _run(result, options, max_results)
+    log, kept = _run(result, options, MAX_RESULTS if max_results is None else max_results)
     pretty = len(kept) <= PRETTY_LIMIT
     text = (json.dumps(log, indent=2, ensure_ascii=False) if pretty else
             json.dumps(log, ensure_ascii=False, separators=(",", ":")))

@@ -27,7 +27,7 @@ from protocols.diagnostics import Diagnostic, Location, Severity
 _ENCODE = msgspec.json.Encoder().encode
 _DECODE = msgspec.json.Decoder().decode
 _SEVERITY = {severity.value: severity for severity in Severity}
-_READ_BYTES = 1 << 20
+_READ_BYTES = 1 << 18
 
 
 def encode(diagnostic: Diagnostic) -> bytes:
