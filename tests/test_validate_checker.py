@@ -166,7 +166,8 @@ def test_documented_examples_are_true(code: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", sorted(READING_CODES))
 def test_documented_input_examples_are_true(code: str, tmp_path: Path) -> None:
-    from protocols.validate.inputs import MAX_BROKEN_LINES, MAX_LINE_BYTES, read_records
+    from protocols.validate.inputs import read_records
+    from protocols.validate.limits import MAX_BROKEN_LINES, MAX_LINE_BYTES
 
     example = CODES[code].failing
     data = {"PV003": b'{"type": "identify", "userId": "caf\xe9"}\n',

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from protocols import load_plan
 from protocols.cli import app
-from protocols.validate import inputs, parallel, sources
+from protocols.validate import inputs, limits, parallel, sources
 from protocols.validate.inputs import read_records
 from protocols.validate.run import ValidateOptions, validate_inputs
 from protocols.validate.sources import expand_inputs
@@ -191,7 +191,7 @@ def test_dev_zero_ends_with_a_finding(tmp_path: Path) -> None:
     assert report["summary"]["by_code"] == {"PV004": 1, "PV006": 1}
     stop = report["diagnostics"][-1]
     assert "line 1 is longer than 64 MiB" in stop["message"]
-    assert (tmp_path / "bad").stat().st_size == inputs.MAX_RECORD_BYTES + 1  # and a newline
+    assert (tmp_path / "bad").stat().st_size == limits.MAX_RECORD_BYTES + 1  # and a newline
 
 
 def test_yes_ends_with_a_finding(tmp_path: Path) -> None:
@@ -201,13 +201,13 @@ def test_yes_ends_with_a_finding(tmp_path: Path) -> None:
         endless.kill()
     assert done.returncode == 1, done.stderr
     summary = json.loads(done.stdout)["summary"]
-    assert summary["by_code"] == {"PV001": inputs.MAX_BROKEN_LINES, "PV006": 1}
-    assert (tmp_path / "bad").read_bytes() == b"y\n" * inputs.MAX_BROKEN_LINES
+    assert summary["by_code"] == {"PV001": limits.MAX_BROKEN_LINES, "PV006": 1}
+    assert (tmp_path / "bad").read_bytes() == b"y\n" * limits.MAX_BROKEN_LINES
 
 
 def test_endless_blank_lines_end_with_a_finding(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(inputs, "MAX_BLANK_BYTES", 3 * 2**20)
+    monkeypatch.setattr(limits, "MAX_BLANK_BYTES", 3 * 2**20)
     data = LINE + b"\n" * (10 * 2**20) + LINE
     summary, good, bad, codes = run(tmp_path, gzip.compress(data, 1), name="in.gz")
     assert codes == ["PV006"] and summary["valid"] == 1
@@ -217,8 +217,8 @@ def test_endless_blank_lines_end_with_a_finding(tmp_path: Path,
 def test_a_stop_across_pieces_is_the_stop_of_one_process(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
-    monkeypatch.setattr(inputs, "MAX_BLANK_BYTES", 30_000)
-    monkeypatch.setattr(inputs, "MAX_BROKEN_LINES", 2_000)
+    monkeypatch.setattr(limits, "MAX_BLANK_BYTES", 30_000)
+    monkeypatch.setattr(limits, "MAX_BROKEN_LINES", 2_000)
     monkeypatch.setattr(parallel, "PIECE_BYTES", 4096)
     monkeypatch.setattr(parallel, "_BLOCK", 4096)
     # Each run of filler spans several pieces, none of which reaches a limit by itself;

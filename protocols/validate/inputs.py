@@ -11,10 +11,8 @@ are broken, or are JSON arrays, is still read line by line, never as one broken 
 
 Nothing here raises for bad content: a line that is not UTF-8, not JSON, not an object or too
 long becomes an :class:`Item` carrying a diagnostic, and the run goes on. An input that
-cannot be a log at all ends with a finding (PV006) instead of running forever: a line longer
-than MAX_RECORD_BYTES (``/dev/zero``), MAX_BLANK_BYTES of blank lines in a row, or
-MAX_BROKEN_LINES lines (or MAX_BROKEN_BYTES) in a row without a single message
-(``/dev/urandom``, ``yes``). What was read up to there is validated and quarantined as usual.
+cannot be a log at all (``/dev/zero``, ``yes``) ends with a finding (PV006) instead of running
+for ever: see limits.py. What was read up to there is validated and quarantined as usual.
 """
 
 from __future__ import annotations
@@ -23,14 +21,16 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
 
 from protocols.plan.loader import display_path
+from protocols.validate import limits
 from protocols.validate.arrays import ArrayReader
 from protocols.validate.codes import CODES
+from protocols.validate.detect import detect, has_object_line
 from protocols.validate.gunzip import GunzipReader, open_gunzip
+from protocols.validate.limits import MAX_LINE_BYTES, Runs, is_blank
 from protocols.validate.records import (
     DECODER,
     Item,
@@ -40,26 +40,15 @@ from protocols.validate.records import (
 )
 from protocols.validate.sources import STDIN, InputError, expand_inputs
 
-# Segment refuses messages above 32 KB; a line 32 times that is certainly not one message.
-MAX_LINE_BYTES = 1024 * 1024
 # A JSON object document (one message, one batch) is parsed whole; arrays are streamed.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-# Beyond these, an input is not a log (see the module docstring): reading it stops.
-MAX_RECORD_BYTES = 64 * 1024 * 1024
-MAX_BLANK_BYTES = 64 * 1024 * 1024
-MAX_BROKEN_LINES = 100_000
-MAX_BROKEN_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
-# How far detection looks past a first line that opens like a document but is not JSON.
-LOOKAHEAD_LINES = 8
-LOOKAHEAD_BYTES = 1024 * 1024
-_BOM = b"\xef\xbb\xbf"
+_BOM = limits.BOM
 _GZIP_MAGIC = b"\x1f\x8b"
 _BLANK = b" \t\r\n"
 
-__all__ = ["CHUNK", "MAX_BLANK_BYTES", "MAX_BROKEN_BYTES", "MAX_BROKEN_LINES", "MAX_LINE_BYTES",
-           "MAX_RECORD_BYTES", "STDIN", "InputError", "LineHandler", "RunEdges",
-           "expand_inputs", "read_range", "read_records", "splittable"]
+__all__ = ["CHUNK", "MAX_LINE_BYTES", "STDIN", "InputError", "LineHandler", "LineReader",
+           "expand_inputs", "ndjson", "read_records"]
 
 #: Offered each complete NDJSON line and its number; returns True when it dealt with the line
 #: whole (the run's fast lane, run.py), which then yields no record.
@@ -73,17 +62,17 @@ def read_records(name: str, fast: LineHandler | None = None) -> Iterator[Record]
     declines become records."""
     shown = "<stdin>" if name == STDIN else display_path(Path(name))
     if name != STDIN and os.path.isdir(name):
-        yield _failure(shown, 1, _folder_problem(name, shown))
+        yield failure(shown, 1, _folder_problem(name, shown))
         return
     try:
         handle: IO[bytes] = sys.stdin.buffer if name == STDIN else open(name, "rb")  # noqa: SIM115
     except OSError as exc:
-        yield _failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
+        yield failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
         return
     try:
         yield from _read_stream(shown, handle, fast)
     except OSError as exc:  # a read error (EIO...) of the file itself
-        yield _failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
+        yield failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
     finally:
         if name != STDIN:
             handle.close()
@@ -99,7 +88,7 @@ def _folder_problem(name: str, shown: str) -> str:
     return f"{shown} is a folder, not a log file"
 
 
-def _failure(file: str, line: int, message: str, code: str = "PV005") -> Record:
+def failure(file: str, line: int, message: str, code: str = "PV005") -> Record:
     """A finding about the input that holds no bytes of it (quarantine writes nothing)."""
     error = CODES[code].diagnostic(message, file=file, line=line)
     return Record(file, line, b"", (Item(line, error=error),))
@@ -112,84 +101,13 @@ def _read_stream(file: str, handle: IO[bytes], fast: LineHandler | None) -> Iter
         stream, gunzip = open_gunzip(handle)
         stream.peek(1)
         if gunzip.problem is None or gunzip.produced or not handle.seekable():
-            yield from _read(_LineReader(file, stream, gunzip), fast)
+            yield from _read(LineReader(file, stream, gunzip), fast)
             return
         handle.seek(0)  # not gzip after all, only two bytes that look like it
-    yield from _read(_LineReader(file, handle, None), fast)
+    yield from _read(LineReader(file, handle, None), fast)
 
 
-@dataclass
-class RunEdges:
-    """For a parallel run: the runs of blank bytes and of lines without a message at the
-    start (``leading``, up to the first line that ends them) and at the end (``trailing``)
-    of a piece, whether one ended inside it, and whether reading stopped. The parent adds
-    them across piece boundaries to see whether one process would have stopped."""
-
-    leading: list[int] = field(default_factory=lambda: [0, 0, 0])
-    trailing: list[int] = field(default_factory=lambda: [0, 0, 0])
-    ended: list[bool] = field(default_factory=lambda: [False, False, False])
-    stopped: bool = False
-
-
-class _Runs:
-    """Blank bytes, broken lines and broken bytes in a row; see MAX_BLANK_BYTES and co.
-
-    Only records reach it (the fast lane's lines do not), so a gap in line numbers between
-    two records means lines with messages came between them, which end every run."""
-
-    LIMITS = ("blank", "broken", "broken bytes")
-
-    def __init__(self, first_line: int, *, contiguous: bool = False) -> None:
-        self.next_line = first_line
-        self.contiguous = contiguous
-        self.current = [0, 0, 0]
-        self.edges = RunEdges()
-
-    def _end(self, index: int) -> None:
-        edges = self.edges
-        if not edges.ended[index]:
-            edges.ended[index] = True
-            edges.leading[index] = self.current[index]
-        self.current[index] = 0
-
-    def add(self, record: Record, lines: int) -> str | None:
-        """Count one record spanning ``lines`` lines; why reading must stop, or None."""
-        if record.line != self.next_line and not self.contiguous:
-            for index in range(3):
-                self._end(index)
-        self.next_line = record.line + lines
-        current = self.current
-        if not record.items:
-            current[0] += len(record.raw)
-            if current[0] > MAX_BLANK_BYTES:
-                return f"more than {MAX_BLANK_BYTES // 2**20} MiB of blank lines in a row"
-            return None
-        self._end(0)
-        if any(item.message is not None for item in record.items):
-            self._end(1)
-            self._end(2)
-            return None
-        current[1] += 1
-        current[2] += len(record.raw)
-        if current[1] >= MAX_BROKEN_LINES or current[2] > MAX_BROKEN_BYTES:
-            return (f"{current[1]:,} lines in a row ({current[2]:,} bytes) hold no message "
-                    "that can be read: this does not look like an event log")
-        return None
-
-    def finish(self, next_line: int) -> RunEdges:
-        """The edges, once the piece is read up to (not including) ``next_line``."""
-        if self.next_line != next_line and not self.contiguous:
-            for index in range(3):
-                self._end(index)
-        edges = self.edges
-        for index in range(3):
-            if not edges.ended[index]:
-                edges.leading[index] = self.current[index]
-        edges.trailing = list(self.current)
-        return edges
-
-
-class _LineReader:
+class LineReader:
     """Bounded ``readline`` over a binary stream, counting lines, with the runs that end
     an input that is not a log."""
 
@@ -199,7 +117,7 @@ class _LineReader:
         self.stream = stream
         self.gunzip = gunzip
         self.line = first_line - 1
-        self.runs = _Runs(first_line, contiguous=contiguous)
+        self.runs = Runs(first_line, contiguous=contiguous)
         self.stopped: str | None = None
 
     def problem(self) -> str | None:
@@ -217,17 +135,18 @@ class _LineReader:
         assert self.stopped is not None
         message = (f"stopped reading {self.file} after line {self.line}: {self.stopped}; the "
                    "rest of this input is not validated, nor written to --good or --bad")
-        return _failure(self.file, self.line, message, code="PV006")
+        return failure(self.file, self.line, message, code="PV006")
 
     def rest_of_line(self, read: int) -> Iterator[bytes]:
         """The rest of a line too long to hold, in chunks, up to MAX_RECORD_BYTES in all
         (``read``: bytes of it already read); past that, reading this input stops."""
         readline = self.stream.readline
         while True:
-            if read >= MAX_RECORD_BYTES:
-                self.stopped = f"line {self.line} is longer than {MAX_RECORD_BYTES // 2**20} MiB"
+            if read >= limits.MAX_RECORD_BYTES:
+                self.stopped = (f"line {self.line} is longer than "
+                                f"{limits.MAX_RECORD_BYTES // 2**20} MiB")
                 return
-            data = readline(min(CHUNK, MAX_RECORD_BYTES - read))
+            data = readline(min(CHUNK, limits.MAX_RECORD_BYTES - read))
             if not data:
                 return
             read += len(data)
@@ -256,12 +175,7 @@ class _LineReader:
         return data if len(parts) == 1 else b"".join(parts)
 
 
-def _is_blank(data: bytes, line: int) -> bool:
-    body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
-    return not body or body.isspace()
-
-
-def _read(reader: _LineReader, fast: LineHandler | None) -> Iterator[Record]:
+def _read(reader: LineReader, fast: LineHandler | None) -> Iterator[Record]:
     """Blank lines first (records of their own, never held), then the format decides."""
     file = reader.file
     while True:
@@ -270,7 +184,7 @@ def _read(reader: _LineReader, fast: LineHandler | None) -> Iterator[Record]:
             yield from _ended(reader, None)
             return
         reader.line += 1
-        if data.endswith(b"\n") and _is_blank(data, reader.line):
+        if data.endswith(b"\n") and is_blank(data, reader.line):
             first = reader.line
             yield reader.count(Record(file, first, reader.blank_lines(data), ()))
             if reader.stopped is not None:
@@ -279,96 +193,25 @@ def _read(reader: _LineReader, fast: LineHandler | None) -> Iterator[Record]:
             continue
         break
     pending = [data]
-    kind = _format(reader, pending)
+    kind = detect(reader, pending)
     if kind == "array":
         yield from _array(reader, pending)
     elif kind == "document":
         yield from _document(reader, pending, fast)
     else:
-        yield from _ndjson(reader, pending, fast)
+        yield from ndjson(reader, pending, fast)
 
 
-def _format(reader: _LineReader, pending: list[bytes]) -> str:
-    """``ndjson``, ``array`` or ``document``, from the first line with content (in
-    ``pending``) and, when that is not enough, the next ones (read into ``pending``).
-
-    - a first line longer than a message, or not starting with ``[`` or ``{``: NDJSON;
-    - a whole JSON object: NDJSON (one message, or a batch, per line);
-    - a whole JSON array: a one-line array document, unless another line with content
-      follows (then each line is a record of NDJSON: a log of arrays, or one that starts
-      with one);
-    - ``[`` alone (how every tool pretty-prints an array): an array document, streamed,
-      unless two of the next LOOKAHEAD_LINES lines with content are JSON objects by
-      themselves (in an array written an element a line, only the last has no comma);
-    - any other line opening with ``[`` or ``{``: a broken first line of NDJSON when one of
-      the next LOOKAHEAD_LINES lines with content is a JSON object by itself, else a
-      document (parsed whole up to MAX_DOCUMENT_BYTES, read line by line past that or when
-      it is not JSON but some of its lines are: _document).
-    """
-    first = pending[0]
-    if not first.endswith(b"\n") and len(first) > MAX_LINE_BYTES:
-        return "ndjson"
-    text = first.lstrip(_BOM).strip()
-    opening = text[:1]
-    if opening not in (b"[", b"{"):
-        return "ndjson"
-    if _parses(text):
-        if opening == b"{":
-            return "ndjson"
-        return "ndjson" if _next_content(reader, pending) is not None else "array"
-    needed = 2 if text == b"[" else 1
-    for _ in range(LOOKAHEAD_LINES):
-        following = _next_content(reader, pending)
-        if following is None:
-            break
-        if _is_object_line(following):
-            needed -= 1
-            if not needed:
-                return "ndjson"
-    return "array" if text == b"[" else "document"
-
-
-def _is_object_line(data: bytes) -> bool:
-    text = data.strip()
-    return text[:1] == b"{" and _parses(text, dict)
-
-
-def _next_content(reader: _LineReader, pending: list[bytes]) -> bytes | None:
-    """Read lines into ``pending`` up to the next one with content (returned), within
-    LOOKAHEAD_BYTES in all; None at the end of the input or past the look-ahead."""
-    size = sum(len(data) for data in pending)
-    while size <= LOOKAHEAD_BYTES:
-        data = reader.stream.readline(MAX_LINE_BYTES + 1)
-        if not data:
-            return None
-        reader.line += 1
-        pending.append(data)
-        size += len(data)
-        if not data.endswith(b"\n") and len(data) > MAX_LINE_BYTES:
-            return None  # a line too long to be a message decides nothing
-        if not _is_blank(data, reader.line):
-            return data
-    return None
-
-
-def _parses(text: bytes, kind: type = object) -> bool:
-    try:
-        value = DECODER.decode(text.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(value, kind)
-
-
-def _ended(reader: _LineReader, last: bytes | None) -> Iterator[Record]:
+def _ended(reader: LineReader, last: bytes | None) -> Iterator[Record]:
     """At the end of the stream: the gzip problem that ended it early, if any, unless the
     last line (cut short by it) already said so."""
     problem = reader.problem()
     if problem is not None and (last is None or last.endswith(b"\n")):
-        yield _failure(reader.file, reader.line + 1,
+        yield failure(reader.file, reader.line + 1,
                        f"cannot read past line {reader.line}: {problem}")
 
 
-def _ndjson(reader: _LineReader, pending: list[bytes], fast: LineHandler | None = None
+def ndjson(reader: LineReader, pending: list[bytes], fast: LineHandler | None = None
             ) -> Iterator[Record]:
     """One record per line. ``pending``: lines already read (ending at ``reader.line``)."""
     end = reader.line
@@ -404,12 +247,12 @@ def _ndjson(reader: _LineReader, pending: list[bytes], fast: LineHandler | None 
             return
 
 
-def _slow_line(reader: _LineReader, data: bytes) -> Iterator[Record]:
+def _slow_line(reader: LineReader, data: bytes) -> Iterator[Record]:
     """The record of one line the fast lane declined (blank, too long, cut short, or with
     a finding), counted in the runs that stop an input that is not a log."""
     file, line = reader.file, reader.line
     if data.endswith(b"\n"):
-        if _is_blank(data, line):
+        if is_blank(data, line):
             record = Record(file, line, reader.blank_lines(data), ())
         else:
             record = _line_record(file, line, data)
@@ -433,7 +276,7 @@ def _slow_line(reader: _LineReader, data: bytes) -> Iterator[Record]:
             f"line {line} is cut short: {problem}", file=file, line=line)
         yield reader.count(Record(file, line, data, (Item(line, error=error),)))
         return
-    yield reader.count(Record(file, line, data, ()) if _is_blank(data, line)
+    yield reader.count(Record(file, line, data, ()) if is_blank(data, line)
                        else _line_record(file, line, data))
 
 
@@ -442,12 +285,12 @@ def _line_record(file: str, line: int, data: bytes) -> Record:
     return Record(file, line, data, tuple(parse_message_text(body, file=file, line=line)))
 
 
-def _array(reader: _LineReader, pending: list[bytes]) -> Iterator[Record]:
+def _array(reader: LineReader, pending: list[bytes]) -> Iterator[Record]:
     """An array document, element by element (arrays.py), within the same limits."""
     first_line = reader.line - len(pending) + 1
     elements = ArrayReader(reader.file, reader.stream.read, b"".join(pending), first_line,
                            max_element=MAX_LINE_BYTES)
-    runs = _Runs(first_line, contiguous=True)
+    runs = Runs(first_line, contiguous=True)
     for record in elements.records():
         yield record
         reason = runs.add(record, 1)
@@ -458,10 +301,10 @@ def _array(reader: _LineReader, pending: list[bytes]) -> Iterator[Record]:
             return
     problem = reader.problem()
     if problem is not None:
-        yield _failure(reader.file, first_line, f"the array document is cut short: {problem}")
+        yield failure(reader.file, first_line, f"the array document is cut short: {problem}")
 
 
-def _document(reader: _LineReader, pending: list[bytes], fast: LineHandler | None
+def _document(reader: LineReader, pending: list[bytes], fast: LineHandler | None
               ) -> Iterator[Record]:
     """A file holding one JSON document that is not a pretty-printed array: an object (a
     message or a batch) or an array, parsed whole. Past MAX_DOCUMENT_BYTES, or when it is not
@@ -494,15 +337,15 @@ def _document(reader: _LineReader, pending: list[bytes], fast: LineHandler | Non
             yield Record(file, start_line, content,
                          tuple(messages_of(value, file=file, line=start_line)))
             return
-        if not _has_object_line(body):
+        if not has_object_line(body):
             yield Record(file, start_line, content,
                          tuple(parse_message_text(body, file=file, line=start_line)))
             return
     held = io.BufferedReader(cast(io.RawIOBase, _Joined(io.BytesIO(content), reader.stream)),
                              buffer_size=CHUNK)
-    lines = _LineReader(file, held, reader.gunzip, start_line)
+    lines = LineReader(file, held, reader.gunzip, start_line)
     lines.runs = reader.runs
-    yield from _ndjson(lines, [], fast)
+    yield from ndjson(lines, [], fast)
 
 
 _NOT_JSON = object()
@@ -526,95 +369,3 @@ class _Joined(io.RawIOBase):
                 return len(data)
             self._streams.pop(0)
         return 0
-
-
-def _has_object_line(body: bytes) -> bool:
-    """Whether a document that is not JSON has a line that is a JSON object by itself (a
-    message): then it is a log with broken lines, to be read line by line."""
-    start = 0
-    while start < len(body):
-        end = body.find(b"\n", start)
-        end = len(body) if end < 0 else end
-        if _is_object_line(body[start:end]):
-            return True
-        start = end + 1
-    return False
-
-
-# -- parallel reading (parallel.py) -----------------------------------------------------------
-
-def splittable(name: str) -> bool:
-    """Whether ``name`` is a plain (not gzip) NDJSON file, which :func:`read_range` can read
-    in pieces with the very records :func:`read_records` gives."""
-    if name == STDIN or not Path(name).is_file():
-        return False
-    try:
-        with open(name, "rb") as handle:
-            if handle.peek(2)[:2] == _GZIP_MAGIC:
-                return False
-            reader = _LineReader(name, handle, None)
-            blank = 0
-            while True:
-                data = handle.readline(MAX_LINE_BYTES + 1)
-                if not data:
-                    return True
-                reader.line += 1
-                if not (data.endswith(b"\n") and _is_blank(data, reader.line)):
-                    break
-                blank += len(reader.blank_lines(data))
-                if blank > MAX_BLANK_BYTES:
-                    return False  # reading stops there: one process decides where
-            return _format(reader, [data]) == "ndjson"
-    except OSError:
-        return False
-
-
-class _Range:
-    """The next ``size`` bytes of a stream, read by line."""
-
-    def __init__(self, stream: io.BufferedReader, size: int) -> None:
-        self.stream = stream
-        self.left = size
-
-    def readline(self, limit: int = -1) -> bytes:
-        if self.left <= 0:
-            return b""
-        data = self.stream.readline(self.left if limit < 0 else min(limit, self.left))
-        self.left -= len(data)
-        return data
-
-    def read(self, size: int = -1) -> bytes:
-        if self.left <= 0:
-            return b""
-        data = self.stream.read(self.left if size < 0 else min(size, self.left))
-        self.left -= len(data)
-        return data
-
-    def peek(self, size: int = 0) -> bytes:
-        return self.stream.peek(size)[: max(self.left, 0)]
-
-
-def read_range(name: str, start: int, end: int, first_line: int,
-               fast: LineHandler | None = None, edges: list[RunEdges] | None = None
-               ) -> Iterator[Record]:
-    """The records of bytes ``start`` to ``end`` of a :func:`splittable` file, where line
-    ``first_line`` starts at ``start`` and a line ends at ``end`` (``fast``: as in
-    :func:`read_records`). ``edges`` receives the piece's :class:`RunEdges`."""
-    shown = display_path(Path(name))
-    try:
-        handle = open(name, "rb")  # noqa: SIM115
-    except OSError as exc:
-        yield _failure(shown, first_line, f"cannot read {shown}: {exc.strerror or exc}")
-        return
-    with handle:
-        handle.seek(start)
-        reader = _LineReader(shown, cast(IO[bytes], _Range(handle, end - start)), None,
-                             first_line)
-        try:
-            yield from _ndjson(reader, [], fast)
-        except OSError as exc:
-            yield _failure(shown, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
-        if edges is not None:
-            found = reader.runs.finish(reader.line + 1)
-            found.stopped = reader.stopped is not None
-            edges.append(found)

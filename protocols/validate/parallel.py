@@ -28,13 +28,15 @@ from typing import IO, Any
 
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
-from protocols.validate import inputs as reading
+from protocols.validate import limits
 from protocols.validate.checker import Validator
 from protocols.validate.drift import CapReached, DriftTracker
 from protocols.validate.findings import FindingsLog
-from protocols.validate.inputs import STDIN, RunEdges, read_range, read_records, splittable
+from protocols.validate.inputs import STDIN, read_records
 from protocols.validate.lane import FastLane
+from protocols.validate.limits import RunEdges
 from protocols.validate.quarantine import Quarantine, reason_line
+from protocols.validate.ranges import read_range, splittable
 from protocols.validate.run import Run, ValidateOptions
 from protocols.validate.tally import Counts, Examples
 
@@ -220,7 +222,7 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
 
 
 class _Runs:
-    """The runs that end an input which is not a log (inputs.py: blank bytes, lines and
+    """The runs that end an input which is not a log (limits.py: blank bytes, lines and
     bytes without a message), added across the pieces of each file: when one process
     would have stopped reading where the pieces did not, or a piece stopped (the pieces
     after it were read for nothing), the run starts again on one process."""
@@ -237,8 +239,8 @@ class _Runs:
             raise CapReached("an input that stops")
         if piece.file != self.file:
             self.file, self.carry = piece.file, [0, 0, 0]
-        limits = (reading.MAX_BLANK_BYTES, reading.MAX_BROKEN_LINES, reading.MAX_BROKEN_BYTES)
-        for index, limit in enumerate(limits):
+        caps = (limits.MAX_BLANK_BYTES, limits.MAX_BROKEN_LINES, limits.MAX_BROKEN_BYTES)
+        for index, limit in enumerate(caps):
             total = self.carry[index] + edges.leading[index]
             if total > limit or (index == 1 and total >= limit):
                 raise CapReached("an input that stops")
