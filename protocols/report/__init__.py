@@ -1,7 +1,8 @@
 """Reporters: each turns a :class:`RunResult` into text, and does nothing else.
 
 Reporters are chosen by name from :data:`REPORTERS`. Only the terminal reporter uses rich.
-The CI formats (github, sarif, junit, gitlab, markdown) are described in docs/ci.md.
+The CI formats (github, sarif, junit, gitlab, markdown) are described in docs/ci.md; the html
+report (a page to open in a browser) in docs/docs-site.md.
 
 The formats that list every finding (json, sarif, gitlab) also write in pieces
 (:data:`STREAMING`), so a report of a million findings never sits in memory whole; use
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.github import render_github
 from protocols.report.gitlab import render_gitlab, stream_gitlab
+from protocols.report.html import render_html
 from protocols.report.json_reporter import render_json, stream_json
 from protocols.report.junit import render_junit
 from protocols.report.markdown import render_markdown
@@ -32,6 +34,7 @@ REPORTERS: dict[str, Reporter] = {
     "junit": render_junit,
     "gitlab": render_gitlab,
     "markdown": render_markdown,
+    "html": render_html,  # one self-contained page; generic over RunResult (docs/ci.md)
 }
 
 #: The formats that list every finding (``RunResult.findings``), written in pieces.

@@ -45,15 +45,40 @@ const SCHEMAS: Record<string, object> = {
   "group:": {
     "type": "object",
     "properties": {
-      "name": {
+      "address": {
+        "$ref": "#/$defs/Address"
+      },
+      "avatar": {
+        "type": "string",
+        "format": "uri"
+      },
+      "createdAt": {
+        "$ref": "#/$defs/IsoDate"
+      },
+      "description": {
+        "type": "string"
+      },
+      "email": {
+        "type": "string",
+        "format": "email"
+      },
+      "employees": {
+        "type": [
+          "number",
+          "string"
+        ]
+      },
+      "id": {
         "type": "string"
       },
       "industry": {
         "type": "string"
       },
-      "employees": {
-        "type": "integer",
-        "minimum": 0
+      "name": {
+        "type": "string"
+      },
+      "phone": {
+        "type": "string"
       },
       "plan": {
         "type": "string"
@@ -61,13 +86,6 @@ const SCHEMAS: Record<string, object> = {
       "website": {
         "type": "string",
         "format": "uri"
-      },
-      "created_at": {
-        "type": "string",
-        "format": "date-time"
-      },
-      "address": {
-        "$ref": "#/$defs/Address"
       }
     },
     "required": [
@@ -86,48 +104,77 @@ const SCHEMAS: Record<string, object> = {
           "state": {
             "type": "string"
           },
-          "postal_code": {
+          "postalCode": {
             "type": "string"
           },
           "country": {
             "type": "string"
           }
         }
+      },
+      "IsoDate": {
+        "type": "string",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$"
       }
     }
   },
   "identify:": {
     "type": "object",
     "properties": {
+      "address": {
+        "$ref": "#/$defs/Address"
+      },
+      "age": {
+        "type": "number",
+        "minimum": 0
+      },
+      "avatar": {
+        "type": "string",
+        "format": "uri"
+      },
+      "birthday": {
+        "$ref": "#/$defs/IsoDate"
+      },
+      "company": {
+        "$ref": "#/$defs/Company"
+      },
+      "createdAt": {
+        "$ref": "#/$defs/IsoDate"
+      },
+      "description": {
+        "type": "string"
+      },
       "email": {
         "type": "string",
         "format": "email"
       },
+      "firstName": {
+        "type": "string"
+      },
+      "gender": {
+        "type": "string"
+      },
+      "id": {
+        "type": "string"
+      },
+      "lastName": {
+        "type": "string"
+      },
       "name": {
-        "type": "string"
-      },
-      "first_name": {
-        "type": "string"
-      },
-      "last_name": {
         "type": "string"
       },
       "phone": {
         "type": "string"
       },
+      "title": {
+        "type": "string"
+      },
       "username": {
         "type": "string"
       },
-      "birthday": {
+      "website": {
         "type": "string",
-        "format": "date"
-      },
-      "created_at": {
-        "type": "string",
-        "format": "date-time"
-      },
-      "address": {
-        "$ref": "#/$defs/Address"
+        "format": "uri"
       }
     },
     "required": [
@@ -146,13 +193,41 @@ const SCHEMAS: Record<string, object> = {
           "state": {
             "type": "string"
           },
-          "postal_code": {
+          "postalCode": {
             "type": "string"
           },
           "country": {
             "type": "string"
           }
         }
+      },
+      "Company": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "id": {
+            "type": [
+              "string",
+              "number"
+            ]
+          },
+          "industry": {
+            "type": "string"
+          },
+          "employee_count": {
+            "type": "number",
+            "minimum": 0
+          },
+          "plan": {
+            "type": "string"
+          }
+        }
+      },
+      "IsoDate": {
+        "type": "string",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$"
       }
     }
   },
@@ -188,18 +263,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -208,11 +275,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -253,18 +328,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -273,11 +340,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -328,12 +403,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -352,18 +422,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -372,11 +434,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -401,7 +471,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "step": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "shipping_method": {
@@ -422,7 +492,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "step": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "shipping_method": {
@@ -545,12 +615,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -572,18 +637,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -592,11 +649,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -621,12 +686,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "total": {
         "type": "number",
@@ -684,18 +744,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -704,11 +756,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -737,12 +797,7 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -764,18 +819,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -784,11 +831,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -839,12 +894,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -866,18 +916,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -886,11 +928,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -914,8 +964,11 @@ const SCHEMAS: Record<string, object> = {
       "checkout_id": {
         "type": "string"
       },
+      "order_id": {
+        "type": "string"
+      },
       "step": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "shipping_method": {
@@ -923,32 +976,12 @@ const SCHEMAS: Record<string, object> = {
       },
       "payment_method": {
         "type": "string"
-      },
-      "order_id": {
-        "type": "string"
       }
-    },
-    "required": [
-      "step"
-    ]
+    }
   },
   "track:Product Added": {
     "type": "object",
     "properties": {
-      "cart_id": {
-        "type": "string"
-      },
-      "product_id": {
-        "type": "string"
-      },
-      "price": {
-        "type": "number",
-        "minimum": 0
-      },
-      "quantity": {
-        "type": "integer",
-        "minimum": 1
-      },
       "sku": {
         "type": "string"
       },
@@ -964,11 +997,19 @@ const SCHEMAS: Record<string, object> = {
       "variant": {
         "type": "string"
       },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "number",
+        "minimum": 1
+      },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -978,6 +1019,12 @@ const SCHEMAS: Record<string, object> = {
       "image_url": {
         "type": "string",
         "format": "uri"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "product_id": {
+        "type": "string"
       }
     },
     "required": [
@@ -1011,14 +1058,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1063,14 +1110,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1087,6 +1134,9 @@ const SCHEMAS: Record<string, object> = {
     "type": "object",
     "properties": {
       "list_id": {
+        "type": "string"
+      },
+      "category": {
         "type": "string"
       },
       "filters": {
@@ -1133,18 +1183,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -1153,11 +1195,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -1216,18 +1266,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -1236,11 +1278,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -1281,14 +1331,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1337,14 +1387,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1376,9 +1426,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "rating": {
-        "type": "number",
-        "minimum": 0,
-        "maximum": 5
+        "type": "string"
       }
     },
     "required": [
@@ -1388,6 +1436,15 @@ const SCHEMAS: Record<string, object> = {
   "track:Product Shared": {
     "type": "object",
     "properties": {
+      "share_via": {
+        "type": "string"
+      },
+      "share_message": {
+        "type": "string"
+      },
+      "recipient": {
+        "type": "string"
+      },
       "product_id": {
         "type": "string"
       },
@@ -1410,17 +1467,6 @@ const SCHEMAS: Record<string, object> = {
         "type": "number",
         "minimum": 0
       },
-      "quantity": {
-        "type": "integer",
-        "minimum": 1
-      },
-      "coupon": {
-        "type": "string"
-      },
-      "position": {
-        "type": "integer",
-        "minimum": 1
-      },
       "url": {
         "type": "string",
         "format": "uri"
@@ -1428,15 +1474,6 @@ const SCHEMAS: Record<string, object> = {
       "image_url": {
         "type": "string",
         "format": "uri"
-      },
-      "share_via": {
-        "type": "string"
-      },
-      "share_message": {
-        "type": "string"
-      },
-      "recipient": {
-        "type": "string"
       }
     }
   },
@@ -1466,14 +1503,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1485,12 +1522,7 @@ const SCHEMAS: Record<string, object> = {
         "format": "uri"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "value": {
         "type": "number",
@@ -1502,7 +1534,10 @@ const SCHEMAS: Record<string, object> = {
     "type": "object",
     "properties": {
       "query": {
-        "type": "string"
+        "type": [
+          "string",
+          "object"
+        ]
       }
     },
     "required": [
@@ -1569,14 +1604,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
