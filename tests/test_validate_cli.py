@@ -199,8 +199,10 @@ def test_quarantine_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_config_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The configuration may only name paths inside its project: the plan is copied in.
+    (tmp_path / "plan.yaml").write_text(Path(PLAN).read_text("utf-8"), "utf-8")
     (tmp_path / ".protocols.toml").write_text(
-        f'[validate]\nplan = "{PLAN}"\nfail_on = "never"\nmax_examples = 1\n', "utf-8")
+        '[validate]\nplan = "plan.yaml"\nfail_on = "never"\nmax_examples = 1\n', "utf-8")
     monkeypatch.chdir(tmp_path)
     result = run(log(tmp_path, DRIFT, DRIFT), "-f", "json")
     assert result.exit_code == 0

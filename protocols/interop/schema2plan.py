@@ -9,6 +9,7 @@ plans compile to), and every such case is reported as a warning: nothing is drop
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from protocols.diagnostics import format_path
 from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
+from protocols.schemarefs import external_references
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
 # plan format requires of their value (a value of another type is kept raw instead).
@@ -213,7 +215,7 @@ class Converter:
             fragment.update(self.property_fragment(nullable_member, where, path, named=False))
             fragment["nullable"] = True
         if raw:
-            fragment["schema"] = raw
+            fragment["schema"] = self._local_only(raw, where, path)
         if named and not (set(fragment) - {"description", "deprecated", "required"}):
             # A fragment with no type is read as a reference to the property library, so say
             # "any value" explicitly.
@@ -230,6 +232,27 @@ class Converter:
             fragment["nullable"] = True
         else:
             fragment["type"] = types[0] if len(types) == 1 else list(types)
+
+    def _local_only(self, raw: dict[str, Any], where: str,
+                    path: tuple[str | int, ...]) -> dict[str, Any]:
+        """``raw`` without references to other documents, which a plan may not hold (lint
+        PL114): each is kept as an ``x-external-ref`` annotation and reported, and the part of
+        the schema that used it accepts any value."""
+        found = list(external_references(raw))
+        if not found:
+            return raw
+        raw = copy.deepcopy(raw)  # the parsed input stays as it was
+        for ref_path, reference in found:
+            holder: Any = raw
+            for part in ref_path[:-1]:
+                holder = holder[part]
+            del holder[ref_path[-1]]
+            holder["x-external-ref"] = reference
+            self.warn(where, f"{_show((*path, *ref_path[:-1]))}: `{ref_path[-1]}: "
+                      f"{reference!r}` names another document, which protocols never fetches; "
+                      "kept as `x-external-ref`, and that part accepts any value: plan it "
+                      "by hand")
+        return raw
 
     def _raw_keyword(self, key: str, value: Any, schema: Mapping[str, Any], where: str,
                      path: tuple[str | int, ...]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import linecache
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +15,21 @@ from protocols.diagnostics import Diagnostic, Severity
 DEFAULT_RULES_URL = "https://github.com/protocols-dev/protocols/blob/main/docs/rules.md"
 
 
+# Files larger than this are not shown from (the plan reader refuses them anyway).
+MAX_SOURCE_BYTES = 32 * 1024 * 1024
+
+
 def read_source_line(file: str, line: int) -> str | None:
-    """The text of one line of a file, for showing context under a diagnostic."""
+    """The text of one line of a file, for showing context under a diagnostic.
+
+    Only a regular file that exists under that name is read: linecache would otherwise look
+    for a missing relative name along ``sys.path`` and read devices without bound.
+    """
+    try:
+        if not os.path.isfile(file) or os.path.getsize(file) > MAX_SOURCE_BYTES:
+            return None
+    except OSError:
+        return None
     linecache.checkcache(file)  # the file may have changed since it was cached (long runs)
     text = linecache.getline(file, line)
     return text.rstrip("\r\n") if text else None

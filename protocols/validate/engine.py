@@ -22,8 +22,10 @@ from functools import cache
 from typing import Any
 
 import jsonschema
+import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 
+from protocols.schemarefs import OFFLINE_REGISTRY
 from protocols.validate.fastschema import Unsupported, compile_schema_parts
 from protocols.validate.fastschema.keywords import unchecked_message
 from protocols.validate.fastschema.patterns import PatternError, compile_pattern
@@ -37,9 +39,12 @@ SchemaPredicate = Callable[[Any], bool]
 
 
 def reference_validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
-    """jsonschema's draft 2020-12 validator with format assertion: the reference semantics."""
+    """jsonschema's draft 2020-12 validator with format assertion: the reference semantics.
+
+    Offline: a reference to another document is never fetched or opened (it is unresolvable).
+    """
     cls = jsonschema.Draft202012Validator
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER, registry=OFFLINE_REGISTRY)
 
 
 def compile_validator(schema: Mapping[str, Any]) -> SchemaCheck:
@@ -62,15 +67,30 @@ def compile_checks(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCh
 
 def _fallback(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCheck]:
     cls = _bounded_validator_class()
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    validator = cls(schema, format_checker=cls.FORMAT_CHECKER, registry=OFFLINE_REGISTRY)
 
     def valid(instance: Any) -> bool:
-        return next(iter(validator.iter_errors(instance)), None) is None
+        try:
+            return next(iter(validator.iter_errors(instance)), None) is None
+        except referencing.exceptions.Unresolvable:
+            return False
 
     def check(instance: Any) -> list[SchemaViolation]:
-        return [convert(error) for error in validator.iter_errors(instance)]
+        try:
+            return [convert(error) for error in validator.iter_errors(instance)]
+        except referencing.exceptions.Unresolvable as error:
+            return [unresolvable(error, instance)]
 
     return valid, check
+
+
+def unresolvable(error: referencing.exceptions.Unresolvable, instance: Any) -> SchemaViolation:
+    """A reference the schema cannot follow, as a finding: never fetched, never a crash."""
+    return SchemaViolation(
+        keyword="$ref", instance_path=(), schema_path=("$ref",),
+        message=f"the schema's reference {error.ref!r} cannot be resolved inside the plan "
+                "(protocols never fetches or opens other documents), so this value was not "
+                "checked", value=instance, detail="unchecked")
 
 
 @cache

@@ -18,6 +18,7 @@ from protocols.naming import did_you_mean
 from protocols.patterns import backtracking_risk, compile_error
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.resolve import PLAN_ONLY_KEYS
+from protocols.schemarefs import OFFLINE_REGISTRY
 from protocols.yamlsrc import PathKey
 
 # The formats draft 2020-12 defines (section 7.3 of the validation vocabulary).
@@ -29,7 +30,7 @@ FORMATS = ("date-time", "date", "time", "duration", "email", "idn-email", "hostn
 @cache
 def _metaschema_validator() -> jsonschema.protocols.Validator:
     cls = jsonschema.Draft202012Validator
-    return cls(cls.META_SCHEMA)
+    return cls(cls.META_SCHEMA, registry=OFFLINE_REGISTRY)
 
 
 def _report(ctx: LintContext, code: str, message: str, path: PathKey, *, key: bool = False,
