@@ -144,8 +144,8 @@ def test_plan_by_id_and_the_only_plan(tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(("args", "says"), [
     (["--plan", PLAN, "missing.ndjson"], "no such file"),
     (["--plan", PLAN, "IN", "--fail-on", "sometimes"], "--fail-on"),
-    (["--plan", PLAN, "IN", "--good", "IN"], "also an input"),
-    (["--plan", PLAN, "IN", "--good", "x.ndjson", "--bad", "x.ndjson"], "different files"),
+    (["--plan", PLAN, "IN", "--good", "IN"], "refusing to overwrite an input"),
+    (["--plan", PLAN, "IN", "--good", "x.ndjson", "--bad", "x.ndjson"], "are the same file"),
     (["--plan", PLAN, "IN", "-f", "yaml"], "unknown format"),
     (["--plan", PLAN, "IN", "--max-examples", "-1"], "--max-examples"),
     (["--plan", PLAN, "IN", "--bad-reasons", "why.ndjson"], "pass --bad FILE too"),

@@ -11,7 +11,7 @@ from typing import Any, cast
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import emit, settings_or_exit, usage_error
+from protocols.cli.output import emit, guard_outputs, settings_or_exit, usage_error
 from protocols.generate import (
     LANGUAGES,
     SDKS,
@@ -96,6 +96,8 @@ def generate_command(
                 sys.stdout.write(item.diff)
             stale_count += len(stale)
             continue
+        guard_outputs([target.out / relative for relative in files],
+                      [*plans[plan_path].files, settings.file])
         try:
             written = write_files(files, target.out, lang=target.lang)
         except OSError as exc:

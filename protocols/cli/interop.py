@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import usage_error
+from protocols.cli.output import guard_outputs, usage_error, write_file
 from protocols.cli.plan_tools import load_or_exit
 from protocols.interop.errors import InteropError
+from protocols.jsontext import json_text
 
 import_app = typer.Typer(name="import", no_args_is_help=True, rich_markup_mode=None,
                          help="Turn a Segment tracking plan or JSON Schema files into a plan.")
@@ -45,6 +45,13 @@ def fail(exc: InteropError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def check_out(out: Path, inputs: list[Any], *, force: bool) -> None:
+    """Before reading anything: the plan to write is new (or --force) and is not an input."""
+    guard_outputs([out], inputs)
+    if out.exists() and not force:
+        raise usage_error(f"{out} exists; pass --force to overwrite it")
+
+
 def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: bool,
                header: list[str], comments: dict[Any, list[str]] | None = None) -> None:
     """Dump the plan, check that it loads, report warnings; exits 1 if it does not load."""
@@ -59,11 +66,7 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
         if len(warnings) > MAX_NOTES:
             notes.append(f"- ... and {len(warnings) - MAX_NOTES} more (printed by the command)")
     text = dump_plan(data, header=notes, comments=comments)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"cannot write {out}: {exc.strerror or exc}") from None
+    write_file(out, text)
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
     try:
@@ -102,6 +105,7 @@ def import_segment(
 
     if not file.is_file():
         raise usage_error(f"no such file: {file}")
+    check_out(out, [file], force=force)
     identifier = plan_id_for(out, plan_id)
     try:
         data, warnings = segment_to_plan(read_json(file, str(file)), plan_id=identifier)
@@ -128,8 +132,12 @@ def import_jsonschema(
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Import plain JSON Schema or Snowplow Iglu schema files into a plan file."""
-    from protocols.interop.jsonschema_files import jsonschema_paths_to_plan
+    from protocols.interop.jsonschema_files import jsonschema_paths_to_plan, schema_files
 
+    try:
+        check_out(out, list(schema_files(paths)), force=force)
+    except InteropError as exc:
+        raise fail(exc) from None
     identifier = plan_id_for(out, plan_id)
     try:
         data, warnings = jsonschema_paths_to_plan(paths, plan_id=identifier)
@@ -156,15 +164,12 @@ def export_segment(
 
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
-    text = json.dumps(plan_to_segment(loaded), indent=2, ensure_ascii=False) + "\n"
+    guard_outputs([out], loaded.files)
+    text = json_text(plan_to_segment(loaded), indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
         return
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"cannot write {out}: {exc.strerror or exc}") from None
+    write_file(out, text)
     typer.echo(f"wrote {out}: {sum(1 for _ in loaded.messages())} rules")
 
 
@@ -185,14 +190,9 @@ def export_jsonschema(
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
     files = plan_to_jsonschemas(loaded)
-    try:
-        for name, schema in files.items():
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"cannot write to {out}: {exc.strerror or exc}") from None
+    guard_outputs([out / name for name in files], loaded.files)
+    for name, schema in files.items():
+        write_file(out / name, json_text(schema, indent=2) + "\n")
     typer.echo(f"wrote {len(files)} schemas to {out}")
 
 
@@ -219,6 +219,7 @@ def infer(
     missing = [str(p) for p in logs if not p.is_file()]
     if missing:
         raise usage_error(f"no such log file: {', '.join(missing)}")
+    check_out(out, list(logs), force=force)
     identifier = plan_id_for(out, plan_id)
     draft = infer_plan([(p, display_path(p)) for p in logs], plan_id=identifier)
     seen = draft.collector

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -15,6 +16,7 @@ import typer
 from protocols.__about__ import __version__
 from protocols.config import Config, ConfigError, load_config
 from protocols.diagnostics import Severity
+from protocols.fileguard import ClobberError, check_outputs, write_text
 from protocols.report import REPORTERS, RenderOptions, RunResult
 from protocols.report.base import DEFAULT_RULES_URL
 from protocols.report.markdown import render_markdown, truncate_markdown
@@ -57,6 +59,25 @@ def render_options(*, color: bool, fail_on: Severity | None) -> RenderOptions:
                          source_root=os.getcwd(), fail_on=fail_on)
 
 
+def guard_outputs(outputs: Sequence[str | os.PathLike[str] | None],
+                  inputs: Sequence[str | os.PathLike[str] | None], *,
+                  uses_stdout: bool = False) -> None:
+    """Exit 2 before anything is written if an output is one of the inputs (by device and
+    inode: links, other spellings, ``- < file`` and ``>> file`` included). Every command that
+    writes calls this with every path it will write and every path it reads."""
+    try:
+        check_outputs(outputs, inputs, uses_stdout=uses_stdout)
+    except ClobberError as exc:
+        raise usage_error(str(exc)) from None
+
+
+def report_targets(formats: list[str] | None, outputs: list[Path] | None) -> list[Path | None]:
+    """Where ``emit`` will write each report: a file, or None for standard output."""
+    formats = list(formats or ["auto"])
+    targets: list[Path | None] = list(outputs or [])
+    return targets + [None] * max(0, len(formats) - len(targets))
+
+
 def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | None,
          *, color: bool | None = None, fail_on: Severity | None = Severity.ERROR) -> None:
     """Render ``result`` once per format; format i goes to output i, the rest to stdout.
@@ -79,15 +100,15 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            _write(target, text)
+            write_file(target, text)
     if "github" in chosen_formats:
         write_step_summary(result, render_options(color=False, fail_on=fail_on))
 
 
-def _write(target: Path, text: str) -> None:
+def write_file(target: Path, text: str) -> None:
+    """Write one output atomically (a failed run leaves the old file); exit 2 on errors."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_text(target, text)
     except OSError as exc:
         raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import usage_error
+from protocols.cli.output import guard_outputs, usage_error, write_file
+from protocols.jsontext import json_text
 from protocols.plan import PlanError, load_plan
 from protocols.plan.compiler import schema_file_names
 from protocols.plan.formatcheck import plan_format_schema
@@ -53,9 +54,8 @@ def compile_(
 
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
-    for name, spec in schema_file_names(loaded).items():
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(loaded.message_schema(spec), indent=2, ensure_ascii=False)
-                          + "\n", encoding="utf-8")
-    typer.echo(f"wrote {len(schema_file_names(loaded))} schemas to {out}")
+    names = schema_file_names(loaded)
+    guard_outputs([out / name for name in names], loaded.files)
+    for name, spec in names.items():
+        write_file(out / name, json_text(loaded.message_schema(spec), indent=2) + "\n")
+    typer.echo(f"wrote {len(names)} schemas to {out}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from protocols.__about__ import __version__
+from protocols.fileguard import write_text
 from protocols.generate.model import build_model
 from protocols.generate.python import render_python
 from protocols.generate.typescript import render_typescript
@@ -136,8 +137,7 @@ def write_files(files: Mapping[str, str], out: Path, *,
         target = out / relative
         if target.exists() and target.read_bytes() == text.encode("utf-8"):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        write_text(target, text)  # atomic: a half-written client never reaches the build
         written.append(target)
     return written
 
