@@ -15,6 +15,7 @@ from protocols.cli.output import (
     exit_code,
     guard_outputs,
     report_targets,
+    say,
     settings_or_exit,
     usage_error,
     write_file,
@@ -116,8 +117,7 @@ def _accepted(path: Path | str | None) -> AcceptedChanges:
         return load_accepted(target, shown=target.as_posix())
     except AcceptedError as exc:
         for problem in exc.diagnostics:
-            typer.echo(f"{problem.file}:{problem.line}:{problem.column}: {problem.message}",
-                       err=True)
+            say(f"{problem.file}:{problem.line}:{problem.column}: {problem.message}", err=True)
         raise usage_error(f"{target} is not a valid accepted-changes file") from None
 
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import emit, guard_outputs, settings_or_exit, usage_error
+from protocols.cli.output import emit, guard_outputs, say, settings_or_exit, usage_error
 from protocols.generate import (
     LANGUAGES,
     SDKS,
@@ -102,7 +102,7 @@ def generate_command(
             written = write_files(files, target.out, lang=target.lang)
         except OSError as exc:
             raise usage_error(f"cannot write to {target.out}: {exc.strerror or exc}") from None
-        typer.echo(f"{target.lang}: {len(files)} file(s) in {target.out} "
+        say(f"{target.lang}: {len(files)} file(s) in {target.out} "
                    f"({len(written)} changed) from {plan_path}")
     if check:
         if stale_count:
@@ -176,5 +176,5 @@ def _load(plan_path: str) -> Any:
         result = RunResult("generate", tuple(exc.diagnostics),
                            {"files": 1, "error": len(exc.diagnostics)})
         emit(result, ["text"], None)
-        typer.echo(f"error: {plan_path} has errors; fix them before generating code", err=True)
+        say(f"error: {plan_path} has errors; fix them before generating code", err=True)
         raise typer.Exit(1) from None

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import guard_outputs, usage_error, write_file
+from protocols.cli.output import guard_outputs, say, usage_error, write_file
 from protocols.cli.plan_tools import load_or_exit
 from protocols.interop.errors import InteropError
 from protocols.jsontext import json_text
@@ -41,7 +41,7 @@ def plan_id_for(out: Path, given: str | None) -> str:
 
 def fail(exc: InteropError) -> typer.Exit:
     """Print a bad-input error (with its position) and return exit 1."""
-    typer.echo(f"error: {exc}", err=True)
+    say(f"error: {exc}", err=True)
     return typer.Exit(1)
 
 
@@ -68,21 +68,20 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
     text = dump_plan(data, header=notes, comments=comments)
     write_file(out, text)
     for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     try:
         plan = load_plan(out)
     except PlanError as exc:  # a bug if it happens: say so plainly instead of hiding it
         for diagnostic in exc.diagnostics:
-            typer.echo(f"error: {diagnostic.file}:{diagnostic.line}:{diagnostic.column}: "
-                       f"{diagnostic.message}", err=True)
-        typer.echo(f"error: the plan written to {out} does not load; please report this",
-                   err=True)
+            say(f"error: {diagnostic.file}:{diagnostic.line}:{diagnostic.column}: "
+                f"{diagnostic.message}", err=True)
+        say(f"error: the plan written to {out} does not load; please report this", err=True)
         raise typer.Exit(1) from None
     counts = [f"{len(plan.events)} events"]
     counts += [kind for kind in ("identify", "group") if getattr(plan, kind) is not None]
     counts += [f"{len(plan.pages)} pages"] if plan.pages else []
     counts += [f"{len(plan.screens)} screens"] if plan.screens else []
-    typer.echo(f"wrote {out}: {', '.join(counts)}"
+    say(f"wrote {out}: {', '.join(counts)}"
                + (f"; {len(warnings)} warning(s)" if warnings else ""))
 
 
@@ -170,7 +169,7 @@ def export_segment(
         typer.echo(text, nl=False)
         return
     write_file(out, text)
-    typer.echo(f"wrote {out}: {sum(1 for _ in loaded.messages())} rules")
+    say(f"wrote {out}: {sum(1 for _ in loaded.messages())} rules")
 
 
 @export_app.command("jsonschema", epilog="""\b
@@ -193,7 +192,7 @@ def export_jsonschema(
     guard_outputs([out / name for name in files], loaded.files)
     for name, schema in files.items():
         write_file(out / name, json_text(schema, indent=2) + "\n")
-    typer.echo(f"wrote {len(files)} schemas to {out}")
+    say(f"wrote {len(files)} schemas to {out}")
 
 
 MAX_BROKEN_SHOWN = 20
@@ -224,7 +223,7 @@ def infer(
     draft = infer_plan([(p, display_path(p)) for p in logs], plan_id=identifier)
     seen = draft.collector
     for broken in seen.broken[:MAX_BROKEN_SHOWN]:
-        typer.echo(f"warning: {broken}", err=True)
+        say(f"warning: {broken}", err=True)
     if seen.broken_count > MAX_BROKEN_SHOWN:
         typer.echo(f"warning: ... and {seen.broken_count - MAX_BROKEN_SHOWN} more broken "
                    "lines", err=True)
@@ -240,7 +239,7 @@ def infer(
               f"Broken lines skipped: {seen.broken_count}. Name drift found: {len(drift)} "
               "(see the `drift:` comments)."]
     write_plan(draft.data, [], out, force=force, header=header, comments=draft.comments)
-    typer.echo(f"from {seen.messages} messages; {seen.broken_count} broken line(s) skipped; "
+    say(f"from {seen.messages} messages; {seen.broken_count} broken line(s) skipped; "
                f"{len(drift)} name(s) drifting")
     if seen.broken_count:
         raise typer.Exit(1)

@@ -20,6 +20,7 @@ from protocols.fileguard import ClobberError, check_outputs, write_text
 from protocols.report import REPORTERS, RenderOptions, RunResult
 from protocols.report.base import DEFAULT_RULES_URL
 from protocols.report.markdown import render_markdown, truncate_markdown
+from protocols.safetext import printable
 
 FORMAT_HELP = ("Output format: auto (github in GitHub Actions, text otherwise), "
                + ", ".join(REPORTERS) + ". Repeat with --output to write several reports.")
@@ -29,9 +30,15 @@ OUTPUT_HELP = ("Write the report to FILE instead of standard output ('-' for sta
 STEP_SUMMARY_LIMIT = 1024 * 1024
 
 
+def say(message: str, *, err: bool = False) -> None:
+    """Print one line that may echo input (a path, a name, a value): sanitised, so control
+    characters from it are shown escaped (see protocols.safetext)."""
+    typer.echo(printable(message), err=err)
+
+
 def usage_error(message: str) -> typer.Exit:
     """Print a usage error and return the exit to raise (code 2)."""
-    typer.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
     return typer.Exit(2)
 
 
@@ -128,8 +135,7 @@ def write_step_summary(result: RunResult, options: RenderOptions) -> None:
                 handle.write(text + "\n")
     except OSError as exc:
         # The annotations are already out; a summary we cannot write is worth a warning only.
-        typer.echo(f"warning: cannot write the step summary {path}: {exc.strerror or exc}",
-                   err=True)
+        say(f"warning: cannot write the step summary {path}: {exc.strerror or exc}", err=True)
 
 
 def exit_code(result: RunResult, fail_on: Severity | None) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import guard_outputs, usage_error, write_file
+from protocols.cli.output import guard_outputs, say, usage_error, write_file
 from protocols.jsontext import json_text
 from protocols.plan import PlanError, load_plan
 from protocols.plan.compiler import schema_file_names
@@ -58,4 +58,4 @@ def compile_(
     guard_outputs([out / name for name in names], loaded.files)
     for name, spec in names.items():
         write_file(out / name, json_text(loaded.message_schema(spec), indent=2) + "\n")
-    typer.echo(f"wrote {len(names)} schemas to {out}")
+    say(f"wrote {len(names)} schemas to {out}")

@@ -95,7 +95,8 @@ def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
     for diagnostic in diagnostics:
         material = "\x1f".join([diagnostic.code, diagnostic.file or "", diagnostic.path or "",
                                 _NUMBER.sub("0", diagnostic.message)])
-        base = hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+        # surrogatepass: a lone surrogate from a log line still hashes (and stably).
+        base = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         occurrences[base] = occurrences.get(base, 0) + 1
         out.append(f"{base}:{occurrences[base]}")
     return out

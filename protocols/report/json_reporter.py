@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from protocols.jsontext import json_text
 from protocols.report.base import RenderOptions, RunResult
 
 
@@ -17,4 +17,4 @@ def render_json(result: RunResult, options: RenderOptions) -> str:
     }
     for key, value in result.extra.items():
         document[key] = value
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    return json_text(document, indent=2, default=str) + "\n"

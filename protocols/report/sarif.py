@@ -9,12 +9,12 @@ plan rule as a related location, and stable ``partialFingerprints``. GitHub acce
 from __future__ import annotations
 
 import functools
-import json
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
 from protocols.diagnostics import Diagnostic, Location, Severity
+from protocols.jsontext import json_text
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
     display_file,
@@ -151,8 +151,8 @@ def dump_json(document: object, *, items: int) -> str:
     """Indented for people up to PRETTY_LIMIT items; compact above, where the C encoder is
     several times faster than the pure-Python one that indentation needs."""
     if items <= PRETTY_LIMIT:
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return json_text(document, indent=2) + "\n"
+    return json_text(document, separators=(",", ":")) + "\n"
 
 
 def render_sarif(result: RunResult, options: RenderOptions) -> str:
