@@ -12,6 +12,8 @@ import typer
 
 from protocols.cli.app import app
 from protocols.cli.output import emit, guard_outputs, say, settings_or_exit, usage_error
+from protocols.config import Config
+from protocols.diagnostics import Diagnostic, Severity
 from protocols.generate import (
     LANGUAGES,
     SDKS,
@@ -19,13 +21,17 @@ from protocols.generate import (
     GenerateOptions,
     Language,
     Sdk,
+    UnsafePlanError,
     generate,
     stale_files,
     write_files,
 )
+from protocols.generate.safety import plan_findings
+from protocols.lint import lint_paths
 from protocols.plan import PlanError, load_plan
 from protocols.plan.loader import discover_plan_files
-from protocols.report import RunResult
+from protocols.report import RenderOptions, RunResult
+from protocols.report.text import render_text
 
 _TARGET_KEYS = frozenset({"lang", "out", "plan", "sdk", "runtime_validation"})
 
@@ -45,6 +51,13 @@ Examples:
   protocols generate --lang typescript --sdk analytics-next --out web/src/tracking
   protocols generate --lang typescript --out server/tracking --no-runtime-validation
   protocols generate --check          # CI: exit 1 and print a diff when files are stale
+  protocols generate --lang python --out gen --force   # despite lint errors
+
+\b
+The plan is linted first: lint errors stop generation (a client runs in your app, so a
+risky pattern or a broken reference there would hang or crash it). --force generates
+anyway, leaving risky patterns out of runtime validation; what no client can carry at all
+(an unresolvable $ref, an infinite number, an integer too large) is always refused.
 
 \b
 Settings can live in pyproject.toml, so CI and pre-commit need no flags:
@@ -67,6 +80,9 @@ def generate_command(
         help="Embed the plan's schemas and check each call at runtime (default: on)."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 and print a "
                                "unified diff when the files on disk are stale."),
+    force: bool = typer.Option(False, "--force", help="Generate even when lint finds errors "
+                               "in the plan; risky patterns are left out of runtime "
+                               "validation."),
     config: Path | None = typer.Option(None, "--config", help="Configuration file "
                                        "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
 ) -> None:
@@ -84,10 +100,14 @@ def generate_command(
         plan_path = target.plan or _default_plan(settings.plans_dir)
         if plan_path not in plans:
             plans[plan_path] = _load(plan_path)
+            _lint_gate(plan_path, settings, force=force)
         options = GenerateOptions(lang=target.lang, sdk=target.sdk,
-                                  runtime_validation=target.runtime_validation)
+                                  runtime_validation=target.runtime_validation, force=force)
+        _show(plan_findings(plans[plan_path], lang=target.lang, force=force), plan_path)
         try:
             files = generate(plans[plan_path], options)
+        except UnsafePlanError:
+            raise typer.Exit(1) from None  # already shown, positioned, by _show
         except GenerateError as exc:
             raise usage_error(str(exc)) from None
         if check:
@@ -165,6 +185,33 @@ def _default_plan(plans_dir: str) -> str:
     if not found:
         raise usage_error(f"no plan given and none found under {plans_dir}/: use --plan PLAN")
     raise usage_error(f"{len(found)} plan files under {plans_dir}/: choose one with --plan PLAN")
+
+
+def _lint_gate(plan_path: str, settings: Config, *, force: bool) -> None:
+    """Lint errors stop generation, unless --force (then they are only counted)."""
+    report = lint_paths([plan_path], config=settings)
+    errors = tuple(d for d in report.diagnostics if d.severity is Severity.ERROR)
+    if not errors:
+        return
+    if force:
+        say(f"warning: {plan_path} has {len(errors)} lint error(s); generating anyway "
+            "(--force)", err=True)
+        return
+    typer.echo(render_text(RunResult("lint", errors, {"files": 1}), RenderOptions()),
+               err=True, nl=False)
+    say(f"error: {plan_path} has lint errors; fix them, or pass --force to generate anyway "
+        "(risky patterns are then left out of runtime validation)", err=True)
+    raise typer.Exit(1)
+
+
+def _show(findings: list[Diagnostic], plan_path: str) -> None:
+    """Print generate's own findings (what a client cannot carry) on standard error."""
+    if not findings:
+        return
+    typer.echo(render_text(RunResult("generate", tuple(findings), {"files": 1}),
+                           RenderOptions()), err=True, nl=False)
+    if any(d.severity is Severity.ERROR for d in findings):
+        say(f"error: no client can carry this part of {plan_path}; fix the plan", err=True)
 
 
 def _load(plan_path: str) -> Any:

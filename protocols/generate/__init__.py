@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Literal
 
 from protocols.__about__ import __version__
+from protocols.diagnostics import Diagnostic, Severity
 from protocols.fileguard import write_text
 from protocols.generate.model import build_model
 from protocols.generate.python import render_python
+from protocols.generate.safety import plan_findings
 from protocols.generate.typescript import render_typescript
 from protocols.plan.model import Plan
 
@@ -35,12 +37,22 @@ class GenerateError(ValueError):
     """Options that cannot work together (an SDK of another language...)."""
 
 
+class UnsafePlanError(GenerateError):
+    """The plan holds what no client can carry safely (``diagnostics`` say where)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} problem(s) no generated client can carry safely")
+        self.diagnostics = diagnostics
+
+
 @dataclass(frozen=True, kw_only=True)
 class GenerateOptions:
     lang: Language
     sdk: Sdk | None = None  # None: the language's first SDK
     runtime_validation: bool = True
     tool_version: str = __version__
+    # Generate despite risky patterns (they are left out of runtime validation).
+    force: bool = False
 
     @property
     def chosen_sdk(self) -> Sdk:
@@ -54,6 +66,10 @@ def generate(plan: Plan, options: GenerateOptions) -> dict[str, str]:
     if options.chosen_sdk not in SDKS[options.lang]:
         raise GenerateError(f"--sdk {options.chosen_sdk} does not fit {options.lang} "
                             f"(choose from {', '.join(SDKS[options.lang])})")
+    problems = [d for d in plan_findings(plan, lang=options.lang, force=options.force)
+                if d.severity is Severity.ERROR]
+    if problems:
+        raise UnsafePlanError(problems)
     model = build_model(plan)
     if options.lang == "python":
         return render_python(model, runtime_validation=options.runtime_validation,
@@ -142,5 +158,6 @@ def write_files(files: Mapping[str, str], out: Path, *,
     return written
 
 
-__all__ = ["LANGUAGES", "OWNED_FILES", "SDKS", "GenerateError", "GenerateOptions", "StaleFile", "generate",
+__all__ = ["LANGUAGES", "OWNED_FILES", "SDKS", "GenerateError", "GenerateOptions", "StaleFile",
+           "UnsafePlanError", "generate",
            "leftover_files", "stale_files", "write_files"]
