@@ -27,6 +27,8 @@ cost cannot be shown to be bounded.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import importlib
 import re
 import warnings
@@ -70,7 +72,7 @@ _CATEGORY_TESTS = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D",
                    "CATEGORY_SPACE": r"\s", "CATEGORY_NOT_SPACE": r"\S",
                    "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
                    "CATEGORY_LINEBREAK": r"\n", "CATEGORY_NOT_LINEBREAK": r"[^\n]"}
-_RANGE_SCAN = 1 << 17  # code points looked at for a class sample inside a wide range
+_RANGE_SCAN = 4096  # code points looked at for a class sample inside a wide range
 
 
 class _Alphabet:
@@ -80,18 +82,20 @@ class _Alphabet:
         self.chars = sorted(points)
         self.index = {c: i for i, c in enumerate(self.chars)}
         self.full = (1 << len(self.chars)) - 1
-        flags = re.ASCII if ascii_only else 0
-        self.categories: dict[str, int] = {}
-        for name, test in _CATEGORY_TESTS.items():
-            matcher = re.compile(test, flags)
-            self.categories[name] = sum(1 << i for i, c in enumerate(self.chars)
-                                        if matcher.fullmatch(chr(c)))
+        self.categories = {name: self.of(_category(name, ascii_only))
+                           for name in _CATEGORY_TESTS}
 
     def of(self, members: Callable[[int], bool]) -> int:
         return sum(1 << i for i, c in enumerate(self.chars) if members(c))
 
+    def span(self, low: int, high: int) -> int:
+        """The sample characters from ``low`` to ``high``: consecutive bits."""
+        first = bisect.bisect_left(self.chars, low)
+        last = bisect.bisect_right(self.chars, high)
+        return ((1 << (last - first)) - 1) << first if last > first else 0
+
     def literal(self, code: int, ignorecase: bool) -> int:
-        return self.of(lambda c: c in _variants(code, ignorecase))
+        return sum(1 << self.index[v] for v in _variants(code, ignorecase) if v in self.index)
 
     def example(self, mask: int) -> str:
         for i, c in enumerate(self.chars):
@@ -99,6 +103,19 @@ class _Alphabet:
                 return chr(c)
         low = (mask & -mask).bit_length() - 1
         return chr(self.chars[low]) if low >= 0 else ""
+
+
+def _category(name: str, ascii_only: bool) -> Callable[[int], bool]:
+    def member(code: int) -> bool:
+        return _member(code, name, ascii_only)
+
+    return member
+
+
+@functools.lru_cache(maxsize=65536)
+def _member(code: int, category: str, ascii_only: bool) -> bool:
+    flags = re.ASCII if ascii_only else 0
+    return re.fullmatch(_CATEGORY_TESTS[category], chr(code), flags) is not None
 
 
 def _variants(code: int, ignorecase: bool) -> set[int]:
@@ -112,20 +129,28 @@ def _variants(code: int, ignorecase: bool) -> set[int]:
 
 def _sample_points(tree: Sequence[Any], ignorecase: bool) -> set[int]:
     points = set(range(256)) | set(_SAMPLES)
-    tests = [re.compile(t) for t in _CATEGORY_TESTS.values()]
     for op, arg in _walk(tree):
         if op in ("LITERAL", "NOT_LITERAL"):
             points |= _variants(arg, ignorecase)
         elif op == "RANGE":
             low, high = arg
             points |= _variants(low, ignorecase) | _variants(high, ignorecase)
-            if high > 0xFF:  # a sample of each class inside the range, where it exists
-                for test in tests:
-                    for code in range(max(low, 0x100), min(high, low + _RANGE_SCAN) + 1):
-                        if test.fullmatch(chr(code)):
-                            points.add(code)
-                            break
+            if high > 0xFF:  # samples of each class inside the range, where there are any
+                points |= _range_samples(max(low, 0x100), high)
     return points
+
+
+@functools.lru_cache(maxsize=1024)
+def _range_samples(low: int, high: int) -> frozenset[int]:
+    """The first code point of each class shorthand in the range (looking at most
+    _RANGE_SCAN code points in), and the fixed samples that fall inside it."""
+    found = {code for code in _SAMPLES if low <= code <= high}
+    for category in _CATEGORY_TESTS:
+        for code in range(low, min(high, low + _RANGE_SCAN) + 1):
+            if _member(code, category, False):
+                found.add(code)
+                break
+    return frozenset(found)
 
 
 def _walk(nodes: Sequence[Any]) -> Iterator[tuple[str, Any]]:
@@ -280,6 +305,8 @@ class _Builder:
                 negate = True
             elif op == "LITERAL":
                 mask |= alphabet.literal(arg, ignorecase)
+            elif op == "RANGE" and not ignorecase:
+                mask |= alphabet.span(arg[0], arg[1])
             elif op == "RANGE":
                 mask |= alphabet.of(_in_range(arg[0], arg[1], ignorecase))
             elif op == "CATEGORY":

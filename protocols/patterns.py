@@ -13,6 +13,7 @@ limit; generate refuses to put a risky pattern in a client that cannot limit its
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 
@@ -121,6 +122,7 @@ def _close(out: list[str], alternatives: list[int]) -> None:
         out.insert(index, "(?=)")
 
 
+@functools.lru_cache(maxsize=4096)
 def pattern_risk(pattern: str) -> Risk | None:
     """How matching may take more than linear time per start position, or None when it
     cannot. A pattern that does not compile has no risk to report (compile_error has)."""

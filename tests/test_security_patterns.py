@@ -212,3 +212,37 @@ def test_lint_event_template_is_linear_on_hostile_names(tmp_path: Path,
     assert time.monotonic() - started < 30
     found = json.loads(result.stdout)["diagnostics"]
     assert len(found) == 1 and "does not fit the template" in found[0]["message"]
+
+
+# -- other keywords whose cost grew faster than the value ----------------------------------------
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_unique_items_over_objects_is_linear(fallback: bool) -> None:
+    """jsonschema (and the engine after it) compared objects pairwise: n**2 steps, minutes
+    for a 100,000-object array in one log line."""
+    schema: dict[str, Any] = {"type": "array", "uniqueItems": True}
+    if fallback:
+        schema["unevaluatedItems"] = True  # sends the schema to the jsonschema path
+    check = compile_validator(schema)
+    items = [{"id": i, "tags": ["x", i], "price": float(i)} for i in range(100_000)]
+    started = time.monotonic()
+    assert check(items) == []
+    assert [v.keyword for v in check([*items, {"price": 5.0, "tags": ["x", 5], "id": 5}])] == [
+        "uniqueItems"]  # key order aside, JSON-equal to items[5]
+    assert time.monotonic() - started < 30
+    assert check([{"a": 1}, {"a": 1.0}]) != [] and check([{"a": 1}, {"a": True}]) == []
+
+
+def test_unevaluated_items_and_properties_are_linear() -> None:
+    """jsonschema looked every index and key up in a list of the evaluated ones: n**2."""
+    items = compile_validator({"type": "array", "prefixItems": [{"type": "integer"}],
+                               "unevaluatedItems": {"type": "object"}})
+    keys = compile_validator({"type": "object", "properties": {"k0": {"type": "integer"}},
+                              "unevaluatedProperties": {"type": "integer"}})
+    started = time.monotonic()
+    assert items([0, *({"i": i} for i in range(200_000))]) == []
+    assert keys({f"k{i}": i for i in range(200_000)}) == []
+    assert [v.keyword for v in keys({"k0": 1, "k1": "x", "k2": 2})] == ["unevaluatedProperties"]
+    assert [v.keyword for v in items([0, {}, 3])] == ["unevaluatedItems"]
+    assert time.monotonic() - started < 30

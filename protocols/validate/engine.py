@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Mapping
-from functools import cache
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jsonschema
@@ -26,8 +25,8 @@ import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 
 from protocols.schemarefs import OFFLINE_REGISTRY
+from protocols.validate.fallback import bounded_validator_class
 from protocols.validate.fastschema import Unsupported, compile_schema_parts
-from protocols.validate.fastschema.keywords import unchecked_message
 from protocols.validate.fastschema.patterns import PatternError, compile_pattern
 from protocols.validate.violation import PathKey, SchemaViolation
 
@@ -66,7 +65,7 @@ def compile_checks(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCh
 
 
 def _fallback(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCheck]:
-    cls = _bounded_validator_class()
+    cls = bounded_validator_class()
     validator = cls(schema, format_checker=cls.FORMAT_CHECKER, registry=OFFLINE_REGISTRY)
 
     def valid(instance: Any) -> bool:
@@ -91,31 +90,6 @@ def unresolvable(error: referencing.exceptions.Unresolvable, instance: Any) -> S
         message=f"the schema's reference {error.ref!r} cannot be resolved inside the plan "
                 "(protocols never fetches or opens other documents), so this value was not "
                 "checked", value=instance, detail="unchecked")
-
-
-@cache
-def _bounded_validator_class() -> Any:
-    """Draft 2020-12 as jsonschema implements it, but with ``pattern`` bounded in time."""
-    return jsonschema.validators.extend(jsonschema.Draft202012Validator,
-                                        {"pattern": _bounded_pattern})
-
-
-def _bounded_pattern(validator: Any, pattern: str, instance: Any,
-                     schema: Any) -> Iterator[ValidationError]:
-    if not validator.is_type(instance, "string"):
-        return
-    try:
-        bounded = compile_pattern(pattern)
-    except PatternError:
-        bounded = None
-    if bounded is None:  # no engine compiles it: let re raise its error, as jsonschema does
-        found: bool | None = re.search(pattern, instance) is not None
-    else:
-        found = bounded.search(instance)
-    if found is None and bounded is not None:
-        yield ValidationError(unchecked_message(instance, pattern, bounded))
-    elif not found:
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def convert(error: ValidationError) -> SchemaViolation:
