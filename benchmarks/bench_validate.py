@@ -101,13 +101,13 @@ def _drop(name: str) -> Callable[[dict[str, Any]], None]:
 BREAKAGES: dict[str, list[Callable[[dict[str, Any]], None]]] = {
     "Product Added": [
         lambda p: p.update(price=-1),                          # below minimum
-        lambda p: p.update(quantity=1.5),                      # not an integer
+        lambda p: p.update(quantity=0),                        # below minimum
         lambda p: p.update(product_id=1234),                   # wrong type
         _drop("cart_id"),                                      # required missing
     ],
     "Order Completed": [
         lambda p: p.update(total=str(p["total"])),             # wrong type
-        lambda p: p.update(currency="usd"),                    # not in enum
+        lambda p: p.update(currency=978),                      # ISO number: wrong type
         lambda p: p["products"][0].update(price=-3.5),         # nested, below minimum
         _drop("order_id"),                                     # required missing
     ],

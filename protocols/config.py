@@ -24,6 +24,7 @@ KNOWN_SECTIONS: dict[str, frozenset[str]] = {
     "": frozenset({"plans", "lint", "validate", "generate", "diff"}),
     "lint": frozenset({"rules", "select", "ignore", "strict"}),
     "validate": frozenset({"plan", "source_field", "fail_on", "max_examples", "jobs"}),
+    # Plus every option some language accepts (sdk, package...): see _generate_keys.
     "generate": frozenset({"lang", "out", "plan", "sdk", "runtime_validation", "targets"}),
     "diff": frozenset({"against", "fail_on", "accepted", "audience"}),
 }
@@ -125,8 +126,17 @@ def _check_keys(path: Path, data: Mapping[str, Any]) -> None:
                 _check_key(path, key, sub)
 
 
+def generate_keys() -> frozenset[str]:
+    """Keys of ``[generate]`` and of each of its targets: the common ones and every option a
+    registered language accepts (``package``...)."""
+    from protocols.generate.registry import EMITTERS  # the languages know their options
+
+    options = frozenset().union(*(emitter.options for emitter in EMITTERS.values()))
+    return KNOWN_SECTIONS["generate"] | options
+
+
 def _check_key(path: Path, section: str, key: str) -> None:
-    known = KNOWN_SECTIONS[section]
+    known = generate_keys() if section == "generate" else KNOWN_SECTIONS[section]
     if key not in known:
         hint = did_you_mean(key, sorted(known))
         where = f"[{section}]" if section else "the top level"

@@ -37,22 +37,40 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
+# One Chromium for the whole run. Every test module that imports these fixtures gets its own
+# copy of the session fixture, and a second sync_playwright() in the same thread fails ("using
+# Playwright Sync API inside the asyncio loop"), so the copies share one instance, closed when
+# the last of them is torn down.
+_SHARED: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the test extras install it
-        require(False, "playwright is not installed: run `bash tests/setup.sh`")
-        raise
-    executable = chromium_path()
-    require(executable, "chromium is not installed: run `bash tests/setup.d/30-chromium.sh` as root")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS,
-                                              headless=True)
+    if "browser" not in _SHARED:
         try:
-            yield chromium
-        finally:
-            chromium.close()
+            from playwright.sync_api import sync_playwright
+        except ImportError:  # pragma: no cover - the test extras install it
+            require(False, "playwright is not installed: run `bash tests/setup.sh`")
+            raise
+        executable = chromium_path()
+        require(executable, "chromium is not installed: run `bash tests/setup.d/30-chromium.sh` as root")
+        manager = sync_playwright()
+        playwright = manager.__enter__()
+        try:
+            _SHARED["browser"] = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        except BaseException:
+            manager.__exit__(None, None, None)
+            raise
+        _SHARED["manager"] = manager
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if _SHARED["users"] == 0:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("manager").__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# ../shared beside the clone; PROTOCOLS_SHARED points elsewhere (a worktree whose shared/ is not beside it).
+SHARED = Path(os.environ.get("PROTOCOLS_SHARED") or REPO.parent / "shared")
 FIXTURES = SHARED / "fixtures"
 NODE_BIN = REPO / "tests" / "node" / "node_modules" / ".bin"
 

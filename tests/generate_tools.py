@@ -137,3 +137,98 @@ def segment_server() -> Iterator[tuple[str, CapturedBatches]]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# -- the Go tool chain (tests/setup.d/50-go.sh) -------------------------------------------
+
+GO_MODULE = REPO / "tests" / "go"
+
+
+def go_available() -> bool:
+    """Whether the Go tool chain and the modules tests/setup.d/50-go.sh downloads are here."""
+    go = shutil.which("go")
+    if go is None:
+        return False
+    listed = subprocess.run([go, "list", "-m", "github.com/segmentio/analytics-go/v3"],
+                            cwd=GO_MODULE, capture_output=True, text=True, check=False,
+                            env=_go_env())
+    return listed.returncode == 0
+
+
+def _go_env() -> dict[str, str]:
+    # Offline: every module comes from the cache tests/setup.d/50-go.sh filled.
+    return {**os.environ, "GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOTOOLCHAIN": "local"}
+
+
+def go_module(folder: Path) -> Path:
+    """Make ``folder`` a Go module (tests/go's go.mod and go.sum) the tests can build in."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("go.mod", "go.sum"):
+        shutil.copyfile(GO_MODULE / name, folder / name)
+    return folder
+
+
+def run_go(folder: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """A ``go`` command in ``folder`` (a module made by :func:`go_module`), offline."""
+    go = shutil.which("go")
+    assert go is not None, "go is needed to build the generated Go code"
+    return subprocess.run([go, *args], cwd=folder, capture_output=True, text=True,
+                          env=_go_env(), timeout=timeout, check=False)
+
+
+def run_gofmt(folder: Path) -> subprocess.CompletedProcess[str]:
+    """``gofmt -l`` over ``folder``: it lists every file gofmt would change."""
+    gofmt = shutil.which("gofmt")
+    assert gofmt is not None, "gofmt comes with go"
+    return subprocess.run([gofmt, "-l", "."], cwd=folder, capture_output=True, text=True,
+                          check=False)
+
+
+# -- the JVM tool chain (tests/setup.d/40-jvm.sh) ------------------------------------------
+
+JVM = REPO / "tests" / "jvm"
+
+
+def jvm_classpath(part: str) -> str:
+    """The jars tests/setup.d/40-jvm.sh copied for ``part`` (kotlinc, kotlin or java)."""
+    return os.pathsep.join(str(p) for p in sorted((JVM / part / "lib").glob("*.jar")))
+
+
+def jvm_missing(part: str) -> str | None:
+    """Why the JVM tests for ``part`` cannot run here, or None when they can."""
+    if shutil.which("java") is None or shutil.which("javac") is None:
+        return "a JDK (java, javac) is not installed"
+    if not jvm_classpath(part) or (part == "kotlin" and not jvm_classpath("kotlinc")):
+        return f"tests/jvm/{part}/lib is empty: run `bash tests/setup.d/40-jvm.sh`"
+    return None
+
+
+def run_kotlinc(folder: Path, sources: list[str], *, out_dir: str = "classes",
+                timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """kotlinc (from Maven Central) on ``sources`` against analytics-kotlin, warnings as errors."""
+    command = ["java", "-XX:TieredStopAtLevel=1", "-Xss8m", "-cp", jvm_classpath("kotlinc"),
+               "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", "-no-stdlib", "-no-reflect",
+               "-Werror", "-jvm-target", "17", "-cp", jvm_classpath("kotlin"), "-d", out_dir,
+               *sources]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=timeout,
+                          check=False)
+
+
+def run_javac(folder: Path, sources: list[str], *, out_dir: str = "classes",
+              timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """javac --release 17 -Xlint:all -Werror on ``sources`` against analytics-java."""
+    command = ["javac", "--release", "17", "-Xlint:all", "-Werror", "-encoding", "UTF-8",
+               "-Xmaxerrs", "1000", "-cp", jvm_classpath("java"), "-d", out_dir, *sources]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=timeout,
+                          check=False)
+
+
+def run_java(folder: Path, part: str, main: str, *, classes: str = "classes",
+             env: Mapping[str, str] | None = None, args: list[str] | None = None,
+             timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``main`` with the compiled classes and the SDK of ``part`` (kotlin or java)."""
+    classpath = os.pathsep.join([classes, jvm_classpath(part)])
+    return subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-cp", classpath, main,
+                           *(args or [])], cwd=folder,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})}, check=False)

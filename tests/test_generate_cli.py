@@ -81,8 +81,12 @@ def test_files_left_over_from_other_options_are_stale_and_removed(project: Path)
 
 
 @pytest.mark.parametrize(("args", "config", "message"), [
-    (["--out", "x"], None, "--lang python|typescript"),
-    (["--lang", "java", "--out", "x"], None, "unknown language 'java'"),
+    (["--out", "x"], None, "--lang python|typescript|kotlin|java"),
+    (["--lang", "python", "--out", "x", "--package", "a.b"], None, "--package does not apply to python"),
+    (["--lang", "cobol", "--out", "x"], None, "unknown language 'cobol'"),
+    (["--lang", "java", "--out", "x", "--package", "com.class.x"], None,
+     "--package 'com.class.x' is not a java package: 'class' is a Java keyword"),
+    (["--lang", "kotlin", "--out", "x", "--package", "a..b"], None, "it has an empty part"),
     (["--lang", "python"], None, "--out PATH"),
     (["--lang", "python", "--sdk", "analytics-node", "--out", "x"], None,
      "--sdk 'analytics-node' does not fit python"),
@@ -105,8 +109,8 @@ def test_usage_errors_exit_2_with_a_message(project: Path, args: list[str], conf
 
 def test_a_plan_with_errors_is_reported_with_positions_and_exit_1(project: Path) -> None:
     bad = project / "plans" / "ecommerce.yaml"
-    bad.write_text(bad.read_text("utf-8").replace("{type: string, required: true, description: Id",
-                                                  "{type: strin, required: true, description: Id"),
+    bad.write_text(bad.read_text("utf-8").replace("cart_id: {type: string,",
+                                                  "cart_id: {type: strin,"),
                    "utf-8")
     result = runner.invoke(app, ["generate", "--lang", "python", "--out", "x"])
     assert result.exit_code == 1

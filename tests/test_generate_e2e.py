@@ -8,6 +8,8 @@ validation on, an invalid call reaches the violation handler.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,12 @@ import pytest
 import yaml
 
 from protocols.plan import Plan, load_plan
+from tests.conftest import require
 from tests.generate_tools import (
+    go_available,
+    go_module,
     message_violations,
+    run_go,
     run_node,
     run_tsc,
     segment_server,
@@ -28,6 +34,10 @@ from tests.test_generate_python import ECOMMERCE, import_file
 
 @pytest.fixture(scope="module")
 def e2e_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_e2e_plan(tmp_path_factory.mktemp("e2e_plan"))
+
+
+def write_e2e_plan(folder: Path) -> Path:
     """The shipped e-commerce plan plus a group, a page and a screen, so every kind is covered."""
     data = yaml.safe_load(ECOMMERCE.read_text("utf-8"))
     data["group"] = {"description": "The account.", "owner": "@data-team", "traits": {
@@ -38,7 +48,7 @@ def e2e_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data["screens"] = {"Checkout": {"description": "Checkout screen.", "owner": "@app-team",
                                     "properties": {"step": {"type": "integer", "minimum": 1,
                                                             "required": True}}}}
-    path = tmp_path_factory.mktemp("e2e_plan") / "shop.yaml"
+    path = folder / "shop.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     return path
 
@@ -51,7 +61,7 @@ def assert_all_fit(plan: Plan, messages: list[dict[str, Any]], expected: int) ->
     assert len(messages) == expected, messages
     for message in messages:
         assert message_violations(plan, message) == [], message
-        assert message["context"]["protocols"] == {"plan": "ecommerce", "version": "1.0.0"}
+        assert message["context"]["protocols"] == {"plan": "ecommerce", "version": "2.0.0"}
     # And the command teams run in CI agrees: zero findings, even at warning level.
     result = validate_log(Path(plan.file), messages, Path(plan.file).with_suffix(".ndjson"))
     report = json.loads(result.stdout)
@@ -149,3 +159,199 @@ def test_typescript_client_through_segment_analytics_node(tmp_path: Path, e2e_pl
     assert report["seen"] == [{"kind": "screen", "name": "Checkout", "path": "properties.step",
                                "message": "must be >= 1"}]
     assert report["sent"] == 1
+
+
+GO_DRIVER = """package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	segment "github.com/segmentio/analytics-go/v3"
+	"protocolstest/tracking"
+)
+
+type stub struct{ sent []segment.Message }
+
+func (s *stub) Enqueue(m segment.Message) error { s.sent = append(s.sent, m); return nil }
+func (s *stub) Close() error                    { return nil }
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func main() {
+	sdk, err := segment.NewWithConfig("test-key", segment.Config{Endpoint: os.Getenv("HOST"), Interval: 50 * time.Millisecond})
+	must(err)
+	var failures []tracking.Violation
+	t := tracking.New(sdk, tracking.OnViolation(func(v tracking.Violation) error {
+		failures = append(failures, v)
+		return nil
+	}))
+	product := tracking.NewProduct("p1")
+	product.Sku, product.Price, product.Quantity = tracking.Ptr("S-1"), tracking.Ptr(9.5), tracking.Ptr(2.0)
+	order := tracking.NewOrderCompletedProperties("o1", "EUR", 19, []tracking.Product{product})
+	must(t.OrderCompleted(tracking.Call{UserId: "u1", MessageId: "m-1"}, order))
+	added := tracking.NewProductAddedProperties("c1", "p1")
+	added.Quantity = tracking.Ptr(1.0)
+	must(t.ProductAdded(tracking.Call{AnonymousId: "a1"}, added))
+	traits := tracking.NewIdentifyTraits("ada@example.com")
+	traits.Name = tracking.Ptr("Ada")
+	must(t.Identify(tracking.Call{UserId: "u1"}, traits))
+	group := tracking.NewGroupTraits(tracking.GroupTraitsPlanPro)
+	group.Seats = tracking.Ptr(int64(5))
+	must(t.Group(tracking.Call{UserId: "u1"}, "g1", group))
+	page := tracking.NewPageHomeProperties()
+	page.Referrer = tracking.Ptr("https://example.com")
+	must(t.PageHome(tracking.Call{UserId: "u1"}, page))
+	must(t.ScreenCheckout(tracking.Call{AnonymousId: "a1"}, tracking.NewScreenCheckoutProperties(2)))
+	must(sdk.Close())
+
+	// The runtime check: a value the types allow but the plan does not reaches the handler;
+	// a handler that returns an error stops the call.
+	var seen []tracking.Violation
+	recorder := &stub{}
+	strict := tracking.New(recorder, tracking.OnViolation(func(v tracking.Violation) error {
+		seen = append(seen, v)
+		return errors.New("refused")
+	}))
+	bad := tracking.NewGroupTraits("premium")
+	bad.Seats = tracking.Ptr(int64(1))
+	refused := strict.Group(tracking.Call{UserId: "u1"}, "g1", bad)
+	var all []tracking.Violation
+	lenient := tracking.New(recorder, tracking.OnViolation(func(v tracking.Violation) error {
+		all = append(all, v)
+		return nil
+	}))
+	must(lenient.Group(tracking.Call{UserId: "u1"}, "g1", bad))
+	must(lenient.OrderCompleted(tracking.Call{UserId: "u1"}, tracking.NewOrderCompletedProperties("o1", "EUR", 1, nil)))
+	// The caller's context is kept, and so are its own context.protocols keys.
+	caller := &segment.Context{Locale: "fr-FR", Extra: map[string]interface{}{"protocols": map[string]interface{}{"team": "shop"}}}
+	must(tracking.New(recorder).ScreenCheckout(tracking.Call{UserId: "u1", Context: caller}, tracking.NewScreenCheckoutProperties(1)))
+	report, _ := json.Marshal(map[string]any{"failures": failures, "seen": seen, "sent": recorder.sent,
+		"refused": fmt.Sprint(refused), "callerExtra": caller.Extra, "all": all})
+	fmt.Println(string(report))
+}
+"""
+
+
+def test_go_client_through_segment_analytics_go(tmp_path: Path, e2e_plan: Path) -> None:
+    require(go_available(), "go and analytics-go are not installed: run bash tests/setup.d/50-go.sh")
+    go_module(tmp_path)
+    write_client(e2e_plan, tmp_path / "tracking", lang="go")
+    (tmp_path / "main.go").write_text(GO_DRIVER, "utf-8")
+    built = run_go(tmp_path, "build", "-o", "driver", ".")
+    assert built.returncode == 0, built.stderr
+    plan = load_plan(e2e_plan)
+    with segment_server() as (url, captured):
+        run = subprocess.run([str(tmp_path / "driver")], env={**os.environ, "HOST": url},
+                             capture_output=True, text=True, timeout=60, check=False)
+        messages = captured.messages
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["failures"] is None
+    assert_all_fit(plan, messages, 6)
+    assert [m["type"] for m in messages] == ["track", "track", "identify", "group", "page", "screen"]
+    order = messages[0]
+    assert order["event"] == "Order Completed" and order["messageId"] == "m-1"
+    assert order["properties"] == ORDER
+    assert messages[4]["name"] == "Home"
+    assert [v["Path"] for v in report["seen"]] == ["traits.plan"]
+    assert report["refused"] == "refused"
+    assert [(v["Kind"], v["Path"], v["Message"]) for v in report["all"]] == [
+        ("group", "traits.plan", '"premium" is not one of the planned values'),
+        ("track", "properties.products", "is required: nil would send null")]
+    group, order, screen = report["sent"]  # the refused call was not sent; the lenient ones were
+    assert group["traits"] == {"plan": "premium", "seats": 1}
+    assert order["properties"]["products"] is None
+    assert screen["context"]["locale"] == "fr-FR"
+    assert screen["context"]["protocols"] == {"team": "shop", "plan": "ecommerce", "version": "2.0.0"}
+    assert report["callerExtra"] == {"protocols": {"team": "shop"}}  # the caller's map is untouched
+
+
+GO_EVERY_CALL = """package main
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"time"
+
+	segment "github.com/segmentio/analytics-go/v3"
+	"protocolstest/tracking"
+)
+
+// Each call names a method of the generated client and a payload, as JSON: the payload is
+// decoded into the method's own payload type, so the wire names come from its json tags.
+type call struct {
+	Method  string
+	GroupId string
+	Payload json.RawMessage
+}
+
+func main() {
+	var calls []call
+	if err := json.Unmarshal([]byte(os.Getenv("CALLS")), &calls); err != nil {
+		panic(err)
+	}
+	sdk, err := segment.NewWithConfig("test-key", segment.Config{Endpoint: os.Getenv("HOST"), Interval: 50 * time.Millisecond, BatchSize: 1000})
+	if err != nil {
+		panic(err)
+	}
+	client := reflect.ValueOf(tracking.New(sdk, tracking.OnViolation(func(v tracking.Violation) error { return v })))
+	for _, c := range calls {
+		method := client.MethodByName(c.Method)
+		args := []reflect.Value{reflect.ValueOf(tracking.Call{UserId: "u1"})}
+		if c.GroupId != "" {
+			args = append(args, reflect.ValueOf(c.GroupId))
+		}
+		payload := reflect.New(method.Type().In(len(args)))
+		if err := json.Unmarshal(c.Payload, payload.Interface()); err != nil {
+			panic(err)
+		}
+		if out := method.Call(append(args, payload.Elem())); !out[0].IsNil() {
+			panic(out[0].Interface())
+		}
+	}
+	if err := sdk.Close(); err != nil {
+		panic(err)
+	}
+}
+"""
+
+
+def test_go_client_sends_every_planned_call_minimal_and_full(tmp_path: Path, e2e_plan: Path) -> None:
+    """Every call of the plan, with only the required properties and with all of them, goes
+    through the generated Go types and the real analytics-go; what arrives is exactly the
+    example payload (nothing added, dropped or renamed) and fits the plan."""
+    require(go_available(), "go and analytics-go are not installed: run bash tests/setup.d/50-go.sh")
+    from protocols.generate import method_names
+    from tests.generate_examples import call_examples, check_examples
+
+    plan = load_plan(e2e_plan)
+    check_examples(plan)
+    methods = method_names(plan, "go")
+    examples = call_examples(plan)
+    calls = [{"Method": methods[(kind, name)], "GroupId": "g1" if kind == "group" else "",
+              "Payload": payload} for kind, name, _full, payload in examples]
+    go_module(tmp_path)
+    write_client(plan, tmp_path / "tracking", lang="go")
+    (tmp_path / "main.go").write_text(GO_EVERY_CALL, "utf-8")
+    built = run_go(tmp_path, "build", "-o", "driver", ".")
+    assert built.returncode == 0, built.stderr
+    with segment_server() as (url, captured):
+        run = subprocess.run([str(tmp_path / "driver")], capture_output=True, text=True,
+                             env={**os.environ, "HOST": url, "CALLS": json.dumps(calls)},
+                             timeout=120, check=False)
+        messages = captured.messages
+    assert run.returncode == 0, run.stderr
+    assert_all_fit(plan, messages, len(examples))
+    sent = [(m["type"], m.get("event", m.get("name")), m.get("properties", m.get("traits", {})))
+            for m in messages]
+    assert sent == [(kind, name, payload) for kind, name, _full, payload in examples]
+    assert {m["groupId"] for m in messages if m["type"] == "group"} == {"g1"}

@@ -105,3 +105,48 @@ def test_docstrings_and_comments_cannot_be_closed(text: str) -> None:
     assert all("*/" not in row for row in block[1:-1]) or len(block) <= 1
     if len(block) == 1:
         assert block[0].count("*/") == 1 and block[0].endswith("*/")
+
+
+GO_IDENTIFIER = re.compile(r"[A-Z][A-Za-z0-9_]*")
+SWIFT_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@settings(max_examples=300, deadline=None)
+@given(name_lists)
+def test_go_identifiers_are_exported_legal_and_unique(wire_names: list[str]) -> None:
+    from protocols.generate import go
+
+    for policy in (go.TYPE_NAMES, go.METHOD_NAMES, go.FIELD_NAMES):
+        values = list(names.assign(wire_names, policy).values())
+        assert len(set(values)) == len(values)
+        # Exported (upper-case ASCII first letter), so never a Go keyword or a predeclared name.
+        assert all(GO_IDENTIFIER.fullmatch(v) and v not in policy.reserved for v in values)
+    params = list(names.assign(wire_names, go.PARAM_NAMES).values())
+    assert len(set(params)) == len(params)
+    assert all(re.fullmatch(r"[a-z][A-Za-z0-9_]*", p) and p not in go.GO_KEYWORDS for p in params)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name_lists)
+def test_swift_identifiers_are_legal_unique_and_never_keywords(wire_names: list[str]) -> None:
+    from protocols.generate import swift
+
+    for policy in (swift.TYPE_NAMES, swift.METHOD_NAMES, swift.MEMBER_NAMES):
+        values = list(names.assign(wire_names, policy).values())
+        assert len(set(values)) == len(values)
+        assert all(SWIFT_IDENTIFIER.fullmatch(v) and v not in swift.SWIFT_KEYWORDS for v in values)
+
+
+@pytest.mark.parametrize(("name", "go_name", "swift_name"), [
+    ("Order Completed", "OrderCompleted", "orderCompleted"),
+    ("default", "Default", "default_"),
+    ("self", "Self", "self_"),
+    ("protocol", "Protocol", "protocol_"),
+    ("Client", "Client_", "client"),
+    ("42 Things", "Event42Things", "event42Things"),
+])
+def test_go_and_swift_method_names(name: str, go_name: str, swift_name: str) -> None:
+    from protocols.generate import go, swift
+
+    assert go.METHOD_NAMES.base(name) == go_name
+    assert swift.METHOD_NAMES.base(name) == swift_name

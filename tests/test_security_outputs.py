@@ -122,14 +122,16 @@ def test_an_output_that_is_an_input_is_refused_before_anything_is_written(
 
 @pytest.mark.parametrize("alias", ["hard", "soft"])
 def test_folder_outputs_are_checked_file_by_file(work: Path, alias: str) -> None:
-    """compile, export jsonschema and generate write many files into a folder: none of them
-    may be an input (here the plan, linked where a generated file will go)."""
+    """compile, export jsonschema, generate and docs write many files into a folder: none
+    of them may be an input (here the plan, linked where a generated file will go)."""
     for folder, name, command in [
         ("build", "track/order_completed.json", ["compile", "plans/shop.yaml", "--out", "build"]),
         ("schemas", "track/order_completed.json",
          ["export", "jsonschema", "plans/shop.yaml", "-o", "schemas"]),
         ("gen", "__init__.py", ["generate", "--lang", "python", "--plan", "plans/shop.yaml",
                                 "--out", "gen"]),
+        ("site", "index.html", ["docs", "--plan", "plans/shop.yaml", "--out", "site",
+                                "--no-history"]),
     ]:
         (work / folder / name).parent.mkdir(parents=True, exist_ok=True)
         link = ALIASES[alias]("plans/shop.yaml")

@@ -37,7 +37,7 @@ HOSTILE = {
 # What must never appear raw in human-facing output (newline aside: it ends lines).
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
                  "\ud800-\udfff]")
-HUMAN = ["text", "github", "markdown", "junit"]
+HUMAN = ["text", "github", "markdown", "junit", "html"]
 MACHINE = ["json", "sarif", "gitlab"]
 PLAN = """protocols: 1
 plan: shop
@@ -90,7 +90,8 @@ def test_human_formats_show_hostile_text_escaped(work: Path, fmt: str) -> None:
                  "--max-examples", "50")
     assert result.exit_code == 1, result.output
     assert RAW.search(result.output) is None, repr(RAW.search(result.output))
-    assert "No problems found" not in result.output.replace("\\nNo problems found", "")
+    if fmt != "html":  # a newline is only white space in a page (its own text keeps them)
+        assert "No problems found" not in result.output.replace("\\nNo problems found", "")
     for fragment in ("31mred", "pwned", "evil.test", "FAKE LINE", "here", "c1", "txt.exe",
                      "pair", "\\x1b", "\\u202e", "\\ud800"):  # shown, not dropped
         assert fragment in result.output, (fragment, fmt)

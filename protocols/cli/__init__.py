@@ -8,6 +8,7 @@ themselves on :data:`app` when imported below.
 from __future__ import annotations
 
 from protocols.cli import diff as _diff  # noqa: F401  (registers commands)
+from protocols.cli import docs as _docs  # noqa: F401
 from protocols.cli import generate as _generate  # noqa: F401
 from protocols.cli import interop as _interop  # noqa: F401
 from protocols.cli import lint as _lint  # noqa: F401  (registers commands)

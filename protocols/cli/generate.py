@@ -6,22 +6,21 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import typer
 
 from protocols.cli.app import app
 from protocols.cli.output import emit, guard_outputs, say, settings_or_exit, usage_error
-from protocols.config import Config
+from protocols.config import Config, generate_keys
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.generate import (
+    EMITTERS,
     LANGUAGES,
-    SDKS,
     GenerateError,
     GenerateOptions,
-    Language,
-    Sdk,
     UnsafePlanError,
+    check_options,
     generate,
     stale_files,
     write_files,
@@ -33,16 +32,23 @@ from protocols.plan.loader import discover_plan_files
 from protocols.report import RenderOptions, RunResult
 from protocols.report.text import render_text
 
-_TARGET_KEYS = frozenset({"lang", "out", "plan", "sdk", "runtime_validation"})
+_TARGET_KEYS = generate_keys() - {"targets"}
+_LANG_HELP = "Target language: " + "; ".join(f"{name} ({e.summary})" for name, e in EMITTERS.items()) + "."
+_SDK_HELP = "SDK to wrap (default: the first): " + "; ".join(
+    f"{' or '.join(e.sdks)} ({name})" for name, e in EMITTERS.items()) + "."
+_PACKAGE_HELP = "Package (namespace) of the generated code, for " + ", ".join(
+    f"{name} (default {e.default_package})" for name, e in EMITTERS.items()
+    if "package" in e.options) + "."
 
 
 @dataclass(frozen=True)
 class Target:
-    lang: Language
+    lang: str
     out: Path
     plan: str | None
-    sdk: Sdk | None
+    sdk: str | None
     runtime_validation: bool
+    package: str | None
 
 
 @app.command("generate", epilog="""\b
@@ -50,6 +56,9 @@ Examples:
   protocols generate --lang python --out src/shop/tracking
   protocols generate --lang typescript --sdk analytics-next --out web/src/tracking
   protocols generate --lang typescript --out server/tracking --no-runtime-validation
+  protocols generate --lang kotlin --package com.shop.tracking --out app/src/main/kotlin/com/shop/tracking
+  protocols generate --lang java --package com.shop.tracking --out src/main/java/com/shop/tracking
+  protocols generate --lang go --package tracking --out internal/tracking
   protocols generate --check          # CI: exit 1 and print a diff when files are stale
   protocols generate --lang python --out gen --force   # despite lint errors
 
@@ -66,15 +75,16 @@ Settings can live in pyproject.toml, so CI and pre-commit need no flags:
   targets = [
     {lang = "python", out = "src/shop/tracking"},
     {lang = "typescript", sdk = "analytics-node", out = "server/tracking"},
+    {lang = "kotlin", package = "com.shop.tracking", out = "app/src/main/kotlin/com/shop/tracking"},
   ]
 """)
 def generate_command(
-    lang: str | None = typer.Option(None, "--lang", help="Target language: python or typescript."),
+    lang: str | None = typer.Option(None, "--lang", help=_LANG_HELP),
     out: Path | None = typer.Option(None, "--out", help="Folder to write the generated files to."),
     plan: str | None = typer.Option(None, "--plan", help="Plan file (default: the only plan "
                                     "under plans/)."),
-    sdk: str | None = typer.Option(None, "--sdk", help="SDK to wrap: analytics-python (python); "
-                                   "analytics-node (default) or analytics-next (typescript)."),
+    sdk: str | None = typer.Option(None, "--sdk", help=_SDK_HELP),
+    package: str | None = typer.Option(None, "--package", help=_PACKAGE_HELP),
     runtime_validation: bool | None = typer.Option(
         None, "--runtime-validation/--no-runtime-validation",
         help="Embed the plan's schemas and check each call at runtime (default: on)."),
@@ -86,11 +96,11 @@ def generate_command(
     config: Path | None = typer.Option(None, "--config", help="Configuration file "
                                        "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
 ) -> None:
-    """Generate typed tracking clients (Python, TypeScript) from a plan."""
+    """Generate typed tracking clients (Python, TypeScript, Kotlin, Java...) from a plan."""
     settings = settings_or_exit(config)
     section = settings.section("generate")
     flags: dict[str, Any] = {"lang": lang, "out": out, "plan": plan, "sdk": sdk,
-                             "runtime_validation": runtime_validation}
+                             "runtime_validation": runtime_validation, "package": package}
     targets = _targets(section, flags, settings.file or "configuration", settings.plans_dir)
     stale_count = 0
     plans: dict[str, Any] = {}
@@ -101,7 +111,7 @@ def generate_command(
         if plan_path not in plans:
             plans[plan_path] = _load(plan_path)
             _lint_gate(plan_path, settings, force=force)
-        options = GenerateOptions(lang=target.lang, sdk=target.sdk,
+        options = GenerateOptions(lang=target.lang, sdk=target.sdk, package=target.package,
                                   runtime_validation=target.runtime_validation, force=force)
         _show(plan_findings(plans[plan_path], lang=target.lang, force=force), plan_path)
         try:
@@ -157,7 +167,7 @@ def _targets(section: Mapping[str, Any], flags: Mapping[str, Any], where: str,
 def _target(entry: Mapping[str, Any], where: str) -> Target:
     lang = entry.get("lang")
     if lang is None:
-        raise usage_error("say which language to generate: --lang python|typescript "
+        raise usage_error(f"say which language to generate: --lang {'|'.join(LANGUAGES)} "
                           "(or `lang` in [tool.protocols.generate])")
     if lang not in LANGUAGES:
         raise usage_error(f"unknown language {lang!r} (choose from {', '.join(LANGUAGES)})")
@@ -166,16 +176,26 @@ def _target(entry: Mapping[str, Any], where: str) -> Target:
         raise usage_error("say where to write the files: --out PATH "
                           "(or `out` in [tool.protocols.generate])")
     sdk = entry.get("sdk")
-    choices = SDKS[cast(Language, lang)]
+    choices = EMITTERS[lang].sdks
     if sdk is not None and sdk not in choices:
         raise usage_error(f"--sdk {sdk!r} does not fit {lang} (choose from {', '.join(choices)})")
+    package = entry.get("package")
+    if package is not None and not isinstance(package, str):
+        raise usage_error(f"{where}: package must be a string such as \"com.example.tracking\", "
+                          f"got {package!r}")
     validation = entry.get("runtime_validation", True)
     if not isinstance(validation, bool):
         raise usage_error(f"{where}: runtime_validation must be true or false, got {validation!r}")
     plan = entry.get("plan")
     if plan is not None and not isinstance(plan, str):
         raise usage_error(f"{where}: plan must be a path, got {plan!r}")
-    return Target(cast(Language, lang), Path(str(out)), plan, cast("Sdk | None", sdk), validation)
+    target = Target(lang, Path(str(out)), plan, sdk, validation, package)
+    try:  # the language checks its own options (a legal package name...) before any plan is read
+        check_options(GenerateOptions(lang=lang, sdk=sdk, package=package,
+                                      runtime_validation=validation))
+    except GenerateError as exc:
+        raise usage_error(str(exc)) from None
+    return target
 
 
 def _default_plan(plans_dir: str) -> str:

@@ -121,7 +121,7 @@ def _git_pairs(options: DiffOptions) -> tuple[list[_Pair], str, str]:
         how, commit = repo.default_base()
         label = commit[:12]
         shown = f"{label} ({how})"
-    reader = _GitReader(repo, commit, label)
+    reader = GitPlanReader(repo, commit, label)
     if options.plan is not None:
         new_path = options.cwd / options.plan
         rel = repo.relative(new_path)
@@ -156,7 +156,7 @@ def _git_pairs(options: DiffOptions) -> tuple[list[_Pair], str, str]:
 
 
 @dataclass(frozen=True)
-class _GitReader:
+class GitPlanReader:
     """Reads a plan, and the libraries it imports, at one commit."""
 
     repo: Repository

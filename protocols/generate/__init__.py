@@ -1,10 +1,11 @@
 """``protocols generate``: typed tracking clients from a plan.
 
 The plan is read once into a language-neutral model (:mod:`protocols.generate.model`); each
-target language is a small emitter (:mod:`.python`, :mod:`.typescript`) made of a type
-mapping, a naming policy (:mod:`.names`) and templates. Output is deterministic: the same plan
-and options give byte-identical files, with a header naming the plan, its version and the
-protocols version, and no timestamp.
+target language is a small emitter (:mod:`.python`, :mod:`.typescript`...) made of a type
+mapping, a naming policy (:mod:`.names`) and templates, described by one
+:class:`~protocols.generate.emitter.Emitter` record in :mod:`.registry`. Output is
+deterministic: the same plan and options give byte-identical files, with a header naming the
+plan, its version and the protocols version, and no timestamp.
 """
 
 from __future__ import annotations
@@ -13,24 +14,19 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from protocols.__about__ import __version__
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.fileguard import write_text
+from protocols.generate.emitter import CallKey, EmitOptions, Emitter
 from protocols.generate.model import build_model
-from protocols.generate.python import render_python
+from protocols.generate.registry import EMITTERS, LANGUAGES
 from protocols.generate.safety import plan_findings
-from protocols.generate.typescript import render_typescript
 from protocols.plan.model import Plan
 
-Language = Literal["python", "typescript"]
-Sdk = Literal["analytics-python", "analytics-node", "analytics-next"]
-LANGUAGES: tuple[Language, ...] = ("python", "typescript")
-SDKS: dict[Language, tuple[Sdk, ...]] = {
-    "python": ("analytics-python",),
-    "typescript": ("analytics-node", "analytics-next"),
-}
+Language = str  # a key of EMITTERS
+Sdk = str
+SDKS: dict[str, tuple[str, ...]] = {name: emitter.sdks for name, emitter in EMITTERS.items()}
 
 
 class GenerateError(ValueError):
@@ -50,6 +46,7 @@ class GenerateOptions:
     lang: Language
     sdk: Sdk | None = None  # None: the language's first SDK
     runtime_validation: bool = True
+    package: str | None = None  # None: the language's default package, if it has packages
     tool_version: str = __version__
     # Generate despite risky patterns (they are left out of runtime validation).
     force: bool = False
@@ -59,24 +56,47 @@ class GenerateOptions:
         return self.sdk or SDKS[self.lang][0]
 
 
+def emitter_for(lang: str) -> Emitter:
+    """The record of ``lang``, or a :class:`GenerateError` listing the languages."""
+    emitter = EMITTERS.get(lang)
+    if emitter is None:
+        raise GenerateError(f"unknown language {lang!r} (choose from {', '.join(LANGUAGES)})")
+    return emitter
+
+
+def check_options(options: GenerateOptions) -> EmitOptions:
+    """The options a language's render function gets, or a clear :class:`GenerateError`."""
+    emitter = emitter_for(options.lang)
+    if options.chosen_sdk not in emitter.sdks:
+        raise GenerateError(f"--sdk {options.chosen_sdk} does not fit {options.lang} "
+                            f"(choose from {', '.join(emitter.sdks)})")
+    package = options.package
+    if package is not None:
+        if "package" not in emitter.options or emitter.check_package is None:
+            raise GenerateError(f"--package does not apply to {options.lang} (it applies to "
+                                f"{', '.join(n for n, e in EMITTERS.items() if 'package' in e.options)})")
+        problem = emitter.check_package(package)
+        if problem:
+            raise GenerateError(f"--package {package!r} is not a {options.lang} package: {problem}")
+    return EmitOptions(sdk=options.chosen_sdk, runtime_validation=options.runtime_validation,
+                       tool_version=options.tool_version,
+                       package=package if package is not None else emitter.default_package)
+
+
 def generate(plan: Plan, options: GenerateOptions) -> dict[str, str]:
     """The generated files of ``plan``, by path relative to the output folder."""
-    if options.lang not in LANGUAGES:
-        raise GenerateError(f"unknown language {options.lang!r} (choose from {', '.join(LANGUAGES)})")
-    if options.chosen_sdk not in SDKS[options.lang]:
-        raise GenerateError(f"--sdk {options.chosen_sdk} does not fit {options.lang} "
-                            f"(choose from {', '.join(SDKS[options.lang])})")
+    emit = check_options(options)
     problems = [d for d in plan_findings(plan, lang=options.lang, force=options.force)
                 if d.severity is Severity.ERROR]
     if problems:
         raise UnsafePlanError(problems)
-    model = build_model(plan)
-    if options.lang == "python":
-        return render_python(model, runtime_validation=options.runtime_validation,
-                             tool_version=options.tool_version)
-    return render_typescript(model, sdk=options.chosen_sdk,
-                             runtime_validation=options.runtime_validation,
-                             tool_version=options.tool_version)
+    return emitter_for(options.lang).render(build_model(plan), emit)
+
+
+def method_names(plan: Plan, lang: str) -> Mapping[CallKey, str]:
+    """The method the ``lang`` client generated from ``plan`` has for each call it can send,
+    by (kind, wire name): how ``protocols scan`` recognises calls through generated clients."""
+    return emitter_for(lang).method_names(build_model(plan))
 
 
 @dataclass(frozen=True)
@@ -85,20 +105,18 @@ class StaleFile:
     diff: str  # unified diff from what is on disk to what the plan generates
 
 
-# Every file a language's generator may write: one it did not write this time but finds
-# (with its header) in the output folder is left over from other options, so it is stale.
-OWNED_FILES: dict[Language, tuple[str, ...]] = {
-    "python": ("__init__.py",),
-    "typescript": ("index.ts", "validation.ts"),
-}
+# Every file a language's generator may write (glob patterns): one it did not write this time
+# but finds (with its header) in the output folder is left over from other options, so stale.
+OWNED_FILES: dict[str, tuple[str, ...]] = {name: e.owned for name, e in EMITTERS.items()}
 _HEADERS = ("# Generated by protocols ", "// Generated by protocols ")
 
 
 def leftover_files(lang: Language, files: Mapping[str, str], out: Path) -> list[Path]:
     """Files this generator wrote earlier that the current options no longer produce."""
     found: list[Path] = []
-    for relative in OWNED_FILES[lang]:
-        target = out / relative
+    candidates = sorted({path for pattern in OWNED_FILES[lang] for path in out.glob(pattern)})
+    for target in candidates:
+        relative = target.relative_to(out).as_posix()
         if relative in files or not target.is_file():
             continue
         try:
@@ -158,6 +176,6 @@ def write_files(files: Mapping[str, str], out: Path, *,
     return written
 
 
-__all__ = ["LANGUAGES", "OWNED_FILES", "SDKS", "GenerateError", "GenerateOptions", "StaleFile",
-           "UnsafePlanError", "generate",
-           "leftover_files", "stale_files", "write_files"]
+__all__ = ["EMITTERS", "LANGUAGES", "OWNED_FILES", "SDKS", "Emitter", "GenerateError", "GenerateOptions",
+           "StaleFile", "UnsafePlanError", "check_options", "emitter_for", "generate",
+           "leftover_files", "method_names", "stale_files", "write_files"]

@@ -74,6 +74,62 @@ def js_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=True)
 
 
+def go_str(text: str) -> str:
+    """A double-quoted Go string literal whose value is exactly ``text``, in ASCII.
+
+    Non-ASCII characters are written ``\\u``/``\\U`` escapes (never ``\\x``, which is a byte
+    in Go, not a character). A lone surrogate has no UTF-8 form, so no Go string can hold it:
+    it is refused (:class:`ValueError`) rather than sent as something else.
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"a lone surrogate (U+{code:04X}) cannot be written in a Go string")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def swift_str(text: str) -> str:
+    """A double-quoted Swift string literal whose value is exactly ``text``, in ASCII.
+
+    Backslashes are escaped, so ``\\(`` can never start an interpolation; everything outside
+    printable ASCII is a ``\\u{...}`` escape. A lone surrogate is no Unicode scalar, so no
+    Swift string can hold it: it is refused (:class:`ValueError`).
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"a lone surrogate (U+{code:04X}) cannot be written in a Swift string")
+        else:
+            out.append(f"\\u{{{code:x}}}")
+    out.append('"')
+    return "".join(out)
+
+
 def comment_text(text: str) -> str:
     """One line of comment text: no line breaks, no ``*/``, unsafe characters as escapes."""
     out: list[str] = []

@@ -27,7 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from protocols.generate.model import ClientModel, ObjectType
+from protocols.generate.emitter import CallKey
+from protocols.generate.model import Call, ClientModel, ObjectType
 from protocols.naming import CaseStyle, convert, split_words
 
 _WORD_CHARS = re.compile(r"[A-Za-z0-9]")
@@ -147,5 +148,22 @@ def client_names(model: ClientModel, objects: Iterable[ObjectType], types: Namin
     per call (by its sort key)."""
     hints: dict[tuple[str, ...], tuple[str, ...]] = {obj.key: obj.hint for obj in objects}
     hints.update({("type", name): (name,) for name in model.named_types})
-    return (assign_paths(hints, types),
-            assign_paths({call.sort_key: call.name_words for call in model.calls}, methods))
+    return assign_paths(hints, types), method_names(model, methods)
+
+
+def method_names(model: ClientModel, policy: NamingPolicy, *,
+                 calls: Iterable[Call] | None = None) -> dict[tuple[str, ...], str]:
+    """A method name per call (by its sort key), under a language's policy.
+
+    ``calls`` limits the calls named (those the language's SDK can send); by default all.
+    """
+    chosen = model.calls if calls is None else tuple(calls)
+    return assign_paths({call.sort_key: call.name_words for call in chosen}, policy)
+
+
+def call_methods(model: ClientModel, policy: NamingPolicy, *,
+                 calls: Iterable[Call] | None = None) -> dict[CallKey, str]:
+    """:func:`method_names` keyed by (kind, wire name): what an emitter's record exposes."""
+    chosen = model.calls if calls is None else tuple(calls)
+    names = method_names(model, policy, calls=chosen)
+    return {(call.kind, call.wire_name): names[call.sort_key] for call in chosen}

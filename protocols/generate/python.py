@@ -14,6 +14,7 @@ import keyword
 from collections.abc import Mapping
 from typing import Any
 
+from protocols.generate.emitter import CallKey, EmitOptions, Emitter
 from protocols.generate.escape import comment_text, py_doc, py_str
 from protocols.generate.model import (
     ArrayType,
@@ -29,7 +30,7 @@ from protocols.generate.model import (
     UnionType,
     strip_annotations,
 )
-from protocols.generate.names import NamingPolicy, client_names
+from protocols.generate.names import NamingPolicy, call_methods, client_names
 from protocols.generate.python_templates import CHECK, CLIENT_HEAD, PRELUDE, VALIDATION_HELPERS
 from protocols.generate.safety import UNANCHORED_MAX_LENGTH, capped_patterns
 from protocols.naming import CaseStyle
@@ -388,3 +389,23 @@ def render_python(model: ClientModel, *, runtime_validation: bool, tool_version:
     """The generated files, by relative path."""
     emitter = _Emitter(model, runtime_validation=runtime_validation, tool_version=tool_version)
     return {FILE_NAME: emitter.render()}
+
+
+def _render(model: ClientModel, options: EmitOptions) -> dict[str, str]:
+    return render_python(model, runtime_validation=options.runtime_validation,
+                         tool_version=options.tool_version)
+
+
+def _method_names(model: ClientModel) -> dict[CallKey, str]:
+    return call_methods(model, METHOD_NAMES)
+
+
+EMITTER = Emitter(
+    name="python",
+    summary="TypedDicts and a client for segment-analytics-python",
+    sdks=("analytics-python",),
+    owned=(FILE_NAME,),
+    render=_render,
+    method_names=_method_names,
+    options=frozenset({"sdk", "runtime_validation"}),
+)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 
+from protocols.generate.emitter import CallKey, EmitOptions, Emitter
 from protocols.generate.escape import comment_text, js_str, jsdoc
 from protocols.generate.model import (
     AnyType,
@@ -31,7 +32,7 @@ from protocols.generate.model import (
     UnionType,
     strip_annotations,
 )
-from protocols.generate.names import NamingPolicy, client_names
+from protocols.generate.names import NamingPolicy, call_methods, client_names
 from protocols.generate.safety import UNANCHORED_MAX_LENGTH, capped_patterns
 from protocols.generate.typescript_templates import (
     CLIENT_HEAD,
@@ -262,3 +263,23 @@ def render_typescript(model: ClientModel, *, sdk: str, runtime_validation: bool,
     if runtime_validation:
         files[VALIDATION] = emitter.render_validation()
     return files
+
+
+def _render(model: ClientModel, options: EmitOptions) -> dict[str, str]:
+    return render_typescript(model, sdk=options.sdk, runtime_validation=options.runtime_validation,
+                             tool_version=options.tool_version)
+
+
+def _method_names(model: ClientModel) -> dict[CallKey, str]:
+    return call_methods(model, METHOD_NAMES)
+
+
+EMITTER = Emitter(
+    name="typescript",
+    summary="interfaces and a client for @segment/analytics-node or @segment/analytics-next",
+    sdks=("analytics-node", "analytics-next"),
+    owned=(INDEX, VALIDATION),
+    render=_render,
+    method_names=_method_names,
+    options=frozenset({"sdk", "runtime_validation"}),
+)

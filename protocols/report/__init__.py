@@ -1,7 +1,8 @@
 """Reporters: each turns a :class:`RunResult` into text, and does nothing else.
 
 Reporters are chosen by name from :data:`REPORTERS`. Only the terminal reporter uses rich.
-The CI formats (github, sarif, junit, gitlab, markdown) are described in docs/ci.md.
+The CI formats (github, sarif, junit, gitlab, markdown) are described in docs/ci.md; the html
+report (a page to open in a browser) in docs/docs-site.md.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.github import render_github
 from protocols.report.gitlab import render_gitlab
+from protocols.report.html import render_html
 from protocols.report.json_reporter import render_json
 from protocols.report.junit import render_junit
 from protocols.report.markdown import render_markdown
@@ -27,6 +29,7 @@ REPORTERS: dict[str, Reporter] = {
     "junit": render_junit,
     "gitlab": render_gitlab,
     "markdown": render_markdown,
+    "html": render_html,  # one self-contained page; generic over RunResult (docs/ci.md)
 }
 
 __all__ = ["REPORTERS", "RenderOptions", "Reporter", "RunResult"]

@@ -78,15 +78,40 @@ const SCHEMAS: Record<string, object> = {
   "group:": {
     "type": "object",
     "properties": {
-      "name": {
+      "address": {
+        "$ref": "#/$defs/Address"
+      },
+      "avatar": {
+        "type": "string",
+        "format": "uri"
+      },
+      "createdAt": {
+        "$ref": "#/$defs/IsoDate"
+      },
+      "description": {
+        "type": "string"
+      },
+      "email": {
+        "type": "string",
+        "format": "email"
+      },
+      "employees": {
+        "type": [
+          "number",
+          "string"
+        ]
+      },
+      "id": {
         "type": "string"
       },
       "industry": {
         "type": "string"
       },
-      "employees": {
-        "type": "integer",
-        "minimum": 0
+      "name": {
+        "type": "string"
+      },
+      "phone": {
+        "type": "string"
       },
       "plan": {
         "type": "string"
@@ -94,13 +119,6 @@ const SCHEMAS: Record<string, object> = {
       "website": {
         "type": "string",
         "format": "uri"
-      },
-      "created_at": {
-        "type": "string",
-        "format": "date-time"
-      },
-      "address": {
-        "$ref": "#/$defs/Address"
       }
     },
     "required": [
@@ -119,48 +137,77 @@ const SCHEMAS: Record<string, object> = {
           "state": {
             "type": "string"
           },
-          "postal_code": {
+          "postalCode": {
             "type": "string"
           },
           "country": {
             "type": "string"
           }
         }
+      },
+      "IsoDate": {
+        "type": "string",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$"
       }
     }
   },
   "identify:": {
     "type": "object",
     "properties": {
+      "address": {
+        "$ref": "#/$defs/Address"
+      },
+      "age": {
+        "type": "number",
+        "minimum": 0
+      },
+      "avatar": {
+        "type": "string",
+        "format": "uri"
+      },
+      "birthday": {
+        "$ref": "#/$defs/IsoDate"
+      },
+      "company": {
+        "$ref": "#/$defs/Company"
+      },
+      "createdAt": {
+        "$ref": "#/$defs/IsoDate"
+      },
+      "description": {
+        "type": "string"
+      },
       "email": {
         "type": "string",
         "format": "email"
       },
+      "firstName": {
+        "type": "string"
+      },
+      "gender": {
+        "type": "string"
+      },
+      "id": {
+        "type": "string"
+      },
+      "lastName": {
+        "type": "string"
+      },
       "name": {
-        "type": "string"
-      },
-      "first_name": {
-        "type": "string"
-      },
-      "last_name": {
         "type": "string"
       },
       "phone": {
         "type": "string"
       },
+      "title": {
+        "type": "string"
+      },
       "username": {
         "type": "string"
       },
-      "birthday": {
+      "website": {
         "type": "string",
-        "format": "date"
-      },
-      "created_at": {
-        "type": "string",
-        "format": "date-time"
-      },
-      "address": {
-        "$ref": "#/$defs/Address"
+        "format": "uri"
       }
     },
     "required": [
@@ -179,13 +226,41 @@ const SCHEMAS: Record<string, object> = {
           "state": {
             "type": "string"
           },
-          "postal_code": {
+          "postalCode": {
             "type": "string"
           },
           "country": {
             "type": "string"
           }
         }
+      },
+      "Company": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "id": {
+            "type": [
+              "string",
+              "number"
+            ]
+          },
+          "industry": {
+            "type": "string"
+          },
+          "employee_count": {
+            "type": "number",
+            "minimum": 0
+          },
+          "plan": {
+            "type": "string"
+          }
+        }
+      },
+      "IsoDate": {
+        "type": "string",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?$"
       }
     }
   },
@@ -221,18 +296,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -241,11 +308,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -286,18 +361,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -306,11 +373,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -361,12 +436,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -385,18 +455,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -405,11 +467,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -434,7 +504,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "step": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "shipping_method": {
@@ -455,7 +525,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "step": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "shipping_method": {
@@ -578,12 +648,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -605,18 +670,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -625,11 +682,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -654,12 +719,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "total": {
         "type": "number",
@@ -717,18 +777,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -737,11 +789,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -770,12 +830,7 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -797,18 +852,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -817,11 +864,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -872,12 +927,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "products": {
         "type": "array",
@@ -899,18 +949,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -919,11 +961,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -947,8 +997,11 @@ const SCHEMAS: Record<string, object> = {
       "checkout_id": {
         "type": "string"
       },
+      "order_id": {
+        "type": "string"
+      },
       "step": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "shipping_method": {
@@ -956,32 +1009,12 @@ const SCHEMAS: Record<string, object> = {
       },
       "payment_method": {
         "type": "string"
-      },
-      "order_id": {
-        "type": "string"
       }
-    },
-    "required": [
-      "step"
-    ]
+    }
   },
   "track:Product Added": {
     "type": "object",
     "properties": {
-      "cart_id": {
-        "type": "string"
-      },
-      "product_id": {
-        "type": "string"
-      },
-      "price": {
-        "type": "number",
-        "minimum": 0
-      },
-      "quantity": {
-        "type": "integer",
-        "minimum": 1
-      },
       "sku": {
         "type": "string"
       },
@@ -997,11 +1030,19 @@ const SCHEMAS: Record<string, object> = {
       "variant": {
         "type": "string"
       },
+      "price": {
+        "type": "number",
+        "minimum": 0
+      },
+      "quantity": {
+        "type": "number",
+        "minimum": 1
+      },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1011,6 +1052,12 @@ const SCHEMAS: Record<string, object> = {
       "image_url": {
         "type": "string",
         "format": "uri"
+      },
+      "cart_id": {
+        "type": "string"
+      },
+      "product_id": {
+        "type": "string"
       }
     },
     "required": [
@@ -1044,14 +1091,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1096,14 +1143,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1120,6 +1167,9 @@ const SCHEMAS: Record<string, object> = {
     "type": "object",
     "properties": {
       "list_id": {
+        "type": "string"
+      },
+      "category": {
         "type": "string"
       },
       "filters": {
@@ -1166,18 +1216,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -1186,11 +1228,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -1249,18 +1299,10 @@ const SCHEMAS: Record<string, object> = {
           "sku": {
             "type": "string"
           },
-          "name": {
+          "category": {
             "type": "string"
           },
-          "price": {
-            "type": "number",
-            "minimum": 0
-          },
-          "quantity": {
-            "type": "integer",
-            "minimum": 1
-          },
-          "category": {
+          "name": {
             "type": "string"
           },
           "brand": {
@@ -1269,11 +1311,19 @@ const SCHEMAS: Record<string, object> = {
           "variant": {
             "type": "string"
           },
+          "price": {
+            "type": "number",
+            "minimum": 0
+          },
+          "quantity": {
+            "type": "number",
+            "minimum": 1
+          },
           "coupon": {
             "type": "string"
           },
           "position": {
-            "type": "integer",
+            "type": "number",
             "minimum": 1
           },
           "url": {
@@ -1314,14 +1364,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1370,14 +1420,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1409,9 +1459,7 @@ const SCHEMAS: Record<string, object> = {
         "type": "string"
       },
       "rating": {
-        "type": "number",
-        "minimum": 0,
-        "maximum": 5
+        "type": "string"
       }
     },
     "required": [
@@ -1421,6 +1469,15 @@ const SCHEMAS: Record<string, object> = {
   "track:Product Shared": {
     "type": "object",
     "properties": {
+      "share_via": {
+        "type": "string"
+      },
+      "share_message": {
+        "type": "string"
+      },
+      "recipient": {
+        "type": "string"
+      },
       "product_id": {
         "type": "string"
       },
@@ -1443,17 +1500,6 @@ const SCHEMAS: Record<string, object> = {
         "type": "number",
         "minimum": 0
       },
-      "quantity": {
-        "type": "integer",
-        "minimum": 1
-      },
-      "coupon": {
-        "type": "string"
-      },
-      "position": {
-        "type": "integer",
-        "minimum": 1
-      },
       "url": {
         "type": "string",
         "format": "uri"
@@ -1461,15 +1507,6 @@ const SCHEMAS: Record<string, object> = {
       "image_url": {
         "type": "string",
         "format": "uri"
-      },
-      "share_via": {
-        "type": "string"
-      },
-      "share_message": {
-        "type": "string"
-      },
-      "recipient": {
-        "type": "string"
       }
     }
   },
@@ -1499,14 +1536,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {
@@ -1518,12 +1555,7 @@ const SCHEMAS: Record<string, object> = {
         "format": "uri"
       },
       "currency": {
-        "type": "string",
-        "enum": [
-          "USD",
-          "EUR",
-          "GBP"
-        ]
+        "type": "string"
       },
       "value": {
         "type": "number",
@@ -1535,7 +1567,10 @@ const SCHEMAS: Record<string, object> = {
     "type": "object",
     "properties": {
       "query": {
-        "type": "string"
+        "type": [
+          "string",
+          "object"
+        ]
       }
     },
     "required": [
@@ -1602,14 +1637,14 @@ const SCHEMAS: Record<string, object> = {
         "minimum": 0
       },
       "quantity": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "coupon": {
         "type": "string"
       },
       "position": {
-        "type": "integer",
+        "type": "number",
         "minimum": 1
       },
       "url": {

@@ -1,0 +1,371 @@
+"""``protocols docs``: the collected facts, the examples, the files, and the command."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from protocols.cli import app
+from protocols.diagnostics import Severity
+from protocols.docsite import DocsError, build_files, collect_site, write_site
+from protocols.docsite.example import example_message, pattern_examples
+from protocols.docsite.model import MessageDoc, Site
+from protocols.docsite.render_markdown import code, md
+from protocols.docsite.slugs import slug, unique_slugs
+from protocols.plan import load_plan
+from protocols.validate.checker import Validator
+from protocols.validate.fastschema.patterns import compile_pattern
+from tests.conftest import REPO
+from tests.docsite_plans import FEATURES, HOSTILE, load, write_plan
+
+
+def site_of(tmp_path: Path, text: str = FEATURES) -> Site:
+    return collect_site([load(tmp_path, text)], tool_version="0.1.0", history=False)
+
+
+def message(site: Site, title: str) -> MessageDoc:
+    return next(m for m in site.messages() if m.title == title)
+
+
+# -- facts ----------------------------------------------------------------------------------------
+
+
+def test_every_property_fact_is_collected(tmp_path: Path) -> None:
+    site = site_of(tmp_path)
+    order = message(site, "Order Completed")
+    assert (order.owner, order.description, order.tags) == (
+        "@checkout", "The order was paid in full.", ("revenue",))
+    assert order.where.endswith("plan.yaml:20")  # its key in the plan
+    props = {p.path: p for p in order.properties}
+    assert list(props) == ["order_id", "currency", "items", "items[].sku", "items[].price",
+                           "coupon", "receipt_email", "placed_at"]
+    assert props["order_id"].required and props["order_id"].range == "length 8 to 8"
+    assert props["order_id"].library == "order_id"
+    assert props["order_id"].description == "Id of the order."
+    assert props["currency"].values == ('"USD"', '"EUR"')
+    assert props["items"].type == "array of Item" and props["items"].type_name == "Item"
+    assert props["items"].range == "1+ items"
+    assert props["items[].sku"].pattern == "^SKU-[0-9]{4}$" and props["items[].sku"].required
+    assert props["items[].sku"].where.endswith("plan.yaml:12")  # in the type, where it is written
+    assert props["items[].price"].range == "> 0; multiple of 0.01"
+    assert props["coupon"].type == "string or null" and not props["coupon"].required
+    assert props["receipt_email"].library == "email" and props["receipt_email"].pii
+    assert props["receipt_email"].format == "email"
+    assert props["placed_at"].format == "date-time" and props["placed_at"].library is None
+    assert order.pii
+
+
+def test_which_other_messages_send_a_property(tmp_path: Path) -> None:
+    site = site_of(tmp_path)
+    order_id = next(p for p in message(site, "Order Refunded").properties if p.name == "order_id")
+    assert [r.label for r in order_id.used_by] == ["Order Completed", "Legacy Checkout"]
+    assert [r.href for r in order_id.used_by] == ["shop/events/order-completed",
+                                                  "shop/events/legacy-checkout"]
+    amount = next(p for p in message(site, "Order Refunded").properties if p.name == "amount")
+    assert amount.used_by == ()
+
+
+def test_library_and_types_know_who_uses_them(tmp_path: Path) -> None:
+    plan = site_of(tmp_path).plans[0]
+    library = {e.name: e for e in plan.library}
+    assert [r.label for r in library["email"].used_by] == ["Order Completed", "identify traits"]
+    assert library["unused_entry"].used_by == ()
+    assert library["unused_entry"].summary.range == "1 to 9"
+    assert library["email"].summary.pii and library["email"].summary.format == "email"
+    (item,) = plan.types
+    assert item.name == "Item" and [r.label for r in item.used_by] == ["Order Completed"]
+    assert [p.path for p in item.properties] == ["sku", "price"]
+
+
+def test_status_kinds_and_pages(tmp_path: Path) -> None:
+    site = site_of(tmp_path)
+    assert [(m.kind, m.title, m.href) for m in site.messages()] == [
+        ("track", "Order Completed", "shop/events/order-completed"),
+        ("track", "Order Refunded", "shop/events/order-refunded"),
+        ("track", "Legacy Checkout", "shop/events/legacy-checkout"),
+        ("identify", "identify traits", "shop/identify"),
+        ("group", "group traits", "shop/group"),
+        ("page", "Home (page)", "shop/pages/home"),
+        ("screen", "Cart (screen)", "shop/screens/cart"),
+    ]
+    assert [m.deprecated for m in site.messages()] == [False, False, True] + [False] * 4
+
+
+def test_conventions_say_what_they_mean(tmp_path: Path) -> None:
+    conventions = {c.key: c for c in site_of(tmp_path).plans[0].conventions}
+    assert conventions["event_case"].meaning.endswith("\u201cOrder Completed\u201d.")
+    assert conventions["property_case"].value == "snake"
+    assert conventions["require_owner"].value == "true"
+    assert conventions["additional_properties"].value == "warn"
+
+
+def test_compiled_schema_is_the_one_compile_writes(tmp_path: Path) -> None:
+    plan = load(tmp_path, FEATURES)
+    site = collect_site([plan], tool_version="0.1.0", history=False)
+    assert message(site, "Order Completed").schema == plan.message_schema(
+        plan.events["Order Completed"])
+
+
+# -- examples pass validate -----------------------------------------------------------------------
+
+
+def errors(plan: Any, example: dict[str, Any]) -> list[str]:
+    return [f"{d.code} {d.message}" for d in Validator(plan).validate(example)
+            if d.severity is Severity.ERROR or d.code != "PV208"]
+
+
+def test_every_example_of_the_shipped_plan_passes_validate() -> None:
+    plan = load_plan(REPO / "plans" / "ecommerce.yaml")
+    for spec in plan.messages():
+        example = example_message(spec)
+        assert Validator(plan).validate(example) == [], spec.label
+        assert set(example[spec.payload_field]) == set(spec.schema.get("properties") or {})
+
+
+def test_every_example_of_the_feature_plan_passes(tmp_path: Path) -> None:
+    site = site_of(tmp_path)
+    plan = load(tmp_path, FEATURES)
+    for doc in site.messages():
+        assert doc.example.passes, doc.title
+        assert errors(plan, dict(doc.example.message)) == []
+    legacy = message(site, "Legacy Checkout").example
+    assert legacy.findings == ("PV208 deprecated-event: Legacy Checkout is deprecated in the plan",)
+    items = message(site, "Order Completed").example.message["properties"]["items"]
+    assert re.fullmatch(r"SKU-[0-9]{4}", items[0]["sku"])
+
+
+def test_an_unsatisfiable_schema_says_so(tmp_path: Path) -> None:
+    text = FEATURES.replace("placed_at: {type: string, format: date-time}",
+                            "placed_at: {type: string, minLength: 5, maxLength: 2}")
+    doc = message(site_of(tmp_path, text), "Order Completed")
+    assert not doc.example.passes
+    assert any("placed_at" in f or "PV206" in f for f in doc.example.findings)
+
+
+@pytest.mark.parametrize("pattern", [
+    "^[a-z_]+$", "[0-9]", "^ORD-\\d{3}$", "^(a|b)+$", "^[A-Z][a-z]*$", "^$", "^[^a-z]{2}$",
+    "^(?:x|y)z?\\.\\s\\w$", "^(ab)\\1$", "^\\d{4}-\\d{2}-\\d{2}$", "^[A-F0-9]{8}(-[A-F0-9]{4}){3}$",
+])
+def test_pattern_examples_match(pattern: str) -> None:
+    found = pattern_examples(pattern)
+    assert found and all(compile_pattern(pattern).search(text) for text in found), found
+
+
+FRAGMENTS = st.one_of(
+    st.builds(lambda lo, span: {"type": "integer", "minimum": lo, "maximum": lo + span},
+              st.integers(-50, 50), st.integers(0, 20)),
+    st.builds(lambda lo, step: {"type": "number", "exclusiveMinimum": lo, "multipleOf": step},
+              st.sampled_from([0, 1, 2.5, -3]), st.sampled_from([0.5, 0.25, 2, 5])),
+    st.builds(lambda lo, extra: {"type": "string", "minLength": lo, "maxLength": lo + extra},
+              st.integers(0, 10), st.integers(0, 5)),
+    st.builds(lambda fmt: {"type": "string", "format": fmt},
+              st.sampled_from(["date-time", "date", "time", "email", "uri", "uuid", "ipv4",
+                               "ipv6", "hostname", "duration", "custom-thing"])),
+    st.builds(lambda p: {"type": "string", "pattern": p},
+              st.sampled_from(["^[a-z_]+$", "^ORD-\\d{3}$", "^(a|b)+$", "^[A-Z]{2,4}$",
+                               "^\\p{Lu}+$", "^[^0-9]+$"])),
+    st.builds(lambda values: {"type": "string", "enum": values},
+              st.lists(st.text(st.characters(categories=("L", "N", "P", "Zs")), min_size=1,
+                               max_size=5), min_size=1, max_size=4, unique=True)),
+    st.builds(lambda n, unique: {"type": "array", "items": {"type": "integer", "minimum": 0},
+                                 "minItems": n, "uniqueItems": unique},
+              st.integers(0, 3), st.booleans()),
+    st.builds(lambda t: {"type": t, "nullable": True},
+              st.sampled_from(["string", "integer", "boolean", "Item"])),
+    st.just({"type": "object", "properties": {"a": {"type": "boolean", "required": True},
+                                              "b": {"type": "Item"}}}),
+    st.just({"use": "order_id"}),
+    st.just({}),  # the library entry of the same name (currency)
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(FRAGMENTS, min_size=1, max_size=5), st.booleans(), st.booleans())
+def test_generated_plans_get_examples_that_pass(tmp_path: Path, fragments: list[dict[str, Any]],
+                                                required: bool, strict: bool) -> None:
+    props = {}
+    for index, fragment in enumerate(fragments):
+        name = "currency" if fragment == {} else f"p{index}"
+        props[name] = {**fragment, **({"required": True} if required else {})}
+    doc = {"protocols": 1, "plan": "gen", "properties": {
+        "order_id": {"type": "string", "minLength": 8, "maxLength": 8},
+        "currency": {"type": "string", "enum": ["USD", "EUR"]}},
+        "types": {"Item": {"type": "object", "properties": {
+            "sku": {"type": "string", "pattern": "^S[0-9]{3}$", "required": True}}}},
+        "additional_properties": "error" if strict else "warn",
+        "events": {"Generated": {"properties": props}}}
+    plan = load(tmp_path, json.dumps(doc, ensure_ascii=False), "gen.yaml")
+    for spec in plan.messages():
+        example = example_message(spec)
+        assert Validator(plan).validate(example) == [], (spec.schema, example)
+
+
+# -- names, slugs and escaping --------------------------------------------------------------------
+
+
+def test_slugs_are_safe_and_unique() -> None:
+    assert slug("Order Completed") == "order-completed"
+    assert slug("orderCompleted") == "order-completed"
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("<script>") == "script"
+    assert slug("CON") == "con-page" and slug("") == "page" and slug("Café") == "cafe"
+    names = ["Signed In", "signed_in", "signed-in", "日本"]
+    slugs = unique_slugs(names)
+    assert len(set(slugs.values())) == 4
+    assert all(re.fullmatch(r"[a-z0-9-]+", s) for s in slugs.values())
+    # Each keeps its slug whatever the order.
+    assert unique_slugs(list(reversed(names))) == slugs
+
+
+def test_markdown_escaping_shows_text_as_written() -> None:
+    assert md("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
+    assert md("[a](javascript:x)") == "\\[a\\](javascript:x)"
+    assert md("a|b *c* _d_") == "a\\|b \\*c\\* \\_d\\_"
+    assert code("a`b") == "`` a`b ``" and code("x|y") == "`x\\|y`"
+
+
+def test_hostile_plan_text_never_becomes_markup(tmp_path: Path) -> None:
+    site = site_of(tmp_path, HOSTILE)
+    pages = build_files(site, "html")
+    for text in pages.values():
+        assert "<script>window" not in text and "<img src=x" not in text
+        assert "<svg onload" not in text
+        assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", text, re.I)
+        hrefs = re.findall(r'href="([^"]*)"', text)
+        assert all(re.fullmatch(r"[a-z0-9./#-]*", h) for h in hrefs), hrefs
+    page = pages["hostile/events/script-window-pwned-name-script.html"]
+    assert "&lt;script&gt;window.__pwned(&#39;name&#39;)&lt;/script&gt;" in page
+    markdown = build_files(site, "markdown")
+    for text in markdown.values():
+        # Outside code spans (literal text in Markdown) no tag survives, and no link is made.
+        prose = re.sub(r"(`+)(?:(?!\1).)+?\1", "", text.split("```")[0])
+        assert "<script" not in prose and "<img" not in prose and "<svg" not in prose
+        assert not re.search(r"(?<!\\)\]\(javascript:", text)
+    assert "`<script>window.__pwned('name')</script>`" not in markdown["README.md"]
+    assert "&lt;script&gt;window.\\_\\_pwned('name')&lt;/script&gt;" in markdown["README.md"]
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def test_same_plan_same_bytes(tmp_path: Path) -> None:
+    first = build_files(site_of(tmp_path), "html")
+    second = build_files(site_of(tmp_path), "html")
+    assert first == second
+    assert build_files(site_of(tmp_path), "markdown") == build_files(site_of(tmp_path), "markdown")
+    assert sorted(first) == [
+        "index.html", "shop/changelog.html", "shop/conventions.html", "shop/events/legacy-checkout.html",
+        "shop/events/order-completed.html", "shop/events/order-refunded.html", "shop/group.html",
+        "shop/identify.html", "shop/index.html", "shop/library.html", "shop/pages/home.html",
+        "shop/screens/cart.html"]
+
+
+def test_every_page_is_self_contained(tmp_path: Path) -> None:
+    for name, text in build_files(site_of(tmp_path), "html").items():
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text)
+        assert policy and html.unescape(policy.group(1)).startswith("default-src 'none'; ")
+        assert "<link" not in text and " src=" not in text, name
+        assert "url(" not in text and "@import" not in text, name
+        # Links stay in the site (http URLs appear only as text, in JSON Schemas).
+        assert not re.search(r'(href|src|action)="[a-z]+:', text), name
+
+
+def test_write_site_replaces_only_its_own_files(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    files = build_files(site_of(tmp_path / "p"), "html")
+    summary = write_site(files, out, "html")
+    assert (summary.written, summary.unchanged, summary.removed) == (len(files), 0, 0)
+    assert write_site(files, out, "html").unchanged == len(files)
+    stale = out / "shop" / "events" / "gone.html"
+    stale.write_text(files["shop/events/order-completed.html"], "utf-8")  # an earlier run's page
+    mine = out / "shop" / "notes.html"
+    mine.write_text("<p>my notes</p>", "utf-8")
+    assert write_site(files, out, "html").removed == 1
+    assert not stale.exists() and mine.exists()
+    (out / "index.html").write_text("<p>someone else's</p>", "utf-8")
+    with pytest.raises(DocsError, match="not written by `protocols docs`"):
+        write_site(files, out, "html")
+    assert (out / "index.html").read_text("utf-8") == "<p>someone else's</p>"
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_command_writes_html_and_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_plan(tmp_path / "plans", FEATURES, "shop.yaml")
+    code_, output = run("docs", "--out", "site", "--no-history")
+    assert code_ == 0, output
+    assert "wrote 12 files to site" in output
+    assert (tmp_path / "site" / "shop" / "events" / "order-completed.html").is_file()
+    code_, output = run("docs", "--plan", "shop", "--out", "md", "--format", "markdown",
+                        "--no-history")
+    assert code_ == 0, output
+    readme = (tmp_path / "md" / "README.md").read_text("utf-8")
+    assert "[Order Completed](shop/events/order-completed.md)" in readme
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "pdf"], "--format takes html or markdown"),
+    (["--plan", "nope"], "no plan file or plan id 'nope'"),
+])
+def test_command_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_plan(tmp_path / "plans", FEATURES, "shop.yaml")
+    code_, output = run("docs", "--out", "site", *args)
+    assert code_ == 2 and message in output
+
+
+def test_command_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_plan(tmp_path / "plans", FEATURES, "shop.yaml")
+    (tmp_path / "index.html").write_text("mine", "utf-8")
+    code_, output = run("docs", "--out", ".", "--no-history")
+    assert code_ == 2 and "refusing to overwrite" in output
+    assert (tmp_path / "index.html").read_text("utf-8") == "mine"
+
+
+def test_a_broken_plan_is_reported_with_its_position(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_plan(tmp_path / "plans", FEATURES.replace("type: Item}", "type: Itme}"), "shop.yaml")
+    result = CliRunner().invoke(app, ["docs", "--out", "site"])
+    assert result.exit_code == 1
+    assert "PL111" in result.output and "shop.yaml:27" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_property_every_event_sends_lists_a_few_and_counts_the_rest(tmp_path: Path) -> None:
+    events = {f"Event {i}": {"properties": {"session_id": {}}} for i in range(30)}
+    plan = {"protocols": 1, "plan": "many", "properties": {"session_id": {"type": "string"}},
+            "events": events}
+    site = collect_site([load(tmp_path, json.dumps(plan))], tool_version="x", history=False)
+    prop = site.messages()[0].properties[0]
+    assert (len(prop.used_by), prop.used_by_more) == (20, 9)
+    assert "and 9 more" in build_files(site, "html")["many/events/event-0.html"]
+    library = site.plans[0].library[0]
+    assert len(library.used_by) == 30  # the library page lists every user
+
+
+def test_control_characters_in_plan_text_are_written_out(tmp_path: Path) -> None:
+    text = FEATURES.replace("description: The order was paid in full.",
+                            'description: "Paid\\e[2J in full\\a"')
+    site = site_of(tmp_path, text)
+    for format in ("html", "markdown"):
+        for name, page in build_files(site, format).items():
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page), (format, name)
+    assert "Paid\\x1b[2J in full\\x07" in build_files(site, "html")["index.html"]
