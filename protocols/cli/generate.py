@@ -113,7 +113,8 @@ def generate_command(
             _lint_gate(plan_path, settings, force=force)
         options = GenerateOptions(lang=target.lang, sdk=target.sdk, package=target.package,
                                   runtime_validation=target.runtime_validation, force=force)
-        _show(plan_findings(plans[plan_path], lang=target.lang, force=force), plan_path)
+        _show(plan_findings(plans[plan_path], lang=target.lang, force=force,
+                            patterns=EMITTERS[target.lang].runs_patterns), plan_path)
         try:
             files = generate(plans[plan_path], options)
         except UnsafePlanError:

@@ -86,11 +86,13 @@ def check_options(options: GenerateOptions) -> EmitOptions:
 def generate(plan: Plan, options: GenerateOptions) -> dict[str, str]:
     """The generated files of ``plan``, by path relative to the output folder."""
     emit = check_options(options)
-    problems = [d for d in plan_findings(plan, lang=options.lang, force=options.force)
+    emitter = emitter_for(options.lang)
+    problems = [d for d in plan_findings(plan, lang=options.lang, force=options.force,
+                                         patterns=emitter.runs_patterns)
                 if d.severity is Severity.ERROR]
     if problems:
         raise UnsafePlanError(problems)
-    return emitter_for(options.lang).render(build_model(plan), emit)
+    return emitter.render(build_model(plan), emit)
 
 
 def method_names(plan: Plan, lang: str) -> Mapping[CallKey, str]:

@@ -408,4 +408,5 @@ EMITTER = Emitter(
     render=_render,
     method_names=_method_names,
     options=frozenset({"sdk", "runtime_validation"}),
+    runs_patterns=True,
 )

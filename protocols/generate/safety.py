@@ -7,7 +7,8 @@ cannot stop a regex search (JavaScript, or Python's ``re``). So before any code 
 - every ``$ref`` in an embedded schema must resolve inside that schema (a validator would
   raise on the first call otherwise), and none may name another document (never fetched);
 - every number must be writable exactly: no infinity or NaN (JSON has neither), no integer
-  beyond what the target's numbers hold (JavaScript: 2**53 - 1);
+  beyond what the target's numbers hold (JavaScript: 2**53 - 1; Kotlin, Java, Go, Swift:
+  64 bits; Python: 4,000 digits);
 - every ``pattern`` (and ``patternProperties`` key) must be free of catastrophic
   backtracking (:func:`protocols.patterns.pattern_risk`). With ``--force`` a risky pattern is
   left out of runtime validation (and said so) instead of stopping generation: the client
@@ -83,16 +84,19 @@ def _resolves(schema: Mapping[str, Any], reference: str) -> bool:
     return isinstance(target, Mapping | bool)
 
 
-def schema_findings(schema: Mapping[str, Any], *, lang: str) -> Iterator[Finding]:
-    """Problems that would make a client embedding ``schema`` crash, or run a risky regex."""
+def schema_findings(schema: Mapping[str, Any], *, lang: str,
+                    patterns: bool = True) -> Iterator[Finding]:
+    """Problems that would make a client embedding ``schema`` crash, or (with ``patterns``:
+    its runtime validation runs them) run a risky regex."""
     for path, node, is_value in _walk(schema):
         if isinstance(node, float) and not math.isfinite(node):
             yield Finding("PG002", "non-finite-number",
                           f"{node!r} is not a JSON number: a generated client cannot embed it",
                           path)
         elif isinstance(node, int) and not isinstance(node, bool) and _too_big(node, lang):
-            limit = ("2**53 - 1, the largest integer JavaScript holds exactly"
-                     if lang == "typescript" else f"{PY_MAX_DIGITS} digits")
+            limit = {"typescript": "2**53 - 1, the largest integer JavaScript holds exactly",
+                     "python": f"{PY_MAX_DIGITS} digits"}.get(
+                lang, f"2**63 - 1, the largest integer {lang} holds in 64 bits")
             yield Finding("PG003", "unsafe-integer",
                           f"the integer {_shown(node)} is beyond {limit}: the generated client "
                           "could not hold it", path)
@@ -107,7 +111,7 @@ def schema_findings(schema: Mapping[str, Any], *, lang: str) -> Iterator[Finding
                               f"{keyword} {reference!r} does not resolve inside the plan: the "
                               "generated client's validator would fail on every call",
                               (*path, keyword))
-        for pattern, where in _patterns(node, path):
+        for pattern, where in _patterns(node, path) if patterns else ():
             error = compile_error(pattern)
             risk = pattern_risk(pattern) if error is None else None
             if error is not None:
@@ -137,7 +141,9 @@ def _shown(value: int) -> str:
 def _too_big(value: int, lang: str) -> bool:
     if lang == "typescript":
         return abs(value) > JS_MAX_SAFE_INTEGER
-    return abs(value) >= _PY_LIMIT
+    if lang == "python":
+        return abs(value) >= _PY_LIMIT
+    return not -(2**63) <= value < 2**63  # Kotlin/Java Long, Go int64, Swift Int
 
 
 def capped_patterns(schemas: Iterable[Any]) -> list[str]:
@@ -153,12 +159,14 @@ def capped_patterns(schemas: Iterable[Any]) -> list[str]:
     return sorted(found)
 
 
-def plan_findings(plan: Plan, *, lang: str, force: bool) -> list[Diagnostic]:
+def plan_findings(plan: Plan, *, lang: str, force: bool,
+                  patterns: bool = True) -> list[Diagnostic]:
     """Every problem of the plan's embedded schemas, positioned in the plan. With ``force``,
-    a risky pattern is a warning (it is left out of runtime validation) and not an error."""
+    a risky pattern is a warning (it is left out of runtime validation) and not an error;
+    ``patterns`` is whether the language's clients run patterns at all."""
     found: dict[tuple[str, str | None, int | None, int | None, str], Diagnostic] = {}
     for spec in plan.messages():
-        for finding in schema_findings(spec.schema, lang=lang):
+        for finding in schema_findings(spec.schema, lang=lang, patterns=patterns):
             diagnostic = _diagnostic(spec, finding, force=force)
             found.setdefault((diagnostic.code, diagnostic.file, diagnostic.line,
                               diagnostic.column, diagnostic.message), diagnostic)
