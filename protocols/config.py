@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from protocols.naming import did_you_mean
-from protocols.plan.confine import inside, project_root
+from protocols.plan.confine import Refused, inside, project_root, read_confined
 
 KNOWN_SECTIONS: dict[str, frozenset[str]] = {
     "": frozenset({"plans", "lint", "validate", "generate", "diff"}),
@@ -58,8 +58,8 @@ def find_config(start: Path | None = None) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text("utf-8"))
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                data = tomllib.loads(_read(pyproject))
+            except (OSError, Refused, tomllib.TOMLDecodeError, UnicodeDecodeError):
                 continue
             if "protocols" in data.get("tool", {}):
                 return pyproject
@@ -73,8 +73,8 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(_read(path))
+    except (OSError, Refused, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
@@ -83,6 +83,14 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     _check_keys(path, data)
     _check_paths(path, data)
     return Config(str(path), data)
+
+
+# A configuration file is small; a larger one (or a device) is refused, not read whole.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
+def _read(path: Path) -> str:
+    return read_confined(path, None, limit=MAX_CONFIG_BYTES).decode("utf-8")
 
 
 # Keys whose values name files or folders: (section, key); targets are checked one by one.

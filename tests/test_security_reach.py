@@ -264,3 +264,14 @@ def test_import_keeps_an_external_reference_as_a_note_and_never_fetches(
     assert result.output.count("names another document, which protocols never fetches") == 2
     assert run("lint", "plans/imported.yaml", "--select", "PL114").exit_code == 0
     assert requests == []
+
+
+def test_a_huge_or_device_configuration_is_refused_unread(project: Path) -> None:
+    plan_with(project, EVENT)
+    with (project / ".protocols.toml").open("wb") as handle:
+        handle.truncate(5 * 1024 * 1024)
+    result = run("lint")
+    assert result.exit_code == 2 and "larger than 4 MiB" in result.output, result.output
+    (project / ".protocols.toml").unlink()
+    result = run("lint", "--config", "/dev/zero")
+    assert result.exit_code == 2 and "not a regular file" in result.output, result.output
