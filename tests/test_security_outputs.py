@@ -46,6 +46,8 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "plans" / "lib.yaml").write_text(LIB, "utf-8")
     (tmp_path / "log.ndjson").write_text(json.dumps(MESSAGE) + "\n{broken\n", "utf-8")
     (tmp_path / "schema.json").write_text(json.dumps({"title": "E", "type": "object"}), "utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text('analytics.track("u", "Order Completed")\n', "utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -99,10 +101,12 @@ COMMANDS = [
      "plans/shop.yaml"),
     (["diff", "plans/shop.yaml", "--against", "plans/shop.yaml", "--changelog", "{out}"],
      "plans/shop.yaml"),
-    (["export", "segment", "plans/shop.yaml", "-o", "{out}"], "plans/shop.yaml"),
-    (["import", "jsonschema", "schema.json", "-o", "{out}", "--force"], "schema.json"),
-    (["import", "segment", "schema.json", "-o", "{out}", "--force"], "schema.json"),
-    (["infer", "log.ndjson", "-o", "{out}", "--force"], "log.ndjson"),
+    (["export", "segment", "plans/shop.yaml", "--out", "{out}"], "plans/shop.yaml"),
+    (["import", "jsonschema", "schema.json", "--out", "{out}", "--force"], "schema.json"),
+    (["import", "segment", "schema.json", "--out", "{out}", "--force"], "schema.json"),
+    (["infer", "log.ndjson", "--out", "{out}", "--force"], "log.ndjson"),
+    (["serve", "--plan", "plans/shop.yaml", "--port", "0", "--good", "{out}"], "plans/shop.yaml"),
+    (["scan", "src", "--plan", "plans/shop.yaml", "-o", "{out}"], "src/app.py"),
 ]
 
 
@@ -127,7 +131,7 @@ def test_folder_outputs_are_checked_file_by_file(work: Path, alias: str) -> None
     for folder, name, command in [
         ("build", "track/order_completed.json", ["compile", "plans/shop.yaml", "--out", "build"]),
         ("schemas", "track/order_completed.json",
-         ["export", "jsonschema", "plans/shop.yaml", "-o", "schemas"]),
+         ["export", "jsonschema", "plans/shop.yaml", "--out", "schemas"]),
         ("gen", "__init__.py", ["generate", "--lang", "python", "--plan", "plans/shop.yaml",
                                 "--out", "gen"]),
         ("site", "index.html", ["docs", "--plan", "plans/shop.yaml", "--out", "site",
@@ -196,7 +200,7 @@ def test_a_failed_write_keeps_the_old_report(work: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 2 and "No space left on device" in result.output
     assert (work / "report.json").read_text("utf-8") == "previous report\n"
     assert sorted(p.name for p in work.iterdir()) == [
-        "log.ndjson", "plans", "report.json", "schema.json"]  # no temporary file left
+        "log.ndjson", "plans", "report.json", "schema.json", "src"]  # no temporary file left
 
 
 def test_write_text_is_atomic_on_any_error(tmp_path: Path) -> None:

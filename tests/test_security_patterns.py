@@ -192,7 +192,7 @@ def test_infer_on_hostile_values_finishes(tmp_path: Path) -> None:
     log.write_text(json.dumps({"type": "track", "event": "E", "userId": "u",
                                "properties": {"x": value}}) + "\n", "utf-8")
     started = time.monotonic()
-    result = subprocess.run([*PROTOCOLS, "infer", str(log), "-o", str(tmp_path / "d.yaml")],
+    result = subprocess.run([*PROTOCOLS, "infer", str(log), "--out", str(tmp_path / "d.yaml")],
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 60

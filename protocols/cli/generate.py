@@ -11,7 +11,14 @@ from typing import Any
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import emit, guard_outputs, say, settings_or_exit, usage_error
+from protocols.cli.output import (
+    emit,
+    guard_outputs,
+    require_file,
+    say,
+    settings_or_exit,
+    usage_error,
+)
 from protocols.config import Config, generate_keys
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.generate import (
@@ -131,6 +138,8 @@ def generate_command(
                       [*plans[plan_path].files, settings.file])
         try:
             written = write_files(files, target.out, lang=target.lang)
+        except GenerateError as exc:
+            raise usage_error(str(exc)) from None
         except OSError as exc:
             raise usage_error(f"cannot write to {target.out}: {exc.strerror or exc}") from None
         say(f"{target.lang}: {len(files)} file(s) in {target.out} "
@@ -236,8 +245,7 @@ def _show(findings: list[Diagnostic], plan_path: str) -> None:
 
 
 def _load(plan_path: str) -> Any:
-    if not Path(plan_path).is_file():
-        raise usage_error(f"no such plan file: {plan_path}")
+    require_file(Path(plan_path), "plan")
     try:
         return load_plan(plan_path)
     except PlanError as exc:

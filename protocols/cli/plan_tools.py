@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import guard_outputs, say, usage_error, write_file
+from protocols.cli.output import (
+    chosen_out,
+    guard_outputs,
+    legacy_out_option,
+    require_file,
+    say,
+    usage_error,
+)
+from protocols.fileguard import write_text
 from protocols.jsontext import json_text
 from protocols.plan import PlanError, load_plan
 from protocols.plan.compiler import schema_file_names
@@ -16,11 +25,12 @@ from protocols.plan.formatcheck import plan_format_schema
 from protocols.report import RenderOptions, RunResult
 from protocols.report.text import render_text
 
+MAX_NAME_BYTES = 255  # one file name, on the common file systems
+
 
 def load_or_exit(path: Path) -> object:
     """Load a plan for a command, printing its errors and exiting 1 when it has any."""
-    if not path.exists():
-        raise usage_error(f"no such plan file: {path}")
+    require_file(path, "plan")
     try:
         return load_plan(path)
     except PlanError as exc:
@@ -47,15 +57,53 @@ Writes track/<event>.json, identify.json, group.json, page/<name>.json, screen/<
 """)
 def compile_(
     plan: Path = typer.Argument(..., help="The plan file."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the schemas to."),
+    out: Path | None = typer.Option(None, "--out", metavar="DIR",
+                                    help="Folder to write the schemas to."),
+    legacy_out: Path | None = legacy_out_option("-o"),
 ) -> None:
     """Write one standalone draft 2020-12 JSON Schema per message kind of a plan."""
     from protocols.plan.model import Plan
 
+    out = chosen_out(out, legacy_out, what="DIR")
+    assert out is not None
+
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
-    names = schema_file_names(loaded)
-    guard_outputs([out / name for name in names], loaded.files)
-    for name, spec in names.items():
-        write_file(out / name, json_text(loaded.message_schema(spec), indent=2) + "\n")
-    say(f"wrote {len(names)} schemas to {out}")
+    files = {name: loaded.message_schema(spec) for name, spec in schema_file_names(loaded).items()}
+    write_json_files(out, files, inputs=loaded.files)
+    say(f"wrote {len(files)} schemas to {out}")
+
+
+def write_json_files(out: Path, files: Mapping[str, object], *,
+                     inputs: Sequence[str | None]) -> None:
+    """Write ``{relative name: JSON value}`` under ``out``, but only once every file is known
+    to be writable: all texts are made and every target checked first (none may be one of
+    ``inputs``), so a bad name or a folder in the way leaves nothing half written. Each file
+    is written atomically, with exact JSON text (lone surrogates escaped)."""
+    texts: dict[str, str] = {}
+    for name, value in files.items():
+        try:
+            texts[name] = json_text(value, indent=2) + "\n"
+        except (TypeError, ValueError) as exc:  # the loader refuses such plans; be sure
+            raise usage_error(f"cannot write {out / name}: {exc}") from None
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"{out} is a file; give the folder to write into")
+    for name in texts:
+        target = out / name
+        for part in Path(name).parts:
+            if len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+                raise usage_error(f"cannot write {target}: the name {part[:40]!r}... is "
+                                  f"longer than {MAX_NAME_BYTES} bytes")
+        if target.is_dir():
+            raise usage_error(f"cannot write {target}: a folder is in the way")
+        for parent in target.parents:
+            if parent == out or out not in parent.parents:
+                break
+            if parent.exists() and not parent.is_dir():
+                raise usage_error(f"cannot write {target}: {parent} is a file")
+    guard_outputs([out / name for name in texts], inputs)
+    try:
+        for name, text in texts.items():
+            write_text(out / name, text)
+    except OSError as exc:
+        raise usage_error(f"cannot write to {out}: {exc.strerror or exc}") from None

@@ -9,7 +9,7 @@ plans compile to), and every such case is reported as a warning: nothing is drop
 
 from __future__ import annotations
 
-import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +17,8 @@ from typing import Any
 from protocols.diagnostics import format_path
 from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
-from protocols.schemarefs import external_references
+from protocols.plan.rawcheck import metaschema_errors
+from protocols.schemarefs import is_local
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
 # plan format requires of their value (a value of another type is kept raw instead).
@@ -82,8 +83,9 @@ class Converter:
                 ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Plan properties and event keys (``additional_properties``...) for a payload schema.
 
-        Payload keywords the event keys cannot say are kept under the ``extension`` key of the
-        event (not enforced), with a warning.
+        Payload keywords the event keys cannot say (``anyOf`` of required lists,
+        ``dependentRequired``, ``minProperties``...) go to the event's raw ``schema:``, which
+        is enforced, with a warning; ``extension`` is kept for callers' compatibility.
         """
         self.collect_types(schema, where)
         body: dict[str, Any] = {}
@@ -96,9 +98,9 @@ class Converter:
         if schema.get("additionalProperties") not in (None, True, False):
             leftovers["additionalProperties"] = schema["additionalProperties"]
         if leftovers:
-            self.warn(where, f"payload keywords {sorted(leftovers)} cannot be planned; kept "
-                      f"under `{extension}` (not enforced)")
-            body[extension] = leftovers
+            self.warn(where, f"payload keywords {sorted(leftovers)} kept as the event's raw "
+                      "`schema:`")
+            body["schema"] = self._local_refs(leftovers, where, ())
         return props, body
 
     # -- objects -------------------------------------------------------------------------
@@ -119,11 +121,16 @@ class Converter:
                 result[str(name)] = fragment
         for name in required_names:
             if name not in result:
-                # `required` names a property the schema does not describe: plan it as "any
-                # value" so the requirement is kept.
-                self.warn(where, f"{_show(path, name)} is required but has no schema; "
-                          "planned as any value")
-                result[name] = {"required": True, "schema": {}}
+                # `required` names a property `properties` does not describe: its value is
+                # governed by the matching `patternProperties`, else by `additionalProperties`
+                # (false: no value can pass, so no object can). Plan that as raw schema so
+                # the verdicts stay the source's.
+                governing = _undeclared_value_schema(schema, name)
+                self.warn(where, f"{_show(path, name)} is required but not in `properties`; "
+                          + ("planned as any value" if governing == {} else
+                             "planned with the schema that governs it there"))
+                result[name] = {"required": True,
+                                "schema": self._local_refs(governing, where, (*path, name))}
         return result
 
     # -- properties ----------------------------------------------------------------------
@@ -215,7 +222,12 @@ class Converter:
             fragment.update(self.property_fragment(nullable_member, where, path, named=False))
             fragment["nullable"] = True
         if raw:
-            fragment["schema"] = self._local_only(raw, where, path)
+            fragment["schema"] = self._local_refs(raw, where, path)
+            for sub_path, message in metaschema_errors(fragment["schema"]):
+                # A plan cannot hold what no validator can read: say where, import nothing.
+                raise InteropError(f"{where}: {_show(path)} is not valid JSON Schema "
+                                   f"({format_path(sub_path) or 'itself'}: {message}); fix "
+                                   "it at the source, then import")
         if named and not (set(fragment) - {"description", "deprecated", "required"}):
             # A fragment with no type is read as a reference to the property library, so say
             # "any value" explicitly.
@@ -232,27 +244,6 @@ class Converter:
             fragment["nullable"] = True
         else:
             fragment["type"] = types[0] if len(types) == 1 else list(types)
-
-    def _local_only(self, raw: dict[str, Any], where: str,
-                    path: tuple[str | int, ...]) -> dict[str, Any]:
-        """``raw`` without references to other documents, which a plan may not hold (lint
-        PL114): each is kept as an ``x-external-ref`` annotation and reported, and the part of
-        the schema that used it accepts any value."""
-        found = list(external_references(raw))
-        if not found:
-            return raw
-        raw = copy.deepcopy(raw)  # the parsed input stays as it was
-        for ref_path, reference in found:
-            holder: Any = raw
-            for part in ref_path[:-1]:
-                holder = holder[part]
-            del holder[ref_path[-1]]
-            holder["x-external-ref"] = reference
-            self.warn(where, f"{_show((*path, *ref_path[:-1]))}: `{ref_path[-1]}: "
-                      f"{reference!r}` names another document, which protocols never fetches; "
-                      "kept as `x-external-ref`, and that part accepts any value: plan it "
-                      "by hand")
-        return raw
 
     def _raw_keyword(self, key: str, value: Any, schema: Mapping[str, Any], where: str,
                      path: tuple[str | int, ...]) -> dict[str, Any]:
@@ -280,6 +271,44 @@ class Converter:
         self.warn(where, f"{_show(path)}: `{key}` kept as raw JSON Schema")
         return {key: value}
 
+    def _local_refs(self, raw: Any, where: str, path: tuple[str | int, ...],
+                    depth: int = 0) -> Any:
+        """Raw JSON Schema with its ``$ref``s pointed at the plan's named types.
+
+        A reference the plan cannot follow (to the source's root, to another file) would dangle
+        in the plan, so it becomes "any value", with a warning.
+        """
+        if depth > 2 * MAX_NESTING + 20:
+            return raw
+        if isinstance(raw, Mapping):
+            out: dict[str, Any] = {}
+            for key, value in raw.items():
+                if key == "$ref" and isinstance(value, str):
+                    target = self._ref_target(value)
+                    if target is None:
+                        self.warn(where, f"{_show(path)}: `$ref` {value!r} points outside the "
+                                  "schema's named types; planned as any value (not enforced)")
+                        continue
+                    out[key] = target
+                elif key == "$dynamicRef" and isinstance(value, str) and not is_local(value):
+                    # Another document: a plan never holds one (lint PL114), nothing fetches it.
+                    self.warn(where, f"{_show(path)}: `$dynamicRef` {value!r} names another "
+                              "document; planned as any value (not enforced)")
+                elif key in ("enum", "const", "default", "examples"):
+                    out[key] = value
+                else:
+                    out[key] = self._local_refs(value, where, path, depth + 1)
+            return out
+        if isinstance(raw, list):
+            return [self._local_refs(v, where, path, depth + 1) for v in raw]
+        return raw
+
+    def _ref_target(self, ref: str) -> str | None:
+        for source, name in self.refs.items():
+            if ref == source or ref.startswith(source + "/"):
+                return "#/$defs/" + _pointer_part(name) + ref[len(source):]
+        return None
+
     def summary(self) -> list[str]:
         """Warnings, plus one line for Segment's generated ``id`` annotations if any."""
         extra = []
@@ -287,6 +316,29 @@ class Converter:
             extra.append(f"dropped {self.dropped_ids} Segment `id` annotation(s) "
                          "(JSON pointers that say nothing about valid values)")
         return [*self.warnings, *extra]
+
+
+def _pointer_part(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _undeclared_value_schema(schema: Mapping[str, Any], name: str) -> Any:
+    """The JSON Schema a value of ``name`` must pass when ``properties`` does not list it."""
+    patterns = schema.get("patternProperties")
+    matching = []
+    if isinstance(patterns, Mapping):
+        for pattern, sub in patterns.items():
+            try:
+                if isinstance(pattern, str) and re.search(pattern, name):
+                    matching.append(sub)
+            except re.error:  # a pattern Python cannot read: keep the requirement only
+                return {}
+    if matching:
+        return matching[0] if len(matching) == 1 else {"allOf": matching}
+    extra = schema.get("additionalProperties", True)
+    if extra is False:
+        return {"not": {}}
+    return extra if isinstance(extra, Mapping) else {}
 
 
 def _show(path: tuple[str | int, ...], last: str | None = None) -> str:
