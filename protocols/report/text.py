@@ -65,8 +65,7 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
     if location.column is not None:
         # Escapes widen the line: the caret goes under the escaped text of the column.
         before = len(printable(raw[:location.column - 1]))
-        width = _caret_width(printable(raw[location.column - 1:]), 1)
-        caret = " " * before + "^" * width
+        caret = " " * before + "^" * _caret_width(shown, before + 1)
         lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
     return lines
 
