@@ -129,7 +129,11 @@ def pattern_risk(pattern: str) -> Risk | None:
     try:
         tree = parse(for_analysis(to_python(pattern)))
     except (re.error, OverflowError, RecursionError):
-        return None
+        if compile_error(pattern) is not None:
+            return None
+        # Valid for the `regex` package only (`(?|...)`, `\X`): no parse tree to analyse.
+        return Risk("unbounded", "its syntax (which only the `regex` package reads) cannot "
+                                 "be checked for catastrophic backtracking")
     return analyse_tree(tree)
 
 

@@ -26,7 +26,8 @@ POLYNOMIAL = [  # adjacent repetitions that can match the same text
     r"^a*a*a*a*a*b$", r"^\S+@\S+\.\S+$", r"^\w+_\w+$", r"\d+\.?\d+", r"^.*foo.*$",
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$", r"^\w+\s*\w+$",
 ]
-UNBOUNDED = [r"^(a)\1$", r"(?P<x>a)(?P=x)"]  # back-references
+UNBOUNDED = [r"^(a)\1$", r"(?P<x>a)(?P=x)",  # back-references
+             r"^(?|(a)|(b))$", r"^\X+$"]  # syntax only the regex package reads
 RISKY = EXPONENTIAL + POLYNOMIAL + UNBOUNDED
 SAFE = [
     r"^[a-z0-9_]+$", r"(\d{3})+", r"(ab?)+", r"(a|b)*", r"^[a-z]+(-[a-z]+)*$", r"(a+b)+",
