@@ -93,9 +93,15 @@ def check_outputs(outputs: Iterable[PathLike | None], inputs: Iterable[PathLike 
 
 
 def write_text(path: PathLike, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file in the same folder,
-    renamed over the target. On any error the target is untouched and the temporary file is
-    removed. A symbolic link is written through (its target is replaced), like a plain write.
+    """Write ``text`` (UTF-8) to ``path`` atomically: see :func:`write_pieces`."""
+    write_pieces(path, (text,))
+
+
+def write_pieces(path: PathLike, pieces: Iterable[str]) -> None:
+    """Write ``pieces`` (UTF-8, streamed) to ``path`` atomically: a temporary file in the same
+    folder, renamed over the target. On any error (the disk, the encoding, the code making
+    the pieces) the target is untouched and the temporary file is removed. A symbolic link is
+    written through (its target is replaced), like a plain write.
     """
     target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +109,8 @@ def write_text(path: PathLike, text: str) -> None:
                                              suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for piece in pieces:
+                handle.write(piece)
         os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except BaseException:
