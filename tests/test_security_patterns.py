@@ -246,3 +246,20 @@ def test_unevaluated_items_and_properties_are_linear() -> None:
     assert [v.keyword for v in keys({"k0": 1, "k1": "x", "k2": 2})] == ["unevaluatedProperties"]
     assert [v.keyword for v in items([0, {}, 3])] == ["unevaluatedItems"]
     assert time.monotonic() - started < 30
+
+
+def test_import_matches_required_names_against_patterns_in_bounded_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """import jsonschema searched the file's own patternProperties over its own required
+    names with re: `^(a|aa)+$` against 'aaa...a!' took forever. A pattern that matches a
+    name with `false` is planned as "no value", a raw schema a plan can hold."""
+    monkeypatch.chdir(tmp_path)
+    name = "a" * 60 + "!"
+    (tmp_path / "s.json").write_text(json.dumps({
+        "title": "E", "type": "object", "required": [name, "c"],
+        "patternProperties": {"^(a|aa)+$": {"type": "string"}, "^c": False}}), "utf-8")
+    started = time.monotonic()
+    result = run("import", "jsonschema", "s.json", "--out", "plan.yaml")
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 0, result.output
+    assert run("lint", "plan.yaml", "--ignore", "PL105", "--ignore", "PL3").exit_code == 0
