@@ -94,7 +94,9 @@ def generate_command(
     package: str | None = typer.Option(None, "--package", help=_PACKAGE_HELP),
     runtime_validation: bool | None = typer.Option(
         None, "--runtime-validation/--no-runtime-validation",
-        help="Embed the plan's schemas and check each call at runtime (default: on)."),
+        help="Check each call at runtime (default: on): Python and TypeScript against the "
+        "plan's schemas, Go its enum values and required values left nil; no effect on Kotlin, "
+        "Java and Swift, whose clients have no runtime validation."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 and print a "
                                "unified diff when the files on disk are stale."),
     force: bool = typer.Option(False, "--force", help="Generate even when lint finds errors "
