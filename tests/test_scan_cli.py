@@ -104,7 +104,7 @@ def test_the_terminal_report_shows_control_characters_never_sends_them(tmp_path:
     code, out = scan(str(app_dir), "--plan", "tests/scan/plan.yaml")
     assert code == 1
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out), repr(out)
-    assert "evil\\x1b[2Jname.py:1:" in out and "new\\x0aline.py:1:" in out
+    assert "evil\\x1b[2Jname.py:1:" in out and "new\\nline.py:1:" in out
     assert "'Cart\\x1b[31mAbandoned'" in out  # not doubled backslashes
     lines = out.splitlines()
     source = next(i for i, line in enumerate(lines) if "x = " in line)

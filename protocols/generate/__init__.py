@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from protocols.__about__ import __version__
+from protocols.diagnostics import Diagnostic, Severity
+from protocols.fileguard import write_text
 from protocols.generate.emitter import GENERATED_MARK, CallKey, EmitOptions, Emitter
 from protocols.generate.model import build_model
 from protocols.generate.registry import EMITTERS, LANGUAGES
+from protocols.generate.safety import plan_findings
 from protocols.plan.model import Plan
 
 Language = str  # a key of EMITTERS
@@ -30,6 +33,14 @@ class GenerateError(ValueError):
     """Options that cannot work together (an SDK of another language...)."""
 
 
+class UnsafePlanError(GenerateError):
+    """The plan holds what no client can carry safely (``diagnostics`` say where)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} problem(s) no generated client can carry safely")
+        self.diagnostics = diagnostics
+
+
 @dataclass(frozen=True, kw_only=True)
 class GenerateOptions:
     lang: Language
@@ -37,6 +48,8 @@ class GenerateOptions:
     runtime_validation: bool = True
     package: str | None = None  # None: the language's default package, if it has packages
     tool_version: str = __version__
+    # Generate despite risky patterns (they are left out of runtime validation).
+    force: bool = False
 
     @property
     def chosen_sdk(self) -> Sdk:
@@ -73,7 +86,13 @@ def check_options(options: GenerateOptions) -> EmitOptions:
 def generate(plan: Plan, options: GenerateOptions) -> dict[str, str]:
     """The generated files of ``plan``, by path relative to the output folder."""
     emit = check_options(options)
-    return emitter_for(options.lang).render(build_model(plan), emit)
+    emitter = emitter_for(options.lang)
+    problems = [d for d in plan_findings(plan, lang=options.lang, force=options.force,
+                                         patterns=emitter.runs_patterns)
+                if d.severity is Severity.ERROR]
+    if problems:
+        raise UnsafePlanError(problems)
+    return emitter.render(build_model(plan), emit)
 
 
 def method_names(plan: Plan, lang: str) -> Mapping[CallKey, str]:
@@ -167,12 +186,11 @@ def write_files(files: Mapping[str, str], out: Path, *,
         target = out / relative
         if target.exists() and target.read_bytes() == text.encode("utf-8"):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        write_text(target, text)  # atomic: a half-written client never reaches the build
         written.append(target)
     return written
 
 
 __all__ = ["EMITTERS", "LANGUAGES", "OWNED_FILES", "SDKS", "Emitter", "GenerateError", "GenerateOptions",
-           "StaleFile", "check_options", "emitter_for", "generate", "leftover_files", "method_names",
-           "stale_files", "write_files"]
+           "StaleFile", "UnsafePlanError", "check_options", "emitter_for", "generate",
+           "leftover_files", "method_names", "stale_files", "write_files"]

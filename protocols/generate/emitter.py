@@ -48,6 +48,9 @@ class Emitter:
     default_package: str | None = None
     # The error message for a package name the language cannot use, or None when it can.
     check_package: Callable[[str], str | None] | None = None
+    # Whether its runtime validation runs the plan's patterns (inside the app, where a search
+    # cannot be stopped): generate then refuses patterns that can backtrack (PG004).
+    runs_patterns: bool = False
 
 
 def call_key(kind: MessageKind, wire_name: str | None) -> CallKey:

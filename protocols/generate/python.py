@@ -32,13 +32,15 @@ from protocols.generate.model import (
 )
 from protocols.generate.names import NamingPolicy, call_methods, client_names
 from protocols.generate.python_templates import CHECK, CLIENT_HEAD, PRELUDE, VALIDATION_HELPERS
+from protocols.generate.safety import UNANCHORED_MAX_LENGTH, capped_patterns
 from protocols.naming import CaseStyle
 
 FILE_NAME = "__init__.py"
 
 # Names the generated module defines or imports: no plan name may shadow them.
 MODULE_NAMES = frozenset({
-    "annotations", "importlib", "logging", "Callable", "Mapping", "dataclass", "datetime",
+    "annotations", "importlib", "logging", "re", "Callable", "Iterator", "Mapping",
+    "dataclass", "datetime",
     "Any", "Literal", "NotRequired", "Protocol", "TypeAlias", "TypedDict", "PLAN_ID",
     "PLAN_VERSION", "AnalyticsClient", "Violation", "ViolationHandler", "log_violation",
     "ProtocolsClient",
@@ -219,9 +221,12 @@ class _Emitter:
         parts = [*header, f'"""{py_doc(doc)}\n"""', "", "from __future__ import annotations", ""]
         if self.runtime_validation:
             parts.append("import importlib")
+        parts.append("import logging")
+        if self.runtime_validation:
+            parts.append("import re")
         parts.extend([
-            "import logging",
-            "from collections.abc import Callable, Mapping",
+            "from collections.abc import Callable, Iterator, Mapping" if self.runtime_validation
+            else "from collections.abc import Callable, Mapping",
             "from dataclasses import dataclass",
             "from datetime import datetime",
             _TYPING_SLOT,
@@ -241,7 +246,8 @@ class _Emitter:
         for call in model.calls:
             parts.extend(self.method(call))
         if self.runtime_validation:
-            parts.extend(["", _schemas_literal(model.calls), "", ""])
+            parts.extend(["", _schemas_literal(model.calls), "", _limits_literal(model.calls),
+                          "", ""])
             parts.append(VALIDATION_HELPERS.strip("\n"))
         # Import only what the definitions use, so linters run on the output stay quiet.
         parts[parts.index(_TYPING_SLOT)] = f"from typing import {', '.join(sorted(self.typing_used))}"
@@ -366,6 +372,18 @@ def _schemas_literal(calls: tuple[Call, ...]) -> str:
 
 
 
+def _limits_literal(calls: tuple[Call, ...]) -> str:
+    capped = capped_patterns(strip_annotations(call.schema) for call in calls)
+    items = "".join(f"\n    {py_str(pattern)}," for pattern in capped)
+    return "\n".join([
+        "# Patterns searched from every start position: checked on values up to",
+        "# _MAX_SEARCHED characters only, so that a check takes bounded time.",
+        f"_MAX_SEARCHED = {UNANCHORED_MAX_LENGTH}",
+        f"_UNANCHORED: frozenset[str] = frozenset({{{items}\n}})" if capped
+        else "_UNANCHORED: frozenset[str] = frozenset()",
+    ])
+
+
 def render_python(model: ClientModel, *, runtime_validation: bool, tool_version: str) -> dict[str, str]:
     """The generated files, by relative path."""
     emitter = _Emitter(model, runtime_validation=runtime_validation, tool_version=tool_version)
@@ -389,4 +407,5 @@ EMITTER = Emitter(
     render=_render,
     method_names=_method_names,
     options=frozenset({"sdk", "runtime_validation"}),
+    runs_patterns=True,
 )

@@ -33,6 +33,7 @@ from protocols.generate.model import (
     strip_annotations,
 )
 from protocols.generate.names import NamingPolicy, call_methods, client_names
+from protocols.generate.safety import UNANCHORED_MAX_LENGTH, capped_patterns
 from protocols.generate.typescript_templates import (
     CLIENT_HEAD,
     COMMON,
@@ -213,13 +214,20 @@ class _Emitter:
     def render_validation(self) -> str:
         schemas = {f"{c.kind}:{c.wire_name or ''}": strip_annotations(c.schema)
                    for c in self.model.calls}
-        body = json.dumps(schemas, indent=2, ensure_ascii=True, sort_keys=False)
+        # allow_nan=False: generate refuses non-finite numbers before this point.
+        body = json.dumps(schemas, indent=2, ensure_ascii=True, sort_keys=False, allow_nan=False)
+        capped = "".join(f"\n  {js_str(p)}," for p in capped_patterns(schemas.values()))
         return "\n".join([
             # The schemas are the plan version's: the header names it, as every file's does.
             "// " + provenance(self.model, tool_version=self.tool_version, quote=js_str, sdk=self.sdk),
             "// Runtime validation for development: import this module only from development "
             "code; production bundles then drop it.",
             VALIDATION_MODULE.strip("\n"),
+            "",
+            "// Patterns searched from every start position, checked on values up to",
+            "// MAX_SEARCHED characters only, so that a check takes bounded time.",
+            f"const MAX_SEARCHED = {UNANCHORED_MAX_LENGTH};",
+            f"const UNANCHORED: Set<string> = new Set<string>([{capped}{chr(10) if capped else ''}]);",
             "",
             "// The plan's JSON Schema of each payload (draft 2020-12), by \"kind:name\".",
             f"const SCHEMAS: Record<string, object> = {body};",
@@ -272,4 +280,5 @@ EMITTER = Emitter(
     render=_render,
     method_names=_method_names,
     options=frozenset({"sdk", "runtime_validation"}),
+    runs_patterns=True,
 )

@@ -17,7 +17,6 @@ from typing import Any
 from markupsafe import Markup
 
 from protocols.diagnostics import Diagnostic, Severity
-from protocols.printable import visible
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
     UNPLANNED_EVENT_NAMES,
@@ -28,7 +27,7 @@ from protocols.report.common import (
 )
 from protocols.report.html_chart import events_chart
 from protocols.report.rulemeta import rule_info
-from protocols.web import environment, inline, percent, search_text
+from protocols.web import environment, inline, percent, search_text, visible
 
 MAX_DRIFT_ROWS = 200  # inconsistencies in the heat map; JSON has them all
 MAX_PLACES = 20  # call sites listed per message in the coverage table; JSON has them all

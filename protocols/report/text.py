@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from protocols.diagnostics import Diagnostic, Location, Severity
-from protocols.printable import one_line, terminal
 from protocols.report.base import RenderOptions, RunResult
+from protocols.safetext import printable
 
 # The most characters of a source line shown under a finding.
 SNIPPET_WIDTH = 200
@@ -62,21 +62,20 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
     if text is None:
         return []
     gutter = " " * len(str(location.line))
-    # A source line from a pull request may hold escape sequences: written out, never sent
-    # to the terminal; the caret moves with the text before it. A long line (a minified
-    # bundle) is shown around the column only.
     raw = text.expandtabs(1)
+    # A long line (a minified bundle) is shown around the column only.
     at = (location.column or 1) - 1
     start = 0
     if len(raw) > SNIPPET_WIDTH:
         start = max(0, min(at - SNIPPET_WIDTH // 4, len(raw) - SNIPPET_WIDTH))
     end = start + SNIPPET_WIDTH
-    before, after = ("…" if start > 0 else ""), ("…" if end < len(raw) else "")
-    shown = before + one_line(raw[start:end]) + after
+    cut_before, cut_after = ("…" if start > 0 else ""), ("…" if end < len(raw) else "")
+    shown = cut_before + printable(raw[start:end]) + cut_after
     lines = [f"{gutter} [blue]|[/blue]", f"[blue]{location.line} |[/blue] {escape(shown)}"]
     if location.column is not None:
-        column = len(before) + len(one_line(raw[start:at])) + 1
-        caret = " " * (column - 1) + "^" * _caret_width(shown, column)
+        # Escapes widen the line: the caret goes under the escaped text of the column.
+        before = len(cut_before) + len(printable(raw[start:at]))
+        caret = " " * before + "^" * _caret_width(shown, before + 1)
         lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
     return lines
 
@@ -84,20 +83,19 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
 def format_diagnostic(diagnostic: Diagnostic, options: RenderOptions) -> list[str]:
     style = _STYLE[diagnostic.severity]
     head = (f"[{style}]{diagnostic.severity.value}[{escape(diagnostic.code)} "
-            f"{escape(diagnostic.name)}][/{style}]: [bold]{escape(terminal(diagnostic.message))}"
-            "[/bold]")
+            f"{escape(diagnostic.name)}][/{style}]: [bold]{escape(diagnostic.message)}[/bold]")
     lines = [head]
     location = diagnostic.location
     if location is not None:
-        lines.append(f"  [blue]-->[/blue] {escape(one_line(str(location)))}")
+        lines.append(f"  [blue]-->[/blue] {escape(str(location))}")
         # A position with a column is in a plan file: show it. A line of a log (no column)
         # is a whole JSON message; the path below says where in it, so show the plan rule.
         if location.column is not None:
             lines.extend(_snippet(location, style, options))
     if diagnostic.path:
-        lines.append(f"  [blue]= path:[/blue] {escape(one_line(diagnostic.path))}")
+        lines.append(f"  [blue]= path:[/blue] {escape(diagnostic.path)}")
     if diagnostic.related is not None:
-        lines.append(f"  [blue]= rule:[/blue] {escape(one_line(str(diagnostic.related)))}")
+        lines.append(f"  [blue]= rule:[/blue] {escape(str(diagnostic.related))}")
         if location is None or location.column is None:
             lines.extend(_snippet(diagnostic.related, style, options))
     if diagnostic.suggestion is not None:
@@ -124,12 +122,15 @@ def summary_line(result: RunResult) -> str:
 
 
 def render_markup(markup_lines: list[str], color: bool) -> str:
+    """Print rich markup lines as text. Each line is sanitised first (our markup holds no
+    control characters, so only text from plans and logs is escaped): names, values, paths
+    and messages from every section reach the terminal with control characters shown."""
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, width=10_000,
                       highlight=False, emoji=False, soft_wrap=True)
     for line in markup_lines:
-        console.print(line)
+        console.print(printable(line))
     return buffer.getvalue()
 
 

@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from protocols.printable import one_line
 from protocols.report.base import RunResult
+from protocols.safetext import printable
 
 MAX_ROWS = 200
 MAX_PLACES = 3
@@ -32,7 +32,7 @@ def escape(text: str) -> str:
     """Make text literal in rich markup and safe for a terminal: control characters of file
     and event names written out, every ``[`` escaped. (Callers follow it with plain text,
     never with a tag: a trailing backslash stays as it is.)"""
-    return _BRACKET.sub(_escaped, one_line(text))
+    return _BRACKET.sub(_escaped, printable(text))
 
 
 def _counts(items: Mapping[str, Any]) -> str:

@@ -21,9 +21,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-# A report may go to a terminal (`-f html` without -o), and a page should show control
-# characters, not act on them.
-from protocols.printable import visible
+from protocols.safetext import printable
 
 # The marker the docs site puts in every file it writes, so it never overwrites (or removes)
 # a file it did not write itself.
@@ -49,6 +47,17 @@ def environment(*packages: str) -> Environment:
     env.filters["number"] = number
     env.filters["percent"] = percent
     return env
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character written out (``\\x1b``): the one sanitising
+    function, :func:`protocols.safetext.printable`, with newlines kept (a page wraps them).
+
+    A report may go to a terminal (`-f html` without -o), and a page should show control
+    characters, bidi overrides and lone surrogates (which UTF-8 cannot even encode), not act
+    on them.
+    """
+    return printable(text, newlines=True)
 
 
 def _finalize(value: Any) -> Any:
