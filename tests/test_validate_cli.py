@@ -76,15 +76,23 @@ def test_json_output_shape(tmp_path: Path) -> None:
                                   {"value": "Order Completed", "source": "web", "count": 1}]}
 
 
-def test_max_examples_caps_diagnostics_not_counts(tmp_path: Path) -> None:
+def test_max_examples_caps_the_text_report_not_the_machine_formats(tmp_path: Path) -> None:
     path = log(tmp_path, *([DRIFT] * 12))
-    document = json.loads(run("--plan", PLAN, path, "-f", "json", "--max-examples", "3").output)
-    assert len(document["diagnostics"]) == 3
-    assert document["summary"]["by_code"] == {"PV301": 12}
     text = run("--plan", PLAN, path, "--max-examples", "3").output
-    assert "Showing 3 of 12 findings" in text
-    none = run("--plan", PLAN, path, "--max-examples", "0", "-f", "json")
-    assert none.exit_code == 1 and json.loads(none.output)["diagnostics"] == []
+    assert "Showing 3 of 12 findings" in text and text.count("error[PV301") == 3
+    # JSON, SARIF and GitLab list every finding, whatever --max-examples says.
+    for examples in ("3", "0"):
+        document = json.loads(run("--plan", PLAN, path, "-f", "json", "--max-examples",
+                                  examples).output)
+        assert [d["line"] for d in document["diagnostics"]] == list(range(1, 13))
+        assert document["summary"]["by_code"] == {"PV301": 12}
+        assert document["summary"]["shown"] == int(examples)
+        sarif = json.loads(run("--plan", PLAN, path, "-f", "sarif", "--max-examples",
+                               examples).output)
+        assert len(sarif["runs"][0]["results"]) == 12
+        gitlab = json.loads(run("--plan", PLAN, path, "-f", "gitlab", "--max-examples",
+                                examples).output)
+        assert len({entry["fingerprint"] for entry in gitlab}) == 12
 
 
 def test_text_report_has_counts_and_the_drift_table(tmp_path: Path) -> None:
@@ -144,8 +152,8 @@ def test_plan_by_id_and_the_only_plan(tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(("args", "says"), [
     (["--plan", PLAN, "missing.ndjson"], "no such file"),
     (["--plan", PLAN, "IN", "--fail-on", "sometimes"], "--fail-on"),
-    (["--plan", PLAN, "IN", "--good", "IN"], "also an input"),
-    (["--plan", PLAN, "IN", "--good", "x.ndjson", "--bad", "x.ndjson"], "different files"),
+    (["--plan", PLAN, "IN", "--good", "IN"], "refusing to overwrite an input"),
+    (["--plan", PLAN, "IN", "--good", "x.ndjson", "--bad", "x.ndjson"], "are the same file"),
     (["--plan", PLAN, "IN", "-f", "yaml"], "unknown format"),
     (["--plan", PLAN, "IN", "--max-examples", "-1"], "--max-examples"),
     (["--plan", PLAN, "IN", "--bad-reasons", "why.ndjson"], "pass --bad FILE too"),
@@ -199,12 +207,14 @@ def test_quarantine_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_config_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The configuration may only name paths inside its project: the plan is copied in.
+    (tmp_path / "plan.yaml").write_text(Path(PLAN).read_text("utf-8"), "utf-8")
     (tmp_path / ".protocols.toml").write_text(
-        f'[validate]\nplan = "{PLAN}"\nfail_on = "never"\nmax_examples = 1\n', "utf-8")
+        '[validate]\nplan = "plan.yaml"\nfail_on = "never"\nmax_examples = 1\n', "utf-8")
     monkeypatch.chdir(tmp_path)
     result = run(log(tmp_path, DRIFT, DRIFT), "-f", "json")
     assert result.exit_code == 0
-    assert len(json.loads(result.output)["diagnostics"]) == 1
+    assert json.loads(result.output)["summary"]["shown"] == 1
 
 
 def test_help_has_examples() -> None:

@@ -11,6 +11,9 @@ from protocols.cli.output import (
     FORMAT_HELP,
     OUTPUT_HELP,
     emit,
+    guard_outputs,
+    lists_every_finding,
+    report_targets,
     require_file,
     settings_or_exit,
     usage_error,
@@ -20,10 +23,11 @@ from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.text import SECTIONS
 from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.inputs import InputError, expand_inputs
+from protocols.validate.findings import FindingsLog
 from protocols.validate.parallel import jobs_from
 from protocols.validate.planref import find_plan
 from protocols.validate.run import ValidateOptions, validate_inputs
+from protocols.validate.sources import InputError, expand_inputs
 from protocols.validate.textreport import validate_section
 
 SECTIONS["validate"] = validate_section
@@ -51,7 +55,9 @@ def validate(
                                             f"field naming a message's source (default: "
                                             f"{DEFAULT_SOURCE_FIELD})."),
     max_examples: int | None = typer.Option(None, "--max-examples", min=0, help="Findings "
-                                            "shown per code and event (default 5)."),
+                                            "shown per code and event in the text, Markdown, "
+                                            "JUnit and GitHub reports (default 5); json, "
+                                            "sarif and gitlab list every finding."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="error (default), warning or "
                                        "never. Messages with findings at this level are "
                                        "invalid."),
@@ -89,26 +95,28 @@ def validate(
         raise usage_error(str(exc)) from None
     if bad_reasons is not None and bad is None:
         raise usage_error("--bad-reasons explains the lines of --bad: pass --bad FILE too")
-    written = [p.resolve() for p in (good, bad, bad_reasons) if p is not None]
-    if len(set(written)) < len(written):
-        raise usage_error("--good, --bad and --bad-reasons must be different files")
-    if any(Path(f).resolve() in written for f in files if f != "-"):
-        raise usage_error("an output file (--good, --bad, --bad-reasons) is also an input")
     try:
         processes = jobs_from(jobs if jobs is not None else str(section.get("jobs", 1)))
     except ValueError as exc:
         raise usage_error(str(exc)) from None
     loaded = load_or_exit(plan_path)
     assert isinstance(loaded, Plan)
+    guard_outputs([good, bad, bad_reasons, *report_targets(format, output)],
+                  [*loaded.files, *files, settings.file])
     options = ValidateOptions(
         source_field=source_field or str(section.get("source_field", DEFAULT_SOURCE_FIELD)),
         max_examples=examples, fail_on=FAIL_ON[level], good=good, bad=bad,
-        bad_reasons=bad_reasons, jobs=processes)
+        bad_reasons=bad_reasons, jobs=processes, every_finding=lists_every_finding(format))
     try:
         result = validate_inputs(loaded, files, options)
     except OSError as exc:
         raise usage_error(f"cannot write: {exc}") from None
-    emit(result, format, output, fail_on=FAIL_ON[level])
+    # The quarantine files are complete and closed here, whatever the reports do next.
+    try:
+        emit(result, format, output, fail_on=FAIL_ON[level])
+    finally:
+        if isinstance(result.findings, FindingsLog):
+            result.findings.close()
     threshold = FAIL_ON[level]
     counts = result.summary["by_severity"]
     failed = threshold is not None and any(
