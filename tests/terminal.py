@@ -7,6 +7,7 @@ import pty
 import select
 import subprocess
 import sys
+import tempfile
 import time
 
 from tests.conftest import REPO
@@ -16,24 +17,29 @@ def run_with_stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple
     """Run ``protocols ARGS`` with stderr on a terminal: (exit code, stdout, what the
     terminal showed)."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-c", "from protocols.cli import main; main()",
-                                *args], stdout=subprocess.PIPE, stderr=follower,
-                               stdin=subprocess.DEVNULL, env=env, cwd=REPO)
-    os.close(follower)
-    seen = b""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([leader], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
+    # stdout to a file, not a pipe: a large report would fill a pipe nobody reads yet.
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen([sys.executable, "-c",
+                                    "from protocols.cli import main; main()", *args],
+                                   stdout=out, stderr=follower, stdin=subprocess.DEVNULL,
+                                   env=env, cwd=REPO)
+        os.close(follower)
+        seen = b""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            elif process.poll() is not None:
                 break
-            if not chunk:
-                break
-            seen += chunk
-        elif process.poll() is not None:
-            break
-    stdout = process.communicate(timeout=60)[0]
-    os.close(leader)
+        process.wait(timeout=60)
+        os.close(leader)
+        out.seek(0)
+        stdout = out.read()
     return process.returncode, stdout.decode(), seen.decode(errors="replace")

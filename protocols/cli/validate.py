@@ -19,6 +19,7 @@ from protocols.cli.output import (
     usage_error,
 )
 from protocols.cli.plan_tools import load_or_exit
+from protocols.cli.progress import RunProgress, progress_wanted
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.text import SECTIONS
@@ -75,6 +76,8 @@ def validate(
     config: Path | None = typer.Option(None, "--config", help="Configuration file "
                                        "(default: .protocols.toml or [tool.protocols] in "
                                        "pyproject.toml)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line on the "
+                               "terminal."),
 ) -> None:
     """Validate event logs against a plan and report naming drift between sources."""
     settings = settings_or_exit(config)
@@ -107,10 +110,13 @@ def validate(
         source_field=source_field or str(section.get("source_field", DEFAULT_SOURCE_FIELD)),
         max_examples=examples, fail_on=FAIL_ON[level], good=good, bad=bad,
         bad_reasons=bad_reasons, jobs=processes, every_finding=lists_every_finding(format))
-    try:
-        result = validate_inputs(loaded, files, options)
-    except OSError as exc:
-        raise usage_error(f"cannot write: {exc}") from None
+    with RunProgress(enabled=progress_wanted(format, output, quiet=quiet),
+                     verb="validating") as line:
+        try:
+            result = validate_inputs(loaded, files, options,
+                                     progress=line.update if line.enabled else None)
+        except OSError as exc:
+            raise usage_error(f"cannot write: {exc}") from None
     # The quarantine files are complete and closed here, whatever the reports do next.
     try:
         emit(result, format, output, fail_on=FAIL_ON[level])

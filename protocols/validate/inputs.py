@@ -55,11 +55,13 @@ __all__ = ["CHUNK", "MAX_LINE_BYTES", "STDIN", "InputError", "LineHandler", "Lin
 LineHandler = Callable[[bytes, int], bool]
 
 
-def read_records(name: str, fast: LineHandler | None = None) -> Iterator[Record]:
+def read_records(name: str, fast: LineHandler | None = None, *,
+                 opened: Callable[[IO[bytes]], None] | None = None) -> Iterator[Record]:
     """Every record of one input (a file name or ``-``), never raising for bad content.
 
     With ``fast``, each complete NDJSON line is offered to it first, and only the lines it
-    declines become records."""
+    declines become records. ``opened`` is given the input's handle once it is open (a
+    progress line asks it how far the reading has got)."""
     shown = "<stdin>" if name == STDIN else display_path(Path(name))
     if name != STDIN and os.path.isdir(name):
         yield failure(shown, 1, _folder_problem(name, shown))
@@ -69,6 +71,8 @@ def read_records(name: str, fast: LineHandler | None = None) -> Iterator[Record]
     except OSError as exc:
         yield failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
         return
+    if opened is not None:
+        opened(handle)
     try:
         yield from _read_stream(shown, handle, fast)
     except OSError as exc:  # a read error (EIO...) of the file itself

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from protocols.plan.model import Plan
+from protocols.progress import Progress, Report
 from protocols.report.base import RunResult
 from protocols.validate import limits
 from protocols.validate.checker import Validator
@@ -113,10 +114,11 @@ def pieces(name: str, size: int | None = None) -> list[Piece]:
     return [Piece(name, start, end, line) for (start, line), end in zip(starts, ends, strict=True)]
 
 
-def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOptions
-                         ) -> RunResult | None:
+def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOptions, *,
+                         progress: Report | None = None) -> RunResult | None:
     """The run of :func:`~protocols.validate.run.validate_inputs` on ``options.jobs``
-    processes, or None when it must run on one (stdin, or a cap reached in a piece)."""
+    processes, or None when it must run on one (stdin, or a cap reached in a piece).
+    ``progress`` hears of each piece done, in input order."""
     if STDIN in inputs:
         return None  # stdin cannot be read in pieces, nor twice
     size = _piece_bytes(inputs, options)
@@ -124,7 +126,7 @@ def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOpt
     scratch = Path(tempfile.mkdtemp(prefix="protocols-validate-",
                                     dir=_scratch_parent(options)))
     try:
-        return _run(plan, inputs, options, work, scratch)
+        return _run(plan, inputs, options, work, scratch, progress)
     except CapReached:
         return None
     finally:
@@ -155,7 +157,7 @@ def _scratch_parent(options: ValidateOptions) -> str | None:
 
 
 def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list[Piece],
-         scratch: Path) -> RunResult:
+         scratch: Path, progress: Report | None = None) -> RunResult:
     validator = Validator(plan)
     findings = FindingsLog() if options.every_finding else None
     merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options,
@@ -164,6 +166,8 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     context = multiprocessing.get_context()
     jobs = [(index, piece, scratch) for index, piece in enumerate(work)]
+    total = sum(_size(name) for name in inputs)
+    read = 0
     try:
         with context.Pool(options.jobs, initializer=_start_worker,
                           initargs=(validator, replace(options, jobs=1))) as pool, \
@@ -178,6 +182,11 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
                 outputs.append(partial)
                 if findings is not None and partial.findings is not None:
                     findings.append_log(partial.findings, partial.examples.total)
+                if progress is not None:
+                    read += (piece.end - piece.start) if piece.end is not None \
+                        else _size(piece.file)
+                    progress(Progress(min(read, total), total, merged.counts.messages,
+                                      merged.examples.total))
     except BaseException:
         if findings is not None:
             findings.close()

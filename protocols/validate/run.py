@@ -8,12 +8,15 @@ caller wants them all (findings.py), and the drift tracker bounds itself (see dr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
 from protocols.plan.model import Plan
+from protocols.progress import EVERY, Progress, Report
 from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
 from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker, source_of
@@ -43,28 +46,36 @@ class ValidateOptions:
     every_finding: bool = False
 
 
-def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
-                    ) -> RunResult:
+def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions, *,
+                    progress: Report | None = None) -> RunResult:
     """Validate every message of ``inputs`` (file names or ``-``) against ``plan``.
 
     With ``options.jobs`` above 1, NDJSON files are validated in byte ranges on worker
     processes (protocols/validate/parallel.py); the result is the same as with one.
+    ``progress`` hears how far the run has got (protocols/progress.py): every EVERY
+    messages on one process, after each piece on several.
     """
     if options.jobs > 1:
         from protocols.validate.parallel import validate_in_parallel
 
-        result = validate_in_parallel(plan, inputs, options)
+        result = validate_in_parallel(plan, inputs, options, progress=progress)
         if result is not None:
             return result
     findings = FindingsLog() if options.every_finding else None
     run = Run(Validator(plan), DriftTracker(plan, source_field=options.source_field), options,
               findings=findings)
+    ticker = Ticker(run, progress, inputs) if progress is not None else None
+    run.tick = ticker.tick if ticker is not None else None
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     try:
         with quarantine:
             for name in inputs:
                 run.counts.files += 1
-                run.feed(read_records(name, run.line_handler(quarantine)), quarantine)
+                run.feed(read_records(name, run.line_handler(quarantine),
+                                      opened=ticker.opened if ticker is not None else None),
+                         quarantine)
+                if ticker is not None:
+                    ticker.done(name)
     except BaseException:
         if findings is not None:
             findings.close()
@@ -88,6 +99,8 @@ class Run:
         threshold = options.fail_on or Severity.ERROR
         self.failing = frozenset(s for s in Severity if s.rank >= threshold.rank)
         self.lane = lane if lane is not None else FastLane(validator)
+        # Called when the count of messages is a multiple of EVERY (a progress line).
+        self.tick: Callable[[], None] | None = None
 
     def line_handler(self, quarantine: Quarantine) -> LineHandler:
         """What the NDJSON reader offers each line first: a message that parses and takes
@@ -101,6 +114,7 @@ class Run:
         decode, source_of_envelope, from_message = reader.decode, reader.source, \
             reader.from_message
         source_path = self.drift.source_path
+        tick, mask = self.tick, EVERY - 1
 
         def handle(data: bytes, line: int) -> bool:
             if decode is not None:
@@ -129,6 +143,8 @@ class Run:
                         source_of_envelope(envelope) if source is None else source,
                         entry.planned)
             counts.messages += 1
+            if not counts.messages & mask and tick is not None:
+                tick()
             counts.valid += 1
             known = by_event.get(event)
             if known is not None:  # (counts.event, less a call)
@@ -145,12 +161,15 @@ class Run:
         validator, drift, counts, examples = (self.validator, self.drift, self.counts,
                                               self.examples)
         failing, findings = self.failing, self.findings
+        tick, mask = self.tick, EVERY - 1
         for record in records:
             found: list[Diagnostic] = []
             record_bad = False
             for item in record.items:
                 diagnostics, event = _check_item(item, record.file, validator, drift)
                 counts.messages += 1
+                if not counts.messages & mask and tick is not None:
+                    tick()
                 if not diagnostics:  # most messages: only counted
                     counts.valid += 1
                     counts.event(event, invalid=False)
@@ -204,3 +223,48 @@ def _prefixed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagno
         joined = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
                                           else f"{prefix}.{path}")
         yield replace(diagnostic, path=joined)
+
+
+class Ticker:
+    """Tells ``report`` how far a run on one process has got: bytes of the inputs read
+    (their handles' positions; of a gzip file, compressed bytes), of the inputs' total size
+    when every one is a regular file, messages read and findings so far."""
+
+    def __init__(self, run: Run, report: Report, inputs: Sequence[str]) -> None:
+        self.run = run
+        self.report = report
+        sizes = [_size(name) for name in inputs]
+        self.total = None if None in sizes else sum(s for s in sizes if s is not None)
+        self.before = 0
+        self.handle: IO[bytes] | None = None
+
+    def opened(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+
+    def tick(self) -> None:
+        at = 0
+        if self.handle is not None:
+            try:
+                at = self.handle.tell()
+            except (OSError, ValueError):  # a pipe, or closed
+                at = 0
+        self._report(self.before + at)
+
+    def done(self, name: str) -> None:
+        self.before += _size(name) or 0
+        self.handle = None
+        self._report(self.before)
+
+    def _report(self, read: int) -> None:
+        run = self.run
+        if self.total is not None:
+            read = min(read, self.total)
+        self.report(Progress(read, self.total, run.counts.messages, run.examples.total))
+
+
+def _size(name: str) -> int | None:
+    """The size of a regular file, None for stdin and anything else."""
+    try:
+        return os.path.getsize(name) if os.path.isfile(name) else None
+    except OSError:
+        return None
