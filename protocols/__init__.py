@@ -10,10 +10,45 @@ The public Python API::
     diagnostics = validator.validate(message, file="events.ndjson", line=12)
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from protocols.__about__ import __version__
-from protocols.diagnostics import Diagnostic, Location, Severity
-from protocols.plan import MessageSpec, Plan, PlanError, load_plan
-from protocols.validate.checker import Validator
+
+if TYPE_CHECKING:
+    from protocols.diagnostics import Diagnostic, Location, Severity
+    from protocols.plan import MessageSpec, Plan, PlanError, load_plan
+    from protocols.validate.checker import Validator
+
+# The names of the API are imported when first used, not with the package: the command line
+# imports this package first, and `protocols --version` needs none of the plan loader or the
+# schema engine (jsonschema and its dependencies take a tenth of a second to import).
+_LAZY = {
+    "Diagnostic": "protocols.diagnostics",
+    "Location": "protocols.diagnostics",
+    "Severity": "protocols.diagnostics",
+    "MessageSpec": "protocols.plan",
+    "Plan": "protocols.plan",
+    "PlanError": "protocols.plan",
+    "load_plan": "protocols.plan",
+    "Validator": "protocols.validate.checker",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'protocols' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "Diagnostic",

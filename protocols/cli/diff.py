@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,15 +22,13 @@ from protocols.cli.output import (
     write_file,
 )
 from protocols.diagnostics import Severity
-from protocols.diff.accepted import DEFAULT_FILE, AcceptedChanges, AcceptedError, load_accepted
-from protocols.diff.changelog import render_changelog
-from protocols.diff.run import DiffOptions, DiffUsageError, run_diff
-from protocols.diff.section import diff_section
-from protocols.plan.loader import discover_plan_files
-from protocols.report import RenderOptions, RunResult
-from protocols.report.text import SECTIONS, render_text
 
-SECTIONS["diff"] = diff_section
+if TYPE_CHECKING:
+    from protocols.diff.accepted import AcceptedChanges
+    from protocols.report import RunResult
+
+# (diff.accepted's; the core is imported when the command runs: tests/test_startup.py)
+DEFAULT_FILE = ".protocols-accepted.yaml"
 
 FAIL_ON: dict[str, Severity | None] = {
     "breaking": Severity.ERROR, "possibly-breaking": Severity.WARNING,
@@ -76,6 +75,13 @@ def diff(
                                        "pyproject.toml)."),
 ) -> None:
     """Compare plan versions: list changes by level, check the version bump."""
+    from protocols.cli.sections import register_sections
+    from protocols.diff.run import DiffOptions, DiffUsageError, run_diff
+    from protocols.plan.loader import discover_plan_files
+    from protocols.report import RenderOptions, RunResult
+    from protocols.report.text import render_text
+
+    register_sections()
     settings = settings_or_exit(config)
     section = settings.section("diff")
     level_name = fail_on or str(section.get("fail_on", "breaking"))
@@ -108,6 +114,8 @@ def diff(
 
 
 def _accepted(path: Path | str | None) -> AcceptedChanges:
+    from protocols.diff.accepted import AcceptedChanges, AcceptedError, load_accepted
+
     target = Path(path) if path is not None else Path(DEFAULT_FILE)
     if not target.is_file():
         if path is not None:
@@ -122,6 +130,8 @@ def _accepted(path: Path | str | None) -> AcceptedChanges:
 
 
 def _write_changelog(result: RunResult, target: Path) -> None:
+    from protocols.diff.changelog import render_changelog
+
     text = render_changelog(result)
     if str(target) == "-":
         sys.stdout.write(text)

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from protocols.__about__ import __version__
 from protocols.cli.app import app
 from protocols.cli.output import guard_outputs, settings_or_exit, usage_error
-from protocols.cli.plan_tools import load_or_exit
-from protocols.docsite import DocsError, build_files, collect_site, write_site
-from protocols.docsite.output import FORMATS
-from protocols.plan.loader import discover_plan_files, load_plan_file
-from protocols.plan.model import Plan
-from protocols.validate.inputs import InputError
-from protocols.validate.planref import find_plan
+
+if TYPE_CHECKING:
+    from protocols.plan.model import Plan
 
 
 @app.command(epilog="""\b
@@ -44,6 +41,9 @@ def docs(
                                        "pyproject.toml)."),
 ) -> None:
     """Write a data dictionary of the plan: a page per event, page, screen and traits set."""
+    from protocols.docsite import DocsError, build_files, collect_site, write_site
+    from protocols.docsite.output import FORMATS
+
     if format not in FORMATS:
         raise usage_error(f"--format takes {' or '.join(FORMATS)}, not {format!r}")
     settings = settings_or_exit(config)
@@ -68,6 +68,10 @@ def docs(
 
 
 def _plan_files(references: list[str], plans_dir: str) -> list[Path]:
+    from protocols.plan.loader import discover_plan_files, load_plan_file
+    from protocols.validate.planref import find_plan
+    from protocols.validate.sources import InputError
+
     if references:
         try:
             found = [find_plan(reference, plans_dir) for reference in references]
@@ -84,6 +88,9 @@ def _plan_files(references: list[str], plans_dir: str) -> list[Path]:
 
 
 def _load(path: Path) -> Plan:
+    from protocols.cli.plan_tools import load_or_exit
+    from protocols.plan.model import Plan
+
     loaded = load_or_exit(path)
     assert isinstance(loaded, Plan)
     return loaded

@@ -6,9 +6,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
 from protocols.cli.app import app
 from protocols.cli.output import (
@@ -19,33 +20,39 @@ from protocols.cli.output import (
     settings_or_exit,
     usage_error,
 )
-from protocols.config import Config, generate_keys
-from protocols.diagnostics import Diagnostic, Severity
-from protocols.generate import (
-    EMITTERS,
-    LANGUAGES,
-    GenerateError,
-    GenerateOptions,
-    UnsafePlanError,
-    check_options,
-    generate,
-    stale_files,
-    write_files,
-)
-from protocols.generate.safety import plan_findings
-from protocols.lint import lint_paths
-from protocols.plan import PlanError, load_plan
-from protocols.plan.loader import discover_plan_files
-from protocols.report import RenderOptions, RunResult
-from protocols.report.text import render_text
+from protocols.diagnostics import Severity
 
-_TARGET_KEYS = generate_keys() - {"targets"}
-_LANG_HELP = "Target language: " + "; ".join(f"{name} ({e.summary})" for name, e in EMITTERS.items()) + "."
-_SDK_HELP = "SDK to wrap (default: the first): " + "; ".join(
-    f"{' or '.join(e.sdks)} ({name})" for name, e in EMITTERS.items()) + "."
-_PACKAGE_HELP = "Package (namespace) of the generated code, for " + ", ".join(
-    f"{name} (default {e.default_package})" for name, e in EMITTERS.items()
-    if "package" in e.options) + "."
+if TYPE_CHECKING:
+    from protocols.config import Config
+    from protocols.diagnostics import Diagnostic
+
+
+def _registry_helps() -> dict[str, str]:
+    """The help of --lang, --sdk and --package, from the emitters' registry."""
+    from protocols.generate import EMITTERS
+
+    return {
+        "lang": "Target language: " + "; ".join(
+            f"{name} ({e.summary})" for name, e in EMITTERS.items()) + ".",
+        "sdk": "SDK to wrap (default: the first): " + "; ".join(
+            f"{' or '.join(e.sdks)} ({name})" for name, e in EMITTERS.items()) + ".",
+        "package": "Package (namespace) of the generated code, for " + ", ".join(
+            f"{name} (default {e.default_package})" for name, e in EMITTERS.items()
+            if "package" in e.options) + ".",
+    }
+
+
+class _GenerateCommand(TyperCommand):
+    """``generate``, whose help of --lang, --sdk and --package is read from the emitters'
+    registry when the help is shown: the registry imports every emitter and its templates,
+    which start-up does not need (tests/test_startup.py)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        helps = _registry_helps()
+        for param in self.params:
+            if isinstance(param, TyperOption) and param.name in helps:
+                param.help = helps[param.name]
+        super().format_help(ctx, formatter)
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class Target:
     package: str | None
 
 
-@app.command("generate", epilog="""\b
+@app.command("generate", cls=_GenerateCommand, epilog="""\b
 Examples:
   protocols generate --lang python --out src/shop/tracking
   protocols generate --lang typescript --sdk analytics-next --out web/src/tracking
@@ -86,12 +93,13 @@ Settings can live in pyproject.toml, so CI and pre-commit need no flags:
   ]
 """)
 def generate_command(
-    lang: str | None = typer.Option(None, "--lang", help=_LANG_HELP),
+    lang: str | None = typer.Option(None, "--lang", help="Target language."),
     out: Path | None = typer.Option(None, "--out", help="Folder to write the generated files to."),
     plan: str | None = typer.Option(None, "--plan", help="Plan file (default: the only plan "
                                     "under plans/)."),
-    sdk: str | None = typer.Option(None, "--sdk", help=_SDK_HELP),
-    package: str | None = typer.Option(None, "--package", help=_PACKAGE_HELP),
+    sdk: str | None = typer.Option(None, "--sdk", help="SDK to wrap (default: the first)."),
+    package: str | None = typer.Option(None, "--package", help="Package (namespace) of the "
+                                       "generated code."),
     runtime_validation: bool | None = typer.Option(
         None, "--runtime-validation/--no-runtime-validation",
         help="Check each call at runtime (default: on): Python and TypeScript against the "
@@ -106,6 +114,17 @@ def generate_command(
                                        "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
 ) -> None:
     """Generate typed tracking clients (Python, TypeScript, Kotlin, Java...) from a plan."""
+    from protocols.generate import (
+        EMITTERS,
+        GenerateError,
+        GenerateOptions,
+        UnsafePlanError,
+        generate,
+        stale_files,
+        write_files,
+    )
+    from protocols.generate.safety import plan_findings
+
     settings = settings_or_exit(config)
     section = settings.section("generate")
     flags: dict[str, Any] = {"lang": lang, "out": out, "plan": plan, "sdk": sdk,
@@ -158,6 +177,9 @@ def generate_command(
 def _targets(section: Mapping[str, Any], flags: Mapping[str, Any], where: str,
              plans_dir: str) -> list[Target]:
     """Flags win over ``[generate]``; ``targets`` lists several when no --lang is given."""
+    from protocols.config import generate_keys
+
+    target_keys = generate_keys() - {"targets"}
     base = {k: v for k, v in section.items() if k != "targets"}
     given = {k: v for k, v in flags.items() if v is not None}
     configured = section.get("targets")
@@ -166,10 +188,10 @@ def _targets(section: Mapping[str, Any], flags: Mapping[str, Any], where: str,
             raise usage_error(f"{where}: [generate] targets must be a list of tables")
         entries = []
         for index, entry in enumerate(configured):
-            unknown = set(entry) - _TARGET_KEYS
+            unknown = set(entry) - target_keys
             if unknown:
                 raise usage_error(f"{where}: unknown key {sorted(unknown)[0]!r} in [generate] "
-                                  f"targets[{index}] (known: {', '.join(sorted(_TARGET_KEYS))})")
+                                  f"targets[{index}] (known: {', '.join(sorted(target_keys))})")
             entries.append({**base, **entry, **given})
     else:
         entries = [{**base, **given}]
@@ -177,6 +199,14 @@ def _targets(section: Mapping[str, Any], flags: Mapping[str, Any], where: str,
 
 
 def _target(entry: Mapping[str, Any], where: str) -> Target:
+    from protocols.generate import (
+        EMITTERS,
+        LANGUAGES,
+        GenerateError,
+        GenerateOptions,
+        check_options,
+    )
+
     lang = entry.get("lang")
     if lang is None:
         raise usage_error(f"say which language to generate: --lang {'|'.join(LANGUAGES)} "
@@ -211,6 +241,8 @@ def _target(entry: Mapping[str, Any], where: str) -> Target:
 
 
 def _default_plan(plans_dir: str) -> str:
+    from protocols.plan.loader import discover_plan_files
+
     found = [p for p in discover_plan_files([plans_dir]) if p.exists()] if Path(plans_dir).is_dir() else []
     if len(found) == 1:
         return str(found[0])
@@ -221,6 +253,10 @@ def _default_plan(plans_dir: str) -> str:
 
 def _lint_gate(plan_path: str, settings: Config, *, force: bool) -> None:
     """Lint errors stop generation, unless --force (then they are only counted)."""
+    from protocols.lint import lint_paths
+    from protocols.report import RenderOptions, RunResult
+    from protocols.report.text import render_text
+
     report = lint_paths([plan_path], config=settings)
     errors = tuple(d for d in report.diagnostics if d.severity is Severity.ERROR)
     if not errors:
@@ -238,6 +274,9 @@ def _lint_gate(plan_path: str, settings: Config, *, force: bool) -> None:
 
 def _show(findings: list[Diagnostic], plan_path: str) -> None:
     """Print generate's own findings (what a client cannot carry) on standard error."""
+    from protocols.report import RenderOptions, RunResult
+    from protocols.report.text import render_text
+
     if not findings:
         return
     typer.echo(render_text(RunResult("generate", tuple(findings), {"files": 1}),
@@ -247,6 +286,9 @@ def _show(findings: list[Diagnostic], plan_path: str) -> None:
 
 
 def _load(plan_path: str) -> Any:
+    from protocols.plan import PlanError, load_plan
+    from protocols.report import RunResult
+
     require_file(Path(plan_path), "plan")
     try:
         return load_plan(plan_path)

@@ -18,9 +18,6 @@ from protocols.cli.output import (
     usage_error,
 )
 from protocols.diagnostics import Severity
-from protocols.lint import LintOptions, lint_paths
-from protocols.lint.runner import LintUsageError
-from protocols.report import RunResult
 
 
 @app.command(epilog="""\b
@@ -46,6 +43,10 @@ def lint(
                                        "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
 ) -> None:
     """Check plan files: format, JSON Schema, naming conventions and collisions, quality."""
+    from protocols.lint import LintOptions, lint_paths
+    from protocols.lint.runner import LintUsageError
+    from protocols.report import RunResult
+
     settings = settings_or_exit(config)
     targets = list(paths or [settings.plans_dir])
     missing = [p for p in targets if not Path(p).exists()]

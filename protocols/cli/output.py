@@ -14,21 +14,23 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import typer
 
 from protocols.__about__ import __version__
-from protocols.config import Config, ConfigError, load_config
 from protocols.diagnostics import Severity
-from protocols.fileguard import ClobberError, check_outputs, write_pieces
-from protocols.report import REPORTERS, STREAMING, RenderOptions, RunResult, render_pieces
-from protocols.report.base import DEFAULT_RULES_URL
-from protocols.report.markdown import render_markdown, truncate_markdown
 from protocols.safetext import printable
 
+if TYPE_CHECKING:
+    from protocols.config import Config
+    from protocols.report import RenderOptions, RunResult
+
+# The reporters are imported when a report is written, not at start-up (rich, templates);
+# their names are here for the help (tests/test_startup.py holds them to REPORTERS).
+FORMATS = ("text", "json", "github", "sarif", "junit", "gitlab", "markdown", "html")
 FORMAT_HELP = ("Output format: auto (github in GitHub Actions, text otherwise), "
-               + ", ".join(REPORTERS) + ". Repeat with --output to write several reports.")
+               + ", ".join(FORMATS) + ". Repeat with --output to write several reports.")
 OUTPUT_HELP = ("Write the report to FILE instead of standard output ('-' for standard output); "
                "the i-th --output goes with the i-th --format.")
 # GitHub refuses a step summary over 1 MiB; leave room for what other steps append.
@@ -76,6 +78,8 @@ def usage_error(message: str) -> typer.Exit:
 
 def settings_or_exit(config: Path | None) -> Config:
     """The project configuration (``--config`` or the nearest one); a bad file exits 2."""
+    from protocols.config import ConfigError, load_config
+
     try:
         return load_config(config)
     except ConfigError as exc:
@@ -84,15 +88,16 @@ def settings_or_exit(config: Path | None) -> Config:
 
 def resolve_format(name: str) -> str:
     if name == "auto":
-        if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in REPORTERS:
-            return "github"
-        return "text"
-    if name not in REPORTERS:
-        raise usage_error(f"unknown format {name!r} (choose from auto, {', '.join(REPORTERS)})")
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if name not in FORMATS:
+        raise usage_error(f"unknown format {name!r} (choose from auto, {', '.join(FORMATS)})")
     return name
 
 
 def render_options(*, color: bool, fail_on: Severity | None) -> RenderOptions:
+    from protocols.report import RenderOptions
+    from protocols.report.base import DEFAULT_RULES_URL
+
     return RenderOptions(color=color, tool_version=__version__,
                          rules_url=os.environ.get("PROTOCOLS_RULES_URL") or DEFAULT_RULES_URL,
                          source_root=os.getcwd(), fail_on=fail_on)
@@ -104,6 +109,8 @@ def guard_outputs(outputs: Sequence[str | os.PathLike[str] | None],
     """Exit 2 before anything is written if an output is one of the inputs (by device and
     inode: links, other spellings, ``- < file`` and ``>> file`` included). Every command that
     writes calls this with every path it will write and every path it reads."""
+    from protocols.fileguard import ClobberError, check_outputs
+
     try:
         check_outputs(outputs, inputs, uses_stdout=uses_stdout)
     except ClobberError as exc:
@@ -119,6 +126,8 @@ def report_targets(formats: list[str] | None, outputs: list[Path] | None) -> lis
 
 def lists_every_finding(formats: list[str] | None) -> bool:
     """Whether any of ``formats`` lists every finding (so validate must keep them all)."""
+    from protocols.report import STREAMING
+
     return any(resolve_format(name) in STREAMING for name in formats or ["auto"])
 
 
@@ -132,6 +141,10 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
     or written exits with code 2 (the command's other outputs, such as validate's
     quarantine files, are complete by then).
     """
+    from protocols.cli.sections import register_sections
+    from protocols.report import render_pieces
+
+    register_sections()
     formats = list(formats or ["auto"])
     outputs = list(outputs or [])
     if len(outputs) > len(formats):
@@ -245,6 +258,8 @@ def write_file(target: Path, text: str) -> None:
 def _write(target: Path, pieces: Iterable[str]) -> None:
     """Stream ``pieces`` to a temporary file beside ``target`` and rename it into place: a
     report that fails half way (a full disk, a reporter error) leaves the old one intact."""
+    from protocols.fileguard import write_pieces
+
     try:
         write_pieces(target, pieces)
     except OSError as exc:
@@ -256,6 +271,8 @@ def write_step_summary(result: RunResult, options: RenderOptions) -> None:
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary_path:
         return
+    from protocols.report.markdown import render_markdown, truncate_markdown
+
     path = Path(summary_path)
     try:
         used = path.stat().st_size if path.exists() else 0

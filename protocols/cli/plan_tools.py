@@ -17,19 +17,16 @@ from protocols.cli.output import (
     say,
     usage_error,
 )
-from protocols.fileguard import write_text
-from protocols.jsontext import json_text
-from protocols.plan import PlanError, load_plan
-from protocols.plan.compiler import schema_file_names
-from protocols.plan.formatcheck import plan_format_schema
-from protocols.report import RenderOptions, RunResult
-from protocols.report.text import render_text
 
 MAX_NAME_BYTES = 255  # one file name, on the common file systems
 
 
 def load_or_exit(path: Path) -> object:
     """Load a plan for a command, printing its errors and exiting 1 when it has any."""
+    from protocols.plan import PlanError, load_plan
+    from protocols.report import RenderOptions, RunResult
+    from protocols.report.text import render_text
+
     require_file(path, "plan")
     try:
         return load_plan(path)
@@ -47,6 +44,8 @@ Then start a plan file with:
 """)
 def schema() -> None:
     """Print the JSON Schema of the plan file format (for editors and other tools)."""
+    from protocols.plan.formatcheck import plan_format_schema
+
     typer.echo(json.dumps(plan_format_schema(), indent=2))
 
 
@@ -62,6 +61,7 @@ def compile_(
     legacy_out: Path | None = legacy_out_option("-o"),
 ) -> None:
     """Write one standalone draft 2020-12 JSON Schema per message kind of a plan."""
+    from protocols.plan.compiler import schema_file_names
     from protocols.plan.model import Plan
 
     out = chosen_out(out, legacy_out, what="DIR")
@@ -80,6 +80,9 @@ def write_json_files(out: Path, files: Mapping[str, object], *,
     to be writable: all texts are made and every target checked first (none may be one of
     ``inputs``), so a bad name or a folder in the way leaves nothing half written. Each file
     is written atomically, with exact JSON text (lone surrogates escaped)."""
+    from protocols.fileguard import write_text
+    from protocols.jsontext import json_text
+
     texts: dict[str, str] = {}
     for name, value in files.items():
         try:

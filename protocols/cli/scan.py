@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,19 +17,11 @@ from protocols.cli.output import (
     settings_or_exit,
     usage_error,
 )
-from protocols.cli.plan_tools import load_or_exit
 from protocols.cli.progress import FileProgress, progress_wanted
 from protocols.diagnostics import Severity
-from protocols.plan.model import Plan
-from protocols.report.text import SECTIONS
-from protocols.scan.run import run_scan
-from protocols.scan.settings import ScanSettings, SettingsError, from_config, parse_fail_on
-from protocols.scan.textreport import scan_section
-from protocols.scan.walk import SourceFile, WalkError, walk
-from protocols.validate.inputs import InputError
-from protocols.validate.planref import find_plan
 
-SECTIONS["scan"] = scan_section
+if TYPE_CHECKING:
+    from protocols.scan.settings import ScanSettings
 
 # Fewer files than this and the scan is over before a progress line could help.
 PROGRESS_MIN_FILES = 100
@@ -75,6 +68,14 @@ def scan_command(
 ) -> None:
     """Find the tracking calls in source code and check them against a plan: coverage,
     unplanned events and properties, misspelled names, wrong literal values."""
+    from protocols.cli.plan_tools import load_or_exit
+    from protocols.plan.model import Plan
+    from protocols.scan.run import run_scan
+    from protocols.scan.settings import SettingsError, from_config, parse_fail_on
+    from protocols.scan.walk import WalkError
+    from protocols.validate.planref import find_plan
+    from protocols.validate.sources import InputError
+
     project = settings_or_exit(config)
     try:
         settings = from_config(project.section("scan"), project.file or "configuration")
@@ -109,6 +110,8 @@ def scan_command(
 def _sources(reports: list[Path | None], targets: list[str],
              settings: ScanSettings) -> list[str]:
     """The source files the scan reads, when a report goes to a file that could be one."""
+    from protocols.scan.walk import SourceFile, WalkError, walk
+
     if all(target is None or str(target) == "-" for target in reports):
         return []
     try:

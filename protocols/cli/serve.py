@@ -10,12 +10,7 @@ import typer
 
 from protocols.cli.app import app
 from protocols.cli.output import guard_outputs, settings_or_exit, usage_error
-from protocols.cli.plan_tools import load_or_exit
-from protocols.cli.validate import FAIL_ON
-from protocols.plan.model import Plan
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.inputs import InputError
-from protocols.validate.planref import find_plan
+from protocols.cli.validate import DEFAULT_SOURCE_FIELD, FAIL_ON
 
 DEFAULT_GOOD = Path("protocols-received/good.ndjson")
 DEFAULT_BAD = Path("protocols-received/bad.ndjson")
@@ -79,9 +74,13 @@ def serve(
         import uvicorn  # noqa: F401
     except ImportError as exc:
         raise usage_error(EXTRA_MISSING.format(missing=exc.name or exc)) from None
+    from protocols.cli.plan_tools import load_or_exit
+    from protocols.plan.model import Plan
     from protocols.serve.collector import Collector, CollectorOptions
     from protocols.serve.planwatch import PlanWatch
     from protocols.serve.server import ServerOptions, bind, run, url_of
+    from protocols.validate.planref import find_plan
+    from protocols.validate.sources import InputError
 
     settings = settings_or_exit(config)
     section = settings.section("validate")

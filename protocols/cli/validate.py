@@ -18,21 +18,11 @@ from protocols.cli.output import (
     settings_or_exit,
     usage_error,
 )
-from protocols.cli.plan_tools import load_or_exit
 from protocols.cli.progress import RunProgress, progress_wanted
 from protocols.diagnostics import Severity
-from protocols.plan.model import Plan
-from protocols.report.text import SECTIONS
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.findings import FindingsLog
-from protocols.validate.parallel import jobs_from
-from protocols.validate.planref import find_plan
-from protocols.validate.run import ValidateOptions, validate_inputs
-from protocols.validate.sources import InputError, expand_inputs
-from protocols.validate.textreport import validate_section
 
-SECTIONS["validate"] = validate_section
-
+# (validate.drift's; the core is imported when the command runs: tests/test_startup.py)
+DEFAULT_SOURCE_FIELD = "context.library.name"
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
 
@@ -80,6 +70,14 @@ def validate(
                                "terminal."),
 ) -> None:
     """Validate event logs against a plan and report naming drift between sources."""
+    from protocols.cli.plan_tools import load_or_exit
+    from protocols.plan.model import Plan
+    from protocols.validate.findings import FindingsLog
+    from protocols.validate.parallel import jobs_from
+    from protocols.validate.planref import find_plan
+    from protocols.validate.run import ValidateOptions, validate_inputs
+    from protocols.validate.sources import InputError, expand_inputs
+
     settings = settings_or_exit(config)
     section = settings.section("validate")
     level = fail_on or str(section.get("fail_on", "error"))

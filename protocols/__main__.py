@@ -1,0 +1,5 @@
+"""``python -m protocols``: the command line, as the ``protocols`` script runs it."""
+
+from protocols.cli import main
+
+main()
