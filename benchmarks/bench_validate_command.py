@@ -227,7 +227,9 @@ def memory(counts: list[int], jobs: int) -> None:
                            ("findings log", findings_log(count))):
             result = subprocess.run([sys.executable, __file__, "--stream", str(path),
                                      "--jobs", str(jobs)],
-                                    capture_output=True, text=True, check=True)
+                                    capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                raise SystemExit(f"--stream {path} failed:\n{result.stderr}")
             found = json.loads(result.stdout)
             print(f"{count:>9,} messages, {kind} ({path.stat().st_size / 1e6:,.0f} MB), "
                   f"--jobs {jobs}: peak RSS {found['peak_rss_mb']} MB (largest worker "
