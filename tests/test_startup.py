@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO
 
@@ -66,3 +67,21 @@ def test_the_names_the_help_repeats_are_the_cores() -> None:
     assert tuple(REPORTERS) == output.FORMATS
     assert validate.DEFAULT_SOURCE_FIELD == DEFAULT_SOURCE_FIELD
     assert diff.DEFAULT_FILE == DEFAULT_FILE
+
+
+def test_validate_to_json_imports_no_other_command_s_packages(tmp_path: Path) -> None:
+    log = tmp_path / "log.ndjson"
+    log.write_text('{"type": "track", "event": "Order Completed", "userId": "u1", '
+                   '"properties": {}}\n', "utf-8")
+    args = ["validate", "--plan", "plans/ecommerce.yaml", str(log), "-f", "json", "-o",
+            str(tmp_path / "report.json")]
+    code = (f"sys.argv = ['protocols', *{args!r}]\n"
+            "from protocols.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n")
+    modules = _imported(code)
+    assert (tmp_path / "report.json").is_file()
+    assert "jsonschema" in modules  # (the engine: what validate needs comes)
+    unneeded = ("rich", "jinja2", "tree_sitter", "starlette", "uvicorn", "protocols.scan",
+                "protocols.generate", "protocols.docsite", "protocols.report.html")
+    assert sorted(m for m in modules
+                  if any(m == name or m.startswith(name + ".") for name in unneeded)) == []

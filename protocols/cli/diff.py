@@ -81,7 +81,7 @@ def diff(
     from protocols.report import RenderOptions, RunResult
     from protocols.report.text import render_text
 
-    register_sections()
+    register_sections("diff")
     settings = settings_or_exit(config)
     section = settings.section("diff")
     level_name = fail_on or str(section.get("fail_on", "breaking"))

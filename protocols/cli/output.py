@@ -144,12 +144,13 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
     from protocols.cli.sections import register_sections
     from protocols.report import render_pieces
 
-    register_sections()
     formats = list(formats or ["auto"])
     outputs = list(outputs or [])
     if len(outputs) > len(formats):
         raise usage_error("more --output files than --format options; pair them in order")
     chosen_formats = [resolve_format(name) for name in formats]
+    if "text" in chosen_formats:  # (the terminal report is the one with command sections)
+        register_sections(result.command)
     for index, chosen in enumerate(chosen_formats):
         target = outputs[index] if index < len(outputs) else None
         use_color = color if color is not None else (

@@ -24,13 +24,14 @@ MAX_NAME_BYTES = 255  # one file name, on the common file systems
 def load_or_exit(path: Path) -> object:
     """Load a plan for a command, printing its errors and exiting 1 when it has any."""
     from protocols.plan import PlanError, load_plan
-    from protocols.report import RenderOptions, RunResult
-    from protocols.report.text import render_text
 
     require_file(path, "plan")
     try:
         return load_plan(path)
     except PlanError as exc:
+        from protocols.report import RenderOptions, RunResult
+        from protocols.report.text import render_text
+
         result = RunResult("lint", tuple(exc.diagnostics), {"files": 1})
         typer.echo(render_text(result, RenderOptions()), err=True, nl=False)
         raise typer.Exit(1) from None

@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 
-def register_sections() -> None:
-    """Give ``protocols.report.text.SECTIONS`` the diff, scan and validate sections."""
-    from protocols.diff.section import diff_section
+_SECTIONS = {
+    "diff": ("protocols.diff.section", "diff_section"),
+    "scan": ("protocols.scan.textreport", "scan_section"),
+    "validate": ("protocols.validate.textreport", "validate_section"),
+}
+
+
+def register_sections(command: str | None = None) -> None:
+    """Give ``protocols.report.text.SECTIONS`` the section of ``command`` (None: all of
+    them), importing only what that section needs."""
     from protocols.report.text import SECTIONS
-    from protocols.scan.textreport import scan_section
-    from protocols.validate.textreport import validate_section
 
-    SECTIONS.setdefault("diff", diff_section)
-    SECTIONS.setdefault("scan", scan_section)
-    SECTIONS.setdefault("validate", validate_section)
+    for name, (module, function) in _SECTIONS.items():
+        if (command is None or name == command) and name not in SECTIONS:
+            SECTIONS[name] = getattr(import_module(module), function)

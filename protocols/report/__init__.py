@@ -12,36 +12,52 @@ The formats that list every finding (json, sarif, gitlab) also write in pieces
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from importlib import import_module
 
 from protocols.report.base import RenderOptions, RunResult
-from protocols.report.github import render_github
-from protocols.report.gitlab import render_gitlab, stream_gitlab
-from protocols.report.html import render_html
-from protocols.report.json_reporter import render_json, stream_json
-from protocols.report.junit import render_junit
-from protocols.report.markdown import render_markdown
-from protocols.report.sarif import render_sarif, stream_sarif
-from protocols.report.text import render_text
 
 Reporter = Callable[[RunResult, RenderOptions], str]
 StreamingReporter = Callable[[RunResult, RenderOptions], Iterator[str]]
 
+
+def _reporter(module: str, name: str) -> Reporter:
+    """The reporter ``name`` of ``module``, imported when it first renders: a run writes one
+    or two formats, and the others import rich, templates and the docs site's pages."""
+
+    def render(result: RunResult, options: RenderOptions) -> str:
+        found: Reporter = getattr(import_module(f"protocols.report.{module}"), name)
+        return found(result, options)
+
+    render.__name__ = render.__qualname__ = name
+    return render
+
+
+def _streaming(module: str, name: str) -> StreamingReporter:
+    def render(result: RunResult, options: RenderOptions) -> Iterator[str]:
+        found: StreamingReporter = getattr(import_module(f"protocols.report.{module}"), name)
+        return found(result, options)
+
+    render.__name__ = render.__qualname__ = name
+    return render
+
+
 REPORTERS: dict[str, Reporter] = {
-    "text": render_text,
-    "json": render_json,
-    "github": render_github,
-    "sarif": render_sarif,
-    "junit": render_junit,
-    "gitlab": render_gitlab,
-    "markdown": render_markdown,
-    "html": render_html,  # one self-contained page; generic over RunResult (docs/ci.md)
+    "text": _reporter("text", "render_text"),
+    "json": _reporter("json_reporter", "render_json"),
+    "github": _reporter("github", "render_github"),
+    "sarif": _reporter("sarif", "render_sarif"),
+    "junit": _reporter("junit", "render_junit"),
+    "gitlab": _reporter("gitlab", "render_gitlab"),
+    "markdown": _reporter("markdown", "render_markdown"),
+    # one self-contained page; generic over RunResult (docs/ci.md)
+    "html": _reporter("html", "render_html"),
 }
 
 #: The formats that list every finding (``RunResult.findings``), written in pieces.
 STREAMING: dict[str, StreamingReporter] = {
-    "json": stream_json,
-    "sarif": stream_sarif,
-    "gitlab": stream_gitlab,
+    "json": _streaming("json_reporter", "stream_json"),
+    "sarif": _streaming("sarif", "stream_sarif"),
+    "gitlab": _streaming("gitlab", "stream_gitlab"),
 }
 
 
