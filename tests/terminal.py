@@ -9,19 +9,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from tests.conftest import REPO
 
 
-def run_with_stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
-    """Run ``protocols ARGS`` with stderr on a terminal: (exit code, stdout, what the
-    terminal showed)."""
+def run_with_stderr_on_a_terminal(args: list[str], env: dict[str, str], *,
+                                  stdin: Path | None = None) -> tuple[int, str, str]:
+    """Run ``protocols ARGS`` with stderr on a terminal (and ``stdin`` on standard input):
+    (exit code, stdout, what the terminal showed)."""
     leader, follower = pty.openpty()
     # stdout to a file, not a pipe: a large report would fill a pipe nobody reads yet.
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, \
+            (stdin.open("rb") if stdin is not None else open(os.devnull, "rb")) as given:
         process = subprocess.Popen([sys.executable, "-c",
                                     "from protocols.cli import main; main()", *args],
-                                   stdout=out, stderr=follower, stdin=subprocess.DEVNULL,
+                                   stdout=out, stderr=follower, stdin=given,
                                    env=env, cwd=REPO)
         os.close(follower)
         seen = b""

@@ -115,3 +115,13 @@ def test_validate_reports_progress_to_the_end_without_changing_the_result(
     assert [p.messages for p in heard] == sorted(p.messages for p in heard)
     assert heard[-1].bytes_read == size and heard[-1].messages == 60_000
     assert heard[-1].findings == without.summary["findings"] > 0
+
+
+def test_validate_of_standard_input_shows_messages_not_bytes(validate_log: Path,
+                                                             env: dict[str, str]) -> None:
+    args = ["validate", "--plan", "plans/ecommerce.yaml", "-"]
+    code, _, terminal = run_with_stderr_on_a_terminal(args, env, stdin=validate_log)
+    assert code == 1, terminal
+    assert "validating" in terminal and "messages" in terminal and "findings" in terminal
+    line = terminal.split("validating")[-1].split("\n")[0]
+    assert "bytes" not in line and "kB" not in line  # no position to tell on a pipe

@@ -49,7 +49,9 @@ class RunProgress:
             return
         first = self._bar is None
         if first:
-            self._start(progress.bytes_total)
+            # Standard input has no position to tell: messages only, rather than "0 bytes".
+            self._start(progress.bytes_total, bytes_known=bool(progress.bytes_read
+                                                                or progress.bytes_total))
         elapsed = max(self._bar.get_time() - self._started, 1e-6)
         found = f", {progress.findings:,} findings" if self.findings else ""
         self._bar.update(self._task, completed=progress.bytes_read,
@@ -59,7 +61,7 @@ class RunProgress:
         if first:
             self._bar.refresh()  # (then rich redraws it ten times a second)
 
-    def _start(self, total: int | None) -> None:
+    def _start(self, total: int | None, *, bytes_known: bool = True) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -72,7 +74,7 @@ class RunProgress:
         columns: list[Any] = [TextColumn(self.verb)]
         if total is not None:
             columns += [BarColumn(), DownloadColumn(), TimeRemainingColumn()]
-        else:
+        elif bytes_known:
             columns += [DownloadColumn()]
         columns.append(TextColumn("{task.fields[counts]}"))
         self._bar = Progress(*columns, console=Console(stderr=True), transient=True)

@@ -71,6 +71,8 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions,
         with quarantine:
             for name in inputs:
                 run.counts.files += 1
+                if ticker is not None:
+                    ticker.begin(name)
                 run.feed(read_records(name, run.line_handler(quarantine),
                                       opened=ticker.opened if ticker is not None else None),
                          quarantine)
@@ -237,9 +239,14 @@ class Ticker:
         self.total = None if None in sizes else sum(s for s in sizes if s is not None)
         self.before = 0
         self.handle: IO[bytes] | None = None
+        self.positioned = False
+
+    def begin(self, name: str) -> None:
+        """The next input is ``name`` (standard input has no position worth telling)."""
+        self.positioned = _size(name) is not None
 
     def opened(self, handle: IO[bytes]) -> None:
-        self.handle = handle
+        self.handle = handle if self.positioned else None
 
     def tick(self) -> None:
         at = 0
