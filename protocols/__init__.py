@@ -14,9 +14,17 @@ from protocols.__about__ import __version__
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.plan import MessageSpec, Plan, PlanError, load_plan
 from protocols.validate.checker import Validator
+from protocols.validate.observations import (
+    DriftCounter,
+    DriftObservation,
+    drift_observations,
+    drift_report,
+)
 
 __all__ = [
     "Diagnostic",
+    "DriftCounter",
+    "DriftObservation",
     "Location",
     "MessageSpec",
     "Plan",
@@ -24,5 +32,7 @@ __all__ = [
     "Severity",
     "Validator",
     "__version__",
+    "drift_observations",
+    "drift_report",
     "load_plan",
 ]
