@@ -15,12 +15,14 @@ from typing import Any
 from protocols.naming import did_you_mean
 
 KNOWN_SECTIONS: dict[str, frozenset[str]] = {
-    "": frozenset({"plans", "lint", "validate", "generate", "diff"}),
+    "": frozenset({"plans", "lint", "validate", "generate", "diff", "scan"}),
     "lint": frozenset({"rules", "select", "ignore", "strict"}),
     "validate": frozenset({"plan", "source_field", "fail_on", "max_examples", "jobs"}),
     # Plus every option some language accepts (sdk, package...): see _generate_keys.
     "generate": frozenset({"lang", "out", "plan", "sdk", "runtime_validation", "targets"}),
     "diff": frozenset({"against", "fail_on", "accepted", "audience"}),
+    "scan": frozenset({"plan", "paths", "exclude", "wrappers", "receivers", "fail_on",
+                       "max_file_size", "gitignore"}),
 }
 
 

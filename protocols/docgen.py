@@ -1,7 +1,7 @@
 """Generate docs/rules.md from the registries, so the docs cannot drift from the code.
 
 Run ``python -m protocols.docgen > docs/rules.md``; a test fails when the file is stale.
-Each command with codes (lint, validate, diff) contributes one section.
+Each command with codes (lint, validate, diff, scan) contributes one section.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from protocols.diff.docs import diff_section
 from protocols.lint.registry import all_rules
+from protocols.scan.codes import rules_section as scan_section
 from protocols.validate.codes import rules_section as validate_section
 
 HEADER = """# Rules and codes
@@ -46,6 +47,7 @@ def lint_section() -> str:
 SECTIONS: list[Callable[[], str]] = [lint_section]
 SECTIONS.append(validate_section)
 SECTIONS.append(diff_section)
+SECTIONS.append(scan_section)
 
 
 def render() -> str:

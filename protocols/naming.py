@@ -53,6 +53,10 @@ EXAMPLES = {
     CaseStyle.LOWER: "order completed",
 }
 
+# The styles a one-word lower-case name fits: such a name says nothing about the style.
+ONE_WORD_STYLES = frozenset({CaseStyle.SNAKE, CaseStyle.CAMEL, CaseStyle.FLAT,
+                              CaseStyle.LOWER, CaseStyle.KEBAB})
+
 # Words that Title Case leaves in lower case unless they come first ("Product Added to Wishlist").
 MINOR_WORDS = frozenset(
     "a an and as at but by for from in into nor of on onto or per the to via vs with".split()
@@ -168,6 +172,34 @@ def dominant_style(names: Iterable[str]) -> CaseStyle | None:
     order = list(CaseStyle)
     best = max(order, key=lambda s: (counts[s], -order.index(s)))
     return best if counts[best] * 2 >= len(names) else None
+
+
+CLEAR_SHARE = 0.8  # of the names that tell styles apart, how many one style needs
+
+
+def clear_style(names: Iterable[str], *, share: float = CLEAR_SHARE) -> CaseStyle | None:
+    """The style a set of names clearly follows, or None when they are mixed.
+
+    Only names that tell styles apart vote ("order" is snake, camel, flat and lower alike; a
+    name with several words is not): the style needs ``share`` of those votes. A plan imported
+    from several teams, half snake_case and half camelCase, has no clear style, and reporting
+    every name of one half against the other helps nobody.
+    """
+    names = list(names)
+    telling = [styles for styles in (styles_of(name) for name in names)
+               if styles and not styles >= ONE_WORD_STYLES]
+    if not telling:
+        return dominant_style(names)
+    return _best(telling, share)
+
+
+def _best(votes: list[frozenset[CaseStyle]], share: float) -> CaseStyle | None:
+    counts: Counter[CaseStyle] = Counter()
+    for styles in votes:
+        counts.update(styles)
+    order = list(CaseStyle)
+    best = max(order, key=lambda s: (counts[s], -order.index(s)))
+    return best if counts[best] >= share * len(votes) else None
 
 
 def collision_key(name: str) -> str:

@@ -144,6 +144,18 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     return data, source
 
 
+MAX_DIGITS = 4_300
+
+
+def _not_json(value: Any) -> str | None:
+    """Why a YAML scalar cannot stand in a plan (whose values are JSON), or None."""
+    if isinstance(value, bytes):
+        return "binary data (!!binary), not a JSON value; write it as a string"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "not a JSON number (infinity and NaN have no JSON spelling)"
+    return None
+
+
 class _Converter:
     def __init__(self, source: SourceMap) -> None:
         self.source = source
@@ -187,10 +199,21 @@ class _Converter:
             self._fail("PL100", "yaml-syntax", f"unsupported YAML tag {node.tag}", node)
             return node.value
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self._fail("PL100", "yaml-syntax", f"bad scalar: {exc}", node)
             return node.value
+        except ValueError:
+            # Python refuses integers of more than 4,300 digits (int <-> str conversion).
+            self._fail("PL103", "invalid-value",
+                       f"number {node.value[:20]}... has more than {MAX_DIGITS} digits; quote "
+                       "it if it is text", node)
+            return None
+        problem = _not_json(value)
+        if problem:
+            self._fail("PL103", "invalid-value", f"{node.value[:40]!r} is {problem}", node)
+            return None
+        return value
 
     def _pairs(self, node: MappingNode) -> Iterator[tuple[Node, Node]]:
         # Expand YAML merge keys (<<: *base) before the node's own keys override them.
@@ -239,6 +262,37 @@ class _Converter:
 _IGNORE = re.compile(r"#\s*protocols:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 
 
+IGNORE_KEY = "x-protocols-ignore"
+
+
+def metadata_suppressions(data: Any, source: SourceMap
+                          ) -> dict[int, frozenset[str] | None]:
+    """``x-protocols-ignore: [CODE, ...]`` on a property or message (``["*"]``: every rule),
+    by line: the lines of the mapping that holds it and of its key. This is how an ignore
+    comment survives export and import, which cannot keep comments."""
+    found: dict[int, frozenset[str] | None] = {}
+    pending: list[tuple[PathKey, Any]] = [((), data)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, dict):
+            codes = node.get(IGNORE_KEY)
+            if isinstance(codes, list) and path:
+                value = None if "*" in codes else frozenset(str(c) for c in codes)
+                lines = {source.key_location(path).line} | {
+                    line for table in (source.values, source.keys)
+                    for where, (line, _) in table.items() if where[:len(path)] == path}
+                for line in lines:
+                    if line is None:
+                        continue
+                    before = found.get(line, frozenset())
+                    found[line] = None if value is None or before is None else before | value
+            pending.extend(((*path, k), v) for k, v in node.items()
+                           if not (isinstance(k, str) and k.startswith("x-")))
+        elif isinstance(node, list):
+            pending.extend(((*path, i), v) for i, v in enumerate(node))
+    return found
+
+
 def suppressions(source: SourceMap) -> dict[int, frozenset[str] | None]:
     """Inline ``# protocols: ignore[CODE,name]`` comments by line (None means every rule).
 
@@ -253,4 +307,13 @@ def suppressions(source: SourceMap) -> dict[int, frozenset[str] | None]:
         value = None if codes is None else frozenset(c.strip() for c in codes.split(",") if c.strip())
         target = number + 1 if text.lstrip().startswith("#") else number
         found[target] = value
+    return found
+
+
+def all_suppressions(data: Any, source: SourceMap) -> dict[int, frozenset[str] | None]:
+    """Ignore comments and ``x-protocols-ignore`` keys together, by line."""
+    found = metadata_suppressions(data, source)
+    for line, codes in suppressions(source).items():
+        before = found.get(line, frozenset())
+        found[line] = None if codes is None or before is None else before | codes
     return found

@@ -8,17 +8,27 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-# ../shared beside the clone; PROTOCOLS_SHARED points elsewhere (a worktree whose shared/ is not beside it).
+# ../shared beside the clone; PROTOCOLS_SHARED points elsewhere (a worktree whose shared/ is
+# not beside it). Public fixtures live in its fixtures/, never inside the clone;
+# PROTOCOLS_FIXTURES names that folder directly (tests/fetch_fixtures.sh writes either place).
 SHARED = Path(os.environ.get("PROTOCOLS_SHARED") or REPO.parent / "shared")
-FIXTURES = SHARED / "fixtures"
+FIXTURES = Path(os.environ.get("PROTOCOLS_FIXTURES") or SHARED / "fixtures")
 NODE_BIN = REPO / "tests" / "node" / "node_modules" / ".bin"
 
 
+def fixture_missing(*parts: str) -> str:
+    """Why a public fixture cannot be read: names its folder and how to get it."""
+    folder = FIXTURES / parts[0] if parts else FIXTURES
+    return (f"public fixture folder {folder} is absent (needs {'/'.join(parts)}): run "
+            "`bash tests/fetch_fixtures.sh` to fetch it, or set PROTOCOLS_FIXTURES to where "
+            "the fixtures are")
+
+
 def shared_fixture(*parts: str) -> Path:
-    """A file from ../shared/fixtures, or skip the test with the reason when it is absent."""
+    """A file from ../shared/fixtures, or skip the test naming the folder when it is absent."""
     path = FIXTURES.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"public fixture {path} is absent (../shared is not beside this clone)")
+        pytest.skip(fixture_missing(*parts))
     return path
 
 

@@ -161,9 +161,11 @@ def test_action_fails_with_the_worse_exit_code(lint: str, validate: str, expecte
 
 def test_pre_commit_hooks_name_real_commands() -> None:
     hooks = {hook["id"]: hook for hook in load(".pre-commit-hooks.yaml")}
-    assert set(hooks) == {"protocols-lint", "protocols-generate-check"}
+    assert set(hooks) == {"protocols-lint", "protocols-generate-check", "protocols-scan"}
     for hook in hooks.values():
         assert hook["language"] == "python"
+        if "files" not in hook:  # scan runs on source files by type (tests/test_scan_cli.py)
+            continue
         assert re.search(hook["files"], "plans/ecommerce.yaml")
         assert not re.search(hook["files"], ".github/workflows/ci.yml")
     lint_args = shlex.split(hooks["protocols-lint"]["entry"])
@@ -175,6 +177,7 @@ def test_pre_commit_hooks_name_real_commands() -> None:
     assert generate[:2] == ["protocols", "generate"]
     assert hooks["protocols-generate-check"]["pass_filenames"] is False
     assert set(generate[2:]) <= declared_options("generate")
+    assert shlex.split(hooks["protocols-scan"]["entry"]) == ["protocols", "scan"]
 
 
 def test_our_workflow_runs_the_tests_and_dogfoods_the_action() -> None:

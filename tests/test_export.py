@@ -166,3 +166,39 @@ def test_repository_example_plan_exports_and_reimports(tmp_path: Path) -> None:
     for spec in plan.messages():
         found = second.find(spec.kind, spec.name)
         assert found is not None and found.schema == spec.schema, spec.label
+
+
+def test_export_then_import_keeps_ignore_decisions(tmp_path: Path) -> None:
+    """`# protocols: ignore[...]` comments cannot travel through JSON: they go as
+    `x-protocols-ignore` on the property (types included) and lint honours them after import."""
+    from typer.testing import CliRunner
+
+    from protocols.cli import app
+
+    exported = tmp_path / "plan.json"
+    again = tmp_path / "again.yaml"
+    runner = CliRunner()
+    assert runner.invoke(app, ["export", "segment", str(REPO / "plans" / "ecommerce.yaml"),
+                               "--out", str(exported)]).exit_code == 0
+    text = exported.read_text("utf-8")
+    assert text.count('"x-protocols-ignore"') >= 6  # position x2, camelCase traits, postalCode
+    assert runner.invoke(app, ["import", "segment", str(exported), "--out",
+                               str(again)]).exit_code == 0
+    result = runner.invoke(app, ["lint", str(again), "--strict", "--format", "json"])
+    report = json.loads(result.output)
+    assert result.exit_code == 0, report["diagnostics"]
+    assert report["summary"]["suppressed"] >= 6
+    # And again: an imported plan exports its decisions too.
+    exported.unlink()
+    assert runner.invoke(app, ["export", "segment", str(again), "--out",
+                               str(exported)]).exit_code == 0
+    assert exported.read_text("utf-8").count('"x-protocols-ignore"') == text.count(
+        '"x-protocols-ignore"')
+    # Without the metadata the same plan has the findings the comments silenced.
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("\n".join(line for line in again.read_text("utf-8").splitlines()
+                              if "x-protocols-ignore" not in line
+                              and not line.strip().startswith("- PL")), "utf-8")
+    result = runner.invoke(app, ["lint", str(bare), "--format", "json"])
+    codes = {d["code"] for d in json.loads(result.output)["diagnostics"]}
+    assert {"PL202", "PL206"} <= codes

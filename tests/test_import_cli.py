@@ -62,7 +62,7 @@ def test_bad_segment_exports_are_reported_with_position(tmp_path: Path, content:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     code, _, stderr = invoke("import", "segment", str(tmp_path / "nope.json"), "-o", "x.yaml")
-    assert code == 2 and "no such file" in stderr
+    assert code == 2 and "no such Segment export file" in stderr
     source = tmp_path / "export.json"
     source.write_text(json.dumps(PUBLIC_API), encoding="utf-8")
     code, _, stderr = invoke("import", "segment", str(source), "-o", str(tmp_path / "a.yaml"),
@@ -110,3 +110,59 @@ def test_every_command_has_help_with_examples(command: list[str]) -> None:
     code, stdout, _ = invoke(*command, "--help")
     assert code == 0
     assert "Examples:" in stdout and f"protocols {' '.join(command)}" in stdout
+
+
+def _rule(kind: str, key: str | None, props: dict[str, object], version: int = 1
+          ) -> dict[str, object]:
+    field = "properties" if kind == "TRACK" else "traits"
+    return {"type": kind, "key": key, "version": version, "jsonSchema": {
+        "type": "object", "properties": {field: {"type": "object", "properties": props}}}}
+
+
+SEGMENT_ERRORS = {
+    "a duplicate key with another value": (
+        '{"rules": [{"type": "TRACK", "key": "A", "key": "B", "version": 1, "jsonSchema": {}}]}',
+        "1:42: duplicate key 'key' with different values"),
+    "a second IDENTIFY rule": (
+        json.dumps({"rules": [_rule("IDENTIFY", None, {"a": {"type": "string"}}),
+                              _rule("IDENTIFY", "other", {"b": {"type": "string"}})]}),
+        "a second IDENTIFY rule"),
+    "the same IDENTIFY rule twice at one version": (
+        json.dumps({"rules": [_rule("IDENTIFY", None, {"a": {"type": "string"}}),
+                              _rule("IDENTIFY", None, {"b": {"type": "string"}})]}),
+        "two identify rules with version 1"),
+    "a key YAML cannot hold (a lone surrogate)": (
+        '{"rules": [{"type": "TRACK", "key": "A\\ud800", "version": 1, "jsonSchema": {}}]}',
+        "holds a lone surrogate"),
+    "a property key YAML cannot hold": (
+        json.dumps({"rules": [_rule("TRACK", "A", {"a\ud800": {"type": "string"}})]}),
+        "key 'events'.'A'.'properties'.'a\\ud800' holds a lone surrogate"),
+    "nothing importable": (json.dumps({"rules": [1, {"type": "NOPE"}]}), "nothing to plan"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SEGMENT_ERRORS))
+def test_segment_exports_that_cannot_make_a_faithful_plan_are_errors(tmp_path: Path,
+                                                                     case: str) -> None:
+    text, message = SEGMENT_ERRORS[case]
+    source = tmp_path / "export.json"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    code, _, stderr = invoke("import", "segment", str(source), "--out", str(out))
+    assert code == 1, stderr
+    assert message in stderr, stderr
+    assert not out.exists()
+
+
+def test_odd_keys_that_yaml_can_hold_read_back_unchanged(tmp_path: Path) -> None:
+    odd = ["<<", "A\x00B", "A\x85B", "\ufeffA", "x" * 2000, "yes", "null", "1.0", "- a", "#"]
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps({"rules": [
+        _rule("TRACK", name, {name: {"type": "string"}}) for name in odd]}), encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    code, _, stderr = invoke("import", "segment", str(source), "--out", str(out))
+    assert code == 0, stderr
+    plan = load_plan(out)
+    assert set(plan.events) == set(odd)
+    for name in odd:
+        assert list(plan.events[name].schema["properties"]) == [name]

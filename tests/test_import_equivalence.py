@@ -29,7 +29,7 @@ from protocols.interop.schema2plan import SEGMENT_NOISE
 from protocols.interop.segment import MESSAGE_FIELDS
 from protocols.plan import load_plan
 from protocols.plan.model import Plan
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_missing
 from tests.test_import_segment import PUBLIC_API
 
 JSON_VALUES = st.recursive(
@@ -93,7 +93,7 @@ def cases() -> list[Any]:
         path = FIXTURES / "segment-typewriter" / name
         if not path.exists():
             found.append(pytest.param(name, "", marks=pytest.mark.skip(
-                reason=f"public fixture {path} is absent")))
+                reason=fixture_missing("segment-typewriter", name))))
             continue
         export = json.loads(path.read_text("utf-8"))
         found.extend(pytest.param(name, event, id=f"{name}-{event}")

@@ -69,6 +69,15 @@ def import_payload(schema: Any) -> Any:
         return rule["jsonSchema"], load_plan(path).events["E"].schema
 
 
+# A required key `properties` does not list is governed by patternProperties, else by
+# additionalProperties (false: nothing passes), not planned as any value.
+@example(schema={"type": "object", "required": ["b"], "properties": {},
+                 "additionalProperties": False}, payloads=[{"q": "s", "p": {"b": None}}])
+@example(schema={"type": "object", "required": ["b"], "additionalProperties": {"type": "string"},
+                 "patternProperties": {"^x": {"type": "integer"}}},
+         payloads=[{"q": "s", "p": {"b": 1}}, {"q": "s", "p": {"b": "s"}}])
+@example(schema={"type": "object", "required": ["xb"], "patternProperties": {"^x": {"type": "integer"}}},
+         payloads=[{"q": "s", "p": {"xb": 1}}, {"q": "s", "p": {"xb": "s"}}])
 @example(schema={"type": ["string", "null"], "enum": ["a"]}, payloads=[{"q": "s", "p": None}])
 @example(schema={"type": ["integer", "null"], "const": 1}, payloads=[{"q": "s", "p": None}])
 @example(schema={"anyOf": [{"enum": ["a"]}, {"type": "null"}]},

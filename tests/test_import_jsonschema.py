@@ -117,3 +117,81 @@ def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InteropError, match="no JSON Schema files"):
         jsonschema_paths_to_plan([str(tmp_path / "empty")], plan_id="x")
+
+
+def test_draft_7_becomes_2020_12_everywhere_even_in_raw_schema(tmp_path: Path) -> None:
+    """Tuple items (nested, using definitions), dependencies and draft-4 exclusive bounds."""
+    from jsonschema import Draft7Validator, Draft202012Validator
+
+    source = {
+        "$schema": "http://json-schema.org/draft-07/schema#", "title": "Pair Sent",
+        "type": "object", "definitions": {"Id": {"type": "string", "minLength": 2}},
+        "properties": {
+            "pair": {"type": "array", "items": [{"$ref": "#/definitions/Id"},
+                                                {"type": "array", "items": [{"type": "integer"}],
+                                                 "additionalItems": False}],
+                     "additionalItems": {"type": "boolean"}},
+            "amount": {"type": "number"}, "currency": {"type": "string"}},
+        "dependencies": {"amount": ["currency"],
+                         "currency": {"properties": {"amount": {"minimum": 1}}}}}
+    put(tmp_path, "pair.json", source)
+    data, _ = jsonschema_paths_to_plan([str(tmp_path / "pair.json")], plan_id="t")
+    out = tmp_path / "t.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    plan = load_plan(out)
+    compiled = plan.message_schema(plan.events["Pair Sent"])
+    ours = Draft202012Validator(compiled)
+    reference = Draft7Validator(source)
+    for value in [{"pair": ["ab", [1]]}, {"pair": ["a", [1]]}, {"pair": ["ab", [1, 2]]},
+                  {"pair": ["ab", [1], True]}, {"pair": ["ab", [1], "x"]},
+                  {"pair": ["ab", ["1"]]}, {"amount": 5}, {"amount": 5, "currency": "EUR"},
+                  {"amount": 0, "currency": "EUR"}, {"currency": "EUR"}]:
+        message = {"type": "track", "event": "Pair Sent", "properties": value}
+        assert ours.is_valid(message) == reference.is_valid(value), value
+
+
+def test_draft_4_exclusive_bounds_become_numbers() -> None:
+    from protocols.interop.drafts import upgrade
+
+    assert upgrade({"type": "number", "minimum": 0, "exclusiveMinimum": True,
+                    "maximum": 9, "exclusiveMaximum": False}) == {
+        "type": "number", "exclusiveMinimum": 0, "maximum": 9}
+    assert upgrade({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "items": [1]}) == {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                       "items": [1]}
+
+
+def test_import_writes_the_conventions_its_names_clearly_follow(tmp_path: Path) -> None:
+    for name in ("Order Completed", "Product Added", "Cart Viewed"):
+        put(tmp_path, f"s/{name}.json", {"title": name, "type": "object", "properties": {
+            "order_id": {"type": "string"}, "unit_price": {"type": "number"},
+            "total": {"type": "number"}}})
+    data, _ = jsonschema_paths_to_plan([str(tmp_path / "s")], plan_id="web")
+    assert list(data)[:3] == ["protocols", "plan", "conventions"]
+    assert data["conventions"] == {"event_case": "title", "property_case": "snake"}
+
+
+def test_mixed_names_get_no_convention_and_lint_is_not_flooded(tmp_path: Path) -> None:
+    from protocols.lint import LintOptions, lint_paths
+
+    props_a = {f"snake_name_{i}": {"type": "string"} for i in range(10)}
+    props_b = {f"camelName{i}": {"type": "string"} for i in range(10)}
+    put(tmp_path, "s/a.json", {"title": "Order Completed", "type": "object",
+                               "properties": props_a})
+    put(tmp_path, "s/b.json", {"title": "Product Added", "type": "object",
+                               "properties": props_b})
+    data, _ = jsonschema_paths_to_plan([str(tmp_path / "s")], plan_id="web")
+    assert data["conventions"] == {"event_case": "title"}
+    out = tmp_path / "web.yaml"
+    out.write_text(dump_plan(data), encoding="utf-8")
+    report = lint_paths([str(out)], options=LintOptions([], [], {}))
+    assert [d for d in report.diagnostics if d.code in ("PL201", "PL202")] == []
+    # Once the team says which style it wants, the other half is reported, with an example
+    # taken from the plan itself.
+    out.write_text(out.read_text("utf-8").replace("event_case: title",
+                                                  "event_case: title, property_case: snake"),
+                   encoding="utf-8")
+    report = lint_paths([str(out)], options=LintOptions([], [], {}))
+    case = [d for d in report.diagnostics if d.code == "PL202"]
+    assert len(case) == 10
+    assert "(like 'snake_name_0'" in case[0].message

@@ -246,16 +246,21 @@ def test_a_payload_with_a_property_named_context_stays_a_payload() -> None:
     assert warnings == []
 
 
+def test_an_empty_enum_is_kept_raw_and_the_plan_loads(tmp_path: Path) -> None:
+    data, warnings = segment_to_plan({"rules": [rule("TRACK", "E", {
+        "type": "object", "properties": {"p": {"enum": []}}})]}, plan_id="x")
+    assert data["events"]["E"]["properties"]["p"] == {"schema": {"enum": []}}
+    assert len(warnings) == 1
+    write_and_load(tmp_path, data)
+
+
 @pytest.mark.parametrize("schema", [
-    {"type": []}, {"type": "strin"}, {"multipleOf": 0}, {"minLength": -1}, {"enum": []},
+    {"type": []}, {"type": "strin"}, {"multipleOf": 0}, {"minLength": -1},
     {"type": "number", "minimum": "5"}, {"properties": 3, "type": "object"},
     {"required": "x", "type": "object"}, {"items": [1]}, {"anyOf": []},
 ])
-def test_malformed_keywords_are_kept_raw_and_the_plan_still_loads(
-        tmp_path: Path, schema: dict[str, Any]) -> None:
-    data, warnings = segment_to_plan({"rules": [rule("TRACK", "E", {
-        "type": "object", "properties": {"p": schema}})]}, plan_id="x")
-    fragment = data["events"]["E"]["properties"]["p"]
-    assert "schema" in fragment
-    assert len(warnings) == 1
-    write_and_load(tmp_path, data)
+def test_malformed_keywords_are_an_error_naming_the_property_never_an_unloadable_plan(
+        schema: dict[str, Any]) -> None:
+    with pytest.raises(InteropError, match="property 'p' is not valid JSON Schema"):
+        segment_to_plan({"rules": [rule("TRACK", "E", {
+            "type": "object", "properties": {"p": schema}})]}, plan_id="x")

@@ -25,7 +25,8 @@ def test_odd_strings_survive_as_keys_and_values(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.text(max_size=6), st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=6),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
                                                                max_size=3),

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -271,3 +272,27 @@ def test_nan_and_infinity_are_not_json(tmp_path: Path) -> None:
     draft = infer_plan([(log, "nan.ndjson")], plan_id="d")
     assert [str(b) for b in draft.collector.broken] == [
         "nan.ndjson:1: invalid JSON: NaN is not a JSON number"]
+
+
+def _strings(name: str, values: list[str]) -> dict[str, Any]:
+    messages = [{"type": "track", "event": "Thing Done", "properties": {name: value}}
+                for value in values]
+    fragment: dict[str, Any] = draft_from(collect(messages), plan_id="t").data["events"][
+        "Thing Done"]["properties"][name]
+    return fragment
+
+
+@pytest.mark.parametrize(("name", "values", "enum"), [
+    ("plan", ["free", "pro", "team"] * 10, True),                     # a closed list
+    ("status", ["ok", "failed"] * 5 + ["ok"] * 20, True),
+    ("user", [f"user{i}" for i in range(5)] * 5, False),              # a handful of ids
+    ("account", ["9f86d081", "a1b2c3d4e5"] * 15, False),              # hex ids
+    ("order_id", ["north", "south"] * 15, False),                     # an id by its name
+    ("productSku", ["red", "blue"] * 15, False),
+    ("plan", ["free", "pro", "team", "rare"] * 6 + ["free"] * 6, True),  # "rare" 6 times
+    ("tier", ["gold", "silver", "bronze"] * 8 + ["platinum"] * 2, False),  # one seen twice
+], ids=["closed", "skewed", "user-ids", "hex-ids", "id-name", "sku-name", "rare-but-enough",
+        "twice-only"])
+def test_enums_need_repeats_and_are_never_ids(name: str, values: list[str], enum: bool) -> None:
+    fragment = _strings(name, values)
+    assert ("enum" in fragment) is enum, fragment

@@ -159,3 +159,38 @@ def test_version_and_help() -> None:
     assert runner.invoke(app, ["--version"]).stdout.strip() == f"protocols {protocols.__version__}"
     help_text = runner.invoke(app, ["--help"]).stdout
     assert "Examples:" in help_text and "validate" in help_text
+
+
+def test_a_messages_own_schema_applies_to_its_whole_payload(tmp_path: Path) -> None:
+    import protocols
+
+    path = tmp_path / "p.yaml"
+    path.write_text("""protocols: 1
+plan: p
+events:
+  Message Sent:
+    properties:
+      text: {type: string}
+      attachments: {type: array}
+    schema:
+      anyOf: [{required: [text]}, {required: [attachments]}]
+      dependentRequired: {attachments: [text]}
+""", "utf-8")
+    plan = protocols.load_plan(path)
+    validator = protocols.Validator(plan)
+
+    def codes(properties: dict[str, object]) -> list[str]:
+        message = {"type": "track", "event": "Message Sent", "userId": "u",
+                   "properties": properties}
+        return [d.code for d in validator.validate(message)]
+
+    assert codes({"text": "hi"}) == []
+    assert codes({}) != []
+    assert codes({"attachments": []}) != []
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(path.read_text("utf-8").replace("{attachments: [text]}", "{attachments: 3}"),
+                   "utf-8")
+    from protocols.lint import LintOptions, lint_paths
+
+    report = lint_paths([str(bad)], options=LintOptions([], [], {}))
+    assert [(d.code, d.line) for d in report.diagnostics if d.code == "PL104"] == [("PL104", 10)]

@@ -13,6 +13,8 @@ from protocols.cli import generate as _generate  # noqa: F401
 from protocols.cli import interop as _interop  # noqa: F401
 from protocols.cli import lint as _lint  # noqa: F401  (registers commands)
 from protocols.cli import plan_tools as _plan_tools  # noqa: F401
+from protocols.cli import scan as _scan  # noqa: F401
+from protocols.cli import serve as _serve  # noqa: F401
 from protocols.cli import validate as _validate  # noqa: F401
 from protocols.cli.app import app
 

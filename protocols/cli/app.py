@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+import typer.core
 
 from protocols.__about__ import __version__
 
 HELP = """Tracking plans as code: lint plans, validate event logs against them, find naming
-drift between sources, generate typed tracking code, and diff plan versions.
+drift between sources, generate typed tracking code, check what the source code sends, and
+diff plan versions.
 
 \b
 Examples:
   protocols lint plans/
   protocols validate --plan plans/ecommerce.yaml examples/ --format github
   protocols generate --lang typescript --sdk analytics-node --out src/tracking
+  protocols scan src/ --plan plans/ecommerce.yaml
   protocols diff plans/ecommerce.yaml --against origin/main
-  protocols import segment tracking-plan.json -o plans/shop.yaml
-  protocols infer logs/*.ndjson -o plans/draft.yaml
+  protocols import segment tracking-plan.json --out plans/shop.yaml
+  protocols infer logs/*.ndjson --out plans/draft.yaml
+  protocols serve --plan plans/ecommerce.yaml      (a local collector with a live page)
   protocols schema > plan.schema.json
 
 Exit codes: 0 no findings at the failing level, 1 findings, 2 usage error.
 Docs: docs/commands.md, docs/plan-format.md, docs/rules.md.
 """
+
+# typer shows a parameter's Python type where help wants a word (`--plan <str>`,
+# `paths... <list[str]>`); every command's parameters read as words instead: the parameter's
+# own metavar, a word from this table, or its name in capitals.
+METAVARS = {
+    "plan": "PLAN", "out": "PATH", "output": "FILE", "format": "FORMAT", "config": "FILE",
+    "paths": "PATH", "inputs": "INPUT", "logs": "LOG", "file": "FILE", "select": "RULE",
+    "ignore": "RULE", "rule": "CODE=LEVEL", "source_field": "FIELD", "max_examples": "N",
+    "fail_on": "LEVEL", "good": "FILE", "bad": "FILE", "bad_reasons": "FILE", "jobs": "N",
+    "lang": "LANG", "sdk": "SDK", "plan_id": "ID", "against": "REF", "audience": "WHO",
+    "accepted": "FILE", "changelog": "FILE",
+}
+
+
+def _metavar(self: Any, ctx: Any) -> str:
+    name = self.name or "value"
+    return self.metavar or METAVARS.get(name, name.upper().replace("_", "-"))
+
+
+def _argument_name(self: Any) -> str:
+    return _metavar(self, None)
+
+
+setattr(typer.core.TyperOption, "display_type", _metavar)  # noqa: B010
+# An argument is shown by its name alone (`PATH...`), so its name is the word.
+setattr(typer.core.TyperArgument, "display_type", lambda self, ctx: "")  # noqa: B010
+setattr(typer.core.TyperArgument, "display_name_raw", property(_argument_name))  # noqa: B010
 
 app = typer.Typer(
     name="protocols",

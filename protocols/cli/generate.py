@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import emit, settings_or_exit, usage_error
+from protocols.cli.output import emit, require_file, settings_or_exit, usage_error
 from protocols.config import generate_keys
 from protocols.generate import (
     EMITTERS,
@@ -109,6 +109,8 @@ def generate_command(
             continue
         try:
             written = write_files(files, target.out, lang=target.lang)
+        except GenerateError as exc:
+            raise usage_error(str(exc)) from None
         except OSError as exc:
             raise usage_error(f"cannot write to {target.out}: {exc.strerror or exc}") from None
         typer.echo(f"{target.lang}: {len(files)} file(s) in {target.out} "
@@ -187,8 +189,7 @@ def _default_plan(plans_dir: str) -> str:
 
 
 def _load(plan_path: str) -> Any:
-    if not Path(plan_path).is_file():
-        raise usage_error(f"no such plan file: {plan_path}")
+    require_file(Path(plan_path), "plan")
     try:
         return load_plan(plan_path)
     except PlanError as exc:

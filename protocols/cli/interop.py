@@ -10,8 +10,8 @@ from typing import Any
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import usage_error
-from protocols.cli.plan_tools import load_or_exit
+from protocols.cli.output import chosen_out, legacy_out_option, require_file, usage_error
+from protocols.cli.plan_tools import load_or_exit, write_json_files
 from protocols.interop.errors import InteropError
 
 import_app = typer.Typer(name="import", no_args_is_help=True, rich_markup_mode=None,
@@ -26,6 +26,15 @@ OUT_HELP = "The plan file to write (YAML)."
 FORCE_HELP = "Overwrite the output file if it exists."
 PLAN_ID_HELP = "Plan id (lower-case letters, digits, '.', '_', '-'); default: from the file name."
 MAX_NOTES = 40  # import notes repeated as comments at the top of the written plan
+
+
+def _plan_out(out: Path | None, legacy: Path | None) -> Path:
+    chosen = chosen_out(out, legacy, what="PLAN")
+    assert chosen is not None
+    if chosen.is_dir():
+        raise usage_error(f"--out {chosen} is a folder; give the plan file to write "
+                          "(e.g. plans/shop.yaml)")
+    return chosen
 
 
 def plan_id_for(out: Path, given: str | None) -> str:
@@ -49,6 +58,7 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
                header: list[str], comments: dict[Any, list[str]] | None = None) -> None:
     """Dump the plan, check that it loads, report warnings; exits 1 if it does not load."""
     from protocols.interop import dump_plan
+    from protocols.interop.yamlout import round_trip_problem
     from protocols.plan import PlanError, load_plan
 
     if out.exists() and not force:
@@ -58,7 +68,19 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
         notes += ["", "Notes:", *[f"- {w}" for w in warnings[:MAX_NOTES]]]
         if len(warnings) > MAX_NOTES:
             notes.append(f"- ... and {len(warnings) - MAX_NOTES} more (printed by the command)")
+    messages = sum(len(data.get(section) or {}) for section in ("events", "pages", "screens"))
+    messages += sum(1 for kind in ("identify", "group") if kind in data)
+    if not messages:
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo("error: nothing to plan: no message could be imported (see the warnings); "
+                   f"{out} was not written", err=True)
+        raise typer.Exit(1)
     text = dump_plan(data, header=notes, comments=comments)
+    problem = round_trip_problem(data, text)
+    if problem:
+        typer.echo(f"error: cannot write the plan: {problem}; {out} was not written", err=True)
+        raise typer.Exit(1)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
@@ -85,23 +107,25 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
 
 @import_app.command("segment", epilog="""\b
 Examples:
-  protocols import segment tracking-plan.json -o plans/shop.yaml
-  protocols import segment export-v1.json -o plans/legacy.yaml --plan-id legacy
+  protocols import segment tracking-plan.json --out plans/shop.yaml
+  protocols import segment export-v1.json --out plans/legacy.yaml --plan-id legacy
 Reads the Public API v2 format (rules[] with key, type, version, jsonSchema) and the
 Config API v1 format (rules.events[], identify_traits, group_traits).
 """)
 def import_segment(
     file: Path = typer.Argument(..., help="A Segment tracking plan export (JSON)."),
-    out: Path = typer.Option(..., "--output", "-o", help=OUT_HELP),
+    out: Path | None = typer.Option(None, "--out", metavar="PLAN", help=OUT_HELP),
     plan_id: str | None = typer.Option(None, "--plan-id", help=PLAN_ID_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    legacy_out: Path | None = legacy_out_option("--output", "-o"),
 ) -> None:
     """Import a Segment tracking plan export into a plan file."""
     from protocols.interop.jsonio import read_json
     from protocols.interop.segment import segment_to_plan
 
-    if not file.is_file():
-        raise usage_error(f"no such file: {file}")
+    out = _plan_out(out, legacy_out)
+
+    require_file(file, "Segment export")
     identifier = plan_id_for(out, plan_id)
     try:
         data, warnings = segment_to_plan(read_json(file, str(file)), plan_id=identifier)
@@ -116,19 +140,22 @@ def import_segment(
 
 @import_app.command("jsonschema", epilog="""\b
 Examples:
-  protocols import jsonschema schemas/ -o plans/web.yaml
-  protocols import jsonschema iglu/com.acme/ -o plans/snowplow.yaml
+  protocols import jsonschema schemas/ --out plans/web.yaml
+  protocols import jsonschema iglu/com.acme/ --out plans/snowplow.yaml
 One event per file: the title (or file name) is the event name; Snowplow Iglu schemas
 (self: {vendor, name, format, version}) are named by self.name, highest version kept.
 """)
 def import_jsonschema(
     paths: list[str] = typer.Argument(..., help="JSON Schema files or folders of them."),
-    out: Path = typer.Option(..., "--output", "-o", help=OUT_HELP),
+    out: Path | None = typer.Option(None, "--out", metavar="PLAN", help=OUT_HELP),
     plan_id: str | None = typer.Option(None, "--plan-id", help=PLAN_ID_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    legacy_out: Path | None = legacy_out_option("--output", "-o"),
 ) -> None:
     """Import plain JSON Schema or Snowplow Iglu schema files into a plan file."""
     from protocols.interop.jsonschema_files import jsonschema_paths_to_plan
+
+    out = _plan_out(out, legacy_out)
 
     identifier = plan_id_for(out, plan_id)
     try:
@@ -141,18 +168,21 @@ def import_jsonschema(
 
 @export_app.command("segment", epilog="""\b
 Examples:
-  protocols export segment plans/shop.yaml -o build/segment-plan.json
+  protocols export segment plans/shop.yaml --out build/segment-plan.json
   protocols export segment plans/shop.yaml > plan.json
 Writes the Public API v2 format: rules[] with key, type, version and a draft-07 jsonSchema.
 """)
 def export_segment(
     plan: Path = typer.Argument(..., help="The plan file."),
-    out: Path | None = typer.Option(None, "--output", "-o",
+    out: Path | None = typer.Option(None, "--out", metavar="FILE",
                                     help="File to write (default: standard output)."),
+    legacy_out: Path | None = legacy_out_option("--output", "-o"),
 ) -> None:
     """Export a plan as a Segment tracking plan (Public API v2 JSON)."""
     from protocols.interop.export import plan_to_segment
     from protocols.plan.model import Plan
+
+    out = chosen_out(out, legacy_out, required=False)
 
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
@@ -170,29 +200,27 @@ def export_segment(
 
 @export_app.command("jsonschema", epilog="""\b
 Examples:
-  protocols export jsonschema plans/shop.yaml -o build/schemas
+  protocols export jsonschema plans/shop.yaml --out build/schemas
 Writes track/<event>.json, identify.json, group.json, page/<name>.json, screen/<name>.json:
 draft 2020-12 schemas of whole messages (common properties included in each event).
 """)
 def export_jsonschema(
     plan: Path = typer.Argument(..., help="The plan file."),
-    out: Path = typer.Option(..., "--output", "-o", help="Folder to write the schemas to."),
+    out: Path | None = typer.Option(None, "--out", metavar="DIR",
+                                    help="Folder to write the schemas to."),
+    legacy_out: Path | None = legacy_out_option("--output", "-o"),
 ) -> None:
     """Export a plan as a folder of JSON Schema files, one per message."""
     from protocols.interop.export import plan_to_jsonschemas
     from protocols.plan.model import Plan
 
+    out = chosen_out(out, legacy_out, what="DIR")
+    assert out is not None
+
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
     files = plan_to_jsonschemas(loaded)
-    try:
-        for name, schema in files.items():
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"cannot write to {out}: {exc.strerror or exc}") from None
+    write_json_files(out, dict(files))
     typer.echo(f"wrote {len(files)} schemas to {out}")
 
 
@@ -201,26 +229,36 @@ MAX_BROKEN_SHOWN = 20
 
 @app.command(epilog="""\b
 Examples:
-  protocols infer logs/*.ndjson -o plans/draft.yaml
-  protocols infer events.ndjson.gz batches.ndjson -o plans/draft.yaml --plan-id shop
+  protocols infer logs/*.ndjson --out plans/draft.yaml
+  protocols infer events.ndjson.gz batches.ndjson --out plans/draft.yaml --plan-id shop
 Reads NDJSON (one message or {"batch": [...]} per line; .gz too). Lines that cannot be
 read are reported with file:line and skipped; the exit code is then 1.
 """)
 def infer(
-    logs: list[Path] = typer.Argument(..., help="NDJSON log files (optionally gzip)."),
-    out: Path = typer.Option(..., "--output", "-o", help="The draft plan file to write."),
+    logs: list[Path] = typer.Argument(..., help="NDJSON log files (optionally gzip), or "
+                                      "folders of them."),
+    out: Path | None = typer.Option(None, "--out", metavar="PLAN",
+                                    help="The draft plan file to write."),
     plan_id: str | None = typer.Option(None, "--plan-id", help=PLAN_ID_HELP),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    legacy_out: Path | None = legacy_out_option("--output", "-o"),
 ) -> None:
     """Draft a plan from sample message logs: events, properties, types, drift."""
     from protocols.infer import infer_plan
     from protocols.plan.loader import display_path
 
-    missing = [str(p) for p in logs if not p.is_file()]
-    if missing:
-        raise usage_error(f"no such log file: {', '.join(missing)}")
+    out = _plan_out(out, legacy_out)
+
+    from protocols.validate.inputs import STDIN, InputError, expand_inputs
+
+    try:  # files, folders and globs, as `validate` reads them
+        files = [Path(f) for f in expand_inputs([str(p) for p in logs]) if f != STDIN]
+    except InputError as exc:
+        raise usage_error(str(exc)) from None
+    if not files:
+        raise usage_error("no log files to read (infer reads files and folders, not stdin)")
     identifier = plan_id_for(out, plan_id)
-    draft = infer_plan([(p, display_path(p)) for p in logs], plan_id=identifier)
+    draft = infer_plan([(p, display_path(p)) for p in files], plan_id=identifier)
     seen = draft.collector
     for broken in seen.broken[:MAX_BROKEN_SHOWN]:
         typer.echo(f"warning: {broken}", err=True)
@@ -235,7 +273,7 @@ def infer(
     drift = [f"{'.'.join(str(p) for p in path)}: also sent as "
              + ", ".join(repr(v) for v in variants) for path, variants in draft.drift.items()]
     header = [f"Draft inferred by `protocols infer` from {seen.messages} messages in "
-              f"{len(logs)} file(s); review it before use.",
+              f"{len(files)} file(s); review it before use.",
               f"Broken lines skipped: {seen.broken_count}. Name drift found: {len(drift)} "
               "(see the `drift:` comments)."]
     write_plan(draft.data, [], out, force=force, header=header, comments=draft.comments)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -25,6 +26,33 @@ OUTPUT_HELP = ("Write the report to FILE instead of standard output ('-' for sta
                "the i-th --output goes with the i-th --format.")
 # GitHub refuses a step summary over 1 MiB; leave room for what other steps append.
 STEP_SUMMARY_LIMIT = 1024 * 1024
+
+
+def legacy_out_option(*names: str) -> Any:
+    """The old spelling of ``--out`` (``-o``/``--output``), still read but not shown: ``-o`` and
+    ``--output`` name the report everywhere else."""
+    return typer.Option(None, *names, hidden=True)
+
+
+def chosen_out(out: Path | None, legacy: Path | None, *, required: bool = True,
+               what: str = "PATH") -> Path | None:
+    """``--out``, or its old spelling; exits 2 when both disagree or a required one is missing."""
+    if out is not None and legacy is not None and out != legacy:
+        raise usage_error(f"--out {out} and its old spelling ({legacy}) disagree; give --out once")
+    chosen = out if out is not None else legacy
+    if chosen is None and required:
+        raise usage_error(f"say where to write: --out {what}")
+    return chosen
+
+
+def require_file(path: Path, what: str) -> Path:
+    """``path`` when it is a file; the same clear usage error (exit 2) in every command when it
+    is a folder or is missing."""
+    if path.is_dir():
+        raise usage_error(f"{path} is a folder, not a file: give the {what} file")
+    if not path.exists():
+        raise usage_error(f"no such {what} file: {path}")
+    return path
 
 
 def usage_error(message: str) -> typer.Exit:

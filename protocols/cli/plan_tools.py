@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import usage_error
+from protocols.cli.output import chosen_out, legacy_out_option, require_file, usage_error
 from protocols.plan import PlanError, load_plan
 from protocols.plan.compiler import schema_file_names
 from protocols.plan.formatcheck import plan_format_schema
 from protocols.report import RenderOptions, RunResult
 from protocols.report.text import render_text
 
+MAX_NAME_BYTES = 255  # one file name, on the common file systems
+
 
 def load_or_exit(path: Path) -> object:
     """Load a plan for a command, printing its errors and exiting 1 when it has any."""
-    if not path.exists():
-        raise usage_error(f"no such plan file: {path}")
+    require_file(path, "plan")
     try:
         return load_plan(path)
     except PlanError as exc:
@@ -46,16 +48,52 @@ Writes track/<event>.json, identify.json, group.json, page/<name>.json, screen/<
 """)
 def compile_(
     plan: Path = typer.Argument(..., help="The plan file."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the schemas to."),
+    out: Path | None = typer.Option(None, "--out", metavar="DIR",
+                                    help="Folder to write the schemas to."),
+    legacy_out: Path | None = legacy_out_option("-o"),
 ) -> None:
     """Write one standalone draft 2020-12 JSON Schema per message kind of a plan."""
     from protocols.plan.model import Plan
 
+    out = chosen_out(out, legacy_out, what="DIR")
+    assert out is not None
+
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
-    for name, spec in schema_file_names(loaded).items():
+    files = {name: loaded.message_schema(spec) for name, spec in schema_file_names(loaded).items()}
+    write_json_files(out, files)
+    typer.echo(f"wrote {len(files)} schemas to {out}")
+
+
+def write_json_files(out: Path, files: Mapping[str, object]) -> None:
+    """Write ``{relative name: JSON value}`` under ``out``, but only once every file is known
+    to be writable: all texts are made and every target checked first, so a bad name or a
+    folder in the way leaves nothing half written."""
+    texts: dict[str, str] = {}
+    for name, value in files.items():
+        try:
+            texts[name] = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+        except (TypeError, ValueError) as exc:  # the loader refuses such plans; be sure
+            raise usage_error(f"cannot write {out / name}: {exc}") from None
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"{out} is a file; give the folder to write into")
+    for name in texts:
         target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(loaded.message_schema(spec), indent=2, ensure_ascii=False)
-                          + "\n", encoding="utf-8")
-    typer.echo(f"wrote {len(schema_file_names(loaded))} schemas to {out}")
+        for part in Path(name).parts:
+            if len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+                raise usage_error(f"cannot write {target}: the name {part[:40]!r}... is "
+                                  f"longer than {MAX_NAME_BYTES} bytes")
+        if target.is_dir():
+            raise usage_error(f"cannot write {target}: a folder is in the way")
+        for parent in target.parents:
+            if parent == out or out not in parent.parents:
+                break
+            if parent.exists() and not parent.is_dir():
+                raise usage_error(f"cannot write {target}: {parent} is a file")
+    try:
+        for name, text in texts.items():
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise usage_error(f"cannot write to {out}: {exc.strerror or exc}") from None

@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import FORMAT_HELP, OUTPUT_HELP, emit, settings_or_exit, usage_error
+from protocols.cli.output import (
+    FORMAT_HELP,
+    OUTPUT_HELP,
+    emit,
+    require_file,
+    settings_or_exit,
+    usage_error,
+)
 from protocols.cli.plan_tools import load_or_exit
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
@@ -72,8 +79,11 @@ def validate(
     examples = max_examples if max_examples is not None else section.get("max_examples", 5)
     if not isinstance(examples, int) or examples < 0:
         raise usage_error(f"max_examples must be a whole number >= 0, not {examples!r}")
+    reference = plan or section.get("plan")
+    if reference is not None and Path(str(reference)).is_dir():
+        require_file(Path(str(reference)), "plan")
     try:
-        plan_path = find_plan(plan or section.get("plan"), settings.plans_dir)
+        plan_path = find_plan(reference, settings.plans_dir)
         files = expand_inputs(inputs)
     except InputError as exc:
         raise usage_error(str(exc)) from None

@@ -8,7 +8,9 @@ Thresholds (documented in docs/infer.md):
   type list (a union); integers and fractional numbers together give ``number``;
 * an ``enum`` when only strings were seen, at least ``ENUM_MIN_COUNT`` of them, with at most
   ``ENUM_MAX_VALUES`` (and at least ``ENUM_MIN_VALUES``) distinct values, each seen at least
-  ``ENUM_MIN_REPEAT`` times;
+  ``ENUM_MIN_REPEAT`` times, and neither the name (``order_id``, ``userKey``, ``sku``) nor the
+  values (``u-1042``, ``9f86d081``) look like ids: a handful of ids repeated in a small
+  sample is not a closed list;
 * a ``format`` (uuid, date-time, email, uri) when every string seen has it (then no enum);
 * names that differ only by case or separators (``naming.collision_key``) are one name: the
   spelling in the dominant style of the names around it (``naming.dominant_style``), else the
@@ -17,6 +19,7 @@ Thresholds (documented in docs/infer.md):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +33,12 @@ from protocols.yamlsrc import PathKey
 
 ENUM_MIN_COUNT = 20
 ENUM_MIN_VALUES = 2  # one value seen every time is a sample's accident, not a closed list
-ENUM_MIN_REPEAT = 2
+ENUM_MIN_REPEAT = 5  # each value this often: a value seen twice may be one of thousands
+# Names of properties whose values are identifiers or free text, never a closed list.
+_ID_NAME = re.compile(r"(^|[^a-z])(id|ids|uuid|guid|key|token|hash|sku|email|url|uri|phone)$"
+                      r"|(Id|ID|Ids|Uuid|Key|Token|Hash|Sku|Email|Url|Phone)$")
+# Values that look like identifiers: digits with letters or separators, hex, UUID-like.
+_ID_VALUE = re.compile(r"^(?=.*\d)[A-Za-z0-9]+([-_:./][A-Za-z0-9]+)*$|^[0-9a-f]{8,}$")
 MAX_BROKEN_KEPT = 1000  # broken lines remembered for the report (all are counted)
 _SECTIONS = {"track": "events", "page": "pages", "screen": "screens"}
 
@@ -187,7 +195,9 @@ class _Builder:
         if shape.types.get("null"):
             fragment["nullable"] = True
         if seen == ["string"]:
-            fragment.update(_string_rules(shape))
+            names = [p for p in path if isinstance(p, str) and p not in ("properties",
+                                                                          "items", "traits")]
+            fragment.update(_string_rules(shape, names[-1] if names else ""))
         if "object" in seen and shape.properties:
             fragment["properties"] = self.object_properties(shape, (*path, "properties"))
         if "array" in seen and shape.items is not None:
@@ -199,15 +209,17 @@ def _seen(count: int) -> str:
     return f"seen {count} time{'s' if count != 1 else ''}"
 
 
-def _string_rules(shape: Shape) -> dict[str, Any]:
+def _string_rules(shape: Shape, name: str = "") -> dict[str, Any]:
     strings = shape.types["string"]
     # Ids, timestamps, emails and links are never a closed list: a format wins over an enum.
-    for name in FORMATS:
-        if shape.formats.get(name) == strings:
-            return {"format": name}
+    for format_name in FORMATS:
+        if shape.formats.get(format_name) == strings:
+            return {"format": format_name}
     if (not shape.too_many_strings and strings >= ENUM_MIN_COUNT
             and ENUM_MIN_VALUES <= len(shape.strings) <= ENUM_MAX_VALUES
-            and min(shape.strings.values()) >= ENUM_MIN_REPEAT):
+            and min(shape.strings.values()) >= ENUM_MIN_REPEAT
+            and not _ID_NAME.search(name)
+            and not all(_ID_VALUE.match(value) for value in shape.strings)):
         return {"enum": sorted(shape.strings)}
     return {}
 

@@ -10,12 +10,14 @@ import gives the same plan.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from protocols.plan.compiler import schema_file_names
 from protocols.plan.model import MessageSpec, Plan
 from protocols.plan.resolve import Resolver
+from protocols.yamlsrc import all_suppressions
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 _BODY_SECTIONS = {"track": "events", "page": "pages", "screen": "screens"}
@@ -57,6 +59,7 @@ def _rule(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
     if spec.kind == "track":
         _drop_inherited_common(plan, body, payload)
     payload.update(body.get("x-segment-schema") or {})
+    payload, own_ignore = _with_ignores(plan, spec, payload)
     field = spec.payload_field
     message_props: dict[str, Any] = {"context": {}}
     if field == "properties":
@@ -78,10 +81,77 @@ def _rule(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
     if required:
         schema["required"] = required
     if "$defs" in spec.schema:
-        schema["$defs"] = spec.schema["$defs"]
+        schema["$defs"] = _types_with_ignores(plan, spec.schema["$defs"])
+    if own_ignore:
+        schema[IGNORE_KEY] = own_ignore
     version = body.get("x-segment-version", 1)
     return {"key": spec.name if spec.kind in _BODY_SECTIONS else None,
             "type": spec.kind.upper(), "version": version, "jsonSchema": schema}
+
+
+IGNORE_KEY = "x-protocols-ignore"
+
+
+def _decisions(plan: Plan) -> dict[int, frozenset[str] | None]:
+    """Ignore comments and ``x-protocols-ignore`` keys (from an earlier import), by line."""
+    return all_suppressions(plan.data, plan.source)
+
+
+def _with_ignores(plan: Plan, spec: MessageSpec, payload: dict[str, Any]
+                  ) -> tuple[dict[str, Any], list[str]]:
+    """The payload with each ``# protocols: ignore[...]`` decision of the plan kept as
+    ``x-protocols-ignore: [codes]`` on the property it silences (``["*"]`` for a bare
+    ignore), and the codes silenced on the message's own line. Importers put them back and
+    lint honours them, so export then import keeps the decisions."""
+    ignored = _decisions(plan)
+    if not ignored:
+        return payload, []
+    copy: dict[str, Any] = json.loads(json.dumps(payload))
+    own: list[str] = []
+    for schema_path, location in spec.locations.items():
+        if location.file != plan.source.file or location.line not in ignored:
+            continue
+        codes = ignored[location.line]
+        listed = sorted(codes) if codes is not None else ["*"]
+        if not schema_path:
+            own = listed
+            continue
+        node: Any = copy
+        for part in schema_path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node[IGNORE_KEY] = listed
+    return copy, own
+
+
+def _types_with_ignores(plan: Plan, defs: Mapping[str, Any]) -> dict[str, Any]:
+    """Named types with the ignore decisions written inside them (see _with_ignores)."""
+    ignored = _decisions(plan)
+    raw_types = plan.data.get("types") or {}
+    if not ignored or not raw_types:
+        return dict(defs)
+    copy: dict[str, Any] = json.loads(json.dumps(defs))
+    for name, compiled in copy.items():
+        if isinstance(raw_types.get(name), Mapping):
+            _mark(plan, ignored, raw_types[name], ("types", name), compiled)
+    return copy
+
+
+def _mark(plan: Plan, ignored: Mapping[int, frozenset[str] | None], raw: Mapping[str, Any],
+          path: tuple[str, ...], compiled: Any, depth: int = 0) -> None:
+    if depth > 32 or not isinstance(compiled, dict):
+        return
+    for key in ("properties",):
+        for prop, fragment in (raw.get(key) or {}).items():
+            target = (compiled.get(key) or {}).get(prop)
+            line = plan.source.key_location((*path, key, prop)).line
+            if isinstance(target, dict) and line is not None and line in ignored:
+                codes = ignored[line]
+                target[IGNORE_KEY] = sorted(codes) if codes is not None else ["*"]
+            if isinstance(fragment, Mapping):
+                _mark(plan, ignored, fragment, (*path, key, prop), target, depth + 1)
+    if isinstance(raw.get("items"), Mapping):
+        _mark(plan, ignored, raw["items"], (*path, "items"), compiled.get("items"), depth + 1)
 
 
 def _drop_inherited_common(plan: Plan, body: Mapping[str, Any], payload: dict[str, Any]

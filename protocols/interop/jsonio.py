@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,10 @@ def read_json(path: Path, shown: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise InteropError(f"not UTF-8 text (byte {exc.start}); is it a binary file?",
                            file=shown) from None
+    duplicates: list[str] = []
     try:
-        return json.loads(text, parse_constant=reject_constant)
+        data = json.loads(text, parse_constant=reject_constant,
+                          object_pairs_hook=lambda pairs: _object(pairs, duplicates))
     except json.JSONDecodeError as exc:
         raise InteropError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno,
                            column=exc.colno) from None
@@ -36,6 +39,37 @@ def read_json(path: Path, shown: str | None = None) -> Any:
         raise InteropError(f"invalid JSON: {exc}", file=shown) from None
     except RecursionError:
         raise InteropError("JSON is nested too deeply to read", file=shown) from None
+    if duplicates:
+        key = duplicates[0]
+        line, column = _second_occurrence(text, key)
+        raise InteropError(f"duplicate key {key!r} with different values in one object: JSON "
+                           "readers keep only one of them, so the file is ambiguous"
+                           + (f" ({len(duplicates)} duplicate keys in all)"
+                              if len(duplicates) > 1 else ""),
+                           file=shown, line=line, column=column)
+    return data
+
+
+def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        # The same key twice with the same value loses nothing (iglu-central has such a
+        # schema); with different values one of them would be dropped.
+        if key in found and found[key] != value:
+            duplicates.append(key)
+        found[key] = value
+    return found
+
+
+def _second_occurrence(text: str, key: str) -> tuple[int | None, int | None]:
+    """Where a duplicated key is written the second time (best effort: its first spelling
+    as a JSON string followed by a colon, seen twice)."""
+    pattern = re.compile(re.escape(json.dumps(key)) + r"\s*:")
+    matches = list(pattern.finditer(text))
+    if len(matches) < 2:
+        return None, None
+    offset = matches[1].start()
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def reject_constant(name: str) -> Any:

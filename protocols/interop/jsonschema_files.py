@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from protocols.interop.conventions import with_conventions
+from protocols.interop.drafts import is_draft4, upgrade, uses_integer
 from protocols.interop.errors import InteropError
 from protocols.interop.jsonio import read_json
 from protocols.interop.schema2plan import Converter
@@ -61,10 +63,28 @@ def jsonschemas_to_plan(sources: Sequence[tuple[str, Any, str]], *, plan_id: str
     plan: dict[str, Any] = {"protocols": 1, "plan": plan_id}
     entries: list[tuple[str, str, str, Mapping[str, Any], Mapping[str, Any], dict[str, Any]]] = []
     iglu_best: dict[tuple[str, str], tuple[tuple[int, ...], int]] = {}
-    for file, schema, stem in sources:
-        if not isinstance(schema, Mapping):
+    integer_files = 0
+    skipped = 0
+    for file, source, stem in sources:
+        if not isinstance(source, Mapping):
             raise InteropError("a JSON Schema file must hold a JSON object", file=file)
+        other = _other_format(source, file)
+        if other is not None:
+            converter.warnings.append(f"{file}: not a JSON Schema ({other}); skipped")
+            skipped += 1
+            continue
+        if is_draft4(source) and uses_integer(source):
+            integer_files += 1
+        schema = upgrade(source)
         kind, name, payload, extra = _identify(schema, stem, file)
+        root = payload.get("type")
+        roots = [root] if isinstance(root, str) else root if isinstance(root, list) else None
+        if roots is not None and "object" not in roots:
+            converter.warnings.append(
+                f"{file}: the schema is not of an object (type {root!r}); Segment properties "
+                "and traits are objects, so it cannot be a message; skipped")
+            skipped += 1
+            continue
         index = len(entries)
         entries.append((file, kind, name, schema, payload, extra))
         iglu = schema.get("self")
@@ -79,7 +99,18 @@ def jsonschemas_to_plan(sources: Sequence[tuple[str, Any, str]], *, plan_id: str
                     f"{key[0]}/{name}; dropped (the highest version is kept)")
             if best is None or version > best[0]:
                 iglu_best[key] = (version, index)
+    if skipped and not entries:
+        raise InteropError(f"no JSON Schema among the {skipped} file(s): "
+                           + "; ".join(converter.warnings[:3]))
     keep = {index for _, index in iglu_best.values()}
+    # One name from several vendors: each keeps its vendor in the event name.
+    vendors: dict[str, set[str]] = {}
+    for vendor, name in iglu_best:
+        vendors.setdefault(name, set()).add(vendor)
+    for (vendor, name), (_, index) in iglu_best.items():
+        if len(vendors[name]) > 1:
+            file, kind, _, schema, payload, extra = entries[index]
+            entries[index] = (file, kind, f"{vendor}/{name}", schema, payload, extra)
     for index, (file, kind, name, schema, payload, extra) in enumerate(entries):
         if "x-iglu" in extra and index not in keep:
             continue
@@ -111,7 +142,31 @@ def jsonschemas_to_plan(sources: Sequence[tuple[str, Any, str]], *, plan_id: str
     if converter.types:
         plan["types"] = converter.types
     order = ["protocols", "plan", "types", "events", "identify", "group", "pages", "screens"]
-    return {k: plan[k] for k in order if k in plan}, converter.summary()
+    notes = []
+    if integer_files:
+        notes.append(f"{integer_files} draft 4 schema(s) use `integer`: draft 4 rejects an "
+                     "integer-valued float such as 1.0 there, plans (draft 2020-12) accept it")
+    ordered = with_conventions({k: plan[k] for k in order if k in plan})
+    return ordered, [*converter.summary(), *notes]
+
+
+_OTHER_FORMATS = ("avro", "thrift", "protobuf")
+
+
+def _other_format(schema: Mapping[str, Any], file: str) -> str | None:
+    """Why a JSON document is not a JSON Schema (an Iglu Avro, Thrift or Protobuf entry)."""
+    iglu = schema.get("self")
+    declared = iglu.get("format") if isinstance(iglu, Mapping) else None
+    if isinstance(declared, str) and declared != "jsonschema":
+        return f"Iglu format {declared!r}"
+    folder = Path(file).parent.name
+    if folder in _OTHER_FORMATS and _SCHEMAVER.match(Path(file).name):
+        return f"Iglu format {folder!r}"
+    if schema.get("type") == "record" and isinstance(schema.get("fields"), list):
+        return "an Avro record schema"
+    if isinstance(schema.get("idl"), str):
+        return "an interface definition (IDL)"
+    return None
 
 
 def _identify(schema: Mapping[str, Any], stem: str, file: str

@@ -9,6 +9,7 @@ plans compile to), and every such case is reported as a warning: nothing is drop
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from protocols.diagnostics import format_path
 from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
+from protocols.plan.rawcheck import metaschema_errors
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
 # plan format requires of their value (a value of another type is kept raw instead).
@@ -80,8 +82,9 @@ class Converter:
                 ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Plan properties and event keys (``additional_properties``...) for a payload schema.
 
-        Payload keywords the event keys cannot say are kept under the ``extension`` key of the
-        event (not enforced), with a warning.
+        Payload keywords the event keys cannot say (``anyOf`` of required lists,
+        ``dependentRequired``, ``minProperties``...) go to the event's raw ``schema:``, which
+        is enforced, with a warning; ``extension`` is kept for callers' compatibility.
         """
         self.collect_types(schema, where)
         body: dict[str, Any] = {}
@@ -94,9 +97,9 @@ class Converter:
         if schema.get("additionalProperties") not in (None, True, False):
             leftovers["additionalProperties"] = schema["additionalProperties"]
         if leftovers:
-            self.warn(where, f"payload keywords {sorted(leftovers)} cannot be planned; kept "
-                      f"under `{extension}` (not enforced)")
-            body[extension] = leftovers
+            self.warn(where, f"payload keywords {sorted(leftovers)} kept as the event's raw "
+                      "`schema:`")
+            body["schema"] = self._local_refs(leftovers, where, ())
         return props, body
 
     # -- objects -------------------------------------------------------------------------
@@ -117,11 +120,16 @@ class Converter:
                 result[str(name)] = fragment
         for name in required_names:
             if name not in result:
-                # `required` names a property the schema does not describe: plan it as "any
-                # value" so the requirement is kept.
-                self.warn(where, f"{_show(path, name)} is required but has no schema; "
-                          "planned as any value")
-                result[name] = {"required": True, "schema": {}}
+                # `required` names a property `properties` does not describe: its value is
+                # governed by the matching `patternProperties`, else by `additionalProperties`
+                # (false: no value can pass, so no object can). Plan that as raw schema so
+                # the verdicts stay the source's.
+                governing = _undeclared_value_schema(schema, name)
+                self.warn(where, f"{_show(path, name)} is required but not in `properties`; "
+                          + ("planned as any value" if governing == {} else
+                             "planned with the schema that governs it there"))
+                result[name] = {"required": True,
+                                "schema": self._local_refs(governing, where, (*path, name))}
         return result
 
     # -- properties ----------------------------------------------------------------------
@@ -213,7 +221,12 @@ class Converter:
             fragment.update(self.property_fragment(nullable_member, where, path, named=False))
             fragment["nullable"] = True
         if raw:
-            fragment["schema"] = raw
+            fragment["schema"] = self._local_refs(raw, where, path)
+            for sub_path, message in metaschema_errors(fragment["schema"]):
+                # A plan cannot hold what no validator can read: say where, import nothing.
+                raise InteropError(f"{where}: {_show(path)} is not valid JSON Schema "
+                                   f"({format_path(sub_path) or 'itself'}: {message}); fix "
+                                   "it at the source, then import")
         if named and not (set(fragment) - {"description", "deprecated", "required"}):
             # A fragment with no type is read as a reference to the property library, so say
             # "any value" explicitly.
@@ -257,6 +270,40 @@ class Converter:
         self.warn(where, f"{_show(path)}: `{key}` kept as raw JSON Schema")
         return {key: value}
 
+    def _local_refs(self, raw: Any, where: str, path: tuple[str | int, ...],
+                    depth: int = 0) -> Any:
+        """Raw JSON Schema with its ``$ref``s pointed at the plan's named types.
+
+        A reference the plan cannot follow (to the source's root, to another file) would dangle
+        in the plan, so it becomes "any value", with a warning.
+        """
+        if depth > 2 * MAX_NESTING + 20:
+            return raw
+        if isinstance(raw, Mapping):
+            out: dict[str, Any] = {}
+            for key, value in raw.items():
+                if key == "$ref" and isinstance(value, str):
+                    target = self._ref_target(value)
+                    if target is None:
+                        self.warn(where, f"{_show(path)}: `$ref` {value!r} points outside the "
+                                  "schema's named types; planned as any value (not enforced)")
+                        continue
+                    out[key] = target
+                elif key in ("enum", "const", "default", "examples"):
+                    out[key] = value
+                else:
+                    out[key] = self._local_refs(value, where, path, depth + 1)
+            return out
+        if isinstance(raw, list):
+            return [self._local_refs(v, where, path, depth + 1) for v in raw]
+        return raw
+
+    def _ref_target(self, ref: str) -> str | None:
+        for source, name in self.refs.items():
+            if ref == source or ref.startswith(source + "/"):
+                return "#/$defs/" + _pointer_part(name) + ref[len(source):]
+        return None
+
     def summary(self) -> list[str]:
         """Warnings, plus one line for Segment's generated ``id`` annotations if any."""
         extra = []
@@ -264,6 +311,29 @@ class Converter:
             extra.append(f"dropped {self.dropped_ids} Segment `id` annotation(s) "
                          "(JSON pointers that say nothing about valid values)")
         return [*self.warnings, *extra]
+
+
+def _pointer_part(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _undeclared_value_schema(schema: Mapping[str, Any], name: str) -> Any:
+    """The JSON Schema a value of ``name`` must pass when ``properties`` does not list it."""
+    patterns = schema.get("patternProperties")
+    matching = []
+    if isinstance(patterns, Mapping):
+        for pattern, sub in patterns.items():
+            try:
+                if isinstance(pattern, str) and re.search(pattern, name):
+                    matching.append(sub)
+            except re.error:  # a pattern Python cannot read: keep the requirement only
+                return {}
+    if matching:
+        return matching[0] if len(matching) == 1 else {"allOf": matching}
+    extra = schema.get("additionalProperties", True)
+    if extra is False:
+        return {"not": {}}
+    return extra if isinstance(extra, Mapping) else {}
 
 
 def _show(path: tuple[str | int, ...], last: str | None = None) -> str:

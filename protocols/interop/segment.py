@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from protocols.interop.conventions import with_conventions
+from protocols.interop.drafts import upgrade
 from protocols.interop.errors import InteropError
+from protocols.interop.export import IGNORE_KEY
 from protocols.interop.schema2plan import SEGMENT_NOISE, Converter
 
 # Top-level fields of a Segment message: a rule schema whose properties are only these is a
@@ -61,7 +64,7 @@ def segment_to_plan(data: Mapping[str, Any], *, plan_id: str
     else:
         raise InteropError("not a Segment tracking plan export: expected `rules` as a list "
                            "(Public API v2) or an object with `events` (Config API v1)")
-    return importer.finish(), importer.converter.summary()
+    return with_conventions(importer.finish()), importer.converter.summary()
 
 
 class _Importer:
@@ -74,6 +77,7 @@ class _Importer:
 
     def public_api(self, rules: list[Any]) -> None:
         found: list[tuple[tuple[str, str], int, Mapping[str, Any]]] = []
+        singles: dict[str, tuple[int, Any]] = {}
         for index, rule in enumerate(rules):
             if not isinstance(rule, Mapping):
                 self.warnings.append(f"rules[{index}]: not an object; skipped")
@@ -86,7 +90,15 @@ class _Importer:
             if kind in _SECTIONS and not isinstance(key, str):
                 self.warnings.append(f"rules[{index}]: a {kind} rule without a `key`; skipped")
                 continue
-            ident = (kind, key if isinstance(key, str) else "")
+            # identify, group and the common rule are one each, whatever their key says.
+            ident = (kind, key if isinstance(key, str) and kind in _SECTIONS else "")
+            if kind not in _SECTIONS:
+                first = singles.setdefault(kind, (index, key))
+                if first[1] != key:
+                    raise InteropError(
+                        f"rules[{index}]: a second {kind} rule (key {key!r}; the first, "
+                        f"rules[{first[0]}], has key {first[1]!r}): a plan has one "
+                        f"{kind.lower()}; merge the two in Segment, then import")
             found.append((ident, _version(rule.get("version")), rule))
         for (kind, key), version, rule in self.highest_versions(found):
             schema = rule.get("jsonSchema")
@@ -107,6 +119,10 @@ class _Importer:
         for ident, version, rule in found:
             if ident in chosen:
                 kept = chosen[ident][0]
+                if version == kept and ident[0] not in _SECTIONS:
+                    raise InteropError(f"two {_label(*ident)} rules with version {version}: "
+                                       "the export is ambiguous; keep one in Segment, then "
+                                       "import")
                 dropped.setdefault(ident, []).append(min(kept, version))
                 if version < kept:
                     continue
@@ -147,12 +163,17 @@ class _Importer:
     def add(self, kind: str, key: str, schema: Mapping[str, Any], *, version: int,
             deprecated: bool) -> None:
         where = _label(kind, key)
+        schema = upgrade(schema)  # Segment writes draft 7
         if kind == "COMMON":
             self.common(schema, where)
             return
         payload_field = "traits" if kind in ("IDENTIFY", "GROUP") else "properties"
+        ignore = schema.get(IGNORE_KEY)  # a lint decision on the message (see export)
+        schema = {k: v for k, v in schema.items() if k != IGNORE_KEY}
         payload, extras = self.split_message(schema, payload_field, where)
         body: dict[str, Any] = {}
+        if isinstance(ignore, list) and ignore:
+            body[IGNORE_KEY] = ignore
         description = schema.get("description")
         if isinstance(description, str) and description:
             body["description"] = description

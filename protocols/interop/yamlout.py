@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from protocols.yamlsrc import PathKey, load_yaml
+from protocols.yamlsrc import PathKey, YamlError, load_yaml
 
 _FLOW_MAX = 90  # longest leaf mapping written on one line, in characters (roughly)
 
@@ -79,3 +79,77 @@ def _insert_comments(text: str, comments: Mapping[PathKey, Sequence[str]]) -> st
         indent = " " * (column - 1)
         lines[line - 1:line - 1] = [f"{indent}# {note}\n" for note in _comment_lines(notes)]
     return "".join(lines)
+
+
+def round_trip_problem(data: Mapping[str, Any], text: str) -> str | None:
+    """Why ``text`` (``dump_plan(data)``) would not be the same plan once read back, or None.
+
+    Importers check this before writing anything: a key YAML cannot hold (a lone surrogate,
+    a name the reader would change) is an error naming it, never a plan that does not load.
+    """
+    where = _first(data, lambda value: isinstance(value, str) and _unencodable(value))
+    if where is not None or _unencodable(text):
+        return (f"{where or 'a value'} holds a lone surrogate (half of a UTF-16 pair), which "
+                "no UTF-8 file can hold")
+    try:
+        again, _ = load_yaml(text, "<plan>")
+    except YamlError as exc:
+        first = exc.diagnostics[0]
+        return f"the YAML would not read back: {first.message} (line {first.line})"
+    difference = _difference(dict(data), again, ())
+    return None if difference is None else f"{difference} would read back differently"
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _show(path: PathKey) -> str:
+    return "key " + ".".join(repr(p) if isinstance(p, str) else f"[{p}]" for p in path)
+
+
+def _first(node: Any, bad: Any, path: PathKey = ()) -> str | None:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if bad(key):
+                return _show((*path, key))
+            found = _first(value, bad, (*path, key))
+            if found:
+                return found
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _first(value, bad, (*path, index))
+            if found:
+                return found
+    elif bad(node):
+        return _show(path) if path else "a value"
+    return None
+
+
+def _difference(before: Any, after: Any, path: PathKey) -> str | None:
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        for key in before:
+            if key not in after:
+                return _show((*path, key))
+            found = _difference(before[key], after[key], (*path, key))
+            if found:
+                return found
+        extra = [k for k in after if k not in before]
+        return _show((*path, extra[0])) if extra else None
+    if isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            return _show(path)
+        for index, (a, b) in enumerate(zip(before, after, strict=True)):
+            found = _difference(a, b, (*path, index))
+            if found:
+                return found
+        return None
+    if before != after or (type(before) is not type(after) and not (
+            isinstance(before, int | float) and isinstance(after, int | float)
+            and not isinstance(before, bool) and not isinstance(after, bool))):
+        return _show(path)
+    return None

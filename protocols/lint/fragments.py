@@ -51,9 +51,19 @@ def fragments(ctx: LintContext) -> Iterator[Fragment]:
         for label, message in _mapping(data.get(section)).items():
             for name, body in _mapping(_mapping(message).get(payload)).items():
                 yield from _walk((section, label, payload, name), body, name)
+            yield from _message_raw((section, label), _mapping(message))
     for section, payload in SINGLE_MESSAGES:
         for name, body in _mapping(_mapping(data.get(section)).get(payload)).items():
             yield from _walk((section, payload, name), body, name)
+        yield from _message_raw((section,), _mapping(data.get(section)))
+
+
+def _message_raw(path: PathKey, message: Mapping[str, Any]) -> Iterator[Fragment]:
+    """A message's own raw ``schema:`` for its whole payload."""
+    raw = message.get("schema")
+    if isinstance(raw, Mapping):
+        yield Fragment((*path, "schema"), raw, None, raw=True, raw_root=True, parent=message)
+        yield from _walk_raw((*path, "schema"), raw, message)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

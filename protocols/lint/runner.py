@@ -11,7 +11,7 @@ from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagno
 from protocols.lint.context import LintContext
 from protocols.lint.registry import Rule, all_rules, get_rule
 from protocols.plan.loader import LoadResult, discover_plan_files, display_path, load_plan_file
-from protocols.yamlsrc import suppressions
+from protocols.yamlsrc import all_suppressions
 
 INTERNAL_ERROR = "internal error"
 
@@ -121,9 +121,12 @@ def lint_file(result: LoadResult, *, enabled: Collection[str] | None = None
     found = list(result.diagnostics)
     if result.source is None or not isinstance(result.data, dict):
         return found
-    if any(d.severity is Severity.ERROR and d.code in ("PL100", "PL102", "PL103")
-           for d in found):
-        return found  # the document's shape is wrong: other rules would only add noise
+    if result.plan is None and any(d.severity is Severity.ERROR
+                                   and d.code in ("PL100", "PL102", "PL103") for d in found):
+        # The document's shape is wrong even without the refused parts (a missing `plan:`,
+        # a list for a mapping): other rules would only add noise. Otherwise the loader built
+        # the plan without them and every rule runs.
+        return found
     ctx = LintContext(result.file, result.data, result.source, result.plan, result.is_library)
     for rule in all_rules():
         if rule.check is not None and (enabled is None or rule.code in enabled):
@@ -143,6 +146,13 @@ def _run_rule(rule: Rule, ctx: LintContext) -> list[Diagnostic]:
             ctx.value_location(()))]
 
 
+def _ignored(result: LoadResult) -> dict[int, frozenset[str] | None]:
+    """Inline ignore comments, and the ``x-protocols-ignore`` keys an import wrote for them."""
+    if result.source is None:
+        return {}
+    return all_suppressions(result.data, result.source)
+
+
 def lint_paths(paths: Sequence[str], *, config: Config | None = None,
                options: LintOptions | None = None) -> LintReport:
     config = config or Config()
@@ -155,7 +165,7 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
         result = load_plan_file(path)
         plan_rules, problems = _plan_rules(result)
         table = _severity_table(config, options, plan_rules)
-        ignored = suppressions(result.source) if result.source else {}
+        ignored = _ignored(result)
         enabled = {code for code, level in table.items() if level is not Severity.OFF}
         for diagnostic in [*problems, *lint_file(result, enabled=enabled)]:
             severity = table.get(diagnostic.code, diagnostic.severity)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 from urllib.parse import quote
 
 from protocols.naming import CaseStyle, convert
 from protocols.plan.model import SCHEMA_DIALECT, MessageSpec, Plan
+
+MAX_SLUG = 100  # characters of a file name made from a message name (ASCII after the slug)
 
 
 def message_schema(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
@@ -51,6 +54,11 @@ def schema_file_names(plan: Plan) -> dict[str, MessageSpec]:
         else:
             slug = re.sub(r"[^a-z0-9_]+", "_", convert(spec.name, CaseStyle.SNAKE).lower())
             slug = slug.strip("_") or "unnamed"
+            if len(slug) > MAX_SLUG:
+                # File systems take 255 bytes a name: keep a readable start and a digest of
+                # the whole name, so two long names that share a start still differ.
+                digest = hashlib.sha256(spec.name.encode("utf-8", "surrogatepass")).hexdigest()
+                slug = f"{slug[:MAX_SLUG - 9].rstrip('_')}_{digest[:8]}"
             base = f"{spec.kind}/{slug}"
         candidate, counter = f"{base}.json", 2
         while candidate in names:

@@ -42,22 +42,59 @@ def _fast_check() -> Callable[[Any], list[Any]]:
 
 
 def check_format(data: Any, source: SourceMap) -> list[Diagnostic]:
+    return [diagnostic for diagnostic, _ in check_format_paths(data, source)]
+
+
+def check_format_paths(data: Any, source: SourceMap) -> list[tuple[Diagnostic, PathKey]]:
+    """Format problems, each with the path of the key or value it is about."""
     if not isinstance(data, dict):
         location = source.value_location(())
-        return [Diagnostic("PL103", "invalid-value", Severity.ERROR,
-                           "a plan file must be a YAML mapping (key: value pairs) at the top level",
-                           location.file, location.line, location.column, path="")]
+        return [(Diagnostic("PL103", "invalid-value", Severity.ERROR,
+                            "a plan file must be a YAML mapping (key: value pairs) at the top "
+                            "level", location.file, location.line, location.column, path=""),
+                 ())]
     if not _fast_check()(data):
         return []  # the common case; jsonschema's richer errors are only needed to explain
-    found: dict[tuple[Any, ...], Diagnostic] = {}
+    found: dict[tuple[Any, ...], tuple[Diagnostic, PathKey]] = {}
     for error in _validator().iter_errors(data):
-        for diagnostic in _explain(error, source):
+        for diagnostic, path in _explain(error, source):
             found.setdefault((diagnostic.line, diagnostic.column, diagnostic.code,
-                              diagnostic.message), diagnostic)
+                              diagnostic.message), (diagnostic, path))
     return list(found.values())
 
 
-def _explain(error: ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
+def prune(data: dict[str, Any], paths: list[PathKey],
+          renames: dict[PathKey, str] | None = None) -> dict[str, Any] | None:
+    """A copy of ``data`` without the keys or values at ``paths`` (the parts the format check
+    refused), or None when a path is the whole document. What is left can be checked by every
+    rule, so one bad key does not hide the rest of the file's findings. ``renames`` moves a
+    misspelt key to its did-you-mean instead (when that key is free), so a typo such as
+    ``descripton`` is one finding, not also a "missing description"."""
+    renames = renames or {}
+    copy: dict[str, Any] = json.loads(json.dumps(data))
+    for path in sorted(paths, key=len, reverse=True):
+        if not path:
+            return None
+        parent: Any = copy
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        last = path[-1]
+        if isinstance(parent, dict) and last in parent:
+            value = parent.pop(last)
+            target = renames.get(path)
+            if target is not None and target not in parent:
+                parent[target] = value
+        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+            parent[last] = None
+    return copy
+
+
+def _explain(error: ValidationError, source: SourceMap
+             ) -> Iterator[tuple[Diagnostic, PathKey]]:
     path: PathKey = tuple(error.absolute_path)
     shown = format_path(path) or "(top level)"
     if error.validator in ("anyOf", "oneOf") and error.context:
@@ -65,7 +102,8 @@ def _explain(error: ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
             location = source.value_location(())
             yield _make("PL103", "invalid-value",
                         "a plan file needs a `plan:` id (or `library:` for a file of shared "
-                        "properties that plans import), but not both", source, location, "")
+                        "properties that plans import), but not both", source, location,
+                        ""), ()
             return
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:
@@ -92,11 +130,11 @@ def _explain(error: ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
                 message += f"; did you mean {hint!r}?" if hint else f" (known keys: {', '.join(known)})"
                 yield _make("PL102", "unknown-key", message, source,
                             source.key_location((*path, key)), format_path((*path, key)),
-                            suggestion=hint)
+                            suggestion=hint), (*path, key)
         return
     if error.validator == "required":
         yield _make("PL103", "invalid-value", f"{shown}: {error.message}", source,
-                    source.value_location(path), format_path(path))
+                    source.value_location(path), format_path(path)), path
         return
     message = f"{shown}: {error.message}"
     if error.validator == "enum" and isinstance(error.instance, bool):
@@ -106,7 +144,7 @@ def _explain(error: ValidationError, source: SourceMap) -> Iterator[Diagnostic]:
         message = (f"version must be a string such as \"1.2.0\"; YAML read {error.instance!r} "
                    "as a number, so quote it")
     yield _make("PL103", "invalid-value", message, source, source.value_location(path),
-                format_path(path))
+                format_path(path)), path
 
 
 def _make(code: str, name: str, message: str, source: SourceMap, location: Any, path: str,

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
-from protocols.plan.formatcheck import check_format
+from protocols.plan.formatcheck import check_format, check_format_paths, prune
 from protocols.plan.model import MessageKind, MessageSpec, Plan
+from protocols.plan.rawcheck import check_raw_blocks
 from protocols.plan.resolve import Resolver
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
 
@@ -99,14 +100,30 @@ def _load(parse: Callable[[], tuple[Any, SourceMap]], file_path: Path, shown: st
         data, source = parse()
     except YamlError as exc:
         return LoadResult(shown, None, None, None, tuple(exc.diagnostics))
-    problems = check_format(data, source)
+    checked = check_format_paths(data, source)
+    problems = [diagnostic for diagnostic, _ in checked]
     if problems:
-        return LoadResult(shown, data, source, None, tuple(problems))
-    diagnostics: list[Diagnostic] = []
+        # Without the refused keys and values the rest may still be a plan: build it, so
+        # lint reports every other finding in the same pass (load_plan still refuses it).
+        paths = [path for _, path in checked]
+        renames = {path: d.suggestion for d, path in checked
+                   if d.code == "PL102" and d.suggestion and path}
+        pruned = None
+        if isinstance(data, dict):
+            for attempt in (renames, {}):  # the typo fixed, else the key left out
+                pruned = prune(data, paths, attempt)
+                if pruned is None or not check_format(pruned, source):
+                    break
+        if pruned is None or check_format(pruned, source):
+            return LoadResult(shown, data, source, None, tuple(problems))
+        data = pruned
+    diagnostics: list[Diagnostic] = list(problems)
     imported = _load_imports(file_path, data, source, diagnostics, seen={file_path.resolve()},
                              read=read_import)
     # A library is built like a plan (so every rule can check it) but cannot be used as one.
     plan = _build(data, source, imported, diagnostics)
+    for _, raw_data, raw_source in [*imported, ("", data, source)]:
+        diagnostics.extend(check_raw_blocks(raw_data, raw_source, plan.types))
     unique = {(d.code, d.file, d.line, d.column, d.message): d for d in diagnostics}
     return LoadResult(shown, data, source, plan, tuple(unique.values()),
                       is_library="library" in data)
@@ -184,19 +201,23 @@ def _build(data: Mapping[str, Any], source: SourceMap,
         body = body or {}
         own_policy = body.get("additional_properties", policy)
         locations: dict[PathKey, Location] = {(): source.key_location(path)}
-        props = dict(body.get(payload_key) or {})
-        if kind == "track" and common:
-            props = {**{k: v for k, v in common.items() if k not in props}, **props}
+        own = dict(body.get(payload_key) or {})
         schema_resolver = resolver if own_policy == policy else Resolver(
             source, library, types, own_policy, library_sources, type_sources,
             resolver.diagnostics, resolver.used_library, resolver.used_types)
-        # Common properties are written under `common`, so position them there.
-        schema = schema_resolver.object_schema(props, (*path, payload_key), (), locations)
-        for name_ in common if kind == "track" else ():
-            if name_ not in (body.get(payload_key) or {}):
-                locations[("properties", name_)] = source.key_location(
-                    ("common", "properties", name_))
+        schema = schema_resolver.object_schema(own, (*path, payload_key), (), locations)
+        inherited = {k: v for k, v in common.items() if k not in own} if kind == "track" else {}
+        if inherited:
+            # Common properties are resolved where they are written (`common`), so a mistake
+            # in one is one finding there, not one per event.
+            shared = schema_resolver.object_schema(inherited, ("common", "properties"), (),
+                                                   locations)
+            schema["properties"] = {**shared["properties"], **schema["properties"]}
+            required = [*shared.get("required", []), *schema.get("required", [])]
+            if required:
+                schema["required"] = required
 
+        _merge_raw(schema, body.get("schema"))
         description = body.get("description")
         if description:
             schema["description"] = description
@@ -249,6 +270,18 @@ def _build(data: Mapping[str, Any], source: SourceMap,
         events=events, identify=identify, group=group, pages=pages, screens=screens,
         library=library, types=type_schemas, data=data, source=source,
         imported=tuple(imported))
+
+
+def _merge_raw(schema: dict[str, Any], raw: Any) -> None:
+    """A message's own ``schema:`` (raw JSON Schema of the whole payload), merged in: its
+    keywords where the payload has none, and under ``allOf`` where it has the same keyword."""
+    if not isinstance(raw, Mapping):
+        return
+    for key, value in raw.items():
+        if key not in schema:
+            schema[key] = value
+        else:
+            schema.setdefault("allOf", []).append({key: value})
 
 
 def _referenced_types(schema: Any, type_schemas: Mapping[str, Any]) -> set[str]:

@@ -20,6 +20,7 @@ from protocols.yamlsrc import PathKey, SourceMap
 # Keys of a property fragment that describe it without saying what values it accepts.
 META_KEYS = frozenset({"required", "description", "deprecated", "pii", "nullable", "use"})
 PLAN_ONLY_KEYS = frozenset({"required", "pii", "nullable", "use", "schema"})
+LINT_METADATA = "x-protocols-ignore"  # an ignore comment kept as data (see yamlsrc)
 NESTED_SCHEMA_KEYS = ("anyOf", "oneOf", "allOf")
 
 
@@ -36,6 +37,8 @@ class Resolver:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     used_library: set[str] = field(default_factory=set)
     used_types: set[str] = field(default_factory=set)
+    # Library entries being expanded right now: an entry met again inside itself is a cycle.
+    expanding: list[str] = field(default_factory=list)
 
     def error(self, code: str, name: str, message: str, path: PathKey, *,
               key: bool = False, suggestion: str | None = None) -> None:
@@ -93,23 +96,41 @@ class Resolver:
                        + (f"; did you mean {hint!r}?" if hint else ""),
                        (*plan_path, "use"), suggestion=hint)
             base_name = None
+        if base_name is not None and str(base_name) in self.expanding:
+            cycle = " -> ".join([*self.expanding[self.expanding.index(str(base_name)):],
+                                 str(base_name)])
+            self.error("PL108", "unresolved-reference",
+                       f"library entry {base_name!r} contains itself ({cycle}), so it cannot "
+                       "be expanded; write a recursive shape as a named type (`types:`), "
+                       "which may refer to itself", plan_path, key=True)
+            return {}, bool(fragment.get("required", False))
         if base_name is not None:
             self.used_library.add(str(base_name))
-            base = dict(self.library[str(base_name)] or {})
-            own = {k: v for k, v in fragment.items() if k != "use"}
-            lib_path, lib_source = self.library_sources.get(str(base_name), ((), self.source))
-            # The library part is positioned in the library's own file; the event's own keys
-            # (overrides such as `required` or a narrower enum) where the event wrote them.
-            sub = Resolver(lib_source, self.library, self.types, self.policy,
-                           self.library_sources, self.type_sources, self.diagnostics,
-                           self.used_library, self.used_types)
-            schema = sub.fragment_schema(base, lib_path, schema_path, locations)
-            schema.update(self.fragment_schema(own, plan_path, schema_path, locations))
-            merged = {**base, **own}
-            return _finish(schema, merged), bool(merged.get("required", False))
+            self.expanding.append(str(base_name))
+            try:
+                return self._library_property(str(base_name), fragment, plan_path,
+                                              schema_path, locations)
+            finally:
+                self.expanding.pop()
         schema = _finish(self.fragment_schema(fragment, plan_path, schema_path, locations),
                          fragment)
         return schema, bool(fragment.get("required", False))
+
+    def _library_property(self, base_name: str, fragment: dict[str, Any], plan_path: PathKey,
+                          schema_path: PathKey, locations: dict[PathKey, Location]
+                          ) -> tuple[dict[str, Any], bool]:
+        base = dict(self.library[str(base_name)] or {})
+        own = {k: v for k, v in fragment.items() if k != "use"}
+        lib_path, lib_source = self.library_sources.get(str(base_name), ((), self.source))
+        # The library part is positioned in the library's own file; the event's own keys
+        # (overrides such as `required` or a narrower enum) where the event wrote them.
+        sub = Resolver(lib_source, self.library, self.types, self.policy,
+                       self.library_sources, self.type_sources, self.diagnostics,
+                       self.used_library, self.used_types, self.expanding)
+        schema = sub.fragment_schema(base, lib_path, schema_path, locations)
+        schema.update(self.fragment_schema(own, plan_path, schema_path, locations))
+        merged = {**base, **own}
+        return _finish(schema, merged), bool(merged.get("required", False))
 
     def fragment_schema(self, fragment: Mapping[str, Any], plan_path: PathKey,
                         schema_path: PathKey, locations: dict[PathKey, Location]
@@ -117,8 +138,8 @@ class Resolver:
         """Translate the JSON Schema keywords of a fragment (plan keys are handled by callers)."""
         schema: dict[str, Any] = {}
         for key, value in fragment.items():
-            if key in PLAN_ONLY_KEYS:
-                continue
+            if key in PLAN_ONLY_KEYS or key == LINT_METADATA:
+                continue  # (lint decisions are about the plan, not about values)
             if key == "type":
                 schema.update(self.type_schema(value, (*plan_path, "type")))
             elif key == "properties":
@@ -163,9 +184,21 @@ class Resolver:
         fragment = dict(fragment or {})
         use = fragment.pop("use", None)
         if use is not None:
+            if use in self.expanding:
+                cycle = " -> ".join([*self.expanding[self.expanding.index(use):], use])
+                self.error("PL108", "unresolved-reference",
+                           f"library entry {use!r} contains itself ({cycle}), so it cannot be "
+                           "expanded; write a recursive shape as a named type (`types:`), "
+                           "which may refer to itself", (*plan_path, "use"))
+                return {}
             if use in self.library:
                 self.used_library.add(use)
-                fragment = {**dict(self.library[use] or {}), **fragment}
+                self.expanding.append(use)
+                try:
+                    return self.nested({**dict(self.library[use] or {}), **fragment},
+                                       plan_path, schema_path, locations)
+                finally:
+                    self.expanding.pop()
             else:
                 self.error("PL108", "unresolved-reference",
                            f"`use: {use}` names no property in the library", (*plan_path, "use"))

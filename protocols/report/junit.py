@@ -3,6 +3,9 @@
 - validate: one test case per planned event (failed with example violations in the failure
   text), one for unplanned events, one for messages that could not be read as an event.
 - lint: one test case per plan file and rule with findings, one for the clean files.
+- scan: one test case per planned message (failed when it has a finding at the failing
+  level: not sent with ``--fail-on missing``, a misspelled name, a wrong literal value), one
+  for unplanned events and one for the source files (unreadable files, unresolved names).
 - diff (and any other command): one test case per code (change kind).
 
 A case fails when it has a finding at or above ``RenderOptions.fail_on``, the level that
@@ -132,9 +135,32 @@ def _code_cases(result: RunResult) -> list[Case]:
     return out or [Case(result.command, "no findings")]
 
 
+def _scan_cases(result: RunResult) -> list[Case]:
+    coverage: list[dict[str, Any]] = list(result.extra.get("coverage") or [])
+    cases = {entry["event"]: Case("scan.coverage", entry["event"]) for entry in coverage}
+    for entry in coverage:
+        sites = entry.get("sent_at") or []
+        cases[entry["event"]].headline = (f"sent at {plural(len(sites), 'place')}" if sites
+                                          else "sent nowhere in the scanned code")
+    unplanned = Case("scan", "unplanned events",
+                     headline=plural(len(result.extra.get("unplanned_events") or []),
+                                     "unplanned event"))
+    sources = Case("scan", "source files", headline="files or names the scan could not read")
+    for diagnostic in result.diagnostics:
+        if diagnostic.event is not None and diagnostic.event in cases:
+            cases[diagnostic.event].diagnostics.append(diagnostic)
+        elif diagnostic.event is not None:
+            unplanned.diagnostics.append(diagnostic)
+        else:
+            sources.diagnostics.append(diagnostic)
+    return [*cases.values(), unplanned, sources]
+
+
 def _cases(result: RunResult, options: RenderOptions) -> list[Case]:
     if result.command == "validate":
         return _validate_cases(result)
+    if result.command == "scan":
+        return _scan_cases(result)
     if result.command == "lint":
         return _lint_cases(result, options)
     return _code_cases(result)

@@ -113,6 +113,43 @@ def _drift_table(result: RunResult) -> list[str]:
     return [*lines, ""]
 
 
+def _places(sites: Sequence[Mapping[str, Any]], options: RenderOptions) -> str:
+    shown = [code_span(f"{display_file(str(s['file']), options.source_root)}:{s['line']}")
+             for s in sites[:3]]
+    if len(sites) > 3:
+        shown.append(f"+{len(sites) - 3} more")
+    return ", ".join(shown)
+
+
+def _coverage_table(result: RunResult, options: RenderOptions) -> list[str]:
+    """scan: the planned messages nothing sends first, then where the others are sent."""
+    coverage = result.extra.get("coverage")
+    if not isinstance(coverage, Sequence) or not coverage:
+        return []
+    summary = result.summary
+    rows = sorted(coverage, key=lambda e: (bool(e.get("sent")), str(e.get("event"))))
+    lines = ["#### Coverage", "",
+             f"{summary.get('sent', 0)} of {summary.get('planned', 0)} planned messages sent "
+             f"({summary.get('coverage', 0)}%).", "",
+             "| message | sent | where |", "|---|---|---|"]
+    for entry in rows[:TOP_EVENTS * 2]:
+        where = _places(entry.get("sent_at") or [], options)
+        misspelled = entry.get("misspelled_at") or []
+        if misspelled:
+            where += ("; " if where else "") + "misspelled at " + _places(misspelled, options)
+        lines.append(f"| {code_span(str(entry.get('event', '')))} | "
+                     f"{'yes' if entry.get('sent') else '**no**'} | {where} |")
+    if len(rows) > TOP_EVENTS * 2:
+        lines.append(f"\n…and {plural(len(rows) - TOP_EVENTS * 2, 'more planned message')}.")
+    unplanned = result.extra.get("unplanned_events") or []
+    if unplanned:
+        lines += ["", "Unplanned events sent: " + ", ".join(
+            f"{code_span(str(e['event']))} ({_places(e.get('sent_at') or [], options)})"
+            for e in unplanned[:TOP_EVENTS])
+            + (f" …and {len(unplanned) - TOP_EVENTS} more" if len(unplanned) > TOP_EVENTS else "")]
+    return [*lines, ""]
+
+
 def _by_code_table(result: RunResult, options: RenderOptions) -> list[str]:
     first: dict[str, Diagnostic] = {}
     counted: dict[str, int] = {}
@@ -181,6 +218,7 @@ def render_markdown(result: RunResult, options: RenderOptions) -> str:
     lines += _count_table(result.summary)
     lines += _events_table(result)
     lines += _drift_table(result)
+    lines += _coverage_table(result, options)
     lines += _by_code_table(result, options)
     lines += _findings_table(result, options)
     version = f" {options.tool_version}" if options.tool_version else ""

@@ -1,6 +1,6 @@
 """What reporters know about a code: descriptions, help, default level and docs link.
 
-Lint codes come from the lint registry. Validate and diff register their own codes in their
+Lint codes come from the lint registry. Validate, diff and scan register their own codes in their
 own registries; they (or anyone) make them known here by appending a lookup function to
 :data:`LOOKUPS`. A code nobody describes still gets usable metadata built from the name the
 diagnostic carries, so SARIF rules exist for every code a run produces.
@@ -88,6 +88,12 @@ def _validate_lookup(code: str) -> RuleInfo | None:
     return from_registry(CODES)(code)
 
 
+def _scan_lookup(code: str) -> RuleInfo | None:
+    from protocols.scan.codes import CODES
+
+    return from_registry(CODES)(code)
+
+
 def _diff_lookup(code: str) -> RuleInfo | None:
     from protocols.diff.rules import get_change_rule
 
@@ -104,7 +110,7 @@ def _diff_lookup(code: str) -> RuleInfo | None:
 
 
 # Tried in order; the first that knows the code wins.
-LOOKUPS: list[Lookup] = [_lint_lookup, _validate_lookup, _diff_lookup]
+LOOKUPS: list[Lookup] = [_lint_lookup, _validate_lookup, _diff_lookup, _scan_lookup]
 
 
 def rule_info(code: str, *, name: str, severity: Severity) -> RuleInfo:

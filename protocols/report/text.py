@@ -20,9 +20,34 @@ def _plural(count: int, word: str) -> str:
 
 
 def _caret_width(text: str, column: int) -> int:
+    """The width of the YAML token that starts at ``column``: a quoted string to its closing
+    quote, a plain key or value to the `:`, comment or (inside `{...}`/`[...]`) the `,`, `}`
+    or `]` that ends it."""
     rest = text[column - 1:]
-    token = rest.split(":", 1)[0].rstrip() if rest else ""
-    return max(1, min(len(token), 80))
+    if not rest:
+        return 1
+    if rest[0] in "\"'":
+        quote, index = rest[0], 1
+        while index < len(rest):
+            if rest[index] == "\\" and quote == '"':
+                index += 2
+                continue
+            if rest[index] == quote:
+                if quote == "'" and rest[index + 1:index + 2] == "'":  # '' inside '...'
+                    index += 2
+                    continue
+                return min(index + 1, 80)
+            index += 1
+        return max(1, min(len(rest.rstrip()), 80))
+    flow = any(c in text[:column - 1] for c in "{[")
+    end = len(rest)
+    for stop in (": ", " #", *((",", "}", "]") if flow else ())):
+        found = rest.find(stop)
+        if found != -1:
+            end = min(end, found)
+    if rest.rstrip().endswith(":") and end == len(rest):
+        end = len(rest.rstrip()) - 1
+    return max(1, min(len(rest[:end].rstrip()), 80))
 
 
 def _snippet(location: Location, style: str, options: RenderOptions) -> list[str]:

@@ -9,11 +9,13 @@ from protocols.lint.context import LintContext
 from protocols.lint.registry import RULES, rule
 from protocols.naming import (
     EXAMPLES,
+    ONE_WORD_STYLES,
     CaseStyle,
+    clear_style,
     collision_key,
     convert,
-    dominant_style,
     matches,
+    styles_of,
 )
 from protocols.yamlsrc import PathKey
 
@@ -25,17 +27,30 @@ def _style_findings(ctx: LintContext, code: str, what: str, setting: str,
     if configured:
         style, origin = CaseStyle.parse(configured), f"set by conventions.{setting}"
     else:
-        found = dominant_style(name for name, _ in names)
+        # Without a convention, only a style the names clearly follow is the norm: a plan
+        # that mixes styles (imported from several teams) gets no flood of case findings.
+        found = clear_style(name for name, _ in names)
         if found is None:
             return
         style, origin = found, "the style most names in this plan use"
+    example = _example(names, style)
     for name, path in names:
         if not matches(name, style):
             fixed = convert(name, style)
+            if fixed == name:
+                continue  # nothing to suggest: the style cannot spell this name
             yield RULES[code].diagnostic(
-                f"{what} {name!r} is not {style.value} case (like {EXAMPLES[style]!r}, "
+                f"{what} {name!r} is not {style.value} case (like {example!r}, "
                 f"{origin}); expected {fixed!r}",
                 ctx.key_location(path), path=ctx.path_text(path), suggestion=fixed)
+
+
+def _example(names: list[tuple[str, PathKey]], style: CaseStyle) -> str:
+    """A name from the plan itself written in ``style``, preferring one of several words (it
+    shows the style best); the generic example when the plan has none."""
+    fitting = [name for name, _ in names if matches(name, style)]
+    telling = [name for name in fitting if not styles_of(name) >= ONE_WORD_STYLES]
+    return (telling or fitting or [EXAMPLES[style]])[0]
 
 
 @rule("PL201", "event-case", category="naming", default=Severity.ERROR,
@@ -43,8 +58,10 @@ def _style_findings(ctx: LintContext, code: str, what: str, setting: str,
 def event_case(ctx: LintContext) -> Iterator[Diagnostic]:
     """Event, page and screen names are written in `conventions.event_case`.
 
-    With no style configured, the style most event names already follow is the norm and the
-    outliers are reported. Title Case lets minor words (to, from, of...) stay lower case, as in
+    With no style configured, a style the names clearly follow (4 in 5 of the names that tell
+    styles apart) is the norm and the outliers are reported; names that mix styles are not
+    reported until `conventions.event_case` says which one is meant. The message's example is
+    a name of the plan itself. Title Case lets minor words (to, from, of...) stay lower case, as in
     Segment's "Product Added to Wishlist". The suggestion is the name converted to the style.
 
     Failing:
@@ -72,7 +89,8 @@ def event_case(ctx: LintContext) -> Iterator[Diagnostic]:
       summary="Property and trait names follow the plan's property case style.")
 def property_case(ctx: LintContext) -> Iterator[Diagnostic]:
     """Property and trait names, at every nesting level, are written in
-    `conventions.property_case` (or, with none configured, the dominant style).
+    `conventions.property_case` (or, with none configured, the style they clearly follow, as
+    for PL201: a plan imported from teams with different styles is not flooded).
 
     Failing:
 

@@ -17,6 +17,7 @@ from protocols.lint.registry import RULES, rule
 from protocols.naming import did_you_mean
 from protocols.patterns import backtracking_risk, compile_error
 from protocols.plan.model import JSON_TYPES
+from protocols.plan.rawcheck import check_literals, metaschema_errors
 from protocols.plan.resolve import PLAN_ONLY_KEYS
 from protocols.yamlsrc import PathKey
 
@@ -145,9 +146,12 @@ def invalid_json_schema(ctx: LintContext) -> Iterator[Diagnostic]:
     """
     found = False
     for fragment in fragments(ctx):
-        if fragment.raw and not fragment.raw_root:
-            continue  # a raw block is checked whole, from its root
-        instance = fragment.body if fragment.raw else _as_json_schema(fragment.body)
+        if fragment.raw:
+            # Raw blocks are checked whole by the loader (protocols/plan/rawcheck.py), for
+            # every command; its findings are this file's already.
+            found = found or bool(fragment.raw_root and metaschema_errors(fragment.body))
+            continue
+        instance = _as_json_schema(fragment.body)
         for sub_path, message in _errors(instance):
             found = True
             yield _report(ctx, "PL104", f"not valid JSON Schema: {message}",
@@ -416,7 +420,9 @@ def contradiction(ctx: LintContext) -> Iterator[Diagnostic]:
     exclusive bounds that leave nothing (`exclusiveMinimum: 1, exclusiveMaximum: 2` on an
     integer), a `const`, `default` or `enum` value that breaks the property's own type (often
     a YAML surprise: unquoted `yes`/`no` are booleans), an enum that lists a value twice, or
-    a `required` list in a raw `schema:` block naming a property that does not exist.
+    a `required` list in a raw `schema:` block naming a property that does not exist, or an
+    `enum`/`const` integer beyond 64 bits (generated code and JavaScript would hold another
+    number; `validate` compares it exactly).
 
     Failing:
 
@@ -439,3 +445,4 @@ def contradiction(ctx: LintContext) -> Iterator[Diagnostic]:
         for keyword, why in _range_findings(fragment.body, types):
             yield _report(ctx, "PL107", why, (*fragment.path, keyword))
         yield from _value_findings(ctx, fragment)
+    yield from check_literals(ctx.data, ctx.source)

@@ -1,0 +1,268 @@
+"""What every language's extractor shares: positions, bounded value reading, call rules.
+
+A language module finds the calls of its syntax (:class:`Invocation`: receiver, method,
+positional and named arguments) and reads expressions into :data:`Value` records; this
+module decides which invocations are tracking calls (raw SDK, generated client, configured
+wrapper) through the same rules in every language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from protocols.plan.model import MessageKind
+from protocols.scan.model import CallSite, FileFacts, Form, Lit, Obj, Opaque, Ref, Value
+from protocols.scan.settings import Wrapper
+
+# Deeper than this, an expression is not read further (a hostile file can nest thousands of
+# brackets; the extractors never recurse without this bound).
+MAX_DEPTH = 48
+# How far up from a call the enclosing function is looked for.
+MAX_PARENTS = 256
+SDK_METHODS: frozenset[str] = frozenset({"track", "identify", "group", "page", "screen"})
+
+# Generated client names: method name -> (kind, wire name).
+GeneratedNames = Mapping[str, tuple[MessageKind, str | None]]
+
+
+@dataclass(frozen=True)
+class ExtractContext:
+    """What the extractors need beyond the file: names to recognise."""
+
+    generated: Mapping[str, GeneratedNames] = field(default_factory=dict)  # by language
+    wrappers: tuple[Wrapper, ...] = ()
+    receivers: tuple[str, ...] = ()
+
+
+class Source:
+    """A file's bytes and 1-based positions in characters (tree-sitter counts bytes)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.ascii = data.isascii()
+        self._starts: list[int] | None = None
+
+    def position(self, node: Node) -> tuple[int, int]:
+        row, byte_column = node.start_point
+        if self.ascii or byte_column == 0:
+            return row + 1, byte_column + 1
+        start = node.start_byte - byte_column
+        prefix = self.data[start:node.start_byte]
+        return row + 1, len(prefix.decode("utf-8", errors="replace")) + 1
+
+    def text(self, node: Node) -> str:
+        found = node.text
+        return found.decode("utf-8", errors="replace") if found is not None else ""
+
+
+
+@dataclass
+class Invocation:
+    """One call in the code, read the same way in every language."""
+
+    node: Node
+    receiver: str | None  # how the receiver reads (``self._client``), None for a bare call
+    method: str
+    args: list[Node]
+    kwargs: dict[str, Node]
+
+    @property
+    def callee(self) -> str:
+        return f"{self.receiver}.{self.method}" if self.receiver else self.method
+
+
+def short(text: str, limit: int = 60) -> str:
+    """Code quoted in a message: one line, capped."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class Extractor:
+    """The language-neutral half of an extractor; subclasses read their syntax."""
+
+    family = ""
+    FUNCTION_TYPES: frozenset[str] = frozenset()
+
+    def __init__(self, path: str, language: str, source: Source, context: ExtractContext) -> None:
+        self.path = path
+        self.language = language
+        self.source = source
+        self.context = context
+        self.facts = FileFacts(path, language)
+        self.generated_names: GeneratedNames = context.generated.get(language, {})
+        self.wrappers: dict[str, list[Wrapper]] = {}
+        for wrapper in context.wrappers:
+            self.wrappers.setdefault(wrapper.method, []).append(wrapper)
+        self.receivers = tuple(r.lower() for r in context.receivers)
+        self.client_names: set[str] = set()  # variables holding a generated client
+        self.interesting = SDK_METHODS | set(self.generated_names) | set(self.wrappers)
+
+    # -- to implement per language -----------------------------------------------------
+
+    def run(self, root: Node) -> FileFacts:
+        """Read the declarations and the tracking calls of a parsed file."""
+        raise NotImplementedError
+
+    def value(self, node: Node | None, depth: int = 0) -> Value:
+        raise NotImplementedError
+
+    def params_of(self, function: Node) -> tuple[str | None, tuple[str, ...]]:
+        """The name and parameter names of a function node."""
+        raise NotImplementedError
+
+    # -- shared --------------------------------------------------------------------------
+
+    def position(self, node: Node) -> tuple[int, int]:
+        return self.source.position(node)
+
+    def text(self, node: Node) -> str:
+        return self.source.text(node)
+
+    def opaque(self, node: Node, why: str) -> Opaque:
+        line, column = self.position(node)
+        return Opaque(why, line, column)
+
+    def lit(self, node: Node, value: str | int | float | bool | None) -> Lit:
+        line, column = self.position(node)
+        return Lit(value, line, column)
+
+    def ref(self, node: Node, parts: Sequence[str]) -> Ref:
+        line, column = self.position(node)
+        return Ref(tuple(parts), line, column)
+
+    def too_deep(self, node: Node) -> Opaque:
+        return self.opaque(node, "an expression nested too deeply to read")
+
+    def enclosing(self, node: Node) -> tuple[str | None, tuple[str, ...]]:
+        current = node.parent
+        for _ in range(MAX_PARENTS):
+            if current is None:
+                return None, ()
+            if current.type in self.FUNCTION_TYPES:
+                return self.params_of(current)
+            current = current.parent
+        return None, ()
+
+    def receiver_matches(self, receiver: str | None) -> bool:
+        if receiver is None:
+            return False
+        lowered = receiver.lower()
+        if any(r in lowered for r in self.receivers):
+            return True
+        root = receiver.split(".", 1)[0].split("(", 1)[0]
+        return root in self.client_names or receiver in self.client_names
+
+    def site(self, inv: Invocation, kind: MessageKind, form: Form, name: Value | None,
+             payload: Value | None, node: Node | None = None) -> CallSite:
+        line, column = self.position(node or inv.node)
+        function, params = self.enclosing(inv.node)
+        return CallSite(kind, form, inv.callee, name, payload, line, column, function, params)
+
+    def argument(self, inv: Invocation, where: int | str | None) -> Node | None:
+        if where is None:
+            return None
+        if isinstance(where, int):
+            return inv.args[where] if where < len(inv.args) else None
+        return inv.kwargs.get(where)
+
+    def classify(self, inv: Invocation) -> CallSite | None:
+        """The tracking call ``inv`` is, if any: a wrapper, a generated client call, or a raw
+        SDK call (in that order: a wrapper named ``track`` is the team's, not the SDK's)."""
+        for wrapper in self.wrappers.get(inv.method, ()):
+            if "." in wrapper.call and not inv.callee.endswith(wrapper.call):
+                continue
+            return self.wrapper_call(inv, wrapper)
+        generated = self.generated_names.get(inv.method)
+        if generated is not None and self.receiver_matches(inv.receiver) and (
+                inv.method not in SDK_METHODS or self.generated_shape(inv)):
+            return self.generated_call(inv, *generated)
+        if inv.method in SDK_METHODS and self.receiver_matches(inv.receiver):
+            return self.sdk_call(inv)
+        return None
+
+    def wrapper_call(self, inv: Invocation, wrapper: Wrapper) -> CallSite:
+        name: Value | None = None
+        if wrapper.event is not None:
+            line, column = self.position(inv.node)
+            name = Lit(wrapper.event, line, column)
+        elif wrapper.event_arg is not None:
+            node = self.argument(inv, wrapper.event_arg)
+            name = self.value(node) if node is not None else self.opaque(
+                inv.node, f"no argument {wrapper.event_arg!r} in this call")
+        payload_node = self.argument(inv, wrapper.properties_arg)
+        payload = self.value(payload_node) if payload_node is not None else None
+        return self.site(inv, wrapper.kind, "wrapper", name, payload)
+
+    def generated_shape(self, inv: Invocation) -> bool:
+        """Whether a call named like an SDK method (``identify``, ``group``) is the generated
+        client's: by default when the receiver holds one (``tracking = new
+        ProtocolsClient(...)``); languages whose client signatures differ from the SDK's
+        also look at the arguments."""
+        root = (inv.receiver or "").split(".", 1)[0]
+        return inv.receiver in self.client_names or root in self.client_names
+
+    def generated_call(self, inv: Invocation, kind: MessageKind, wire: str | None
+                       ) -> CallSite:
+        """A call of a generated client method (language modules refine the payload)."""
+        line, column = self.position(inv.node)
+        name = Lit(wire, line, column) if wire is not None else None
+        return self.site(inv, kind, "generated", name, self.generated_payload(inv, kind))
+
+    def generated_payload(self, inv: Invocation, kind: MessageKind) -> Value | None:
+        return None
+
+    def sdk_call(self, inv: Invocation) -> CallSite | None:
+        raise NotImplementedError
+
+    def add(self, site: CallSite | None) -> None:
+        if site is not None:
+            self.facts.calls.append(site)
+
+
+def first_error(root: Node, source: Source) -> tuple[int, int] | None:
+    """Where the first syntax error of a tree is, or None (checked only when the tree says
+    it has one; the search is iterative and visits only subtrees with errors)."""
+    if not root.has_error:
+        return None
+    node = root
+    for _ in range(100_000):
+        if node.is_error or node.is_missing:
+            return source.position(node)
+        for child in node.children:
+            if child.has_error or child.is_missing:
+                node = child
+                break
+        else:
+            return source.position(node)
+    return source.position(node)
+
+
+def walk_types(root: Node, types: frozenset[str]) -> Iterator[Node]:
+    """Every node of the given types, depth first, without recursion."""
+    cursor = root.walk()
+    visited_children = False
+    while True:
+        node = cursor.node
+        if not visited_children:
+            if node is not None and node.type in types:
+                yield node
+            if cursor.goto_first_child():
+                continue
+        if cursor.goto_next_sibling():
+            visited_children = False
+            continue
+        if not cursor.goto_parent():
+            return
+        visited_children = True
+
+
+Factory = Callable[[str, str, Source, ExtractContext], Extractor]
+
+
+def obj(entries: list[tuple[Value, Value]], closed: bool, line: int, column: int) -> Obj:
+    from protocols.scan.model import Entry
+
+    return Obj(tuple(Entry(k, v) for k, v in entries), closed, line, column)

@@ -1,0 +1,41 @@
+"""Tree-sitter queries, compiled once per language and set of names.
+
+Finding the calls is done by the query engine (in C) with the method names as an
+``#any-of?`` predicate, so the Python side only looks at calls that may be tracking calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from tree_sitter import Node, Query, QueryCursor
+
+from protocols.scan.languages import grammar
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return " ".join('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"' for n in sorted(names))
+
+
+@lru_cache(maxsize=64)
+def _compiled(language: str, pattern: str) -> Query:
+    return Query(grammar(language), pattern)
+
+
+@lru_cache(maxsize=64)
+def _with_names(language: str, pattern: str, names: frozenset[str]) -> Query:
+    return _compiled(language, pattern.replace("NAMES", _quoted(names)))
+
+
+def named_matches(language: str, pattern: str, names: frozenset[str], root: Node
+                  ) -> list[dict[str, list[Node]]]:
+    """The matches of ``pattern`` (with ``@name`` restricted to ``names`` by the ``NAMES``
+    placeholder), in document order."""
+    found = QueryCursor(_with_names(language, pattern, names)).matches(root)
+    return [captures for _, captures in found]
+
+
+def matches(language: str, pattern: str, root: Node) -> list[dict[str, list[Node]]]:
+    query = _compiled(language, pattern)
+    return [captures for _, captures in QueryCursor(query).matches(root)]

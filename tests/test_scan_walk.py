@@ -1,0 +1,162 @@
+"""What scan reads, and that hostile trees cannot hurt it: .gitignore, --exclude, symlinks
+out of the tree, FIFOs, binary and non-UTF-8 files, huge files, deeply nested syntax, and
+every entry accounted for."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from protocols.plan import load_plan
+from protocols.scan import ScanSettings, run_scan
+from protocols.scan.walk import SourceFile, WalkError, walk
+from tests.conftest import REPO
+
+PLAN = load_plan(REPO / "tests" / "scan" / "plan.yaml")
+TRACK = 'analytics.track(user_id, "Order Completed", {"order_id": "o", "currency": "EUR", "total": 1})\n'
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, "utf-8")
+    return path
+
+
+def entries(root: Path, **options: object) -> dict[str, str]:
+    """Every entry the walk reports: path relative to root -> "source" or the skip reason."""
+    found: dict[str, str] = {}
+    for entry in walk([str(root)], **options):  # type: ignore[arg-type]
+        relative = os.path.relpath(entry.path, root) + ("/" if entry.path.endswith("/") else "")
+        found[relative] = "source" if isinstance(entry, SourceFile) else entry.reason
+    return found
+
+
+def test_gitignore_files_at_every_level_with_negation(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "build/\n*.gen.py\n")
+    write(tmp_path / "app" / ".gitignore", "local_*.py\n!local_keep.py\n")
+    for name in ("app/main.py", "app/local_x.py", "app/local_keep.py", "app/a.gen.py",
+                 "build/out.py", "node_modules/lib/x.js", "README.md"):
+        write(tmp_path / name, "x = 1\n")
+    found = entries(tmp_path)
+    assert found["app/main.py"] == "source"
+    assert found["app/local_keep.py"] == "source"
+    assert found["app/local_x.py"] == "ignored by .gitignore"
+    assert found["app/a.gen.py"] == "ignored by .gitignore"
+    assert found["build/"] == "ignored by .gitignore"
+    assert found["node_modules/"] == "node_modules/ is never scanned"
+    assert found[".git/"] == ".git/ is never scanned"
+    assert found["README.md"].startswith("not a source file")
+    assert "build/out.py" not in found  # an ignored folder is not walked into
+    assert entries(tmp_path, gitignore=False)["app/local_x.py"] == "source"
+
+
+def test_a_subfolder_scan_still_honours_the_repository_gitignore(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "generated/\n")
+    write(tmp_path / "src" / "generated" / "x.py", "x = 1\n")
+    write(tmp_path / "src" / "y.py", "y = 1\n")
+    found = entries(tmp_path / "src")
+    assert found == {"generated/": "ignored by .gitignore", "y.py": "source"}
+
+
+def test_exclude_patterns_and_virtualenvs(tmp_path: Path) -> None:
+    write(tmp_path / "tests" / "t.py", "")
+    write(tmp_path / "web" / "app.min.js", "")
+    write(tmp_path / "web" / "app.js", "")
+    write(tmp_path / "env" / "pyvenv.cfg", "home = /usr\n")
+    write(tmp_path / "env" / "lib" / "x.py", "")
+    found = entries(tmp_path, exclude=["tests/", "*.min.js"])
+    assert found == {"tests/": "excluded by --exclude", "web/app.min.js": "excluded by --exclude",
+                     "web/app.js": "source", "env/": "a Python virtual environment"}
+
+
+def test_symlinks_are_never_followed_out_of_the_tree(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside" / "secret.py", TRACK)
+    root = tmp_path / "repo"
+    write(root / "main.py", "x = 1\n")
+    (root / "link.py").symlink_to(outside)
+    (root / "linkdir").symlink_to(outside.parent, target_is_directory=True)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    found = entries(root)
+    for name in ("link.py", "linkdir", "loop"):
+        assert found[name].startswith("a symlink: not followed")
+    result = run_scan(PLAN, [str(root)], ScanSettings())
+    assert result.summary["calls"] == 0  # the track call lives outside the tree
+
+
+def test_a_fifo_does_not_hang_the_scan(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    write(tmp_path / "ok.py", TRACK)
+    found = entries(tmp_path)
+    assert found["pipe.py"] == "not a regular file"
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    assert result.summary["calls"] == 1
+
+
+def test_binary_non_utf8_and_huge_files_are_findings_not_crashes(tmp_path: Path) -> None:
+    write(tmp_path / "binary.py", b"\x7fELF\x00\x01" * 10)
+    write(tmp_path / "latin1.kt", "val s = \"caf\u00e9\"\n".encode("latin-1"))
+    write(tmp_path / "huge.js", b"x" * 2048)
+    write(tmp_path / "ok.py", TRACK)
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings(max_file_size=1024))
+    found = {(Path(d.file or "").name, d.code, d.line, d.column) for d in result.diagnostics
+             if d.code in ("PS001", "PS002")}
+    assert found == {("binary.py", "PS001", 1, 5), ("latin1.kt", "PS001", 1, 13),
+                     ("huge.js", "PS002", None, None)}
+    assert result.summary["files"] == 1 and result.summary["unreadable"] == 3
+    assert result.summary["calls"] == 1
+
+
+@pytest.mark.parametrize(("name", "opening", "closing"), [
+    ("deep.py", "f(", ")"), ("deep.ts", "[", "]"), ("deep.kt", "(", ")"),
+    ("deep.swift", "[", "]"), ("deep.java", "class A { int x = ", "; }"), ("deep.go", "(", ")")])
+def test_deeply_nested_syntax_is_bounded(tmp_path: Path, name: str, opening: str,
+                                         closing: str) -> None:
+    depth = 20_000
+    body = "analytics.track(" + "{'a': " * 200 + "1" + "}" * 200 + ")\n"
+    nested = opening * depth + "1" + closing * depth
+    write(tmp_path / name, body + "x = " + nested + "\n")
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())  # no RecursionError
+    assert result.summary["files"] == 1
+
+
+def test_a_syntax_error_is_reported_and_the_rest_of_the_file_still_scanned(tmp_path: Path) -> None:
+    write(tmp_path / "broken.py", "def f(:\n    pass\n" + TRACK)
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    assert [(d.code, d.line) for d in result.diagnostics if d.code == "PS003"] == [("PS003", 1)]
+    assert result.summary["calls"] == 1
+
+
+def test_every_entry_is_accounted_for(tmp_path: Path) -> None:
+    write(tmp_path / "a.py", TRACK)
+    write(tmp_path / "b.md", "# doc\n")
+    write(tmp_path / "c.go", b"\xff\xfe")
+    write(tmp_path / "sub" / "d.swift", "let x = 1\n")
+    (tmp_path / "e.py").symlink_to(tmp_path / "a.py")
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    skipped = {Path(s["file"]).name for s in result.extra["skipped_files"]}
+    unreadable = {Path(d.file or "").name for d in result.diagnostics if d.code == "PS001"}
+    assert result.summary["files"] == 2  # a.py, sub/d.swift
+    assert skipped == {"b.md", "e.py"} and unreadable == {"c.go"}
+    on_disk = {p.name for p in tmp_path.rglob("*") if p.is_file() or p.is_symlink()}
+    assert on_disk == skipped | unreadable | {"a.py", "d.swift"}
+
+
+def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(WalkError, match="no such file"):
+        list(walk([str(tmp_path / "nope")]))
+
+
+def test_a_file_named_on_the_command_line_is_scanned_even_if_ignored(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "*.py\n")
+    target = write(tmp_path / "x.py", TRACK)
+    result = run_scan(PLAN, [str(target)], ScanSettings())
+    assert result.summary["calls"] == 1
