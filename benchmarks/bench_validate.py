@@ -119,8 +119,12 @@ BREAKAGES: dict[str, list[Callable[[dict[str, Any]], None]]] = {
 }
 
 
-def generate(path: Path, count: int, *, seed: int = 7, violating: float = 0.05) -> None:
-    """Write ``count`` NDJSON messages; the same seed always writes the same bytes."""
+def generate(path: Path, count: int, *, seed: int = 7, violating: float = 0.05,
+             unplanned: float = 0.0) -> None:
+    """Write ``count`` NDJSON messages; the same seed always writes the same bytes.
+
+    ``violating`` of them break the plan (see BREAKAGES); ``unplanned`` of them also carry a
+    property the plan does not define (a warning), with a value that is never repeated."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
         for number in range(count):
@@ -128,6 +132,8 @@ def generate(path: Path, count: int, *, seed: int = 7, violating: float = 0.05) 
             field, payload = _payload(rng, kind)
             if rng.random() < violating:
                 rng.choice(BREAKAGES[kind])(payload)
+            if unplanned and rng.random() < unplanned:
+                payload[f"note_{rng.randrange(50)}"] = f"n-{number}"
             message: dict[str, Any] = {"type": "identify" if kind == "identify" else "track"}
             if kind != "identify":
                 message["event"] = kind

@@ -16,6 +16,12 @@ a change in the machine's load hits both alike. Both must count the same invalid
     python benchmarks/bench_validate_command.py --jobs 2     # the command on 2 processes
     python benchmarks/bench_validate_command.py --jobs 2 --slices 2  # fewer, longer runs
     python benchmarks/bench_validate_command.py --memory     # peak RSS at 200k and 1M messages
+
+``--memory`` runs the command's core and its JSON and SARIF reporters (every finding, written
+to /dev/null) in a fresh process per log, on the log above and on a log where nearly every
+message has findings (95% break the plan, 90% carry an unplanned property: about two
+findings a message), and prints peak RSS. Goal (issue 14): under 200 MB at 1,000,000
+messages whatever the number of findings.
 """
 
 from __future__ import annotations
@@ -29,11 +35,13 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from bench_validate import OUT, PLAN, ReferencePath, _read, _slices, log_file
+from bench_validate import OUT, PLAN, ReferencePath, _read, _slices, generate, log_file
 
 from protocols.plan import load_plan
+from protocols.report import RenderOptions, render_pieces
 from protocols.validate import fastjson
 from protocols.validate.run import ValidateOptions, validate_inputs
 
@@ -105,29 +113,56 @@ def speed(count: int, repeats: int, jobs: int, parts: int) -> None:
           f"{statistics.median(ours):,.0f} msg/s, ratio {statistics.median(ratios):.1f}x")
 
 
+def findings_log(count: int) -> Path:
+    """A log of ``count`` messages nearly all of which have findings (about two each)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"log-{count}-findings.ndjson"
+    if not path.exists():
+        generate(path, count, seed=11, violating=0.95, unplanned=0.9)
+    return path
+
+
 def stream(path: Path, jobs: int) -> None:
-    """Run the command's core over one log and print peak RSS (in a fresh subprocess)."""
+    """Run the command's core and its JSON and SARIF reports over one log (in a fresh
+    subprocess) and print the peak RSS."""
     started = time.perf_counter()
-    summary = validate_inputs(load_plan(PLAN), [str(path)], _options(jobs)).summary
+    options = replace(_options(jobs), every_finding=True)
+    result = validate_inputs(load_plan(PLAN), [str(path)], options)
+    validated = time.perf_counter() - started
+    written = {}
+    for name in ("json", "sarif"):
+        size = 0
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            for piece in render_pieces(name, result, RenderOptions()):
+                sink.write(piece)
+                size += len(piece)
+        written[name] = size
     elapsed = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    summary = result.summary
     print(json.dumps({"messages": summary["messages"], "invalid": summary["invalid"],
-                      "seconds": round(elapsed, 1), "peak_rss_mb": round(own / 1024, 1),
+                      "findings": summary["findings"], "listed": len(result.findings or ()),
+                      "json_mb": round(written["json"] / 1e6, 1),
+                      "validate_seconds": round(validated, 1), "seconds": round(elapsed, 1),
+                      "peak_rss_mb": round(own / 1024, 1),
                       "worker_peak_rss_mb": round(workers / 1024, 1)}))
 
 
 def memory(counts: list[int], jobs: int) -> None:
     for count in counts:
-        path = log_file(count)
-        result = subprocess.run([sys.executable, __file__, "--stream", str(path),
-                                 "--jobs", str(jobs)],
-                                capture_output=True, text=True, check=True)
-        found = json.loads(result.stdout)
-        print(f"{count:>9,} messages ({path.stat().st_size / 1e6:,.0f} MB), --jobs {jobs}: "
-              f"peak RSS {found['peak_rss_mb']} MB (largest worker "
-              f"{found['worker_peak_rss_mb']} MB), {found['invalid']:,} invalid, "
-              f"{found['seconds']} s", flush=True)
+        for kind, path in (("log", log_file(count)), ("findings log", findings_log(count))):
+            result = subprocess.run([sys.executable, __file__, "--stream", str(path),
+                                     "--jobs", str(jobs)],
+                                    capture_output=True, text=True, check=True)
+            found = json.loads(result.stdout)
+            print(f"{count:>9,} messages, {kind} ({path.stat().st_size / 1e6:,.0f} MB), "
+                  f"--jobs {jobs}: peak RSS {found['peak_rss_mb']} MB (largest worker "
+                  f"{found['worker_peak_rss_mb']} MB); {found['invalid']:,} invalid, "
+                  f"{found['findings']:,} findings, all {found['listed']:,} in the JSON "
+                  f"report ({found['json_mb']:,} MB); {found['validate_seconds']} s to "
+                  f"validate, {found['seconds']} s with the JSON and SARIF reports",
+                  flush=True)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -97,14 +97,17 @@ class Diagnostic:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data["related"] = (
-            None
-            if self.related is None
-            else {"file": self.related.file, "line": self.related.line, "column": self.related.column}
-        )
-        return data
+        # Field by field rather than dataclasses.asdict, which deep-copies: a JSON report of
+        # a large validate run converts every finding.
+        related = self.related
+        return {
+            "code": self.code, "name": self.name, "severity": self.severity.value,
+            "message": self.message, "file": self.file, "line": self.line,
+            "column": self.column, "path": self.path, "suggestion": self.suggestion,
+            "event": self.event,
+            "related": None if related is None else {
+                "file": related.file, "line": related.line, "column": related.column},
+        }
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -46,7 +46,7 @@ def test_case(case: dict[str, Any], validator: protocols.Validator) -> None:
 
 def test_every_payload_and_spec_code_has_a_failing_case() -> None:
     covered = {e["code"] for case in CASES for e in case["expect"]}
-    reading = {"PV001", "PV002", "PV003", "PV004", "PV005"}  # tested with the input readers
+    reading = {"PV001", "PV002", "PV003", "PV004", "PV005", "PV006"}  # (the input readers)
     assert set(CODES) - reading <= covered, sorted(set(CODES) - reading - covered)
 
 
@@ -138,7 +138,7 @@ def test_deeply_nested_message_is_a_finding(validator: protocols.Validator) -> N
     assert found and all(d.code in CODES for d in found)
 
 
-READING_CODES = {"PV001", "PV002", "PV003", "PV004", "PV005"}
+READING_CODES = {"PV001", "PV002", "PV003", "PV004", "PV005", "PV006"}
 
 
 @pytest.mark.parametrize("code", sorted(set(CODES) - READING_CODES))
@@ -166,17 +166,22 @@ def test_documented_examples_are_true(code: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", sorted(READING_CODES))
 def test_documented_input_examples_are_true(code: str, tmp_path: Path) -> None:
-    from protocols.validate.inputs import MAX_LINE_BYTES, read_records
+    from protocols.validate.inputs import read_records
+    from protocols.validate.limits import MAX_BROKEN_LINES, MAX_LINE_BYTES
 
     example = CODES[code].failing
     data = {"PV003": b'{"type": "identify", "userId": "caf\xe9"}\n',
             "PV004": b'{"blob": "' + b"x" * MAX_LINE_BYTES + b'"}\n',
-            "PV005": _truncated_gzip()}.get(
+            "PV005": _truncated_gzip(),
+            "PV006": b"y\n" * (MAX_BROKEN_LINES + 5)}.get(  # (what `yes` writes)
         code, example.encode() + b"\n")
     path = tmp_path / "log.ndjson"
     path.write_bytes(data)
     records = read_records(str(path))
     found = [i.error.code for r in records for i in r.items if i.error]
+    if code == "PV006":  # each line is a finding until reading stops
+        assert found == ["PV001"] * MAX_BROKEN_LINES + ["PV006"]
+        found = found[-1:]
     assert found == [code]
     passing = tmp_path / "ok.ndjson"
     passing.write_text(CODES[code].passing + "\n", "utf-8")

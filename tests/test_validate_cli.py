@@ -76,15 +76,23 @@ def test_json_output_shape(tmp_path: Path) -> None:
                                   {"value": "Order Completed", "source": "web", "count": 1}]}
 
 
-def test_max_examples_caps_diagnostics_not_counts(tmp_path: Path) -> None:
+def test_max_examples_caps_the_text_report_not_the_machine_formats(tmp_path: Path) -> None:
     path = log(tmp_path, *([DRIFT] * 12))
-    document = json.loads(run("--plan", PLAN, path, "-f", "json", "--max-examples", "3").output)
-    assert len(document["diagnostics"]) == 3
-    assert document["summary"]["by_code"] == {"PV301": 12}
     text = run("--plan", PLAN, path, "--max-examples", "3").output
-    assert "Showing 3 of 12 findings" in text
-    none = run("--plan", PLAN, path, "--max-examples", "0", "-f", "json")
-    assert none.exit_code == 1 and json.loads(none.output)["diagnostics"] == []
+    assert "Showing 3 of 12 findings" in text and text.count("error[PV301") == 3
+    # JSON, SARIF and GitLab list every finding, whatever --max-examples says.
+    for examples in ("3", "0"):
+        document = json.loads(run("--plan", PLAN, path, "-f", "json", "--max-examples",
+                                  examples).output)
+        assert [d["line"] for d in document["diagnostics"]] == list(range(1, 13))
+        assert document["summary"]["by_code"] == {"PV301": 12}
+        assert document["summary"]["shown"] == int(examples)
+        sarif = json.loads(run("--plan", PLAN, path, "-f", "sarif", "--max-examples",
+                               examples).output)
+        assert len(sarif["runs"][0]["results"]) == 12
+        gitlab = json.loads(run("--plan", PLAN, path, "-f", "gitlab", "--max-examples",
+                                examples).output)
+        assert len({entry["fingerprint"] for entry in gitlab}) == 12
 
 
 def test_text_report_has_counts_and_the_drift_table(tmp_path: Path) -> None:
@@ -204,7 +212,7 @@ def test_config_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.chdir(tmp_path)
     result = run(log(tmp_path, DRIFT, DRIFT), "-f", "json")
     assert result.exit_code == 0
-    assert len(json.loads(result.output)["diagnostics"]) == 1
+    assert json.loads(result.output)["summary"]["shown"] == 1
 
 
 def test_help_has_examples() -> None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from protocols import load_plan
 from protocols.cli import app
-from protocols.validate import parallel, run
+from protocols.validate import parallel, tally
 from protocols.validate.parallel import jobs_from, pieces
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
@@ -121,7 +121,7 @@ def test_caps_merge_exactly_or_fall_back_to_one_process(
     # Beyond the cap, which event names are counted depends on the order of the whole log.
     # Pieces of a line or two never reach it and merge exactly; a piece that reaches it
     # cannot know what the whole log would have kept, so the run falls back.
-    monkeypatch.setattr(run, "MAX_EVENTS_COUNTED", 3)
+    monkeypatch.setattr(tally, "MAX_EVENTS_COUNTED", 3)
     monkeypatch.setattr(parallel, "PIECE_BYTES", piece_bytes)
     path = tmp_path / "log.ndjson"
     path.write_text("".join(json.dumps({**GOOD, "event": f"E{i % 7}"}) + "\n"

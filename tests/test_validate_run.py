@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from protocols import load_plan
-from protocols.validate.run import MAX_EVENTS_COUNTED, ValidateOptions, validate_inputs
+from protocols.validate.run import ValidateOptions, validate_inputs
+from protocols.validate.tally import MAX_EVENTS_COUNTED
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")
@@ -38,11 +39,11 @@ def test_memory_stays_flat_as_violations_grow(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # Lower the caps so that a small test goes past all of them, as a big log would.
     import protocols.validate.drift as drift
-    import protocols.validate.run as run
+    import protocols.validate.tally as tally
 
     monkeypatch.setattr(drift, "MAX_EVENTS", 20)
-    monkeypatch.setattr(run, "MAX_EXAMPLE_GROUPS", 20)
-    monkeypatch.setattr(run, "MAX_EVENTS_COUNTED", 20)
+    monkeypatch.setattr(tally, "MAX_EXAMPLE_GROUPS", 20)
+    monkeypatch.setattr(tally, "MAX_EVENTS_COUNTED", 20)
     peak_memory(tmp_path / "warm.ndjson", 200)  # fill the name caches first
     small = peak_memory(tmp_path / "small.ndjson", 500)
     large = peak_memory(tmp_path / "large.ndjson", 2_000)

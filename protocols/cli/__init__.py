@@ -17,10 +17,11 @@ from protocols.cli import scan as _scan  # noqa: F401
 from protocols.cli import serve as _serve  # noqa: F401
 from protocols.cli import validate as _validate  # noqa: F401
 from protocols.cli.app import app
+from protocols.cli.output import main as _run
 
 
 def main() -> None:
-    app()
+    _run(app)
 
 
 __all__ = ["app", "main"]

@@ -2,21 +2,26 @@
 
 Also the one piece of CI I/O: with ``--format github`` inside GitHub Actions, the Markdown
 summary is appended to ``$GITHUB_STEP_SUMMARY`` (the reporters themselves only format).
+
+Standard output is written here for every command (:func:`write_stdout`, and :func:`main`
+around the whole app): a full disk, a closed pipe or any other failure to write it is a
+clean ``error:`` line and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TextIO
 
 import typer
 
 from protocols.__about__ import __version__
 from protocols.config import Config, ConfigError, load_config
 from protocols.diagnostics import Severity
-from protocols.report import REPORTERS, RenderOptions, RunResult
+from protocols.report import REPORTERS, STREAMING, RenderOptions, RunResult, render_pieces
 from protocols.report.base import DEFAULT_RULES_URL
 from protocols.report.markdown import render_markdown, truncate_markdown
 
@@ -85,12 +90,20 @@ def render_options(*, color: bool, fail_on: Severity | None) -> RenderOptions:
                          source_root=os.getcwd(), fail_on=fail_on)
 
 
+def lists_every_finding(formats: list[str] | None) -> bool:
+    """Whether any of ``formats`` lists every finding (so validate must keep them all)."""
+    return any(resolve_format(name) in STREAMING for name in formats or ["auto"])
+
+
 def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | None,
          *, color: bool | None = None, fail_on: Severity | None = Severity.ERROR) -> None:
     """Render ``result`` once per format; format i goes to output i, the rest to stdout.
 
     An output of ``-`` is standard output, so ``-f github -o - -f sarif -o x.sarif`` works.
     ``fail_on`` is the level at which the command fails (JUnit fails test cases at it).
+    Reports are written in pieces as they are rendered. A report that cannot be rendered
+    or written exits with code 2 (the command's other outputs, such as validate's
+    quarantine files, are complete by then).
     """
     formats = list(formats or ["auto"])
     outputs = list(outputs or [])
@@ -102,20 +115,107 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
         use_color = color if color is not None else (
             target is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         options = render_options(color=bool(use_color and chosen == "text"), fail_on=fail_on)
-        text = REPORTERS[chosen](result, options)
-        if target is None or str(target) == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            _write(target, text)
+        pieces = _rendered(chosen, render_pieces(chosen, result, options))
+        try:
+            if target is None or str(target) == "-":
+                write_stdout(pieces)
+            else:
+                _write(target, pieces)
+        except UnicodeEncodeError as exc:
+            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+            raise usage_error(f"cannot write the {chosen} report: it holds text that "
+                              f"{exc.encoding} cannot carry ({bad!a}: {exc.reason})"
+                              ) from None
     if "github" in chosen_formats:
         write_step_summary(result, render_options(color=False, fail_on=fail_on))
 
 
-def _write(target: Path, text: str) -> None:
+def _rendered(name: str, pieces: Iterable[str]) -> Iterable[str]:
+    """``pieces``, with a failure of the reporter itself turned into a usage error."""
+    iterator = iter(pieces)
+    while True:
+        try:
+            piece = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # a reporter bug must not look like a crash of the run
+            raise usage_error(f"cannot render the {name} report: "
+                              f"{type(exc).__name__}: {exc}") from None
+        yield piece
+
+
+def write_stdout(pieces: str | Iterable[str]) -> None:
+    """Write text to standard output and flush it; a failure exits 2 with a clean error."""
+    try:
+        for piece in [pieces] if isinstance(pieces, str) else pieces:
+            sys.stdout.write(piece)
+        sys.stdout.flush()
+    except OSError as exc:
+        stdout_failed(exc)
+
+
+def stdout_failed(exc: OSError) -> NoReturn:
+    """Exit 2 after standard output failed: say why on stderr, and point stdout at the null
+    device so that the interpreter's own flush at exit does not fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+    typer.echo(f"error: cannot write to standard output: {exc.strerror or exc}", err=True)
+    raise typer.Exit(2)
+
+
+def main(app: Callable[[], object]) -> None:
+    """Run the CLI: any command's failure to write standard output (``typer.echo`` too) is
+    the clean error of :func:`stdout_failed`, exit code 2."""
+    watched = _WatchedStdout(sys.stdout)
+    sys.stdout = watched
+    try:
+        app()
+    except OSError as exc:
+        if watched.failure is not exc:
+            raise
+        try:
+            stdout_failed(exc)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+
+
+class _WatchedStdout:
+    """Standard output, remembering the error of a write or flush that failed (so that
+    :func:`main` knows it was standard output, and not some file, that could not be
+    written)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.failure: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            self.failure = exc
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            self.failure = exc
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _write(target: Path, pieces: Iterable[str]) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        with target.open("w", encoding="utf-8") as handle:
+            for piece in pieces:
+                handle.write(piece)
     except OSError as exc:
         raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
 

@@ -11,6 +11,7 @@ from protocols.cli.output import (
     FORMAT_HELP,
     OUTPUT_HELP,
     emit,
+    lists_every_finding,
     require_file,
     settings_or_exit,
     usage_error,
@@ -20,10 +21,11 @@ from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.text import SECTIONS
 from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.inputs import InputError, expand_inputs
+from protocols.validate.findings import FindingsLog
 from protocols.validate.parallel import jobs_from
 from protocols.validate.planref import find_plan
 from protocols.validate.run import ValidateOptions, validate_inputs
+from protocols.validate.sources import InputError, expand_inputs
 from protocols.validate.textreport import validate_section
 
 SECTIONS["validate"] = validate_section
@@ -51,7 +53,9 @@ def validate(
                                             f"field naming a message's source (default: "
                                             f"{DEFAULT_SOURCE_FIELD})."),
     max_examples: int | None = typer.Option(None, "--max-examples", min=0, help="Findings "
-                                            "shown per code and event (default 5)."),
+                                            "shown per code and event in the text, Markdown, "
+                                            "JUnit and GitHub reports (default 5); json, "
+                                            "sarif and gitlab list every finding."),
     fail_on: str | None = typer.Option(None, "--fail-on", help="error (default), warning or "
                                        "never. Messages with findings at this level are "
                                        "invalid."),
@@ -103,12 +107,17 @@ def validate(
     options = ValidateOptions(
         source_field=source_field or str(section.get("source_field", DEFAULT_SOURCE_FIELD)),
         max_examples=examples, fail_on=FAIL_ON[level], good=good, bad=bad,
-        bad_reasons=bad_reasons, jobs=processes)
+        bad_reasons=bad_reasons, jobs=processes, every_finding=lists_every_finding(format))
     try:
         result = validate_inputs(loaded, files, options)
     except OSError as exc:
         raise usage_error(f"cannot write: {exc}") from None
-    emit(result, format, output, fail_on=FAIL_ON[level])
+    # The quarantine files are complete and closed here, whatever the reports do next.
+    try:
+        emit(result, format, output, fail_on=FAIL_ON[level])
+    finally:
+        if isinstance(result.findings, FindingsLog):
+            result.findings.close()
     threshold = FAIL_ON[level]
     counts = result.summary["by_severity"]
     failed = threshold is not None and any(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import linecache
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from protocols.diagnostics import Diagnostic, Severity
 
@@ -14,11 +15,58 @@ from protocols.diagnostics import Diagnostic, Severity
 DEFAULT_RULES_URL = "https://github.com/protocols-dev/protocols/blob/main/docs/rules.md"
 
 
+# Files up to this size (plans) are cached whole by linecache; a line of a larger file (a
+# log: validate shows the line of a JSON error) is found by reading up to it, so that
+# showing a few examples never holds a log of gigabytes in memory.
+MAX_CACHED_SOURCE = 4 * 2**20
+MAX_SHOWN_LINE = 64 * 1024
+
+
 def read_source_line(file: str, line: int) -> str | None:
     """The text of one line of a file, for showing context under a diagnostic."""
+    try:
+        size = os.stat(file).st_size
+    except (OSError, ValueError):
+        return None
+    if size > MAX_CACHED_SOURCE:
+        return _scan_for_line(file, line)
     linecache.checkcache(file)  # the file may have changed since it was cached (long runs)
     text = linecache.getline(file, line)
     return text.rstrip("\r\n") if text else None
+
+
+def _scan_for_line(file: str, line: int) -> str | None:
+    try:
+        with open(file, "rb") as handle:
+            if handle.peek(2)[:2] == b"\x1f\x8b":
+                return None  # gzip: not text to show
+            seen = 1  # the number of the line that starts at the handle's position
+            while seen < line:
+                block = handle.read(1 << 20)
+                if not block:
+                    return None
+                newlines = block.count(b"\n")
+                if seen + newlines < line:
+                    seen += newlines
+                    continue
+                position = -1
+                for _ in range(line - seen):
+                    position = block.index(b"\n", position + 1)
+                handle.seek(position + 1 - len(block), os.SEEK_CUR)
+                seen = line
+            data = handle.readline(MAX_SHOWN_LINE)
+    except OSError:
+        return None
+    return data.decode("utf-8", "replace").rstrip("\r\n") if data else None
+
+
+class Findings(Protocol):
+    """Every finding of a run, read back as often as needed (validate keeps them on disk:
+    protocols/validate/findings.py); ``len()`` says how many."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Diagnostic]: ...
 
 
 @dataclass(frozen=True)
@@ -28,12 +76,23 @@ class RunResult:
     ``command`` is ``lint``, ``validate`` or ``diff``. ``summary`` holds the command's counts
     (for lint: files and counts by severity). ``extra`` holds command-specific sections that
     machine formats include as they are (validate's ``inconsistencies``, diff's ``changes``).
+
+    ``diagnostics`` are the findings people read: all of them for lint and diff, a few
+    examples per code for validate. ``findings``, when set, is every finding, in input order,
+    for the formats that list them all (JSON, SARIF, GitLab); see :func:`every_finding`.
     """
 
     command: str
     diagnostics: tuple[Diagnostic, ...]
     summary: Mapping[str, Any]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    findings: Findings | None = None
+
+
+def every_finding(result: RunResult) -> Findings:
+    """Every finding of the run: ``findings`` when the command kept them apart from the
+    examples, else ``diagnostics`` (which are then all of them)."""
+    return result.findings if result.findings is not None else result.diagnostics
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
+import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
+from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report.base import RunResult
@@ -17,6 +21,11 @@ from protocols.report.base import RunResult
 UNPLANNED_EVENT_NAMES = frozenset({"unplanned-event"})
 
 _NUMBER = re.compile(r"\d+")
+# Memory bounds for the formats that read every finding of a large run: the (code, event)
+# pairs remembered to rank first findings before repeats, and the fingerprint bases whose
+# occurrences are counted (see Fingerprinter).
+MAX_RANKED_PAIRS = 100_000
+MAX_COUNTED_BASES = 100_000
 
 
 def plural(count: int, word: str) -> str:
@@ -82,20 +91,99 @@ def display_file(file: str, source_root: str | None) -> str:
     return file
 
 
-def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
-    """A stable, unique fingerprint per finding, in the order given.
+def top_findings(result: RunResult, limit: int, levels: Iterable[Severity]
+                 ) -> tuple[list[Diagnostic], int]:
+    """The ``limit`` most important findings of the run at ``levels`` (ordered as
+    :func:`most_important_first`), and how many there are at those levels in all.
+
+    Reads every finding once, keeping ``limit`` of them: for validate, whose findings are
+    on disk in input order, memory stays flat however many there are. Which (code, event)
+    pairs were seen is remembered for the first MAX_RANKED_PAIRS pairs; a later new pair
+    ranks as a repeat.
+    """
+    wanted = frozenset(levels)
+    source: Iterable[Diagnostic] = result.findings if result.findings is not None else sorted(
+        result.diagnostics, key=lambda d: (-d.severity.rank, *d.sort_key()))
+    total = 0
+    seen: set[tuple[str, str | None]] = set()
+
+    def ranked() -> Iterator[tuple[tuple[int, bool, int], Diagnostic]]:
+        nonlocal total
+        for diagnostic in source:
+            if diagnostic.severity not in wanted:
+                continue
+            pair = (diagnostic.code, diagnostic.event)
+            repeat = pair in seen
+            if not repeat:
+                if len(seen) < MAX_RANKED_PAIRS:
+                    seen.add(pair)
+                else:
+                    repeat = True
+            yield (-diagnostic.severity.rank, repeat, total), diagnostic
+            total += 1
+
+    kept = [diagnostic for _, diagnostic in heapq.nsmallest(limit, ranked(), key=itemgetter(0))]
+    return kept, total
+
+
+class Fingerprinter:
+    """A stable fingerprint per finding, unique within one report (call it on each in order).
 
     The base hash covers the code, file, JSON path and the message with its numbers blanked,
     so a finding keeps its fingerprint when lines move or counts change. Findings with the same
     base (the same violation in several log lines) get an occurrence suffix ``:1``, ``:2``...
     so every fingerprint in one report is unique, as GitLab and GitHub require.
+
+    Occurrences are counted for the first MAX_COUNTED_BASES bases; a base first met after
+    that (only a run with that many different findings gets there) is numbered by its line
+    instead (``:L12.1``), which keeps memory flat and fingerprints unique as long as the
+    findings of one line come together, as validate gives them.
     """
-    occurrences: dict[str, int] = {}
-    out: list[str] = []
-    for diagnostic in diagnostics:
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_COUNTED_BASES if limit is None else limit
+        self._occurrences: dict[str, int] = {}
+        self._where: tuple[str | None, int | None] = (None, None)
+        self._here: dict[str, int] = {}
+
+    def __call__(self, diagnostic: Diagnostic) -> str:
         material = "\x1f".join([diagnostic.code, diagnostic.file or "", diagnostic.path or "",
                                 _NUMBER.sub("0", diagnostic.message)])
-        base = hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
-        occurrences[base] = occurrences.get(base, 0) + 1
-        out.append(f"{base}:{occurrences[base]}")
-    return out
+        base = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        count = self._occurrences.get(base)
+        if count is not None or len(self._occurrences) < self.limit:
+            count = (count or 0) + 1
+            self._occurrences[base] = count
+            return f"{base}:{count}"
+        where = (diagnostic.file, diagnostic.line)
+        if where != self._where:
+            self._where, self._here = where, {}
+        self._here[base] = self._here.get(base, 0) + 1
+        return f"{base}:L{diagnostic.line or 0}.{self._here[base]}"
+
+
+def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    """The :class:`Fingerprinter` fingerprint of each finding, in the order given."""
+    fingerprint = Fingerprinter()
+    return [fingerprint(diagnostic) for diagnostic in diagnostics]
+
+
+def json_list(items: Iterable[Any], *, indent: int | None, depth: int = 0) -> Iterator[str]:
+    """A JSON array, one item at a time: as ``json.dumps(list, indent=indent)`` would put it
+    at ``depth`` levels of nesting, or compact when ``indent`` is None."""
+    if indent is None:
+        yield "["
+        separator = ""
+        for item in items:
+            yield separator + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+            separator = ","
+        yield "]"
+        return
+    inner = "\n" + " " * (indent * (depth + 1))
+    yield "["
+    separator = inner
+    for item in items:
+        yield separator + json.dumps(item, ensure_ascii=False, indent=indent).replace(
+            "\n", inner)
+        separator = "," + inner
+    yield "]" if separator == inner else "\n" + " " * (indent * depth) + "]"

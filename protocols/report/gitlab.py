@@ -3,21 +3,25 @@
 Each finding: ``description``, ``check_name`` (the code), a ``fingerprint`` unique in the
 report (GitLab drops entries that share one, and compares them between the source and target
 branch to show new and fixed findings), ``severity`` and ``location.path``/``lines.begin``.
+Every finding of the run is listed (GitLab sets no count limit, only an artifact size limit
+per instance), written one entry at a time so memory stays flat.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
+    Fingerprinter,
     display_file,
-    fingerprints,
+    json_list,
     most_important_first,
     suggestion_note,
 )
-from protocols.report.sarif import dump_json
+from protocols.report.sarif import PRETTY_LIMIT
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -38,16 +42,22 @@ def _location(diagnostic: Diagnostic, options: RenderOptions) -> dict[str, Any]:
     return {"path": path, "lines": {"begin": line}}
 
 
+def stream_gitlab(result: RunResult, options: RenderOptions) -> Iterator[str]:
+    """Every finding of the run, one entry each, written as they are read (validate's come
+    from disk in input order; other commands' most important first)."""
+    findings = (most_important_first(result.diagnostics) if result.findings is None
+                else result.findings)
+    fingerprint = Fingerprinter()
+    entries = ({
+        "description": _description(d),
+        "check_name": d.code,
+        "fingerprint": fingerprint(d),
+        "severity": SEVERITY[d.severity],
+        "location": _location(d, options),
+    } for d in findings if d.severity in SEVERITY)
+    yield from json_list(entries, indent=2 if len(findings) <= PRETTY_LIMIT else None)
+    yield "\n"
+
+
 def render_gitlab(result: RunResult, options: RenderOptions) -> str:
-    findings = most_important_first(d for d in result.diagnostics if d.severity in SEVERITY)
-    report = [
-        {
-            "description": _description(d),
-            "check_name": d.code,
-            "fingerprint": fingerprint,
-            "severity": SEVERITY[d.severity],
-            "location": _location(d, options),
-        }
-        for d, fingerprint in zip(findings, fingerprints(findings), strict=True)
-    ]
-    return dump_json(report, items=len(report))
+    return "".join(stream_gitlab(result, options))

@@ -2,14 +2,19 @@
 
 One ``reportingDescriptor`` per code in the run (descriptions, help, help URI into
 docs/rules.md, default level), one result per finding located in its plan or log file, the
-plan rule as a related location, and stable ``partialFingerprints``. GitHub accepts at most
-25,000 results per run: beyond that the most severe are kept and a notification says so.
+plan rule as a related location, and stable ``partialFingerprints``.
+
+Every finding of the run is a result (validate's are read from disk once, and only the
+results kept are held), up to the 25,000 per run that GitHub code scanning accepts (it
+rejects a run with more, and shows the 5,000 most severe): beyond that the most severe are
+kept and a ``toolExecutionNotifications`` entry says how many were left out.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -17,10 +22,11 @@ from urllib.parse import quote
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
+    Fingerprinter,
     display_file,
-    fingerprints,
-    most_important_first,
+    json_list,
     suggestion_note,
+    top_findings,
 )
 from protocols.report.rulemeta import RuleInfo, rule_info
 
@@ -108,11 +114,11 @@ def _result(diagnostic: Diagnostic, rule_index: int, fingerprint: str,
     return result
 
 
-def build_sarif(result: RunResult, options: RenderOptions, *,
-                max_results: int = MAX_RESULTS) -> dict[str, Any]:
-    """The SARIF log as a dict; ``max_results`` caps the results (GitHub's limit by default)."""
-    findings = most_important_first(d for d in result.diagnostics if d.severity in LEVEL)
-    kept = findings[:max_results]
+def _run(result: RunResult, options: RenderOptions, max_results: int
+         ) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The SARIF log without its results, and the findings that become them: the
+    ``max_results`` most important of every finding of the run, read once from its stream."""
+    kept, total = top_findings(result, max_results, LEVEL)
     rules: list[dict[str, Any]] = []
     index_of: dict[str, int] = {}
     for diagnostic in kept:
@@ -120,16 +126,14 @@ def build_sarif(result: RunResult, options: RenderOptions, *,
             index_of[diagnostic.code] = len(rules)
             info = rule_info(diagnostic.code, name=diagnostic.name, severity=diagnostic.severity)
             rules.append(_descriptor(info, options))
-    prints = fingerprints(kept)
     invocation: dict[str, Any] = {"executionSuccessful": True}
-    if len(findings) > len(kept):
+    if total > len(kept):
         invocation["toolExecutionNotifications"] = [{
             "level": "warning",
             "descriptor": {"id": "result-cap"},
-            "message": {"text": f"Only the {len(kept):,} most severe of {len(findings):,} "
+            "message": {"text": f"Only the {len(kept):,} most severe of {total:,} "
                                 "results are included: code scanning accepts at most "
-                                f"{max_results:,} per run. The text and JSON reports list "
-                                "them all."},
+                                f"{max_results:,} per run. The JSON report lists them all."},
         }]
     run: dict[str, Any] = {
         "tool": {"driver": {
@@ -142,9 +146,42 @@ def build_sarif(result: RunResult, options: RenderOptions, *,
         "automationDetails": {"id": f"protocols/{result.command}/"},
         "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(d, index_of[d.code], p, options) for d, p in zip(kept, prints, strict=True)],
+        "results": [],
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, kept
+
+
+def _results(kept: list[Diagnostic], options: RenderOptions) -> Iterator[dict[str, Any]]:
+    fingerprint = Fingerprinter()
+    index_of: dict[str, int] = {}
+    for diagnostic in kept:
+        index_of.setdefault(diagnostic.code, len(index_of))
+        yield _result(diagnostic, index_of[diagnostic.code], fingerprint(diagnostic), options)
+
+
+def build_sarif(result: RunResult, options: RenderOptions, *,
+                max_results: int | None = None) -> dict[str, Any]:
+    """The SARIF log as a dict; ``max_results`` caps the results (GitHub's limit,
+    MAX_RESULTS, by default)."""
+    log, kept = _run(result, options, MAX_RESULTS if max_results is None else max_results)
+    log["runs"][0]["results"] = list(_results(kept, options))
+    return log
+
+
+def stream_sarif(result: RunResult, options: RenderOptions, *,
+                 max_results: int | None = None) -> Iterator[str]:
+    """The SARIF log in pieces, each result built as it is written."""
+    log, kept = _run(result, options, MAX_RESULTS if max_results is None else max_results)
+    pretty = len(kept) <= PRETTY_LIMIT
+    text = (json.dumps(log, indent=2, ensure_ascii=False) if pretty else
+            json.dumps(log, ensure_ascii=False, separators=(",", ":")))
+    # "results" is the run's last key and the run the last of "runs": the empty list is
+    # followed by closing brackets only.
+    closing = "\n    }\n  ]\n}" if pretty else "}]}"
+    assert text.endswith(closing)
+    yield text[: -len(closing) - 2]  # without "[]"
+    yield from json_list(_results(kept, options), indent=2 if pretty else None, depth=3)
+    yield closing + "\n"
 
 
 def dump_json(document: object, *, items: int) -> str:
@@ -156,5 +193,4 @@ def dump_json(document: object, *, items: int) -> str:
 
 
 def render_sarif(result: RunResult, options: RenderOptions) -> str:
-    log = build_sarif(result, options)
-    return dump_json(log, items=len(log["runs"][0]["results"]))
+    return "".join(stream_sarif(result, options))

@@ -99,9 +99,19 @@ _code("PV004", "line-too-long", E, "An input line is longer than 1 MiB.",
       is most likely a binary file or a missing newline), so memory stays bounded.""")
 _code("PV005", "unreadable-input", E, "An input file cannot be read (or its gzip is corrupt).",
       "(a truncated .gz file)", _WHO,
-      """The file cannot be opened, a gzip stream is corrupt or truncated, or a JSON document
-      is too large to parse whole (write large logs as NDJSON). Lines read before the problem
-      are kept.""")
+      """The file cannot be opened, a folder cannot be listed (a link to nothing, no
+      permission), or a gzip stream is corrupt or truncated. Lines read before the problem
+      are kept; a last line cut short by a broken gzip stream goes to `--bad` with this
+      finding.""")
+_code("PV006", "input-stopped", E, "Reading an input stopped early: it does not look like a "
+      "log.",
+      "(the output of /dev/zero, /dev/urandom or `yes`)", _WHO,
+      """Reading stops, with this finding, at a line longer than 64 MiB, at more than 64 MiB
+      of blank lines in a row, or after 100,000 lines (or 64 MiB) in a row with no message
+      that can be read: such an input is not a log, and would otherwise run on forever (an
+      endless stream) or fill the bad file with it. Everything read up to there is
+      validated and quarantined as usual; the rest of that input is neither, and this
+      finding says where reading stopped. Other inputs are read as usual.""")
 
 # -- the Segment spec --------------------------------------------------------------------
 _code("PV101", "unknown-message-type", E,

@@ -1,28 +1,36 @@
-"""Reading event logs: which files, which format, and one record at a time.
+"""Reading event logs: which format, and one record at a time.
 
 Formats are detected per file, not by extension: NDJSON (one message per line, a line may be
-a ``{"batch": [...]}`` envelope), or one JSON document (an array of messages, one message, or
-one batch envelope). Gzip is recognised by its magic bytes; a UTF-8 BOM and CRLF line endings
-are accepted. NDJSON is streamed line by line, so memory stays flat however long the log is.
+a ``{"batch": [...]}`` envelope), a JSON array document (read element by element:
+arrays.py), or one JSON object document (a message or a batch envelope). Gzip is recognised
+by its magic bytes; a UTF-8 BOM and CRLF line endings are accepted. Everything is streamed:
+memory stays flat however long the log is.
+
+Detection decides per line wherever the input looks like NDJSON: a log whose first lines
+are broken, or are JSON arrays, is still read line by line, never as one broken document.
 
 Nothing here raises for bad content: a line that is not UTF-8, not JSON, not an object or too
-long becomes a :class:`Item` carrying a diagnostic, and the run goes on.
+long becomes an :class:`Item` carrying a diagnostic, and the run goes on. An input that
+cannot be a log at all (``/dev/zero``, ``yes``) ends with a finding (PV006) instead of running
+for ever: see limits.py. What was read up to there is validated and quarantined as usual.
 """
 
 from __future__ import annotations
 
-import glob
-import gzip
-import json
-import re
+import io
+import os
 import sys
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
 from protocols.plan.loader import display_path
+from protocols.validate import limits
+from protocols.validate.arrays import ArrayReader
 from protocols.validate.codes import CODES
+from protocols.validate.detect import detect, has_object_line
+from protocols.validate.gunzip import GunzipReader, open_gunzip
+from protocols.validate.limits import MAX_LINE_BYTES, Runs, is_blank
 from protocols.validate.records import (
     DECODER,
     Item,
@@ -30,57 +38,21 @@ from protocols.validate.records import (
     messages_of,
     parse_message_text,
 )
+from protocols.validate.sources import STDIN, InputError, expand_inputs
 
-# Segment refuses messages above 32 KB; a line 32 times that is certainly not one message.
-MAX_LINE_BYTES = 1024 * 1024
-# A JSON document (array or object file) is parsed whole; beyond this, use NDJSON.
-MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+# A JSON object document (one message, one batch) is parsed whole; arrays are streamed.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
-LOG_SUFFIXES = (".ndjson", ".jsonl", ".json", ".log", ".gz")
-STDIN = "-"
-_BOM = b"\xef\xbb\xbf"
+_BOM = limits.BOM
 _GZIP_MAGIC = b"\x1f\x8b"
+_BLANK = b" \t\r\n"
 
+__all__ = ["CHUNK", "MAX_LINE_BYTES", "STDIN", "InputError", "LineHandler", "LineReader",
+           "expand_inputs", "ndjson", "read_records"]
 
 #: Offered each complete NDJSON line and its number; returns True when it dealt with the line
 #: whole (the run's fast lane, run.py), which then yields no record.
 LineHandler = Callable[[bytes, int], bool]
-
-
-class InputError(Exception):
-    """An input argument that names nothing readable (a usage error, exit code 2)."""
-
-
-def expand_inputs(arguments: Iterable[str]) -> list[str]:
-    """Files to read, in order: files as given, folders walked, globs expanded, ``-`` stdin.
-
-    Raises :class:`InputError` for a path that does not exist or a glob that matches nothing.
-    """
-    found: list[str] = []
-    for argument in arguments:
-        if argument == STDIN:
-            found.append(STDIN)
-            continue
-        path = Path(argument)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_log(p))
-            if not files:
-                raise InputError(f"no log files ({', '.join(LOG_SUFFIXES)}) in {argument}")
-            found.extend(str(p) for p in files)
-        elif path.exists():
-            found.append(argument)
-        elif glob.has_magic(argument):
-            matches = sorted(p for p in glob.glob(argument, recursive=True) if Path(p).is_file())
-            if not matches:
-                raise InputError(f"no files match {argument}")
-            found.extend(matches)
-        else:
-            raise InputError(f"no such file or folder: {argument}")
-    return list(dict.fromkeys(found))
-
-
-def _is_log(path: Path) -> bool:
-    return path.name.lower().endswith(LOG_SUFFIXES) and not path.name.startswith(".")
 
 
 def read_records(name: str, fast: LineHandler | None = None) -> Iterator[Record]:
@@ -89,210 +61,258 @@ def read_records(name: str, fast: LineHandler | None = None) -> Iterator[Record]
     With ``fast``, each complete NDJSON line is offered to it first, and only the lines it
     declines become records."""
     shown = "<stdin>" if name == STDIN else display_path(Path(name))
+    if name != STDIN and os.path.isdir(name):
+        yield failure(shown, 1, _folder_problem(name, shown))
+        return
     try:
         handle: IO[bytes] = sys.stdin.buffer if name == STDIN else open(name, "rb")  # noqa: SIM115
     except OSError as exc:
-        yield _failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
+        yield failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
         return
     try:
         yield from _read_stream(shown, handle, fast)
+    except OSError as exc:  # a read error (EIO...) of the file itself
+        yield failure(shown, 1, f"cannot read {shown}: {exc.strerror or exc}")
     finally:
         if name != STDIN:
             handle.close()
 
 
-def _failure(file: str, line: int, message: str, raw: bytes = b"",
-             tail: Iterator[bytes] | None = None) -> Record:
-    error = CODES["PV005"].diagnostic(message, file=file, line=line)
-    return Record(file, line, raw, (Item(line, error=error),), tail)
+def _folder_problem(name: str, shown: str) -> str:
+    """Why a folder among the inputs (one that could not be walked) was not read."""
+    try:
+        with os.scandir(name):
+            pass
+    except OSError as exc:
+        return f"cannot list the folder {shown}: {exc.strerror or exc}"
+    return f"{shown} is a folder, not a log file"
+
+
+def failure(file: str, line: int, message: str, code: str = "PV005") -> Record:
+    """A finding about the input that holds no bytes of it (quarantine writes nothing)."""
+    error = CODES[code].diagnostic(message, file=file, line=line)
+    return Record(file, line, b"", (Item(line, error=error),))
 
 
 def _read_stream(file: str, handle: IO[bytes], fast: LineHandler | None) -> Iterator[Record]:
-    stream = _maybe_gunzip(handle)
-    reader = _LineReader(file, stream)
-    try:
-        yield from _detect_and_read(file, reader, fast)
-    except (OSError, EOFError, zlib.error) as exc:
-        if stream is not handle and reader.line == 0 and handle.seekable():
-            # Not gzip after all, only two bytes that look like it: read it as it is.
-            handle.seek(0)
-            yield from _detect_and_read(file, _LineReader(file, handle), fast)
-            return
-        # A truncated or corrupt gzip stream: say where it broke and keep the earlier lines.
-        yield _failure(file, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
-
-
-def _maybe_gunzip(handle: IO[bytes]) -> IO[bytes]:
     peek = getattr(handle, "peek", None)
     head = peek(2)[:2] if callable(peek) else b""
     if head == _GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]
-    return handle
+        stream, gunzip = open_gunzip(handle)
+        stream.peek(1)
+        if gunzip.problem is None or gunzip.produced or not handle.seekable():
+            yield from _read(LineReader(file, stream, gunzip), fast)
+            return
+        handle.seek(0)  # not gzip after all, only two bytes that look like it
+    yield from _read(LineReader(file, handle, None), fast)
 
 
-class _LineReader:
-    """Bounded ``readline`` over a binary stream, counting lines."""
+class LineReader:
+    """Bounded ``readline`` over a binary stream, counting lines, with the runs that end
+    an input that is not a log."""
 
-    def __init__(self, file: str, stream: IO[bytes]) -> None:
+    def __init__(self, file: str, stream: IO[bytes], gunzip: GunzipReader | None,
+                 first_line: int = 1, *, contiguous: bool = False) -> None:
         self.file = file
         self.stream = stream
-        self.line = 0
+        self.gunzip = gunzip
+        self.line = first_line - 1
+        self.runs = Runs(first_line, contiguous=contiguous)
+        self.stopped: str | None = None
 
-    def next_line(self) -> tuple[bytes, bool] | None:
-        """The next line (up to MAX_LINE_BYTES) and whether it is complete; None at the end."""
-        data = self.stream.readline(MAX_LINE_BYTES + 1)
-        if not data:
-            return None
-        self.line += 1
-        complete = data.endswith(b"\n") or len(data) <= MAX_LINE_BYTES
-        return data, complete
+    def problem(self) -> str | None:
+        """Why a gzip stream ended before its data did (the stream has ended then)."""
+        return self.gunzip.problem if self.gunzip is not None else None
 
-    def rest_of_line(self) -> Iterator[bytes]:
+    def count(self, record: Record) -> Record:
+        """Account ``record`` (its lines already counted in ``line``) in the runs."""
+        reason = self.runs.add(record, self.line + 1 - record.line)
+        if reason is not None and self.stopped is None:
+            self.stopped = reason
+        return record
+
+    def stop_record(self) -> Record:
+        assert self.stopped is not None
+        message = (f"stopped reading {self.file} after line {self.line}: {self.stopped}; the "
+                   "rest of this input is not validated, nor written to --good or --bad")
+        return failure(self.file, self.line, message, code="PV006")
+
+    def rest_of_line(self, read: int) -> Iterator[bytes]:
+        """The rest of a line too long to hold, in chunks, up to MAX_RECORD_BYTES in all
+        (``read``: bytes of it already read); past that, reading this input stops."""
+        readline = self.stream.readline
         while True:
-            data = self.stream.readline(CHUNK)
+            if read >= limits.MAX_RECORD_BYTES:
+                self.stopped = (f"line {self.line} is longer than "
+                                f"{limits.MAX_RECORD_BYTES // 2**20} MiB")
+                return
+            data = readline(min(CHUNK, limits.MAX_RECORD_BYTES - read))
             if not data:
                 return
+            read += len(data)
             yield data
             if data.endswith(b"\n"):
                 return
 
+    def blank_lines(self, data: bytes) -> bytes:
+        """``data`` (a blank line just read) and the blank lines right after it, taken in
+        blocks from the stream's buffer rather than line by line (a gigabyte of newlines
+        is a few thousand reads), up to about CHUNK bytes; counts the lines."""
+        peek = getattr(self.stream, "peek", None)
+        if not callable(peek):
+            return data
+        parts = [data]
+        size = len(data)
+        while size < CHUNK:
+            ahead = peek(CHUNK)[:CHUNK - size]
+            blank = len(ahead) - len(ahead.lstrip(_BLANK))
+            end = ahead.rfind(b"\n", 0, blank) + 1  # whole blank lines only
+            if end <= 0:
+                break
+            parts.append(self.stream.read(end))
+            size += end
+            self.line += ahead.count(b"\n", 0, end)
+        return data if len(parts) == 1 else b"".join(parts)
 
-def _detect_and_read(file: str, reader: _LineReader, fast: LineHandler | None
-                     ) -> Iterator[Record]:
-    leading, ndjson = _leading_lines(reader)
-    if ndjson:
-        yield from _ndjson(file, reader, leading, fast)
-        return
-    # Blank lines before the document are records of their own (for quarantine accounting).
-    for offset, (data, _) in enumerate(leading[:-1]):
-        yield Record(file, reader.line - len(leading) + 1 + offset, data, ())
-    yield from _document(file, reader, leading[-1:])
 
-
-def _leading_lines(reader: _LineReader) -> tuple[list[tuple[bytes, bool]], bool]:
-    """The lines up to the first with content, and whether the input is NDJSON."""
-    # Blank lines before the first content decide nothing; keep them for quarantine.
-    leading: list[tuple[bytes, bool]] = []
+def _read(reader: LineReader, fast: LineHandler | None) -> Iterator[Record]:
+    """Blank lines first (records of their own, never held), then the format decides."""
+    file = reader.file
     while True:
-        got = reader.next_line()
-        if got is None:
-            return leading, True
-        leading.append(got)
-        data, complete = got
-        if data.strip(b" \t\r\n" + _BOM) or not complete:
-            break
-    first, complete = leading[-1]
-    text = first.lstrip(_BOM).strip()
-    # A first line that is a whole JSON object starts NDJSON; "[" starts an array document
-    # (on one line or many); "{" that does not close on its line starts a pretty document.
-    ndjson = not complete or text[:1] not in (b"[", b"{") or (
-        text[:1] == b"{" and _parses(text))
-    return leading, ndjson
+        data = reader.stream.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            yield from _ended(reader, None)
+            return
+        reader.line += 1
+        if data.endswith(b"\n") and is_blank(data, reader.line):
+            first = reader.line
+            yield reader.count(Record(file, first, reader.blank_lines(data), ()))
+            if reader.stopped is not None:
+                yield reader.stop_record()
+                return
+            continue
+        break
+    pending = [data]
+    kind = detect(reader, pending)
+    if kind == "array":
+        yield from _array(reader, pending)
+    elif kind == "document":
+        yield from _document(reader, pending, fast)
+    else:
+        yield from ndjson(reader, pending, fast)
 
 
-def splittable(name: str) -> bool:
-    """Whether ``name`` is a plain (not gzip) NDJSON file, which :func:`read_range` can read
-    in pieces with the very records :func:`read_records` gives."""
-    if name == STDIN or not Path(name).is_file():
-        return False
-    try:
-        with open(name, "rb") as handle:
-            if handle.peek(2)[:2] == _GZIP_MAGIC:
-                return False
-            return _leading_lines(_LineReader(name, handle))[1]
-    except OSError:
-        return False
+def _ended(reader: LineReader, last: bytes | None) -> Iterator[Record]:
+    """At the end of the stream: the gzip problem that ended it early, if any, unless the
+    last line (cut short by it) already said so."""
+    problem = reader.problem()
+    if problem is not None and (last is None or last.endswith(b"\n")):
+        yield failure(reader.file, reader.line + 1,
+                       f"cannot read past line {reader.line}: {problem}")
 
 
-class _Range:
-    """The next ``size`` bytes of a stream, read by line."""
-
-    def __init__(self, stream: IO[bytes], size: int) -> None:
-        self.stream = stream
-        self.left = size
-
-    def readline(self, limit: int = -1) -> bytes:
-        if self.left <= 0:
-            return b""
-        data = self.stream.readline(self.left if limit < 0 else min(limit, self.left))
-        self.left -= len(data)
-        return data
-
-
-def read_range(name: str, start: int, end: int, first_line: int,
-               fast: LineHandler | None = None) -> Iterator[Record]:
-    """The records of bytes ``start`` to ``end`` of a :func:`splittable` file, where line
-    ``first_line`` starts at ``start`` and a line ends at ``end`` (``fast``: as in
-    :func:`read_records`)."""
-    shown = display_path(Path(name))
-    try:
-        handle = open(name, "rb")  # noqa: SIM115
-    except OSError as exc:
-        yield _failure(shown, first_line, f"cannot read {shown}: {exc.strerror or exc}")
-        return
-    with handle:
-        handle.seek(start)
-        reader = _LineReader(shown, cast(IO[bytes], _Range(handle, end - start)))
-        reader.line = first_line - 1
-        try:
-            yield from _ndjson(shown, reader, [], fast)
-        except OSError as exc:
-            yield _failure(shown, reader.line + 1, f"cannot read past line {reader.line}: {exc}")
-
-
-def _parses(text: bytes) -> bool:
-    try:
-        json.loads(text)
-    except (ValueError, RecursionError):
-        return False
-    return True
-
-
-def _ndjson(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]],
-            fast: LineHandler | None = None) -> Iterator[Record]:
-    first_line = reader.line - len(leading) + 1
-    for offset, (data, complete) in enumerate(leading):
-        record = _line_record(file, first_line + offset, data, complete, reader)
-        yield record
-        if record.tail is not None:
-            for _ in record.tail:  # skip whatever the caller did not consume
-                pass
-    # The loop every line of a big log goes through: reader.next_line inlined.
+def ndjson(reader: LineReader, pending: list[bytes], fast: LineHandler | None = None
+            ) -> Iterator[Record]:
+    """One record per line. ``pending``: lines already read (ending at ``reader.line``)."""
+    end = reader.line
+    reader.line -= len(pending)
+    last: bytes | None = None
+    for data in pending:
+        reader.line += 1
+        last = data
+        if data[-1:] == b"\n" and fast is not None and fast(data, reader.line):
+            continue
+        yield from _slow_line(reader, data)
+        if reader.stopped is not None:
+            yield reader.stop_record()
+            return
+    assert reader.line == end
+    # The loop every line of a big log goes through (a line is never longer than the limit
+    # plus one byte: a longer one is read by _slow_line, a chunk at a time).
     readline, limit = reader.stream.readline, MAX_LINE_BYTES + 1
     while True:
         data = readline(limit)
         if not data:
+            yield from _ended(reader, last)
             return
         reader.line += 1
-        line = reader.line
-        complete = data.endswith(b"\n") or len(data) <= MAX_LINE_BYTES
-        if complete and fast is not None and fast(data, line):
+        last = data
+        if fast is not None and (data[-1:] == b"\n" or (
+                len(data) <= MAX_LINE_BYTES and reader.gunzip is None)) \
+                and fast(data, reader.line):
             continue
-        record = _line_record(file, line, data, complete, reader)
-        yield record
-        if record.tail is not None:
-            for _ in record.tail:
-                pass
+        yield from _slow_line(reader, data)
+        if reader.stopped is not None:
+            yield reader.stop_record()
+            return
 
 
-def _line_record(file: str, line: int, data: bytes, complete: bool,
-                 reader: _LineReader) -> Record:
-    if not complete:
+def _slow_line(reader: LineReader, data: bytes) -> Iterator[Record]:
+    """The record of one line the fast lane declined (blank, too long, cut short, or with
+    a finding), counted in the runs that stop an input that is not a log."""
+    file, line = reader.file, reader.line
+    if data.endswith(b"\n"):
+        if is_blank(data, line):
+            record = Record(file, line, reader.blank_lines(data), ())
+        else:
+            record = _line_record(file, line, data)
+        yield reader.count(record)
+        return
+    if len(data) > MAX_LINE_BYTES:
         error = CODES["PV004"].diagnostic(
             f"line longer than {MAX_LINE_BYTES // 1024} KiB: not read as a message",
             file=file, line=line)
-        return Record(file, line, data, (Item(line, error=error),), reader.rest_of_line())
+        record = Record(file, line, data, (Item(line, error=error),),
+                        reader.rest_of_line(len(data)))
+        yield reader.count(record)
+        assert record.tail is not None
+        for _ in record.tail:  # whatever the caller did not consume, up to the line's end
+            pass
+        return
+    # The last line, without a line ending: complete, unless a gzip stream broke inside it.
+    problem = reader.problem()
+    if problem is not None:
+        error = CODES["PV005"].diagnostic(
+            f"line {line} is cut short: {problem}", file=file, line=line)
+        yield reader.count(Record(file, line, data, (Item(line, error=error),)))
+        return
+    yield reader.count(Record(file, line, data, ()) if is_blank(data, line)
+                       else _line_record(file, line, data))
+
+
+def _line_record(file: str, line: int, data: bytes) -> Record:
     body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
-    if not body or body.isspace():  # (what strip() would leave empty, without a copy)
-        return Record(file, line, data, ())
     return Record(file, line, data, tuple(parse_message_text(body, file=file, line=line)))
 
 
-def _document(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
+def _array(reader: LineReader, pending: list[bytes]) -> Iterator[Record]:
+    """An array document, element by element (arrays.py), within the same limits."""
+    first_line = reader.line - len(pending) + 1
+    elements = ArrayReader(reader.file, reader.stream.read, b"".join(pending), first_line,
+                           max_element=MAX_LINE_BYTES)
+    runs = Runs(first_line, contiguous=True)
+    for record in elements.records():
+        yield record
+        reason = runs.add(record, 1)
+        if reason is not None:
+            reader.stopped = reason
+            reader.line = record.line
+            yield reader.stop_record()
+            return
+    problem = reader.problem()
+    if problem is not None:
+        yield failure(reader.file, first_line, f"the array document is cut short: {problem}")
+
+
+def _document(reader: LineReader, pending: list[bytes], fast: LineHandler | None
               ) -> Iterator[Record]:
-    """A file holding one JSON document: an array of messages, a message, or a batch."""
-    start_line = reader.line - len(leading) + 1
-    parts = [data for data, _ in leading]
+    """A file holding one JSON document that is not a pretty-printed array: an object (a
+    message or a batch) or an array, parsed whole. Past MAX_DOCUMENT_BYTES, or when it is not
+    one JSON value but its lines are, the bytes held and the rest of the stream are read line
+    by line as NDJSON; otherwise a broken document is one bad record, all its bytes kept."""
+    file = reader.file
+    start_line = reader.line - len(pending) + 1
+    parts = list(pending)
     size = sum(len(p) for p in parts)
     while size <= MAX_DOCUMENT_BYTES:
         chunk = reader.stream.read(CHUNK)
@@ -301,71 +321,51 @@ def _document(file: str, reader: _LineReader, leading: list[tuple[bytes, bool]]
         parts.append(chunk)
         size += len(chunk)
     content = b"".join(parts)
-    if size > MAX_DOCUMENT_BYTES:
-        def rest() -> Iterator[bytes]:
-            while chunk := reader.stream.read(CHUNK):
-                yield chunk
-        yield _failure(file, start_line,
-                       f"a JSON document larger than {MAX_DOCUMENT_BYTES // 2**20} MiB; "
-                       "write large logs as NDJSON (one message per line)", content, rest())
-        return
+    del parts
     body = content[len(_BOM):] if start_line == 1 and content.startswith(_BOM) else content
-    try:
-        text = body.decode("utf-8")
-        value = DECODER.decode(text)
-    except (ValueError, RecursionError):
-        if _looks_like_ndjson(body):
-            yield from _ndjson_in_memory(file, start_line, content)
+    if size <= MAX_DOCUMENT_BYTES and reader.problem() is None:
+        try:
+            value = DECODER.decode(body.decode("utf-8"))
+        except (ValueError, RecursionError):
+            value = _NOT_JSON
+        if isinstance(value, list):
+            source = io.BytesIO(content)
+            yield from ArrayReader(file, source.read, b"", start_line,
+                                   max_element=MAX_LINE_BYTES).records()
             return
-        yield Record(file, start_line, content,
-                     tuple(parse_message_text(body, file=file, line=start_line)))
-        return
-    if not isinstance(value, list):
-        yield Record(file, start_line, content, tuple(messages_of(value, file=file,
-                                                                  line=start_line)))
-        return
-    yield from _array_elements(file, start_line, text)
-
-
-def _looks_like_ndjson(body: bytes) -> bool:
-    """A file that is not one JSON document but whose first line, or next lines, are."""
-    lines = [line for line in body.split(b"\n") if line.strip()]
-    return len(lines) >= 2 and (_parses(lines[0].lstrip(_BOM))
-                                or all(_parses(line) for line in lines[1:3]))
-
-
-def _ndjson_in_memory(file: str, start_line: int, content: bytes) -> Iterator[Record]:
-    for offset, data in enumerate(re.findall(rb"[^\n]*\n|[^\n]+$", content)):
-        line = start_line + offset
-        body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
-        items = tuple(parse_message_text(body, file=file, line=line)) if body.strip() else ()
-        yield Record(file, line, data, items)
-
-
-def _array_elements(file: str, start_line: int, text: str) -> Iterator[Record]:
-    """One record per array element: the element's exact source text, then a newline.
-
-    The brackets and commas around elements belong to no message and are not kept, so a
-    quarantine file holds one message per record, each unchanged.
-    """
-    decoder = DECODER
-    position = text.index("[") + 1
-    line, counted = start_line, 0
-    while True:
-        position = _skip_space(text, position)
-        if position >= len(text) or text[position] == "]":
+        if value is not _NOT_JSON:
+            yield Record(file, start_line, content,
+                         tuple(messages_of(value, file=file, line=start_line)))
             return
-        line += text.count("\n", counted, position)
-        counted = position
-        value, end = decoder.raw_decode(text, position)
-        raw = text[position:end].encode("utf-8") + b"\n"
-        yield Record(file, line, raw, tuple(messages_of(value, file=file, line=line)))
-        position = _skip_space(text, end)
-        if position < len(text) and text[position] == ",":
-            position += 1
+        if not has_object_line(body):
+            yield Record(file, start_line, content,
+                         tuple(parse_message_text(body, file=file, line=start_line)))
+            return
+    held = io.BufferedReader(cast(io.RawIOBase, _Joined(io.BytesIO(content), reader.stream)),
+                             buffer_size=CHUNK)
+    lines = LineReader(file, held, reader.gunzip, start_line)
+    lines.runs = reader.runs
+    yield from ndjson(lines, [], fast)
 
 
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
+_NOT_JSON = object()
+
+
+class _Joined(io.RawIOBase):
+    """Two binary streams, one after the other."""
+
+    def __init__(self, first: IO[bytes], second: IO[bytes]) -> None:
+        super().__init__()
+        self._streams = [first, second]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while self._streams:
+            data = self._streams[0].read(len(buffer))
+            if data:
+                buffer[: len(data)] = data
+                return len(data)
+            self._streams.pop(0)
+        return 0

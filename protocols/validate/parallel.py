@@ -28,12 +28,17 @@ from typing import IO, Any
 
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
+from protocols.validate import limits
 from protocols.validate.checker import Validator
 from protocols.validate.drift import CapReached, DriftTracker
-from protocols.validate.inputs import STDIN, read_range, read_records, splittable
+from protocols.validate.findings import FindingsLog
+from protocols.validate.inputs import STDIN, read_records
 from protocols.validate.lane import FastLane
-from protocols.validate.quarantine import Quarantine
-from protocols.validate.run import Run, ValidateOptions, _Counts, _Examples
+from protocols.validate.limits import RunEdges
+from protocols.validate.quarantine import Quarantine, reason_line
+from protocols.validate.ranges import read_range, splittable
+from protocols.validate.run import Run, ValidateOptions
+from protocols.validate.tally import Counts, Examples
 
 # Pieces of about this size: small enough to share work between processes, large enough
 # that merging them costs nothing next to validating them.
@@ -55,13 +60,15 @@ class Piece:
 class _Partial:
     """What a worker sends back about one piece."""
 
-    counts: _Counts
-    examples: _Examples
+    counts: Counts
+    examples: Examples
     drift: DriftTracker
     good_records: int
     bad_records: int
     bad_lines: int
     outputs: tuple[str | None, str | None, str | None]  # temporary good, bad, reasons
+    findings: Path | None  # every finding of the piece (FindingsLog), when asked for
+    edges: RunEdges | None  # runs that end an input, at the piece's edges (a range only)
 
 
 def jobs_from(text: str) -> int:
@@ -150,19 +157,31 @@ def _scratch_parent(options: ValidateOptions) -> str | None:
 def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list[Piece],
          scratch: Path) -> RunResult:
     validator = Validator(plan)
-    merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options)
+    findings = FindingsLog() if options.every_finding else None
+    merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options,
+                 findings=findings)
     merged.counts.files = len(inputs)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     context = multiprocessing.get_context()
     jobs = [(index, piece, scratch) for index, piece in enumerate(work)]
-    with context.Pool(options.jobs, initializer=_start_worker,
-                      initargs=(validator, replace(options, jobs=1))) as pool, \
-            _Outputs(options) as outputs:
-        for partial in pool.imap(_validate_piece, jobs):
-            merged.counts.merge(partial.counts)
-            merged.examples.merge(partial.examples)
-            merged.drift.merge(partial.drift)
-            outputs.append(partial)
+    try:
+        with context.Pool(options.jobs, initializer=_start_worker,
+                          initargs=(validator, replace(options, jobs=1))) as pool, \
+                _Outputs(options) as outputs:
+            runs = _Runs()
+            for (_, piece, _), partial in zip(jobs, pool.imap(_validate_piece, jobs),
+                                               strict=True):
+                runs.add(piece, partial.edges)
+                merged.counts.merge(partial.counts)
+                merged.examples.merge(partial.examples)
+                merged.drift.merge(partial.drift)
+                outputs.append(partial)
+                if findings is not None and partial.findings is not None:
+                    findings.append_log(partial.findings, partial.examples.total)
+    except BaseException:
+        if findings is not None:
+            findings.close()
+        raise
     quarantine.good_records, quarantine.bad_records = outputs.good_records, outputs.bad_records
     return merged.result(quarantine)
 
@@ -187,14 +206,45 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
                                        ("reasons", options.bad_reasons)))
     good, bad, reasons = (Path(p) if p is not None else None for p in paths)
     quarantine = Quarantine(good=good, bad=bad, reasons=reasons)
+    run.findings = FindingsLog(scratch) if options.every_finding else None
     with quarantine:
         fast = run.line_handler(quarantine)  # (after the files are open)
+        edges: list[RunEdges] = []
         records = (read_records(piece.file, fast) if piece.end is None else
-                   read_range(piece.file, piece.start, piece.end, piece.first_line, fast))
+                   read_range(piece.file, piece.start, piece.end, piece.first_line, fast,
+                              edges))
         run.feed(records, quarantine)
     return _Partial(run.counts, run.examples, run.drift, quarantine.good_records,
                     quarantine.bad_records, quarantine.bad_lines,
-                    (paths[0], paths[1], paths[2]))
+                    (paths[0], paths[1], paths[2]),
+                    run.findings.keep() if run.findings is not None else None,
+                    edges[0] if edges else None)
+
+
+class _Runs:
+    """The runs that end an input which is not a log (limits.py: blank bytes, lines and
+    bytes without a message), added across the pieces of each file: when one process
+    would have stopped reading where the pieces did not, or a piece stopped (the pieces
+    after it were read for nothing), the run starts again on one process."""
+
+    def __init__(self) -> None:
+        self.file: str | None = None
+        self.carry = [0, 0, 0]
+
+    def add(self, piece: Piece, edges: RunEdges | None) -> None:
+        if edges is None:
+            self.file = None
+            return
+        if edges.stopped:
+            raise CapReached("an input that stops")
+        if piece.file != self.file:
+            self.file, self.carry = piece.file, [0, 0, 0]
+        caps = (limits.MAX_BLANK_BYTES, limits.MAX_BROKEN_LINES, limits.MAX_BROKEN_BYTES)
+        for index, limit in enumerate(caps):
+            total = self.carry[index] + edges.leading[index]
+            if total > limit or (index == 1 and total >= limit):
+                raise CapReached("an input that stops")
+            self.carry[index] = edges.trailing[index] if edges.ended[index] else total
 
 
 class _Outputs:
@@ -239,4 +289,4 @@ class _Outputs:
             for line in lines:
                 reason = json.loads(line)
                 reason["bad_line"] += self._bad_lines
-                yield (json.dumps(reason, ensure_ascii=False) + "\n").encode("utf-8")
+                yield reason_line(reason).encode("utf-8")

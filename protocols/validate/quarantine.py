@@ -2,10 +2,11 @@
 
 Every record (an NDJSON line, or one element of a JSON array file) goes to exactly one of the
 two files, byte for byte with its original line ending; a final line without one gets
-``\\n``. Unparseable lines go to the bad file too, so good + bad is always the whole input.
-Blank lines are not messages and go to the good file. The optional reasons file is NDJSON,
-one object per bad record, in the same order: where it came from, where it is in the bad
-file, and the codes and messages that made it bad.
+``\\n``. Unparseable lines go to the bad file too, so good + bad is always the whole input
+(up to where reading stopped, for an input that is not a log: PV006). Blank lines are not
+messages: they go to the good file and are not counted as records. The optional reasons
+file is NDJSON, one object per bad record, in the same order: where it came from, where it
+is in the bad file, and the codes and messages that made it bad.
 """
 
 from __future__ import annotations
@@ -61,14 +62,22 @@ class Quarantine:
                 handle.close()
 
     def write(self, record: Record, *, bad: bool, diagnostics: Sequence[Diagnostic]) -> None:
-        """Send one record to its file. Consumes the record's tail (a very long line)."""
+        """Send one record to its file. Consumes the record's tail (a very long line).
+
+        Blank lines go to the good file but are not counted (they hold no message); a
+        finding about the input that holds none of its bytes (a gzip stream that ends
+        early, an input that stops) is not a record of either file (the report has it)."""
+        if not record.items:
+            self._copy(record, self._good)
+            return
+        if not record.raw and record.tail is None:
+            return
         if bad:
             self.bad_records += 1
             start = self._bad_lines + 1
             self._bad_lines += self._copy(record, self._bad)
             if self._reasons is not None:
-                self._reasons.write(json.dumps(_reason(record, start, diagnostics),
-                                               ensure_ascii=False) + "\n")
+                self._reasons.write(reason_line(_reason(record, start, diagnostics)))
         else:
             self.good_records += 1
             self._copy(record, self._good)
@@ -105,6 +114,19 @@ class Quarantine:
                 target.write(b"\n")
             lines += 1
         return lines
+
+
+def reason_line(reason: dict[str, object]) -> str:
+    """One line of the reasons file. Text from the log can hold a lone surrogate (JSON's
+    ``"\\ud800"`` is legal and parses to one), which UTF-8 cannot carry: such a line is
+    written with JSON escapes instead, so it reads back to the same value and the run goes
+    on."""
+    line = json.dumps(reason, ensure_ascii=False) + "\n"
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(reason, ensure_ascii=True) + "\n"
+    return line
 
 
 def _reason(record: Record, bad_line: int, diagnostics: Sequence[Diagnostic]) -> dict[str, object]:

@@ -1,38 +1,36 @@
-"""The validate run: read every input, check every message, count, keep a few examples.
+"""The validate run: read every input (inputs.py), check every message (checker.py, with
+the fast lane of lane.py), count (tally.py), quarantine (quarantine.py).
 
 Memory stays flat however large the logs and however many violations: inputs are streamed,
-only ``max_examples`` diagnostics are kept per (code, event) pair, the number of pairs and
-events counted by name is capped, and the drift tracker bounds itself (see drift.py).
+the tally keeps capped examples and counts, every finding goes to a file on disk when the
+caller wants them all (findings.py), and the drift tracker bounds itself (see drift.py).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
 from protocols.validate.checker import Validator
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, CapReached, DriftTracker
+from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker
+from protocols.validate.findings import FindingsLog
 from protocols.validate.inputs import LineHandler, read_records
 from protocols.validate.lane import FastLane
 from protocols.validate.quarantine import Quarantine
 from protocols.validate.records import Item, Record, parsed_fast
-
-MAX_EXAMPLE_GROUPS = 1_000
-MAX_EVENTS_COUNTED = 1_000
-OTHER_EVENTS = "(other events)"
-NO_EVENT = "(no event)"
+from protocols.validate.tally import Counts, Examples, summary
 
 
 @dataclass(frozen=True, kw_only=True)
 class ValidateOptions:
     """How to run. ``fail_on`` also decides which messages count as invalid (and go to the
-    bad file): those with a finding at or above it (errors when it is None)."""
+    bad file): those with a finding at or above it (errors when it is None).
+    ``every_finding``: keep every finding (on disk) for the formats that list them all; the
+    result's ``findings`` is then set."""
 
     source_field: str = DEFAULT_SOURCE_FIELD
     max_examples: int = 5
@@ -41,84 +39,7 @@ class ValidateOptions:
     bad: Path | None = None
     bad_reasons: Path | None = None
     jobs: int = 1
-
-
-class _Examples:
-    """The first ``limit`` diagnostics per (code, event); everything else is only counted."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.kept: dict[tuple[str, str | None], list[Diagnostic]] = {}
-        self.total = 0
-
-    def add(self, diagnostic: Diagnostic) -> None:
-        self.total += 1
-        key = (diagnostic.code, diagnostic.event)
-        group = self.kept.get(key)
-        if group is None:
-            if len(self.kept) >= MAX_EXAMPLE_GROUPS or self.limit <= 0:
-                return
-            group = self.kept[key] = []
-        if len(group) < self.limit:
-            group.append(diagnostic)
-
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return tuple(sort_diagnostics(d for group in self.kept.values() for d in group))
-
-    def merge(self, later: _Examples) -> None:
-        """Add the examples of the input that follows, as if it had been read by this one."""
-        if len(later.kept) >= MAX_EXAMPLE_GROUPS:
-            raise CapReached("example groups")  # it may have dropped groups we would keep
-        self.total += later.total
-        for key, group in later.kept.items():
-            mine = self.kept.get(key)
-            if mine is None:
-                if len(self.kept) >= MAX_EXAMPLE_GROUPS:
-                    continue
-                mine = self.kept[key] = []
-            mine.extend(group[: max(self.limit - len(mine), 0)])
-
-
-@dataclass
-class _Counts:
-    messages: int = 0
-    valid: int = 0
-    invalid: int = 0
-    unparseable: int = 0
-    files: int = 0
-
-    def __post_init__(self) -> None:
-        self.by_code: Counter[str] = Counter()
-        self.by_severity: Counter[str] = Counter()
-        self.by_event: dict[str, dict[str, int]] = {}
-
-    def event(self, name: str | None, *, invalid: bool) -> None:
-        key = name if name is not None else NO_EVENT
-        entry = self.by_event.get(key)
-        if entry is None:
-            if len(self.by_event) >= MAX_EVENTS_COUNTED:
-                key = OTHER_EVENTS
-            entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
-        entry["messages"] += 1
-        entry["invalid"] += int(invalid)
-
-    def merge(self, later: _Counts) -> None:
-        """Add the counts of the input that follows (names first seen there come after)."""
-        if OTHER_EVENTS in later.by_event:
-            raise CapReached("events counted by name")
-        self.messages += later.messages
-        self.valid += later.valid
-        self.invalid += later.invalid
-        self.unparseable += later.unparseable
-        self.by_code.update(later.by_code)
-        self.by_severity.update(later.by_severity)
-        for name, theirs in later.by_event.items():
-            key = name
-            if key not in self.by_event and len(self.by_event) >= MAX_EVENTS_COUNTED:
-                key = OTHER_EVENTS
-            entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
-            entry["messages"] += theirs["messages"]
-            entry["invalid"] += theirs["invalid"]
+    every_finding: bool = False
 
 
 def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
@@ -134,12 +55,19 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions
         result = validate_in_parallel(plan, inputs, options)
         if result is not None:
             return result
-    run = Run(Validator(plan), DriftTracker(plan, source_field=options.source_field), options)
+    findings = FindingsLog() if options.every_finding else None
+    run = Run(Validator(plan), DriftTracker(plan, source_field=options.source_field), options,
+              findings=findings)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
-    with quarantine:
-        for name in inputs:
-            run.counts.files += 1
-            run.feed(read_records(name, run.line_handler(quarantine)), quarantine)
+    try:
+        with quarantine:
+            for name in inputs:
+                run.counts.files += 1
+                run.feed(read_records(name, run.line_handler(quarantine)), quarantine)
+    except BaseException:
+        if findings is not None:
+            findings.close()
+        raise
     return run.result(quarantine)
 
 
@@ -148,12 +76,14 @@ class Run:
     parallel run keeps one for its share of the input; see parallel.py for the merge."""
 
     def __init__(self, validator: Validator, drift: DriftTracker,
-                 options: ValidateOptions, lane: FastLane | None = None) -> None:
+                 options: ValidateOptions, lane: FastLane | None = None, *,
+                 findings: FindingsLog | None = None) -> None:
         self.validator = validator
         self.drift = drift
         self.options = options
-        self.examples = _Examples(options.max_examples)
-        self.counts = _Counts()
+        self.examples = Examples(options.max_examples)
+        self.counts = Counts()
+        self.findings = findings
         threshold = options.fail_on or Severity.ERROR
         self.failing = frozenset(s for s in Severity if s.rank >= threshold.rank)
         self.lane = lane if lane is not None else FastLane(validator)
@@ -191,7 +121,7 @@ class Run:
     def feed(self, records: Iterable[Record], quarantine: Quarantine) -> None:
         validator, drift, counts, examples = (self.validator, self.drift, self.counts,
                                               self.examples)
-        failing = self.failing
+        failing, findings = self.failing, self.findings
         for record in records:
             found: list[Diagnostic] = []
             record_bad = False
@@ -210,11 +140,12 @@ class Run:
                     counts.valid += int(not bad)
                     counts.event(event, invalid=bad)
                 for diagnostic in diagnostics:
-                    counts.by_code[diagnostic.code] += 1
-                    counts.by_severity[diagnostic.severity.value] += 1
+                    counts.finding(diagnostic)
                     examples.add(diagnostic)
                 record_bad = record_bad or bad or item.error is not None
                 found.extend(diagnostics)
+            if found and findings is not None:
+                findings.add(sort_diagnostics(found))
             if quarantine.active:
                 quarantine.write(record, bad=record_bad, diagnostics=found)
             elif record.tail is not None:
@@ -222,9 +153,14 @@ class Run:
                     pass
 
     def result(self, quarantine: Quarantine) -> RunResult:
+        counted = (quarantine.good_records, quarantine.bad_records) if quarantine.active else None
+        if self.findings is not None:
+            self.findings.finish()
         return RunResult("validate", self.examples.diagnostics(),
-                         _summary(self.counts, self.examples, self.options, quarantine),
-                         {"inconsistencies": self.drift.inconsistencies()})
+                         summary(self.counts, self.examples,
+                                 max_examples=self.options.max_examples, quarantine=counted),
+                         {"inconsistencies": self.drift.inconsistencies()},
+                         findings=self.findings)
 
 
 def _check_item(item: Item, file: str, validator: Validator, drift: DriftTracker
@@ -245,24 +181,3 @@ def _prefixed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagno
         joined = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
                                           else f"{prefix}.{path}")
         yield replace(diagnostic, path=joined)
-
-
-def _summary(counts: _Counts, examples: _Examples, options: ValidateOptions,
-             quarantine: Quarantine) -> dict[str, Any]:
-    summary: dict[str, Any] = {
-        "messages": counts.messages,
-        "valid": counts.valid,
-        "invalid": counts.invalid,
-        "unparseable": counts.unparseable,
-        "inputs": counts.files,
-        "by_event": dict(sorted(counts.by_event.items())),
-        "by_code": dict(sorted(counts.by_code.items())),
-        "by_severity": {level: counts.by_severity.get(level, 0)
-                        for level in ("error", "warning", "info")},
-        "findings": examples.total,
-        "shown": len(examples.diagnostics()),
-        "max_examples": options.max_examples,
-    }
-    if quarantine.active:
-        summary["quarantine"] = {"good": quarantine.good_records, "bad": quarantine.bad_records}
-    return summary
