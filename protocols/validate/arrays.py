@@ -178,7 +178,8 @@ class ArrayReader:
             record = self._broken(start, end, f"an element longer than "
                                   f"{self._max_element // 1024} KiB: not read as a message",
                                   code="PV004")
-            return Record(record.file, record.line, record.raw + b"\n", record.items), \
+            return Record(record.file, record.line, record.raw + b"\n", record.items,
+                          kind="problem"), \
                 self._drop(end), True
         line = self._line_of(start)
         found = _NOT_UTF8.search(text, start, end)
@@ -188,7 +189,7 @@ class ArrayReader:
             return record, position, False
         raw = text[start:end].encode("utf-8") + b"\n"
         record = Record(self.file, line, raw, tuple(messages_of(value, file=self.file,
-                                                                line=line)))
+                                                                line=line)), kind="document")
         return record, self._drop(end), True
 
     def _resync(self, start: int, error_at: int, message: str, *, code: str = "PV001"
@@ -216,7 +217,7 @@ class ArrayReader:
                                        line=line if line is not None else first,
                                        column=column)
         raw = text[start:end].encode("utf-8", "surrogateescape")
-        return Record(self.file, first, raw, (Item(first, error=error),))
+        return Record(self.file, first, raw, (Item(first, error=error),), kind="problem")
 
     def _trailing(self, position: int) -> Iterator[Record]:
         """After the closing bracket: nothing but space, or one bad record per line."""

@@ -91,7 +91,7 @@ def _folder_problem(name: str, shown: str) -> str:
 def failure(file: str, line: int, message: str, code: str = "PV005") -> Record:
     """A finding about the input that holds no bytes of it (quarantine writes nothing)."""
     error = CODES[code].diagnostic(message, file=file, line=line)
-    return Record(file, line, b"", (Item(line, error=error),))
+    return Record(file, line, b"", (Item(line, error=error),), kind="problem")
 
 
 def _read_stream(file: str, handle: IO[bytes], fast: LineHandler | None) -> Iterator[Record]:
@@ -274,7 +274,7 @@ def _slow_line(reader: LineReader, data: bytes) -> Iterator[Record]:
     if problem is not None:
         error = CODES["PV005"].diagnostic(
             f"line {line} is cut short: {problem}", file=file, line=line)
-        yield reader.count(Record(file, line, data, (Item(line, error=error),)))
+        yield reader.count(Record(file, line, data, (Item(line, error=error),), kind="problem"))
         return
     yield reader.count(Record(file, line, data, ()) if is_blank(data, line)
                        else _line_record(file, line, data))
@@ -335,11 +335,12 @@ def _document(reader: LineReader, pending: list[bytes], fast: LineHandler | None
             return
         if value is not _NOT_JSON:
             yield Record(file, start_line, content,
-                         tuple(messages_of(value, file=file, line=start_line)))
+                         tuple(messages_of(value, file=file, line=start_line)), kind="document")
             return
         if not has_object_line(body):
             yield Record(file, start_line, content,
-                         tuple(parse_message_text(body, file=file, line=start_line)))
+                         tuple(parse_message_text(body, file=file, line=start_line)),
+                         kind="document")
             return
     held = io.BufferedReader(cast(io.RawIOBase, _Joined(io.BytesIO(content), reader.stream)),
                              buffer_size=CHUNK)

@@ -30,15 +30,15 @@ from protocols.plan.model import Plan
 from protocols.report.base import RunResult
 from protocols.validate import limits
 from protocols.validate.checker import Validator
-from protocols.validate.drift import CapReached, DriftTracker
+from protocols.validate.drift import CapReached
 from protocols.validate.findings import FindingsLog
 from protocols.validate.inputs import STDIN, read_records
 from protocols.validate.lane import FastLane
 from protocols.validate.limits import RunEdges
+from protocols.validate.partial import PartialResult
 from protocols.validate.quarantine import Quarantine, reason_line
 from protocols.validate.ranges import read_range, splittable
 from protocols.validate.run import Run, ValidateOptions
-from protocols.validate.tally import Counts, Examples
 
 # Pieces of about this size: small enough to share work between processes, large enough
 # that merging them costs nothing next to validating them.
@@ -58,16 +58,14 @@ class Piece:
 
 @dataclass
 class _Partial:
-    """What a worker sends back about one piece."""
+    """What a worker sends back about one piece: its :class:`PartialResult` (every finding
+    in a log it kept on disk, when asked for), and its quarantine output."""
 
-    counts: Counts
-    examples: Examples
-    drift: DriftTracker
+    result: PartialResult
     good_records: int
     bad_records: int
     bad_lines: int
     outputs: tuple[str | None, str | None, str | None]  # temporary good, bad, reasons
-    findings: Path | None  # every finding of the piece (FindingsLog), when asked for
     edges: RunEdges | None  # runs that end an input, at the piece's edges (a range only)
 
 
@@ -158,8 +156,7 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
          scratch: Path) -> RunResult:
     validator = Validator(plan)
     findings = FindingsLog() if options.every_finding else None
-    merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options,
-                 findings=findings)
+    merged = Run(validator, options, findings=findings)
     merged.counts.files = len(inputs)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     context = multiprocessing.get_context()
@@ -172,12 +169,8 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
             for (_, piece, _), partial in zip(jobs, pool.imap(_validate_piece, jobs),
                                                strict=True):
                 runs.add(piece, partial.edges)
-                merged.counts.merge(partial.counts)
-                merged.examples.merge(partial.examples)
-                merged.drift.merge(partial.drift)
+                merged.partial.merge(partial.result)
                 outputs.append(partial)
-                if findings is not None and partial.findings is not None:
-                    findings.append_log(partial.findings, partial.examples.total)
     except BaseException:
         if findings is not None:
             findings.close()
@@ -199,14 +192,13 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
     index, piece, scratch = job
     validator: Validator = _WORKER["validator"]
     options: ValidateOptions = _WORKER["options"]
-    run = Run(validator, DriftTracker(validator.plan, source_field=options.source_field),
-              options, _WORKER["lane"])
+    run = Run(validator, options, _WORKER["lane"],
+              findings=FindingsLog(scratch) if options.every_finding else None)
     paths = tuple(str(scratch / f"{index}.{kind}") if wanted is not None else None
                   for kind, wanted in (("good", options.good), ("bad", options.bad),
                                        ("reasons", options.bad_reasons)))
     good, bad, reasons = (Path(p) if p is not None else None for p in paths)
     quarantine = Quarantine(good=good, bad=bad, reasons=reasons)
-    run.findings = FindingsLog(scratch) if options.every_finding else None
     with quarantine:
         fast = run.line_handler(quarantine)  # (after the files are open)
         edges: list[RunEdges] = []
@@ -214,10 +206,11 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
                    read_range(piece.file, piece.start, piece.end, piece.first_line, fast,
                               edges))
         run.feed(records, quarantine)
-    return _Partial(run.counts, run.examples, run.drift, quarantine.good_records,
-                    quarantine.bad_records, quarantine.bad_lines,
-                    (paths[0], paths[1], paths[2]),
-                    run.findings.keep() if run.findings is not None else None,
+    result = run.partial
+    if isinstance(result.findings, FindingsLog):
+        result.findings = result.findings.keep()  # the parent appends it (merge)
+    return _Partial(result, quarantine.good_records, quarantine.bad_records,
+                    quarantine.bad_lines, (paths[0], paths[1], paths[2]),
                     edges[0] if edges else None)
 
 

@@ -37,6 +37,12 @@ class Record:
     ``raw`` is the record's exact bytes (with its line ending). For a line too long to keep in
     memory, ``raw`` is its first chunk and ``tail`` yields the rest; it must be consumed before
     the next record is read. ``items`` are the messages it holds (none for a blank line).
+
+    ``kind`` says how ``items`` came from the bytes, so that they can be read again from the
+    bytes alone (protocols/validate/lines.py): ``line``, an NDJSON line (parse_line);
+    ``document``, one JSON value read whole (a document, an array element); ``problem``, a
+    finding of the reader itself (a broken array element, a gzip stream cut short, an input
+    that stops), its one item.
     """
 
     file: str
@@ -44,6 +50,7 @@ class Record:
     raw: bytes
     items: tuple[Item, ...]
     tail: Iterator[bytes] | None = None
+    kind: str = "line"
 
 
 def parse_message_text(body: bytes, *, file: str, line: int,

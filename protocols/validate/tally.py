@@ -36,6 +36,11 @@ class Examples:
 
     def add(self, diagnostic: Diagnostic) -> None:
         self.total += 1
+        self.keep(diagnostic)
+
+    def keep(self, diagnostic: Diagnostic) -> None:
+        """:meth:`add`, for a finding already counted in ``total`` (an engine that counted
+        them apart offers only the first few of each code and event, in input order)."""
         key = (diagnostic.code, diagnostic.event)
         group = self.kept.get(key)
         if group is None:
@@ -76,18 +81,27 @@ class Counts:
         self.by_event: dict[str, dict[str, int]] = {}
 
     def event(self, name: str | None, *, invalid: bool) -> None:
+        self.add_event(name, 1, int(invalid))
+
+    def add_event(self, name: str | None, messages: int, invalid: int) -> None:
+        """Count ``messages`` of event ``name`` (None: no event), ``invalid`` of them
+        invalid. Names are kept in the order they first come, up to MAX_EVENTS_COUNTED."""
         key = name if name is not None else NO_EVENT
         entry = self.by_event.get(key)
         if entry is None:
             if len(self.by_event) >= MAX_EVENTS_COUNTED:
                 key = OTHER_EVENTS
             entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
-        entry["messages"] += 1
-        entry["invalid"] += int(invalid)
+        entry["messages"] += messages
+        entry["invalid"] += invalid
 
     def finding(self, diagnostic: Diagnostic) -> None:
         self.by_code[diagnostic.code] += 1
         self.by_severity[diagnostic.severity.value] += 1
+
+    def add_findings(self, code: str, severity: str, count: int) -> None:
+        self.by_code[code] += count
+        self.by_severity[severity] += count
 
     def merge(self, later: Counts) -> None:
         """Add the counts of the input that follows (names first seen there come after)."""
@@ -97,6 +111,7 @@ class Counts:
         self.valid += later.valid
         self.invalid += later.invalid
         self.unparseable += later.unparseable
+        self.files += later.files
         self.by_code.update(later.by_code)
         self.by_severity.update(later.by_severity)
         for name, theirs in later.by_event.items():
