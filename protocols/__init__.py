@@ -14,19 +14,36 @@ from protocols.__about__ import __version__
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.plan import MessageSpec, Plan, PlanError, load_plan
 from protocols.validate.checker import Validator
+from protocols.validate.lines import (
+    LineChecker,
+    LineVerdict,
+    LogRecord,
+    MessageVerdict,
+    ParsedMessage,
+    parse_line,
+    parse_record,
+    read_log_records,
+)
 from protocols.validate.observations import (
     DriftCounter,
     DriftObservation,
     drift_observations,
     drift_report,
 )
+from protocols.validate.partial import PartialResult
 
 __all__ = [
     "Diagnostic",
     "DriftCounter",
     "DriftObservation",
+    "LineChecker",
+    "LineVerdict",
     "Location",
+    "LogRecord",
     "MessageSpec",
+    "MessageVerdict",
+    "ParsedMessage",
+    "PartialResult",
     "Plan",
     "PlanError",
     "Severity",
@@ -35,4 +52,7 @@ __all__ = [
     "drift_observations",
     "drift_report",
     "load_plan",
+    "parse_line",
+    "parse_record",
+    "read_log_records",
 ]
