@@ -74,7 +74,7 @@ def generated_log(path: Path, messages: int, *, seed: int = 16) -> Path:
                 written += 1
                 continue
             if roll < 0.31:
-                out.write(rng.choice([b"{broken\n", b"\n", b"[]\n", b'{"type": "track"}\n']))
+                out.write(rng.choice([b"{broken\n", b"\xff\n", b"[]\n", b'{"type": "track"}\n']))
                 written += 1
                 continue
             batch = [_message(rng, written + i) for i in range(1 if roll < 0.95 else 3)]

@@ -43,15 +43,18 @@ class PartialResult:
     them all), or None. ``drift``: the tracker to count drift with (default: a new one);
     an engine that counts drift as observations sets a :class:`DriftCounter` instead."""
 
-    def __init__(self, plan: Plan, *, source_field: str = DEFAULT_SOURCE_FIELD,
+    def __init__(self, plan: Plan | None, *, source_field: str = DEFAULT_SOURCE_FIELD,
                  max_examples: int = 5, findings: FindingsLog | None = None,
                  drift: DriftTracker | DriftCounter | None = None) -> None:
-        self.plan: Plan | None = plan
+        self.plan = plan
         self.max_examples = max_examples
         self.counts = Counts()
         self.examples = Examples(max_examples)
-        self.drift: DriftTracker | DriftCounter = (
-            drift if drift is not None else DriftTracker(plan, source_field=source_field))
+        if drift is None:
+            if plan is None:
+                raise ValueError("a PartialResult without a plan needs a drift counter")
+            drift = DriftTracker(plan, source_field=source_field)
+        self.drift: DriftTracker | DriftCounter = drift
         #: Records sent to the good and bad files, when the run writes them.
         self.quarantine: tuple[int, int] | None = None
         #: Every finding (a log, or the path of a log another process kept), or None.
@@ -142,7 +145,8 @@ class PartialResult:
     def inconsistencies(self) -> list[dict[str, Any]]:
         """The report's drift section."""
         if isinstance(self.drift, DriftCounter):
-            assert self.plan is not None
+            if self.plan is None:
+                raise ValueError("the drift report needs the plan")
             return drift_report(self.plan, self.drift)
         return self.drift.inconsistencies()
 
