@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame, Row, Window
 from pyspark.sql import functions as F
 
 from protocols.diagnostics import sort_diagnostics
@@ -36,6 +36,20 @@ from protocols.validate.shape import name_key, value_key
 from protocols.spark.check import finding_of
 
 _FIRST = "struct<input: int, record: long, item: int, index: int>"
+# Results up to this many rows are collected in one job; longer ones are streamed to the
+# driver a partition at a time, so its memory stays bounded.
+COLLECTED_ROWS = 100_000
+
+
+def ordered_rows(df: DataFrame, *order: Column | str) -> Iterator[Row]:
+    """The rows of ``df`` sorted by ``order``: one Spark job (a top-k on each partition) when
+    there are at most COLLECTED_ROWS, else streamed."""
+    head = df.orderBy(*order).limit(COLLECTED_ROWS + 1).collect()
+    if len(head) <= COLLECTED_ROWS:
+        yield from head
+        return
+    del head
+    yield from df.orderBy(*order).toLocalIterator()
 
 
 def _order(df: DataFrame) -> tuple[DataFrame, Column, Column]:
@@ -76,7 +90,7 @@ def tally(df: DataFrame, *, max_examples: int = 5, inputs: int | None = None,
         F.min(F.struct(F.col("at.input").alias("input"), F.col("at.record").alias("record"),
                        F.col("item").alias("item"))).alias("first"))
     good = bad = 0
-    for row in counted.orderBy("first").toLocalIterator():
+    for row in ordered_rows(counted, "first"):
         if row.kind == "message":
             if row.verdict == "unparseable":
                 partial.count(unparseable=row["count"])
@@ -106,7 +120,7 @@ def _examples(df: DataFrame, first: Column, limit: int) -> Iterator[Any]:
     order = [F.col("at.input"), F.col("at.record"), F.col("item")]
     ranked = found.withColumn("n", F.row_number().over(
         Window.partitionBy("f.code", "f.event").orderBy(*order)))
-    for row in ranked.filter(F.col("n") <= limit).orderBy(*order).toLocalIterator():
+    for row in ordered_rows(ranked.filter(F.col("n") <= limit), *order):
         yield finding_of(row.f, row.file)
 
 
@@ -127,7 +141,7 @@ def every_finding(df: DataFrame, findings: FindingsLog) -> FindingsLog:
     path = F.col("path") if "path" in df.columns else F.lit(None).cast("string")
     rows = df.filter(F.size("findings") > 0).select(
         input_.alias("i"), record.alias("r"), path.alias("file"), "findings")
-    for row in rows.orderBy("i", "r").toLocalIterator():
+    for row in ordered_rows(rows, "i", "r"):
         findings.add(sort_diagnostics(finding_of(f, row.file) for f in row.findings))
     return findings
 
@@ -138,8 +152,7 @@ def drift_counts(df: DataFrame, *, source_field: str = DEFAULT_SOURCE_FIELD,
     by Spark with their first positions: what :func:`protocols.drift_report` takes.
 
     Before they reach the driver, the values of a property with more distinct values than
-    the tracker tracks (ids, free text: none are reported) are left out, and when there
-    are more events than it tracks, all but the first."""
+    the tracker tracks (ids, free text: none are reported) are left out."""
     df, input_, record = _order(df)
     if dict(df.dtypes)[column] != "binary":
         df = df.withColumn(column, F.col(column).cast("binary"))
@@ -162,13 +175,8 @@ def drift_counts(df: DataFrame, *, source_field: str = DEFAULT_SOURCE_FIELD,
             .filter(F.col("n") > tracker.MAX_VALUES).select("event", "prop")
         kept = counted.filter(F.col("kind") != "value").unionByName(
             values.join(F.broadcast(many), ["event", "prop"], "left_anti"))
-        events = counted.filter(F.col("kind") == "message").groupBy("event").agg(
-            F.min("first").alias("first"))
-        if events.count() > tracker.MAX_EVENTS:
-            first_events = events.orderBy("first").limit(tracker.MAX_EVENTS).select("event")
-            kept = kept.join(first_events, "event", "left_semi")
         counter = DriftCounter(source_field=source_field)
-        for row in kept.toLocalIterator():
+        for row in ordered_rows(kept, "first"):
             counter.add(DriftObservation(row.kind, row.event, row.source, row.name, row.detail),
                         row["count"], tuple(row.first))
     finally:
