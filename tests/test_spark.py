@@ -17,7 +17,6 @@ from protocols import LineChecker, Severity, load_plan
 from protocols.report import RenderOptions, render_pieces
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.engine_logs import ECOMMERCE, EXAMPLES, GOOD, generated_log, hostile_log, line
-from tests.spark_session import spark  # noqa: F401
 
 PLAN = load_plan(ECOMMERCE)
 OPTIONS = RenderOptions(tool_version="test")

@@ -16,7 +16,6 @@ from protocols.cli import app as protocols_app
 from protocols.cli.spark_job import app as spark_app
 from tests.conftest import REPO
 from tests.engine_logs import hostile_log
-from tests.spark_session import spark  # noqa: F401
 
 FORMATS = ["json", "sarif", "markdown", "junit"]
 

@@ -19,6 +19,7 @@ from pyspark.sql import functions as F
 
 from protocols.diagnostics import sort_diagnostics
 from protocols.plan.model import Plan
+from protocols.spark.check import finding_of
 from protocols.validate import drift as tracker
 from protocols.validate.drift import DEFAULT_SOURCE_FIELD
 from protocols.validate.findings import FindingsLog
@@ -32,8 +33,6 @@ from protocols.validate.observations import (
 )
 from protocols.validate.partial import PartialResult
 from protocols.validate.shape import name_key, value_key
-
-from protocols.spark.check import finding_of
 
 _FIRST = "struct<input: int, record: long, item: int, index: int>"
 # Results up to this many rows are collected in one job; longer ones are streamed to the
