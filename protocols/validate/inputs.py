@@ -222,7 +222,7 @@ def ndjson(reader: LineReader, pending: list[bytes], fast: LineHandler | None = 
         last = data
         if data[-1:] == b"\n" and fast is not None and fast(data, reader.line):
             continue
-        yield from _slow_line(reader, data)
+        yield from _slow_line(reader, data, ahead=False)
         if reader.stopped is not None:
             yield reader.stop_record()
             return
@@ -247,13 +247,15 @@ def ndjson(reader: LineReader, pending: list[bytes], fast: LineHandler | None = 
             return
 
 
-def _slow_line(reader: LineReader, data: bytes) -> Iterator[Record]:
+def _slow_line(reader: LineReader, data: bytes, *, ahead: bool = True) -> Iterator[Record]:
     """The record of one line the fast lane declined (blank, too long, cut short, or with
-    a finding), counted in the runs that stop an input that is not a log."""
+    a finding), counted in the runs that stop an input that is not a log. ``ahead``: a
+    blank line takes the blank lines that follow it in the stream (not for a line read
+    ahead by detection: the stream is then past the lines after it)."""
     file, line = reader.file, reader.line
     if data.endswith(b"\n"):
         if is_blank(data, line):
-            record = Record(file, line, reader.blank_lines(data), ())
+            record = Record(file, line, reader.blank_lines(data) if ahead else data, ())
         else:
             record = _line_record(file, line, data)
         yield reader.count(record)
