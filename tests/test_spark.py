@@ -64,7 +64,7 @@ def test_the_example_logs(spark: Any, tmp_path: Path) -> None:
     report = compare(spark, tmp_path, EXAMPLES)
     assert report["summary"]["invalid"] and report["inconsistencies"]
     # The API on its own, as a notebook uses it.
-    from protocols.spark import drift, read_log, summarize, validate_dataframe
+    from protocols.spark import drift, read_log, summarize, validate_dataframe, write_lines
 
     checked = validate_dataframe(read_log(spark, [str(f) for f in EXAMPLES]), PLAN).cache()
     assert summarize(checked) == {k: v for k, v in report["summary"].items()
@@ -72,6 +72,11 @@ def test_the_example_logs(spark: Any, tmp_path: Path) -> None:
     assert drift(checked, PLAN) == report["inconsistencies"]
     row = checked.filter("verdict = 'invalid'").first()
     assert row is not None and row.bad and row.codes and row.findings[0].severity == "error"
+    write_lines(checked, str(tmp_path / "by-input"), bad=True, partition_by=["path"])
+    folders = sorted(p.name for p in (tmp_path / "by-input").iterdir() if p.is_dir())
+    assert len(folders) == 1 and folders[0].startswith("path=")  # (clean.ndjson: no bad line)
+    assert folders[0].endswith("events.ndjson")
+    assert part_lines(tmp_path / "by-input") == file_lines(tmp_path / "bad.ndjson")
     checked.unpersist()
 
 

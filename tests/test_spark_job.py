@@ -3,8 +3,7 @@ sarif, markdown, junit), to the byte, with the same exit code."""
 
 from __future__ import annotations
 
-import os
-import subprocess
+import runpy
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,19 +68,20 @@ def test_usage_errors_are_validates(spark: Any, tmp_path: Path) -> None:
         assert message in result.output
 
 
-def test_python_m_protocols_spark(spark: Any, tmp_path: Path) -> None:
-    # The entry point spark-submit runs, in a process (and a Spark) of its own.
+def test_python_m_protocols_spark(spark: Any, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The module spark-submit runs, as ``python -m protocols.spark`` runs it (in this process,
+    # so on the test session's Spark: a job uses the active session and leaves it running).
+    monkeypatch.chdir(REPO)
     out = tmp_path / "report.json"
-    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
-    done = subprocess.run([sys.executable, "-m", "protocols.spark", "--master", "local[1]",
-                           "--plan", "plans/ecommerce.yaml", "examples/clean.ndjson",
-                           "-f", "json", "-o", str(out)], cwd=REPO, env=env,
-                          capture_output=True, timeout=600)
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    cli = CliRunner().invoke(protocols_app, ["validate", "--plan",
-                                             str(REPO / "plans" / "ecommerce.yaml"),
-                                             str(REPO / "examples" / "clean.ndjson"),
-                                             "-f", "json", "-o", str(tmp_path / "cli.json")])
+    monkeypatch.setattr(sys, "argv", ["protocols.spark", "--plan", "plans/ecommerce.yaml",
+                                      "examples/clean.ndjson", "-f", "json", "-o", str(out)])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("protocols.spark", run_name="__main__")
+    assert done.value.code == 0
+    cli = CliRunner().invoke(protocols_app, ["validate", "--plan", "plans/ecommerce.yaml",
+                                             "examples/clean.ndjson", "-f", "json", "-o",
+                                             str(tmp_path / "cli.json")])
     assert cli.exit_code == 0
-    assert out.read_text("utf-8") == (tmp_path / "cli.json").read_text("utf-8").replace(
-        str(REPO / "examples"), "examples")
+    assert out.read_text("utf-8") == (tmp_path / "cli.json").read_text("utf-8")
+    assert spark.sparkContext._jsc is not None

@@ -32,7 +32,6 @@ from protocols.validate.observations import (
     source_path,
 )
 from protocols.validate.partial import PartialResult
-from protocols.validate.shape import name_key, value_key
 
 _FIRST = "struct<input: int, record: long, item: int, index: int>"
 # Results up to this many rows are collected in one job; longer ones are streamed to the
@@ -234,10 +233,8 @@ def _observe(batches: Iterator[pa.RecordBatch], layout: tuple[str, bool, bool, b
             columns["source"].append(source)
             columns["name"].append(name)
             columns["detail"].append(detail)
-            columns["prop"].append(name_key(name) if name is not None and kind in
-                                   ("property", "value") else None)
-            columns["normal"].append(value_key(detail) if kind == "value" and detail
-                                     is not None else None)
+            columns["prop"].append(observation.property_key)
+            columns["normal"].append(observation.value_key)
             columns["count"].append(seen)
             columns["first"].append(dict(zip(("input", "record", "item", "index"), first,
                                              strict=True)))

@@ -61,7 +61,22 @@ class DriftObservation(NamedTuple):
     name: str | None = None
     detail: str | None = None
 
+    @property
+    def property_key(self) -> str | None:
+        """The key a payload name's observations are grouped under (its collision key)."""
+        return name_key(self.name) if self.name is not None and self.kind in (
+            "property", "value") else None
 
+    @property
+    def value_key(self) -> str | None:
+        """The key a value is grouped under (values that differ only in case or separators
+        share it); a property with more than :data:`MAX_VALUES` keys is not reported."""
+        return value_key(self.detail) if self.kind == "value" and self.detail is not None \
+            else None
+
+
+#: A property with more distinct values (by value_key) is not a case-drift candidate.
+MAX_VALUES = drift.MAX_VALUES
 #: An observation, how many times it was made, and the position of the first.
 Counted = tuple[DriftObservation, int, Position]
 

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from protocols.__about__ import __version__
 from protocols.diagnostics import Diagnostic
 from protocols.plan.model import Plan
 from protocols.report import REPORTERS, RenderOptions, RunResult, render_pieces
@@ -166,4 +167,5 @@ class PartialResult:
         pieces, as ``validate --format`` writes it."""
         if format not in REPORTERS:
             raise ValueError(f"unknown format {format!r} (choose from {', '.join(REPORTERS)})")
-        return render_pieces(format, self.result(), options or RenderOptions())
+        return render_pieces(format, self.result(),
+                             options or RenderOptions(tool_version=__version__))
