@@ -120,7 +120,7 @@ def _check(batches: Iterator[pa.RecordBatch], checker: LineChecker, layout: _Lay
                                                     strict=True):
             file, number = path or "-", line or 1
             if value is None:
-                verdict = LineVerdict((), (), False)
+                verdict = LineVerdict((), False)
             elif kind == "line" or kind is None:
                 verdict = checker.check_line(value, file=file, line=number)
             else:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Literal, NamedTuple, cast
 
 from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
 from protocols.plan.model import Plan
@@ -131,28 +131,31 @@ def parse_record(record: LogRecord) -> tuple[ParsedMessage, ...]:
     return parse_line(record.data, file=record.file, line=record.line)
 
 
-@dataclass(frozen=True)
-class MessageVerdict:
+class MessageVerdict(NamedTuple):
     """One message's verdict: ``valid``; ``invalid`` (a finding at or above ``--fail-on``);
     or ``unparseable`` (no message could be read: ``diagnostics`` says why). ``event`` is the
     name the message is counted under in ``by_event`` (None: none, or unparseable);
-    ``message`` the message itself (None when unparseable)."""
+    ``message`` the message itself (None when unparseable). (Tuples: one is made for every
+    message a run checks.)"""
 
     verdict: Verdict
     event: str | None
-    diagnostics: tuple[Diagnostic, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] | list[Diagnostic] = ()
     message: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class LineVerdict:
-    """The verdict on one line (a record): its messages' verdicts, every finding in the
-    order reports list them, and whether the line goes to ``--bad`` (a message that is
-    invalid or unparseable)."""
+class LineVerdict(NamedTuple):
+    """The verdict on one line (a record): its messages' verdicts, and whether the line goes
+    to ``--bad`` (a message that is invalid or unparseable)."""
 
-    messages: tuple[MessageVerdict, ...]
-    diagnostics: tuple[Diagnostic, ...]
+    messages: tuple[MessageVerdict, ...] | list[MessageVerdict]
     bad: bool
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every finding of the line, in the order reports list them."""
+        found = [d for message in self.messages for d in message.diagnostics]
+        return tuple(sort_diagnostics(found)) if found else ()
 
     @property
     def verdict(self) -> str:
@@ -168,7 +171,7 @@ class LineVerdict:
     @property
     def codes(self) -> tuple[str, ...]:
         """The codes of its findings, each once, sorted."""
-        return tuple(sorted({d.code for d in self.diagnostics}))
+        return tuple(sorted({d.code for m in self.messages for d in m.diagnostics}))
 
 
 class LineChecker:
@@ -204,8 +207,7 @@ class LineChecker:
             if type(message) is dict:
                 event = self.lane.accept(message)
                 if event is not None:  # the common case: no finding at all
-                    return LineVerdict((MessageVerdict("valid", event, (), message),), (),
-                                       False)
+                    return LineVerdict((MessageVerdict("valid", event, (), message),), False)
         return self.check_messages(parse_line(data, file=file, line=line), file=file)
 
     def check_record(self, record: LogRecord) -> LineVerdict:
@@ -218,12 +220,10 @@ class LineChecker:
         """The verdict on the messages read from one line of ``file``."""
         validator, failing = self.validator, self.failing
         verdicts: list[MessageVerdict] = []
-        found: list[Diagnostic] = []
         bad = False
         for item in items:
             if item.error is not None:
                 verdicts.append(MessageVerdict("unparseable", None, (item.error,)))
-                found.append(item.error)
                 bad = True
                 continue
             assert item.message is not None
@@ -235,11 +235,9 @@ class LineChecker:
                 diagnostics = list(_prefixed(diagnostics, format_path(item.prefix)))
             invalid = any(d.severity in failing for d in diagnostics)
             verdicts.append(MessageVerdict("invalid" if invalid else "valid", event,
-                                           tuple(diagnostics), item.message))
-            found.extend(diagnostics)
+                                           diagnostics, item.message))
             bad = bad or invalid
-        return LineVerdict(tuple(verdicts), tuple(sort_diagnostics(found)) if found else (),
-                           bad)
+        return LineVerdict(verdicts, bad)
 
 
 def failing_levels(fail_on: Severity | None) -> frozenset[Severity]:

@@ -55,7 +55,7 @@ class PartialResult:
             if plan is None:
                 raise ValueError("a PartialResult without a plan needs a drift counter")
             drift = DriftTracker(plan, source_field=source_field)
-        self.drift: DriftTracker | DriftCounter = drift
+        self.drift = drift
         #: Records sent to the good and bad files, when the run writes them.
         self.quarantine: tuple[int, int] | None = None
         #: Every finding (a log, or the path of a log another process kept), or None.
@@ -64,16 +64,32 @@ class PartialResult:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["plan"] = None  # parts travel without the plan; the whole has it
+        del state["_observe"]
         if isinstance(self.findings, FindingsLog):
             raise TypeError("keep() the findings log before sending a PartialResult away")
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.drift = state["_drift"]
+
+    @property
+    def drift(self) -> DriftTracker | DriftCounter:
+        """How drift is counted: the tracker, or (for an engine that counts observations
+        elsewhere) a :class:`DriftCounter`."""
+        return self._drift
+
+    @drift.setter
+    def drift(self, drift: DriftTracker | DriftCounter) -> None:
+        self._drift = drift
+        self._observe = drift.observe if isinstance(drift, DriftTracker) else None
 
     # -- a line at a time ------------------------------------------------------------------
 
     def add(self, verdict: LineVerdict) -> None:
         """Count one line's verdict (lines in input order)."""
-        counts, examples = self.counts, self.examples
-        observe = self.drift.observe if isinstance(self.drift, DriftTracker) else None
+        counts, examples, observe = self.counts, self.examples, self._observe
+        found = False
         for message in verdict.messages:
             counts.messages += 1
             if message.verdict == "unparseable":
@@ -88,7 +104,8 @@ class PartialResult:
             for diagnostic in message.diagnostics:
                 counts.finding(diagnostic)
                 examples.add(diagnostic)
-        if verdict.diagnostics and isinstance(self.findings, FindingsLog):
+                found = True
+        if found and isinstance(self.findings, FindingsLog):
             self.findings.add(verdict.diagnostics)
 
     # -- counted elsewhere -----------------------------------------------------------------
