@@ -203,18 +203,18 @@ import json, sys, time
 from protocols.plan import load_plan
 from protocols.scan import ScanSettings, run_scan
 plan = load_plan(sys.argv[1])
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 result = run_scan(plan, [sys.argv[2]], ScanSettings()) if sys.argv[3] == "scan" else None
-elapsed = time.perf_counter() - started
+elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
 summary = dict(result.summary) if result is not None else {}
-print(json.dumps({"seconds": elapsed, "files": summary.get("files"), "calls": summary.get("calls"),
-                  "skipped": summary.get("skipped")}))
+print(json.dumps({"seconds": elapsed, "cpu": cpu, "files": summary.get("files"),
+                  "calls": summary.get("calls"), "skipped": summary.get("skipped")}))
 """
 
 _PARSE_ONLY = """
 import json, os, sys, time
 from protocols.scan.languages import language_of, parser
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 files = 0
 for folder, _, names in os.walk(sys.argv[1]):
     for name in sorted(names):
@@ -224,14 +224,15 @@ for folder, _, names in os.walk(sys.argv[1]):
         with open(os.path.join(folder, name), "rb") as handle:
             parser(language).parse(handle.read())
         files += 1
-print(json.dumps({"seconds": time.perf_counter() - started, "files": files}))
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+                  "files": files}))
 """
 
 _REGEX = """
 import json, os, re, sys, time
 from protocols.scan.languages import language_of
 pattern = re.compile(rb"\\.track\\(|TrackMessage\\.builder\\(|\\.Track\\{")
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 files = hits = 0
 for folder, _, names in os.walk(sys.argv[1]):
     for name in sorted(names):
@@ -240,7 +241,8 @@ for folder, _, names in os.walk(sys.argv[1]):
         with open(os.path.join(folder, name), "rb") as handle:
             hits += len(pattern.findall(handle.read()))
         files += 1
-print(json.dumps({"seconds": time.perf_counter() - started, "files": files, "hits": hits}))
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+                  "files": files, "hits": hits}))
 """
 
 
@@ -258,14 +260,20 @@ def measure(files: int, repeat: int) -> dict[str, object]:
     root.mkdir(parents=True, exist_ok=True)
     sources, calls = make_tree(root, files)
     scan_times, parse_times, regex_times = [], [], []
+    # CPU seconds of each process too: on a machine shared with other work the wall clock
+    # moves with the load from run to run, the CPU time much less.
+    scan_cpu, parse_cpu, regex_cpu = [], [], []
     scan_answer: dict[str, float] = {}
     for _ in range(repeat):  # alternate, so a change in the machine's load hits all alike
         parse_answer, _ = _peak_of(_PARSE_ONLY, str(root))
         parse_times.append(parse_answer["seconds"])
+        parse_cpu.append(parse_answer["cpu"])
         regex_answer, _ = _peak_of(_REGEX, str(root))
         regex_times.append(regex_answer["seconds"])
+        regex_cpu.append(regex_answer["cpu"])
         scan_answer, _ = _peak_of(_SCAN, str(PLAN), str(root), "scan")
         scan_times.append(scan_answer["seconds"])
+        scan_cpu.append(scan_answer["cpu"])
         assert scan_answer["files"] == sources == parse_answer["files"], (scan_answer, sources)
         assert scan_answer["calls"] == calls, (scan_answer, calls)
     # Peak memory: each in its own process (ru_maxrss of children is a maximum over all).
@@ -290,6 +298,11 @@ def measure(files: int, repeat: int) -> dict[str, object]:
         "regex_seconds": round(regex_s, 3),
         "scan_over_parse_only": round(scan_s / parse_s, 2),
         "scan_over_regex": round(scan_s / regex_s, 1),
+        "cpu_seconds": {"scan": round(statistics.median(scan_cpu), 2),
+                        "parse_only": round(statistics.median(parse_cpu), 2),
+                        "regex": round(statistics.median(regex_cpu), 3)},
+        "scan_over_parse_only_cpu": round(statistics.median(scan_cpu)
+                                          / statistics.median(parse_cpu), 2),
         "peak_rss_mib": {k: round(v) for k, v in memory.items()},
         "python": platform.python_version(), "cpus": os.cpu_count(),
     }

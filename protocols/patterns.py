@@ -1,44 +1,33 @@
-"""JSON Schema `pattern`s: valid regular expressions, and safe ones (shared by lint and validate).
+"""JSON Schema `pattern`s: valid regular expressions, and safe ones (lint, validate, generate).
 
 JSON Schema patterns are ECMA-262 regular expressions; we check them with Python's ``re``
 (what jsonschema uses to evaluate them), after translating ECMA named groups. A pattern that
-compiles can still take exponential time on a short non-matching input when one repetition
-sits inside another (``^(a+)+$``) or when a repeated alternation has two branches that can
-match the same text (``(a|a)*``). Those are found on the parse tree ``re`` builds, so the
-answer matches what the engine will actually run (it merges ``(a|b)`` into a character class,
-which is safe, for instance).
+compiles can still take exponential time on a short input that almost matches (``^(a+)+$``,
+``(a|aa)+``) or polynomial time on a long one (``^a*a*a*a*a*b$``, ``\\S+\\.\\S+``):
+:func:`pattern_risk` says which, decided on the automaton of the parse tree ``re`` builds
+(see :mod:`protocols.ambiguity`), so the answer matches what engines actually run.
+
+Lint reports every risk (PL105); validate runs risky patterns, and long texts, with a time
+limit; generate refuses to put a risky pattern in a client that cannot limit its time.
 """
 
 from __future__ import annotations
 
-import importlib
+import functools
 import re
 import warnings
-from collections.abc import Callable, Sequence
-from typing import Any
 
 import regex
 
-# re's own parser is private but has been stable since Python 3.0 (as sre_parse until 3.11);
-# if a future Python moves it, the backtracking check is skipped rather than crashing.
-try:
-    _PARSER: Any = importlib.import_module("re._parser")
-except ImportError:  # pragma: no cover
-    _PARSER = None
+from protocols.ambiguity import Risk, analyse_tree, parse
+
+__all__ = ["Risk", "backtracking_risk", "compile_error", "for_analysis", "pattern_risk",
+           "risk_message", "starts_anchored", "to_python"]
 
 _ECMA_NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z_$])")
 _ECMA_BACKREF = re.compile(r"\\k<([A-Za-z_$][\w$]*)>")
-
-# First characters are compared on a sample alphabet: Latin-1 covers every class shorthand.
-_ALPHABET = frozenset(range(256))
-_CATEGORIES: dict[str, Callable[[str], bool]] = {
-    "CATEGORY_DIGIT": str.isdigit,
-    "CATEGORY_NOT_DIGIT": lambda c: not c.isdigit(),
-    "CATEGORY_SPACE": str.isspace,
-    "CATEGORY_NOT_SPACE": lambda c: not c.isspace(),
-    "CATEGORY_WORD": lambda c: c.isalnum() or c == "_",
-    "CATEGORY_NOT_WORD": lambda c: not (c.isalnum() or c == "_"),
-}
+# \p{Letter} and \P{...} (Unicode properties) that re lacks: the regex package runs them.
+_PROPERTY = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 
 
 def to_python(pattern: str) -> str:
@@ -68,180 +57,119 @@ def compile_error(pattern: str) -> str | None:
     return None
 
 
-def backtracking_risk(pattern: str) -> str | None:
-    """Why matching may take exponential time, or None. Assumes the pattern compiles."""
-    if _PARSER is None:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            tree = _PARSER.parse(to_python(pattern))
-    except (re.error, OverflowError, RecursionError):
-        return None
-    return _scan(list(tree), inside_repeat=False)
+def for_analysis(pattern: str) -> str:
+    """The pattern as the ambiguity analysis reads it, in one pass over its text:
 
-
-def _op(node: tuple[Any, Any]) -> str:
-    return str(node[0])
-
-
-def _scan(nodes: Sequence[tuple[Any, Any]], *, inside_repeat: bool) -> str | None:
-    for node in nodes:
-        op, arg = _op(node), node[1]
-        if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            _low, high, body = arg
-            repeats = high > 1 and op != "POSSESSIVE_REPEAT"
-            if repeats and _nested_risk(list(body)):
-                return "a repetition inside another repetition (like `(a+)+`)"
-            found = _scan(list(body), inside_repeat=inside_repeat or repeats)
-            if found:
-                return found
-        elif op == "SUBPATTERN":
-            found = _scan(list(arg[-1]), inside_repeat=inside_repeat)
-            if found:
-                return found
-        elif op == "BRANCH":
-            branches = [list(b) for b in arg[1]]
-            if inside_repeat and _ambiguous(branches):
-                return ("a repeated alternation whose branches can match the same text "
-                        "(like `(a|a)*`)")
-            for branch in branches:
-                found = _scan(branch, inside_repeat=inside_repeat)
-                if found:
-                    return found
-        elif op in ("ASSERT", "ASSERT_NOT"):
-            found = _scan(list(arg[1]), inside_repeat=inside_repeat)
-            if found:
-                return found
-    return None
-
-
-def _nested_risk(body: list[tuple[Any, Any]]) -> bool:
-    """Whether one iteration of a repeated ``body`` can end where the next could begin, so
-    the engine may split a run of text between iterations in exponentially many ways.
-
-    That needs a variable repetition inside the body that can consume a character the body
-    can start with, and every other part that must match able to match what the repetition
-    consumes (``(a+b)+`` is safe: each iteration ends at a ``b``; ``(-[a-z]+)*`` is safe:
-    each starts with ``-``; ``([a-z]+.)+`` is not: ``.`` also matches letters).
+    - ``\\p{...}`` classes (which re lacks) become "any character" (in a class: a range of
+      all), which can only make the analysis find more overlap, never less;
+    - every alternative of a group that has alternatives gets an empty group ``(?:)`` at its
+      end. re would merge single-character alternatives into one class (``(\\w|\\d)`` into
+      ``[\\w\\d]``), which is safe in re but not in JavaScript or Java, whose engines try
+      each alternative: the analysis must see them apart.
     """
-    body = _flatten(body)
-    inner = [node for node in body if _variable_repeats(node)]
-    if not inner:
-        return False
-    first, _ = _first(body)
-    others = [node for node in body if node not in inner and not _first([node])[1]]
-    for node in inner:
-        for repeat in _variable_repeats(node):
-            consumed = _chars(list(repeat[1][2]))
-            if consumed & first and all(_chars([o]) & consumed for o in others):
-                return True
-    return False
-
-
-def _flatten(nodes: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
-    """A sequence with its groups opened: ``(a+b)`` matches like ``a+b``."""
-    flat: list[tuple[Any, Any]] = []
-    for node in nodes:
-        if _op(node) == "SUBPATTERN":
-            flat.extend(_flatten(list(node[1][-1])))
-        else:
-            flat.append(node)
-    return flat
-
-
-def _variable_repeats(node: tuple[Any, Any]) -> list[tuple[Any, Any]]:
-    """Repetitions of varying count (``+``, ``*``, ``{1,3}``) in ``node``, at any depth."""
-    op, arg = _op(node), node[1]
-    if op in ("MAX_REPEAT", "MIN_REPEAT"):
-        own = [node] if arg[1] > 1 and arg[1] != arg[0] else []
-        return own + [r for child in arg[2] for r in _variable_repeats(child)]
-    if op == "SUBPATTERN":
-        return [r for child in arg[-1] for r in _variable_repeats(child)]
-    if op == "BRANCH":
-        return [r for branch in arg[1] for child in branch for r in _variable_repeats(child)]
-    return []
-
-
-def _chars(nodes: Sequence[tuple[Any, Any]]) -> frozenset[int]:
-    """Every character (on the sample alphabet) that a sequence can consume."""
-    found: set[int] = set()
-    for node in nodes:
-        op, arg = _op(node), node[1]
-        if op == "LITERAL":
-            found.add(arg)
-        elif op == "NOT_LITERAL":
-            found |= _ALPHABET - {arg}
-        elif op == "IN":
-            found |= _class(arg)
-        elif op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            found |= _chars(list(arg[2]))
-        elif op == "SUBPATTERN":
-            found |= _chars(list(arg[-1]))
-        elif op == "BRANCH":
-            for branch in arg[1]:
-                found |= _chars(list(branch))
-        elif op != "AT":
-            found |= _ALPHABET
-    return frozenset(found)
-
-
-def _ambiguous(branches: list[list[tuple[Any, Any]]]) -> bool:
-    seen: list[tuple[frozenset[int], bool]] = []
-    for branch in branches:
-        first, nullable = _first(branch)
-        for other_first, other_nullable in seen:
-            if first & other_first or (nullable and other_nullable):
-                return True
-        seen.append((first, nullable))
-    return False
-
-
-def _first(nodes: Sequence[tuple[Any, Any]]) -> tuple[frozenset[int], bool]:
-    """Characters a sequence can start with (on the sample alphabet), and if it can be empty."""
-    chars: set[int] = set()
-    for node in nodes:
-        op, arg = _op(node), node[1]
-        if op == "AT":
+    out: list[str] = []
+    # For each open group: the indexes in `out` where its alternatives end.
+    groups: list[list[int]] = [[]]
+    position, in_class = 0, False
+    while position < len(pattern):
+        char = pattern[position]
+        match = _PROPERTY.match(pattern, position) if char == "\\" else None
+        if match is not None:
+            out.append("\\x00-\\U0010ffff" if in_class else "[\\x00-\\U0010ffff]")
+            position = match.end()
             continue
-        if op == "LITERAL":
-            return frozenset(chars | {arg}), False
-        if op == "NOT_LITERAL":
-            return frozenset(chars | (_ALPHABET - {arg})), False
-        if op == "IN":
-            return frozenset(chars | _class(arg)), False
+        if char == "\\":
+            out.append(pattern[position:position + 2])
+            position += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+            out.append(char)
+            position += 1
+            continue
+        if char == "[":
+            in_class = True
+            end = position + 1
+            end += pattern[end:end + 1] == "^"
+            end += pattern[end:end + 1] == "]"  # a ] first in a class is a literal
+            out.append(pattern[position:end])
+            position = end
+            continue
+        if char == "(" and pattern.startswith("(?#", position):  # a comment
+            end = pattern.find(")", position)
+            end = len(pattern) if end < 0 else end + 1
+            out.append(pattern[position:end])
+            position = end
+            continue
+        if char == "(":
+            groups.append([])
+        elif char == "|":
+            groups[-1].append(len(out))
+        elif char == ")" and len(groups) > 1:
+            _close(out, groups.pop())
+        out.append(char)
+        position += 1
+    _close(out, groups.pop())
+    return "".join(out)
+
+
+def _close(out: list[str], alternatives: list[int]) -> None:
+    """Put ``(?=)`` at the end of each alternative of a group that has several."""
+    if not alternatives:
+        return
+    out.append("(?=)")
+    for index in reversed(alternatives):
+        out.insert(index, "(?=)")
+
+
+@functools.lru_cache(maxsize=4096)
+def pattern_risk(pattern: str) -> Risk | None:
+    """How matching may take more than linear time per start position, or None when it
+    cannot. A pattern that does not compile has no risk to report (compile_error has)."""
+    try:
+        tree = parse(for_analysis(to_python(pattern)))
+    except (re.error, OverflowError, RecursionError):
+        if compile_error(pattern) is not None:
+            return None
+        # Valid for the `regex` package only (`(?|...)`, `\X`): no parse tree to analyse.
+        return Risk("unbounded", "its syntax (which only the `regex` package reads) cannot "
+                                 "be checked for catastrophic backtracking")
+    return analyse_tree(tree)
+
+
+def risk_message(pattern: str, risk: Risk) -> str:
+    """The finding for a pattern that can backtrack catastrophically (lint and generate)."""
+    what = {"exponential": "can take exponential time on some inputs",
+            "polynomial": "can take polynomial time (n² or worse) on long inputs",
+            "unbounded": "cannot be shown to run in bounded time"}[risk.kind]
+    return f"pattern {pattern!r} {what}: {risk.reason}"
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why matching may take more than linear time, as a sentence; None when it cannot."""
+    risk = pattern_risk(pattern)
+    return None if risk is None else risk.reason
+
+
+def starts_anchored(pattern: str) -> bool:
+    """Whether every match must start at the start of the text (``^`` or ``\\A`` first, not
+    in multiline mode): a search then tries one start position instead of every one."""
+    try:
+        tree = parse(to_python(pattern))
+    except (re.error, OverflowError, RecursionError):
+        return False
+    flags = int(getattr(getattr(tree, "state", None), "flags", 0))
+    return not flags & re.MULTILINE and _anchored(list(tree))
+
+
+def _anchored(nodes: list[object]) -> bool:
+    for node in nodes:
+        op, arg = str(node[0]), node[1]  # type: ignore[index]
+        if op == "AT":
+            return str(arg) in ("AT_BEGINNING", "AT_BEGINNING_STRING")
         if op == "SUBPATTERN":
-            inner, nullable = _first(list(arg[-1]))
-        elif op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            inner, nullable = _first(list(arg[2]))
-            nullable = nullable or arg[0] == 0
-        elif op == "BRANCH":
-            parts = [_first(list(b)) for b in arg[1]]
-            inner = frozenset().union(*(p[0] for p in parts))
-            nullable = any(p[1] for p in parts)
-        else:  # ANY, back references, look-arounds...: assume anything may follow
-            return _ALPHABET, False
-        chars |= inner
-        if not nullable:
-            return frozenset(chars), False
-    return frozenset(chars), True
-
-
-def _class(items: Sequence[tuple[Any, Any]]) -> frozenset[int]:
-    members: set[int] = set()
-    negate = False
-    for item in items:
-        op, arg = _op(item), item[1]
-        if op == "NEGATE":
-            negate = True
-        elif op == "LITERAL":
-            members.add(arg)
-        elif op == "RANGE":
-            members.update(c for c in range(arg[0], arg[1] + 1) if c in _ALPHABET)
-        elif op == "CATEGORY":
-            test = _CATEGORIES.get(str(arg))
-            members.update(_ALPHABET if test is None else
-                           {c for c in _ALPHABET if test(chr(c))})
-        else:
-            members.update(_ALPHABET)
-    return _ALPHABET - members if negate else frozenset(members)
+            return _anchored(list(arg[-1]))
+        if op == "BRANCH":
+            return all(_anchored(list(branch)) for branch in arg[1])
+        return False
+    return False

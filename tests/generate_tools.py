@@ -216,8 +216,11 @@ def run_kotlinc(folder: Path, sources: list[str], *, out_dir: str = "classes",
 
 def run_javac(folder: Path, sources: list[str], *, out_dir: str = "classes",
               timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """javac --release 17 -Xlint:all -Werror on ``sources`` against analytics-java."""
-    command = ["javac", "--release", "17", "-Xlint:all", "-Werror", "-encoding", "UTF-8",
+    """javac --release 17 -Xlint:all -Werror on ``sources`` against analytics-java, with
+    javadoc's checks too (-Xdoclint, but for missing comments and tags): generated Javadoc must
+    not fail a user's javadoc build."""
+    command = ["javac", "--release", "17", "-Xlint:all", "-Xdoclint:all,-missing", "-Werror",
+               "-encoding", "UTF-8",
                "-Xmaxerrs", "1000", "-cp", jvm_classpath("java"), "-d", out_dir, *sources]
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=timeout,
                           check=False)

@@ -40,3 +40,4 @@ def test_measure_runs_end_to_end_on_a_small_tree(bench: ModuleType) -> None:
     report = bench.measure(60, 1)
     assert report["source_files"] == 54
     assert report["scan_files_per_second"] > 0 and report["peak_rss_mib"]["scan"] > 0
+    assert report["cpu_seconds"]["scan"] > 0 and report["scan_over_parse_only_cpu"] > 0

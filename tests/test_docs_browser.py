@@ -131,7 +131,14 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert diff.is_file(), result.output
     sample = folder / "sample.html"
     sample.write_text(REPORTERS["html"](validate_result(), OPTIONS), "utf-8")
-    return {"validate": validate, "diff": diff, "sample": sample}
+    scan = folder / "scan.html"
+    result = CliRunner().invoke(app, ["scan", "--config", str(REPO / "tests" / "scan" / "apps"
+                                                              / ".protocols.toml"),
+                                      str(REPO / "tests" / "scan" / "apps"), "--plan",
+                                      str(REPO / "tests" / "scan" / "plan.yaml"), "-f", "html",
+                                      "-o", str(scan)])
+    assert scan.is_file(), result.output
+    return {"validate": validate, "diff": diff, "sample": sample, "scan": scan}
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from protocols.validate.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, comp
 
 # re.search on these takes minutes to years; each must come back within a few timeouts.
 HOSTILE = [("^(a+)+$", "a" * 5000 + "!"), ("^(a|aa)+$", "a" * 80 + "!"),
-           ("^(\\w+\\s?)*$", "word " * 40 + "!"), ("(x+x+)+y", "x" * 5000)]
+           ("^(\\w+\\s?)*$", "word " * 40 + "!"), ("(x+x+)+y", "x" * 5000),
+           ("^a*a*a*a*a*b$", "a" * 3000), ("^\\S+@\\S+\\.\\S+$", "a@" + "b." * 50_000 + " ")]
 # The timeout counts the search's CPU time; on a loaded machine the wall clock runs slower, so
 # the bound here is generous: re.search would take minutes to years on each of these.
 SECONDS = 20
@@ -60,13 +61,28 @@ def test_hostile_patterns_still_match_what_they_should() -> None:
     assert compile_schema({"pattern": "^(a|aa)+$"})("aaaaaa") == []
 
 
-@pytest.mark.parametrize(("pattern", "risky"), [
-    ("^(a+)+$", True), ("^(a|aa)+$", True), ("(\\w+\\s?)*", True), ("(a*)*", True),
-    ("^[a-z_]+$", False), ("^ORD-\\d{3}$", False), ("(ab)+", False), ("^(?:x|y)z$", False),
+@pytest.mark.parametrize(("pattern", "how"), [
+    ("^(a+)+$", "risky"), ("^(a|aa)+$", "risky"), ("(\\w+\\s?)*", "risky"), ("(a*)*", "risky"),
+    ("^a*a*a*a*a*b$", "risky"), ("^(\\w|\\d)+$", "risky"),
+    ("^[a-z_]+$", "re"), ("^ORD-\\d{3}$", "re"), ("^(?:x|y)z$", "re"),
+    ("(ab)+", "long"), ("[a-z]+@", "long"),
 ])
-def test_only_risky_shapes_leave_re(pattern: str, risky: bool) -> None:
-    # Safe shapes run on re, the reference engine; risky ones on regex with a timeout.
-    assert (compile_pattern(pattern).unchecked != "") is risky
+def test_only_safe_anchored_patterns_run_unbounded_on_re(pattern: str, how: str) -> None:
+    # Safe and anchored: re, the reference engine, linear. Safe but searched from every
+    # position: re up to SHORT_TEXT characters, bounded beyond. Risky: always bounded.
+    unchecked = compile_pattern(pattern).unchecked
+    assert {"risky": "backtrack catastrophically" in unchecked,
+            "re": unchecked == "", "long": "text is long" in unchecked}[how], unchecked
+
+
+def test_a_long_text_on_a_safe_unanchored_pattern_is_bounded() -> None:
+    check = compile_schema({"pattern": "[a-z]+@"})
+    text = "a" * 200_000  # quadratic from every start position: minutes on re
+    started = time.monotonic()
+    [violation] = check(text)
+    assert time.monotonic() - started < SECONDS
+    assert violation.detail in ("unchecked", None)
+    assert check("x" * 10_000 + "ab@") == []
 
 
 def test_unicode_property_escapes_work_although_re_lacks_them() -> None:

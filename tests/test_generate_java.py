@@ -6,6 +6,7 @@ mistakes javac must reject. (Every shared vector compiles: tests/test_generate_v
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,20 +152,34 @@ def test_every_planned_call_goes_through_analytics_java_and_fits_the_plan(tmp_pa
     assert {m["name"] for m in pages} == {"Home"}
 
 
+# Each mistake, and what javac must say about it: the error line, then the details that pin
+# the reason down (a misspelt enum constant, not a missing enum class; a missing argument, not
+# a wrong one).
 BAD = {
     "MissingRequired": (
         'OrderCompleted.builder("o1", "EUR", 1.0)',
-        "cannot be applied to given types"),
+        ("method builder in class OrderCompleted cannot be applied to given types",
+         "found:    String,String,double", "actual and formal argument lists differ in length")),
     "WrongType": (
         'ProductAdded.builder("c", "p").quantity("2")',
-        "incompatible types: String cannot be converted to Double"),
+        ("incompatible types: String cannot be converted to Double",)),
     "MisspeltEnum": (
         "GroupTraitsPlan.ENTERPRISE",
-        "cannot find symbol"),
+        ("cannot find symbol", "symbol:   variable ENTERPRISE", "location: class GroupTraitsPlan")),
     "NoUser": (
         'new CallOptions()',
-        "CallOptions() has private access"),
+        ("CallOptions() has private access in CallOptions",)),
 }
+
+
+def javac_errors(output: str) -> dict[str, list[str]]:
+    """Each javac error as its text (the error line and the indented lines under it), by file."""
+    errors: dict[str, list[str]] = {}
+    for block in re.split(r"^(?=[\w/.]+\.java:\d+: error: )", output, flags=re.M)[1:]:
+        lines = block.splitlines()
+        text = "\n".join([lines[0], *(line for line in lines[1:] if line.startswith("  "))])
+        errors.setdefault(lines[0].split(":", 1)[0], []).append(text)
+    return errors
 
 
 def test_javac_rejects_each_mistake_and_build_refuses_null(tmp_path: Path) -> None:
@@ -180,11 +195,13 @@ def test_javac_rejects_each_mistake_and_build_refuses_null(tmp_path: Path) -> No
     result = run_javac(tmp_path, [*generated, *(f"{n}.java" for n in BAD)])
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    errors = [line for line in output.splitlines() if ": error: " in line]
-    for name, (_, message) in BAD.items():
-        assert any(e.startswith(f"{name}.java:5: error: ") and message in e for e in errors), (
-            name, output[-3000:])
-    assert len(errors) == len(BAD), output[-3000:]  # the generated code itself is clean
+    errors = javac_errors(output)
+    # One error per mistake, on its line, for its reason; none in the generated code.
+    assert sorted(errors) == sorted(f"{name}.java" for name in BAD), output[-3000:]
+    for name, (_, messages) in BAD.items():
+        (error,) = errors[f"{name}.java"]
+        assert error.startswith(f"{name}.java:5: error: "), error
+        assert all(message in error for message in messages), (name, error)
 
     # At runtime, null for a required property is refused before anything is sent.
     (tmp_path / "Refuse.java").write_text("""package shop;

@@ -21,6 +21,7 @@ from protocols.generate.model import build_model
 from protocols.generate.names import call_methods
 from protocols.plan import Plan, load_plan
 from tests.conftest import require
+from tests.generate_docs import wrapped
 from tests.generate_examples import call_examples
 from tests.generate_tools import (
     jvm_classpath,
@@ -96,6 +97,12 @@ DRIVER = """
 import com.segment.analytics.kotlin.core.Analytics
 import com.segment.analytics.kotlin.core.RequestFactory
 import com.segment.analytics.kotlin.core.Settings
+import com.segment.analytics.kotlin.core.Storage
+import com.segment.analytics.kotlin.core.StorageProvider
+import com.segment.analytics.kotlin.core.utilities.FileEventStream
+import com.segment.analytics.kotlin.core.utilities.PropertiesFile
+import com.segment.analytics.kotlin.core.utilities.StorageImpl
+import java.io.File
 import java.io.IOException
 import java.net.HttpURLConnection
 import kotlinx.serialization.json.JsonObject
@@ -111,6 +118,18 @@ fun main() {
         flushAt = 1000
         flushInterval = 1
         defaultSettings = Settings(integrations = JsonObject(mapOf("Segment.io" to segment)))
+        // The SDK's own file storage, as its default provider builds it, but in this test's
+        // folder: the default is /tmp/analytics-kotlin/<write key>, outside the test's tree.
+        storageProvider = object : StorageProvider {
+            override fun createStorage(vararg params: Any): Storage {
+                val sdk = params[0] as Analytics
+                val folder = File(System.getenv("STORAGE"))
+                val writeKey = sdk.configuration.writeKey
+                return StorageImpl(PropertiesFile(File(folder, "analytics-kotlin-$writeKey.properties")),
+                    FileEventStream(File(folder, "events")), sdk.store, writeKey,
+                    "segment.events.file.index.$writeKey", sdk.fileIODispatcher)
+            }
+        }
         requestFactory = object : RequestFactory() {
             // This test has no CDN: the SDK falls back to defaultSettings.
             override fun settings(cdnHost: String, writeKey: String): HttpURLConnection =
@@ -153,12 +172,14 @@ def test_every_planned_call_goes_through_analytics_kotlin_and_fits_the_plan(
     kinds = {spec.kind for spec in plan.messages()}
     assert "page" in kinds
     assert expected == 2 * sum(1 for spec in plan.messages() if spec.kind != "page")
+    write_key = f"e2e-{uuid.uuid4().hex}"
+    storage = folder / "sdk-storage"
     with segment_server() as (url, captured):
         collector = url.removeprefix("http://")
         process = subprocess.Popen(
             ["java", "-XX:TieredStopAtLevel=1", "-cp",
              f"classes:{jvm_classpath('kotlin')}", "MainKt"], cwd=folder,
-            env={"COLLECTOR": collector, "WRITE_KEY": f"e2e-{uuid.uuid4().hex}",
+            env={"COLLECTOR": collector, "WRITE_KEY": write_key, "STORAGE": str(storage),
                  "PATH": "/usr/bin:/bin", "HOME": str(folder)},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -172,6 +193,10 @@ def test_every_planned_call_goes_through_analytics_kotlin_and_fits_the_plan(
             _out, err = process.communicate(timeout=30)
         messages = captured.messages
     assert len(messages) == expected, err[-3000:]
+    # The SDK kept its files (settings, user, event batches) in the test's folder, not /tmp.
+    assert (storage / f"analytics-kotlin-{write_key}.properties").is_file()
+    assert (storage / "events").is_dir()
+    assert not (Path("/tmp/analytics-kotlin") / write_key).exists()
     track = [m for m in messages if m["type"] == "track"]
     assert {m["event"] for m in track} == {s.name for s in plan.messages() if s.kind == "track"}
     assert_all_fit(plan, messages, expected)
@@ -189,7 +214,7 @@ BAD = {
         "No value passed for parameter 'products'"),
     "wrong_type": (
         'val wrong = ProductAdded(cartId = "c", productId = "p", quantity = "2")',
-        "Argument type mismatch"),
+        "Argument type mismatch: actual type is 'String', but 'Double?' was expected"),
     "misspelt_enum": (
         'val misspelt = GroupTraitsPlan.ENTERPRISE',
         "Unresolved reference 'ENTERPRISE'"),
@@ -211,14 +236,21 @@ def test_kotlinc_rejects_each_mistake(tmp_path: Path) -> None:
             '    t.productAdded(ProductAdded(cartId = "c", productId = "p"))\n'
             '    t.identify("u1", IdentifyTraits(email = "ada@example.com"))\n}\n')
     (tmp_path / "Good.kt").write_text(good, "utf-8")
+    # docs/generate.md's Kotlin example, written for this plan, compiles in the same run.
+    (tmp_path / "DocsExample.kt").write_text(wrapped("kotlin", "shop"), "utf-8")
     for name, (line, _) in BAD.items():
         (tmp_path / f"{name}.kt").write_text(f"package shop\n\n{line}\n", "utf-8")
-    result = run_kotlinc(tmp_path, ["tracking/Tracking.kt", "Good.kt", *(f"{n}.kt" for n in BAD)])
+    result = run_kotlinc(tmp_path, ["tracking/Tracking.kt", "Good.kt", "DocsExample.kt",
+                                    *(f"{n}.kt" for n in BAD)])
     output = result.stdout + result.stderr
     assert result.returncode != 0
     errors = [line for line in output.splitlines() if "error:" in line]
-    for name, (_, message) in BAD.items():
-        mine = [e for e in errors if f"{name}.kt:3:" in e]
-        assert mine and any(message.lower() in e.lower() for e in mine), (name, output[-3000:])
-    # Only the mistakes fail: the generated code and the valid calls compile.
-    assert not [e for e in errors if "Tracking.kt" in e or "Good.kt" in e], output[-3000:]
+    for name, (_, message) in BAD.items():  # one error each, on the mistake, for its reason
+        mine = [e for e in errors if f"{name}.kt:" in e]
+        assert len(mine) == 1 and f"{name}.kt:3:" in mine[0], (name, output[-3000:])
+        assert message.lower() in mine[0].lower(), (name, mine[0])
+    # Only the mistakes fail: the generated code, the valid calls and the docs' example compile.
+    # (-Werror: a warning there would fail a user's build too.)
+    flagged = [line for line in output.splitlines() if "error:" in line or "warning:" in line]
+    assert not [e for e in flagged if any(f in e for f in ("Tracking.kt", "Good.kt", "DocsExample.kt"))], \
+        output[-3000:]

@@ -8,6 +8,7 @@ wire names and injections; here: that the parser oracle can fail, the shapes Swi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ from protocols.generate.escape import swift_str
 from protocols.plan import load_plan
 from tests.conftest import REPO, require
 from tests.generate_vectors import swift_code_only, swift_parser_missing, swift_syntax_errors
+from tests.swift_calls import call_problems, generated_api
 from tests.test_generate_python import ECOMMERCE
 
 SWIFT_PACKAGE = REPO / "tests" / "swift"
+RICH = REPO / "tests" / "golden" / "generate" / "plans" / "rich.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +70,8 @@ events:
             "note: String? = nil, sides: Int? = nil, ratio: Double? = nil, "
             "protocol_: Bool? = nil) {") in source
     # Required is always written (null when nil); optional is left out when nil.
-    assert "        try container.encode(parent, forKey: .parent)" in source
-    assert "        try container.encodeIfPresent(note, forKey: .note)" in source
+    assert "        try container.encode(self.parent, forKey: .parent)" in source
+    assert "        try container.encodeIfPresent(self.note, forKey: .note)" in source
     assert '        case protocol_ = "protocol"' in source
     assert '    case default_ = "default"\n    case self_ = "self"' in source
     assert "    public func shapeDrawn(_ properties: ShapeDrawnProperties) {" in source
@@ -111,6 +114,17 @@ events:
     assert "    public var root: Node\n" in source
 
 
+def test_properties_named_like_the_encoders_locals_are_encoded_through_self() -> None:
+    """``encode(to encoder:)`` has a parameter ``encoder`` and a local ``container``: a
+    property of either name is written as ``self.`` (bare, swiftc would pick the local)."""
+    source = generate(load_plan(REPO / "tests" / "golden" / "generate" / "plans" / "hostile.yaml"),
+                      GenerateOptions(lang="swift"))["Tracking.swift"]
+    assert "        try container.encode(self.container, forKey: .container)\n" in source
+    assert "        try container.encodeIfPresent(self.encoder, forKey: .encoder)\n" in source
+    writes = re.findall(r"try container\.encode(?:IfPresent)?\((\w+)", source)
+    assert writes and all(value in ("value", "self") for value in writes), sorted(set(writes))[:5]
+
+
 def test_pages_have_no_method_because_analytics_swift_has_no_page_call() -> None:
     plan = load_plan(REPO / "tests" / "golden" / "generate" / "plans" / "rich.yaml")
     names = method_names(plan, "swift")
@@ -139,19 +153,57 @@ def test_swift_string_literals(text: str, literal: str) -> None:
 
 
 def test_the_ci_package_parses_and_names_what_the_generated_client_defines() -> None:
-    """The SwiftPM package CI builds (tests/swift): its sources parse, and the calls its test
-    and its mistakes make exist in the generated code, so CI fails only for Swift's reasons."""
+    """The SwiftPM package CI builds (tests/swift): its sources parse, their calls of the
+    generated clients have the labels, order, arguments and enum cases the clients declare
+    (tests/swift_calls.py), and each mistake fails for the reason its first line names as far
+    as that can be told without swiftc, so CI fails only for Swift's reasons."""
     sources = sorted(SWIFT_PACKAGE.rglob("*.swift"))
     assert {p.name for p in sources} >= {"Package.swift", "TrackingTests.swift", "main.swift"}
     for path in sources:
         assert swift_syntax_errors(path.read_text("utf-8")) == [], path
-    shop = swift_of(ECOMMERCE)
-    test = (SWIFT_PACKAGE / "Tests" / "TrackingTests" / "TrackingTests.swift").read_text("utf-8")
-    for call in ("orderCompleted(", "productAdded(", "identify(userId:", "group(groupId:"):
-        assert call in test and f"public func {call.split('(')[0]}(" in shop
-    for expected in (SWIFT_PACKAGE / "mistakes").glob("*.swift"):
-        first = expected.read_text("utf-8").splitlines()[0]
-        assert first.startswith("// expect: "), expected
+    apis = {"Tracking": generated_api(swift_of(ECOMMERCE)), "RichTracking": generated_api(swift_of(RICH))}
+    for path in sources:
+        code = path.read_text("utf-8")
+        imported = [name for name in apis if f"import {name}\n" in code]
+        if path.parent.name == "mistakes":
+            assert len(imported) == 1, path
+            expected = code.splitlines()[0].removeprefix("// expect: ")
+            found = call_problems(code, apis[imported[0]])
+            if "cannot convert value" in expected:  # a type error: only swiftc can tell
+                assert found == [], (path, found)
+            else:
+                assert len(found) == 1 and expected in found[0], (path, found)
+        else:
+            for name in imported:
+                assert call_problems(code, apis[name]) == [], (path, name)
+
+
+def test_the_ci_tests_expect_the_plans_stamp() -> None:
+    """The XCTests assert context.protocols literally; those literals are the plans' id and
+    version (a plan bump that the Swift test does not follow fails here, not only on GitHub)."""
+    plans = {"TrackingTests.swift": load_plan(ECOMMERCE), "RichTrackingTests.swift": load_plan(RICH)}
+    for name, plan in plans.items():
+        test = (SWIFT_PACKAGE / "Tests" / "TrackingTests" / name).read_text("utf-8")
+        stamped = re.findall(r'\["protocols"\]\?\["(plan|version)"\]\??(\.stringValue, "[^"]*"|, JSON\.null)', test)
+        assert stamped, name
+        for key, value in stamped:
+            expected = plan.id if key == "plan" else plan.version
+            if value == ", JSON.null":
+                assert expected is None, (name, key)
+            else:
+                assert value == f'.stringValue, "{expected}"', (name, key, value)
+
+
+def test_the_call_checker_catches_what_swiftc_would() -> None:
+    api = generated_api(swift_of(ECOMMERCE))
+    good = 'tracking.productAdded(ProductAddedProperties(cartId: "c", productId: "p", quantity: 1))\n'
+    assert call_problems(good, api) == []
+    swapped = 'tracking.productAdded(ProductAddedProperties(productId: "p", cartId: "c"))\n'
+    assert call_problems(swapped, api) == [
+        "1: ProductAddedProperties has no parameter 'cartId' here",
+        "1: missing argument for parameter 'cartId' of ProductAddedProperties"]
+    assert call_problems('tracking.identify(traits: IdentifyTraits(name: "A"))\n', api) == [
+        "1: missing argument for parameter 'email' of IdentifyTraits"]
 
 
 def test_the_ci_workflow_builds_the_generated_swift() -> None:

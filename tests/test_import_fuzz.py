@@ -76,6 +76,8 @@ def import_payload(schema: Any) -> Any:
 @example(schema={"type": "object", "required": ["b"], "additionalProperties": {"type": "string"},
                  "patternProperties": {"^x": {"type": "integer"}}},
          payloads=[{"q": "s", "p": {"b": 1}}, {"q": "s", "p": {"b": "s"}}])
+@example(schema={"type": "object", "required": ["c"], "patternProperties": {"^c": False}},
+         payloads=[{"q": "s", "p": {"c": 1}}, {"q": "s", "p": {}}])  # a boolean schema governs c
 @example(schema={"type": "object", "required": ["xb"], "patternProperties": {"^x": {"type": "integer"}}},
          payloads=[{"q": "s", "p": {"xb": 1}}, {"q": "s", "p": {"xb": "s"}}])
 @example(schema={"type": ["string", "null"], "enum": ["a"]}, payloads=[{"q": "s", "p": None}])

@@ -117,7 +117,13 @@ def test_an_integer_beyond_64_bits_in_an_enum_is_a_lint_error_and_validate_reads
     found = [(d["code"], d["line"], d["column"]) for d in json.loads(result.output)[
         "diagnostics"] if d["severity"] == "error"]
     assert found == [("PL107", 6, 33)]  # the bound (validate compares it exactly) is fine
-    assert every_command(plan, tmp_path)[:5] == [0, 0, 0, 0, 0]  # handled: nothing crashes
+    # Handled, nothing crashes: compile and export write it; generate refuses a plan with
+    # lint errors (issue 11), and with --force Python holds the integer, TypeScript cannot.
+    assert every_command(plan, tmp_path)[:5] == [0, 0, 0, 1, 1]
+    forced = [run([*args, "--force"]).exit_code for args in (
+        ["generate", "--lang", "python", "--plan", str(plan), "--out", str(tmp_path / "fp")],
+        ["generate", "--lang", "typescript", "--plan", str(plan), "--out", str(tmp_path / "ft")])]
+    assert forced == [0, 1]
 
 
 def test_an_event_name_too_long_for_a_file_name_is_written_under_a_shorter_one(

@@ -13,6 +13,7 @@ from protocols.cli import app
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.report import RenderOptions, RunResult
 from protocols.report.github import annotation, render_github
+from protocols.safetext import printable
 from tests.golden import assert_golden
 from tests.report_samples import OPTIONS, validate_result
 
@@ -54,9 +55,10 @@ def test_any_message_and_file_name_round_trip_through_the_escaping(
     assert "\n" not in text and "\r" not in text
     command, properties, parsed_message = parse_command(text)
     assert command == {"error": "error", "warning": "warning", "info": "notice"}[severity.value]
-    assert properties == {"file": file, "line": str(line), "col": str(column),
-                          "title": f"PL999 {name}"}
-    assert parsed_message == message
+    # Control characters (which GitHub's log viewer would interpret) arrive escaped.
+    assert properties == {"file": printable(file), "line": str(line), "col": str(column),
+                          "title": f"PL999 {printable(name)}"}
+    assert parsed_message == printable(message)
 
 
 def test_annotations_come_most_severe_first_and_distinct_problems_before_repeats() -> None:

@@ -113,6 +113,44 @@ def test_any_run_result_renders(tmp_path: Path) -> None:
     assert "No problems found." in empty and "No findings." in empty
 
 
+def scan_result() -> RunResult:
+    import os
+
+    from protocols.plan import load_plan
+    from protocols.scan import run_scan
+    from protocols.scan.settings import ScanSettings
+
+    here = os.getcwd()
+    os.chdir(REPO)
+    try:
+        return run_scan(load_plan("tests/scan/plan.yaml"), ["tests/scan/apps/python",
+                                                            "tests/scan/apps/go"], ScanSettings())
+    finally:
+        os.chdir(here)
+
+
+def test_scan_page_shows_coverage_and_unplanned_events() -> None:
+    page = render(scan_result())
+    assert ">Coverage</h2>" in page and '<a href="#coverage">Coverage</a>' in page
+    table = page[page.index('<table id="coverage-table">'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r'<tr data-sent="(yes|no)"><td><code>(.*?)</code>', table)
+    assert rows[0] == ("no", "Cart Shared")  # what is missing first
+    assert ("yes", "Order Completed") in rows and len(rows) == 9
+    order = table[table.index("<code>Order Completed</code>"):]
+    assert "<code>tests/scan/apps/go/checkout/checkout.go:22</code>" in order.split("</tr>")[0]
+    signed = table[table.index("<code>Signed In</code>"):].split("</tr>")[0]
+    assert "misspelled at" in signed and "checkout.go:26" in signed  # "signed_in"
+    unplanned = page[page.index('<table id="unplanned-table">'):].split("</table>")[0]
+    assert "<code>Coupon Applied</code>" in unplanned and "checkout.go:30" in unplanned
+    assert "<code>Cart Abandoned</code>" in unplanned
+    hostile = render(RunResult("scan", (), {}, {"coverage": [
+        {"event": HOSTILE, "kind": "track", "sent": True,
+         "sent_at": [{"file": f"{HOSTILE}.py", "line": 1}] * 30, "misspelled_at": []}],
+        "unplanned_events": []}))
+    assert "<script>window" not in hostile and "and 10 more" in hostile
+
+
 def test_hostile_text_is_escaped_everywhere() -> None:
     bad = Diagnostic("PV103", "unplanned-event", Severity.ERROR, f"event {HOSTILE} is unplanned",
                      file=f"logs/{HOSTILE}.ndjson", line=1, path=f"properties.{HOSTILE}",

@@ -108,8 +108,8 @@ def test_characters_xml_cannot_carry_are_shown_escaped(tmp_path: Path) -> None:
     _, cases = parse(render_junit(RunResult("validate", (bad,), {}), OPTIONS), tmp_path)
     found = failure(cases["unreadable messages"])
     assert found is not None
-    assert "byte \\u0000 and \\u001b[31m here" in found.text
-    assert "logs/\\u0007.ndjson:1" in found.text
+    assert "byte \\x00 and \\x1b[31m here" in found.text
+    assert "logs/\\x07.ndjson:1" in found.text
 
 
 def test_junit_output_golden() -> None:

@@ -48,11 +48,12 @@ def test_clean_run() -> None:
 
 
 def test_cells_and_code_spans_survive_pipes_newlines_and_backticks() -> None:
-    assert cell("a|b\nc<d>") == "a\\|b<br>c&lt;d&gt;"
+    # A newline in a name or value is shown as \n (sanitised), never as a line break.
+    assert cell("a|b\nc<d>") == "a\\|b\\\\nc&lt;d&gt;"
     assert cell("*x* [y](z) `c` ~~s~~ &lt; \\") == \
         "\\*x\\* \\[y\\](z) \\`c\\` \\~\\~s\\~\\~ &amp;lt; \\\\"
     assert code_span("a`b|c") == "`` a`b\\|c ``"
-    assert code_span("x\ny") == "`x y`"
+    assert code_span("x\ny\x1b") == "`x\\ny\\x1b`"
 
 
 def test_truncation_cuts_at_a_line_and_fits_the_byte_budget() -> None:

@@ -41,7 +41,8 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path,
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, "utf-8")
     for name, target in (case.get("symlinks") or {}).items():
-        (tmp_path / name).symlink_to(tmp_path / target)
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).symlink_to(tmp_path / target)  # an absolute target stays absolute
     report = lint_paths(case.get("paths", ["plan.yaml"]), options=LintOptions(select=[code]))
     found = [(d.code, d.line, d.column) for d in report.diagnostics]
     expected = [(e["code"], e["line"], e["column"]) for e in case["expect"]]

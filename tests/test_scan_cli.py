@@ -72,6 +72,61 @@ def test_every_format_the_other_commands_have(tmp_path: Path) -> None:
     assert "Coverage: " in text["text"]
 
 
+def test_a_lone_surrogate_escape_in_the_code_is_reported_in_every_format(tmp_path: Path) -> None:
+    # "\ud83d" is a valid escape in a Python or JS string (half an emoji), so the event name
+    # holds a lone surrogate, which UTF-8 cannot encode: no report may crash on it.
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    (app_dir / "a.py").write_text('analytics.track("u", "Cart \\ud83d", {})\n', "utf-8")
+    args = [str(app_dir), "--plan", "tests/scan/plan.yaml"]
+    for name in REPORTERS:
+        args += ["-f", name, "-o", str(tmp_path / f"scan.{name}")]
+    code, _ = scan(*args)
+    assert code == 1
+    document = json.loads((tmp_path / "scan.json").read_text("utf-8"))
+    assert [e["event"] for e in document["unplanned_events"]] == ["Cart \ud83d"]
+    assert "Cart \\ud83d" in (tmp_path / "scan.html").read_text("utf-8")
+    shown = subprocess.run([sys.executable, "-c", "from protocols.cli import main; main()",
+                            "scan", *args[:3], "-f", "json"], capture_output=True, cwd=REPO)
+    assert shown.returncode == 1 and b"Traceback" not in shown.stderr, shown.stderr[-500:]
+    assert json.loads(shown.stdout)["unplanned_events"][0]["event"] == "Cart \ud83d"
+
+
+def test_the_terminal_report_shows_control_characters_never_sends_them(tmp_path: Path) -> None:
+    # A pull request controls file names and source lines: an escape sequence in either must
+    # be written out, with the caret still under the finding.
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    (app_dir / "evil\x1b[2Jname.py").write_text(
+        'x = "\x1b]0;title\x07"; analytics.track("u", "Cart\\x1b[31mAbandoned")  # \u202e\n',
+        "utf-8")
+    (app_dir / "new\nline.py").write_text('analytics.track("u", f"Sign {x}\x1b[2J")\n', "utf-8")
+    code, out = scan(str(app_dir), "--plan", "tests/scan/plan.yaml")
+    assert code == 1
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out), repr(out)
+    assert "evil\\x1b[2Jname.py:1:" in out and "new\\nline.py:1:" in out
+    assert "'Cart\\x1b[31mAbandoned'" in out  # not doubled backslashes
+    lines = out.splitlines()
+    source = next(i for i, line in enumerate(lines) if "x = " in line)
+    column = lines[source].index('"Cart')
+    assert lines[source + 1].index("^") == column  # the caret moved with the written-out text
+    assert "f\"Sign {x}\\x1b[2J\"" in out  # an unresolvable name quoted in a message
+
+
+def test_a_minified_bundle_shows_the_line_around_the_finding(tmp_path: Path) -> None:
+    filler = ";".join(f"function f{i}(a){{return a+{i}}}" for i in range(2_000))
+    (tmp_path / "bundle.js").write_text(
+        f'{filler};analytics.track("Cart Abandoned",{{x:1}});{filler}\n', "utf-8")
+    code, out = scan(str(tmp_path), "--plan", "tests/scan/plan.yaml")
+    assert code == 1 and len(out) < 3_000  # not the whole 120 KB line
+    lines = out.splitlines()
+    source = next(i for i, line in enumerate(lines) if "analytics.track(" in line)
+    assert lines[source].startswith("1 | …") and lines[source].endswith("…")
+    column = lines[source].index('"Cart Abandoned"')
+    assert lines[source + 1].index("^") == column
+    assert lines[source + 1].count("^") == len('"Cart Abandoned"')
+
+
 def test_the_sarif_report_validates_against_the_sarif_schema(tmp_path: Path) -> None:
     from tests.test_report_sarif import sarif_schema
 

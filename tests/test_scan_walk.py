@@ -160,3 +160,28 @@ def test_a_file_named_on_the_command_line_is_scanned_even_if_ignored(tmp_path: P
     target = write(tmp_path / "x.py", TRACK)
     result = run_scan(PLAN, [str(target)], ScanSettings())
     assert result.summary["calls"] == 1
+
+
+def test_a_file_that_names_no_tracking_call_is_not_queried(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Most files of a code base send nothing: a query whose names do not occur in the bytes
+    # cannot match, so it is skipped; a file that does name one is queried as before.
+    import protocols.scan.syntax.queries as queries
+
+    runs: list[str] = []
+    real = queries.QueryCursor
+
+    def counting(query: object) -> object:
+        runs.append("query")
+        return real(query)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queries, "QueryCursor", counting)
+    for name, text in (("a.py", "x = compute(1)\n"), ("b.ts", "export const x = f(1);\n"),
+                       ("C.kt", "fun f() = g(1)\n"), ("D.java", "class D { void f() { g(); } }\n"),
+                       ("e.swift", "func f() { g() }\n"), ("f.go", "package f\nfunc F() { g() }\n")):
+        write(tmp_path / "quiet" / name, text)
+    result = run_scan(PLAN, [str(tmp_path / "quiet")], ScanSettings())
+    assert result.summary["files"] == 6 and runs == []
+    write(tmp_path / "loud" / "a.py", "# analytics.track(u, 'In A Comment')\n" + TRACK)
+    result = run_scan(PLAN, [str(tmp_path / "loud")], ScanSettings())
+    assert runs and result.summary["calls"] == 1  # the comment still does not count

@@ -48,9 +48,9 @@ def test_a_broken_plan_exits_1_with_its_errors(tmp_path: Path) -> None:
 def test_usage_errors(tmp_path: Path) -> None:
     same = str(tmp_path / "x.ndjson")
     result = runner.invoke(app, ["serve", "--plan", str(PLAN), "--good", same, "--bad", same])
-    assert result.exit_code == 2 and "must be different files" in result.output
+    assert result.exit_code == 2 and "are the same file" in result.output
     result = runner.invoke(app, ["serve", "--plan", str(PLAN), "--good", str(PLAN)])
-    assert result.exit_code == 2 and "is a plan file" in result.output
+    assert result.exit_code == 2 and "refusing to overwrite an input" in result.output
     result = runner.invoke(app, ["serve", "--plan", str(PLAN), "--fail-on", "sometimes"])
     assert result.exit_code == 2
     result = runner.invoke(app, ["serve", "--plan", "no-such-plan"])

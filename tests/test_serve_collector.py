@@ -155,6 +155,59 @@ def test_garbage_is_kept_in_bad_and_answered_400(tmp_path: Path) -> None:
     assert [r["bad_line"] for r in reasons] == [1, 2, 3, 4, 5, 6]  # "{\"a\":\n 1" takes 2 lines
 
 
+HUGE = b"9" * 5_000  # past Python's 4,300-digit limit for int()
+DEEP = b"[" * 100_000 + b"]" * 100_000  # past the recursion limit of every JSON parser
+HOSTILE = {
+    # body -> (records it becomes, the code each record gets)
+    b'{"batch":[' + compact(GOOD) + b',{"type":"track","event":"caf\xe9"}]}':
+        ([compact(GOOD), b'{"type":"track","event":"caf\xe9"}'], [None, "PV003"]),
+    b'{"batch":[{"type":"track","n":' + HUGE + b"}," + compact(GOOD) + b"]}":
+        ([b'{"type":"track","n":' + HUGE + b"}", compact(GOOD)], ["PV001", None]),
+    b'{"type":"track","n":' + HUGE + b"}": ([b'{"type":"track","n":' + HUGE + b"}"], ["PV001"]),
+    b'{"batch":[' + DEEP + b"]}": ([b'{"batch":[' + DEEP + b"]}"], ["PV001"]),
+    b'{"type":"track","x":' + DEEP + b"}": ([b'{"type":"track","x":' + DEEP + b"}"], ["PV001"]),
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE, ids=["latin1-element", "huge-int-element",
+                                               "huge-int-message", "deep-batch", "deep-message"])
+def test_bodies_the_fast_splitter_takes_but_python_cannot_read_are_kept_in_bad(
+        tmp_path: Path, body: bytes) -> None:
+    collector = make(tmp_path)
+    reply = collector.receive(endpoint="batch", body=body)  # never raises: nothing is lost
+    collector.close()
+    records, codes = HOSTILE[body]
+    assert reply.status in (200, 400)
+    listed = collector.messages(Query(), 10)["messages"]
+    assert [m["findings"][0]["code"] if m["status"] != "good" else None
+            for m in listed] == codes
+    good = (tmp_path / "good.ndjson").read_bytes().splitlines()
+    bad = (tmp_path / "bad.ndjson").read_bytes().splitlines()
+    assert sorted(good + bad) == sorted(records)  # byte for byte
+
+
+def test_a_bug_in_reading_a_body_keeps_it_in_bad_saying_so(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import protocols.serve.collector as module
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    collector = make(tmp_path)
+    monkeypatch.setattr(module, "split", broken)
+    body = b'{"batch":[' + compact(GOOD) + b"]}"
+    reply = collector.receive(endpoint="batch", body=body)
+    assert reply.status == 400 and "internal error" in reply.body["error"]
+    monkeypatch.undo()
+    monkeypatch.setattr(module, "parsed", broken)
+    assert collector.receive(endpoint="track", body=compact(GOOD)).body["bad"] == 1
+    collector.close()
+    assert (tmp_path / "bad.ndjson").read_bytes() == body + b"\n" + compact(GOOD) + b"\n"
+    notes = [json.loads(line)["note"] for line in (tmp_path / "bad.reasons.ndjson").read_text(
+        ).splitlines()]
+    assert all("internal error" in note and "RuntimeError: a bug" in note for note in notes)
+
+
 def test_gzip_bodies_and_bombs(tmp_path: Path) -> None:
     collector = make(tmp_path, max_body=10_000)
     body = json.dumps({"batch": [GOOD, GOOD]}).encode()

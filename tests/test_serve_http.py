@@ -206,6 +206,40 @@ def test_the_api_filters_like_micro(tmp_path: Path) -> None:
         assert ids("") == []
 
 
+def _strict_json(data: bytes) -> Any:
+    """JSON as a browser's JSON.parse reads it: no NaN or Infinity, UTF-8 text."""
+    def refuse(token: str) -> Any:
+        raise AssertionError(f"{token} is not JSON")
+
+    return json.loads(data.decode("utf-8"), parse_constant=refuse)
+
+
+def test_the_api_stays_json_whatever_the_messages_hold(tmp_path: Path) -> None:
+    # 1e999 is read as infinity by Python's parser, and a lone surrogate (a string cut inside
+    # an emoji) cannot be encoded as UTF-8: neither may break the API or the live page.
+    overflow = b'{"type":"track","event":"Order Completed","userId":"u","properties":{"x":1e999}}'
+    surrogate = b'{"type":"track","event":"Cart \\ud83d","userId":"u","properties":{"y":"\\udc00"}}'
+    with running_server(tmp_path) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as conn:
+            conn.sendall(b"GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            stream = _Stream(conn)
+            stream.next_summary()
+            assert post(f"{server.url}/v1/batch", b'{"batch":[' + overflow + b"," + surrogate
+                        + b"]}").status == 200
+            data = stream.next_summary_bytes()
+        assert _strict_json(data)["counts"]["all"] == 2
+        for path in ("/api/messages", "/api/summary", "/api/drift", "/api/counts"):
+            answer = request(server.url + path)
+            assert answer.status == 200, (path, answer.body)
+            _strict_json(answer.body)
+        listed = _strict_json(request(server.url + "/api/messages").body)["messages"]
+        assert listed[0]["message"] is None and "1e999" in listed[0]["raw"]
+        assert listed[1]["sent_name"] == "Cart \ud83d"
+        assert listed[1]["message"]["properties"] == {"y": "\udc00"}
+    assert sorted(server.lines("bad")) == sorted([overflow, surrogate])
+
+
 def test_the_stream_pushes_a_summary_on_each_change(tmp_path: Path) -> None:
     with running_server(tmp_path) as server:
         host, port = server.url.removeprefix("http://").split(":")
@@ -229,6 +263,9 @@ class _Stream:
         self.buffer = b""
 
     def next_summary(self) -> Any:
+        return json.loads(self.next_summary_bytes())
+
+    def next_summary_bytes(self) -> bytes:
         deadline = time.monotonic() + 10
         while True:
             marker = self.buffer.find(self.MARK)
@@ -236,7 +273,7 @@ class _Stream:
             if end >= 0:
                 data = self.buffer[marker + len(self.MARK):end]
                 self.buffer = self.buffer[end + 2:]
-                return json.loads(data)
+                return data
             assert time.monotonic() < deadline, self.buffer[-500:]
             self.buffer += self.conn.recv(65536)
 

@@ -152,8 +152,8 @@ def test_plan_by_id_and_the_only_plan(tmp_path: Path, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize(("args", "says"), [
     (["--plan", PLAN, "missing.ndjson"], "no such file"),
     (["--plan", PLAN, "IN", "--fail-on", "sometimes"], "--fail-on"),
-    (["--plan", PLAN, "IN", "--good", "IN"], "also an input"),
-    (["--plan", PLAN, "IN", "--good", "x.ndjson", "--bad", "x.ndjson"], "different files"),
+    (["--plan", PLAN, "IN", "--good", "IN"], "refusing to overwrite an input"),
+    (["--plan", PLAN, "IN", "--good", "x.ndjson", "--bad", "x.ndjson"], "are the same file"),
     (["--plan", PLAN, "IN", "-f", "yaml"], "unknown format"),
     (["--plan", PLAN, "IN", "--max-examples", "-1"], "--max-examples"),
     (["--plan", PLAN, "IN", "--bad-reasons", "why.ndjson"], "pass --bad FILE too"),
@@ -207,8 +207,10 @@ def test_quarantine_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_config_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The configuration may only name paths inside its project: the plan is copied in.
+    (tmp_path / "plan.yaml").write_text(Path(PLAN).read_text("utf-8"), "utf-8")
     (tmp_path / ".protocols.toml").write_text(
-        f'[validate]\nplan = "{PLAN}"\nfail_on = "never"\nmax_examples = 1\n', "utf-8")
+        '[validate]\nplan = "plan.yaml"\nfail_on = "never"\nmax_examples = 1\n', "utf-8")
     monkeypatch.chdir(tmp_path)
     result = run(log(tmp_path, DRIFT, DRIFT), "-f", "json")
     assert result.exit_code == 0

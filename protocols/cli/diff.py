@@ -13,14 +13,19 @@ from protocols.cli.output import (
     OUTPUT_HELP,
     emit,
     exit_code,
+    guard_outputs,
+    report_targets,
+    say,
     settings_or_exit,
     usage_error,
+    write_file,
 )
 from protocols.diagnostics import Severity
 from protocols.diff.accepted import DEFAULT_FILE, AcceptedChanges, AcceptedError, load_accepted
 from protocols.diff.changelog import render_changelog
 from protocols.diff.run import DiffOptions, DiffUsageError, run_diff
 from protocols.diff.section import diff_section
+from protocols.plan.loader import discover_plan_files
 from protocols.report import RenderOptions, RunResult
 from protocols.report.text import SECTIONS, render_text
 
@@ -85,6 +90,10 @@ def diff(
     options = DiffOptions(
         plan=None if plan is not None and plan.is_dir() else plan, against=against or section.get("against"), plans_dir=plans_dir,
         audience=who, accepted=_accepted(accepted or section.get("accepted")))
+    read = ([str(options.plan)] if options.plan is not None else
+            [str(f) for f in discover_plan_files([str(plans_dir)])] if plans_dir.is_dir() else [])
+    guard_outputs([*report_targets(format, output), changelog],
+                  [*read, options.against, options.accepted.file, settings.file])
     try:
         result = run_diff(options)
     except DiffUsageError as exc:
@@ -108,8 +117,7 @@ def _accepted(path: Path | str | None) -> AcceptedChanges:
         return load_accepted(target, shown=target.as_posix())
     except AcceptedError as exc:
         for problem in exc.diagnostics:
-            typer.echo(f"{problem.file}:{problem.line}:{problem.column}: {problem.message}",
-                       err=True)
+            say(f"{problem.file}:{problem.line}:{problem.column}: {problem.message}", err=True)
         raise usage_error(f"{target} is not a valid accepted-changes file") from None
 
 
@@ -118,8 +126,4 @@ def _write_changelog(result: RunResult, target: Path) -> None:
     if str(target) == "-":
         sys.stdout.write(text)
         return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
+    write_file(target, text)

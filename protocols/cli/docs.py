@@ -8,7 +8,7 @@ import typer
 
 from protocols.__about__ import __version__
 from protocols.cli.app import app
-from protocols.cli.output import settings_or_exit, usage_error
+from protocols.cli.output import guard_outputs, settings_or_exit, usage_error
 from protocols.cli.plan_tools import load_or_exit
 from protocols.docsite import DocsError, build_files, collect_site, write_site
 from protocols.docsite.output import FORMATS
@@ -55,6 +55,8 @@ def docs(
     site = collect_site(plans, tool_version=__version__, history=history)
     files = build_files(site, format)
     typer.echo(f"rendered {len(files)} {format} pages; writing...", err=True)
+    guard_outputs([out / name for name in files],
+                  [f for p in plans for f in p.files] + [settings.file])
     try:
         summary = write_site(files, out, format)
     except DocsError as exc:

@@ -11,21 +11,33 @@ from typing import Any
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import emit, require_file, settings_or_exit, usage_error
-from protocols.config import generate_keys
+from protocols.cli.output import (
+    emit,
+    guard_outputs,
+    require_file,
+    say,
+    settings_or_exit,
+    usage_error,
+)
+from protocols.config import Config, generate_keys
+from protocols.diagnostics import Diagnostic, Severity
 from protocols.generate import (
     EMITTERS,
     LANGUAGES,
     GenerateError,
     GenerateOptions,
+    UnsafePlanError,
     check_options,
     generate,
     stale_files,
     write_files,
 )
+from protocols.generate.safety import plan_findings
+from protocols.lint import lint_paths
 from protocols.plan import PlanError, load_plan
 from protocols.plan.loader import discover_plan_files
-from protocols.report import RunResult
+from protocols.report import RenderOptions, RunResult
+from protocols.report.text import render_text
 
 _TARGET_KEYS = generate_keys() - {"targets"}
 _LANG_HELP = "Target language: " + "; ".join(f"{name} ({e.summary})" for name, e in EMITTERS.items()) + "."
@@ -55,6 +67,13 @@ Examples:
   protocols generate --lang java --package com.shop.tracking --out src/main/java/com/shop/tracking
   protocols generate --lang go --package tracking --out internal/tracking
   protocols generate --check          # CI: exit 1 and print a diff when files are stale
+  protocols generate --lang python --out gen --force   # despite lint errors
+
+\b
+The plan is linted first: lint errors stop generation (a client runs in your app, so a
+risky pattern or a broken reference there would hang or crash it). --force generates
+anyway, leaving risky patterns out of runtime validation; what no client can carry at all
+(an unresolvable $ref, an infinite number, an integer too large) is always refused.
 
 \b
 Settings can live in pyproject.toml, so CI and pre-commit need no flags:
@@ -75,9 +94,14 @@ def generate_command(
     package: str | None = typer.Option(None, "--package", help=_PACKAGE_HELP),
     runtime_validation: bool | None = typer.Option(
         None, "--runtime-validation/--no-runtime-validation",
-        help="Embed the plan's schemas and check each call at runtime (default: on)."),
+        help="Check each call at runtime (default: on): Python and TypeScript against the "
+        "plan's schemas, Go its enum values and required values left nil; no effect on Kotlin, "
+        "Java and Swift, whose clients have no runtime validation."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 and print a "
                                "unified diff when the files on disk are stale."),
+    force: bool = typer.Option(False, "--force", help="Generate even when lint finds errors "
+                               "in the plan; risky patterns are left out of runtime "
+                               "validation."),
     config: Path | None = typer.Option(None, "--config", help="Configuration file "
                                        "(default: .protocols.toml or [tool.protocols] in pyproject.toml)."),
 ) -> None:
@@ -95,10 +119,15 @@ def generate_command(
         plan_path = target.plan or _default_plan(settings.plans_dir)
         if plan_path not in plans:
             plans[plan_path] = _load(plan_path)
+            _lint_gate(plan_path, settings, force=force)
         options = GenerateOptions(lang=target.lang, sdk=target.sdk, package=target.package,
-                                  runtime_validation=target.runtime_validation)
+                                  runtime_validation=target.runtime_validation, force=force)
+        _show(plan_findings(plans[plan_path], lang=target.lang, force=force,
+                            patterns=EMITTERS[target.lang].runs_patterns), plan_path)
         try:
             files = generate(plans[plan_path], options)
+        except UnsafePlanError:
+            raise typer.Exit(1) from None  # already shown, positioned, by _show
         except GenerateError as exc:
             raise usage_error(str(exc)) from None
         if check:
@@ -107,13 +136,15 @@ def generate_command(
                 sys.stdout.write(item.diff)
             stale_count += len(stale)
             continue
+        guard_outputs([target.out / relative for relative in files],
+                      [*plans[plan_path].files, settings.file])
         try:
             written = write_files(files, target.out, lang=target.lang)
         except GenerateError as exc:
             raise usage_error(str(exc)) from None
         except OSError as exc:
             raise usage_error(f"cannot write to {target.out}: {exc.strerror or exc}") from None
-        typer.echo(f"{target.lang}: {len(files)} file(s) in {target.out} "
+        say(f"{target.lang}: {len(files)} file(s) in {target.out} "
                    f"({len(written)} changed) from {plan_path}")
     if check:
         if stale_count:
@@ -188,6 +219,33 @@ def _default_plan(plans_dir: str) -> str:
     raise usage_error(f"{len(found)} plan files under {plans_dir}/: choose one with --plan PLAN")
 
 
+def _lint_gate(plan_path: str, settings: Config, *, force: bool) -> None:
+    """Lint errors stop generation, unless --force (then they are only counted)."""
+    report = lint_paths([plan_path], config=settings)
+    errors = tuple(d for d in report.diagnostics if d.severity is Severity.ERROR)
+    if not errors:
+        return
+    if force:
+        say(f"warning: {plan_path} has {len(errors)} lint error(s); generating anyway "
+            "(--force)", err=True)
+        return
+    typer.echo(render_text(RunResult("lint", errors, {"files": 1}), RenderOptions()),
+               err=True, nl=False)
+    say(f"error: {plan_path} has lint errors; fix them, or pass --force to generate anyway "
+        "(risky patterns are then left out of runtime validation)", err=True)
+    raise typer.Exit(1)
+
+
+def _show(findings: list[Diagnostic], plan_path: str) -> None:
+    """Print generate's own findings (what a client cannot carry) on standard error."""
+    if not findings:
+        return
+    typer.echo(render_text(RunResult("generate", tuple(findings), {"files": 1}),
+                           RenderOptions()), err=True, nl=False)
+    if any(d.severity is Severity.ERROR for d in findings):
+        say(f"error: no client can carry this part of {plan_path}; fix the plan", err=True)
+
+
 def _load(plan_path: str) -> Any:
     require_file(Path(plan_path), "plan")
     try:
@@ -196,5 +254,5 @@ def _load(plan_path: str) -> Any:
         result = RunResult("generate", tuple(exc.diagnostics),
                            {"files": 1, "error": len(exc.diagnostics)})
         emit(result, ["text"], None)
-        typer.echo(f"error: {plan_path} has errors; fix them before generating code", err=True)
+        say(f"error: {plan_path} has errors; fix them before generating code", err=True)
         raise typer.Exit(1) from None

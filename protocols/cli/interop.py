@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,18 @@ from typing import Any
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import chosen_out, legacy_out_option, require_file, usage_error
+from protocols.cli.output import (
+    chosen_out,
+    guard_outputs,
+    legacy_out_option,
+    require_file,
+    say,
+    usage_error,
+    write_file,
+)
 from protocols.cli.plan_tools import load_or_exit, write_json_files
 from protocols.interop.errors import InteropError
+from protocols.jsontext import json_text
 
 import_app = typer.Typer(name="import", no_args_is_help=True, rich_markup_mode=None,
                          help="Turn a Segment tracking plan or JSON Schema files into a plan.")
@@ -50,8 +58,15 @@ def plan_id_for(out: Path, given: str | None) -> str:
 
 def fail(exc: InteropError) -> typer.Exit:
     """Print a bad-input error (with its position) and return exit 1."""
-    typer.echo(f"error: {exc}", err=True)
+    say(f"error: {exc}", err=True)
     return typer.Exit(1)
+
+
+def check_out(out: Path, inputs: list[Any], *, force: bool) -> None:
+    """Before reading anything: the plan to write is new (or --force) and is not an input."""
+    guard_outputs([out], inputs)
+    if out.exists() and not force:
+        raise usage_error(f"{out} exists; pass --force to overwrite it")
 
 
 def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: bool,
@@ -79,29 +94,24 @@ def write_plan(data: dict[str, Any], warnings: list[str], out: Path, *, force: b
     text = dump_plan(data, header=notes, comments=comments)
     problem = round_trip_problem(data, text)
     if problem:
-        typer.echo(f"error: cannot write the plan: {problem}; {out} was not written", err=True)
+        say(f"error: cannot write the plan: {problem}; {out} was not written", err=True)
         raise typer.Exit(1)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"cannot write {out}: {exc.strerror or exc}") from None
+    write_file(out, text)
     for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     try:
         plan = load_plan(out)
     except PlanError as exc:  # a bug if it happens: say so plainly instead of hiding it
         for diagnostic in exc.diagnostics:
-            typer.echo(f"error: {diagnostic.file}:{diagnostic.line}:{diagnostic.column}: "
-                       f"{diagnostic.message}", err=True)
-        typer.echo(f"error: the plan written to {out} does not load; please report this",
-                   err=True)
+            say(f"error: {diagnostic.file}:{diagnostic.line}:{diagnostic.column}: "
+                f"{diagnostic.message}", err=True)
+        say(f"error: the plan written to {out} does not load; please report this", err=True)
         raise typer.Exit(1) from None
     counts = [f"{len(plan.events)} events"]
     counts += [kind for kind in ("identify", "group") if getattr(plan, kind) is not None]
     counts += [f"{len(plan.pages)} pages"] if plan.pages else []
     counts += [f"{len(plan.screens)} screens"] if plan.screens else []
-    typer.echo(f"wrote {out}: {', '.join(counts)}"
+    say(f"wrote {out}: {', '.join(counts)}"
                + (f"; {len(warnings)} warning(s)" if warnings else ""))
 
 
@@ -126,6 +136,7 @@ def import_segment(
     out = _plan_out(out, legacy_out)
 
     require_file(file, "Segment export")
+    check_out(out, [file], force=force)
     identifier = plan_id_for(out, plan_id)
     try:
         data, warnings = segment_to_plan(read_json(file, str(file)), plan_id=identifier)
@@ -153,10 +164,14 @@ def import_jsonschema(
     legacy_out: Path | None = legacy_out_option("--output", "-o"),
 ) -> None:
     """Import plain JSON Schema or Snowplow Iglu schema files into a plan file."""
-    from protocols.interop.jsonschema_files import jsonschema_paths_to_plan
+    from protocols.interop.jsonschema_files import jsonschema_paths_to_plan, schema_files
 
     out = _plan_out(out, legacy_out)
 
+    try:
+        check_out(out, list(schema_files(paths)), force=force)
+    except InteropError as exc:
+        raise fail(exc) from None
     identifier = plan_id_for(out, plan_id)
     try:
         data, warnings = jsonschema_paths_to_plan(paths, plan_id=identifier)
@@ -186,16 +201,13 @@ def export_segment(
 
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
-    text = json.dumps(plan_to_segment(loaded), indent=2, ensure_ascii=False) + "\n"
+    guard_outputs([out], loaded.files)
+    text = json_text(plan_to_segment(loaded), indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
         return
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise usage_error(f"cannot write {out}: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {out}: {sum(1 for _ in loaded.messages())} rules")
+    write_file(out, text)
+    say(f"wrote {out}: {sum(1 for _ in loaded.messages())} rules")
 
 
 @export_app.command("jsonschema", epilog="""\b
@@ -220,8 +232,8 @@ def export_jsonschema(
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
     files = plan_to_jsonschemas(loaded)
-    write_json_files(out, dict(files))
-    typer.echo(f"wrote {len(files)} schemas to {out}")
+    write_json_files(out, dict(files), inputs=loaded.files)
+    say(f"wrote {len(files)} schemas to {out}")
 
 
 MAX_BROKEN_SHOWN = 20
@@ -257,11 +269,12 @@ def infer(
         raise usage_error(str(exc)) from None
     if not files:
         raise usage_error("no log files to read (infer reads files and folders, not stdin)")
+    check_out(out, list(files), force=force)
     identifier = plan_id_for(out, plan_id)
     draft = infer_plan([(p, display_path(p)) for p in files], plan_id=identifier)
     seen = draft.collector
     for broken in seen.broken[:MAX_BROKEN_SHOWN]:
-        typer.echo(f"warning: {broken}", err=True)
+        say(f"warning: {broken}", err=True)
     if seen.broken_count > MAX_BROKEN_SHOWN:
         typer.echo(f"warning: ... and {seen.broken_count - MAX_BROKEN_SHOWN} more broken "
                    "lines", err=True)
@@ -277,7 +290,7 @@ def infer(
               f"Broken lines skipped: {seen.broken_count}. Name drift found: {len(drift)} "
               "(see the `drift:` comments)."]
     write_plan(draft.data, [], out, force=force, header=header, comments=draft.comments)
-    typer.echo(f"from {seen.messages} messages; {seen.broken_count} broken line(s) skipped; "
+    say(f"from {seen.messages} messages; {seen.broken_count} broken line(s) skipped; "
                f"{len(drift)} name(s) drifting")
     if seen.broken_count:
         raise typer.Exit(1)

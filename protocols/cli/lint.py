@@ -12,6 +12,8 @@ from protocols.cli.output import (
     OUTPUT_HELP,
     emit,
     exit_code,
+    guard_outputs,
+    report_targets,
     settings_or_exit,
     usage_error,
 )
@@ -65,5 +67,6 @@ def lint(
     result = RunResult("lint", report.diagnostics, report.summary)
     strict = strict or bool(settings.section("lint").get("strict", False))
     fail_on = Severity.WARNING if strict else Severity.ERROR
+    guard_outputs(report_targets(format, output), [*report.read, settings.file])
     emit(result, format, output, fail_on=fail_on)
     raise typer.Exit(exit_code(result, fail_on))

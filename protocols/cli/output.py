@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -21,9 +21,11 @@ import typer
 from protocols.__about__ import __version__
 from protocols.config import Config, ConfigError, load_config
 from protocols.diagnostics import Severity
+from protocols.fileguard import ClobberError, check_outputs, write_pieces
 from protocols.report import REPORTERS, STREAMING, RenderOptions, RunResult, render_pieces
 from protocols.report.base import DEFAULT_RULES_URL
 from protocols.report.markdown import render_markdown, truncate_markdown
+from protocols.safetext import printable
 
 FORMAT_HELP = ("Output format: auto (github in GitHub Actions, text otherwise), "
                + ", ".join(REPORTERS) + ". Repeat with --output to write several reports.")
@@ -31,6 +33,12 @@ OUTPUT_HELP = ("Write the report to FILE instead of standard output ('-' for sta
                "the i-th --output goes with the i-th --format.")
 # GitHub refuses a step summary over 1 MiB; leave room for what other steps append.
 STEP_SUMMARY_LIMIT = 1024 * 1024
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print one line that may echo input (a path, a name, a value): sanitised, so control
+    characters from it are shown escaped (see protocols.safetext)."""
+    typer.echo(printable(message), err=err)
 
 
 def legacy_out_option(*names: str) -> Any:
@@ -62,7 +70,7 @@ def require_file(path: Path, what: str) -> Path:
 
 def usage_error(message: str) -> typer.Exit:
     """Print a usage error and return the exit to raise (code 2)."""
-    typer.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
     return typer.Exit(2)
 
 
@@ -88,6 +96,25 @@ def render_options(*, color: bool, fail_on: Severity | None) -> RenderOptions:
     return RenderOptions(color=color, tool_version=__version__,
                          rules_url=os.environ.get("PROTOCOLS_RULES_URL") or DEFAULT_RULES_URL,
                          source_root=os.getcwd(), fail_on=fail_on)
+
+
+def guard_outputs(outputs: Sequence[str | os.PathLike[str] | None],
+                  inputs: Sequence[str | os.PathLike[str] | None], *,
+                  uses_stdout: bool = False) -> None:
+    """Exit 2 before anything is written if an output is one of the inputs (by device and
+    inode: links, other spellings, ``- < file`` and ``>> file`` included). Every command that
+    writes calls this with every path it will write and every path it reads."""
+    try:
+        check_outputs(outputs, inputs, uses_stdout=uses_stdout)
+    except ClobberError as exc:
+        raise usage_error(str(exc)) from None
+
+
+def report_targets(formats: list[str] | None, outputs: list[Path] | None) -> list[Path | None]:
+    """Where ``emit`` will write each report: a file, or None for standard output."""
+    formats = list(formats or ["auto"])
+    targets: list[Path | None] = list(outputs or [])
+    return targets + [None] * max(0, len(formats) - len(targets))
 
 
 def lists_every_finding(formats: list[str] | None) -> bool:
@@ -210,12 +237,16 @@ class _WatchedStdout:
         return getattr(self._stream, name)
 
 
+def write_file(target: Path, text: str) -> None:
+    """Write one output atomically (a failed run leaves the old file); exit 2 on errors."""
+    _write(target, [text])
+
+
 def _write(target: Path, pieces: Iterable[str]) -> None:
+    """Stream ``pieces`` to a temporary file beside ``target`` and rename it into place: a
+    report that fails half way (a full disk, a reporter error) leaves the old one intact."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8") as handle:
-            for piece in pieces:
-                handle.write(piece)
+        write_pieces(target, pieces)
     except OSError as exc:
         raise usage_error(f"cannot write {target}: {exc.strerror or exc}") from None
 
@@ -235,8 +266,7 @@ def write_step_summary(result: RunResult, options: RenderOptions) -> None:
                 handle.write(text + "\n")
     except OSError as exc:
         # The annotations are already out; a summary we cannot write is worth a warning only.
-        typer.echo(f"warning: cannot write the step summary {path}: {exc.strerror or exc}",
-                   err=True)
+        say(f"warning: cannot write the step summary {path}: {exc.strerror or exc}", err=True)
 
 
 def exit_code(result: RunResult, fail_on: Severity | None) -> int:

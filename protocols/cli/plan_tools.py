@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import chosen_out, legacy_out_option, require_file, usage_error
+from protocols.cli.output import (
+    chosen_out,
+    guard_outputs,
+    legacy_out_option,
+    require_file,
+    say,
+    usage_error,
+)
+from protocols.fileguard import write_text
+from protocols.jsontext import json_text
 from protocols.plan import PlanError, load_plan
 from protocols.plan.compiler import schema_file_names
 from protocols.plan.formatcheck import plan_format_schema
@@ -61,18 +70,20 @@ def compile_(
     loaded = load_or_exit(plan)
     assert isinstance(loaded, Plan)
     files = {name: loaded.message_schema(spec) for name, spec in schema_file_names(loaded).items()}
-    write_json_files(out, files)
-    typer.echo(f"wrote {len(files)} schemas to {out}")
+    write_json_files(out, files, inputs=loaded.files)
+    say(f"wrote {len(files)} schemas to {out}")
 
 
-def write_json_files(out: Path, files: Mapping[str, object]) -> None:
+def write_json_files(out: Path, files: Mapping[str, object], *,
+                     inputs: Sequence[str | None]) -> None:
     """Write ``{relative name: JSON value}`` under ``out``, but only once every file is known
-    to be writable: all texts are made and every target checked first, so a bad name or a
-    folder in the way leaves nothing half written."""
+    to be writable: all texts are made and every target checked first (none may be one of
+    ``inputs``), so a bad name or a folder in the way leaves nothing half written. Each file
+    is written atomically, with exact JSON text (lone surrogates escaped)."""
     texts: dict[str, str] = {}
     for name, value in files.items():
         try:
-            texts[name] = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+            texts[name] = json_text(value, indent=2) + "\n"
         except (TypeError, ValueError) as exc:  # the loader refuses such plans; be sure
             raise usage_error(f"cannot write {out / name}: {exc}") from None
     if out.exists() and not out.is_dir():
@@ -90,10 +101,9 @@ def write_json_files(out: Path, files: Mapping[str, object]) -> None:
                 break
             if parent.exists() and not parent.is_dir():
                 raise usage_error(f"cannot write {target}: {parent} is a file")
+    guard_outputs([out / name for name in texts], inputs)
     try:
         for name, text in texts.items():
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            write_text(out / name, text)
     except OSError as exc:
         raise usage_error(f"cannot write to {out}: {exc.strerror or exc}") from None

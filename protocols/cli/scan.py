@@ -14,6 +14,8 @@ from protocols.cli.output import (
     FORMAT_HELP,
     OUTPUT_HELP,
     emit,
+    guard_outputs,
+    report_targets,
     resolve_format,
     settings_or_exit,
     usage_error,
@@ -25,7 +27,7 @@ from protocols.report.text import SECTIONS
 from protocols.scan.run import run_scan
 from protocols.scan.settings import ScanSettings, SettingsError, from_config, parse_fail_on
 from protocols.scan.textreport import scan_section
-from protocols.scan.walk import WalkError
+from protocols.scan.walk import SourceFile, WalkError, walk
 from protocols.validate.inputs import InputError
 from protocols.validate.planref import find_plan
 
@@ -92,6 +94,8 @@ def scan_command(
     loaded = load_or_exit(plan_path)
     assert isinstance(loaded, Plan)
     targets = list(paths) if paths else list(settings.paths)
+    reports = report_targets(format, output)
+    guard_outputs(reports, [*loaded.files, project.file, *_sources(reports, targets, settings)])
     with ProgressLine(enabled=progress_wanted(format, output)) as line:
         try:
             result = run_scan(loaded, targets, settings, progress=line.update)
@@ -100,6 +104,19 @@ def scan_command(
     emit(result, format, output, fail_on=Severity.ERROR)
     failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
     raise typer.Exit(int(failed))
+
+
+def _sources(reports: list[Path | None], targets: list[str],
+             settings: ScanSettings) -> list[str]:
+    """The source files the scan reads, when a report goes to a file that could be one."""
+    if all(target is None or str(target) == "-" for target in reports):
+        return []
+    try:
+        return [entry.path for entry in walk(targets, exclude=settings.exclude,
+                                             gitignore=settings.gitignore)
+                if isinstance(entry, SourceFile)]
+    except WalkError:
+        return []  # the scan itself reports it
 
 
 def _with(settings: ScanSettings, **changes: object) -> ScanSettings:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from protocols.cli.app import app
-from protocols.cli.output import settings_or_exit, usage_error
+from protocols.cli.output import guard_outputs, settings_or_exit, usage_error
 from protocols.cli.plan_tools import load_or_exit
 from protocols.cli.validate import FAIL_ON
 from protocols.plan.model import Plan
@@ -94,12 +94,8 @@ def serve(
         raise usage_error(str(exc)) from None
     loaded = load_or_exit(plan_path)  # (exits 1 with the plan's errors)
     assert isinstance(loaded, Plan)
-    written = [p.resolve() for p in (good, bad, bad_reasons) if p is not None]
-    if len(set(written)) < len(written):
-        raise usage_error("--good, --bad and --bad-reasons must be different files")
-    inputs = {plan_path.resolve(), *(Path(file).resolve() for file, _, _ in loaded.imported)}
-    if inputs & set(written):
-        raise usage_error("an output file (--good, --bad, --bad-reasons) is a plan file")
+    # The shared check (device and inode: links and other spellings too), as every command.
+    guard_outputs([good, bad, bad_reasons], [*loaded.files, settings.file])
     watch = PlanWatch(plan_path)
     watch.load()
     options = CollectorOptions(

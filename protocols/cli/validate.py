@@ -11,7 +11,9 @@ from protocols.cli.output import (
     FORMAT_HELP,
     OUTPUT_HELP,
     emit,
+    guard_outputs,
     lists_every_finding,
+    report_targets,
     require_file,
     settings_or_exit,
     usage_error,
@@ -93,17 +95,14 @@ def validate(
         raise usage_error(str(exc)) from None
     if bad_reasons is not None and bad is None:
         raise usage_error("--bad-reasons explains the lines of --bad: pass --bad FILE too")
-    written = [p.resolve() for p in (good, bad, bad_reasons) if p is not None]
-    if len(set(written)) < len(written):
-        raise usage_error("--good, --bad and --bad-reasons must be different files")
-    if any(Path(f).resolve() in written for f in files if f != "-"):
-        raise usage_error("an output file (--good, --bad, --bad-reasons) is also an input")
     try:
         processes = jobs_from(jobs if jobs is not None else str(section.get("jobs", 1)))
     except ValueError as exc:
         raise usage_error(str(exc)) from None
     loaded = load_or_exit(plan_path)
     assert isinstance(loaded, Plan)
+    guard_outputs([good, bad, bad_reasons, *report_targets(format, output)],
+                  [*loaded.files, *files, settings.file])
     options = ValidateOptions(
         source_field=source_field or str(section.get("source_field", DEFAULT_SOURCE_FIELD)),
         max_examples=examples, fail_on=FAIL_ON[level], good=good, bad=bad,

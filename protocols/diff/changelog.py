@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from protocols.report.base import RunResult
+from protocols.safetext import printable
 
 MAX_ITEMS = 200  # per level: a pull-request comment holds at most 65,536 characters
 LEVELS = (("breaking", "Breaking"), ("possibly-breaking", "Possibly breaking"),
@@ -21,7 +22,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<|])")
 
 def md(text: object) -> str:
     """Escape text so that Markdown shows it as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", printable(str(text)))
 
 
 def _where(change: Mapping[str, Any]) -> str:
@@ -90,4 +91,4 @@ def render_changelog(result: RunResult) -> str:
     others = [d for d in result.diagnostics if d.code in ("PD901", "PD902", "PD903", "PD904")]
     if others:
         out += ["**Version problems:** " + "; ".join(md(d.message) for d in others), ""]
-    return "\n".join(out).rstrip() + "\n"
+    return printable("\n".join(out).rstrip(), newlines=True) + "\n"

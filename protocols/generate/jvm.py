@@ -248,10 +248,20 @@ def doc_text(line: str) -> str:
         elif char == "/" and "*" in (line[index - 1:index], line[index + 1:index + 2]):
             out.append("&#47;")
         elif ord(char) > 0x7E or ord(char) < 0x20 or is_unsafe(char):
-            out.append(f"&#x{ord(char):x};")
+            out.append(_doc_char(ord(char)))
         else:
             out.append(char)
     return "".join(out)
+
+
+def _doc_char(code: int) -> str:
+    """A character reference, or, where HTML has none (controls, surrogates, noncharacters:
+    javadoc's doclint rejects ``&#x0;`` as an invalid entity and fails the build), the visible
+    text ``\\uXXXX`` (its backslash an entity too, so javac sees no Unicode escape)."""
+    if (code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
+            or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE):
+        return f"&#92;u{code:04x}"
+    return f"&#x{code:x};"
 
 
 def _unicode_escapes(char: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from protocols.generate.safety import without_unsafe_patterns
 from protocols.plan.model import MessageKind, MessageSpec, Plan
 
 Primitive = Literal["string", "number", "integer", "boolean", "null"]
@@ -180,8 +181,10 @@ def _call(spec: MessageSpec) -> Call:
     if not isinstance(payload, ObjectType):  # a payload is always an object on the wire
         payload = ObjectType(key, hint, (), spec.description,
                              open=spec.schema.get("additionalProperties") is not False)
+    # A risky pattern never reaches a client: generate refuses it, or with --force leaves it
+    # out of runtime validation (protocols.generate.safety).
     return Call(spec.kind, spec.name, payload, spec.description, spec.deprecated,
-                {k: v for k, v in spec.schema.items()})
+                without_unsafe_patterns(spec.schema))
 
 
 def to_type(schema: Any, *, key: tuple[str, ...], hint: tuple[str, ...]) -> TypeExpr:

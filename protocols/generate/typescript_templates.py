@@ -98,7 +98,16 @@ export class ProtocolsClient {
       return;
     }
     const onViolation = this.settings.onViolation ?? logViolation;
-    for (const violation of validator(kind, name, payload)) {
+    let violations: Violation[];
+    try {
+      violations = validator(kind, name, payload);
+    } catch (error) {
+      // Checking never throws into the app's call: a payload that cannot be checked (too
+      // deep, a getter that throws) is reported as a violation too.
+      const field = kind === "identify" || kind === "group" ? "traits" : "properties";
+      violations = [{ kind, name, path: field, message: `the payload could not be checked: ${String(error)}` }];
+    }
+    for (const violation of violations) {
       onViolation(violation);
     }
   }
@@ -109,8 +118,36 @@ import Ajv2020 from "ajv/dist/2020";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Validator, Violation } from "./index";
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+/**
+ * Patterns as Ajv runs them, in bounded time: generate refused every pattern that can
+ * backtrack catastrophically, and a pattern searched from every start position (not anchored
+ * with ^) is tried only on values up to MAX_SEARCHED characters; a longer value is reported.
+ */
+function boundedRegExp(pattern: string, flags: string): { test: (value: string) => boolean } {
+  const compiled = new RegExp(pattern, flags);
+  const capped = UNANCHORED.has(pattern);
+  return {
+    test: (value: string): boolean => !(capped && value.length > MAX_SEARCHED) && compiled.test(value),
+    // Ajv caches compiled patterns by this text.
+    toString: (): string => `${compiled.toString()}:${capped ? "capped" : "full"}`,
+  } as { test: (value: string) => boolean };
+}
+boundedRegExp.code = "boundedRegExp";
+
+const ajv = new Ajv2020({
+  allErrors: true, strict: false, validateFormats: false, verbose: true,
+  code: { regExp: boundedRegExp },
+});
 const compiled = new Map<string, ValidateFunction>();
+
+function message(error: ErrorObject): string {
+  const pattern = error.params.pattern;
+  if (error.keyword === "pattern" && typeof pattern === "string" && UNANCHORED.has(pattern)
+      && typeof error.data === "string" && error.data.length > MAX_SEARCHED) {
+    return `a value of ${error.data.length} characters was not checked against the pattern "${pattern}" (at most ${MAX_SEARCHED})`;
+  }
+  return error.message ?? error.keyword;
+}
 
 function pathOf(field: string, pointer: string): string {
   let text = field;
@@ -141,7 +178,7 @@ export const validator: Validator = (kind, name, payload) => {
     kind,
     name,
     path: pathOf(field, error.instancePath),
-    message: error.message ?? error.keyword,
+    message: message(error),
   }));
 };
 """

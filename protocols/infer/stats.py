@@ -23,12 +23,16 @@ MAX_PROPERTIES = 300  # properties tracked per object; more are counted, not pla
 STRING_SAMPLE_MAX = 200  # longest string kept as an enum candidate, in characters
 MAX_DEPTH = 16  # nesting followed; deeper objects and arrays are planned without their insides
 
+# Run on every string value of the logs, so each must take linear time whatever the value:
+# anchored and free of ambiguity (tests/test_security_patterns.py checks them with the same
+# analysis as lint PL105). `[^@\s]+@[^@\s]+\.[^@\s]+` took quadratic time: its `.` is
+# also matched by the parts around it.
 FORMATS: dict[str, re.Pattern[str]] = {
     "uuid": re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                        r"[0-9a-fA-F]{12}$"),
     "date-time": re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?"
                             r"(?:[Zz]|[+-]\d{2}:\d{2})$"),
-    "email": re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    "email": re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$"),
     "uri": re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$"),
 }
 

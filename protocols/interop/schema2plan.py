@@ -9,7 +9,6 @@ plans compile to), and every such case is reported as a warning: nothing is drop
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,8 @@ from protocols.diagnostics import format_path
 from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.rawcheck import metaschema_errors
+from protocols.schemarefs import is_local
+from protocols.validate.fastschema.patterns import PatternError, compile_pattern
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
 # plan format requires of their value (a value of another type is kept raw instead).
@@ -289,6 +290,10 @@ class Converter:
                                   "schema's named types; planned as any value (not enforced)")
                         continue
                     out[key] = target
+                elif key == "$dynamicRef" and isinstance(value, str) and not is_local(value):
+                    # Another document: a plan never holds one (lint PL114), nothing fetches it.
+                    self.warn(where, f"{_show(path)}: `$dynamicRef` {value!r} names another "
+                              "document; planned as any value (not enforced)")
                 elif key in ("enum", "const", "default", "examples"):
                     out[key] = value
                 else:
@@ -323,17 +328,30 @@ def _undeclared_value_schema(schema: Mapping[str, Any], name: str) -> Any:
     matching = []
     if isinstance(patterns, Mapping):
         for pattern, sub in patterns.items():
+            if not isinstance(pattern, str):
+                continue
             try:
-                if isinstance(pattern, str) and re.search(pattern, name):
-                    matching.append(sub)
-            except re.error:  # a pattern Python cannot read: keep the requirement only
+                # Bounded: the file being imported chose both the pattern and the name.
+                found = compile_pattern(pattern).search(name)
+            except PatternError:  # a pattern Python cannot read: keep the requirement only
                 return {}
+            if found is None:  # not decided in time: the same
+                return {}
+            if found:
+                matching.append(_schema_object(sub))
     if matching:
         return matching[0] if len(matching) == 1 else {"allOf": matching}
     extra = schema.get("additionalProperties", True)
     if extra is False:
         return {"not": {}}
     return extra if isinstance(extra, Mapping) else {}
+
+
+def _schema_object(schema: Any) -> Any:
+    """A boolean schema as the object a plan's raw ``schema:`` can hold."""
+    if schema is False:
+        return {"not": {}}
+    return {} if schema is True else schema
 
 
 def _show(path: tuple[str | int, ...], last: str | None = None) -> str:

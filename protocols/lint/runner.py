@@ -32,6 +32,7 @@ class LintReport:
     files: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
     suppressed: int = 0
+    read: tuple[str, ...] = ()  # every file read: the plans and the libraries they import
 
     @property
     def summary(self) -> dict[str, int]:
@@ -161,8 +162,10 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
     _severity_table(config, options, {})  # validate options before reading any file
     kept: list[Diagnostic] = []
     suppressed = 0
+    read: dict[str, None] = {}
     for path in files:
         result = load_plan_file(path)
+        read.update(dict.fromkeys([str(path), *(result.plan.files if result.plan else ())]))
         plan_rules, problems = _plan_rules(result)
         table = _severity_table(config, options, plan_rules)
         ignored = _ignored(result)
@@ -178,4 +181,4 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
                     continue
             kept.append(diagnostic.with_severity(severity))
     return LintReport(tuple(display_path(Path(p)) for p in files),
-                      tuple(sort_diagnostics(kept)), suppressed)
+                      tuple(sort_diagnostics(kept)), suppressed, tuple(read))

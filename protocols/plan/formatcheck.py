@@ -17,6 +17,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from protocols.diagnostics import Diagnostic, Severity, format_path
 from protocols.naming import did_you_mean
+from protocols.schemarefs import OFFLINE_REGISTRY
 from protocols.yamlsrc import PathKey, SourceMap
 
 
@@ -30,7 +31,7 @@ def plan_format_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
-    return jsonschema.Draft202012Validator(plan_format_schema())
+    return jsonschema.Draft202012Validator(plan_format_schema(), registry=OFFLINE_REGISTRY)
 
 
 @cache

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
+from protocols.plan.confine import Refused, project_root, read_confined
 from protocols.plan.formatcheck import check_format, check_format_paths, prune
 from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.plan.rawcheck import check_raw_blocks
 from protocols.plan.resolve import Resolver
+from protocols.schemarefs import reference_findings
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -56,11 +58,18 @@ def display_path(path: Path) -> str:
     return shown.replace(os.sep, "/")
 
 
-def read_document(path: Path) -> tuple[Any, SourceMap]:
-    """Read and parse one YAML file; raises :class:`YamlError` with positions."""
+def read_document(path: Path, root: Path | None = None) -> tuple[Any, SourceMap]:
+    """Read and parse one YAML file; raises :class:`YamlError` with positions.
+
+    With ``root``, a file whose real path is outside it is refused (see
+    :mod:`protocols.plan.confine`); any file must be regular and of bounded size.
+    """
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_confined(path, root)
+    except Refused as exc:
+        raise YamlError([Diagnostic("PL113", "unreadable-file", Severity.ERROR,
+                                    f"not read: {exc}", shown)]) from None
     except OSError as exc:
         raise YamlError([Diagnostic("PL113", "unreadable-file", Severity.ERROR,
                                     f"cannot read file: {exc.strerror or exc}", shown)]) from None
@@ -68,18 +77,29 @@ def read_document(path: Path) -> tuple[Any, SourceMap]:
 
 
 def load_plan_file(path: str | os.PathLike[str]) -> LoadResult:
-    """Load a plan (or library) file, collecting every problem instead of raising."""
+    """Load a plan (or library) file, collecting every problem instead of raising.
+
+    The plan and everything it imports must lie inside its project folder
+    (:func:`~protocols.plan.confine.project_root`).
+    """
     file_path = Path(path)
-    return _load(lambda: read_document(file_path), file_path, display_path(file_path),
-                 _read_from_disk)
+    root = project_root(file_path)
+    return _load(lambda: read_document(file_path, root), file_path, display_path(file_path),
+                 _DiskReader(root))
 
 
 # Reads one imported file: its display name, parsed data and positions (raises YamlError).
 ImportReader = Callable[[Path], tuple[str, Any, SourceMap]]
 
 
-def _read_from_disk(path: Path) -> tuple[str, Any, SourceMap]:
-    return (display_path(path), *read_document(path))
+@dataclass(frozen=True)
+class _DiskReader:
+    """Reads imported libraries from disk, inside one project folder only."""
+
+    root: Path
+
+    def __call__(self, path: Path) -> tuple[str, Any, SourceMap]:
+        return (display_path(path), *read_document(path, self.root))
 
 
 def load_plan_text(text: str, path: str | os.PathLike[str], *, shown: str,
@@ -117,7 +137,7 @@ def _load(parse: Callable[[], tuple[Any, SourceMap]], file_path: Path, shown: st
         if pruned is None or check_format(pruned, source):
             return LoadResult(shown, data, source, None, tuple(problems))
         data = pruned
-    diagnostics: list[Diagnostic] = list(problems)
+    diagnostics: list[Diagnostic] = [*problems, *reference_findings(data, source)]
     imported = _load_imports(file_path, data, source, diagnostics, seen={file_path.resolve()},
                              read=read_import)
     # A library is built like a plan (so every rule can check it) but cannot be used as one.
@@ -143,8 +163,7 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 
 
 def _load_imports(path: Path, data: Mapping[str, Any], source: SourceMap,
-                  diagnostics: list[Diagnostic], seen: set[Path],
-                  read: ImportReader = _read_from_disk,
+                  diagnostics: list[Diagnostic], seen: set[Path], read: ImportReader,
                   ) -> list[tuple[str, Mapping[str, Any], SourceMap]]:
     found: list[tuple[str, Mapping[str, Any], SourceMap]] = []
     for index, name in enumerate(data.get("imports") or []):
@@ -173,6 +192,7 @@ def _load_imports(path: Path, data: Mapping[str, Any], source: SourceMap,
                 where.file, where.line, where.column, path=format_path(("imports", index))))
             continue
         seen.add(target.resolve())
+        diagnostics.extend(reference_findings(lib_data, lib_source))
         found.extend(_load_imports(target, lib_data, lib_source, diagnostics, seen, read))
         found.append((shown, lib_data, lib_source))
     return found

@@ -105,6 +105,11 @@ class Plan:
     source: SourceMap
     imported: tuple[tuple[str, Mapping[str, Any], SourceMap], ...] = ()
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every file the plan was read from: its own and each imported library's."""
+        return (self.source.file, *(source.file for _, _, source in self.imported))
+
     def messages(self) -> Iterator[MessageSpec]:
         """Every message spec, in plan order: events, identify, group, pages, screens."""
         yield from self.events.values()

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from protocols.diagnostics import Diagnostic, Severity, format_path
+from protocols.schemarefs import OFFLINE_REGISTRY
 from protocols.yamlsrc import PathKey, SourceMap
 
 # Where property fragments are written: maps of names to fragments.
@@ -75,7 +76,7 @@ def _fragment(path: PathKey, body: Any, depth: int
 @cache
 def _metaschema() -> jsonschema.protocols.Validator:
     cls = jsonschema.Draft202012Validator
-    return cls(cls.META_SCHEMA)
+    return cls(cls.META_SCHEMA, registry=OFFLINE_REGISTRY)
 
 
 @lru_cache(maxsize=4096)

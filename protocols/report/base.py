@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import linecache
 import os
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -25,9 +26,12 @@ MAX_SHOWN_LINE = 64 * 1024
 def read_source_line(file: str, line: int) -> str | None:
     """The text of one line of a file, for showing context under a diagnostic."""
     try:
-        size = os.stat(file).st_size
+        info = os.stat(file)
     except (OSError, ValueError):
         return None
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a device or pipe named like a file: never read (/dev/zero is endless)
+    size = info.st_size
     if size > MAX_CACHED_SOURCE:
         return _scan_for_line(file, line)
     linecache.checkcache(file)  # the file may have changed since it was cached (long runs)

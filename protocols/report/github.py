@@ -17,6 +17,7 @@ from protocols.report.common import (
     severity_totals,
     suggestion_note,
 )
+from protocols.safetext import printable
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # GitHub's per-step cap on annotations of one level.
@@ -34,6 +35,7 @@ def escape_property(text: str) -> str:
 
 
 def annotation_message(diagnostic: Diagnostic) -> str:
+    """The lines of an annotation, each sanitised (GitHub renders ANSI codes in its logs)."""
     lines = [diagnostic.message]
     if diagnostic.path and not diagnostic.message.startswith(f"{diagnostic.path}:"):
         lines.append(f"at {diagnostic.path}")
@@ -42,7 +44,7 @@ def annotation_message(diagnostic: Diagnostic) -> str:
         lines.append(note)
     if diagnostic.related is not None:
         lines.append(f"plan rule: {diagnostic.related}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def annotation(diagnostic: Diagnostic, options: RenderOptions) -> str:
@@ -54,7 +56,8 @@ def annotation(diagnostic: Diagnostic, options: RenderOptions) -> str:
             if diagnostic.column is not None:
                 properties.append(("col", str(diagnostic.column)))
     properties.append(("title", f"{diagnostic.code} {diagnostic.name}"))
-    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    rendered = ",".join(f"{key}={escape_property(printable(value))}"
+                        for key, value in properties)
     return (f"::{COMMAND[diagnostic.severity]} {rendered}::"
             f"{escape_data(annotation_message(diagnostic))}")
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity
+from protocols.jsontext import exact_pieces
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
     Fingerprinter,
@@ -42,6 +43,7 @@ def _location(diagnostic: Diagnostic, options: RenderOptions) -> dict[str, Any]:
     return {"path": path, "lines": {"begin": line}}
 
 
+@exact_pieces  # lone surrogates from logs as \u escapes: exact, and writable
 def stream_gitlab(result: RunResult, options: RenderOptions) -> Iterator[str]:
     """Every finding of the run, one entry each, written as they are read (validate's come
     from disk in input order; other commands' most important first)."""

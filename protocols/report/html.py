@@ -30,6 +30,7 @@ from protocols.report.rulemeta import rule_info
 from protocols.web import environment, inline, percent, search_text, visible
 
 MAX_DRIFT_ROWS = 200  # inconsistencies in the heat map; JSON has them all
+MAX_PLACES = 20  # call sites listed per message in the coverage table; JSON has them all
 HEAT_LEVELS = 5
 SKIPPED_COUNTS = frozenset({"max_examples", "shown"})
 LEVEL_NAMES = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -62,6 +63,7 @@ def render_html(result: RunResult, options: RenderOptions) -> str:
     context["codes"] = _codes(result, options)
     context["drift"] = _drift(result.extra.get("inconsistencies"))
     context["versions"] = _versions(result.extra.get("version"))
+    context["coverage"] = _coverage(result.extra, options)
     context["accepted"] = [c for c in result.extra.get("changes") or ()
                            if isinstance(c, Mapping) and c.get("accepted")]
     return env.get_template("report.html").render(**context)
@@ -169,6 +171,33 @@ def _drift(rows: Any) -> dict[str, Any] | None:
                        "canonical": str(row.get("canonical", "")),
                        "planned": bool(row.get("planned")), "lines": lines})
     return {"sources": sources, "groups": groups, "left_out": max(len(rows) - len(shown), 0)}
+
+
+# -- scan's coverage: where the code sends each planned message --------------------------------
+
+
+def _coverage(extra: Mapping[str, Any], options: RenderOptions) -> dict[str, Any] | None:
+    entries = [e for e in extra.get("coverage") or () if isinstance(e, Mapping)]
+    unplanned = [e for e in extra.get("unplanned_events") or () if isinstance(e, Mapping)]
+    if not entries and not unplanned:
+        return None
+    rows = [{"event": str(e.get("event", "")), "kind": str(e.get("kind", "")),
+             "sent": bool(e.get("sent")), **_places(e.get("sent_at"), options, "sent_at"),
+             **_places(e.get("misspelled_at"), options, "misspelled_at")} for e in entries]
+    rows.sort(key=lambda r: r["sent"])  # (stable: plan order within) what is missing first
+    sent = sum(1 for r in rows if r["sent"])
+    return {"rows": rows, "sent": sent, "planned": len(rows), "share": percent(sent, len(rows)),
+            "unplanned": [{"event": str(e.get("event", "")),
+                           **_places(e.get("sent_at"), options, "sent_at")}
+                          for e in unplanned]}
+
+
+def _places(sites: Any, options: RenderOptions, key: str) -> dict[str, Any]:
+    """``{key: [file:line, ...], key_more: n}``: the first call sites and how many more."""
+    found = [s for s in sites or () if isinstance(s, Mapping)]
+    shown = [_where(str(s.get("file", "")), s.get("line"), None, options)
+             for s in found[:MAX_PLACES]]
+    return {key: shown, f"{key}_more": max(len(found) - MAX_PLACES, 0)}
 
 
 # -- diff's version verdicts --------------------------------------------------------------------

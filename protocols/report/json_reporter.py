@@ -11,12 +11,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from protocols.jsontext import exact_pieces
 from protocols.report.base import RenderOptions, RunResult, every_finding
 from protocols.report.common import json_list
 
 PRETTY_LIMIT = 2_000
 
 
+@exact_pieces  # lone surrogates from logs as \u escapes: exact, and writable
 def stream_json(result: RunResult, options: RenderOptions) -> Iterator[str]:
     """The report in pieces (their concatenation is the JSON document)."""
     head: dict[str, Any] = {

@@ -23,6 +23,7 @@ from typing import Any
 from protocols.diagnostics import Diagnostic
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import UNPLANNED_EVENT_NAMES, display_file, plural, suggestion_note
+from protocols.safetext import printable
 
 # Characters XML 1.0 cannot carry at all, even escaped; shown as \\uXXXX instead.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -30,7 +31,8 @@ MAX_EXAMPLES = 20
 
 
 def xml_text(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Text a CI page shows: sanitised (its lines are the reporter's own), valid in XML."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", printable(text, newlines=True))
 
 
 @dataclass
@@ -66,7 +68,7 @@ def _describe(diagnostic: Diagnostic, options: RenderOptions) -> str:
     note = suggestion_note(diagnostic)
     if note is not None:
         lines.append(f"  = help: {note}")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _listing(diagnostics: Sequence[Diagnostic], options: RenderOptions) -> str:

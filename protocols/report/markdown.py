@@ -21,6 +21,7 @@ from protocols.report.common import (
     suggestion_note,
 )
 from protocols.report.rulemeta import rule_info
+from protocols.safetext import printable
 
 TOP_FINDINGS = 20
 TOP_EVENTS = 25
@@ -34,14 +35,14 @@ _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\|*`[]~"})
 def cell(text: str) -> str:
     """Text shown as typed inside a table cell: no pipe, newline, tag, entity or emphasis
     in a message can break the table or change how it renders."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.translate(_MARKDOWN_SPECIAL)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def code_span(text: str) -> str:
     """Inline code that survives backticks and pipes in ``text`` (and sits in a table)."""
-    text = " ".join(text.splitlines()).replace("|", "\\|")
+    text = printable(text).replace("|", "\\|")
     fence = "``" if "`" in text else "`"
     pad = " " if text.startswith("`") or text.endswith("`") or fence == "``" else ""
     return f"{fence}{pad}{text}{pad}{fence}"
@@ -223,7 +224,7 @@ def render_markdown(result: RunResult, options: RenderOptions) -> str:
     lines += _findings_table(result, options)
     version = f" {options.tool_version}" if options.tool_version else ""
     lines.append(f"<sub>protocols{version}</sub>")
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines), newlines=True) + "\n"
 
 
 def truncate_markdown(text: str, max_bytes: int) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from protocols.diagnostics import Diagnostic, Location, Severity
+from protocols.jsontext import exact_pieces, json_text
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
     Fingerprinter,
@@ -168,6 +169,7 @@ def build_sarif(result: RunResult, options: RenderOptions, *,
     return log
 
 
+@exact_pieces  # lone surrogates from logs as \u escapes: exact, and writable
 def stream_sarif(result: RunResult, options: RenderOptions, *,
                  max_results: int | None = None) -> Iterator[str]:
     """The SARIF log in pieces, each result built as it is written."""
@@ -188,8 +190,8 @@ def dump_json(document: object, *, items: int) -> str:
     """Indented for people up to PRETTY_LIMIT items; compact above, where the C encoder is
     several times faster than the pure-Python one that indentation needs."""
     if items <= PRETTY_LIMIT:
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+        return json_text(document, indent=2) + "\n"
+    return json_text(document, separators=(",", ":")) + "\n"
 
 
 def render_sarif(result: RunResult, options: RenderOptions) -> str:

@@ -10,6 +10,10 @@ from rich.markup import escape
 
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.report.base import RenderOptions, RunResult
+from protocols.safetext import printable
+
+# The most characters of a source line shown under a finding.
+SNIPPET_WIDTH = 200
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
           Severity.INFO: "bold cyan", Severity.OFF: "dim"}
@@ -58,10 +62,20 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
     if text is None:
         return []
     gutter = " " * len(str(location.line))
-    shown = text.expandtabs(1)
+    raw = text.expandtabs(1)
+    # A long line (a minified bundle) is shown around the column only.
+    at = (location.column or 1) - 1
+    start = 0
+    if len(raw) > SNIPPET_WIDTH:
+        start = max(0, min(at - SNIPPET_WIDTH // 4, len(raw) - SNIPPET_WIDTH))
+    end = start + SNIPPET_WIDTH
+    cut_before, cut_after = ("…" if start > 0 else ""), ("…" if end < len(raw) else "")
+    shown = cut_before + printable(raw[start:end]) + cut_after
     lines = [f"{gutter} [blue]|[/blue]", f"[blue]{location.line} |[/blue] {escape(shown)}"]
     if location.column is not None:
-        caret = " " * (location.column - 1) + "^" * _caret_width(shown, location.column)
+        # Escapes widen the line: the caret goes under the escaped text of the column.
+        before = len(cut_before) + len(printable(raw[start:at]))
+        caret = " " * before + "^" * _caret_width(shown, before + 1)
         lines.append(f"{gutter} [blue]|[/blue] [{style}]{caret}[/{style}]")
     return lines
 
@@ -108,12 +122,15 @@ def summary_line(result: RunResult) -> str:
 
 
 def render_markup(markup_lines: list[str], color: bool) -> str:
+    """Print rich markup lines as text. Each line is sanitised first (our markup holds no
+    control characters, so only text from plans and logs is escaped): names, values, paths
+    and messages from every section reach the terminal with control characters shown."""
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, width=10_000,
                       highlight=False, emoji=False, soft_wrap=True)
     for line in markup_lines:
-        console.print(line)
+        console.print(printable(line))
     return buffer.getvalue()
 
 

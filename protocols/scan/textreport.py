@@ -6,18 +6,33 @@ CLI); it builds strings only, so the core keeps clear of rich.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from protocols.report.base import RunResult
+from protocols.safetext import printable
 
 MAX_ROWS = 200
 MAX_PLACES = 3
 
 
+# A "[" with the backslashes before it, and the rest of a tag when it reads as one.
+_BRACKET = re.compile(r"(\\*)(\[(?:[a-z#/@][^[]*?\])?)")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    backslashes, bracket = match.groups()
+    # rich halves the backslashes before a tag (an odd count escapes it); in plain text it
+    # reads "\[" as "[" and leaves other backslashes alone.
+    return (backslashes * 2 if len(bracket) > 1 else backslashes) + "\\" + bracket
+
+
 def escape(text: str) -> str:
-    """Make text literal in rich markup (a ``[`` would start a tag)."""
-    return text.replace("\\", "\\\\").replace("[", "\\[")
+    """Make text literal in rich markup and safe for a terminal: control characters of file
+    and event names written out, every ``[`` escaped. (Callers follow it with plain text,
+    never with a tag: a trailing backslash stays as it is.)"""
+    return _BRACKET.sub(_escaped, printable(text))
 
 
 def _counts(items: Mapping[str, Any]) -> str:

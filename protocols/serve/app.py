@@ -79,23 +79,23 @@ def create_app(collector: Collector, *, watch: PlanWatch | None = None,
     async def ingest(request: Request) -> Response:
         endpoint = request.path_params["endpoint"]
         if endpoint not in ENDPOINTS:
-            return _cors(request, JSONResponse(
+            return _cors(request, JSONAnswer(
                 {"success": False, "error": f"no such endpoint: /v1/{_short(endpoint)}"}, 404))
         limit = collector.options.max_body
         body = await _read_body(request, limit)
         if body is None:
             reply = collector.refuse(endpoint=endpoint, reason=(
                 f"the body is larger than {limit} bytes (--max-body): not kept"))
-            return _cors(request, JSONResponse(reply.body, reply.status,
+            return _cors(request, JSONAnswer(reply.body, reply.status,
                                                headers={"Connection": "close"}))
         try:
             reply = collector.receive(endpoint=endpoint, body=body,
                                       encoding=request.headers.get("content-encoding"),
                                       authorization=request.headers.get("authorization"))
         except OSError as exc:  # disk full...: not acknowledged, so the SDK sends it again
-            return _cors(request, JSONResponse(
+            return _cors(request, JSONAnswer(
                 {"success": False, "error": f"cannot write the record files: {exc}"}, 503))
-        return _cors(request, JSONResponse(reply.body, reply.status))
+        return _cors(request, JSONAnswer(reply.body, reply.status))
 
     async def preflight(request: Request) -> Response:
         return _cors(request, Response(status_code=204), preflight=True)
@@ -103,7 +103,7 @@ def create_app(collector: Collector, *, watch: PlanWatch | None = None,
     async def settings(request: Request) -> Response:
         write_key = request.path_params["write_key"]
         host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-        return _cors(request, JSONResponse(cdn_settings(write_key, host, request.url.scheme)))
+        return _cors(request, JSONAnswer(cdn_settings(write_key, host, request.url.scheme)))
 
     async def counts(request: Request) -> Response:
         return _json(collector.counts())
@@ -258,9 +258,19 @@ def _query(params: Any) -> tuple[Query, int]:
     return query, min(int(limit_text), MAX_LIMIT)
 
 
+class JSONAnswer(JSONResponse):
+    """JSON with every non-ASCII character escaped: a message may hold a lone surrogate
+    (``"\\ud83d"``, a string cut inside an emoji), which is valid JSON as an escape but
+    cannot be encoded as UTF-8."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False,
+                          separators=(",", ":")).encode("ascii")
+
+
 def _json(data: Any, status: int = 200) -> Response:
-    return JSONResponse(data, status, headers={"Cache-Control": "no-store",
-                                               "X-Content-Type-Options": "nosniff"})
+    return JSONAnswer(data, status, headers={"Cache-Control": "no-store",
+                                             "X-Content-Type-Options": "nosniff"})
 
 
 def _cors(request: Request, response: Response, *, preflight: bool = False) -> Response:
@@ -301,7 +311,7 @@ class HostCheck:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not self.allows(_host_of(scope)):
-            response = JSONResponse({"error": "this Host is not allowed (a guard against DNS "
+            response = JSONAnswer({"error": "this Host is not allowed (a guard against DNS "
                                               "rebinding); start with --allow-host NAME"}, 403)
             await response(scope, receive, send)
             return

@@ -110,16 +110,16 @@ def split(body: bytes, *, max_batch: int) -> Split:
     text = body.strip(_WHITESPACE)
     try:
         top = _TOP.decode(text)
-    except msgspec.MsgspecError:  # not JSON, not an object, or JSON only the stdlib takes
-        return _split_slowly(body, max_batch)
+    except (msgspec.MsgspecError, RecursionError):  # not JSON, not an object, nested too
+        return _split_slowly(body, max_batch)  # deeply, or JSON only the stdlib takes
     write_key = _text(top.get("writeKey"))
     batch = top.get("batch")
     if batch is None or "type" in top:
         return _single(text, write_key)
     try:
         elements = _ELEMENTS.decode(batch)
-    except msgspec.MsgspecError:  # "batch" is not a list: a message, which validate judges
-        return _single(text, write_key)
+    except (msgspec.MsgspecError, RecursionError):  # "batch" is not a list: a message,
+        return _single(text, write_key)  # which validate judges
     if len(elements) > max_batch:
         return _too_long(body, len(elements), max_batch, write_key)
     return Split(tuple(_element(bytes(raw), index) for index, raw in enumerate(elements)),
@@ -127,10 +127,9 @@ def split(body: bytes, *, max_batch: int) -> Split:
 
 
 def _single(text: bytes, write_key: str | None) -> Split:
-    value = parsed_fast(text)
-    if value is NOT_PARSED:
-        value = DECODER.decode(text.decode("utf-8"))
-    part = _part(one_line(text), value, None)
+    value, error = _value(text)
+    part = Part(one_line(text), error=error) if error is not None else \
+        _part(one_line(text), value, None)
     if part.error is not None:
         return Split((part,), write_key, 400, part.error.message)
     return Split((part,), write_key)
@@ -144,10 +143,29 @@ def parsed(part: Part) -> Part:
     """The part with its message (or why it is none), read now if it was pending."""
     if not part.pending:
         return part
-    value = parsed_fast(part.raw)
-    if value is NOT_PARSED:  # (the splitter read it, so the stdlib reads it too)
-        value = DECODER.decode(part.raw.decode("utf-8"))
+    value, error = _value(part.raw)
+    if error is not None:
+        return Part(part.raw, error=error, index=part.index)
     return _part(part.raw, value, part.index)
+
+
+def _value(raw: bytes) -> tuple[Any, Diagnostic | None]:
+    """The JSON value of a record, or the finding validate gives a line it cannot read.
+
+    The fast parser's splitting does not read every byte the way a full parse does: an
+    element may still be invalid UTF-8, hold an integer too long for Python to convert, or
+    nest past the recursion limit. Such a record is bad (PV003, PV001), never an error that
+    would lose the request."""
+    value = parsed_fast(raw)
+    if value is not NOT_PARSED:
+        return value, None
+    try:
+        return DECODER.decode(raw.decode("utf-8")), None
+    except (ValueError, RecursionError):  # (UnicodeDecodeError and JSONDecodeError too)
+        items = parse_message_text(raw, file=BODY_FILE, line=1)
+        error = items[0].error if items else None
+        return None, error or CODES["PV001"].diagnostic("not valid JSON", file=BODY_FILE,
+                                                        line=1)
 
 
 def _part(raw: bytes, value: Any, index: int | None) -> Part:

@@ -139,9 +139,14 @@ class Collector:
             parts: tuple[Part, ...] = (unreadable_part(body, exc.reason),)
             status, problem, body_key = exc.status, exc.reason, None
         else:
-            found = split(data, max_batch=self.options.max_batch)
-            parts, body_key = found.parts, found.write_key
-            status, problem = found.status, found.problem
+            try:
+                found = split(data, max_batch=self.options.max_batch)
+                parts, body_key = found.parts, found.write_key
+                status, problem = found.status, found.problem
+            except Exception as exc:  # a bug must not lose the body: kept whole in bad
+                note = f"internal error while reading the body: {type(exc).__name__}: {exc}"
+                parts, body_key = (Part(data, note=note),), None
+                status, problem = 400, note
         header_key = write_key_of(authorization)
         checked = [self._check(part, implied) for part in parts]
         received_at = time()
@@ -176,7 +181,11 @@ class Collector:
         return Reply(413, {"success": False, "error": reason, "kept": 0})
 
     def _check(self, part: Part, implied: str | None) -> _Checked:
-        part = parsed(part)
+        try:
+            part = parsed(part)
+        except Exception as exc:  # a bug must not lose the message: it goes to bad, saying so
+            return _Checked(part.raw, False, [], part.index, "internal error while reading: "
+                            f"{type(exc).__name__}: {exc}")
         if part.message is None:
             findings = [part.error] if part.error is not None else []
             return _Checked(part.raw, False, findings, part.index, part.note)

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from protocols.diagnostics import Diagnostic
-from protocols.validate.records import DECODER, NOT_PARSED, parsed_fast
+from protocols.validate.fastjson import stdlib_loads
+from protocols.validate.records import NOT_PARSED, parsed_fast
 
 MAX_FINDINGS = 50  # findings kept per record (the reasons file and the counts have them all)
 MAX_RAW_SHOWN = 4_096  # characters of a record that is not JSON shown by the API
@@ -44,8 +45,8 @@ class Received:
         value = NOT_PARSED if preview is not None and len(self.raw) > preview \
             else parsed_fast(self.raw)
         if value is NOT_PARSED and (preview is None or len(self.raw) <= preview):
-            try:
-                value = DECODER.decode(self.raw.decode("utf-8"))
+            try:  # strict: 1e999 read as infinity would make the answer invalid JSON
+                value = stdlib_loads(self.raw)
             except (ValueError, RecursionError):
                 value = NOT_PARSED
         data: dict[str, Any] = {

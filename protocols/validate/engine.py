@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Mapping
-from functools import cache
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jsonschema
+import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 
+from protocols.schemarefs import OFFLINE_REGISTRY
+from protocols.validate.fallback import bounded_validator_class
 from protocols.validate.fastschema import Unsupported, compile_schema_parts
-from protocols.validate.fastschema.keywords import unchecked_message
 from protocols.validate.fastschema.patterns import PatternError, compile_pattern
 from protocols.validate.violation import PathKey, SchemaViolation
 
@@ -37,9 +38,12 @@ SchemaPredicate = Callable[[Any], bool]
 
 
 def reference_validator(schema: Mapping[str, Any]) -> jsonschema.protocols.Validator:
-    """jsonschema's draft 2020-12 validator with format assertion: the reference semantics."""
+    """jsonschema's draft 2020-12 validator with format assertion: the reference semantics.
+
+    Offline: a reference to another document is never fetched or opened (it is unresolvable).
+    """
     cls = jsonschema.Draft202012Validator
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER, registry=OFFLINE_REGISTRY)
 
 
 def compile_validator(schema: Mapping[str, Any]) -> SchemaCheck:
@@ -61,41 +65,31 @@ def compile_checks(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCh
 
 
 def _fallback(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCheck]:
-    cls = _bounded_validator_class()
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    cls = bounded_validator_class()
+    validator = cls(schema, format_checker=cls.FORMAT_CHECKER, registry=OFFLINE_REGISTRY)
 
     def valid(instance: Any) -> bool:
-        return next(iter(validator.iter_errors(instance)), None) is None
+        try:
+            return next(iter(validator.iter_errors(instance)), None) is None
+        except referencing.exceptions.Unresolvable:
+            return False
 
     def check(instance: Any) -> list[SchemaViolation]:
-        return [convert(error) for error in validator.iter_errors(instance)]
+        try:
+            return [convert(error) for error in validator.iter_errors(instance)]
+        except referencing.exceptions.Unresolvable as error:
+            return [unresolvable(error, instance)]
 
     return valid, check
 
 
-@cache
-def _bounded_validator_class() -> Any:
-    """Draft 2020-12 as jsonschema implements it, but with ``pattern`` bounded in time."""
-    return jsonschema.validators.extend(jsonschema.Draft202012Validator,
-                                        {"pattern": _bounded_pattern})
-
-
-def _bounded_pattern(validator: Any, pattern: str, instance: Any,
-                     schema: Any) -> Iterator[ValidationError]:
-    if not validator.is_type(instance, "string"):
-        return
-    try:
-        bounded = compile_pattern(pattern)
-    except PatternError:
-        bounded = None
-    if bounded is None:  # no engine compiles it: let re raise its error, as jsonschema does
-        found: bool | None = re.search(pattern, instance) is not None
-    else:
-        found = bounded.search(instance)
-    if found is None and bounded is not None:
-        yield ValidationError(unchecked_message(instance, pattern, bounded))
-    elif not found:
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+def unresolvable(error: referencing.exceptions.Unresolvable, instance: Any) -> SchemaViolation:
+    """A reference the schema cannot follow, as a finding: never fetched, never a crash."""
+    return SchemaViolation(
+        keyword="$ref", instance_path=(), schema_path=("$ref",),
+        message=f"the schema's reference {error.ref!r} cannot be resolved inside the plan "
+                "(protocols never fetches or opens other documents), so this value was not "
+                "checked", value=instance, detail="unchecked")
 
 
 def convert(error: ValidationError) -> SchemaViolation:

@@ -263,6 +263,10 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
                     path, schema_path, suggestion=drift)
             return
         message = f"{where} must be {shown(rule)}, got {shown(value)}"
+    elif keyword == "pattern" and violation.detail == "unchecked":
+        # The search was stopped (or never run): say so, never claim a mismatch.
+        why = violation.message.rpartition(f"{rule!r}: ")[2] or "its search was stopped"
+        message = f"{where} {shown(value)} was not checked against the pattern {shown(rule)}: {why}"
     elif keyword == "pattern":
         message = f"{where} {shown(value)} does not match the pattern {shown(rule)}"
     elif keyword == "format":

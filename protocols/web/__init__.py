@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -21,6 +20,8 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+
+from protocols.safetext import printable
 
 # The marker the docs site puts in every file it writes, so it never overwrites (or removes)
 # a file it did not write itself.
@@ -48,14 +49,15 @@ def environment(*packages: str) -> Environment:
     return env
 
 
-# C0 and C1 control characters other than tab and newline: a report may go to a terminal
-# (`-f html` without -o), and a page should show them, not act on them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def visible(text: str) -> str:
-    """``text`` with each control character written out (``\\x1b``)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with each control character written out (``\\x1b``): the one sanitising
+    function, :func:`protocols.safetext.printable`, with newlines kept (a page wraps them).
+
+    A report may go to a terminal (`-f html` without -o), and a page should show control
+    characters, bidi overrides and lone surrogates (which UTF-8 cannot even encode), not act
+    on them.
+    """
+    return printable(text, newlines=True)
 
 
 def _finalize(value: Any) -> Any:

@@ -19,6 +19,10 @@ for part in kotlinc kotlin java; do
     continue
   fi
   rm -rf "$part/lib"
-  (cd "$part" && mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib -Dmdep.useRepositoryLayout=false)
+  # Batch mode and no colour; jansi.noreset: Maven's console library still writes an ANSI reset
+  # code (ESC[0m) at start and exit otherwise, raw control characters in a setup log.
+  (cd "$part" && MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" \
+    mvn -q -B -Dstyle.color=never dependency:copy-dependencies -DoutputDirectory=lib \
+    -Dmdep.useRepositoryLayout=false)
   echo "$want" > "$stamp"
 done

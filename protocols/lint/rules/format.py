@@ -156,7 +156,11 @@ loader_rule("PL111", "unknown-type", category="format", default=Severity.ERROR,
 loader_rule("PL112", "import-error", category="format", default=Severity.ERROR,
             summary="An imported library file cannot be read or is not a library.", doc="""
     Every entry of `imports:` is a path, relative to the plan, to a file with `library:`
-    instead of `plan:`. It must exist and be a valid library.
+    instead of `plan:`. It must exist and be a valid library. Plans come from anyone, so an
+    import must stay inside the project folder (the repository, or the plan's folder outside
+    one): an absolute path, a `..` that climbs out, or a link that leads out is refused
+    without reading the file, as are devices, pipes, folders and files over 32 MiB. The
+    finding points at the `imports:` entry and never shows the refused file's content.
 
     Failing:
 
@@ -174,9 +178,38 @@ loader_rule("PL112", "import-error", category="format", default=Severity.ERROR,
 loader_rule("PL113", "unreadable-file", category="format", default=Severity.ERROR,
             summary="A plan file that cannot be read at all.", doc="""
     The operating system refused to read the file (permissions, a folder named like a plan,
-    a broken link). The message carries the system's reason.
+    a broken link), or protocols refused to: a file that is a link leading out of the project
+    folder, a device or pipe, or a file over 32 MiB is never read. The message carries the
+    reason.
 
     Failing: `plans/shop.yaml` with permissions `000`.
 
     Passing: the same file readable by the user running `protocols`.
+    """)
+
+loader_rule("PL114", "external-reference", category="format", default=Severity.ERROR,
+            summary="A `$ref` that points outside the plan (a URL or another file).", doc="""
+    References in raw `schema:` blocks (and in `x-segment-*` keys that export writes back)
+    must point into the same document: `#/$defs/Name`. A reference to `https://...` or
+    `file:///...` would make validators fetch a schema over the network or read a file
+    outside the repository; plans come from anyone, so protocols never does either. The plan
+    does not load until the reference is replaced by a named type (`types:`) or a library
+    entry, so `validate`, `compile`, `export` and `generate` refuse it too.
+
+    Failing:
+
+    ```yaml
+    properties:
+      address:
+        schema: {$ref: "https://example.com/address.json"}
+    ```
+
+    Passing:
+
+    ```yaml
+    types:
+      Address: {type: object, properties: {city: {type: string}}}
+    properties:
+      address: {type: Address}
+    ```
     """)

@@ -15,10 +15,11 @@ from protocols.lint.context import LintContext
 from protocols.lint.fragments import Fragment, fragments
 from protocols.lint.registry import RULES, rule
 from protocols.naming import did_you_mean
-from protocols.patterns import backtracking_risk, compile_error
+from protocols.patterns import compile_error, pattern_risk, risk_message
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.rawcheck import check_literals, metaschema_errors
 from protocols.plan.resolve import PLAN_ONLY_KEYS
+from protocols.schemarefs import OFFLINE_REGISTRY
 from protocols.yamlsrc import PathKey
 
 # The formats draft 2020-12 defines (section 7.3 of the validation vocabulary).
@@ -30,7 +31,7 @@ FORMATS = ("date-time", "date", "time", "duration", "email", "idn-email", "hostn
 @cache
 def _metaschema_validator() -> jsonschema.protocols.Validator:
     cls = jsonschema.Draft202012Validator
-    return cls(cls.META_SCHEMA)
+    return cls(cls.META_SCHEMA, registry=OFFLINE_REGISTRY)
 
 
 def _report(ctx: LintContext, code: str, message: str, path: PathKey, *, key: bool = False,
@@ -182,12 +183,26 @@ def invalid_pattern(ctx: LintContext) -> Iterator[Diagnostic]:
     regular expression. JSON Schema uses ECMA-262 syntax; patterns are compiled with Python's
     `re` (which `validate` evaluates them with) after translating named groups (`(?<name>...)`).
 
-    A pattern that compiles can still take exponential time on a short input that almost
-    matches: one repetition inside another (`^(a+)+$`, `^(\\w+\\s?)*$`) or a repeated
-    alternation whose branches match the same text (`(a|a)*`). Those are errors too: a
-    crafted event could stall validation. Rewrite them without the nesting (`^a+$`,
-    `^[\\w\\s]*$`). In YAML, write patterns in single quotes: backslashes are then taken as
-    they are (in double quotes `\\d` is an error and `\\\\d` is needed).
+    A pattern that compiles can still take exponential or polynomial time on an input that
+    almost matches, in `validate` and, worse, inside generated clients, which run in your
+    application and cannot stop a search. Each of these is an error (a crafted event could
+    stall validation or the app), and `generate` refuses to run until it is fixed:
+
+    - a repeated part that can match the same text in more than one way: one repetition
+      inside another (`^(a+)+$`, `^(\\w+\\s?)*$`), alternatives that overlap (`(a|aa)+`,
+      `(\\w|\\d)+`, `(.|\\s)*`), or a counted repetition of such a part (`(a|a){1,30}`):
+      exponential time;
+    - repetitions that can take turns on the same text (`^a*a*b$`, `^\\w+_\\w+$`,
+      `^\\S+@\\S+\\.\\S+$`: the `.` is also a `\\S`): time that grows with a power of
+      the length;
+    - a back-reference (`(a)\\1`), whose time cannot be bounded, or a pattern too large to
+      check.
+
+    The check runs on the pattern's automaton, so rewrites that remove the ambiguity pass:
+    make adjacent parts match different characters (`^[^@\\s.]+(\\.[^@\\s.]+)*$`), or
+    fold them into one (`^a*b$`, `^[\\w\\s]*$`). In YAML, write patterns in single quotes:
+    backslashes are then taken as they are (in double quotes `\\d` is an error and `\\\\d`
+    is needed).
 
     Failing:
 
@@ -195,6 +210,8 @@ def invalid_pattern(ctx: LintContext) -> Iterator[Diagnostic]:
     properties:
       sku: {type: string, pattern: '^[A-Z]{3}-(\\d+'}
       slug: {type: string, pattern: '^([a-z]+-?)+$'}
+      code: {type: string, pattern: '^(a|aa)+$'}
+      email: {type: string, pattern: '^\\S+@\\S+\\.\\S+$'}
     ```
 
     Passing:
@@ -203,6 +220,8 @@ def invalid_pattern(ctx: LintContext) -> Iterator[Diagnostic]:
     properties:
       sku: {type: string, pattern: '^[A-Z]{3}-\\d+$'}
       slug: {type: string, pattern: '^[a-z]+(-[a-z]+)*$'}
+      code: {type: string, pattern: '^a+$'}
+      email: {type: string, pattern: '^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$'}
     ```
     """
     for fragment in fragments(ctx):
@@ -221,11 +240,9 @@ def invalid_pattern(ctx: LintContext) -> Iterator[Diagnostic]:
                 yield _report(ctx, "PL105", f"pattern {pattern!r} is not a valid regular "
                               f"expression: {error}", path, key=is_key)
                 continue
-            risk = backtracking_risk(pattern)
+            risk = pattern_risk(pattern)
             if risk is not None:
-                yield _report(ctx, "PL105", f"pattern {pattern!r} can take exponential time "
-                              f"on some inputs: {risk}; rewrite it without the nesting",
-                              path, key=is_key)
+                yield _report(ctx, "PL105", risk_message(pattern, risk), path, key=is_key)
 
 
 # -- PL106 -----------------------------------------------------------------------------------

@@ -22,48 +22,98 @@ _SETTING: PathKey = ("conventions", "event_template")
 class Template:
     parts: tuple[str, ...]
     vocabulary: Mapping[str, tuple[str, ...]]
-    strict: re.Pattern[str]  # each part limited to its vocabulary
+    # The literal text before each part, and after the last one.
+    literals: tuple[str, ...]
     # Each part any text, lazy or greedy in every combination: together they try the ways
     # of splitting a name between the parts ("Product List Clicked" as Product + List
     # Clicked, and as Product List + Clicked), so the blame goes to the right word.
     loose: tuple[re.Pattern[str], ...]
 
+    def fits(self, name: str, *, strict: bool) -> bool:
+        """Whether ``name`` has the template's shape (each part one or more characters; with
+        ``strict``, a part with a vocabulary one of its words). Decided on the set of
+        positions reachable after each piece, in time linear in the name for each part: the
+        regular expression a template makes (``(.+?)(.+?)(.+?)!``) backtracks polynomially
+        on a long name that does not fit, and both the template and the names come from
+        the plan, that is from anyone."""
+        size = len(name)
+        reach = 1  # bit i: the pieces so far can end at position i
+        for index, part in enumerate(self.parts):
+            reach = _after_literal(name, reach, self.literals[index])
+            words = self.vocabulary.get(part) if strict else None
+            if not reach:
+                return False
+            if words:
+                reach = _after_words(name, reach, words)
+            else:  # any one or more characters
+                lowest = (reach & -reach).bit_length() - 1
+                reach = ((1 << (size + 1)) - 1) & ~((1 << (lowest + 1)) - 1)
+        reach = _after_literal(name, reach, self.literals[-1])
+        return bool(reach >> size & 1)
+
+
+def _positions(reach: int) -> list[int]:
+    found = []
+    while reach:
+        low = reach & -reach
+        found.append(low.bit_length() - 1)
+        reach ^= low
+    return found
+
+
+def _after_literal(name: str, reach: int, literal: str) -> int:
+    if not literal:
+        return reach
+    return sum(1 << (i + len(literal)) for i in _positions(reach) if name.startswith(literal, i))
+
+
+def _after_words(name: str, reach: int, words: tuple[str, ...]) -> int:
+    found = 0
+    for i in _positions(reach):
+        for word in words:
+            if word and name.startswith(word, i):
+                found |= 1 << (i + len(word))
+    return found
+
 
 _MAX_SPLIT_PARTS = 4  # 2**4 loose patterns at most
+# Longest name whose words are blamed one by one (the loose patterns backtrack); a longer
+# name that does not fit is reported whole.
+MAX_BLAMED_NAME = 256
 
 
 def _compile(pattern: str, vocabulary: Mapping[str, tuple[str, ...]]) -> Template:
     parts: list[str] = []
-    strict: list[str] = []
     literals: list[str] = []
     position = 0
     for match in _PART.finditer(pattern):
-        literal = re.escape(pattern[position:match.start()])
-        strict.append(literal)
-        literals.append(literal)
-        name = match.group(1)
-        parts.append(name)
-        words = sorted(vocabulary.get(name, ()), key=len, reverse=True)
-        allowed = "|".join(re.escape(w) for w in words) if words else ".+?"
-        strict.append(f"(?P<{name}>{allowed})")
+        literals.append(pattern[position:match.start()])
+        parts.append(match.group(1))
         position = match.end()
-    tail = re.escape(pattern[position:])
+    literals.append(pattern[position:])
     loose: list[re.Pattern[str]] = []
     combos = itertools.product(("+?", "+"), repeat=len(parts)) if len(parts) <= _MAX_SPLIT_PARTS \
         else [("+?",) * len(parts)]
     for quantifiers in combos:
-        text = "".join(f"{lit}(?P<{name}>.{q})"
-                       for lit, name, q in zip(literals, parts, quantifiers, strict=True))
-        loose.append(re.compile(text + tail))
-    return Template(tuple(parts), vocabulary, re.compile("".join(strict) + tail), tuple(loose))
+        text = "".join(f"{re.escape(lit)}(?P<{name}>.{q})"
+                       for lit, name, q in zip(literals, parts, quantifiers, strict=False))
+        loose.append(re.compile(text + re.escape(literals[-1]), re.DOTALL))
+    return Template(tuple(parts), vocabulary, tuple(literals), tuple(loose))
 
 
 def _outside_vocabulary(template: Template, name: str
                         ) -> list[tuple[str, str, tuple[int, int]]] | None:
     """(part, word, span) for each word outside its vocabulary in the best split of
-    ``name``, or None when the name does not have the template's shape at all."""
+    ``name``; [] when the name is too long to blame word by word; None when the name does
+    not have the template's shape at all."""
+    if not template.fits(name, strict=False):
+        return None
+    if len(name) > MAX_BLAMED_NAME:
+        return []
     best: list[tuple[str, str, tuple[int, int]]] | None = None
     for loose in template.loose:
+        # The name has the shape, so each pattern matches; with at most MAX_SPLIT_PARTS
+        # parts and MAX_BLAMED_NAME characters, finding where takes little time.
         shape = loose.fullmatch(name)
         if shape is None:
             continue
@@ -141,11 +191,11 @@ def event_template(ctx: LintContext) -> Iterator[Diagnostic]:
                   for name, words in (setting.get("vocabulary") or {}).items()}
     template = _compile(setting["pattern"], vocabulary)
     for name, path in ctx.event_names():
-        if template.strict.fullmatch(name):
+        if template.fits(name, strict=True):
             continue
         where = ctx.key_location(path)
         bad = _outside_vocabulary(template, name)
-        if bad is None:
+        if not bad:
             yield RULES["PL208"].diagnostic(
                 f"event name {name!r} does not fit the template {setting['pattern']!r}",
                 where, path=ctx.path_text(path), event=name)

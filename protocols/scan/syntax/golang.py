@@ -48,6 +48,7 @@ CLIENTS = """
 """
 TYPES: dict[str, MessageKind] = {"Track": "track", "Identify": "identify", "Group": "group",
                                  "Page": "page", "Screen": "screen"}
+_MESSAGE_WORDS = tuple(name.encode() for name in TYPES)
 # The keys analytics-go's typed setters write (properties.go and traits.go).
 SETTERS = {
     "SetRevenue": "revenue", "SetCurrency": "currency", "SetValue": "value", "SetPath": "path",
@@ -74,15 +75,16 @@ class GoExtractor(Extractor):
         self.declarations(root)
         if not self.sdk_aliases:
             self.sdk_aliases.add("analytics")
-        for captures in matches("go", CLIENTS, root):
+        for captures in matches("go", CLIENTS, root, source=self.source.data, needs=(b"New",)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in matches("go", MESSAGES, root):
+        for captures in matches("go", MESSAGES, root, source=self.source.data,
+                                needs=_MESSAGE_WORDS):
             kind = TYPES.get(self.text(captures["type"][0]))
             if kind is not None and self.text(captures["package"][0]) in self.sdk_aliases:
                 self.add(self.message(captures["message"][0], captures["body"][0], kind))
         names = frozenset(self.interesting - {"track", "identify", "group", "page", "screen"})
         if names:
-            for captures in named_matches("go", CALLS, names, root):
+            for captures in named_matches("go", CALLS, names, root, source=self.source.data):
                 receiver = captures.get("receiver")
                 args = [c for c in captures["args"][0].named_children if c.type != "comment"]
                 inv = Invocation(captures["call"][0],
@@ -192,7 +194,10 @@ class GoExtractor(Extractor):
         plain = [c for c in body.named_children if c.type == "literal_element"]
         if plain and not keyed:  # a slice or array literal
             return Arr(tuple(self.value(_unwrap(c), depth + 1) for c in plain), line, column)
-        if not (type_text.startswith("map[") or type_text.endswith(("Properties", "Traits"))):
+        if not (type_text.startswith("map[") or self.sdk_map(type_text) or (
+                keyed and all(_key_is_string(c) for c in keyed))):
+            # A struct (the generated client's OrderCompletedProperties{OrderId: ...}, whose
+            # compiler checks it), or a named type whose literal says nothing of its keys.
             return self.opaque(node, f"a `{short(type_text)}` value")
         entries: list[tuple[Value, Value]] = []
         for element in keyed:
@@ -201,6 +206,11 @@ class GoExtractor(Extractor):
                 entries.append((self.value(_unwrap(key), depth + 1),
                                 self.value(_unwrap(value), depth + 1)))
         return obj(entries, not plain, line, column)
+
+    def sdk_map(self, type_text: str) -> bool:
+        """``analytics.Properties`` and ``analytics.Traits``: analytics-go's map types."""
+        package, _, name = type_text.rpartition(".")
+        return name in ("Properties", "Traits") and package in self.sdk_aliases
 
     def call(self, node: Node, depth: int) -> Value:
         function = node.child_by_field_name("function")
@@ -307,6 +317,13 @@ def _import_specs(node: Node) -> list[Node]:
         elif child.type == "import_spec_list":
             found.extend(c for c in child.named_children if c.type == "import_spec")
     return found
+
+
+def _key_is_string(element: Node) -> bool:
+    """Whether a keyed element's key is a string literal: a map's, never a struct field's."""
+    key = element.child_by_field_name("key")
+    key = _unwrap(key) if key is not None else None
+    return key is not None and key.type in ("interpreted_string_literal", "raw_string_literal")
 
 
 def _unwrap(node: Node) -> Node:

@@ -59,9 +59,11 @@ class JavaScriptExtractor(Extractor):
     def run(self, root: Node) -> FileFacts:
         self.declarations(root)
         lang = self.language
-        for captures in named_matches(lang, CLIENTS, frozenset({CLIENT_CLASS}), root):
+        for captures in named_matches(lang, CLIENTS, frozenset({CLIENT_CLASS}), root,
+                                      source=self.source.data):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches(lang, CALLS, frozenset(self.interesting), root):
+        for captures in named_matches(lang, CALLS, frozenset(self.interesting), root,
+                                      source=self.source.data):
             receiver = captures.get("receiver")
             inv = self.invocation(captures["call"][0], captures["name"][0],
                                   receiver[0] if receiver else None, captures["args"][0])

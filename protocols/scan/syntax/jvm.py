@@ -41,6 +41,7 @@ JAVA_CALLS = """
 (method_invocation object: (_)? @receiver name: (identifier) @name
                    arguments: (argument_list) @args (#any-of? @name NAMES)) @call
 """
+CLIENT_WORD = b"ProtocolsClient"  # the word the CLIENTS queries need in a file to match
 KOTLIN_CLIENTS = """
 (property_declaration (variable_declaration . (identifier) @left)
   (call_expression . (identifier) @name (#eq? @name "ProtocolsClient")))
@@ -190,9 +191,11 @@ class KotlinExtractor(JvmExtractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
-        for captures in matches("kotlin", KOTLIN_CLIENTS, root):
+        for captures in matches("kotlin", KOTLIN_CLIENTS, root, source=self.source.data,
+                                needs=(CLIENT_WORD,)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches("kotlin", KOTLIN_CALLS, frozenset(self.interesting), root):
+        for captures in named_matches("kotlin", KOTLIN_CALLS, frozenset(self.interesting), root,
+                                      source=self.source.data):
             receiver = captures.get("receiver")
             inv = self.invocation(captures["call"][0], captures["name"][0],
                                   receiver[0] if receiver else None, captures["args"][0])
@@ -376,9 +379,11 @@ class JavaExtractor(JvmExtractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
-        for captures in matches("java", JAVA_CLIENTS, root):
+        for captures in matches("java", JAVA_CLIENTS, root, source=self.source.data,
+                                needs=(CLIENT_WORD,)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches("java", JAVA_CALLS, frozenset(self.interesting), root):
+        for captures in named_matches("java", JAVA_CALLS, frozenset(self.interesting), root,
+                                      source=self.source.data):
             receiver = captures.get("receiver")
             inv = Invocation(captures["call"][0],
                              self.text(receiver[0]) if receiver else None,
@@ -386,7 +391,8 @@ class JavaExtractor(JvmExtractor):
                              [c for c in captures["args"][0].named_children if c.type != "comment"],
                              {})
             self.add(self.classify(inv))
-        for captures in matches("java", JAVA_BUILDERS, root):
+        for captures in matches("java", JAVA_BUILDERS, root, source=self.source.data,
+                                needs=(b"builder",)):
             owner = self.text(captures["class"][0]).rsplit(".", 1)[-1]
             kind = BUILDERS.get(owner)
             if kind is not None:

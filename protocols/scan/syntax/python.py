@@ -50,7 +50,8 @@ class PythonExtractor(Extractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root)
-        found = named_matches("python", CALLS, frozenset(self.interesting | {CLIENT_CLASS}), root)
+        found = named_matches("python", CALLS, frozenset(self.interesting | {CLIENT_CLASS}), root,
+                              source=self.source.data)
         invocations: list[Invocation] = []
         for captures in found:
             call = captures["call"][0]

@@ -2,6 +2,9 @@
 
 Finding the calls is done by the query engine (in C) with the method names as an
 ``#any-of?`` predicate, so the Python side only looks at calls that may be tracking calls.
+A query whose names (or required word) appear nowhere in the file's bytes cannot match, so
+it is not run at all: most files of a code base send no tracking call, and a substring
+search costs far less than walking their trees.
 """
 
 from __future__ import annotations
@@ -28,14 +31,27 @@ def _with_names(language: str, pattern: str, names: frozenset[str]) -> Query:
     return _compiled(language, pattern.replace("NAMES", _quoted(names)))
 
 
-def named_matches(language: str, pattern: str, names: frozenset[str], root: Node
-                  ) -> list[dict[str, list[Node]]]:
+@lru_cache(maxsize=64)
+def _encoded(names: frozenset[str]) -> tuple[bytes, ...]:
+    return tuple(name.encode("utf-8") for name in names)
+
+
+def named_matches(language: str, pattern: str, names: frozenset[str], root: Node, *,
+                  source: bytes | None = None) -> list[dict[str, list[Node]]]:
     """The matches of ``pattern`` (with ``@name`` restricted to ``names`` by the ``NAMES``
-    placeholder), in document order."""
+    placeholder), in document order. With ``source`` (the file's bytes), none when no name
+    occurs in it."""
+    if source is not None and not any(name in source for name in _encoded(names)):
+        return []
     found = QueryCursor(_with_names(language, pattern, names)).matches(root)
     return [captures for _, captures in found]
 
 
-def matches(language: str, pattern: str, root: Node) -> list[dict[str, list[Node]]]:
+def matches(language: str, pattern: str, root: Node, *, source: bytes | None = None,
+            needs: tuple[bytes, ...] = ()) -> list[dict[str, list[Node]]]:
+    """The matches of ``pattern``; none when ``source`` holds none of the words ``needs``
+    (those the pattern's predicates require)."""
+    if source is not None and needs and not any(word in source for word in needs):
+        return []
     query = _compiled(language, pattern)
     return [captures for _, captures in QueryCursor(query).matches(root)]

@@ -35,6 +35,7 @@ CALLS = """
   . (call_suffix (value_arguments) @args)
   (#any-of? @name NAMES)) @call
 """
+CLIENT_WORD = b"ProtocolsClient"  # the word CLIENTS needs in a file to match
 CLIENTS = """
 (property_declaration name: (pattern bound_identifier: (simple_identifier) @left)
   value: (call_expression . (simple_identifier) @name (#eq? @name "ProtocolsClient")))
@@ -53,9 +54,11 @@ class SwiftExtractor(Extractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
-        for captures in matches("swift", CLIENTS, root):
+        for captures in matches("swift", CLIENTS, root, source=self.source.data,
+                                needs=(CLIENT_WORD,)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches("swift", CALLS, frozenset(self.interesting), root):
+        for captures in named_matches("swift", CALLS, frozenset(self.interesting), root,
+                                      source=self.source.data):
             receiver = captures.get("receiver")
             inv = self.invocation(captures["call"][0], captures["name"][0],
                                   receiver[0] if receiver else None, captures["args"][0])

@@ -1,11 +1,17 @@
 """Regular expressions for ``pattern`` and ``patternProperties``, bounded in time.
 
 jsonschema runs ``re.search``, which cannot be interrupted: a plan with a pattern such as
-``^(a+)+$`` (a repeat inside a repeat) can backtrack for hours on a long value. We keep
-``re`` (the reference semantics) for patterns whose shape cannot backtrack catastrophically,
-and run the risky shapes (a repeat over a group that itself repeats or alternates) through the
-``regex`` package with a timeout. A search that times out is reported as a violation that says
-so, never as a hang and never as a silent pass.
+``^(a+)+$`` (exponential) or ``^a*a*a*a*a*b$`` (polynomial) can backtrack for hours on one
+value. Every search here has a bounded cost:
+
+- a pattern :func:`protocols.patterns.pattern_risk` finds safe runs on ``re`` (the reference
+  semantics) when it is anchored at the start (linear time) or the text is at most
+  :data:`SHORT_TEXT` characters (one linear attempt per start position);
+- anything else (a risky pattern, or a long text searched from every position) runs on the
+  ``regex`` package with a timeout of :data:`PATTERN_TIMEOUT_SECONDS`.
+
+A search that times out is reported as a violation that says so, never as a hang and never as
+a silent pass. validate, infer and serve all search through :func:`compile_pattern`.
 """
 
 from __future__ import annotations
@@ -18,8 +24,13 @@ from typing import Any
 
 import regex
 
-#: Seconds one search of a risky pattern may take before the value is reported as unchecked.
+from protocols.patterns import pattern_risk, starts_anchored
+
+#: Seconds one bounded search may take before the value is reported as unchecked.
 PATTERN_TIMEOUT_SECONDS = 0.25
+#: Texts up to this long are searched by ``re`` from every start position when the pattern is
+#: safe but not anchored: at most this many linear attempts.
+SHORT_TEXT = 1024
 
 
 class PatternError(ValueError):
@@ -31,7 +42,8 @@ class BoundedPattern:
     """``search(text)`` is True or False, or None when the value could not be checked.
 
     ``unchecked`` says why a None happens: the search hit the timeout, or the pattern is
-    risky and ``regex`` cannot compile it (so it is never run unbounded).
+    risky and ``regex`` cannot compile it (so it is never run unbounded). It is empty when
+    no search can come back unchecked.
     """
 
     search: Callable[[str], bool | None]
@@ -41,27 +53,52 @@ class BoundedPattern:
 @lru_cache(maxsize=1024)
 def compile_pattern(pattern: str) -> BoundedPattern:
     """The pattern as a bounded search; raises :class:`PatternError` if it is not a regex."""
-    timed_out = (f"the pattern can backtrack catastrophically and its search was stopped "
-                 f"after {PATTERN_TIMEOUT_SECONDS} s of CPU time")
     try:
         compiled = re.compile(pattern)
     except re.error as error:
-        # ECMA-262 syntax that re lacks, such as \p{Letter}: regex has it (searched bounded,
-        # since we cannot inspect its shape with re's parser).
+        # ECMA-262 syntax that re lacks, such as \p{Letter}: regex has it (always searched
+        # bounded: re cannot run it).
         try:
-            return _bounded(regex.compile(pattern, flags=regex.VERSION0), timed_out)
+            bounded = regex.compile(pattern, flags=regex.VERSION0)
         except regex.error:
             raise PatternError(f"invalid pattern {pattern!r}: {error}") from error
-    if not _is_risky(pattern):
-        plain = compiled.search
+        return _bounded(bounded, _timed_out(pattern_risk(pattern) is not None))
+    risky = pattern_risk(pattern) is not None
+    if not risky and starts_anchored(pattern):
+        plain = compiled.search  # linear: one attempt, no catastrophic backtracking
         return BoundedPattern(lambda text: plain(text) is not None, "")
     try:
-        return _bounded(regex.compile(pattern, flags=regex.VERSION0), timed_out)
+        bounded = regex.compile(pattern, flags=regex.VERSION0)
     except regex.error:
+        if not risky:  # long texts cannot be bounded either: they are left unchecked
+            plain = compiled.search
+            return BoundedPattern(
+                lambda text: plain(text) is not None if len(text) <= SHORT_TEXT else None,
+                f"the text is longer than {SHORT_TEXT} characters and the pattern cannot "
+                "be searched with a time limit")
         # re accepts it but regex does not, so it cannot run bounded: refuse to run it at all
         # (every value is reported as unchecked) rather than risk hanging the run.
         return BoundedPattern(lambda text: None,
                               "the pattern can backtrack catastrophically and cannot be bounded")
+    timed = _bounded(bounded, _timed_out(risky))
+    if risky:
+        return timed
+    plain = compiled.search
+    slow = timed.search
+
+    def search(text: str) -> bool | None:
+        # Short texts: every start position is one linear attempt on re.
+        return plain(text) is not None if len(text) <= SHORT_TEXT else slow(text)
+
+    return BoundedPattern(search, timed.unchecked)
+
+
+def _timed_out(risky: bool) -> str:
+    if risky:
+        return (f"the pattern can backtrack catastrophically and its search was stopped after "
+                f"{PATTERN_TIMEOUT_SECONDS} s")
+    return (f"the text is long (over {SHORT_TEXT} characters) and searching it from every "
+            f"position was stopped after {PATTERN_TIMEOUT_SECONDS} s")
 
 
 def _bounded(bounded: Any, unchecked: str) -> BoundedPattern:
@@ -82,36 +119,3 @@ def _bounded(bounded: Any, unchecked: str) -> BoundedPattern:
         return found
 
     return BoundedPattern(search, unchecked)
-
-
-def _is_risky(pattern: str) -> bool:
-    """Whether the pattern repeats a group that itself repeats or alternates."""
-    from re import _parser  # type: ignore[attr-defined]  # the stdlib parser behind re.compile
-
-    return _has_nested_repeat(_parser.parse(pattern), inside_repeat=False)
-
-
-_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT"})
-
-
-def _has_nested_repeat(items: Any, *, inside_repeat: bool) -> bool:
-    for op, arg in items:
-        name = str(op)
-        if name in _REPEATS:
-            _low, high, body = arg
-            repeats = high is None or high > 1 or str(high) == "MAXREPEAT"
-            if repeats and inside_repeat:
-                return True
-            if _has_nested_repeat(body, inside_repeat=inside_repeat or repeats):
-                return True
-        elif name == "BRANCH":
-            if inside_repeat:
-                return True
-            if any(_has_nested_repeat(alt, inside_repeat=False) for alt in arg[1]):
-                return True
-        elif name == "SUBPATTERN":
-            if _has_nested_repeat(arg[-1], inside_repeat=inside_repeat):
-                return True
-        elif name in ("ASSERT", "ASSERT_NOT") and _has_nested_repeat(arg[1], inside_repeat=inside_repeat):
-            return True
-    return False

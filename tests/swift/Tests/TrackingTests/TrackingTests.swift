@@ -21,7 +21,7 @@ final class TrackingTests: XCTestCase {
         XCTAssertEqual(order["properties"]?["products"]?[0]?["product_id"]?.stringValue, "p1")
         XCTAssertNil(order["properties"]?["coupon"])  // optional and nil: not sent
         XCTAssertEqual(order["context"]?["protocols"]?["plan"]?.stringValue, "ecommerce")
-        XCTAssertEqual(order["context"]?["protocols"]?["version"]?.stringValue, "1.0.0")
+        XCTAssertEqual(order["context"]?["protocols"]?["version"]?.stringValue, "2.0.0")
         XCTAssertEqual(capture.events[2]["traits"]?["email"]?.stringValue, "ada@example.com")
         XCTAssertEqual(capture.events[3]["groupId"]?.stringValue, "g1")
         try save(capture.events, as: "ecommerce")

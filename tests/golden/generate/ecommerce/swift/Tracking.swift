@@ -121,18 +121,18 @@ public struct GroupTraits: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(address, forKey: .address)
-        try container.encodeIfPresent(avatar, forKey: .avatar)
-        try container.encodeIfPresent(createdAt, forKey: .createdAt)
-        try container.encodeIfPresent(description, forKey: .description)
-        try container.encodeIfPresent(email, forKey: .email)
-        try container.encodeIfPresent(employees, forKey: .employees)
-        try container.encodeIfPresent(id, forKey: .id)
-        try container.encodeIfPresent(industry, forKey: .industry)
-        try container.encode(name, forKey: .name)
-        try container.encodeIfPresent(phone, forKey: .phone)
-        try container.encodeIfPresent(plan, forKey: .plan)
-        try container.encodeIfPresent(website, forKey: .website)
+        try container.encodeIfPresent(self.address, forKey: .address)
+        try container.encodeIfPresent(self.avatar, forKey: .avatar)
+        try container.encodeIfPresent(self.createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(self.description, forKey: .description)
+        try container.encodeIfPresent(self.email, forKey: .email)
+        try container.encodeIfPresent(self.employees, forKey: .employees)
+        try container.encodeIfPresent(self.id, forKey: .id)
+        try container.encodeIfPresent(self.industry, forKey: .industry)
+        try container.encode(self.name, forKey: .name)
+        try container.encodeIfPresent(self.phone, forKey: .phone)
+        try container.encodeIfPresent(self.plan, forKey: .plan)
+        try container.encodeIfPresent(self.website, forKey: .website)
     }
 }
 
@@ -215,23 +215,23 @@ public struct IdentifyTraits: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(address, forKey: .address)
-        try container.encodeIfPresent(age, forKey: .age)
-        try container.encodeIfPresent(avatar, forKey: .avatar)
-        try container.encodeIfPresent(birthday, forKey: .birthday)
-        try container.encodeIfPresent(company, forKey: .company)
-        try container.encodeIfPresent(createdAt, forKey: .createdAt)
-        try container.encodeIfPresent(description, forKey: .description)
-        try container.encode(email, forKey: .email)
-        try container.encodeIfPresent(firstName, forKey: .firstName)
-        try container.encodeIfPresent(gender, forKey: .gender)
-        try container.encodeIfPresent(id, forKey: .id)
-        try container.encodeIfPresent(lastName, forKey: .lastName)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(phone, forKey: .phone)
-        try container.encodeIfPresent(title, forKey: .title)
-        try container.encodeIfPresent(username, forKey: .username)
-        try container.encodeIfPresent(website, forKey: .website)
+        try container.encodeIfPresent(self.address, forKey: .address)
+        try container.encodeIfPresent(self.age, forKey: .age)
+        try container.encodeIfPresent(self.avatar, forKey: .avatar)
+        try container.encodeIfPresent(self.birthday, forKey: .birthday)
+        try container.encodeIfPresent(self.company, forKey: .company)
+        try container.encodeIfPresent(self.createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(self.description, forKey: .description)
+        try container.encode(self.email, forKey: .email)
+        try container.encodeIfPresent(self.firstName, forKey: .firstName)
+        try container.encodeIfPresent(self.gender, forKey: .gender)
+        try container.encodeIfPresent(self.id, forKey: .id)
+        try container.encodeIfPresent(self.lastName, forKey: .lastName)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.phone, forKey: .phone)
+        try container.encodeIfPresent(self.title, forKey: .title)
+        try container.encodeIfPresent(self.username, forKey: .username)
+        try container.encodeIfPresent(self.website, forKey: .website)
     }
 }
 
@@ -266,11 +266,11 @@ public struct CartSharedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(shareVia, forKey: .shareVia)
-        try container.encodeIfPresent(shareMessage, forKey: .shareMessage)
-        try container.encodeIfPresent(recipient, forKey: .recipient)
-        try container.encodeIfPresent(cartId, forKey: .cartId)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encodeIfPresent(self.shareVia, forKey: .shareVia)
+        try container.encodeIfPresent(self.shareMessage, forKey: .shareMessage)
+        try container.encodeIfPresent(self.recipient, forKey: .recipient)
+        try container.encodeIfPresent(self.cartId, forKey: .cartId)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -293,8 +293,8 @@ public struct CartViewedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(cartId, forKey: .cartId)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encodeIfPresent(self.cartId, forKey: .cartId)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -349,16 +349,16 @@ public struct CheckoutStartedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(orderId, forKey: .orderId)
-        try container.encodeIfPresent(affiliation, forKey: .affiliation)
-        try container.encodeIfPresent(value, forKey: .value)
-        try container.encodeIfPresent(revenue, forKey: .revenue)
-        try container.encodeIfPresent(shipping, forKey: .shipping)
-        try container.encodeIfPresent(tax, forKey: .tax)
-        try container.encodeIfPresent(discount, forKey: .discount)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(currency, forKey: .currency)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encodeIfPresent(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.affiliation, forKey: .affiliation)
+        try container.encodeIfPresent(self.value, forKey: .value)
+        try container.encodeIfPresent(self.revenue, forKey: .revenue)
+        try container.encodeIfPresent(self.shipping, forKey: .shipping)
+        try container.encodeIfPresent(self.tax, forKey: .tax)
+        try container.encodeIfPresent(self.discount, forKey: .discount)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.currency, forKey: .currency)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -389,10 +389,10 @@ public struct CheckoutStepCompletedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(checkoutId, forKey: .checkoutId)
-        try container.encode(step, forKey: .step)
-        try container.encodeIfPresent(shippingMethod, forKey: .shippingMethod)
-        try container.encodeIfPresent(paymentMethod, forKey: .paymentMethod)
+        try container.encodeIfPresent(self.checkoutId, forKey: .checkoutId)
+        try container.encode(self.step, forKey: .step)
+        try container.encodeIfPresent(self.shippingMethod, forKey: .shippingMethod)
+        try container.encodeIfPresent(self.paymentMethod, forKey: .paymentMethod)
     }
 }
 
@@ -423,10 +423,10 @@ public struct CheckoutStepViewedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(checkoutId, forKey: .checkoutId)
-        try container.encode(step, forKey: .step)
-        try container.encodeIfPresent(shippingMethod, forKey: .shippingMethod)
-        try container.encodeIfPresent(paymentMethod, forKey: .paymentMethod)
+        try container.encodeIfPresent(self.checkoutId, forKey: .checkoutId)
+        try container.encode(self.step, forKey: .step)
+        try container.encodeIfPresent(self.shippingMethod, forKey: .shippingMethod)
+        try container.encodeIfPresent(self.paymentMethod, forKey: .paymentMethod)
     }
 }
 
@@ -461,11 +461,11 @@ public struct CouponAppliedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(orderId, forKey: .orderId)
-        try container.encodeIfPresent(cartId, forKey: .cartId)
-        try container.encodeIfPresent(couponId, forKey: .couponId)
-        try container.encodeIfPresent(couponName, forKey: .couponName)
-        try container.encodeIfPresent(discount, forKey: .discount)
+        try container.encodeIfPresent(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.cartId, forKey: .cartId)
+        try container.encodeIfPresent(self.couponId, forKey: .couponId)
+        try container.encodeIfPresent(self.couponName, forKey: .couponName)
+        try container.encodeIfPresent(self.discount, forKey: .discount)
     }
 }
 
@@ -500,11 +500,11 @@ public struct CouponDeniedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(orderId, forKey: .orderId)
-        try container.encodeIfPresent(cartId, forKey: .cartId)
-        try container.encodeIfPresent(couponId, forKey: .couponId)
-        try container.encodeIfPresent(couponName, forKey: .couponName)
-        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.cartId, forKey: .cartId)
+        try container.encodeIfPresent(self.couponId, forKey: .couponId)
+        try container.encodeIfPresent(self.couponName, forKey: .couponName)
+        try container.encodeIfPresent(self.reason, forKey: .reason)
     }
 }
 
@@ -531,9 +531,9 @@ public struct CouponEnteredProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(orderId, forKey: .orderId)
-        try container.encodeIfPresent(cartId, forKey: .cartId)
-        try container.encodeIfPresent(couponId, forKey: .couponId)
+        try container.encodeIfPresent(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.cartId, forKey: .cartId)
+        try container.encodeIfPresent(self.couponId, forKey: .couponId)
     }
 }
 
@@ -568,11 +568,11 @@ public struct CouponRemovedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(orderId, forKey: .orderId)
-        try container.encodeIfPresent(cartId, forKey: .cartId)
-        try container.encodeIfPresent(couponId, forKey: .couponId)
-        try container.encodeIfPresent(couponName, forKey: .couponName)
-        try container.encodeIfPresent(discount, forKey: .discount)
+        try container.encodeIfPresent(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.cartId, forKey: .cartId)
+        try container.encodeIfPresent(self.couponId, forKey: .couponId)
+        try container.encodeIfPresent(self.couponName, forKey: .couponName)
+        try container.encodeIfPresent(self.discount, forKey: .discount)
     }
 }
 
@@ -627,16 +627,16 @@ public struct OrderCancelledProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(orderId, forKey: .orderId)
-        try container.encodeIfPresent(affiliation, forKey: .affiliation)
-        try container.encodeIfPresent(total, forKey: .total)
-        try container.encodeIfPresent(revenue, forKey: .revenue)
-        try container.encodeIfPresent(shipping, forKey: .shipping)
-        try container.encodeIfPresent(tax, forKey: .tax)
-        try container.encodeIfPresent(discount, forKey: .discount)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(currency, forKey: .currency)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encode(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.affiliation, forKey: .affiliation)
+        try container.encodeIfPresent(self.total, forKey: .total)
+        try container.encodeIfPresent(self.revenue, forKey: .revenue)
+        try container.encodeIfPresent(self.shipping, forKey: .shipping)
+        try container.encodeIfPresent(self.tax, forKey: .tax)
+        try container.encodeIfPresent(self.discount, forKey: .discount)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.currency, forKey: .currency)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -699,18 +699,18 @@ public struct OrderCompletedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(orderId, forKey: .orderId)
-        try container.encode(currency, forKey: .currency)
-        try container.encode(total, forKey: .total)
-        try container.encode(products, forKey: .products)
-        try container.encodeIfPresent(checkoutId, forKey: .checkoutId)
-        try container.encodeIfPresent(affiliation, forKey: .affiliation)
-        try container.encodeIfPresent(subtotal, forKey: .subtotal)
-        try container.encodeIfPresent(revenue, forKey: .revenue)
-        try container.encodeIfPresent(shipping, forKey: .shipping)
-        try container.encodeIfPresent(tax, forKey: .tax)
-        try container.encodeIfPresent(discount, forKey: .discount)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
+        try container.encode(self.orderId, forKey: .orderId)
+        try container.encode(self.currency, forKey: .currency)
+        try container.encode(self.total, forKey: .total)
+        try container.encode(self.products, forKey: .products)
+        try container.encodeIfPresent(self.checkoutId, forKey: .checkoutId)
+        try container.encodeIfPresent(self.affiliation, forKey: .affiliation)
+        try container.encodeIfPresent(self.subtotal, forKey: .subtotal)
+        try container.encodeIfPresent(self.revenue, forKey: .revenue)
+        try container.encodeIfPresent(self.shipping, forKey: .shipping)
+        try container.encodeIfPresent(self.tax, forKey: .tax)
+        try container.encodeIfPresent(self.discount, forKey: .discount)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
     }
 }
 
@@ -741,10 +741,10 @@ public struct OrderRefundedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(orderId, forKey: .orderId)
-        try container.encodeIfPresent(total, forKey: .total)
-        try container.encodeIfPresent(currency, forKey: .currency)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encode(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.total, forKey: .total)
+        try container.encodeIfPresent(self.currency, forKey: .currency)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -799,16 +799,16 @@ public struct OrderUpdatedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(orderId, forKey: .orderId)
-        try container.encodeIfPresent(affiliation, forKey: .affiliation)
-        try container.encodeIfPresent(total, forKey: .total)
-        try container.encodeIfPresent(revenue, forKey: .revenue)
-        try container.encodeIfPresent(shipping, forKey: .shipping)
-        try container.encodeIfPresent(tax, forKey: .tax)
-        try container.encodeIfPresent(discount, forKey: .discount)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(currency, forKey: .currency)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encode(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.affiliation, forKey: .affiliation)
+        try container.encodeIfPresent(self.total, forKey: .total)
+        try container.encodeIfPresent(self.revenue, forKey: .revenue)
+        try container.encodeIfPresent(self.shipping, forKey: .shipping)
+        try container.encodeIfPresent(self.tax, forKey: .tax)
+        try container.encodeIfPresent(self.discount, forKey: .discount)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.currency, forKey: .currency)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -843,11 +843,11 @@ public struct PaymentInfoEnteredProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(checkoutId, forKey: .checkoutId)
-        try container.encodeIfPresent(orderId, forKey: .orderId)
-        try container.encodeIfPresent(step, forKey: .step)
-        try container.encodeIfPresent(shippingMethod, forKey: .shippingMethod)
-        try container.encodeIfPresent(paymentMethod, forKey: .paymentMethod)
+        try container.encodeIfPresent(self.checkoutId, forKey: .checkoutId)
+        try container.encodeIfPresent(self.orderId, forKey: .orderId)
+        try container.encodeIfPresent(self.step, forKey: .step)
+        try container.encodeIfPresent(self.shippingMethod, forKey: .shippingMethod)
+        try container.encodeIfPresent(self.paymentMethod, forKey: .paymentMethod)
     }
 }
 
@@ -914,19 +914,19 @@ public struct ProductAddedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
-        try container.encode(cartId, forKey: .cartId)
-        try container.encode(productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
+        try container.encode(self.cartId, forKey: .cartId)
+        try container.encode(self.productId, forKey: .productId)
     }
 }
 
@@ -997,20 +997,20 @@ public struct ProductAddedToWishlistProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(productId, forKey: .productId)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
-        try container.encodeIfPresent(wishlistId, forKey: .wishlistId)
-        try container.encodeIfPresent(wishlistName, forKey: .wishlistName)
+        try container.encodeIfPresent(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
+        try container.encodeIfPresent(self.wishlistId, forKey: .wishlistId)
+        try container.encodeIfPresent(self.wishlistName, forKey: .wishlistName)
     }
 }
 
@@ -1073,18 +1073,18 @@ public struct ProductClickedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(productId, forKey: .productId)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
+        try container.encodeIfPresent(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
     }
 }
 
@@ -1119,11 +1119,11 @@ public struct ProductListFilteredProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(listId, forKey: .listId)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(filters, forKey: .filters)
-        try container.encodeIfPresent(sorts, forKey: .sorts)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encodeIfPresent(self.listId, forKey: .listId)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.filters, forKey: .filters)
+        try container.encodeIfPresent(self.sorts, forKey: .sorts)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -1150,9 +1150,9 @@ public struct ProductListViewedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(listId, forKey: .listId)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(products, forKey: .products)
+        try container.encodeIfPresent(self.listId, forKey: .listId)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.products, forKey: .products)
     }
 }
 
@@ -1219,19 +1219,19 @@ public struct ProductRemovedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
-        try container.encode(cartId, forKey: .cartId)
-        try container.encode(productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
+        try container.encode(self.cartId, forKey: .cartId)
+        try container.encode(self.productId, forKey: .productId)
     }
 }
 
@@ -1302,20 +1302,20 @@ public struct ProductRemovedFromWishlistProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(productId, forKey: .productId)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
-        try container.encodeIfPresent(wishlistId, forKey: .wishlistId)
-        try container.encodeIfPresent(wishlistName, forKey: .wishlistName)
+        try container.encodeIfPresent(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
+        try container.encodeIfPresent(self.wishlistId, forKey: .wishlistId)
+        try container.encodeIfPresent(self.wishlistName, forKey: .wishlistName)
     }
 }
 
@@ -1346,10 +1346,10 @@ public struct ProductReviewedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(productId, forKey: .productId)
-        try container.encodeIfPresent(reviewId, forKey: .reviewId)
-        try container.encodeIfPresent(reviewBody, forKey: .reviewBody)
-        try container.encodeIfPresent(rating, forKey: .rating)
+        try container.encode(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.reviewId, forKey: .reviewId)
+        try container.encodeIfPresent(self.reviewBody, forKey: .reviewBody)
+        try container.encodeIfPresent(self.rating, forKey: .rating)
     }
 }
 
@@ -1412,18 +1412,18 @@ public struct ProductSharedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(shareVia, forKey: .shareVia)
-        try container.encodeIfPresent(shareMessage, forKey: .shareMessage)
-        try container.encodeIfPresent(recipient, forKey: .recipient)
-        try container.encodeIfPresent(productId, forKey: .productId)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
+        try container.encodeIfPresent(self.shareVia, forKey: .shareVia)
+        try container.encodeIfPresent(self.shareMessage, forKey: .shareMessage)
+        try container.encodeIfPresent(self.recipient, forKey: .recipient)
+        try container.encodeIfPresent(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
     }
 }
 
@@ -1494,20 +1494,20 @@ public struct ProductViewedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(productId, forKey: .productId)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
-        try container.encodeIfPresent(currency, forKey: .currency)
-        try container.encodeIfPresent(value, forKey: .value)
+        try container.encodeIfPresent(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
+        try container.encodeIfPresent(self.currency, forKey: .currency)
+        try container.encodeIfPresent(self.value, forKey: .value)
     }
 }
 
@@ -1526,7 +1526,7 @@ public struct ProductsSearchedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(query, forKey: .query)
+        try container.encode(self.query, forKey: .query)
     }
 }
 
@@ -1557,10 +1557,10 @@ public struct PromotionClickedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(promotionId, forKey: .promotionId)
-        try container.encodeIfPresent(creative, forKey: .creative)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(position, forKey: .position)
+        try container.encodeIfPresent(self.promotionId, forKey: .promotionId)
+        try container.encodeIfPresent(self.creative, forKey: .creative)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.position, forKey: .position)
     }
 }
 
@@ -1591,10 +1591,10 @@ public struct PromotionViewedProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(promotionId, forKey: .promotionId)
-        try container.encodeIfPresent(creative, forKey: .creative)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(position, forKey: .position)
+        try container.encodeIfPresent(self.promotionId, forKey: .promotionId)
+        try container.encodeIfPresent(self.creative, forKey: .creative)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.position, forKey: .position)
     }
 }
 
@@ -1669,21 +1669,21 @@ public struct WishlistProductAddedToCartProperties: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(productId, forKey: .productId)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
-        try container.encodeIfPresent(wishlistId, forKey: .wishlistId)
-        try container.encodeIfPresent(wishlistName, forKey: .wishlistName)
-        try container.encodeIfPresent(cartId, forKey: .cartId)
+        try container.encodeIfPresent(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
+        try container.encodeIfPresent(self.wishlistId, forKey: .wishlistId)
+        try container.encodeIfPresent(self.wishlistName, forKey: .wishlistName)
+        try container.encodeIfPresent(self.cartId, forKey: .cartId)
     }
 }
 
@@ -1718,11 +1718,11 @@ public struct Address: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(street, forKey: .street)
-        try container.encodeIfPresent(city, forKey: .city)
-        try container.encodeIfPresent(state, forKey: .state)
-        try container.encodeIfPresent(postalCode, forKey: .postalCode)
-        try container.encodeIfPresent(country, forKey: .country)
+        try container.encodeIfPresent(self.street, forKey: .street)
+        try container.encodeIfPresent(self.city, forKey: .city)
+        try container.encodeIfPresent(self.state, forKey: .state)
+        try container.encodeIfPresent(self.postalCode, forKey: .postalCode)
+        try container.encodeIfPresent(self.country, forKey: .country)
     }
 }
 
@@ -1757,11 +1757,11 @@ public struct Company: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(id, forKey: .id)
-        try container.encodeIfPresent(industry, forKey: .industry)
-        try container.encodeIfPresent(employeeCount, forKey: .employeeCount)
-        try container.encodeIfPresent(plan, forKey: .plan)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.id, forKey: .id)
+        try container.encodeIfPresent(self.industry, forKey: .industry)
+        try container.encodeIfPresent(self.employeeCount, forKey: .employeeCount)
+        try container.encodeIfPresent(self.plan, forKey: .plan)
     }
 }
 
@@ -1784,8 +1784,8 @@ public struct Filter: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(value, forKey: .value)
+        try container.encode(self.type, forKey: .type)
+        try container.encode(self.value, forKey: .value)
     }
 }
 
@@ -1848,18 +1848,18 @@ public struct Product: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(productId, forKey: .productId)
-        try container.encodeIfPresent(sku, forKey: .sku)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(brand, forKey: .brand)
-        try container.encodeIfPresent(variant, forKey: .variant)
-        try container.encodeIfPresent(price, forKey: .price)
-        try container.encodeIfPresent(quantity, forKey: .quantity)
-        try container.encodeIfPresent(coupon, forKey: .coupon)
-        try container.encodeIfPresent(position, forKey: .position)
-        try container.encodeIfPresent(url, forKey: .url)
-        try container.encodeIfPresent(imageUrl, forKey: .imageUrl)
+        try container.encode(self.productId, forKey: .productId)
+        try container.encodeIfPresent(self.sku, forKey: .sku)
+        try container.encodeIfPresent(self.category, forKey: .category)
+        try container.encodeIfPresent(self.name, forKey: .name)
+        try container.encodeIfPresent(self.brand, forKey: .brand)
+        try container.encodeIfPresent(self.variant, forKey: .variant)
+        try container.encodeIfPresent(self.price, forKey: .price)
+        try container.encodeIfPresent(self.quantity, forKey: .quantity)
+        try container.encodeIfPresent(self.coupon, forKey: .coupon)
+        try container.encodeIfPresent(self.position, forKey: .position)
+        try container.encodeIfPresent(self.url, forKey: .url)
+        try container.encodeIfPresent(self.imageUrl, forKey: .imageUrl)
     }
 }
 
@@ -1882,8 +1882,8 @@ public struct Sort: Codable, Equatable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(value, forKey: .value)
+        try container.encode(self.type, forKey: .type)
+        try container.encode(self.value, forKey: .value)
     }
 }
 

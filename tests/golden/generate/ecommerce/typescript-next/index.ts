@@ -752,7 +752,16 @@ export class ProtocolsClient {
       return;
     }
     const onViolation = this.settings.onViolation ?? logViolation;
-    for (const violation of validator(kind, name, payload)) {
+    let violations: Violation[];
+    try {
+      violations = validator(kind, name, payload);
+    } catch (error) {
+      // Checking never throws into the app's call: a payload that cannot be checked (too
+      // deep, a getter that throws) is reported as a violation too.
+      const field = kind === "identify" || kind === "group" ? "traits" : "properties";
+      violations = [{ kind, name, path: field, message: `the payload could not be checked: ${String(error)}` }];
+    }
+    for (const violation of violations) {
       onViolation(violation);
     }
   }

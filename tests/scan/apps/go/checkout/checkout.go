@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"example.com/shop/events"
+	"example.com/shop/tracking"
 	segment "github.com/segmentio/analytics-go/v3"
 )
 
@@ -31,6 +32,10 @@ func Done(client segment.Client, orderID string, state string) {
 	client.Enqueue(segment.Group{UserId: "u1", GroupId: "acme", Traits: segment.Traits{"name": "Acme"}}) // sends: group
 	client.Enqueue(segment.Page{UserId: "u1", Name: "Pricing"}) // sends: page "Pricing"
 	t.trackEvent("Product Viewed", segment.Properties{"product_id": "p1"}) // sends: Product Viewed
+	gen := tracking.New(client)
+	_ = gen.OrderCompleted(tracking.Call{UserId: "u1"}, tracking.OrderCompletedProperties{}) // sends: Order Completed  (a struct: its compiler checks it)
+	_ = gen.OrderCompleted(tracking.Call{UserId: "u1"}, tracking.OrderCompletedProperties{OrderId: orderID}) // sends: Order Completed
+	_ = gen.PagePricing(tracking.Call{UserId: "u1"}, tracking.PagePricingProperties{"tier": 1}) // sends: page "Pricing"  expect: PS201
 	// client.Enqueue(segment.Track{Event: "Commented Out"})
 	text := "segment.Track{Event: \"Inside A String\"}"
 	fmt.Println(text)
