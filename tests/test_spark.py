@@ -5,6 +5,7 @@ lines it writes, as multisets of lines."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,30 @@ def test_a_hostile_log(spark: Any, tmp_path: Path, fail_on: Severity) -> None:
     report = compare(spark, tmp_path, [log], fail_on=fail_on, max_examples=2)
     assert {"PV001", "PV002", "PV003", "PV004"} <= set(report["summary"]["by_code"])
     assert report["summary"]["quarantine"]["bad"] >= 6
+
+
+def test_gzip_by_content_and_other_formats(spark: Any, tmp_path: Path) -> None:
+    # Gzip is told by its magic bytes, not the name (Spark's text reader goes by the name):
+    # a gzipped log named .ndjson, a .gz whose stream is cut short, a .gz that is plain text;
+    # and a JSON array and one document, which are not lines at all.
+    packed = tmp_path / "packed.ndjson"
+    packed.write_bytes(gzip.compress(hostile_log()))
+    cut = tmp_path / "cut.ndjson.gz"
+    cut.write_bytes(gzip.compress(hostile_log())[:-30])
+    plain = tmp_path / "plain.ndjson.gz"
+    plain.write_bytes(line(GOOD) + b"\n" + line({**GOOD, "event": "order_completed"}) + b"\n")
+    array = tmp_path / "array.json"
+    array.write_text("[\n" + ",\n".join([json.dumps(GOOD), "{broken", json.dumps([GOOD])])
+                     + "\n]\n", "utf-8")
+    document = tmp_path / "one.json"
+    document.write_text(json.dumps({"batch": [GOOD, GOOD]}, indent=2), "utf-8")
+    report = compare(spark, tmp_path, [packed, cut, plain, array, document], max_examples=2)
+    summary = report["summary"]
+    assert summary["inputs"] == 5
+    assert {"PV001", "PV002", "PV003", "PV004", "PV005"} <= set(summary["by_code"])
+    assert summary["messages"] > 20
+    files = {d["file"].rsplit("/", 1)[-1] for d in report["diagnostics"]}
+    assert {"packed.ndjson", "cut.ndjson.gz", "plain.ndjson.gz", "array.json"} <= files
 
 
 def test_a_generated_log_of_100000_messages(spark: Any, tmp_path: Path) -> None:

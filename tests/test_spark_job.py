@@ -71,17 +71,20 @@ def test_usage_errors_are_validates(spark: Any, tmp_path: Path) -> None:
 def test_python_m_protocols_spark(spark: Any, tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # The module spark-submit runs, as ``python -m protocols.spark`` runs it (in this process,
-    # so on the test session's Spark: a job uses the active session and leaves it running).
+    # so on the test session's Spark: a job uses the active session and leaves it running):
+    # every report format, and the exit code, of ``protocols validate``.
     monkeypatch.chdir(REPO)
-    out = tmp_path / "report.json"
-    monkeypatch.setattr(sys, "argv", ["protocols.spark", "--plan", "plans/ecommerce.yaml",
-                                      "examples/clean.ndjson", "-f", "json", "-o", str(out)])
+    log = tmp_path / "hostile.ndjson"
+    log.write_bytes(hostile_log())
+    common = ["--plan", "plans/ecommerce.yaml", "examples/clean.ndjson", str(log),
+              "--max-examples", "3"]
+    monkeypatch.setattr(sys, "argv", ["protocols.spark", *common, *reports(tmp_path, "spark")])
     with pytest.raises(SystemExit) as done:
         runpy.run_module("protocols.spark", run_name="__main__")
-    assert done.value.code == 0
-    cli = CliRunner().invoke(protocols_app, ["validate", "--plan", "plans/ecommerce.yaml",
-                                             "examples/clean.ndjson", "-f", "json", "-o",
-                                             str(tmp_path / "cli.json")])
-    assert cli.exit_code == 0
-    assert out.read_text("utf-8") == (tmp_path / "cli.json").read_text("utf-8")
+    cli = CliRunner().invoke(protocols_app, ["validate", *common, *reports(tmp_path, "cli")])
+    assert cli.exit_code == 1  # (the hostile log has errors)
+    assert done.value.code == cli.exit_code
+    for format in FORMATS:
+        assert (tmp_path / f"spark.{format}").read_text("utf-8") == \
+            (tmp_path / f"cli.{format}").read_text("utf-8"), format
     assert spark.sparkContext._jsc is not None
