@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from protocols import LineChecker, Severity, load_plan
 from protocols.report import RenderOptions, render_pieces
+from protocols.validate.drift import DEFAULT_SOURCE_FIELD
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.engine_logs import ECOMMERCE, EXAMPLES, GOOD, generated_log, hostile_log, line
 
@@ -35,17 +36,19 @@ def file_lines(path: Path) -> list[bytes]:
 
 def compare(spark: Any, tmp_path: Path, files: list[Path], *,
             fail_on: Severity | None = Severity.ERROR, max_examples: int = 5,
-            partitions: int | None = None) -> dict[str, Any]:
+            partitions: int | None = None, source_field: str = DEFAULT_SOURCE_FIELD
+            ) -> dict[str, Any]:
     """Validate ``files`` with the command's core and with Spark; they must agree."""
     from protocols.spark import JobOptions, run_job
 
     names = [str(f) for f in files]
     command = validate_inputs(PLAN, names, ValidateOptions(
         fail_on=fail_on, max_examples=max_examples, good=tmp_path / "good.ndjson",
-        bad=tmp_path / "bad.ndjson", every_finding=True))
+        bad=tmp_path / "bad.ndjson", every_finding=True, source_field=source_field))
     ours = run_job(spark, PLAN, names, JobOptions(
         fail_on=fail_on, max_examples=max_examples, good=str(tmp_path / "good"),
-        bad=str(tmp_path / "bad"), every_finding=True, partitions=partitions))
+        bad=str(tmp_path / "bad"), every_finding=True, partitions=partitions,
+        source_field=source_field))
     expected = "".join(render_pieces("json", command, OPTIONS))
     got = "".join(render_pieces("json", ours, OPTIONS))
     if got != expected:  # the parts first, for a readable failure
@@ -81,11 +84,17 @@ def test_the_example_logs(spark: Any, tmp_path: Path) -> None:
     checked.unpersist()
 
 
-@pytest.mark.parametrize("fail_on", [Severity.ERROR, Severity.WARNING])
-def test_a_hostile_log(spark: Any, tmp_path: Path, fail_on: Severity) -> None:
+@pytest.mark.parametrize(("fail_on", "source_field"), [(Severity.ERROR, DEFAULT_SOURCE_FIELD),
+                                                        (Severity.WARNING, "type")])
+def test_a_hostile_log(spark: Any, tmp_path: Path, fail_on: Severity,
+                       source_field: str) -> None:
     log = tmp_path / "hostile.ndjson"
     log.write_bytes(hostile_log())
-    report = compare(spark, tmp_path, [log], fail_on=fail_on, max_examples=2)
+    report = compare(spark, tmp_path, [log], fail_on=fail_on, max_examples=2,
+                     source_field=source_field)
+    sources = {s for e in report["inconsistencies"] for s in json.dumps(e).split('"')}
+    # (drift is told by --source-field: a source's name, or a message type, in the report)
+    assert ("analytics-android" in sources) == (source_field == DEFAULT_SOURCE_FIELD)
     assert {"PV001", "PV002", "PV003", "PV004"} <= set(report["summary"]["by_code"])
     assert report["summary"]["quarantine"]["bad"] >= 6
 
