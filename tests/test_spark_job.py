@@ -88,3 +88,17 @@ def test_python_m_protocols_spark(spark: Any, tmp_path: Path,
         assert (tmp_path / f"spark.{format}").read_text("utf-8") == \
             (tmp_path / f"cli.{format}").read_text("utf-8"), format
     assert spark.sparkContext._jsc is not None
+
+
+def test_the_options_are_validates() -> None:
+    # Every option of validate, spelled the same, and only --master besides: a flag added to
+    # validate and not to the job fails here.
+    import typer.main
+
+    def options(command: Any) -> set[str]:
+        return {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+
+    validate = typer.main.get_command(protocols_app).commands["validate"]
+    job = typer.main.get_command(spark_app)
+    assert options(job) - options(validate) == {"--master"}
+    assert options(validate) <= options(job)
