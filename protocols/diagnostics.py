@@ -145,3 +145,21 @@ def format_path(parts: Iterable[str | int]) -> str:
             escaped = part.replace("\\", "\\\\").replace('"', '\\"')
             out.append(f'["{escaped}"]')
     return "".join(out)
+
+
+class Coded:
+    """A registered code of a command (validate's PV..., scan's PS...): its findings are
+    made here, so each carries the code's name and default severity."""
+
+    code: str
+    name: str
+    default: Severity
+
+    def diagnostic(self, message: str, *, file: str | None = None, line: int | None = None,
+                   column: int | None = None, path: str | None = None,
+                   suggestion: str | None = None, event: str | None = None,
+                   related: Location | None = None,
+                   severity: Severity | None = None) -> Diagnostic:
+        return Diagnostic(code=self.code, name=self.name, severity=severity or self.default,
+                          message=message, file=file, line=line, column=column, path=path,
+                          suggestion=suggestion, event=event, related=related)

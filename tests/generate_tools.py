@@ -11,13 +11,14 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from protocols.generate import GenerateOptions, generate, write_files
 from protocols.plan import Plan, load_plan
 from tests.conftest import REPO, node_tool
+from tests.local_http import local_http
 
 NODE_MODULES = REPO / "tests" / "node" / "node_modules"
 
@@ -128,15 +129,8 @@ def segment_server() -> Iterator[tuple[str, CapturedBatches]]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", captured
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with local_http(Handler) as url:
+        yield url, captured
 
 
 # -- the Go tool chain (tests/setup.d/50-go.sh) -------------------------------------------

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from tests.browser import browser, page  # noqa: F401  (fixtures)
+from tests.local_http import local_http
 
 PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>probe</title></head>
 <body><h1>probe</h1><button id="b" onclick="document.getElementById('out').textContent='clicked'">
@@ -29,14 +29,8 @@ def local_url() -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http(Handler) as url:
+        yield url + "/"
 
 
 def test_chromium_renders_and_runs_script(page: Any, local_url: str) -> None:  # noqa: F811

@@ -9,10 +9,9 @@ script from a hostile plan or log runs, even with the Content-Security-Policy ta
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from protocols.report import REPORTERS, RunResult
 from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.conftest import REPO
 from tests.docsite_plans import FEATURES, HOSTILE, load
+from tests.local_http import local_http
 from tests.report_samples import OPTIONS, validate_result
 
 TEXT_STYLES = """() => {
@@ -145,14 +145,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def static_host(site: Path) -> Iterator[str]:
     handler = partial(SimpleHTTPRequestHandler, directory=str(site))
     handler.log_message = lambda *args: None  # type: ignore[method-assign, assignment]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http(handler) as url:
+        yield url + "/"
 
 
 # -- the site ------------------------------------------------------------------------------------

@@ -13,9 +13,8 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from typer.testing import CliRunner
 
 from protocols.cli import app
 from protocols.validate.engine import compile_validator, reference_validator
+from tests.local_http import local_http
 
 PROTOCOLS = [sys.executable, "-c", "from protocols.cli import main; main()"]
 SECRET = "SECRET-7f3a9c"  # the content of files outside the tree: must never be printed
@@ -48,15 +48,8 @@ def server() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", requests
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with local_http(Handler) as url:
+        yield url, requests
 
 
 @pytest.fixture

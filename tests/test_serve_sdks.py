@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import pytest
 from tests.browser import browser, page  # noqa: F401  (fixtures)
 from tests.conftest import require
 from tests.generate_tools import NODE_MODULES, run_node
+from tests.local_http import local_http
 from tests.serve_tools import Running, get_json, running_server
 
 ORDER = {"order_id": "o1", "currency": "EUR", "total": 19.0,
@@ -76,14 +77,8 @@ def tap(target: str) -> Iterator[tuple[str, list[Sent]]]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", sent
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http(Handler) as url:
+        yield url, sent
 
 
 def assert_api_shows_what_was_sent(server: Running, sent: list[Sent], write_key: str,
@@ -208,14 +203,8 @@ def shop(tmp_path: Path) -> Iterator[tuple[str, Any]]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", pages
-    finally:
-        server.shutdown()
-        server.server_close()
+    with local_http(Handler) as url:
+        yield url, pages
 
 
 def test_analytics_next_in_chromium(tmp_path: Path, page: Any,  # noqa: F811

@@ -69,6 +69,31 @@ def test_plan_policy_allow_reports_no_unplanned_property(tmp_path: Path) -> None
     assert validator.validate(message) == []
 
 
+def test_rules_of_a_named_type_are_quoted_in_the_message(tmp_path: Path) -> None:
+    # The engine's schema path stops at `{$ref: "#/$defs/Code"}`; the message must still quote
+    # the type's own pattern and enum (it once said "the pattern null"), and a value spelt
+    # with another case is value drift there as it is for an inline enum.
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "protocols: 1\nplan: p\ntypes:\n"
+        "  Code: {type: string, pattern: '^[A-Z]{3}$'}\n"
+        "  Tier: {type: string, enum: [gold, silver]}\n"
+        "events:\n  Signed In:\n    properties:\n"
+        "      code: {type: Code}\n      codes: {type: array, items: {type: Code}}\n"
+        "      tier: {type: Tier}\n", "utf-8")
+    validator = protocols.Validator(protocols.load_plan(plan))
+    message = {"type": "track", "event": "Signed In", "userId": "u",
+               "properties": {"code": "ab", "codes": ["x"], "tier": "Gold"}}
+    found = {d.path: d for d in validator.validate(message)}
+    assert found["properties.code"].message.endswith('does not match the pattern "^[A-Z]{3}$"')
+    assert found["properties.codes[0]"].message.endswith('the pattern "^[A-Z]{3}$"')
+    assert (found["properties.tier"].code, found["properties.tier"].suggestion) == (
+        "PV303", "gold")
+    message["properties"] = {"code": "ABC", "tier": "bronze"}
+    [tier] = validator.validate(message)
+    assert tier.message == 'properties.tier is "bronze", not one of "gold", "silver"'
+
+
 def test_plan_policy_error_makes_unplanned_properties_errors(tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text("protocols: 1\nplan: p\nadditional_properties: error\nevents:\n"

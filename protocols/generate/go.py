@@ -45,7 +45,7 @@ from protocols.generate.names import (
     call_methods,
     client_names,
 )
-from protocols.generate.shapes import is_string_enum, literal_kind, split_null
+from protocols.generate.shapes import fields_on_cycles, is_string_enum, literal_kind, split_null
 from protocols.naming import CaseStyle
 
 FILE_NAME = "tracking.go"
@@ -237,27 +237,7 @@ class _Emitter:
     def _cycle_breaks(self, structs: dict[Key, ObjectType]) -> set[tuple[Key, str]]:
         """Fields that hold a struct by value on a cycle (a struct containing itself): those
         become pointers, or the type would be infinite."""
-        edges: dict[Key, set[Key]] = {key: set() for key in structs}
-        for key, obj in structs.items():
-            for item in obj.fields:
-                target = self._value_struct(item)
-                if target is not None:
-                    edges[key].add(target)
-
-        def reaches(start: Key, goal: Key) -> bool:
-            seen: set[Key] = set()
-            stack = [start]
-            while stack:
-                node = stack.pop()
-                if node == goal:
-                    return True
-                if node not in seen:
-                    seen.add(node)
-                    stack.extend(edges.get(node, ()))
-            return False
-
-        return {(key, item.wire_name) for key, obj in structs.items() for item in obj.fields
-                if (target := self._value_struct(item)) is not None and reaches(target, key)}
+        return fields_on_cycles(structs, self._value_struct)
 
     def _value_struct(self, item: Field) -> Key | None:
         """The struct a required, non-null field holds by value, if any."""

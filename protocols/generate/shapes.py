@@ -6,8 +6,13 @@ literal sets are string enums (a named type of their own in those languages).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeVar
+
 from protocols.generate.model import (
+    Field,
     LiteralType,
+    ObjectType,
     PrimitiveType,
     TypeExpr,
     UnionType,
@@ -49,3 +54,35 @@ def literal_kind(node: LiteralType) -> str:
     if all(isinstance(v, bool) for v in node.values):
         return "boolean"
     return "mixed"
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def fields_on_cycles(structs: Mapping[K, ObjectType], target: Callable[[Field], K | None]
+                     ) -> set[tuple[K, str]]:
+    """The fields (struct key, wire name) that hold a struct by value on a cycle, a struct
+    that contains itself through them: a language without indirection there (a Go pointer, a
+    Swift box) would need an infinite type. ``target`` names the struct a field holds by
+    value, or None."""
+    edges: dict[K, set[K]] = {key: set() for key in structs}
+    for key, obj in structs.items():
+        for item in obj.fields:
+            held = target(item)
+            if held is not None:
+                edges[key].add(held)
+
+    def reaches(start: K, goal: K) -> bool:
+        seen: set[K] = set()
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                stack.extend(edges.get(node, ()))
+        return False
+
+    return {(key, item.wire_name) for key, obj in structs.items() for item in obj.fields
+            if (held := target(item)) is not None and reaches(held, key)}

@@ -36,7 +36,7 @@ from protocols.generate.model import (
     UnionType,
 )
 from protocols.generate.names import NamingPolicy, assign, assign_paths, call_methods, client_names
-from protocols.generate.shapes import is_string_enum, literal_kind, split_null
+from protocols.generate.shapes import fields_on_cycles, is_string_enum, literal_kind, split_null
 from protocols.generate.swift_templates import CLIENT_HEAD, PRELUDE
 from protocols.naming import CaseStyle
 
@@ -171,27 +171,7 @@ class _Emitter:
 
     def _cycle_breaks(self, structs: dict[Key, ObjectType]) -> set[tuple[Key, str]]:
         """Properties that hold a struct inline (optional or not) on a cycle: those are Boxed."""
-        edges: dict[Key, set[Key]] = {key: set() for key in structs}
-        for key, obj in structs.items():
-            for item in obj.fields:
-                target = self._inline_struct(item.type)
-                if target is not None:
-                    edges[key].add(target)
-
-        def reaches(start: Key, goal: Key) -> bool:
-            seen: set[Key] = set()
-            stack = [start]
-            while stack:
-                node = stack.pop()
-                if node == goal:
-                    return True
-                if node not in seen:
-                    seen.add(node)
-                    stack.extend(edges.get(node, ()))
-            return False
-
-        return {(key, item.wire_name) for key, obj in structs.items() for item in obj.fields
-                if (target := self._inline_struct(item.type)) is not None and reaches(target, key)}
+        return fields_on_cycles(structs, lambda item: self._inline_struct(item.type))
 
     def _inline_struct(self, node: TypeExpr, depth: int = 0) -> Key | None:
         """The struct a value of ``node`` holds inline (not inside an array or dictionary)."""

@@ -11,7 +11,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Literal
 
-from protocols.diagnostics import Diagnostic, Location, Severity
+from protocols.diagnostics import Coded, Severity
 
 # What --fail-on chooses among; the other categories never fail a run.
 Category = Literal["missing", "unplanned", "drift", "unresolved", "deprecated", "source"]
@@ -30,22 +30,13 @@ events:
 
 
 @dataclass(frozen=True)
-class ScanCode:
+class ScanCode(Coded):
     code: str
     name: str
     category: Category
     default: Severity
     summary: str
     doc: str
-
-    def diagnostic(self, message: str, *, file: str | None = None, line: int | None = None,
-                   column: int | None = None, path: str | None = None,
-                   suggestion: str | None = None, event: str | None = None,
-                   related: Location | None = None,
-                   severity: Severity | None = None) -> Diagnostic:
-        return Diagnostic(code=self.code, name=self.name, severity=severity or self.default,
-                          message=message, file=file, line=line, column=column, path=path,
-                          suggestion=suggestion, event=event, related=related)
 
 
 CODES: dict[str, ScanCode] = {}

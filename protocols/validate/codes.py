@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from protocols.diagnostics import Diagnostic, Location, Severity
+from protocols.diagnostics import Coded, Severity
 
 # The example plan every doc below refers to.
 EXAMPLE_PLAN = """```yaml
@@ -33,7 +33,7 @@ identify:
 
 
 @dataclass(frozen=True)
-class ValidateCode:
+class ValidateCode(Coded):
     code: str
     name: str
     default: Severity
@@ -41,15 +41,6 @@ class ValidateCode:
     doc: str
     failing: str = ""
     passing: str = ""
-
-    def diagnostic(self, message: str, *, file: str | None = None, line: int | None = None,
-                   column: int | None = None, path: str | None = None,
-                   suggestion: str | None = None, event: str | None = None,
-                   related: Location | None = None,
-                   severity: Severity | None = None) -> Diagnostic:
-        return Diagnostic(code=self.code, name=self.name, severity=severity or self.default,
-                          message=message, file=file, line=line, column=column, path=path,
-                          suggestion=suggestion, event=event, related=related)
 
 
 CODES: dict[str, ValidateCode] = {}

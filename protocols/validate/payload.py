@@ -219,7 +219,7 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
     path = ctx.original(violation.instance_path)
     schema_path = violation.schema_path
     owner = schema_at(ctx.spec.schema, schema_path[:-1]) if schema_path else None
-    rule = owner.get(keyword) if isinstance(owner, Mapping) else None
+    rule = _keyword_of(ctx.spec.schema, owner, keyword)
     value = violation.value
     where = ctx.path_text(path)
     if keyword == "additionalProperties":
@@ -274,6 +274,23 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
     else:
         message = _clip(f"{where}: {violation.message}")
     ctx.add(code, message, path, schema_path)
+
+
+def _keyword_of(schema: Mapping[str, Any], owner: Any, keyword: str) -> Any:
+    """The value of ``keyword`` in ``owner``, following a ``$ref`` to a named type when the
+    engine's path stops at the referring node (``{$ref: "#/$defs/Code"}``) rather than naming
+    the reference; a chain of references is followed a bounded number of steps."""
+    defs = schema.get("$defs", {})
+    for _ in range(16):
+        if not isinstance(owner, Mapping):
+            return None
+        if keyword in owner:
+            return owner[keyword]
+        ref = owner.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+            return None
+        owner = defs.get(ref[len("#/$defs/"):]) if isinstance(defs, Mapping) else None
+    return None
 
 
 def _enum_drift(value: Any, allowed: list[Any]) -> str | None:

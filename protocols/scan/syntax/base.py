@@ -16,6 +16,7 @@ from tree_sitter import Node
 from protocols.plan.model import MessageKind
 from protocols.scan.model import CallSite, FileFacts, Form, Lit, Obj, Opaque, Ref, Value
 from protocols.scan.settings import Wrapper
+from protocols.scan.syntax.queries import named_matches
 
 # Deeper than this, an expression is not read further (a hostile file can nest thousands of
 # brackets; the extractors never recurse without this bound).
@@ -113,7 +114,21 @@ class Extractor:
         """The name and parameter names of a function node."""
         raise NotImplementedError
 
+    def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:
+        """A call found by a calls query, with its arguments read apart."""
+        raise NotImplementedError
+
     # -- shared --------------------------------------------------------------------------
+
+    def read_calls(self, grammar: str, query: str, root: Node) -> None:
+        """Add a call site for each call ``query`` finds whose method this file may track
+        through (captures: ``call``, ``name``, ``args``, and ``receiver`` when there is one)."""
+        for captures in named_matches(grammar, query, frozenset(self.interesting), root,
+                                      source=self.source.data):
+            receiver = captures.get("receiver")
+            inv = self.invocation(captures["call"][0], captures["name"][0],
+                                  receiver[0] if receiver else None, captures["args"][0])
+            self.add(self.classify(inv))
 
     def position(self, node: Node) -> tuple[int, int]:
         return self.source.position(node)

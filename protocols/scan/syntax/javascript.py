@@ -62,12 +62,7 @@ class JavaScriptExtractor(Extractor):
         for captures in named_matches(lang, CLIENTS, frozenset({CLIENT_CLASS}), root,
                                       source=self.source.data):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches(lang, CALLS, frozenset(self.interesting), root,
-                                      source=self.source.data):
-            receiver = captures.get("receiver")
-            inv = self.invocation(captures["call"][0], captures["name"][0],
-                                  receiver[0] if receiver else None, captures["args"][0])
-            self.add(self.classify(inv))
+        self.read_calls(lang, CALLS, root)
         return self.facts
 
     def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:

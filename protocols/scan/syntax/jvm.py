@@ -27,7 +27,7 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import matches, named_matches
+from protocols.scan.syntax.queries import matches
 from protocols.scan.syntax.strings import decode_escapes
 
 KOTLIN_CALLS = """
@@ -194,12 +194,7 @@ class KotlinExtractor(JvmExtractor):
         for captures in matches("kotlin", KOTLIN_CLIENTS, root, source=self.source.data,
                                 needs=(CLIENT_WORD,)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches("kotlin", KOTLIN_CALLS, frozenset(self.interesting), root,
-                                      source=self.source.data):
-            receiver = captures.get("receiver")
-            inv = self.invocation(captures["call"][0], captures["name"][0],
-                                  receiver[0] if receiver else None, captures["args"][0])
-            self.add(self.classify(inv))
+        self.read_calls("kotlin", KOTLIN_CALLS, root)
         return self.facts
 
     def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:
@@ -382,15 +377,7 @@ class JavaExtractor(JvmExtractor):
         for captures in matches("java", JAVA_CLIENTS, root, source=self.source.data,
                                 needs=(CLIENT_WORD,)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches("java", JAVA_CALLS, frozenset(self.interesting), root,
-                                      source=self.source.data):
-            receiver = captures.get("receiver")
-            inv = Invocation(captures["call"][0],
-                             self.text(receiver[0]) if receiver else None,
-                             self.text(captures["name"][0]),
-                             [c for c in captures["args"][0].named_children if c.type != "comment"],
-                             {})
-            self.add(self.classify(inv))
+        self.read_calls("java", JAVA_CALLS, root)
         for captures in matches("java", JAVA_BUILDERS, root, source=self.source.data,
                                 needs=(b"builder",)):
             owner = self.text(captures["class"][0]).rsplit(".", 1)[-1]
@@ -398,6 +385,10 @@ class JavaExtractor(JvmExtractor):
             if kind is not None:
                 self.add(self.builder(captures["call"][0], captures["args"][0], kind, owner))
         return self.facts
+
+    def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:
+        return Invocation(call, self.text(receiver) if receiver else None, self.text(name),
+                          [c for c in args.named_children if c.type != "comment"], {})
 
     def builder(self, call: Node, args: Node, kind: MessageKind, owner: str) -> CallSite:
         """``TrackMessage.builder(name)`` and the ``.properties(...)``/``.traits(...)`` chained

@@ -24,7 +24,7 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import matches, named_matches
+from protocols.scan.syntax.queries import matches
 from protocols.scan.syntax.strings import decode_escapes
 
 CALLS = """
@@ -57,12 +57,7 @@ class SwiftExtractor(Extractor):
         for captures in matches("swift", CLIENTS, root, source=self.source.data,
                                 needs=(CLIENT_WORD,)):
             self.client_names.add(self.text(captures["left"][0]))
-        for captures in named_matches("swift", CALLS, frozenset(self.interesting), root,
-                                      source=self.source.data):
-            receiver = captures.get("receiver")
-            inv = self.invocation(captures["call"][0], captures["name"][0],
-                                  receiver[0] if receiver else None, captures["args"][0])
-            self.add(self.classify(inv))
+        self.read_calls("swift", CALLS, root)
         return self.facts
 
     def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:
