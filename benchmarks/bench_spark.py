@@ -81,7 +81,7 @@ def stages(spark: object, plan: object, log: Path, out: Path) -> str:
         validate_dataframe,
         write_lines,
     )
-    from protocols.validate.findings import FindingsLog
+    from protocols.validate.count.findings import FindingsLog
 
     timed: dict[str, float] = {}
 

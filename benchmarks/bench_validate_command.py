@@ -42,7 +42,7 @@ from bench_validate import OUT, PLAN, ReferencePath, _read, _slices, generate, l
 
 from protocols.plan import load_plan
 from protocols.report import RenderOptions, render_pieces
-from protocols.validate import fastjson
+from protocols.validate.read import fastjson
 from protocols.validate.run import ValidateOptions, validate_inputs
 
 MAX_EXAMPLES = 20

@@ -13,7 +13,14 @@ The public Python API::
 from protocols.__about__ import __version__
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.plan import MessageSpec, Plan, PlanError, load_plan
-from protocols.validate.checker import Validator
+from protocols.validate.check.checker import Validator
+from protocols.validate.count.observations import (
+    DriftCounter,
+    DriftObservation,
+    drift_observations,
+    drift_report,
+)
+from protocols.validate.count.partial import PartialResult
 from protocols.validate.lines import (
     LineChecker,
     LineVerdict,
@@ -24,13 +31,6 @@ from protocols.validate.lines import (
     parse_record,
     read_log_records,
 )
-from protocols.validate.observations import (
-    DriftCounter,
-    DriftObservation,
-    drift_observations,
-    drift_report,
-)
-from protocols.validate.partial import PartialResult
 
 __all__ = [
     "Diagnostic",

@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from protocols.validate import limits
+from protocols.validate.read import limits
 from tests.conftest import REPO
 
 EXAMPLES = [REPO / "examples" / "events.ndjson", REPO / "examples" / "clean.ndjson"]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from protocols import LineChecker, Severity, load_plan
 from protocols.report import RenderOptions, render_pieces
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.engine_logs import ECOMMERCE, EXAMPLES, GOOD, generated_log, hostile_log, line
 

@@ -24,10 +24,11 @@ from typer.testing import CliRunner
 
 from protocols import load_plan
 from protocols.cli import app
-from protocols.validate import inputs, limits, parallel, sources
-from protocols.validate.inputs import read_records
+from protocols.validate import parallel
+from protocols.validate.read import inputs, limits, sources
+from protocols.validate.read.inputs import read_records
+from protocols.validate.read.sources import expand_inputs
 from protocols.validate.run import ValidateOptions, validate_inputs
-from protocols.validate.sources import expand_inputs
 from tests.conftest import REPO
 
 PLAN_PATH = REPO / "tests" / "validate" / "plan.yaml"

@@ -24,8 +24,8 @@ from protocols import (
 )
 from protocols.plan.loader import display_path
 from protocols.report import RenderOptions
-from protocols.validate import limits
-from protocols.validate.findings import FindingsLog
+from protocols.validate.count.findings import FindingsLog
+from protocols.validate.read import limits
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.engine_logs import ECOMMERCE, EXAMPLES, GOOD, hostile_log, line
 

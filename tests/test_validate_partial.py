@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from protocols import LineChecker, LineVerdict, PartialResult, load_plan, read_log_records
 from protocols.report import RenderOptions, render_pieces
-from protocols.validate.drift import CapReached
-from protocols.validate.findings import FindingsLog
+from protocols.validate.count.drift import CapReached
+from protocols.validate.count.findings import FindingsLog
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
 
@@ -125,7 +125,7 @@ def test_counts_from_elsewhere_make_the_same_summary() -> None:
 
 
 def test_a_part_that_reached_a_cap_cannot_be_merged(monkeypatch: pytest.MonkeyPatch) -> None:
-    from protocols.validate import tally
+    from protocols.validate.count import tally
     monkeypatch.setattr(tally, "MAX_EVENTS_COUNTED", 2)
     later = part([CHECKER.check_line(json.dumps({**GOOD, "event": f"E{i}"}).encode())
                   for i in range(3)])

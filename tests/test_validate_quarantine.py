@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from protocols import load_plan
-from protocols.validate.limits import is_blank
+from protocols.validate.read.limits import is_blank
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
 

@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from protocols import load_plan
-from protocols.validate import drift, records
-from protocols.validate.checker import Validator
-from protocols.validate.drift import DriftTracker
-from protocols.validate.messages import is_timestamp
-from protocols.validate.payload import PayloadContext, report_violations, walk
-from protocols.validate.records import parse_message_text
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.messages import is_timestamp
+from protocols.validate.check.payload import PayloadContext, report_violations, walk
+from protocols.validate.count import drift
+from protocols.validate.count.drift import DriftTracker
+from protocols.validate.read import records
+from protocols.validate.read.records import parse_message_text
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")

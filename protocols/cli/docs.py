@@ -14,8 +14,8 @@ from protocols.docsite import DocsError, build_files, collect_site, write_site
 from protocols.docsite.output import FORMATS
 from protocols.plan.loader import discover_plan_files, load_plan_file
 from protocols.plan.model import Plan
-from protocols.validate.inputs import InputError
 from protocols.validate.planref import find_plan
+from protocols.validate.read.inputs import InputError
 
 
 @app.command(epilog="""\b

@@ -28,8 +28,8 @@ from protocols.scan.run import run_scan
 from protocols.scan.settings import ScanSettings, SettingsError, from_config, parse_fail_on
 from protocols.scan.textreport import scan_section
 from protocols.scan.walk import SourceFile, WalkError, walk
-from protocols.validate.inputs import InputError
 from protocols.validate.planref import find_plan
+from protocols.validate.read.inputs import InputError
 
 SECTIONS["scan"] = scan_section
 

@@ -13,9 +13,9 @@ from protocols.cli.output import guard_outputs, settings_or_exit, usage_error
 from protocols.cli.plan_tools import load_or_exit
 from protocols.cli.validate import FAIL_ON
 from protocols.plan.model import Plan
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.inputs import InputError
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
 from protocols.validate.planref import find_plan
+from protocols.validate.read.inputs import InputError
 
 DEFAULT_GOOD = Path("protocols-received/good.ndjson")
 DEFAULT_BAD = Path("protocols-received/bad.ndjson")

@@ -24,10 +24,10 @@ from protocols.cli.plan_tools import load_or_exit
 from protocols.cli.validate import FAIL_ON
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.findings import FindingsLog
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.count.findings import FindingsLog
 from protocols.validate.planref import find_plan
-from protocols.validate.sources import InputError
+from protocols.validate.read.sources import InputError
 
 app = typer.Typer(name="protocols.spark", add_completion=False,
                   context_settings={"help_option_names": ["-h", "--help"]})

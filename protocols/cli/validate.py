@@ -22,13 +22,13 @@ from protocols.cli.plan_tools import load_or_exit
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.text import SECTIONS
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.findings import FindingsLog
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.count.findings import FindingsLog
 from protocols.validate.parallel import jobs_from
 from protocols.validate.planref import find_plan
+from protocols.validate.read.sources import InputError, expand_inputs
 from protocols.validate.run import ValidateOptions, validate_inputs
-from protocols.validate.sources import InputError, expand_inputs
-from protocols.validate.textreport import validate_section
+from protocols.validate.write.textreport import validate_section
 
 SECTIONS["validate"] = validate_section
 

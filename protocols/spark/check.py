@@ -19,9 +19,9 @@ from pyspark.sql import functions as F
 
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.plan.model import Plan
-from protocols.validate.checker import Validator
+from protocols.validate.check.checker import Validator
 from protocols.validate.codes import CODES
-from protocols.validate.findings import decode
+from protocols.validate.count.findings import decode
 from protocols.validate.lines import LineChecker, LineVerdict, LogRecord
 
 #: A finding, as a struct in the ``findings`` column.

@@ -20,18 +20,18 @@ from pyspark.sql import functions as F
 from protocols.diagnostics import sort_diagnostics
 from protocols.plan.model import Plan
 from protocols.spark.check import finding_of
-from protocols.validate import drift as tracker
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.findings import FindingsLog
-from protocols.validate.lines import LogRecord, parse_line, parse_record
-from protocols.validate.observations import (
+from protocols.validate.count import drift as tracker
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.observations import (
     DriftCounter,
     DriftObservation,
     drift_observations,
     drift_report,
     source_path,
 )
-from protocols.validate.partial import PartialResult
+from protocols.validate.count.partial import PartialResult
+from protocols.validate.lines import LogRecord, parse_line, parse_record
 
 _FIRST = "struct<input: int, record: long, item: int, index: int>"
 # Results up to this many rows are collected in one job; longer ones are streamed to the

@@ -20,8 +20,8 @@ from protocols.spark.check import validate_dataframe
 from protocols.spark.count import drift_counts, every_finding, tally
 from protocols.spark.read import LogFile, list_inputs, read_log
 from protocols.spark.write import write_lines, write_reasons
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.findings import FindingsLog
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.count.findings import FindingsLog
 
 
 @dataclass(frozen=True, kw_only=True)

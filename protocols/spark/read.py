@@ -22,10 +22,10 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 
 from protocols.plan.loader import display_path
-from protocols.validate.findings import encode
-from protocols.validate.inputs import read_records
+from protocols.validate.count.findings import encode
 from protocols.validate.lines import LogRecord, read_log_records
-from protocols.validate.sources import STDIN, InputError, expand_inputs, is_log
+from protocols.validate.read.inputs import read_records
+from protocols.validate.read.sources import STDIN, InputError, expand_inputs, is_log
 
 #: The columns of :func:`read_log`, in order.
 RECORD_SCHEMA = ("input int, path string, record long, line long, value binary, kind string, "
@@ -129,7 +129,7 @@ def read_log(spark: SparkSession, paths: Sequence[str] | str, *,
 def _unread(file: LogFile) -> Iterator[LogRecord]:
     name = file.local or file.shown
     if os.path.basename(name)[:1] in ("_", ".") and os.path.isfile(name):
-        from protocols.validate.inputs import failure
+        from protocols.validate.read.inputs import failure
         record = failure(file.shown, 1, f"cannot read {file.shown} on Spark: Spark skips "
                          "files whose names start with _ or . (rename it to validate it)")
     else:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from protocols.validate.quarantine import MAX_REASONS
+from protocols.validate.write.quarantine import MAX_REASONS
 
 # Spark's text writer ends each row with "\n": a value that ends with one gives it up first.
 # (A binary cast to a string keeps its bytes, whatever they are.)

@@ -24,12 +24,12 @@ from typing import IO, Any, Literal, NamedTuple, cast
 
 from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
 from protocols.plan.model import Plan
-from protocols.validate.checker import Validator
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
 from protocols.validate.codes import CODES
-from protocols.validate.inputs import _read_stream
-from protocols.validate.lane import FastLane
-from protocols.validate.limits import BOM, MAX_LINE_BYTES, is_blank
-from protocols.validate.records import Item, parse_message_text, parsed_fast
+from protocols.validate.read.inputs import _read_stream
+from protocols.validate.read.limits import BOM, MAX_LINE_BYTES, is_blank
+from protocols.validate.read.records import Item, parse_message_text, parsed_fast
 
 #: One message read from a record, or the finding that stands for one that could not be
 #: read (``error``); ``prefix`` is its JSON path in the record (``batch[3]``) for a batch.

@@ -3,7 +3,7 @@
 Each plain NDJSON file is cut into byte ranges that end at line ends (the line number where
 each starts is counted first, so findings keep their file:line); other inputs (gzip, JSON
 documents) are one piece each. Workers validate pieces with their own copy of the
-:class:`~protocols.validate.checker.Validator` (it pickles) and send back what a run keeps:
+:class:`~protocols.validate.check.checker.Validator` (it pickles) and send back what a run keeps:
 counts, capped examples, drift counts, and quarantine output written to temporary files.
 The parent merges them in input order, so summaries, examples, the drift report and the
 good/bad files are those of ``--jobs 1``.
@@ -28,17 +28,17 @@ from typing import IO, Any
 
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
-from protocols.validate import limits
-from protocols.validate.checker import Validator
-from protocols.validate.drift import CapReached
-from protocols.validate.findings import FindingsLog
-from protocols.validate.inputs import STDIN, read_records
-from protocols.validate.lane import FastLane
-from protocols.validate.limits import RunEdges
-from protocols.validate.partial import PartialResult
-from protocols.validate.quarantine import Quarantine, reason_line
-from protocols.validate.ranges import read_range, splittable
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
+from protocols.validate.count.drift import CapReached
+from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.partial import PartialResult
+from protocols.validate.read import limits
+from protocols.validate.read.inputs import STDIN, read_records
+from protocols.validate.read.limits import RunEdges
+from protocols.validate.read.ranges import read_range, splittable
 from protocols.validate.run import Run, ValidateOptions
+from protocols.validate.write.quarantine import Quarantine, reason_line
 
 # Pieces of about this size: small enough to share work between processes, large enough
 # that merging them costs nothing next to validating them.

@@ -15,15 +15,15 @@ from pathlib import Path
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.report.base import RunResult
-from protocols.validate.checker import Validator
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker
-from protocols.validate.findings import FindingsLog
-from protocols.validate.inputs import LineHandler, read_records
-from protocols.validate.lane import FastLane
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD, DriftTracker
+from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.partial import PartialResult
 from protocols.validate.lines import LineChecker
-from protocols.validate.partial import PartialResult
-from protocols.validate.quarantine import Quarantine
-from protocols.validate.records import Record, parsed_fast
+from protocols.validate.read.inputs import LineHandler, read_records
+from protocols.validate.read.records import Record, parsed_fast
+from protocols.validate.write.quarantine import Quarantine
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from protocols.validate.fastschema import containers, keywords
-from protocols.validate.fastschema.fused import fuse
-from protocols.validate.fastschema.keywords import Errors, Unsupported, Valid
-from protocols.validate.violation import SchemaViolation
+from protocols.validate.check.fastschema import containers, keywords
+from protocols.validate.check.fastschema.fused import fuse
+from protocols.validate.check.fastschema.keywords import Errors, Unsupported, Valid
+from protocols.validate.check.violation import SchemaViolation
 
 #: Keywords with no effect on validity in draft 2020-12 (annotations, or read by a sibling).
 IGNORED = frozenset({

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from protocols.validate.fastschema.keywords import TYPE_CHECKS, Valid
+from protocols.validate.check.fastschema.keywords import TYPE_CHECKS, Valid
 
 #: Keywords that do not affect validity, beyond the ones the compiler already ignores.
 _NEUTRAL = frozenset({"$schema", "$comment", "$defs", "definitions", "title", "description",

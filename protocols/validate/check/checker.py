@@ -14,11 +14,11 @@ from typing import Any, NamedTuple
 from protocols.diagnostics import Diagnostic, Location
 from protocols.naming import collision_key
 from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
+from protocols.validate.check.engine import PathKey, SchemaCheck, SchemaPredicate, compile_checks
+from protocols.validate.check.messages import clip, envelope_problems, is_group_id, quoted, shown
+from protocols.validate.check.payload import PayloadContext, check_payload
+from protocols.validate.check.shape import Shape, compile_shape, name_key, shape_clean, suggest
 from protocols.validate.codes import CODES
-from protocols.validate.engine import PathKey, SchemaCheck, SchemaPredicate, compile_checks
-from protocols.validate.messages import clip, envelope_problems, is_group_id, quoted, shown
-from protocols.validate.payload import PayloadContext, check_payload
-from protocols.validate.shape import Shape, compile_shape, name_key, shape_clean, suggest
 from protocols.yamlsrc import SourceMap
 
 

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from protocols.validate.fastschema.compiler import compile_schema, compile_schema_parts
-from protocols.validate.fastschema.keywords import Unsupported
+from protocols.validate.check.fastschema.compiler import compile_schema, compile_schema_parts
+from protocols.validate.check.fastschema.keywords import Unsupported
 
 __all__ = ["Unsupported", "compile_schema", "compile_schema_parts"]

@@ -3,7 +3,7 @@
 Most messages of a healthy log follow the plan. For those the run needs only the name they
 are counted under: no diagnostic, no payload context, no explanation. :class:`FastLane`
 answers "this message has no findings" with the very checks the full path
-(:class:`~protocols.validate.checker.Validator`) runs, but looked up once per message kind
+(:class:`~protocols.validate.check.checker.Validator`) runs, but looked up once per message kind
 and name instead of once per message, and without the full path's layers of calls.
 Whatever it is not sure of (a finding of any level, a kind or name it keeps no entry for, a
 str subclass, a payload that is not a plain dict) it leaves to the full path, which decides
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from protocols.plan.model import MessageSpec
-from protocols.validate.checker import Validator, without_sdk_page_properties
-from protocols.validate.engine import SchemaPredicate
-from protocols.validate.messages import TIMESTAMP_FIELDS, is_group_id, is_id, is_timestamp
-from protocols.validate.shape import compile_clean
+from protocols.validate.check.checker import Validator, without_sdk_page_properties
+from protocols.validate.check.engine import SchemaPredicate
+from protocols.validate.check.messages import TIMESTAMP_FIELDS, is_group_id, is_id, is_timestamp
+from protocols.validate.check.shape import compile_clean
 
 # Names (of events, pages, screens) kept in the lane's tables: planned ones only, so a log
 # of made-up names cannot grow them.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from protocols.validate.records import Record
+from protocols.validate.read.records import Record
 
 # Segment refuses messages above 32 KB; a line 32 times that is certainly not one message.
 MAX_LINE_BYTES = 1024 * 1024

@@ -15,9 +15,13 @@ from typing import Any
 
 import jsonschema
 
-from protocols.validate.fastschema.equality import equal, is_unhashable, scalar_key, uniq
-from protocols.validate.fastschema.patterns import BoundedPattern, PatternError, compile_pattern
-from protocols.validate.violation import PathKey, SchemaViolation
+from protocols.validate.check.fastschema.equality import equal, is_unhashable, scalar_key, uniq
+from protocols.validate.check.fastschema.patterns import (
+    BoundedPattern,
+    PatternError,
+    compile_pattern,
+)
+from protocols.validate.check.violation import PathKey, SchemaViolation
 
 Valid = Callable[[Any], bool]
 Errors = Callable[[Any], list[SchemaViolation]]

@@ -1,6 +1,6 @@
 """Naming drift as observations that can be counted anywhere.
 
-The run's :class:`~protocols.validate.drift.DriftTracker` counts as it reads, in input order.
+The run's :class:`~protocols.validate.count.drift.DriftTracker` counts as it reads, in input order.
 An engine that reads a log in many places at once (Spark, ``--jobs``) cannot: it counts
 *observations* instead. Each message gives a few (:func:`drift_observations`):
 
@@ -28,8 +28,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 from protocols.plan.model import Plan
-from protocols.validate import drift
-from protocols.validate.drift import (
+from protocols.validate.check.messages import MAX_NAME_LENGTH, clip
+from protocols.validate.check.shape import name_key, value_key
+from protocols.validate.count import drift
+from protocols.validate.count.drift import (
     DEFAULT_SOURCE_FIELD,
     OTHER_SOURCE,
     DriftTracker,
@@ -38,8 +40,6 @@ from protocols.validate.drift import (
     _Property,
     source_of,
 )
-from protocols.validate.messages import MAX_NAME_LENGTH, clip
-from protocols.validate.shape import name_key, value_key
 
 #: Orders messages as the input does (``(input, record, message)`` for instance); a payload
 #: name's observations add its index in the payload.

@@ -25,20 +25,20 @@ from pathlib import Path
 from typing import IO, cast
 
 from protocols.plan.loader import display_path
-from protocols.validate import limits
-from protocols.validate.arrays import ArrayReader
 from protocols.validate.codes import CODES
-from protocols.validate.detect import detect, has_object_line
-from protocols.validate.gunzip import GunzipReader, open_gunzip
-from protocols.validate.limits import MAX_LINE_BYTES, Runs, is_blank
-from protocols.validate.records import (
+from protocols.validate.read import limits
+from protocols.validate.read.arrays import ArrayReader
+from protocols.validate.read.detect import detect, has_object_line
+from protocols.validate.read.gunzip import GunzipReader, open_gunzip
+from protocols.validate.read.limits import MAX_LINE_BYTES, Runs, is_blank
+from protocols.validate.read.records import (
     DECODER,
     Item,
     Record,
     messages_of,
     parse_message_text,
 )
-from protocols.validate.sources import STDIN, InputError, expand_inputs
+from protocols.validate.read.sources import STDIN, InputError, expand_inputs
 
 # A JSON object document (one message, one batch) is parsed whole; arrays are streamed.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024

@@ -18,10 +18,9 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.jsontypes import json_type
 from protocols.plan.model import MessageSpec
-from protocols.validate.codes import CODES
-from protocols.validate.engine import SchemaViolation
-from protocols.validate.messages import clip, quoted, shown
-from protocols.validate.shape import (
+from protocols.validate.check.engine import SchemaViolation
+from protocols.validate.check.messages import clip, quoted, shown
+from protocols.validate.check.shape import (
     ArrayShape,
     ObjectShape,
     Shape,
@@ -29,6 +28,7 @@ from protocols.validate.shape import (
     suggest,
     value_key,
 )
+from protocols.validate.codes import CODES
 from protocols.yamlsrc import SourceMap
 
 PathKey = tuple[str | int, ...]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import IO, Protocol
 
-from protocols.validate.limits import BOM, MAX_LINE_BYTES, is_blank
-from protocols.validate.records import DECODER
+from protocols.validate.read.limits import BOM, MAX_LINE_BYTES, is_blank
+from protocols.validate.read.records import DECODER
 
 # How far detection looks past a first line that opens like a document but is not JSON.
 LOOKAHEAD_LINES = 8

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from protocols.validate.codes import CODES
-from protocols.validate.records import DECODER, Item, Record, messages_of
+from protocols.validate.read.records import DECODER, Item, Record, messages_of
 
 CHUNK = 1 << 20
 # Text that cannot be UTF-8: invalid bytes decoded with surrogateescape (U+DC80..U+DCFF).

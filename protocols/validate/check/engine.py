@@ -25,10 +25,10 @@ import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 
 from protocols.schemarefs import OFFLINE_REGISTRY
-from protocols.validate.fallback import bounded_validator_class
-from protocols.validate.fastschema import Unsupported, compile_schema_parts
-from protocols.validate.fastschema.patterns import PatternError, compile_pattern
-from protocols.validate.violation import PathKey, SchemaViolation
+from protocols.validate.check.fallback import bounded_validator_class
+from protocols.validate.check.fastschema import Unsupported, compile_schema_parts
+from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
+from protocols.validate.check.violation import PathKey, SchemaViolation
 
 __all__ = ["PathKey", "SchemaCheck", "SchemaPredicate", "SchemaViolation", "compile_checks",
            "compile_validator", "reference_validator"]

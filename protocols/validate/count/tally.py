@@ -4,7 +4,7 @@ Memory stays flat however many findings there are: counts are per code, level an
 name (at most ``MAX_EVENTS_COUNTED`` names, the rest under ``(other events)``), and only the
 first ``max_examples`` diagnostics of each (code, event) pair are kept, for at most
 ``MAX_EXAMPLE_GROUPS`` pairs. Every finding, for the machine formats, goes to a
-:class:`~protocols.validate.findings.FindingsLog` on disk instead.
+:class:`~protocols.validate.count.findings.FindingsLog` on disk instead.
 
 Both classes merge: a parallel run (parallel.py) adds the tallies of its pieces in input
 order, and gets exactly the tally of one process, or :class:`CapReached` when a cap makes
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, sort_diagnostics
-from protocols.validate.drift import CapReached
+from protocols.validate.count.drift import CapReached
 
 MAX_EXAMPLE_GROUPS = 1_000
 MAX_EVENTS_COUNTED = 1_000

@@ -21,9 +21,9 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from protocols.validate.fastschema.equality import uniq
-from protocols.validate.fastschema.keywords import unchecked_message
-from protocols.validate.fastschema.patterns import PatternError, compile_pattern
+from protocols.validate.check.fastschema.equality import uniq
+from protocols.validate.check.fastschema.keywords import unchecked_message
+from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
 
 Keyword = Callable[[Any, Any, Any, Any], Iterator[ValidationError]]
 

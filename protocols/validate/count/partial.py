@@ -12,7 +12,7 @@ Merging is associative, and where the report does not depend on the order of the
 shown) it does not depend on the order of the merge either. Where it does (the first
 ``max_examples`` findings, the first event names counted by name), :meth:`merge` takes
 ``later`` to follow; a part that reached a cap cannot be merged exactly and raises
-:class:`~protocols.validate.drift.CapReached` (``validate --jobs`` then runs on one process).
+:class:`~protocols.validate.count.drift.CapReached` (``validate --jobs`` then runs on one process).
 
 An engine that counts elsewhere (a Spark aggregation) fills one with :meth:`count`,
 :meth:`count_findings` and :meth:`keep_example`, in the order things first came.
@@ -30,11 +30,11 @@ from protocols.__about__ import __version__
 from protocols.diagnostics import Diagnostic
 from protocols.plan.model import Plan
 from protocols.report import REPORTERS, RenderOptions, RunResult, render_pieces
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker
-from protocols.validate.findings import FindingsLog
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD, DriftTracker
+from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.observations import DriftCounter, drift_report
+from protocols.validate.count.tally import Counts, Examples, summary
 from protocols.validate.lines import LineVerdict
-from protocols.validate.observations import DriftCounter, drift_report
-from protocols.validate.tally import Counts, Examples, summary
 
 
 class PartialResult:

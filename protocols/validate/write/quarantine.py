@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import IO
 
 from protocols.diagnostics import Diagnostic
-from protocols.validate.records import Record
+from protocols.validate.read.records import Record
 
 MAX_REASONS = 10  # messages kept per bad record in the reasons file
 

@@ -1,7 +1,7 @@
 """Reading plain NDJSON files in pieces, for ``--jobs`` (parallel.py).
 
 A piece is a byte range that starts and ends at line ends; :func:`read_range` gives exactly
-the records :func:`~protocols.validate.inputs.read_records` gives for those lines, and the
+the records :func:`~protocols.validate.read.inputs.read_records` gives for those lines, and the
 runs at the piece's edges (limits.py), which the parent adds across pieces.
 """
 
@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import IO, cast
 
 from protocols.plan.loader import display_path
-from protocols.validate import limits
-from protocols.validate.detect import detect
-from protocols.validate.inputs import STDIN, LineHandler, LineReader, failure, ndjson
-from protocols.validate.limits import MAX_LINE_BYTES, RunEdges, is_blank
-from protocols.validate.records import Record
+from protocols.validate.read import limits
+from protocols.validate.read.detect import detect
+from protocols.validate.read.inputs import STDIN, LineHandler, LineReader, failure, ndjson
+from protocols.validate.read.limits import MAX_LINE_BYTES, RunEdges, is_blank
+from protocols.validate.read.records import Record
 
 _GZIP_MAGIC = b"\x1f\x8b"
 

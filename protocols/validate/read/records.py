@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from protocols.diagnostics import Diagnostic, format_path
-from protocols.validate import fastjson
 from protocols.validate.codes import CODES
+from protocols.validate.read import fastjson
 
 
 @dataclass(frozen=True)

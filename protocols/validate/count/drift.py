@@ -25,8 +25,8 @@ from typing import Any
 
 from protocols.naming import CaseStyle, collision_key, matches
 from protocols.plan.model import MessageSpec, Plan
-from protocols.validate.messages import MAX_NAME_LENGTH, clip
-from protocols.validate.shape import name_key, value_key
+from protocols.validate.check.messages import MAX_NAME_LENGTH, clip
+from protocols.validate.check.shape import name_key, value_key
 
 DEFAULT_SOURCE_FIELD = "context.library.name"
 UNKNOWN_SOURCE = "(unknown)"

@@ -9,8 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from protocols.validate.fastschema.keywords import Compiled, Valid, _violation, descend, searcher
-from protocols.validate.violation import SchemaViolation
+from protocols.validate.check.fastschema.keywords import (
+    Compiled,
+    Valid,
+    _violation,
+    descend,
+    searcher,
+)
+from protocols.validate.check.violation import SchemaViolation
 
 CompileNode = Callable[[Any], Any]
 _MISSING = object()
