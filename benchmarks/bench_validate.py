@@ -45,8 +45,8 @@ import jsonschema
 from protocols.diagnostics import Diagnostic, Severity, format_path
 from protocols.plan import load_plan
 from protocols.plan.model import MessageSpec, Plan
-from protocols.validate import fastjson
-from protocols.validate.engine import compile_validator
+from protocols.validate.check.engine import compile_validator
+from protocols.validate.read import fastjson
 
 REPO = Path(__file__).resolve().parent.parent
 PLAN = REPO / "plans" / "ecommerce.yaml"

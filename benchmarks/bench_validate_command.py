@@ -60,7 +60,7 @@ from full_reference import FullReference
 
 from protocols.plan import load_plan
 from protocols.report import RenderOptions, render_pieces
-from protocols.validate import fastjson
+from protocols.validate.read import fastjson
 from protocols.validate.run import ValidateOptions, validate_inputs
 
 MAX_EXAMPLES = 20

@@ -42,7 +42,7 @@ from protocols.plan.model import MessageSpec, Plan
 
 REPO = Path(__file__).resolve().parent.parent
 PLAN = REPO / "plans" / "ecommerce.yaml"
-MAX_LINE_BYTES = 1024 * 1024  # the validate command's limit (protocols/validate/inputs.py)
+MAX_LINE_BYTES = 1024 * 1024  # the validate command's limit (protocols/validate/read/inputs.py)
 
 # -- words values are made of (combined, so values rarely repeat) --------------------------
 

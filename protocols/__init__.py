@@ -20,7 +20,24 @@ from protocols.__about__ import __version__
 if TYPE_CHECKING:
     from protocols.diagnostics import Diagnostic, Location, Severity
     from protocols.plan import MessageSpec, Plan, PlanError, load_plan
-    from protocols.validate.checker import Validator
+    from protocols.validate.check.checker import Validator
+    from protocols.validate.count.observations import (
+        DriftCounter,
+        DriftObservation,
+        drift_observations,
+        drift_report,
+    )
+    from protocols.validate.count.partial import PartialResult
+    from protocols.validate.lines import (
+        LineChecker,
+        LineVerdict,
+        LogRecord,
+        MessageVerdict,
+        ParsedMessage,
+        parse_line,
+        parse_record,
+        read_log_records,
+    )
 
 # The names of the API are imported when first used, not with the package: the command line
 # imports this package first, and `protocols --version` needs none of the plan loader or the
@@ -33,7 +50,20 @@ _LAZY = {
     "Plan": "protocols.plan",
     "PlanError": "protocols.plan",
     "load_plan": "protocols.plan",
-    "Validator": "protocols.validate.checker",
+    "Validator": "protocols.validate.check.checker",
+    "DriftCounter": "protocols.validate.count.observations",
+    "DriftObservation": "protocols.validate.count.observations",
+    "drift_observations": "protocols.validate.count.observations",
+    "drift_report": "protocols.validate.count.observations",
+    "PartialResult": "protocols.validate.count.partial",
+    "LineChecker": "protocols.validate.lines",
+    "LineVerdict": "protocols.validate.lines",
+    "LogRecord": "protocols.validate.lines",
+    "MessageVerdict": "protocols.validate.lines",
+    "ParsedMessage": "protocols.validate.lines",
+    "parse_line": "protocols.validate.lines",
+    "parse_record": "protocols.validate.lines",
+    "read_log_records": "protocols.validate.lines",
 }
 
 
@@ -52,12 +82,25 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Diagnostic",
+    "DriftCounter",
+    "DriftObservation",
+    "LineChecker",
+    "LineVerdict",
     "Location",
+    "LogRecord",
     "MessageSpec",
+    "MessageVerdict",
+    "ParsedMessage",
+    "PartialResult",
     "Plan",
     "PlanError",
     "Severity",
     "Validator",
     "__version__",
+    "drift_observations",
+    "drift_report",
     "load_plan",
+    "parse_line",
+    "parse_record",
+    "read_log_records",
 ]

@@ -45,7 +45,7 @@ def compile_error(pattern: str) -> str | None:
             re.compile(to_python(pattern))
     except re.error as exc:
         # ECMA-262 syntax that re lacks (\p{Letter}) runs on the `regex` package in validate
-        # (protocols/validate/fastschema/patterns.py), so it is valid here too.
+        # (protocols/validate/check/fastschema/patterns.py), so it is valid here too.
         try:
             regex.compile(pattern, flags=regex.VERSION0)
         except (regex.error, OverflowError, RecursionError):

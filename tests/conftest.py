@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,3 +55,20 @@ def require(condition: object, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI must run this test: see tests/setup.sh)")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark (``local[2]``) for the whole test session, shared by every Spark test:
+    bound to 127.0.0.1, without its web UI, two shuffle partitions. Spark needs Java 17 (the
+    machine's JDK, tests/setup.d/60-spark.sh) and pyspark, pyarrow and pandas (the test
+    extras)."""
+    require(shutil.which("java") is not None,
+            "Java is not installed: Spark needs a JDK 17 (tests/setup.d/60-spark.sh)")
+    require(all(importlib.util.find_spec(name) for name in ("pyspark", "pyarrow", "pandas")),
+            "pyspark, pyarrow and pandas are not installed: pip install -e '.[test]'")
+    from protocols.spark import local_session
+
+    session = local_session(2, app_name="protocols tests")
+    yield session
+    session.stop()

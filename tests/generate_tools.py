@@ -77,7 +77,7 @@ def message_violations(plan: Plan, message: Mapping[str, Any]) -> list[str]:
     The one place the end-to-end tests ask "does this message fit the plan?"; it is the same
     ``protocols.Validator`` the validate command runs, warnings included.
     """
-    from protocols.validate.checker import Validator
+    from protocols.validate.check.checker import Validator
 
     return [f"{d.code} {d.name} at {d.path}: {d.message}"
             for d in Validator(plan).validate(message)]

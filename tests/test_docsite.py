@@ -21,8 +21,8 @@ from protocols.docsite.model import MessageDoc, Site
 from protocols.docsite.render_markdown import code, md
 from protocols.docsite.slugs import slug, unique_slugs
 from protocols.plan import load_plan
-from protocols.validate.checker import Validator
-from protocols.validate.fastschema.patterns import compile_pattern
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.fastschema.patterns import compile_pattern
 from tests.conftest import REPO
 from tests.docsite_plans import FEATURES, HOSTILE, load, write_plan
 

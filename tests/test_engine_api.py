@@ -6,8 +6,8 @@ import pickle
 from typing import Any
 
 from protocols.plan import load_plan
-from protocols.validate.engine import SchemaCheck, SchemaViolation, compile_validator
-from protocols.validate.fastschema import compile_schema
+from protocols.validate.check.engine import SchemaCheck, SchemaViolation, compile_validator
+from protocols.validate.check.fastschema import compile_schema
 from tests.conftest import REPO
 
 ORDER = {"type": "object", "required": ["order_id", "it's"],

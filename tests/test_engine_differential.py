@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocols.plan import load_plan
-from protocols.validate.engine import convert, reference_validator
-from protocols.validate.fastschema import compile_schema
+from protocols.validate.check.engine import convert, reference_validator
+from protocols.validate.check.fastschema import compile_schema
 from tests.conftest import REPO
 from tests.schema_strategies import instances_for, plan_like_schemas
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols.validate.engine import compile_checks
-from protocols.validate.fastschema.formats import QUICK
+from protocols.validate.check.engine import compile_checks
+from protocols.validate.check.fastschema.formats import QUICK
 
 CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
 

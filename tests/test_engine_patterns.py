@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from protocols.validate.engine import compile_validator
-from protocols.validate.fastschema import compile_schema
-from protocols.validate.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern
+from protocols.validate.check.engine import compile_validator
+from protocols.validate.check.fastschema import compile_schema
+from protocols.validate.check.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern
 
 # re.search on these takes minutes to years; each must come back within a few timeouts.
 HOSTILE = [("^(a+)+$", "a" * 5000 + "!"), ("^(a|aa)+$", "a" * 80 + "!"),

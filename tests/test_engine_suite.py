@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from protocols.validate.engine import compile_validator, reference_validator
-from protocols.validate.fastschema import Unsupported, compile_schema
+from protocols.validate.check.engine import compile_validator, reference_validator
+from protocols.validate.check.fastschema import Unsupported, compile_schema
 from tests import conftest
 
 SUITE = ("json-schema-test-suite", "draft2020-12")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols.validate import fastjson
-from protocols.validate.fastjson import JSONError
+from protocols.validate.read import fastjson
+from protocols.validate.read.fastjson import JSONError
 
 PARSERS = [pytest.param(fastjson.loads, id=fastjson.BACKEND),
            pytest.param(fastjson.stdlib_loads, id="stdlib")]

@@ -20,7 +20,7 @@ from protocols.interop import dump_plan
 from protocols.lint import lint_paths
 from protocols.plan import load_plan
 from protocols.plan.model import Plan
-from protocols.validate.checker import Validator
+from protocols.validate.check.checker import Validator
 
 FORMAT_CODES = {"PL100", "PL101", "PL102", "PL103", "PL108", "PL110", "PL111", "PL112",
                 "PL113"}

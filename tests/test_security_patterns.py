@@ -26,8 +26,8 @@ from typer.testing import CliRunner
 from protocols.cli import app
 from protocols.infer.stats import FORMATS
 from protocols.patterns import pattern_risk, starts_anchored
-from protocols.validate.engine import compile_validator
-from protocols.validate.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern
+from protocols.validate.check.engine import compile_validator
+from protocols.validate.check.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern
 
 PROTOCOLS = [sys.executable, "-c", "from protocols.cli import main; main()"]
 # Generous: the bound is PATTERN_TIMEOUT_SECONDS (0.25 s); CI machines are shared and slow.

@@ -23,7 +23,7 @@ import referencing.exceptions
 from typer.testing import CliRunner
 
 from protocols.cli import app
-from protocols.validate.engine import compile_validator, reference_validator
+from protocols.validate.check.engine import compile_validator, reference_validator
 from tests.local_http import local_http
 
 PROTOCOLS = [sys.executable, "-c", "from protocols.cli import main; main()"]

@@ -62,7 +62,7 @@ def test_the_names_the_help_repeats_are_the_cores() -> None:
     from protocols.cli import diff, output, validate
     from protocols.diff.accepted import DEFAULT_FILE
     from protocols.report import REPORTERS
-    from protocols.validate.drift import DEFAULT_SOURCE_FIELD
+    from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
 
     assert tuple(REPORTERS) == output.FORMATS
     assert validate.DEFAULT_SOURCE_FIELD == DEFAULT_SOURCE_FIELD

@@ -118,7 +118,7 @@ def test_pickled_validator_gives_the_same_results(validator: protocols.Validator
 
 
 def test_schemas_are_compiled_once_and_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
-    import protocols.validate.checker as checker
+    import protocols.validate.check.checker as checker
 
     calls: list[object] = []
     real = checker.compile_checks
@@ -191,8 +191,8 @@ def test_documented_examples_are_true(code: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", sorted(READING_CODES))
 def test_documented_input_examples_are_true(code: str, tmp_path: Path) -> None:
-    from protocols.validate.inputs import read_records
-    from protocols.validate.limits import MAX_BROKEN_LINES, MAX_LINE_BYTES
+    from protocols.validate.read.inputs import read_records
+    from protocols.validate.read.limits import MAX_BROKEN_LINES, MAX_LINE_BYTES
 
     example = CODES[code].failing
     data = {"PV003": b'{"type": "identify", "userId": "caf\xe9"}\n',

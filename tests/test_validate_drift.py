@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from protocols import load_plan
-from protocols.validate.drift import MAX_VALUES, DriftTracker, source_of
+from protocols.validate.count.drift import MAX_VALUES, DriftTracker, source_of
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")
@@ -119,7 +119,7 @@ def test_many_sources_are_capped() -> None:
 
 
 def test_unfolding_layouts_early_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import protocols.validate.drift as drift
+    import protocols.validate.count.drift as drift
 
     expected = report(three_sources())
     monkeypatch.setattr(drift, "MAX_VIEWS", 1)  # forget every layout but the last
@@ -132,7 +132,7 @@ def test_unfolding_layouts_early_changes_nothing(monkeypatch: pytest.MonkeyPatch
 def test_made_up_spellings_and_huge_payloads_stay_bounded() -> None:
     import itertools
 
-    from protocols.validate.drift import MAX_VARIANTS
+    from protocols.validate.count.drift import MAX_VARIANTS
 
     tracker = DriftTracker(PLAN)
     cases = ("".join(c) for c in itertools.product(*[(ch, ch.upper()) for ch in "orderidxy"]))
@@ -150,7 +150,7 @@ def test_made_up_spellings_and_huge_payloads_stay_bounded() -> None:
 
 
 def test_names_and_values_that_change_every_message_stay_bounded() -> None:
-    import protocols.validate.drift as drift
+    import protocols.validate.count.drift as drift
 
     tracker = DriftTracker(PLAN)
     long_value = "v" * (drift.MAX_VALUE_LENGTH + 1)

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, UNKNOWN_SOURCE, source_of
-from protocols.validate.envelope import FIELDS, PAYLOADS, EnvelopeReader, is_utf8
-from protocols.validate.records import parse_message_text
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD, UNKNOWN_SOURCE, source_of
+from protocols.validate.read.envelope import FIELDS, PAYLOADS, EnvelopeReader, is_utf8
+from protocols.validate.read.records import parse_message_text
 
 SOURCE_PATHS = [DEFAULT_SOURCE_FIELD, "context.app.name", "source", "a.b.c.d", ""]
 

@@ -17,7 +17,7 @@ from protocols import load_plan
 from protocols.cli import app
 from protocols.diagnostics import Severity
 from protocols.report import STREAMING, RenderOptions, RunResult
-from protocols.validate.findings import FindingsLog, decode, encode
+from protocols.validate.count.findings import FindingsLog, decode, encode
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
 
@@ -220,7 +220,7 @@ def test_memory_stays_flat_with_every_finding_listed(tmp_path: Path,
     import tracemalloc
 
     from protocols.report import common, render_pieces, sarif
-    from protocols.validate import findings
+    from protocols.validate.count import findings
 
     # What the complete formats hold grows up to their caps only (the SARIF results kept,
     # fingerprint occurrences, ranked pairs): lowered, so a small run goes past them all.

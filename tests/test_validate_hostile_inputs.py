@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tracemalloc
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,11 @@ from typer.testing import CliRunner
 
 from protocols import load_plan
 from protocols.cli import app
-from protocols.validate import inputs, limits, parallel, sources
-from protocols.validate.inputs import read_records
+from protocols.validate import parallel
+from protocols.validate.read import inputs, limits, sources
+from protocols.validate.read.inputs import read_records
+from protocols.validate.read.sources import expand_inputs
 from protocols.validate.run import ValidateOptions, validate_inputs
-from protocols.validate.sources import expand_inputs
 from tests.conftest import REPO
 
 PLAN_PATH = REPO / "tests" / "validate" / "plan.yaml"
@@ -315,3 +317,14 @@ def test_the_text_report_does_not_load_a_big_log(tmp_path: Path,
     result = CliRunner().invoke(app, ["validate", "--plan", str(PLAN_PATH), str(path)])
     assert '501 | {"type": "track",,}' in result.output
     assert str(path) not in linecache.cache
+
+
+def test_blank_lines_read_ahead_by_detection_keep_their_place(tmp_path: Path) -> None:
+    # A first line that is a JSON array makes detection read the next lines; a blank line
+    # among them once took the blank lines after them in the stream (a crash: hypothesis
+    # found it in the quarantine property).
+    data = b"[1]\n\n" + LINE + b"\n"
+    summary, good, bad, codes = run(tmp_path, data)
+    assert (summary["messages"], summary["unparseable"], codes) == (2, 1, ["PV002"])
+    assert Counter((good + bad).splitlines(keepends=True)) == \
+        Counter(data.splitlines(keepends=True))

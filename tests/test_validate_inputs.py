@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from protocols.validate.inputs import MAX_LINE_BYTES, InputError, expand_inputs, read_records
-from protocols.validate.records import Record
+from protocols.validate.read.inputs import MAX_LINE_BYTES, InputError, expand_inputs, read_records
+from protocols.validate.read.records import Record
 
 MESSAGE = {"type": "track", "event": "Order Completed", "userId": "u1",
            "properties": {"order_id": "o1"}}

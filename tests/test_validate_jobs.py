@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from protocols import load_plan
 from protocols.cli import app
-from protocols.validate import parallel, tally
+from protocols.validate import parallel
+from protocols.validate.count import tally
 from protocols.validate.parallel import jobs_from, pieces
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO

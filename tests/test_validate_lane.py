@@ -1,4 +1,4 @@
-"""The fast lane (protocols/validate/lane.py) against the full path (Validator.check).
+"""The fast lane (protocols/validate/check/lane.py) against the full path (Validator.check).
 
 The lane may say "no finding, counted under this name" only when ``Validator.check`` finds
 nothing and counts the message under the same name; otherwise it must decline (None). The
@@ -23,9 +23,9 @@ import protocols
 from protocols.naming import CaseStyle, collision_key, convert
 from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.validate import parallel
-from protocols.validate.checker import Validator
-from protocols.validate.envelope import EnvelopeReader
-from protocols.validate.lane import FastLane
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
+from protocols.validate.read.envelope import EnvelopeReader
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
 from tests.schema_strategies import instances_for, json_values

@@ -13,7 +13,7 @@ import pytest
 
 from protocols.plan import load_plan
 from protocols.validate import parallel
-from protocols.validate.lane import FastLane
+from protocols.validate.check.lane import FastLane
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from protocols import load_plan
+from protocols.validate.count.tally import MAX_EVENTS_COUNTED
 from protocols.validate.run import ValidateOptions, validate_inputs
-from protocols.validate.tally import MAX_EVENTS_COUNTED
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")
@@ -38,8 +38,8 @@ def peak_memory(path: Path, lines: int) -> int:
 def test_memory_stays_flat_as_violations_grow(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # Lower the caps so that a small test goes past all of them, as a big log would.
-    import protocols.validate.drift as drift
-    import protocols.validate.tally as tally
+    import protocols.validate.count.drift as drift
+    import protocols.validate.count.tally as tally
 
     monkeypatch.setattr(drift, "MAX_EVENTS", 20)
     monkeypatch.setattr(tally, "MAX_EXAMPLE_GROUPS", 20)

@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 
 from protocols import load_plan
 from protocols.naming import collision_key
-from protocols.validate import drift, records
-from protocols.validate.checker import Validator
-from protocols.validate.drift import DriftTracker
-from protocols.validate.messages import is_timestamp
-from protocols.validate.payload import PayloadContext, report_violations, walk
-from protocols.validate.records import parse_message_text
-from protocols.validate.shape import ascii_key, name_key, value_key
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.messages import is_timestamp
+from protocols.validate.check.payload import PayloadContext, report_violations, walk
+from protocols.validate.check.shape import ascii_key, name_key, value_key
+from protocols.validate.count import drift
+from protocols.validate.count.drift import DriftTracker
+from protocols.validate.read import records
+from protocols.validate.read.records import parse_message_text
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")
@@ -210,7 +211,7 @@ def _field(*plausible: str, size: int = 2) -> st.SearchStrategy[str]:
                                   ""]))
        | st.text(max_size=30))
 def test_a_quick_timestamp_is_a_timestamp(text: str) -> None:
-    from protocols.validate.messages import QUICK_TIMESTAMP, _is_timestamp
+    from protocols.validate.check.messages import QUICK_TIMESTAMP, _is_timestamp
 
     if QUICK_TIMESTAMP(text):
         event("quick")
@@ -218,7 +219,7 @@ def test_a_quick_timestamp_is_a_timestamp(text: str) -> None:
 
 
 def test_quick_timestamps_are_timestamps_field_by_field() -> None:
-    from protocols.validate.messages import QUICK_TIMESTAMP, _is_timestamp
+    from protocols.validate.check.messages import QUICK_TIMESTAMP, _is_timestamp
 
     dates = [f"{y}-{m:02d}-{d:02d}" for y in ("0000", "0001", "1900", "2024", "2026", "9999")
              for m in range(14) for d in range(33)]

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from protocols.plan import load_plan
-from protocols.validate.engine import compile_checks
-from protocols.validate.shape import compile_clean, compile_shape
-from protocols.validate.typed import payload_decoder
+from protocols.validate.check.engine import compile_checks
+from protocols.validate.check.shape import compile_clean, compile_shape
+from protocols.validate.check.typed import payload_decoder
 from tests.conftest import REPO
 from tests.schema_strategies import DEFS, STRINGS, instances_for, plan_like_schemas
 

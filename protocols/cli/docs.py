@@ -70,7 +70,7 @@ def docs(
 def _plan_files(references: list[str], plans_dir: str) -> list[Path]:
     from protocols.plan.loader import discover_plan_files, load_plan_file
     from protocols.validate.planref import find_plan
-    from protocols.validate.sources import InputError
+    from protocols.validate.read.sources import InputError
 
     if references:
         try:

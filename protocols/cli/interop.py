@@ -264,7 +264,7 @@ def infer(
 
     out = _plan_out(out, legacy_out)
 
-    from protocols.validate.inputs import STDIN, InputError, expand_inputs
+    from protocols.validate.read.inputs import STDIN, InputError, expand_inputs
 
     try:  # files, folders and globs, as `validate` reads them
         files = [Path(f) for f in expand_inputs([str(p) for p in logs]) if f != STDIN]

@@ -74,7 +74,7 @@ def scan_command(
     from protocols.scan.settings import SettingsError, from_config, parse_fail_on
     from protocols.scan.walk import WalkError
     from protocols.validate.planref import find_plan
-    from protocols.validate.sources import InputError
+    from protocols.validate.read.sources import InputError
 
     project = settings_or_exit(config)
     try:

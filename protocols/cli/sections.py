@@ -8,7 +8,7 @@ from importlib import import_module
 _SECTIONS = {
     "diff": ("protocols.diff.section", "diff_section"),
     "scan": ("protocols.scan.textreport", "scan_section"),
-    "validate": ("protocols.validate.textreport", "validate_section"),
+    "validate": ("protocols.validate.write.textreport", "validate_section"),
 }
 
 

@@ -80,7 +80,7 @@ def serve(
     from protocols.serve.planwatch import PlanWatch
     from protocols.serve.server import ServerOptions, bind, run, url_of
     from protocols.validate.planref import find_plan
-    from protocols.validate.sources import InputError
+    from protocols.validate.read.sources import InputError
 
     settings = settings_or_exit(config)
     section = settings.section("validate")

@@ -72,11 +72,11 @@ def validate(
     """Validate event logs against a plan and report naming drift between sources."""
     from protocols.cli.plan_tools import load_or_exit
     from protocols.plan.model import Plan
-    from protocols.validate.findings import FindingsLog
+    from protocols.validate.count.findings import FindingsLog
     from protocols.validate.parallel import jobs_from
     from protocols.validate.planref import find_plan
+    from protocols.validate.read.sources import InputError, expand_inputs
     from protocols.validate.run import ValidateOptions, validate_inputs
-    from protocols.validate.sources import InputError, expand_inputs
 
     settings = settings_or_exit(config)
     section = settings.section("validate")

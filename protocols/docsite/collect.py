@@ -30,7 +30,7 @@ from protocols.jsontypes import json_type
 from protocols.naming import EXAMPLES, CaseStyle
 from protocols.plan.model import MessageSpec, Plan
 from protocols.plan.resolve import META_KEYS
-from protocols.validate.checker import Validator
+from protocols.validate.check.checker import Validator
 from protocols.yamlsrc import PathKey, SourceMap
 
 MAX_USED_BY = 20  # other senders listed per property; the rest are counted

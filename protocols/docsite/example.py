@@ -18,7 +18,7 @@ from typing import Any
 
 from protocols.patterns import to_python
 from protocols.plan.model import MessageSpec
-from protocols.validate.fastschema.patterns import PatternError, compile_pattern
+from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
 
 MAX_DEPTH = 12  # nesting of objects and arrays (and $ref hops) followed
 USER_ID = "user-123"

@@ -18,7 +18,7 @@ from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.rawcheck import metaschema_errors
 from protocols.schemarefs import is_local
-from protocols.validate.fastschema.patterns import PatternError, compile_pattern
+from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
 # plan format requires of their value (a value of another type is kept raw instead).

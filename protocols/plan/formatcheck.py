@@ -37,7 +37,7 @@ def _validator() -> jsonschema.protocols.Validator:
 @cache
 def _fast_check() -> Callable[[Any], list[Any]]:
     # The compiled engine validate uses is ~10x faster than jsonschema on valid plans.
-    from protocols.validate.engine import compile_validator
+    from protocols.validate.check.engine import compile_validator
 
     return compile_validator(plan_format_schema())
 

@@ -66,7 +66,7 @@ def _scan_for_line(file: str, line: int) -> str | None:
 
 class Findings(Protocol):
     """Every finding of a run, read back as often as needed (validate keeps them on disk:
-    protocols/validate/findings.py); ``len()`` says how many."""
+    protocols/validate/count/findings.py); ``len()`` says how many."""
 
     def __len__(self) -> int: ...
 

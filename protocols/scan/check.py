@@ -22,7 +22,7 @@ from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.scan.codes import CODES
 from protocols.scan.model import Arr, CallSite, FileFacts, Lit, Obj, Opaque, Ref, Value
 from protocols.scan.resolve import Resolver
-from protocols.validate.shape import ArrayShape, ObjectShape, Shape, compile_shape, resolve
+from protocols.validate.check.shape import ArrayShape, ObjectShape, Shape, compile_shape, resolve
 
 MAX_PAYLOAD_DEPTH = 16
 

@@ -23,7 +23,7 @@ import msgspec
 
 from protocols.diagnostics import Diagnostic
 from protocols.validate.codes import CODES
-from protocols.validate.records import DECODER, NOT_PARSED, parse_message_text, parsed_fast
+from protocols.validate.read.records import DECODER, NOT_PARSED, parse_message_text, parsed_fast
 
 BODY_FILE = "<request body>"  # the file name diagnostics about a body carry
 _WHITESPACE = b" \t\r\n"

@@ -30,10 +30,10 @@ from protocols.serve.kept import MAX_FINDINGS, Kept, Query, Received, iso
 from protocols.serve.planwatch import PlanStatus
 from protocols.serve.recorder import Recorder
 from protocols.serve.tally import Tally
-from protocols.validate.checker import Validator
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, CapReached, DriftTracker, source_of
-from protocols.validate.lane import FastLane
-from protocols.validate.messages import clip
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
+from protocols.validate.check.messages import clip
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD, CapReached, DriftTracker, source_of
 
 DEFAULT_MAX_BODY = 1024 * 1024  # Segment takes 500 KB a batch; twice that, decompressed
 DEFAULT_MAX_BATCH = 2_500

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from protocols.diagnostics import Diagnostic
-from protocols.validate.fastjson import stdlib_loads
-from protocols.validate.records import NOT_PARSED, parsed_fast
+from protocols.validate.read.fastjson import stdlib_loads
+from protocols.validate.read.records import NOT_PARSED, parsed_fast
 
 MAX_FINDINGS = 50  # findings kept per record (the reasons file and the counts have them all)
 MAX_RAW_SHOWN = 4_096  # characters of a record that is not JSON shown by the API

@@ -3,7 +3,7 @@
 Each plain NDJSON file is cut into byte ranges that end at line ends (the line number where
 each starts is counted first, so findings keep their file:line); other inputs (gzip, JSON
 documents) are one piece each. Workers validate pieces with their own copy of the
-:class:`~protocols.validate.checker.Validator` (it pickles) and send back what a run keeps:
+:class:`~protocols.validate.check.checker.Validator` (it pickles) and send back what a run keeps:
 counts, capped examples, drift counts, and quarantine output written to temporary files.
 The parent merges them in input order, so summaries, examples, the drift report and the
 good/bad files are those of ``--jobs 1``.
@@ -29,17 +29,17 @@ from typing import IO, Any
 from protocols.plan.model import Plan
 from protocols.progress import Progress, Report
 from protocols.report.base import RunResult
-from protocols.validate import limits
-from protocols.validate.checker import Validator
-from protocols.validate.drift import CapReached, DriftTracker
-from protocols.validate.findings import FindingsLog
-from protocols.validate.inputs import STDIN, read_records
-from protocols.validate.lane import FastLane
-from protocols.validate.limits import RunEdges
-from protocols.validate.quarantine import Quarantine, reason_line
-from protocols.validate.ranges import read_range, splittable
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
+from protocols.validate.count.drift import CapReached
+from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.partial import PartialResult
+from protocols.validate.read import limits
+from protocols.validate.read.inputs import STDIN, read_records
+from protocols.validate.read.limits import RunEdges
+from protocols.validate.read.ranges import read_range, splittable
 from protocols.validate.run import Run, ValidateOptions
-from protocols.validate.tally import Counts, Examples
+from protocols.validate.write.quarantine import Quarantine, reason_line
 
 # Pieces of about this size: small enough to share work between processes, large enough
 # that merging them costs nothing next to validating them.
@@ -59,16 +59,14 @@ class Piece:
 
 @dataclass
 class _Partial:
-    """What a worker sends back about one piece."""
+    """What a worker sends back about one piece: its :class:`PartialResult` (every finding
+    in a log it kept on disk, when asked for), and its quarantine output."""
 
-    counts: Counts
-    examples: Examples
-    drift: DriftTracker
+    result: PartialResult
     good_records: int
     bad_records: int
     bad_lines: int
     outputs: tuple[str | None, str | None, str | None]  # temporary good, bad, reasons
-    findings: Path | None  # every finding of the piece (FindingsLog), when asked for
     edges: RunEdges | None  # runs that end an input, at the piece's edges (a range only)
 
 
@@ -160,8 +158,7 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
          scratch: Path, progress: Report | None = None) -> RunResult:
     validator = Validator(plan)
     findings = FindingsLog() if options.every_finding else None
-    merged = Run(validator, DriftTracker(plan, source_field=options.source_field), options,
-                 findings=findings)
+    merged = Run(validator, options, findings=findings)
     merged.counts.files = len(inputs)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     context = multiprocessing.get_context()
@@ -176,17 +173,13 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
             for (_, piece, _), partial in zip(jobs, pool.imap(_validate_piece, jobs),
                                                strict=True):
                 runs.add(piece, partial.edges)
-                merged.counts.merge(partial.counts)
-                merged.examples.merge(partial.examples)
-                merged.drift.merge(partial.drift)
+                merged.partial.merge(partial.result)
                 outputs.append(partial)
-                if findings is not None and partial.findings is not None:
-                    findings.append_log(partial.findings, partial.examples.total)
                 if progress is not None:
                     read += (piece.end - piece.start) if piece.end is not None \
                         else _size(piece.file)
-                    progress(Progress(min(read, total), total, merged.counts.messages,
-                                      merged.examples.total))
+                    progress(Progress(min(read, total), total, merged.partial.counts.messages,
+                                      merged.partial.examples.total))
     except BaseException:
         if findings is not None:
             findings.close()
@@ -208,14 +201,13 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
     index, piece, scratch = job
     validator: Validator = _WORKER["validator"]
     options: ValidateOptions = _WORKER["options"]
-    run = Run(validator, DriftTracker(validator.plan, source_field=options.source_field),
-              options, _WORKER["lane"])
+    run = Run(validator, options, _WORKER["lane"],
+              findings=FindingsLog(scratch) if options.every_finding else None)
     paths = tuple(str(scratch / f"{index}.{kind}") if wanted is not None else None
                   for kind, wanted in (("good", options.good), ("bad", options.bad),
                                        ("reasons", options.bad_reasons)))
     good, bad, reasons = (Path(p) if p is not None else None for p in paths)
     quarantine = Quarantine(good=good, bad=bad, reasons=reasons)
-    run.findings = FindingsLog(scratch) if options.every_finding else None
     with quarantine:
         fast = run.line_handler(quarantine)  # (after the files are open)
         edges: list[RunEdges] = []
@@ -223,10 +215,11 @@ def _validate_piece(job: tuple[int, Piece, Path]) -> _Partial:
                    read_range(piece.file, piece.start, piece.end, piece.first_line, fast,
                               edges))
         run.feed(records, quarantine)
-    return _Partial(run.counts, run.examples, run.drift, quarantine.good_records,
-                    quarantine.bad_records, quarantine.bad_lines,
-                    (paths[0], paths[1], paths[2]),
-                    run.findings.keep() if run.findings is not None else None,
+    result = run.partial
+    if isinstance(result.findings, FindingsLog):
+        result.findings = result.findings.keep()  # the parent appends it (merge)
+    return _Partial(result, quarantine.good_records, quarantine.bad_records,
+                    quarantine.bad_lines, (paths[0], paths[1], paths[2]),
                     edges[0] if edges else None)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from protocols.plan.loader import discover_plan_files, load_plan_file
-from protocols.validate.sources import InputError
+from protocols.validate.read.sources import InputError
 
 
 def find_plan(reference: str | None, plans_dir: str) -> Path:

@@ -10,23 +10,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagnostics
+from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.progress import EVERY, Progress, Report
 from protocols.report.base import RunResult
-from protocols.validate.checker import Validator
-from protocols.validate.drift import DEFAULT_SOURCE_FIELD, DriftTracker, source_of
-from protocols.validate.envelope import EnvelopeReader, is_utf8
-from protocols.validate.findings import FindingsLog
-from protocols.validate.inputs import LineHandler, read_records
-from protocols.validate.lane import FastLane
-from protocols.validate.quarantine import Quarantine
-from protocols.validate.records import Item, Record, parsed_fast
-from protocols.validate.tally import Counts, Examples, summary
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD, DriftTracker, source_of
+from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.partial import PartialResult
+from protocols.validate.lines import LineChecker
+from protocols.validate.read.envelope import EnvelopeReader, is_utf8
+from protocols.validate.read.inputs import LineHandler, read_records
+from protocols.validate.read.records import Record, parsed_fast
+from protocols.validate.write.quarantine import Quarantine
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,8 +63,7 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions,
         if result is not None:
             return result
     findings = FindingsLog() if options.every_finding else None
-    run = Run(Validator(plan), DriftTracker(plan, source_field=options.source_field), options,
-              findings=findings)
+    run = Run(Validator(plan), options, findings=findings)
     ticker = Ticker(run, progress, inputs) if progress is not None else None
     run.tick = ticker.tick if ticker is not None else None
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
@@ -86,21 +86,23 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions,
 
 
 class Run:
-    """The counts, examples and drift of a run, fed records in input order. A worker of a
-    parallel run keeps one for its share of the input; see parallel.py for the merge."""
+    """A validate run, fed records in input order: the verdict on each (lines.py's
+    :class:`LineChecker`) counted in a :class:`PartialResult` (partial.py). A worker of a
+    parallel run keeps one for its share of the input; the parent merges them."""
 
-    def __init__(self, validator: Validator, drift: DriftTracker,
-                 options: ValidateOptions, lane: FastLane | None = None, *,
-                 findings: FindingsLog | None = None) -> None:
+    def __init__(self, validator: Validator, options: ValidateOptions,
+                 lane: FastLane | None = None, *, findings: FindingsLog | None = None) -> None:
         self.validator = validator
-        self.drift = drift
         self.options = options
-        self.examples = Examples(options.max_examples)
-        self.counts = Counts()
-        self.findings = findings
-        threshold = options.fail_on or Severity.ERROR
-        self.failing = frozenset(s for s in Severity if s.rank >= threshold.rank)
+        self.partial = PartialResult(validator.plan, source_field=options.source_field,
+                                     max_examples=options.max_examples, findings=findings)
+        # (the parts the fast lane below updates itself)
+        self.counts, self.examples = self.partial.counts, self.partial.examples
+        drift = self.partial.drift
+        assert isinstance(drift, DriftTracker)
+        self.drift = drift
         self.lane = lane if lane is not None else FastLane(validator)
+        self.checker = LineChecker(validator, fail_on=options.fail_on, lane=self.lane)
         # Called when the count of messages is a multiple of EVERY (a progress line).
         self.tick: Callable[[], None] | None = None
 
@@ -160,71 +162,25 @@ class Run:
         return handle
 
     def feed(self, records: Iterable[Record], quarantine: Quarantine) -> None:
-        validator, drift, counts, examples = (self.validator, self.drift, self.counts,
-                                              self.examples)
-        failing, findings = self.failing, self.findings
-        tick, mask = self.tick, EVERY - 1
+        check, add = self.checker.check_messages, self.partial.add
+        counts, tick = self.counts, self.tick
         for record in records:
-            found: list[Diagnostic] = []
-            record_bad = False
-            for item in record.items:
-                diagnostics, event = _check_item(item, record.file, validator, drift)
-                counts.messages += 1
-                if not counts.messages & mask and tick is not None:
-                    tick()
-                if not diagnostics:  # most messages: only counted
-                    counts.valid += 1
-                    counts.event(event, invalid=False)
-                    continue
-                bad = any(d.severity in failing for d in diagnostics)
-                if item.error is not None:
-                    counts.unparseable += 1
-                else:
-                    counts.invalid += int(bad)
-                    counts.valid += int(not bad)
-                    counts.event(event, invalid=bad)
-                for diagnostic in diagnostics:
-                    counts.finding(diagnostic)
-                    examples.add(diagnostic)
-                record_bad = record_bad or bad or item.error is not None
-                found.extend(diagnostics)
-            if found and findings is not None:
-                findings.add(sort_diagnostics(found))
+            before = counts.messages
+            verdict = check(record.items, file=record.file)
+            add(verdict)
+            if tick is not None and counts.messages // EVERY > before // EVERY:
+                tick()
             if quarantine.active:
-                quarantine.write(record, bad=record_bad, diagnostics=found)
+                found = [d for message in verdict.messages for d in message.diagnostics]
+                quarantine.write(record, bad=verdict.bad, diagnostics=found)
             elif record.tail is not None:
                 for _ in record.tail:  # a very long line: skip the rest of it
                     pass
 
     def result(self, quarantine: Quarantine) -> RunResult:
-        counted = (quarantine.good_records, quarantine.bad_records) if quarantine.active else None
-        if self.findings is not None:
-            self.findings.finish()
-        return RunResult("validate", self.examples.diagnostics(),
-                         summary(self.counts, self.examples,
-                                 max_examples=self.options.max_examples, quarantine=counted),
-                         {"inconsistencies": self.drift.inconsistencies()},
-                         findings=self.findings)
-
-
-def _check_item(item: Item, file: str, validator: Validator, drift: DriftTracker
-                ) -> tuple[list[Diagnostic], str | None]:
-    if item.error is not None:
-        return [item.error], None
-    assert item.message is not None
-    diagnostics, event = validator.check(item.message, file=file, line=item.line)
-    drift.observe(item.message)
-    if item.prefix and diagnostics:
-        diagnostics = list(_prefixed(diagnostics, format_path(item.prefix)))
-    return diagnostics, event
-
-
-def _prefixed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagnostic]:
-    for diagnostic in diagnostics:
-        path = diagnostic.path or ""
-        joined = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
-                                          else f"{prefix}.{path}")
-        yield replace(diagnostic, path=joined)
+        if quarantine.active:
+            self.partial.quarantine = (quarantine.good_records, quarantine.bad_records)
+        return self.partial.result()
 
 
 class Ticker:

@@ -1,0 +1,330 @@
+"""A payload schema as msgspec types: a yes in C for the common message.
+
+Most of a valid message's cost in Python is walking its payload: every name planned, every
+value of its type and in its bounds. msgspec does that walk in C while it decodes, when the
+schema is written as types: an object as a :class:`msgspec.Struct` that refuses unknown
+fields, a bounded number as ``Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0)]``, a
+string enum as a ``Literal``. :func:`payload_decoder` turns a payload schema into such a type
+when every keyword it uses has an exact msgspec counterpart, and into None otherwise.
+
+The decoder is only ever asked for a yes. Everything it accepts, the plan's schema accepts
+with every name planned and none deprecated (what the fast lane needs: lane.py); what it
+refuses goes the usual way, which decides and explains. It is stricter than the schema in a
+few places, which only costs that way: ``1.0`` is an integer to JSON Schema but not to
+msgspec, an enum of numbers is left to Python, and so on. ``format`` and ``pattern`` have no
+exact msgspec counterpart (the engine's own checks are the reference), so they run after the
+decoding, on the few values that carry one. tests/test_validate_typed.py holds the decoders
+to the compiled engine with hypothesis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, Union
+
+import msgspec
+
+from protocols.validate.check.engine import compile_checks
+from protocols.validate.check.fastschema.formats import SURE_PATTERNS
+from protocols.validate.check.fastschema.keywords import format_
+
+#: Keywords that do not change what is valid.
+_ANNOTATIONS = frozenset({"$schema", "$comment", "$defs", "definitions", "title",
+                          "description", "default", "examples", "deprecated", "readOnly",
+                          "writeOnly", "contentMediaType", "contentEncoding"})
+_HANDLED = frozenset({"type", "enum", "const", "properties", "required",
+                      "additionalProperties", "items", "minItems", "maxItems", "minLength",
+                      "maxLength", "minimum", "maximum", "exclusiveMinimum",
+                      "exclusiveMaximum", "format", "pattern", "$ref", "anyOf"})
+_BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt",
+           "exclusiveMaximum": "lt"}
+_SIMPLE = {"string": str, "boolean": bool, "null": type(None)}
+
+Post = Callable[[Any], bool]  # the checks left after decoding (formats, patterns)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+class PayloadDecoder:
+    """``decode(raw)`` a payload's JSON text, or raise ValueError when it is not sure the
+    payload is valid with only planned names.
+
+    The value comes from msgspec's plain decoder, as the full path reads it (the same keys in
+    the same order, integers as integers); the typed decoding before it only checks, in C."""
+
+    def __init__(self, kind: Any, post: Post | None) -> None:
+        self._check = msgspec.json.Decoder(kind).decode
+        self._post = post
+
+    def decode(self, raw: bytes | memoryview) -> Any:
+        self._check(raw)
+        value = _PLAIN(raw)
+        if self._post is not None and not self._post(value):
+            raise ValueError("a format or pattern check failed")
+        return value
+
+
+_PLAIN = msgspec.json.Decoder().decode
+
+
+def payload_decoder(schema: Mapping[str, Any]) -> PayloadDecoder | None:
+    """The decoder of a payload schema (with its own ``$defs``), or None when the schema
+    uses something it cannot say exactly."""
+    defs = schema.get("$defs", {})
+    try:
+        kind, post = _Builder(defs if isinstance(defs, Mapping) else {}).build(schema, True)
+        return PayloadDecoder(kind, post)
+    except (_Unsupported, TypeError, ValueError):  # (msgspec refuses some types: TypeError)
+        return None
+
+
+class _Builder:
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self.defs = defs
+        self.following: set[str] = set()  # named types being built (recursion: unsupported)
+        self.structs = 0
+
+    def build(self, schema: Any, top: bool = False) -> tuple[Any, Post | None]:
+        if schema is True or schema == {}:
+            return Any, None
+        if not isinstance(schema, Mapping):
+            raise _Unsupported(schema)
+        keys = {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}
+        if not keys <= _HANDLED:
+            raise _Unsupported(keys - _HANDLED)
+        if "$ref" in schema:
+            return self._ref(schema, keys)
+        if "anyOf" in schema:
+            return self._nullable(schema, keys)
+        post = self._post(schema)
+        if "enum" in schema or "const" in schema:
+            return self._enum(schema, keys), post
+        kinds = schema.get("type")
+        if top and kinds is None and "properties" in schema:
+            kinds = "object"
+        if not isinstance(kinds, (str, list)) or not kinds:
+            raise _Unsupported("no type")  # (without a type, any JSON value may be valid)
+        members: list[Any] = []
+        posts: list[Post] = [post] if post is not None else []
+        for each in [kinds] if isinstance(kinds, str) else kinds:
+            found, member_post = self._member(each, schema)
+            members += found
+            if member_post is not None:
+                posts.append(member_post)
+        kind = Union[tuple(members)] if len(members) > 1 else members[0]  # noqa: UP007
+        return kind, _all(posts)
+
+    def _member(self, kind: Any, schema: Mapping[str, Any]) -> tuple[list[Any], Post | None]:
+        if kind == "object":
+            return self._object(schema)
+        if kind == "array":
+            item, item_post = self.build(schema.get("items", True))
+            sized = _sized(list[item], schema, "minItems", "maxItems")  # type: ignore[valid-type]
+            if item_post is None:
+                return [sized], None
+            return [sized], lambda value: type(value) is not list or all(map(item_post, value))
+        if kind == "string":
+            form = schema.get("format")
+            sure = SURE_PATTERNS.get(form) if isinstance(form, str) and \
+                "pattern" not in schema else None
+            return [_sized(str, schema, "minLength", "maxLength", pattern=sure)], None
+        if kind == "integer":
+            return [_bounded(int, schema)], None
+        if kind == "number":
+            return [_bounded(int, schema), _bounded(float, schema)], None
+        if kind in _SIMPLE:
+            return [_SIMPLE[kind]], None
+        raise _Unsupported(kind)
+
+    def _object(self, schema: Mapping[str, Any]) -> tuple[list[Any], Post | None]:
+        properties = schema.get("properties")
+        extra = schema.get("additionalProperties", True)
+        if extra not in (True, False):
+            raise _Unsupported("additionalProperties schema")
+        if properties is None:
+            if extra is False:
+                raise _Unsupported("no properties allowed")
+            return [dict[str, Any]], None
+        if not isinstance(properties, Mapping):
+            raise _Unsupported(properties)
+        required = schema.get("required", [])
+        if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+            raise _Unsupported(required)
+        if not set(required) <= properties.keys():
+            raise _Unsupported("a required name that is not planned")  # (never clean)
+        fields: list[tuple[str, Any, Any] | tuple[str, Any]] = []
+        rename: dict[str, str] = {}
+        posts: list[tuple[str, Post]] = []
+        for index, (name, child) in enumerate(properties.items()):
+            if _deprecated(child, self.defs):
+                if name in required:
+                    raise _Unsupported("a required name that is deprecated")
+                continue  # sending it is a warning: such a message is not a yes
+            kind, post = self.build(child)
+            attribute = f"f{index}"
+            rename[attribute] = name
+            if name in required:
+                fields.append((attribute, kind))
+            else:
+                fields.append((attribute, Union[kind, msgspec.UnsetType], msgspec.UNSET))  # noqa: UP007
+            if post is not None:
+                posts.append((name, post))
+        self.structs += 1
+        struct = msgspec.defstruct(f"Payload{self.structs}", fields, rename=rename,
+                                   forbid_unknown_fields=True, kw_only=True)
+        if not posts:
+            return [struct], None
+        checks = tuple(posts)
+
+        def fields_pass(value: Any) -> bool:
+            if type(value) is not dict:
+                return True
+            for name, check in checks:  # noqa: SIM110 (per message: a loop, not all())
+                if name in value and not check(value[name]):
+                    return False
+            return True
+
+        return [struct], fields_pass
+
+    def _ref(self, schema: Mapping[str, Any], keys: set[str]) -> tuple[Any, Post | None]:
+        ref = schema["$ref"]
+        if keys != {"$ref"} or not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+            raise _Unsupported(ref)
+        name = ref[len("#/$defs/"):]
+        if name in self.following or name not in self.defs:
+            raise _Unsupported("a recursive or missing type")
+        self.following.add(name)
+        try:
+            return self.build(self.defs[name])
+        finally:
+            self.following.discard(name)
+
+    def _nullable(self, schema: Mapping[str, Any], keys: set[str]) -> tuple[Any, Post | None]:
+        members = schema["anyOf"]
+        if keys != {"anyOf"} or not isinstance(members, list) or len(members) != 2:
+            raise _Unsupported("anyOf")
+        nulls = [m for m in members if m == {"type": "null"}]
+        if len(nulls) != 1:
+            raise _Unsupported("anyOf")
+        other = members[1] if members[0] is nulls[0] else members[0]
+        kind, post = self.build(other)
+        if post is not None:
+            inner = post
+            post = lambda value: value is None or inner(value)  # noqa: E731
+        return Union[kind, None], post  # noqa: UP007
+
+    def _enum(self, schema: Mapping[str, Any], keys: set[str]) -> Any:
+        options = schema["enum"] if "enum" in schema else [schema["const"]]
+        if not (keys <= {"enum", "const", "type", "format", "pattern", "minLength",
+                         "maxLength"}) or ("enum" in schema and "const" in schema):
+            raise _Unsupported("enum with other keywords")
+        if not isinstance(options, list) or not options or \
+                not all(type(option) is str for option in options):
+            raise _Unsupported("an enum of other values than strings")
+        if schema.get("type", "string") != "string":
+            raise _Unsupported("an enum and another type")
+        return Literal[tuple(options)]
+
+    def _post(self, schema: Mapping[str, Any]) -> Post | None:
+        """The engine's own check of this node when it holds what msgspec cannot say."""
+        if "format" not in schema and "pattern" not in schema:
+            return None
+        if schema.get("type") != "string":
+            raise _Unsupported("format or pattern outside a string")
+        if "pattern" not in schema:
+            if schema["format"] in SURE_PATTERNS:
+                return None  # (msgspec checks it: see _member)
+            # Only a format, on a value msgspec made sure is a string: the very check the
+            # engine runs for it (fastschema/keywords.format_), without the node around it.
+            compiled = format_(schema["format"], schema)
+            return None if compiled is None else compiled[0]
+        return compile_checks({k: v for k, v in schema.items() if k != "$defs"})[0]
+
+
+def _all(posts: list[Post]) -> Post | None:
+    if not posts:
+        return None
+    if len(posts) == 1:
+        return posts[0]
+    checks = tuple(posts)
+    return lambda value: all(check(value) for check in checks)
+
+
+def _deprecated(schema: Any, defs: Mapping[str, Any]) -> bool:
+    if isinstance(schema, Mapping) and schema.get("deprecated") is True:
+        return True
+    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        target = defs.get(ref[len("#/$defs/"):])
+        return isinstance(target, Mapping) and target.get("deprecated") is True
+    return False
+
+
+def _sized(kind: Any, schema: Mapping[str, Any], low: str, high: str,
+           pattern: str | None = None) -> Any:
+    bounds: dict[str, Any] = {} if pattern is None else {"pattern": pattern}
+    for keyword, name in ((low, "min_length"), (high, "max_length")):
+        if keyword in schema:
+            value = schema[keyword]
+            if type(value) is not int or value < 0:
+                raise _Unsupported(keyword)
+            bounds[name] = value
+    return Annotated[kind, msgspec.Meta(**bounds)] if bounds else kind
+
+
+def _bounded(kind: type, schema: Mapping[str, Any]) -> Any:
+    """``int`` or ``float`` with the schema's bounds, each exact for that type."""
+    bounds: dict[str, Any] = {}
+    for keyword, name in _BOUNDS.items():
+        if keyword not in schema:
+            continue
+        bound = schema[keyword]
+        if type(bound) not in (int, float) or (type(bound) is float and not math.isfinite(bound)):
+            raise _Unsupported(keyword)
+        if kind is int:
+            # An integer n >= 1.5 is an integer n >= 2, and so on: whole bounds, exactly.
+            if name in ("ge", "gt"):
+                bounds["ge"] = max(bounds.get("ge", -math.inf), math.ceil(bound) if name == "ge"
+                                   else math.floor(bound) + 1)
+            else:
+                bounds["le"] = min(bounds.get("le", math.inf), math.floor(bound) if name == "le"
+                                   else math.ceil(bound) - 1)
+        else:
+            if type(bound) is int and float(bound) != bound:
+                raise _Unsupported("a bound a float cannot hold exactly")
+            bounds[name] = float(bound)
+    return Annotated[kind, msgspec.Meta(**bounds)] if bounds else kind
+
+
+_KIND_OF = {"string": str, "integer": int, "number": float, "boolean": bool,
+            "null": type(None), "object": dict, "array": list}
+
+
+def fixed_kinds(schema: Mapping[str, Any]) -> dict[str, type]:
+    """The Python type of each top-level property's value in every valid payload, for those
+    whose type the schema fixes (``float`` stands for a number: int or float, both counted
+    as one by the drift report). A property whose type may vary is left out."""
+    defs = schema.get("$defs", {})
+    properties = schema.get("properties")
+    found: dict[str, type] = {}
+    if not isinstance(properties, Mapping) or not isinstance(defs, Mapping):
+        return found
+    for name, child in properties.items():
+        for _ in range(16):  # follow named types
+            ref = child.get("$ref") if isinstance(child, Mapping) else None
+            if not (isinstance(ref, str) and ref.startswith("#/$defs/")):
+                break
+            child = defs.get(ref[len("#/$defs/"):])
+        if not isinstance(child, Mapping):
+            continue
+        kind = child.get("type")
+        options = child.get("enum", [child["const"]] if "const" in child else None)
+        if isinstance(options, list) and options and all(type(o) is str for o in options):
+            found[name] = str
+        elif isinstance(kind, str) and kind in _KIND_OF and "anyOf" not in child \
+                and "oneOf" not in child and options is None:
+            found[name] = _KIND_OF[kind]
+    return found

@@ -1,0 +1,135 @@
+"""One unit of input: the record (for quarantine) and the messages parsed from it.
+
+Parsing never raises: a value that is not UTF-8, not JSON or not an object becomes an
+:class:`Item` carrying its diagnostic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from protocols.diagnostics import Diagnostic, format_path
+from protocols.validate.codes import CODES
+from protocols.validate.read import fastjson
+
+
+@dataclass(frozen=True)
+class Item:
+    """One message read from the input, or the reason one could not be read.
+
+    ``prefix`` is the JSON path of the message inside its record (``batch[3]``) when a record
+    holds several messages, so diagnostics can say exactly which one.
+    """
+
+    line: int
+    message: Mapping[str, Any] | None = None
+    error: Diagnostic | None = None
+    prefix: tuple[str | int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Record:
+    """The unit of quarantine: an NDJSON line or one element of a JSON array document.
+
+    ``raw`` is the record's exact bytes (with its line ending). For a line too long to keep in
+    memory, ``raw`` is its first chunk and ``tail`` yields the rest; it must be consumed before
+    the next record is read. ``items`` are the messages it holds (none for a blank line).
+
+    ``kind`` says how ``items`` came from the bytes, so that they can be read again from the
+    bytes alone (protocols/validate/lines.py): ``line``, an NDJSON line (parse_line);
+    ``document``, one JSON value read whole (a document, an array element); ``problem``, a
+    finding of the reader itself (a broken array element, a gzip stream cut short, an input
+    that stops), its one item.
+    """
+
+    file: str
+    line: int
+    raw: bytes
+    items: tuple[Item, ...]
+    tail: Iterator[bytes] | None = None
+    kind: str = "line"
+
+
+def parse_message_text(body: bytes, *, file: str, line: int,
+                       column_offset: int = 0) -> list[Item]:
+    """Decode and parse one JSON value holding a message or a batch of messages."""
+    value = parsed_fast(body)
+    if value is not NOT_PARSED:
+        return messages_of(value, file=file, line=line)
+    body = body.rstrip(b"\r\n")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        error = CODES["PV003"].diagnostic(
+            f"not UTF-8: byte 0x{body[exc.start]:02x} at byte {exc.start + 1} of the line",
+            file=file, line=line, column=exc.start + 1)
+        return [Item(line, error=error)]
+    try:
+        value = DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        error = CODES["PV001"].diagnostic(f"not valid JSON: {exc.msg}", file=file,
+                                          line=line + exc.lineno - 1,
+                                          column=exc.colno + (column_offset if exc.lineno == 1
+                                                              else 0))
+        return [Item(line, error=error)]
+    except (ValueError, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        return [Item(line, error=CODES["PV001"].diagnostic(f"not valid JSON: {message}",
+                                                           file=file, line=line))]
+    return messages_of(value, file=file, line=line)
+
+
+NOT_PARSED: Any = object()
+_RAW_LOADS = fastjson.RAW_LOADS
+
+
+def parsed_fast(body: bytes) -> Any:
+    """The JSON value of ``body`` by the fast parser, or NOT_PARSED when the stdlib parser
+    must decide.
+
+    What msgspec accepts it reads as the stdlib does (tests/test_validate_speed.py holds the
+    two equal); whatever it refuses goes to the stdlib parser, so errors (and the few inputs
+    only the stdlib accepts: a lone surrogate, 1e999) come out exactly as they always have.
+    The line ending is JSON whitespace to it.
+    """
+    if _RAW_LOADS is None:
+        return NOT_PARSED
+    try:
+        return _RAW_LOADS(body)
+    except (ValueError, RecursionError):
+        return NOT_PARSED
+
+
+def reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+# One decoder for every line (json.loads with options builds a new one per call).
+DECODER = json.JSONDecoder(parse_constant=reject_constant)
+
+
+def messages_of(value: Any, *, file: str, line: int) -> list[Item]:
+    """A message, or each message of a ``{"batch": [...]}`` envelope."""
+    if isinstance(value, dict) and "type" not in value and isinstance(value.get("batch"), list):
+        items = []
+        for index, element in enumerate(value["batch"]):
+            prefix: tuple[str | int, ...] = ("batch", index)
+            if isinstance(element, dict):
+                items.append(Item(line, message=element, prefix=prefix))
+            else:
+                items.append(Item(line, error=_not_object(element, file, line, prefix),
+                                  prefix=prefix))
+        return items
+    if isinstance(value, dict):
+        return [Item(line, message=value)]
+    return [Item(line, error=_not_object(value, file, line, ()))]
+
+
+def _not_object(value: Any, file: str, line: int, prefix: tuple[str | int, ...]) -> Diagnostic:
+    kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return CODES["PV002"].diagnostic(f"a message must be a JSON object, got {kind}",
+                                     file=file, line=line, path=format_path(prefix) or None)
