@@ -71,6 +71,8 @@ def validate(
     config: Path | None = typer.Option(None, "--config", help="Configuration file "
                                        "(default: .protocols.toml or [tool.protocols] in "
                                        "pyproject.toml)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Accepted as validate's; the "
+                               "job shows no progress line (Spark's own UI shows progress)."),
 ) -> None:
     """Validate event logs against a plan on Spark, as protocols validate does."""
     settings = settings_or_exit(config)
