@@ -101,9 +101,16 @@ def write_pieces(path: PathLike, pieces: Iterable[str]) -> None:
     """Write ``pieces`` (UTF-8, streamed) to ``path`` atomically: a temporary file in the same
     folder, renamed over the target. On any error (the disk, the encoding, the code making
     the pieces) the target is untouched and the temporary file is removed. A symbolic link is
-    written through (its target is replaced), like a plain write.
+    written through (its target is replaced), like a plain write. A target that exists and is
+    not a regular file or a folder (``/dev/null``, ``/dev/stdout``, a named pipe) is written in
+    place: renaming over it would replace the device or the pipe with a file.
     """
     target = Path(os.path.realpath(path))
+    if _is_special(target):
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            for piece in pieces:
+                handle.write(piece)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                              suffix=".tmp")
@@ -117,6 +124,15 @@ def write_pieces(path: PathLike, pieces: Iterable[str]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _is_special(target: Path) -> bool:
+    """Whether ``target`` exists as something other than a regular file or a folder."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _mode_for(target: Path) -> int:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,8 +187,33 @@ def test_distinct_outputs_still_work(work: Path) -> None:
     assert result.exit_code == 1, result.output
     assert json.loads((work / "report.json").read_text("utf-8"))["summary"]["messages"] == 2
     assert (work / "good.ndjson").read_text("utf-8") == json.dumps(MESSAGE) + "\n"
-    assert run("validate", "--plan", "plans/shop.yaml", "log.ndjson", "-o", "/dev/null",
-               "-f", "json").exit_code == 1  # a device may be written whatever it is
+
+
+def _read_fifo(path: Path, into: list[bytes]) -> threading.Thread:
+    def read() -> None:
+        with open(path, "rb") as handle:
+            into.append(handle.read())
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_report_to_a_device_or_a_pipe_is_written_in_place(work: Path) -> None:
+    # `-o /dev/null` once renamed a temporary file over /dev/null (run as root, the machine
+    # lost its /dev/null). A named pipe stands for every such file here, so that the test
+    # cannot break the machine if it fails.
+    fifo = work / "report.pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    result = run("validate", "--plan", "plans/shop.yaml", "log.ndjson", "-o", str(fifo),
+                 "-f", "json")
+    reader.join(timeout=30)
+    assert result.exit_code == 1, result.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert json.loads(got[0])["summary"]["messages"] == 2
+    assert sorted(p.name for p in work.iterdir()) == [
+        "log.ndjson", "plans", "report.pipe", "schema.json", "src"]  # no temporary file left
 
 
 def test_a_failed_write_keeps_the_old_report(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -217,3 +244,10 @@ def test_write_text_is_atomic_on_any_error(tmp_path: Path) -> None:
     link.symlink_to(target)
     write_text(link, "through the link")
     assert link.is_symlink() and target.read_text("utf-8") == "through the link"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _read_fifo(fifo, got)
+    write_text(fifo, "into the pipe")
+    reader.join(timeout=30)
+    assert got == [b"into the pipe"] and stat.S_ISFIFO(os.lstat(fifo).st_mode)
