@@ -16,12 +16,11 @@ from protocols.cli.output import (
     OUTPUT_HELP,
     emit,
     lists_every_finding,
-    settings_or_exit,
     usage_error,
 )
 from protocols.cli.output import main as run_app
 from protocols.cli.plan_tools import load_or_exit
-from protocols.cli.validate import FAIL_ON
+from protocols.cli.validate import FAIL_ON, run_settings
 from protocols.diagnostics import Severity
 from protocols.plan.model import Plan
 from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
@@ -75,14 +74,7 @@ def validate(
                                "job shows no progress line (Spark's own UI shows progress)."),
 ) -> None:
     """Validate event logs against a plan on Spark, as protocols validate does."""
-    settings = settings_or_exit(config)
-    section = settings.section("validate")
-    level = fail_on or str(section.get("fail_on", "error"))
-    if level not in FAIL_ON:
-        raise usage_error(f"--fail-on takes error, warning or never, not {level!r}")
-    examples = max_examples if max_examples is not None else section.get("max_examples", 5)
-    if not isinstance(examples, int) or examples < 0:
-        raise usage_error(f"max_examples must be a whole number >= 0, not {examples!r}")
+    settings, section, level, examples = run_settings(config, fail_on, max_examples)
     if bad_reasons is not None and bad is None:
         raise usage_error("--bad-reasons explains the lines of --bad: pass --bad FOLDER too")
     written = [p for p in (good, bad, bad_reasons) if p is not None]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,9 +23,27 @@ from protocols.cli.output import (
 from protocols.cli.progress import RunProgress, progress_wanted
 from protocols.diagnostics import Severity
 
+if TYPE_CHECKING:
+    from protocols.config import Config
+
 # (validate.drift's; the core is imported when the command runs: tests/test_startup.py)
 DEFAULT_SOURCE_FIELD = "context.library.name"
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+
+
+def run_settings(config: Path | None, fail_on: str | None, max_examples: int | None
+                 ) -> tuple[Config, Mapping[str, Any], str, int]:
+    """The settings of a validate run (the command's and the Spark job's): the configuration,
+    its ``validate`` section, the ``--fail-on`` level and the examples cap, options first."""
+    settings = settings_or_exit(config)
+    section = settings.section("validate")
+    level = fail_on or str(section.get("fail_on", "error"))
+    if level not in FAIL_ON:
+        raise usage_error(f"--fail-on takes error, warning or never, not {level!r}")
+    examples = max_examples if max_examples is not None else section.get("max_examples", 5)
+    if not isinstance(examples, int) or examples < 0:
+        raise usage_error(f"max_examples must be a whole number >= 0, not {examples!r}")
+    return settings, section, level, examples
 
 
 @app.command(epilog="""\b
@@ -78,14 +98,7 @@ def validate(
     from protocols.validate.read.sources import InputError, expand_inputs
     from protocols.validate.run import ValidateOptions, validate_inputs
 
-    settings = settings_or_exit(config)
-    section = settings.section("validate")
-    level = fail_on or str(section.get("fail_on", "error"))
-    if level not in FAIL_ON:
-        raise usage_error(f"--fail-on takes error, warning or never, not {level!r}")
-    examples = max_examples if max_examples is not None else section.get("max_examples", 5)
-    if not isinstance(examples, int) or examples < 0:
-        raise usage_error(f"max_examples must be a whole number >= 0, not {examples!r}")
+    settings, section, level, examples = run_settings(config, fail_on, max_examples)
     reference = plan or section.get("plan")
     if reference is not None and Path(str(reference)).is_dir():
         require_file(Path(str(reference)), "plan")
