@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +179,18 @@ def test_an_unreadable_input_is_a_finding_with_jobs_too(tmp_path: Path) -> None:
     two = validate_inputs(PLAN, [str(log), gone], ValidateOptions(jobs=2))
     assert (one.diagnostics, one.summary) == (two.diagnostics, two.summary)
     assert one.summary["by_code"] == {"PV005": 1}
+
+
+
+def test_quarantine_to_a_pipe_on_two_jobs(tmp_path: Path) -> None:
+    # `--good /dev/stdout | ...` once failed with --jobs 2 only: the workers' pieces were put
+    # in a folder beside the output's real path (/proc/PID/fd/pipe:[N]), where none can be made.
+    _, (good_one, bad_one, _) = quarantined(tmp_path, 1, *EXAMPLES)
+    bad = tmp_path / "bad.ndjson"
+    run = subprocess.run(
+        [sys.executable, "-m", "protocols", "validate", "--plan",
+         str(REPO / "plans" / "ecommerce.yaml"), "--format", "json", "-o",
+         str(tmp_path / "report.json"), "--jobs", "2", "--good", "/dev/stdout", "--bad",
+         str(bad), *EXAMPLES], capture_output=True, timeout=300)
+    assert run.returncode == 1, run.stderr.decode()
+    assert run.stdout == good_one and bad.read_bytes() == bad_one

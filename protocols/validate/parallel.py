@@ -146,12 +146,17 @@ def _size(name: str) -> int:
 
 
 def _scratch_parent(options: ValidateOptions) -> str | None:
-    # Quarantine pieces are as large as the input: keep them beside the output they become.
-    target = options.good or options.bad
-    if target is None:
-        return None
-    target.parent.mkdir(parents=True, exist_ok=True)  # as the quarantine would
-    return str(target.resolve().parent)
+    """Where the workers' quarantine pieces go: they are as large as the input, so beside
+    the regular file they become (same disk); the system's temporary folder when the output
+    is a device or a pipe (``--good /dev/stdout``: no folder can be made beside those)."""
+    for target in (options.good, options.bad):
+        if target is None:
+            continue
+        if target.exists() and not target.is_file():  # stat follows /dev/stdout to the pipe
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)  # as the quarantine would
+        return str(target.resolve().parent)
+    return None
 
 
 def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list[Piece],
