@@ -125,3 +125,22 @@ def test_validate_of_standard_input_shows_messages_not_bytes(validate_log: Path,
     assert "validating" in terminal and "messages" in terminal and "findings" in terminal
     line = terminal.split("validating")[-1].split("\n")[0]
     assert "bytes" not in line and "kB" not in line  # no position to tell on a pipe
+
+
+def test_the_rate_counts_from_the_start_of_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With --jobs the first report already holds a whole piece: a rate counted from it showed
+    # 1,638,847 messages a second for a run of 13,360 messages in about a second.
+    from rich.progress import Progress as Bar
+
+    from protocols.cli import progress as module
+
+    clock = iter([100.0, 100.0, 101.0, 102.0])
+    monkeypatch.setattr(module.time, "monotonic", lambda: next(clock))
+    shown: list[str] = []
+    monkeypatch.setattr(Bar, "update", lambda self, task, **fields: shown.append(
+        fields.get("counts", "")))
+    with module.RunProgress(enabled=True, verb="validating") as bar:
+        bar.update(Progress(bytes_read=10, bytes_total=None, messages=5000, findings=0))
+        bar.update(Progress(bytes_read=20, bytes_total=None, messages=10000, findings=0))
+    assert shown == ["5,000 messages (5,000/s), 0 findings",
+                     "10,000 messages (5,000/s), 0 findings"]

@@ -102,3 +102,13 @@ def test_the_options_are_validates() -> None:
     job = typer.main.get_command(spark_app)
     assert options(job) - options(validate) == {"--master"}
     assert options(validate) <= options(job)
+
+
+def test_the_help_reads_like_validates() -> None:
+    # Without the main app's settings, rich took "[tool.protocols]" for markup and dropped it,
+    # and showed flags as if they took a value (--quiet QUIET).
+    result = CliRunner().invoke(spark_app, ["--help"], terminal_width=100)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "[tool.protocols] in pyproject.toml" in text
+    assert "-q, --quiet Accepted" in text and "QUIET" not in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -40,8 +41,12 @@ class RunProgress:
         self.findings = findings
         self._bar: Any = None
         self._task: Any = None
+        self._began = time.monotonic()
 
     def __enter__(self) -> RunProgress:
+        # The rate counts from the start of the run, not from the first report: with --jobs
+        # the first report already holds a whole piece's messages.
+        self._began = time.monotonic()
         return self
 
     def update(self, progress: Progress) -> None:
@@ -52,7 +57,7 @@ class RunProgress:
             # Standard input has no position to tell: messages only, rather than "0 bytes".
             self._start(progress.bytes_total, bytes_known=bool(progress.bytes_read
                                                                 or progress.bytes_total))
-        elapsed = max(self._bar.get_time() - self._started, 1e-6)
+        elapsed = max(time.monotonic() - self._began, 1e-6)
         found = f", {progress.findings:,} findings" if self.findings else ""
         self._bar.update(self._task, completed=progress.bytes_read,
                          total=progress.bytes_total,
@@ -80,7 +85,6 @@ class RunProgress:
         self._bar = Progress(*columns, console=Console(stderr=True), transient=True)
         self._bar.start()
         self._task = self._bar.add_task(self.verb, total=total, counts="")
-        self._started = self._bar.get_time()
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
@@ -98,8 +102,10 @@ class FileProgress:
         self.minimum = minimum
         self._bar: Any = None
         self._task: Any = None
+        self._began = time.monotonic()
 
     def __enter__(self) -> FileProgress:
+        self._began = time.monotonic()  # the rate counts every file, from the start
         return self
 
     def update(self, done: int, total: int, path: str) -> None:
@@ -114,8 +120,7 @@ class FileProgress:
                                  console=Console(stderr=True), transient=True)
             self._bar.start()
             self._task = self._bar.add_task(self.verb, total=total, rate="")
-            self._started = self._bar.get_time()
-        elapsed = max(self._bar.get_time() - self._started, 1e-6)
+        elapsed = max(time.monotonic() - self._began, 1e-6)
         self._bar.update(self._task, completed=done, rate=f"({done / elapsed:.0f}/s)")
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

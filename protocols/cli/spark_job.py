@@ -28,8 +28,9 @@ from protocols.validate.count.findings import FindingsLog
 from protocols.validate.planref import find_plan
 from protocols.validate.read.sources import InputError
 
-app = typer.Typer(name="protocols.spark", add_completion=False,
-                  context_settings={"help_option_names": ["-h", "--help"]})
+app = typer.Typer(name="protocols.spark", add_completion=False, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  rich_markup_mode=None)
 
 
 @app.command(epilog="""\b
