@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from protocols import LineChecker, LineVerdict, PartialResult, load_plan, read_log_records
 from protocols.report import RenderOptions, render_pieces
@@ -131,3 +132,27 @@ def test_a_part_that_reached_a_cap_cannot_be_merged(monkeypatch: pytest.MonkeyPa
                   for i in range(3)])
     with pytest.raises(CapReached):
         part([]).merge(later)
+
+
+def test_the_readme_loop_gives_the_commands_json_report_to_the_byte(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only public names, as README.md shows them: the report must be the command's, inputs
+    # and every finding included (it once said "inputs": 0 and listed only the examples).
+    import protocols
+    from protocols.cli import app
+
+    monkeypatch.chdir(REPO)
+    log = "examples/events.ndjson"  # named as the command names it
+    plan = protocols.load_plan("plans/ecommerce.yaml")
+    checker = protocols.LineChecker(plan, fail_on=protocols.Severity.ERROR)
+    partial = protocols.PartialResult(plan, inputs=1, every_finding=True)
+    with open(log, "rb") as handle:
+        for record in protocols.read_log_records(handle, file=log):
+            partial.add(checker.check_record(record))
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(app, ["validate", "--plan", "plans/ecommerce.yaml", log,
+                                      "-f", "json", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    mine = "".join(partial.report("json"))
+    assert len(json.loads(mine)["diagnostics"]) > 5 * len(json.loads(mine)["summary"]["by_code"])
+    assert mine == out.read_text("utf-8")

@@ -40,16 +40,23 @@ from protocols.validate.lines import LineVerdict
 class PartialResult:
     """Counts, capped examples, drift and findings of part of a validate run.
 
-    ``findings``: a :class:`FindingsLog` to keep every finding in (for the formats that list
-    them all), or None. ``drift``: the tracker to count drift with (default: a new one);
-    an engine that counts drift as observations sets a :class:`DriftCounter` instead."""
+    ``inputs``: how many input files this part covers (the report's ``inputs``; parts of
+    one file count it once between them). ``every_finding``: keep every finding, in a
+    :class:`FindingsLog` on disk, for the formats that list them all (JSON, SARIF, GitLab),
+    as ``validate`` does; or pass that log as ``findings``. ``drift``: the tracker to count
+    drift with (default: a new one); an engine that counts drift as observations sets a
+    :class:`DriftCounter` instead."""
 
     def __init__(self, plan: Plan | None, *, source_field: str = DEFAULT_SOURCE_FIELD,
-                 max_examples: int = 5, findings: FindingsLog | None = None,
+                 max_examples: int = 5, inputs: int = 0, every_finding: bool = False,
+                 findings: FindingsLog | None = None,
                  drift: DriftTracker | DriftCounter | None = None) -> None:
         self.plan = plan
         self.max_examples = max_examples
         self.counts = Counts()
+        self.counts.files = inputs
+        if findings is None and every_finding:
+            findings = FindingsLog()
         self.examples = Examples(max_examples)
         if drift is None:
             if plan is None:
