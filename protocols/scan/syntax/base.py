@@ -16,7 +16,7 @@ from tree_sitter import Node
 from protocols.plan.model import MessageKind
 from protocols.scan.model import CallSite, FileFacts, Form, Lit, Obj, Opaque, Ref, Value
 from protocols.scan.settings import Wrapper
-from protocols.scan.syntax.queries import named_matches
+from protocols.scan.syntax.queries import matches, named_matches
 
 # Deeper than this, an expression is not read further (a hostile file can nest thousands of
 # brackets; the extractors never recurse without this bound).
@@ -119,6 +119,12 @@ class Extractor:
         raise NotImplementedError
 
     # -- shared --------------------------------------------------------------------------
+
+    def read_clients(self, grammar: str, query: str, root: Node, *, needs: bytes) -> None:
+        """Remember the variables ``query`` finds holding a generated client (capture
+        ``left``); the query runs only in files holding the word ``needs``."""
+        for captures in matches(grammar, query, root, source=self.source.data, needs=(needs,)):
+            self.client_names.add(self.text(captures["left"][0]))
 
     def read_calls(self, grammar: str, query: str, root: Node) -> None:
         """Add a call site for each call ``query`` finds whose method this file may track

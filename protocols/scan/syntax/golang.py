@@ -75,8 +75,7 @@ class GoExtractor(Extractor):
         self.declarations(root)
         if not self.sdk_aliases:
             self.sdk_aliases.add("analytics")
-        for captures in matches("go", CLIENTS, root, source=self.source.data, needs=(b"New",)):
-            self.client_names.add(self.text(captures["left"][0]))
+        self.read_clients("go", CLIENTS, root, needs=b"New")
         for captures in matches("go", MESSAGES, root, source=self.source.data,
                                 needs=_MESSAGE_WORDS):
             kind = TYPES.get(self.text(captures["type"][0]))

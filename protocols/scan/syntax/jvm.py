@@ -191,9 +191,7 @@ class KotlinExtractor(JvmExtractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
-        for captures in matches("kotlin", KOTLIN_CLIENTS, root, source=self.source.data,
-                                needs=(CLIENT_WORD,)):
-            self.client_names.add(self.text(captures["left"][0]))
+        self.read_clients("kotlin", KOTLIN_CLIENTS, root, needs=CLIENT_WORD)
         self.read_calls("kotlin", KOTLIN_CALLS, root)
         return self.facts
 
@@ -374,9 +372,7 @@ class JavaExtractor(JvmExtractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
-        for captures in matches("java", JAVA_CLIENTS, root, source=self.source.data,
-                                needs=(CLIENT_WORD,)):
-            self.client_names.add(self.text(captures["left"][0]))
+        self.read_clients("java", JAVA_CLIENTS, root, needs=CLIENT_WORD)
         self.read_calls("java", JAVA_CALLS, root)
         for captures in matches("java", JAVA_BUILDERS, root, source=self.source.data,
                                 needs=(b"builder",)):

@@ -24,7 +24,6 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import matches
 from protocols.scan.syntax.strings import decode_escapes
 
 CALLS = """
@@ -54,9 +53,7 @@ class SwiftExtractor(Extractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root.named_children, "")
-        for captures in matches("swift", CLIENTS, root, source=self.source.data,
-                                needs=(CLIENT_WORD,)):
-            self.client_names.add(self.text(captures["left"][0]))
+        self.read_clients("swift", CLIENTS, root, needs=CLIENT_WORD)
         self.read_calls("swift", CALLS, root)
         return self.facts
 
