@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from functools import cache, lru_cache
 from typing import Any
-
-import jsonschema
 
 from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.lint.context import LintContext
@@ -19,19 +16,12 @@ from protocols.patterns import compile_error, pattern_risk, risk_message
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.rawcheck import check_literals, metaschema_errors
 from protocols.plan.resolve import PLAN_ONLY_KEYS
-from protocols.schemarefs import OFFLINE_REGISTRY
 from protocols.yamlsrc import PathKey
 
 # The formats draft 2020-12 defines (section 7.3 of the validation vocabulary).
 FORMATS = ("date-time", "date", "time", "duration", "email", "idn-email", "hostname",
            "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference",
            "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex")
-
-
-@cache
-def _metaschema_validator() -> jsonschema.protocols.Validator:
-    cls = jsonschema.Draft202012Validator
-    return cls(cls.META_SCHEMA, registry=OFFLINE_REGISTRY)
 
 
 def _report(ctx: LintContext, code: str, message: str, path: PathKey, *, key: bool = False,
@@ -73,49 +63,23 @@ def _as_json_schema(body: Mapping[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _metaschema_errors(instance: Any) -> Iterator[tuple[PathKey, str]]:
-    for error in _metaschema_validator().iter_errors(instance):
-        # "is not valid under any of the given schemas" says little; the closest branch's
-        # own complaint ("has non-unique elements") says what to fix.
-        if error.context:
-            error = min(error.context, key=lambda e: (e.validator in ("type", "enum"),
-                                                      -len(e.absolute_path)))
-        yield tuple(error.absolute_path), error.message
-
-
-@lru_cache(maxsize=8192)
-def _cached_errors(canonical: str) -> tuple[tuple[PathKey, str], ...]:
-    return tuple(_metaschema_errors(json.loads(canonical)))
-
-
-def _errors(instance: Any) -> tuple[tuple[PathKey, str], ...]:
-    """Metaschema errors, memoised: the metaschema check is slow (its $dynamicRef lookups),
-    and a plan repeats the same fragments (a library entry used by 30 events compiles to 30
-    equal sub-schemas)."""
-    try:
-        canonical = json.dumps(instance, sort_keys=True, allow_nan=True)
-    except (TypeError, ValueError):
-        return tuple(_metaschema_errors(instance))
-    return _cached_errors(canonical)
-
-
 def _spec_errors(schema: Mapping[str, Any]) -> Iterator[tuple[PathKey, str]]:
     """A compiled message schema, checked in pieces so that equal pieces hit the cache."""
     pieces = {key: schema.get(key) for key in ("properties", "$defs")}
     if not all(value is None or isinstance(value, Mapping) for value in pieces.values()):
-        yield from _errors(schema)
+        yield from metaschema_errors(schema)
         return
     # The shell (type, required...) without the pieces, which are mappings of names to
     # sub-schemas checked one by one below; its description is the message's, which the plan
     # format has already checked.
     shell = {key: value for key, value in schema.items()
              if key not in pieces and key != "description"}
-    yield from _errors(shell)
+    yield from metaschema_errors(shell)
     for key, members in pieces.items():
         for name, member in (members or {}).items():
             if isinstance(member, Mapping):  # annotations: see _as_json_schema
                 member = {k: v for k, v in member.items() if k not in _ANNOTATIONS}
-            for sub_path, message in _errors(member):
+            for sub_path, message in metaschema_errors(member):
                 yield (key, name, *sub_path), message
 
 
@@ -153,7 +117,7 @@ def invalid_json_schema(ctx: LintContext) -> Iterator[Diagnostic]:
             found = found or bool(fragment.raw_root and metaschema_errors(fragment.body))
             continue
         instance = _as_json_schema(fragment.body)
-        for sub_path, message in _errors(instance):
+        for sub_path, message in metaschema_errors(instance):
             found = True
             yield _report(ctx, "PL104", f"not valid JSON Schema: {message}",
                           (*fragment.path, *sub_path))
