@@ -182,3 +182,30 @@ def test_names_formats_and_patterns(instance: dict[str, Any], accepted: bool) ->
     else:
         with pytest.raises(ValueError):
             decoder.decode(json.dumps(instance).encode())
+
+
+def test_a_deprecated_named_type_declines_through_aliases_and_nullable(tmp_path: Any) -> None:
+    # The typed lane once followed one $ref only: a deprecated type used as `nullable`, or
+    # through an alias, was accepted with no finding, where the full path warns (PV209).
+    from typer.testing import CliRunner
+
+    from protocols import Validator
+    from protocols.cli import app
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "protocols: 1\nplan: p\ntypes:\n"
+        "  Old: {type: string, deprecated: true}\n  Alias: {type: Old}\n"
+        "events:\n  Signed In:\n    properties:\n"
+        "      a: {type: Old, nullable: true}\n      b: {type: Alias}\n      c: {type: Old}\n",
+        "utf-8")
+    messages = [{"type": "track", "event": "Signed In", "userId": "u", "messageId": "1",
+                 "timestamp": "2026-01-01T00:00:00Z", "properties": {name: "x"}}
+                for name in "abc"]
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps(m) + "\n" for m in messages), "utf-8")
+    full = Validator(load_plan(plan))
+    assert [[d.code for d in full.validate(m)] for m in messages] == [["PV209"]] * 3
+    result = CliRunner().invoke(app, ["validate", "--plan", str(plan), str(log), "-f", "json"])
+    found = [(d["code"], d["line"]) for d in json.loads(result.output)["diagnostics"]]
+    assert found == [("PV209", 1), ("PV209", 2), ("PV209", 3)]

@@ -237,6 +237,13 @@ def resolve(schema: Any, defs: Mapping[str, Any]) -> Mapping[str, Any]:
     return {}
 
 
+def is_deprecated(schema: Any, defs: Mapping[str, Any]) -> bool:
+    """Whether a property is deprecated: itself, or its named type (through aliases and
+    ``nullable`` wrappers)."""
+    return (isinstance(schema, Mapping) and schema.get("deprecated") is True) or (
+        resolve(schema, defs).get("deprecated") is True)
+
+
 def compile_shape(schema: Mapping[str, Any], policy: str) -> Shape | None:
     """The shape of a payload schema (with its own ``$defs``) under a plan policy."""
     defs = schema.get("$defs", {})
@@ -259,8 +266,7 @@ def _build(schema: Any, schema_path: PathKey, defs: Mapping[str, Any],
         memo[key] = shape
         for name, child in properties.items():
             child_path = (*schema_path, "properties", name)
-            deprecated = (isinstance(child, Mapping) and child.get("deprecated") is True) or (
-                resolve(child, defs).get("deprecated") is True)
+            deprecated = is_deprecated(child, defs)
             shape.children[name] = Child(_build(child, child_path, defs, policy, memo),
                                          deprecated, child_path)
         return shape

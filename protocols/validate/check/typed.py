@@ -28,6 +28,7 @@ import msgspec
 from protocols.validate.check.engine import compile_checks
 from protocols.validate.check.fastschema.formats import SURE_PATTERNS
 from protocols.validate.check.fastschema.keywords import format_
+from protocols.validate.check.shape import is_deprecated
 
 #: Keywords that do not change what is valid.
 _ANNOTATIONS = frozenset({"$schema", "$comment", "$defs", "definitions", "title",
@@ -159,7 +160,7 @@ class _Builder:
         rename: dict[str, str] = {}
         posts: list[tuple[str, Post]] = []
         for index, (name, child) in enumerate(properties.items()):
-            if _deprecated(child, self.defs):
+            if is_deprecated(child, self.defs):
                 if name in required:
                     raise _Unsupported("a required name that is deprecated")
                 continue  # sending it is a warning: such a message is not a yes
@@ -251,16 +252,6 @@ def _all(posts: list[Post]) -> Post | None:
         return posts[0]
     checks = tuple(posts)
     return lambda value: all(check(value) for check in checks)
-
-
-def _deprecated(schema: Any, defs: Mapping[str, Any]) -> bool:
-    if isinstance(schema, Mapping) and schema.get("deprecated") is True:
-        return True
-    ref = schema.get("$ref") if isinstance(schema, Mapping) else None
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        target = defs.get(ref[len("#/$defs/"):])
-        return isinstance(target, Mapping) and target.get("deprecated") is True
-    return False
 
 
 def _sized(kind: Any, schema: Mapping[str, Any], low: str, high: str,
