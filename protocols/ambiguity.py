@@ -212,9 +212,8 @@ class _Automaton:
 
 
 class _Builder:
-    def __init__(self, alphabet: _Alphabet, flags: int) -> None:
+    def __init__(self, alphabet: _Alphabet) -> None:
         self.alphabet = alphabet
-        self.flags = flags
         self.automaton = _Automaton()
 
     # pieces
@@ -565,7 +564,7 @@ def analyse_tree(tree: Any, flags: int | None = None) -> Risk | None:
     try:
         alphabet = _Alphabet(_sample_points(list(tree), bool(flags & re.IGNORECASE)),
                              ascii_only=bool(flags & re.ASCII))
-        builder = _Builder(alphabet, flags)
+        builder = _Builder(alphabet)
         builder.sequence(list(tree), flags, in_repeat=False)
         automaton = builder.automaton
         budget = _Budget()
@@ -573,7 +572,7 @@ def analyse_tree(tree: Any, flags: int | None = None) -> Risk | None:
         if witness is not None:
             return Risk("exponential", _EXPONENTIAL.format(example=witness))
         for body, body_flags in automaton.counted:
-            looped = _Builder(alphabet, body_flags)
+            looped = _Builder(alphabet)
             looped.node((_MAX_REPEAT, (1, _PARSER.MAXREPEAT, body)), body_flags, False)
             witness = _exponential(looped.automaton, alphabet, budget)
             if witness is not None:

@@ -7,7 +7,7 @@ import hashlib
 import heapq
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from operator import itemgetter
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -160,12 +160,6 @@ class Fingerprinter:
             self._where, self._here = where, {}
         self._here[base] = self._here.get(base, 0) + 1
         return f"{base}:L{diagnostic.line or 0}.{self._here[base]}"
-
-
-def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
-    """The :class:`Fingerprinter` fingerprint of each finding, in the order given."""
-    fingerprint = Fingerprinter()
-    return [fingerprint(diagnostic) for diagnostic in diagnostics]
 
 
 def json_list(items: Iterable[Any], *, indent: int | None, depth: int = 0) -> Iterator[str]:

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from protocols.diagnostics import Diagnostic, Location, Severity
-from protocols.jsontext import exact_pieces, json_text
+from protocols.jsontext import exact_pieces
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
     Fingerprinter,
@@ -184,14 +184,6 @@ def stream_sarif(result: RunResult, options: RenderOptions, *,
     yield text[: -len(closing) - 2]  # without "[]"
     yield from json_list(_results(kept, options), indent=2 if pretty else None, depth=3)
     yield closing + "\n"
-
-
-def dump_json(document: object, *, items: int) -> str:
-    """Indented for people up to PRETTY_LIMIT items; compact above, where the C encoder is
-    several times faster than the pure-Python one that indentation needs."""
-    if items <= PRETTY_LIMIT:
-        return json_text(document, indent=2) + "\n"
-    return json_text(document, separators=(",", ":")) + "\n"
 
 
 def render_sarif(result: RunResult, options: RenderOptions) -> str:

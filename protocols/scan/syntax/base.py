@@ -8,7 +8,7 @@ wrapper) through the same rules in every language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -57,7 +57,6 @@ class Source:
     def text(self, node: Node) -> str:
         found = node.text
         return found.decode("utf-8", errors="replace") if found is not None else ""
-
 
 
 @dataclass
@@ -278,9 +277,6 @@ def walk_types(root: Node, types: frozenset[str]) -> Iterator[Node]:
         if not cursor.goto_parent():
             return
         visited_children = True
-
-
-Factory = Callable[[str, str, Source, ExtractContext], Extractor]
 
 
 def obj(entries: list[tuple[Value, Value]], closed: bool, line: int, column: int) -> Obj:
