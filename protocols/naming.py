@@ -222,6 +222,15 @@ def collision_key(name: str) -> str:
     return key
 
 
+def first_by_key(names: Iterable[str]) -> dict[str, str]:
+    """Each :func:`collision_key` of ``names`` with the first name that has it: how a name
+    spelt another way is matched to the planned one."""
+    keys: dict[str, str] = {}
+    for name in names:
+        keys.setdefault(collision_key(name), name)
+    return keys
+
+
 def normalized_value(value: str) -> str:
     """Key for enum values that differ only by case or separators ("Email" vs "email")."""
     return collision_key(value)

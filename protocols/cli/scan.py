@@ -12,6 +12,7 @@ from protocols.cli.output import (
     FORMAT_HELP,
     OUTPUT_HELP,
     emit,
+    exit_code,
     guard_outputs,
     report_targets,
     settings_or_exit,
@@ -103,8 +104,7 @@ def scan_command(
         except WalkError as exc:
             raise usage_error(str(exc)) from None
     emit(result, format, output, fail_on=Severity.ERROR)
-    failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
-    raise typer.Exit(int(failed))
+    raise typer.Exit(exit_code(result, Severity.ERROR))
 
 
 def _sources(reports: list[Path | None], targets: list[str],

@@ -17,12 +17,19 @@ from typing import Any
 
 from protocols.diagnostics import Diagnostic, Severity, format_path
 from protocols.jsontypes import json_type
-from protocols.naming import collision_key, did_you_mean, normalized_value
+from protocols.naming import collision_key, first_by_key, normalized_value
 from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.scan.codes import CODES
 from protocols.scan.model import Arr, CallSite, FileFacts, Lit, Obj, Opaque, Ref, Value
 from protocols.scan.resolve import Resolver
-from protocols.validate.check.shape import ArrayShape, ObjectShape, Shape, compile_shape, resolve
+from protocols.validate.check.shape import (
+    ArrayShape,
+    ObjectShape,
+    Shape,
+    compile_shape,
+    resolve,
+    suggest,
+)
 
 MAX_PAYLOAD_DEPTH = 16
 
@@ -54,9 +61,9 @@ class Checker:
         self.plan = plan
         self.resolver = resolver
         self.wrapper_names = wrapper_names
-        self._events = _by_key(plan.events)
-        self._pages = _by_key(plan.pages)
-        self._screens = _by_key(plan.screens)
+        self._events = first_by_key(plan.events)
+        self._pages = first_by_key(plan.pages)
+        self._screens = first_by_key(plan.screens)
         self._shapes: dict[tuple[str, str | None], Shape | None] = {}
 
     def check_file(self, facts: FileFacts, result: CheckResult) -> None:
@@ -151,7 +158,7 @@ class Checker:
             return spec
         if call.kind != "track":
             return None  # pages and screens need not be planned (as in validate)
-        hint = did_you_mean(name, list(plan.events)) if len(name) <= 256 else None
+        hint = suggest(name, list(plan.events))
         result.sent.append(Sent(facts.path, call.line, call.column, call.form, name, False,
                                 True))
         result.diagnostics.append(CODES["PS102"].diagnostic(
@@ -349,10 +356,3 @@ def _properties(schema: Mapping[str, Any]) -> Mapping[str, Any]:
 def _required(schema: Mapping[str, Any]) -> list[str]:
     found = schema.get("required")
     return [r for r in found if isinstance(r, str)] if isinstance(found, list) else []
-
-
-def _by_key(table: Mapping[str, MessageSpec]) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for name in table:
-        keys.setdefault(collision_key(name), name)
-    return keys

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from protocols.diagnostics import Diagnostic, Location
-from protocols.naming import collision_key
+from protocols.naming import first_by_key
 from protocols.plan.model import SEGMENT_PAGE_PROPERTIES, MessageSpec, Plan
 from protocols.validate.check.engine import PathKey, SchemaCheck, SchemaPredicate, compile_checks
 from protocols.validate.check.messages import clip, envelope_problems, is_group_id, quoted, shown
@@ -46,9 +46,9 @@ class Validator:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self._specs: dict[tuple[str, str | None], Compiled] = {}
-        self._events = _by_key(plan.events)
-        self._pages = _by_key(plan.pages)
-        self._screens = _by_key(plan.screens)
+        self._events = first_by_key(plan.events)
+        self._pages = first_by_key(plan.pages)
+        self._screens = first_by_key(plan.screens)
         self._type_sources = _type_sources(plan)
         self._hints: dict[str, Any] = {}  # unplanned event name -> did-you-mean (or None)
 
@@ -220,13 +220,6 @@ def _type_sources(plan: Plan) -> dict[str, SourceMap]:
         for name in (data.get("types") or {}) if isinstance(data, Mapping) else ():
             found[name] = source
     return found
-
-
-def _by_key(table: Mapping[str, MessageSpec]) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for name in table:
-        keys.setdefault(collision_key(name), name)
-    return keys
 
 
 def _with_event(diagnostic: Diagnostic, event: str | None) -> Diagnostic:
