@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from protocols import DriftCounter, DriftObservation, drift_observations, drift_report, load_plan
 from protocols.validate.count import drift
-from protocols.validate.count.drift import DriftTracker
-from protocols.validate.count.observations import source_path
+from protocols.validate.count.drift import DriftTracker, source_path
 from tests.conftest import REPO
 
 PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")

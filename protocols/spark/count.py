@@ -21,14 +21,13 @@ from protocols.diagnostics import sort_diagnostics
 from protocols.plan.model import Plan
 from protocols.spark.check import finding_of
 from protocols.validate.count import drift as tracker
-from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
+from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD, source_path
 from protocols.validate.count.findings import FindingsLog
 from protocols.validate.count.observations import (
     DriftCounter,
     DriftObservation,
     drift_observations,
     drift_report,
-    source_path,
 )
 from protocols.validate.count.partial import PartialResult
 from protocols.validate.lines import LogRecord, parse_line, parse_record

@@ -51,6 +51,12 @@ KINDS = ("event-name", "property-name", "enum-value", "value-type")
 Variants = Counter[tuple[str, str]]  # (spelling or type, source) -> messages
 
 
+def source_path(source_field: str = DEFAULT_SOURCE_FIELD) -> tuple[str, ...]:
+    """A dotted source field (``context.library.name``) as the path :func:`source_of` and
+    ``observations.drift_observations`` take."""
+    return tuple(part for part in source_field.split(".") if part)
+
+
 def source_of(message: Mapping[str, Any], path: tuple[str, ...]) -> str:
     """The value at a dotted path (``context.library.name``), or ``(unknown)``."""
     node: Any = message
@@ -145,7 +151,7 @@ class DriftTracker:
 
     def __init__(self, plan: Plan, *, source_field: str = DEFAULT_SOURCE_FIELD) -> None:
         self.plan = plan
-        self.source_path = tuple(part for part in source_field.split(".") if part)
+        self.source_path = source_path(source_field)
         self._planned_events = {collision_key(name): name for name in plan.events}
         self._event_style = _style(plan, "event_case")
         self._property_style = _style(plan, "property_case")

@@ -32,6 +32,7 @@ from protocols.validate.check.messages import MAX_NAME_LENGTH, clip
 from protocols.validate.check.shape import name_key, value_key
 from protocols.validate.count import drift
 from protocols.validate.count.drift import (
+    _SCALAR_TYPES,
     DEFAULT_SOURCE_FIELD,
     OTHER_SOURCE,
     DriftTracker,
@@ -39,6 +40,7 @@ from protocols.validate.count.drift import (
     _Event,
     _Property,
     source_of,
+    source_path,
 )
 
 #: Orders messages as the input does (``(input, record, message)`` for instance); a payload
@@ -47,7 +49,6 @@ Position = tuple[int, ...]
 
 _Key = TypeVar("_Key")
 KINDS = ("message", "spelling", "property", "value")
-_SCALAR_TYPES = {bool: "boolean", int: "number", float: "number", str: "string"}
 
 
 class DriftObservation(NamedTuple):
@@ -79,12 +80,6 @@ class DriftObservation(NamedTuple):
 MAX_VALUES = drift.MAX_VALUES
 #: An observation, how many times it was made, and the position of the first.
 Counted = tuple[DriftObservation, int, Position]
-
-
-def source_path(source_field: str = DEFAULT_SOURCE_FIELD) -> tuple[str, ...]:
-    """A dotted source field (``context.library.name``) as the path :func:`drift_observations`
-    takes."""
-    return tuple(part for part in source_field.split(".") if part)
 
 
 def drift_observations(message: Mapping[str, Any], path: tuple[str, ...]

@@ -115,12 +115,7 @@ class Counts:
         self.by_code.update(later.by_code)
         self.by_severity.update(later.by_severity)
         for name, theirs in later.by_event.items():
-            key = name
-            if key not in self.by_event and len(self.by_event) >= MAX_EVENTS_COUNTED:
-                key = OTHER_EVENTS
-            entry = self.by_event.setdefault(key, {"messages": 0, "invalid": 0})
-            entry["messages"] += theirs["messages"]
-            entry["invalid"] += theirs["invalid"]
+            self.add_event(name, theirs["messages"], theirs["invalid"])
 
 
 def summary(counts: Counts, examples: Examples, *, max_examples: int,
