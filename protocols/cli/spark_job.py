@@ -14,17 +14,15 @@ import typer
 from protocols.cli.output import (
     FORMAT_HELP,
     OUTPUT_HELP,
-    emit,
     lists_every_finding,
     usage_error,
 )
 from protocols.cli.output import main as run_app
 from protocols.cli.plan_tools import load_or_exit
-from protocols.cli.validate import FAIL_ON, run_settings
-from protocols.diagnostics import Severity
+from protocols.cli.validate import FAIL_ON, finish_run, run_settings
+from protocols.plan.confine import inside
 from protocols.plan.model import Plan
 from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.count.findings import FindingsLog
 from protocols.validate.planref import find_plan
 from protocols.validate.read.sources import InputError
 
@@ -99,10 +97,10 @@ def validate(
         except InputError as exc:
             raise usage_error(str(exc)) from None
         for folder in written:
-            inside = [f.shown for f in files if f.local is not None
-                      and _inside(Path(f.local), Path(folder))]
-            if inside:
-                raise usage_error(f"the output folder {folder} holds an input ({inside[0]})")
+            held = [f.shown for f in files if f.local is not None
+                    and inside(Path(f.local), Path(folder).resolve())]
+            if held:
+                raise usage_error(f"the output folder {folder} holds an input ({held[0]})")
         options = JobOptions(
             source_field=source_field or str(section.get("source_field", DEFAULT_SOURCE_FIELD)),
             max_examples=examples, fail_on=FAIL_ON[level], good=good, bad=bad,
@@ -111,24 +109,7 @@ def validate(
     finally:
         if owned:
             spark.stop()
-    try:
-        emit(result, format, output, fail_on=FAIL_ON[level])
-    finally:
-        if isinstance(result.findings, FindingsLog):
-            result.findings.close()
-    threshold = FAIL_ON[level]
-    counts = result.summary["by_severity"]
-    failed = threshold is not None and any(
-        counts.get(s.value, 0) for s in Severity if s.rank >= threshold.rank and s.rank > 0)
-    raise typer.Exit(int(failed))
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
+    finish_run(result, format, output, level)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -25,6 +25,7 @@ from protocols.diagnostics import Severity
 
 if TYPE_CHECKING:
     from protocols.config import Config
+    from protocols.report.base import RunResult
 
 # (validate.drift's; the core is imported when the command runs: tests/test_startup.py)
 DEFAULT_SOURCE_FIELD = "context.library.name"
@@ -44,6 +45,24 @@ def run_settings(config: Path | None, fail_on: str | None, max_examples: int | N
     if not isinstance(examples, int) or examples < 0:
         raise usage_error(f"max_examples must be a whole number >= 0, not {examples!r}")
     return settings, section, level, examples
+
+
+def finish_run(result: RunResult, formats: list[str], outputs: list[Path], level: str
+               ) -> NoReturn:
+    """Write a validate run's reports (the command's and the Spark job's), let go of its
+    findings log, and exit: 1 when a finding is at ``level`` or above."""
+    from protocols.validate.count.findings import FindingsLog
+
+    try:
+        emit(result, formats, outputs, fail_on=FAIL_ON[level])
+    finally:
+        if isinstance(result.findings, FindingsLog):
+            result.findings.close()
+    threshold = FAIL_ON[level]
+    counts = result.summary["by_severity"]
+    failed = threshold is not None and any(
+        counts.get(s.value, 0) for s in Severity if s.rank >= threshold.rank and s.rank > 0)
+    raise typer.Exit(int(failed))
 
 
 @app.command(epilog="""\b
@@ -92,7 +111,6 @@ def validate(
     """Validate event logs against a plan and report naming drift between sources."""
     from protocols.cli.plan_tools import load_or_exit
     from protocols.plan.model import Plan
-    from protocols.validate.count.findings import FindingsLog
     from protocols.validate.parallel import jobs_from
     from protocols.validate.planref import find_plan
     from protocols.validate.read.sources import InputError, expand_inputs
@@ -129,13 +147,4 @@ def validate(
         except OSError as exc:
             raise usage_error(f"cannot write: {exc}") from None
     # The quarantine files are complete and closed here, whatever the reports do next.
-    try:
-        emit(result, format, output, fail_on=FAIL_ON[level])
-    finally:
-        if isinstance(result.findings, FindingsLog):
-            result.findings.close()
-    threshold = FAIL_ON[level]
-    counts = result.summary["by_severity"]
-    failed = threshold is not None and any(
-        counts.get(s.value, 0) for s in Severity if s.rank >= threshold.rank and s.rank > 0)
-    raise typer.Exit(int(failed))
+    finish_run(result, format, output, level)
