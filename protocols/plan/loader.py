@@ -130,11 +130,14 @@ def _load(parse: Callable[[], tuple[Any, SourceMap]], file_path: Path, shown: st
                    if d.code == "PL102" and d.suggestion and path}
         pruned = None
         if isinstance(data, dict):
-            for attempt in (renames, {}):  # the typo fixed, else the key left out
+            # The typo fixed, else the key left out; the first version the format accepts.
+            for attempt in (renames, {}) if renames else ({},):
                 pruned = prune(data, paths, attempt)
                 if pruned is None or not check_format(pruned, source):
                     break
-        if pruned is None or check_format(pruned, source):
+            else:
+                pruned = None  # no version was accepted
+        if pruned is None:
             return LoadResult(shown, data, source, None, tuple(problems))
         data = pruned
     diagnostics: list[Diagnostic] = [*problems, *reference_findings(data, source)]
