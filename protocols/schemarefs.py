@@ -21,7 +21,8 @@ from protocols.yamlsrc import PathKey, SourceMap
 
 REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
 # Keywords whose values are data, not schemas: a "$ref" key inside them is a value.
-_VALUE_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+#: Keywords whose values are data, not schemas: walks over schemas do not enter them.
+VALUE_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
 
 
 def is_local(reference: str) -> bool:
@@ -38,7 +39,7 @@ def external_references(data: Any, path: PathKey = ()) -> Iterator[tuple[PathKey
             for key, value in node.items():
                 if key in REFERENCE_KEYWORDS and isinstance(value, str) and not is_local(value):
                     yield (*where, key), value
-                elif key not in _VALUE_KEYWORDS and isinstance(value, dict | list):
+                elif key not in VALUE_KEYWORDS and isinstance(value, dict | list):
                     pending.append(((*where, key), value))
         elif isinstance(node, list):
             pending.extend(((*where, index), value) for index, value in enumerate(node))

@@ -30,7 +30,7 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.patterns import compile_error, pattern_risk, risk_message, starts_anchored
 from protocols.plan.model import MessageSpec, Plan
-from protocols.schemarefs import REFERENCE_KEYWORDS, is_local
+from protocols.schemarefs import REFERENCE_KEYWORDS, VALUE_KEYWORDS, is_local
 
 #: Longest value a generated client searches with a pattern that is not anchored at the start.
 UNANCHORED_MAX_LENGTH = 4096
@@ -41,7 +41,6 @@ PY_MAX_DIGITS = 4000
 _PY_LIMIT: int = 10**PY_MAX_DIGITS
 _SHORT: int = 10**30
 
-_VALUE_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def _walk(node: Any, path: tuple[str | int, ...] = (), *, values: bool = False
     yield path, node, values
     if isinstance(node, Mapping):
         for key, child in node.items():
-            yield from _walk(child, (*path, key), values=values or key in _VALUE_KEYWORDS)
+            yield from _walk(child, (*path, key), values=values or key in VALUE_KEYWORDS)
     elif isinstance(node, list):
         for index, child in enumerate(node):
             yield from _walk(child, (*path, index), values=values)
@@ -192,7 +191,7 @@ def without_unsafe_patterns(schema: Any) -> Any:
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key in _VALUE_KEYWORDS:
+        if key in VALUE_KEYWORDS:
             out[key] = value
         elif key == "pattern" and isinstance(value, str) and not _safe(value):
             continue

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from protocols.schemarefs import VALUE_KEYWORDS
+
 _MODERN = ("2019-09", "2020-12")
 # Keywords whose value is a map of names to schemas, or one schema, or a list of schemas.
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
@@ -117,7 +119,7 @@ def uses_integer(schema: Any, depth: int = 0) -> bool:
         if kinds == "integer" or (isinstance(kinds, list) and "integer" in kinds):
             return True
         return any(uses_integer(v, depth + 1) for k, v in schema.items()
-                   if k not in ("enum", "const", "default", "examples"))
+                   if k not in VALUE_KEYWORDS)
     if isinstance(schema, list):
         return any(uses_integer(v, depth + 1) for v in schema)
     return False

@@ -17,7 +17,7 @@ from typing import Any
 from protocols.plan.compiler import schema_file_names
 from protocols.plan.model import MessageSpec, Plan
 from protocols.plan.resolve import Resolver
-from protocols.yamlsrc import all_suppressions
+from protocols.yamlsrc import IGNORE_KEY, all_suppressions
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 _BODY_SECTIONS = {"track": "events", "page": "pages", "screen": "screens"}
@@ -89,7 +89,6 @@ def _rule(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
             "type": spec.kind.upper(), "version": version, "jsonSchema": schema}
 
 
-IGNORE_KEY = "x-protocols-ignore"
 
 
 def _decisions(plan: Plan) -> dict[int, frozenset[str] | None]:

@@ -17,7 +17,7 @@ from protocols.diagnostics import format_path
 from protocols.interop.errors import InteropError
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.rawcheck import metaschema_errors
-from protocols.schemarefs import is_local
+from protocols.schemarefs import VALUE_KEYWORDS, is_local
 from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
 
 # Plan property keys that are JSON Schema keywords copied as they are, with the JSON type the
@@ -294,7 +294,7 @@ class Converter:
                     # Another document: a plan never holds one (lint PL114), nothing fetches it.
                     self.warn(where, f"{_show(path)}: `$dynamicRef` {value!r} names another "
                               "document; planned as any value (not enforced)")
-                elif key in ("enum", "const", "default", "examples"):
+                elif key in VALUE_KEYWORDS:
                     out[key] = value
                 else:
                     out[key] = self._local_refs(value, where, path, depth + 1)

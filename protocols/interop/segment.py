@@ -18,8 +18,8 @@ from typing import Any
 from protocols.interop.conventions import with_conventions
 from protocols.interop.drafts import upgrade
 from protocols.interop.errors import InteropError
-from protocols.interop.export import IGNORE_KEY
 from protocols.interop.schema2plan import SEGMENT_NOISE, Converter
+from protocols.yamlsrc import IGNORE_KEY
 
 # Top-level fields of a Segment message: a rule schema whose properties are only these is a
 # whole-message schema, not a payload schema.

@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 
 from protocols.diagnostics import Diagnostic, Severity, format_path
-from protocols.schemarefs import OFFLINE_REGISTRY
+from protocols.schemarefs import OFFLINE_REGISTRY, VALUE_KEYWORDS
 from protocols.yamlsrc import PathKey, SourceMap
 
 # Where property fragments are written: maps of names to fragments.
@@ -111,7 +111,7 @@ def _refs(node: Any, path: PathKey, depth: int = 0) -> Iterator[tuple[PathKey, s
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 yield (*path, key), value
-            elif key not in ("enum", "const", "default", "examples") and not str(
+            elif key not in VALUE_KEYWORDS and not str(
                     key).startswith("x-"):
                 yield from _refs(value, (*path, key), depth + 1)
     elif isinstance(node, list):

@@ -15,12 +15,11 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.naming import did_you_mean
 from protocols.plan.model import JSON_TYPES, AdditionalPolicy
-from protocols.yamlsrc import PathKey, SourceMap
+from protocols.yamlsrc import IGNORE_KEY, PathKey, SourceMap
 
 # Keys of a property fragment that describe it without saying what values it accepts.
 META_KEYS = frozenset({"required", "description", "deprecated", "pii", "nullable", "use"})
 PLAN_ONLY_KEYS = frozenset({"required", "pii", "nullable", "use", "schema"})
-LINT_METADATA = "x-protocols-ignore"  # an ignore comment kept as data (see yamlsrc)
 NESTED_SCHEMA_KEYS = ("anyOf", "oneOf", "allOf")
 
 
@@ -138,7 +137,7 @@ class Resolver:
         """Translate the JSON Schema keywords of a fragment (plan keys are handled by callers)."""
         schema: dict[str, Any] = {}
         for key, value in fragment.items():
-            if key in PLAN_ONLY_KEYS or key == LINT_METADATA:
+            if key in PLAN_ONLY_KEYS or key == IGNORE_KEY:
                 continue  # (lint decisions are about the plan, not about values)
             if key == "type":
                 schema.update(self.type_schema(value, (*plan_path, "type")))
