@@ -29,8 +29,10 @@ def plan_to_segment(plan: Plan) -> dict[str, Any]:
     common = _common_rule(plan)
     if common is not None:
         rules.append(common)
+    # Ignore comments and ``x-protocols-ignore`` keys (from an earlier import), by line.
+    ignored = all_suppressions(plan.data, plan.source)
     for spec in plan.messages():
-        rules.append(_rule(plan, spec))
+        rules.append(_rule(plan, spec, ignored))
     exported: dict[str, Any] = {"name": plan.id}
     if plan.description:
         exported["description"] = plan.description
@@ -52,14 +54,17 @@ def _body(plan: Plan, spec: MessageSpec) -> Mapping[str, Any]:
     return found if isinstance(found, Mapping) else {}
 
 
-def _rule(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
+Decisions = Mapping[int, frozenset[str] | None]
+
+
+def _rule(plan: Plan, spec: MessageSpec, ignored: Decisions) -> dict[str, Any]:
     body = _body(plan, spec)
     payload = {k: v for k, v in spec.schema.items()
                if k not in ("description", "deprecated", "$defs")}
     if spec.kind == "track":
         _drop_inherited_common(plan, body, payload)
     payload.update(body.get("x-segment-schema") or {})
-    payload, own_ignore = _with_ignores(plan, spec, payload)
+    payload, own_ignore = _with_ignores(plan, spec, payload, ignored)
     field = spec.payload_field
     message_props: dict[str, Any] = {"context": {}}
     if field == "properties":
@@ -81,7 +86,7 @@ def _rule(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
     if required:
         schema["required"] = required
     if "$defs" in spec.schema:
-        schema["$defs"] = _types_with_ignores(plan, spec.schema["$defs"])
+        schema["$defs"] = _types_with_ignores(plan, spec.schema["$defs"], ignored)
     if own_ignore:
         schema[IGNORE_KEY] = own_ignore
     version = body.get("x-segment-version", 1)
@@ -90,27 +95,21 @@ def _rule(plan: Plan, spec: MessageSpec) -> dict[str, Any]:
 
 
 
-
-def _decisions(plan: Plan) -> dict[int, frozenset[str] | None]:
-    """Ignore comments and ``x-protocols-ignore`` keys (from an earlier import), by line."""
-    return all_suppressions(plan.data, plan.source)
-
-
-def _with_ignores(plan: Plan, spec: MessageSpec, payload: dict[str, Any]
+def _with_ignores(plan: Plan, spec: MessageSpec, payload: dict[str, Any], ignored: Decisions
                   ) -> tuple[dict[str, Any], list[str]]:
     """The payload with each ``# protocols: ignore[...]`` decision of the plan kept as
     ``x-protocols-ignore: [codes]`` on the property it silences (``["*"]`` for a bare
     ignore), and the codes silenced on the message's own line. Importers put them back and
     lint honours them, so export then import keeps the decisions."""
-    ignored = _decisions(plan)
     if not ignored:
         return payload, []
     copy: dict[str, Any] = json.loads(json.dumps(payload))
     own: list[str] = []
     for schema_path, location in spec.locations.items():
-        if location.file != plan.source.file or location.line not in ignored:
+        line = location.line
+        if location.file != plan.source.file or line is None or line not in ignored:
             continue
-        codes = ignored[location.line]
+        codes = ignored[line]
         listed = sorted(codes) if codes is not None else ["*"]
         if not schema_path:
             own = listed
@@ -123,9 +122,9 @@ def _with_ignores(plan: Plan, spec: MessageSpec, payload: dict[str, Any]
     return copy, own
 
 
-def _types_with_ignores(plan: Plan, defs: Mapping[str, Any]) -> dict[str, Any]:
+def _types_with_ignores(plan: Plan, defs: Mapping[str, Any], ignored: Decisions
+                        ) -> dict[str, Any]:
     """Named types with the ignore decisions written inside them (see _with_ignores)."""
-    ignored = _decisions(plan)
     raw_types = plan.data.get("types") or {}
     if not ignored or not raw_types:
         return dict(defs)
@@ -136,19 +135,18 @@ def _types_with_ignores(plan: Plan, defs: Mapping[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def _mark(plan: Plan, ignored: Mapping[int, frozenset[str] | None], raw: Mapping[str, Any],
+def _mark(plan: Plan, ignored: Decisions, raw: Mapping[str, Any],
           path: tuple[str, ...], compiled: Any, depth: int = 0) -> None:
     if depth > 32 or not isinstance(compiled, dict):
         return
-    for key in ("properties",):
-        for prop, fragment in (raw.get(key) or {}).items():
-            target = (compiled.get(key) or {}).get(prop)
-            line = plan.source.key_location((*path, key, prop)).line
-            if isinstance(target, dict) and line is not None and line in ignored:
-                codes = ignored[line]
-                target[IGNORE_KEY] = sorted(codes) if codes is not None else ["*"]
-            if isinstance(fragment, Mapping):
-                _mark(plan, ignored, fragment, (*path, key, prop), target, depth + 1)
+    for prop, fragment in (raw.get("properties") or {}).items():
+        target = (compiled.get("properties") or {}).get(prop)
+        line = plan.source.key_location((*path, "properties", prop)).line
+        if isinstance(target, dict) and line is not None and line in ignored:
+            codes = ignored[line]
+            target[IGNORE_KEY] = sorted(codes) if codes is not None else ["*"]
+        if isinstance(fragment, Mapping):
+            _mark(plan, ignored, fragment, (*path, "properties", prop), target, depth + 1)
     if isinstance(raw.get("items"), Mapping):
         _mark(plan, ignored, raw["items"], (*path, "items"), compiled.get("items"), depth + 1)
 
