@@ -12,16 +12,13 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass
-
-from tree_sitter import Node
 
 from protocols.diagnostics import Diagnostic
 from protocols.scan.codes import CODES
 from protocols.scan.languages import FAMILY, parser
 from protocols.scan.model import FileFacts
-from protocols.scan.syntax.base import ExtractContext, Source
+from protocols.scan.syntax.base import ExtractContext, Extractor, Source, first_error
 
 # The header every `protocols generate` emitter writes on the first lines of its files.
 _GENERATED = re.compile(rb"^\s*(?:#|//|/\*)\s*(?:Code )?[Gg]enerated by protocols\b")
@@ -92,29 +89,28 @@ def _locate(data: bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-Extract = Callable[[str, str, Source, ExtractContext, Node], FileFacts]
-
-
-def _extractor(family: str) -> Extract:
+def _extractor(language: str) -> type[Extractor]:
+    """The extractor class of a language (its module imported when first needed)."""
+    family = FAMILY[language]
     if family == "python":
-        from protocols.scan.syntax.python import extract as python
+        from protocols.scan.syntax.python import PythonExtractor
 
-        return python
+        return PythonExtractor
     if family == "js":
-        from protocols.scan.syntax.javascript import extract as javascript
+        from protocols.scan.syntax.javascript import JavaScriptExtractor
 
-        return javascript
+        return JavaScriptExtractor
     if family == "jvm":
-        from protocols.scan.syntax.jvm import extract as jvm
+        from protocols.scan.syntax.jvm import JavaExtractor, KotlinExtractor
 
-        return jvm
+        return KotlinExtractor if language == "kotlin" else JavaExtractor
     if family == "swift":
-        from protocols.scan.syntax.swift import extract as swift
+        from protocols.scan.syntax.swift import SwiftExtractor
 
-        return swift
-    from protocols.scan.syntax.golang import extract as golang
+        return SwiftExtractor
+    from protocols.scan.syntax.golang import GoExtractor
 
-    return golang
+    return GoExtractor
 
 
 def parse_file(path: str, language: str, context: ExtractContext, *, max_size: int) -> Parsed:
@@ -128,7 +124,9 @@ def parse_file(path: str, language: str, context: ExtractContext, *, max_size: i
         data = data[3:]
     tree = parser(language).parse(data)
     source = Source(data)
-    facts = _extractor(FAMILY[language])(path, language, source, context, tree.root_node)
+    root = tree.root_node
+    facts = _extractor(language)(path, language, source, context).run(root)
+    facts.syntax_error = first_error(root, source)
     facts.generated = any(_GENERATED.match(line) for line in data.split(b"\n", _HEADER_LINES)
                           [:_HEADER_LINES])
     return Parsed(facts)

@@ -16,11 +16,8 @@ from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Import, Lit, Value
 from protocols.scan.syntax.base import (
     MAX_DEPTH,
-    ExtractContext,
     Extractor,
     Invocation,
-    Source,
-    first_error,
     obj,
     short,
 )
@@ -330,10 +327,3 @@ def _unwrap(node: Node) -> Node:
     if node.type == "literal_element" and node.named_children:
         return node.named_children[0]
     return node
-
-
-def extract(path: str, language: str, source: Source, context: ExtractContext,
-            root: Node) -> FileFacts:
-    facts = GoExtractor(path, language, source, context).run(root)
-    facts.syntax_error = first_error(root, source)
-    return facts

@@ -18,11 +18,8 @@ from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Import, Lit, Value
 from protocols.scan.syntax.base import (
     MAX_DEPTH,
-    ExtractContext,
     Extractor,
     Invocation,
-    Source,
-    first_error,
     obj,
     short,
 )
@@ -370,10 +367,3 @@ class JavaScriptExtractor(Extractor):
     def _module(self, source: Node) -> str:
         found = self.value(source)
         return found.value if isinstance(found, Lit) and isinstance(found.value, str) else ""
-
-
-def extract(path: str, language: str, source: Source, context: ExtractContext,
-            root: Node) -> FileFacts:
-    facts = JavaScriptExtractor(path, language, source, context).run(root)
-    facts.syntax_error = first_error(root, source)
-    return facts

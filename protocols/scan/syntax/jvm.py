@@ -19,11 +19,8 @@ from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Import, Lit, Value
 from protocols.scan.syntax.base import (
     MAX_DEPTH,
-    ExtractContext,
     Extractor,
     Invocation,
-    Source,
-    first_error,
     obj,
     short,
 )
@@ -614,12 +611,3 @@ def _has_template(body: str) -> bool:
             return True
         index = body.find("$", index + 1)
     return False
-
-
-def extract(path: str, language: str, source: Source, context: ExtractContext,
-            root: Node) -> FileFacts:
-    extractor: JvmExtractor = (KotlinExtractor if language == "kotlin" else JavaExtractor)(
-        path, language, source, context)
-    facts = extractor.run(root)
-    facts.syntax_error = first_error(root, source)
-    return facts

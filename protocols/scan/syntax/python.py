@@ -16,11 +16,8 @@ from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Import, Lit, Value
 from protocols.scan.syntax.base import (
     MAX_DEPTH,
-    ExtractContext,
     Extractor,
     Invocation,
-    Source,
-    first_error,
     obj,
     short,
 )
@@ -340,11 +337,3 @@ def _without_f(text: str, pieces: list[Node], extractor: PythonExtractor) -> str
             raw = raw.replace("{{", "{").replace("}}", "}")
         out.append(raw)
     return " ".join(out)
-
-
-def extract(path: str, language: str, source: Source, context: ExtractContext,
-            root: Node) -> FileFacts:
-    extractor = PythonExtractor(path, language, source, context)
-    facts = extractor.run(root)
-    facts.syntax_error = first_error(root, source)
-    return facts

@@ -16,11 +16,8 @@ from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Lit, Value
 from protocols.scan.syntax.base import (
     MAX_DEPTH,
-    ExtractContext,
     Extractor,
     Invocation,
-    Source,
-    first_error,
     obj,
     short,
 )
@@ -231,10 +228,3 @@ class SwiftExtractor(Extractor):
                     self.facts.enum_members[prefix + last] = last
                 elif field == "raw_value" and last is not None:
                     self.facts.symbols[prefix + last] = self.value(child)
-
-
-def extract(path: str, language: str, source: Source, context: ExtractContext,
-            root: Node) -> FileFacts:
-    facts = SwiftExtractor(path, language, source, context).run(root)
-    facts.syntax_error = first_error(root, source)
-    return facts
