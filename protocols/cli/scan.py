@@ -23,6 +23,7 @@ from protocols.diagnostics import Severity
 
 if TYPE_CHECKING:
     from protocols.scan.settings import ScanSettings
+    from protocols.scan.walk import Skipped, SourceFile
 
 # Fewer files than this and the scan is over before a progress line could help.
 PROGRESS_MIN_FILES = 100
@@ -73,7 +74,7 @@ def scan_command(
     from protocols.plan.model import Plan
     from protocols.scan.run import run_scan
     from protocols.scan.settings import SettingsError, from_config, parse_fail_on
-    from protocols.scan.walk import WalkError
+    from protocols.scan.walk import SourceFile, WalkError
     from protocols.validate.planref import find_plan
     from protocols.validate.read.sources import InputError
 
@@ -96,30 +97,31 @@ def scan_command(
     assert isinstance(loaded, Plan)
     targets = list(paths) if paths else list(settings.paths)
     reports = report_targets(format, output)
-    guard_outputs(reports, [*loaded.files, project.file, *_sources(reports, targets, settings)])
+    walked = _walked(reports, targets, settings)
+    sources = [e.path for e in walked or () if isinstance(e, SourceFile)]
+    guard_outputs(reports, [*loaded.files, project.file, *sources])
     with FileProgress(enabled=progress_wanted(format, output, quiet=quiet),
                       minimum=PROGRESS_MIN_FILES) as line:
         try:
-            result = run_scan(loaded, targets, settings, progress=line.update)
+            result = run_scan(loaded, targets, settings, progress=line.update, walked=walked)
         except WalkError as exc:
             raise usage_error(str(exc)) from None
     emit(result, format, output, fail_on=Severity.ERROR)
     raise typer.Exit(exit_code(result, Severity.ERROR))
 
 
-def _sources(reports: list[Path | None], targets: list[str],
-             settings: ScanSettings) -> list[str]:
-    """The source files the scan reads, when a report goes to a file that could be one."""
-    from protocols.scan.walk import SourceFile, WalkError, walk
+def _walked(reports: list[Path | None], targets: list[str],
+            settings: ScanSettings) -> list[SourceFile | Skipped] | None:
+    """The walk of the targets, done before the scan when a report goes to a file that
+    could be one of the sources (the scan then reuses it); None otherwise."""
+    from protocols.scan.walk import WalkError, walk
 
     if all(target is None or str(target) == "-" for target in reports):
-        return []
+        return None
     try:
-        return [entry.path for entry in walk(targets, exclude=settings.exclude,
-                                             gitignore=settings.gitignore)
-                if isinstance(entry, SourceFile)]
+        return list(walk(targets, exclude=settings.exclude, gitignore=settings.gitignore))
     except WalkError:
-        return []  # the scan itself reports it
+        return None  # the scan walks again and reports it
 
 
 def _with(settings: ScanSettings, **changes: object) -> ScanSettings:

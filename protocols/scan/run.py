@@ -25,7 +25,7 @@ from protocols.scan.parse import parse_file
 from protocols.scan.resolve import Resolver
 from protocols.scan.settings import ScanSettings
 from protocols.scan.syntax.base import ExtractContext
-from protocols.scan.walk import SourceFile, walk
+from protocols.scan.walk import Skipped, SourceFile, walk
 
 # (files done, files in all, the file just read): called after each file.
 Progress = Callable[[int, int, str], None]
@@ -45,11 +45,15 @@ class ScanOutcome:
 
 
 def scan_tree(plan: Plan, paths: Sequence[str], settings: ScanSettings, *,
-              progress: Progress | None = None) -> ScanOutcome:
-    """Scan ``paths`` (files or folders) against ``plan``."""
+              progress: Progress | None = None,
+              walked: Sequence[SourceFile | Skipped] | None = None) -> ScanOutcome:
+    """Scan ``paths`` (files or folders) against ``plan``; ``walked``: what walking them
+    gave already (the command walks first to check its outputs against the sources)."""
     files: list[SourceFile] = []
     skipped: list[tuple[str, str]] = []
-    for entry in walk(paths, exclude=settings.exclude, gitignore=settings.gitignore):
+    if walked is None:
+        walked = list(walk(paths, exclude=settings.exclude, gitignore=settings.gitignore))
+    for entry in walked:
         if isinstance(entry, SourceFile):
             files.append(entry)
         else:
@@ -141,8 +145,10 @@ def _reason_group(reason: str) -> str:
 
 
 def run_scan(plan: Plan, paths: Sequence[str], settings: ScanSettings, *,
-             progress: Progress | None = None) -> RunResult:
-    return to_result(scan_tree(plan, paths, settings, progress=progress), plan, settings)
+             progress: Progress | None = None,
+             walked: Sequence[SourceFile | Skipped] | None = None) -> RunResult:
+    return to_result(scan_tree(plan, paths, settings, progress=progress, walked=walked),
+                     plan, settings)
 
 
 __all__ = ["ScanOutcome", "run_scan", "scan_tree", "stamp", "to_result"]
