@@ -26,9 +26,8 @@ from protocols.diagnostics import Diagnostic, Severity, format_path, sort_diagno
 from protocols.plan.model import Plan
 from protocols.validate.check.checker import Validator
 from protocols.validate.check.lane import FastLane
-from protocols.validate.codes import CODES
 from protocols.validate.read.inputs import _read_stream
-from protocols.validate.read.limits import BOM, MAX_LINE_BYTES, is_blank
+from protocols.validate.read.limits import MAX_LINE_BYTES, is_blank, too_long, without_bom
 from protocols.validate.read.records import Item, parse_message_text, parsed_fast
 
 #: One message read from a record, or the finding that stands for one that could not be
@@ -107,14 +106,10 @@ def parse_line(data: bytes, *, file: str = "-", line: int = 1) -> tuple[ParsedMe
     line 1 only, as at the start of a file."""
     body = data[:-1] if data[-1:] == b"\n" else data
     if len(body) > MAX_LINE_BYTES:
-        return (Item(line, error=CODES["PV004"].diagnostic(
-            f"line longer than {MAX_LINE_BYTES // 1024} KiB: not read as a message",
-            file=file, line=line)),)
+        return (Item(line, error=too_long(file, line)),)
     if is_blank(data, line):
         return ()
-    if line == 1 and data.startswith(BOM):
-        data = data[len(BOM):]
-    return tuple(parse_message_text(data, file=file, line=line))
+    return tuple(parse_message_text(without_bom(data, line), file=file, line=line))
 
 
 def parse_record(record: LogRecord) -> tuple[ParsedMessage, ...]:
@@ -124,10 +119,8 @@ def parse_record(record: LogRecord) -> tuple[ParsedMessage, ...]:
         assert record.problem is not None
         return (Item(record.line, error=record.problem),)
     if record.kind == "document":
-        data = record.data
-        if record.line == 1 and data.startswith(BOM):
-            data = data[len(BOM):]
-        return tuple(parse_message_text(data, file=record.file, line=record.line))
+        return tuple(parse_message_text(without_bom(record.data, record.line),
+                                        file=record.file, line=record.line))
     return parse_line(record.data, file=record.file, line=record.line)
 
 

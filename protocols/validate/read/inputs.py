@@ -30,7 +30,7 @@ from protocols.validate.read import limits
 from protocols.validate.read.arrays import ArrayReader
 from protocols.validate.read.detect import detect, has_object_line
 from protocols.validate.read.gunzip import GunzipReader, open_gunzip
-from protocols.validate.read.limits import MAX_LINE_BYTES, Runs, is_blank
+from protocols.validate.read.limits import MAX_LINE_BYTES, Runs, is_blank, too_long, without_bom
 from protocols.validate.read.records import (
     DECODER,
     Item,
@@ -43,7 +43,6 @@ from protocols.validate.read.sources import STDIN, InputError, expand_inputs
 # A JSON object document (one message, one batch) is parsed whole; arrays are streamed.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
-_BOM = limits.BOM
 _GZIP_MAGIC = b"\x1f\x8b"
 _BLANK = b" \t\r\n"
 
@@ -265,10 +264,7 @@ def _slow_line(reader: LineReader, data: bytes, *, ahead: bool = True) -> Iterat
         yield reader.count(record)
         return
     if len(data) > MAX_LINE_BYTES:
-        error = CODES["PV004"].diagnostic(
-            f"line longer than {MAX_LINE_BYTES // 1024} KiB: not read as a message",
-            file=file, line=line)
-        record = Record(file, line, data, (Item(line, error=error),),
+        record = Record(file, line, data, (Item(line, error=too_long(file, line)),),
                         reader.rest_of_line(len(data)))
         yield reader.count(record)
         assert record.tail is not None
@@ -287,8 +283,8 @@ def _slow_line(reader: LineReader, data: bytes, *, ahead: bool = True) -> Iterat
 
 
 def _line_record(file: str, line: int, data: bytes) -> Record:
-    body = data[len(_BOM):] if line == 1 and data.startswith(_BOM) else data
-    return Record(file, line, data, tuple(parse_message_text(body, file=file, line=line)))
+    return Record(file, line, data, tuple(parse_message_text(without_bom(data, line), file=file,
+                                                             line=line)))
 
 
 def _array(reader: LineReader, pending: list[bytes]) -> Iterator[Record]:
@@ -328,7 +324,7 @@ def _document(reader: LineReader, pending: list[bytes], fast: LineHandler | None
         size += len(chunk)
     content = b"".join(parts)
     del parts
-    body = content[len(_BOM):] if start_line == 1 and content.startswith(_BOM) else content
+    body = without_bom(content, start_line)
     if size <= MAX_DOCUMENT_BYTES and reader.problem() is None:
         try:
             value = DECODER.decode(body.decode("utf-8"))

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from protocols.diagnostics import Diagnostic
+from protocols.validate.codes import CODES
 from protocols.validate.read.records import Record
 
 # Segment refuses messages above 32 KB; a line 32 times that is certainly not one message.
@@ -29,10 +31,23 @@ MAX_BROKEN_BYTES = 64 * 1024 * 1024
 BOM = b"\xef\xbb\xbf"
 
 
+def without_bom(data: bytes, line: int) -> bytes:
+    """The text of a line or document starting on ``line``: a UTF-8 BOM is skipped on the
+    first line only, as at the start of a file."""
+    return data[len(BOM):] if line == 1 and data.startswith(BOM) else data
+
+
 def is_blank(data: bytes, line: int) -> bool:
     """Whether a line holds nothing but white space (a BOM too, on the first line)."""
-    body = data[len(BOM):] if line == 1 and data.startswith(BOM) else data
+    body = without_bom(data, line)
     return not body or body.isspace()
+
+
+def too_long(file: str, line: int) -> Diagnostic:
+    """PV004 for a line over MAX_LINE_BYTES, which is not read as a message."""
+    return CODES["PV004"].diagnostic(
+        f"line longer than {MAX_LINE_BYTES // 1024} KiB: not read as a message",
+        file=file, line=line)
 
 
 @dataclass
