@@ -24,6 +24,9 @@ _NUMBER = re.compile(r"\d+")
 # Memory bounds for the formats that read every finding of a large run: the (code, event)
 # pairs remembered to rank first findings before repeats, and the fingerprint bases whose
 # occurrences are counted (see Fingerprinter).
+# JSON reports are indented for people up to this many findings; compact above, where the
+# C encoder is several times faster than the pure-Python one indentation needs.
+PRETTY_LIMIT = 2_000
 MAX_RANKED_PAIRS = 100_000
 MAX_COUNTED_BASES = 100_000
 

@@ -16,13 +16,13 @@ from protocols.diagnostics import Diagnostic, Severity
 from protocols.jsontext import exact_pieces
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
+    PRETTY_LIMIT,
     Fingerprinter,
     display_file,
     json_list,
     most_important_first,
     suggestion_note,
 )
-from protocols.report.sarif import PRETTY_LIMIT
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "minor", Severity.INFO: "info"}
 

@@ -13,9 +13,7 @@ from typing import Any
 
 from protocols.jsontext import exact_pieces
 from protocols.report.base import RenderOptions, RunResult, every_finding
-from protocols.report.common import json_list
-
-PRETTY_LIMIT = 2_000
+from protocols.report.common import PRETTY_LIMIT, json_list
 
 
 @exact_pieces  # lone surrogates from logs as \u escapes: exact, and writable

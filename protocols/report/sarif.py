@@ -23,6 +23,7 @@ from protocols.diagnostics import Diagnostic, Location, Severity
 from protocols.jsontext import exact_pieces
 from protocols.report.base import RenderOptions, RunResult
 from protocols.report.common import (
+    PRETTY_LIMIT,
     Fingerprinter,
     display_file,
     json_list,
@@ -36,7 +37,6 @@ INFORMATION_URI = "https://github.com/protocols-dev/protocols"
 MAX_RESULTS = 25_000
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 FINGERPRINT_KEY = "protocolsFinding/v1"
-PRETTY_LIMIT = 2_000
 
 
 @functools.lru_cache(maxsize=4096)

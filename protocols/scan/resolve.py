@@ -79,7 +79,7 @@ class Resolver:
         if found is None:
             return Opaque(f"`{value.dotted}` is not a constant the scan can find", value.line,
                           value.column)
-        if isinstance(found, Lit | Obj) or not isinstance(found, Ref):
+        if not isinstance(found, Ref):
             return _at(found, value) if isinstance(found, Lit) else found
         return Opaque(f"`{value.dotted}` refers to `{found.dotted}`, which the scan cannot "
                       "find", value.line, value.column)

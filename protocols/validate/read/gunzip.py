@@ -16,7 +16,7 @@ import zlib
 from typing import IO
 
 _CHUNK = 1 << 20  # compressed bytes read at a time, and decompressed bytes made at a time
-_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b"  # how a gzip stream starts (a file is gzip by its content)
 
 
 class GunzipReader(io.RawIOBase):
@@ -63,19 +63,19 @@ class GunzipReader(io.RawIOBase):
 
     def _next_member(self, rest: bytes) -> None:
         """After a member: another member, zero padding, the end, or garbage."""
-        while len(rest) < len(_MAGIC):
+        while len(rest) < len(GZIP_MAGIC):
             more = self._raw.read(_CHUNK)
             if not more:
                 break
             rest += more
-        rest = rest.lstrip(b"\0") if not rest.startswith(_MAGIC) else rest
+        rest = rest.lstrip(b"\0") if not rest.startswith(GZIP_MAGIC) else rest
         while not rest:  # zero padding up to here: the end, unless more follows
             more = self._raw.read(_CHUNK)
             if not more:
                 self._done = True
                 return
             rest = more.lstrip(b"\0")
-        if not rest.startswith(_MAGIC) and len(rest) >= len(_MAGIC):
+        if not rest.startswith(GZIP_MAGIC) and len(rest) >= len(GZIP_MAGIC):
             self._finish("data after the end of the gzip stream is not gzip")
             return
         self._unzip = zlib.decompressobj(wbits=31)

@@ -29,7 +29,7 @@ from protocols.validate.codes import CODES
 from protocols.validate.read import limits
 from protocols.validate.read.arrays import ArrayReader
 from protocols.validate.read.detect import detect, has_object_line
-from protocols.validate.read.gunzip import GunzipReader, open_gunzip
+from protocols.validate.read.gunzip import GZIP_MAGIC, GunzipReader, open_gunzip
 from protocols.validate.read.limits import MAX_LINE_BYTES, Runs, is_blank, too_long, without_bom
 from protocols.validate.read.records import (
     DECODER,
@@ -43,7 +43,6 @@ from protocols.validate.read.sources import STDIN, InputError, expand_inputs
 # A JSON object document (one message, one batch) is parsed whole; arrays are streamed.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
-_GZIP_MAGIC = b"\x1f\x8b"
 _BLANK = b" \t\r\n"
 
 __all__ = ["CHUNK", "MAX_LINE_BYTES", "STDIN", "InputError", "LineHandler", "LineReader",
@@ -100,7 +99,7 @@ def failure(file: str, line: int, message: str, code: str = "PV005") -> Record:
 def _read_stream(file: str, handle: IO[bytes], fast: LineHandler | None) -> Iterator[Record]:
     peek = getattr(handle, "peek", None)
     head = peek(2)[:2] if callable(peek) else b""
-    if head == _GZIP_MAGIC:
+    if head == GZIP_MAGIC:
         stream, gunzip = open_gunzip(handle)
         stream.peek(1)
         if gunzip.problem is None or gunzip.produced or not handle.seekable():

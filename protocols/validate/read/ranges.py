@@ -15,11 +15,10 @@ from typing import IO, cast
 from protocols.plan.loader import display_path
 from protocols.validate.read import limits
 from protocols.validate.read.detect import detect
+from protocols.validate.read.gunzip import GZIP_MAGIC
 from protocols.validate.read.inputs import STDIN, LineHandler, LineReader, failure, ndjson
 from protocols.validate.read.limits import MAX_LINE_BYTES, RunEdges, is_blank
 from protocols.validate.read.records import Record
-
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def splittable(name: str) -> bool:
@@ -29,7 +28,7 @@ def splittable(name: str) -> bool:
         return False
     try:
         with open(name, "rb") as handle:
-            if handle.peek(2)[:2] == _GZIP_MAGIC:
+            if handle.peek(2)[:2] == GZIP_MAGIC:
                 return False
             reader = LineReader(name, handle, None)
             blank = 0
