@@ -119,22 +119,23 @@ def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOpt
     ``progress`` hears of each piece done, in input order."""
     if STDIN in inputs:
         return None  # stdin cannot be read in pieces, nor twice
-    size = _piece_bytes(inputs, options)
+    total = sum(_size(name) for name in inputs)
+    size = _piece_bytes(total, options)
     work = [piece for name in inputs for piece in pieces(name, size)]
     scratch = Path(tempfile.mkdtemp(prefix="protocols-validate-",
                                     dir=_scratch_parent(options)))
     try:
-        return _run(plan, inputs, options, work, scratch, progress)
+        return _run(plan, inputs, options, work, scratch, total, progress)
     except CapReached:
         return None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _piece_bytes(inputs: Sequence[str], options: ValidateOptions) -> int:
-    """Four pieces per process at least, so that small inputs are shared too; at most
-    PIECE_BYTES, and no less than 1 MiB, below which starting a piece costs more."""
-    total = sum(_size(name) for name in inputs)
+def _piece_bytes(total: int, options: ValidateOptions) -> int:
+    """Four pieces per process at least (of ``total`` bytes), so that small inputs are shared
+    too; at most PIECE_BYTES, and no less than 1 MiB, below which starting a piece costs
+    more."""
     return max(min(PIECE_BYTES, total // (options.jobs * 4)), min(PIECE_BYTES, _BLOCK))
 
 
@@ -160,7 +161,7 @@ def _scratch_parent(options: ValidateOptions) -> str | None:
 
 
 def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list[Piece],
-         scratch: Path, progress: Report | None = None) -> RunResult:
+         scratch: Path, total: int, progress: Report | None = None) -> RunResult:
     validator = Validator(plan)
     findings = FindingsLog() if options.every_finding else None
     merged = Run(validator, options, findings=findings)
@@ -168,7 +169,6 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     context = multiprocessing.get_context()
     jobs = [(index, piece, scratch) for index, piece in enumerate(work)]
-    total = sum(_size(name) for name in inputs)
     read = 0
     try:
         with context.Pool(options.jobs, initializer=_start_worker,

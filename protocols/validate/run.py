@@ -191,15 +191,16 @@ class Ticker:
     def __init__(self, run: Run, report: Report, inputs: Sequence[str]) -> None:
         self.run = run
         self.report = report
-        sizes = [_size(name) for name in inputs]
-        self.total = None if None in sizes else sum(s for s in sizes if s is not None)
+        self.sizes = {name: _size(name) for name in inputs}  # (one stat per input)
+        known = [self.sizes[name] for name in inputs]  # an input given twice is read twice
+        self.total = None if None in known else sum(s for s in known if s is not None)
         self.before = 0
         self.handle: IO[bytes] | None = None
         self.positioned = False
 
     def begin(self, name: str) -> None:
         """The next input is ``name`` (standard input has no position worth telling)."""
-        self.positioned = _size(name) is not None
+        self.positioned = self.sizes.get(name) is not None
 
     def opened(self, handle: IO[bytes]) -> None:
         self.handle = handle if self.positioned else None
@@ -214,7 +215,7 @@ class Ticker:
         self._report(self.before + at)
 
     def done(self, name: str) -> None:
-        self.before += _size(name) or 0
+        self.before += self.sizes.get(name) or 0
         self.handle = None
         self._report(self.before)
 
