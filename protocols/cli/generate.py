@@ -141,10 +141,11 @@ def generate_command(
             _lint_gate(plan_path, settings, force=force)
         options = GenerateOptions(lang=target.lang, sdk=target.sdk, package=target.package,
                                   runtime_validation=target.runtime_validation, force=force)
-        _show(plan_findings(plans[plan_path], lang=target.lang, force=force,
-                            patterns=EMITTERS[target.lang].runs_patterns), plan_path)
+        findings = plan_findings(plans[plan_path], lang=target.lang, force=force,
+                                 patterns=EMITTERS[target.lang].runs_patterns)
+        _show(findings, plan_path)
         try:
-            files = generate(plans[plan_path], options)
+            files = generate(plans[plan_path], options, findings=findings)
         except UnsafePlanError:
             raise typer.Exit(1) from None  # already shown, positioned, by _show
         except GenerateError as exc:

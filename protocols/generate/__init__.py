@@ -11,7 +11,7 @@ plan, its version and the protocols version, and no timestamp.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,13 +83,17 @@ def check_options(options: GenerateOptions) -> EmitOptions:
                        package=package if package is not None else emitter.default_package)
 
 
-def generate(plan: Plan, options: GenerateOptions) -> dict[str, str]:
-    """The generated files of ``plan``, by path relative to the output folder."""
+def generate(plan: Plan, options: GenerateOptions, *,
+             findings: Sequence[Diagnostic] | None = None) -> dict[str, str]:
+    """The generated files of ``plan``, by path relative to the output folder. ``findings``:
+    :func:`plan_findings` of this plan for these options, when the caller has them already
+    (the command shows them before generating); an error among them refuses the plan."""
     emit = check_options(options)
     emitter = emitter_for(options.lang)
-    problems = [d for d in plan_findings(plan, lang=options.lang, force=options.force,
-                                         patterns=emitter.runs_patterns)
-                if d.severity is Severity.ERROR]
+    if findings is None:
+        findings = plan_findings(plan, lang=options.lang, force=options.force,
+                                 patterns=emitter.runs_patterns)
+    problems = [d for d in findings if d.severity is Severity.ERROR]
     if problems:
         raise UnsafePlanError(problems)
     return emitter.render(build_model(plan), emit)
