@@ -95,13 +95,7 @@ class Resolver:
                        + (f"; did you mean {hint!r}?" if hint else ""),
                        (*plan_path, "use"), suggestion=hint)
             base_name = None
-        if base_name is not None and str(base_name) in self.expanding:
-            cycle = " -> ".join([*self.expanding[self.expanding.index(str(base_name)):],
-                                 str(base_name)])
-            self.error("PL108", "unresolved-reference",
-                       f"library entry {base_name!r} contains itself ({cycle}), so it cannot "
-                       "be expanded; write a recursive shape as a named type (`types:`), "
-                       "which may refer to itself", plan_path, key=True)
+        if base_name is not None and self._contains_itself(base_name, plan_path, key=True):
             return {}, bool(fragment.get("required", False))
         if base_name is not None:
             self.used_library.add(str(base_name))
@@ -177,18 +171,26 @@ class Resolver:
             schema.pop("required")
         return schema
 
+    def _contains_itself(self, name: object, where: PathKey, *, key: bool = False) -> bool:
+        """Whether library entry ``name`` is being expanded already (so it would contain
+        itself); reported at ``where`` (PL108) when it is."""
+        entry = str(name)
+        if entry not in self.expanding:
+            return False
+        cycle = " -> ".join([*self.expanding[self.expanding.index(entry):], entry])
+        self.error("PL108", "unresolved-reference",
+                   f"library entry {name!r} contains itself ({cycle}), so it cannot be "
+                   "expanded; write a recursive shape as a named type (`types:`), which may "
+                   "refer to itself", where, key=key)
+        return True
+
     def nested(self, fragment: Any, plan_path: PathKey, schema_path: PathKey,
                locations: dict[PathKey, Location]) -> dict[str, Any]:
         """An unnamed sub-schema (items, anyOf members...): no library lookup by name."""
         fragment = dict(fragment or {})
         use = fragment.pop("use", None)
         if use is not None:
-            if use in self.expanding:
-                cycle = " -> ".join([*self.expanding[self.expanding.index(use):], use])
-                self.error("PL108", "unresolved-reference",
-                           f"library entry {use!r} contains itself ({cycle}), so it cannot be "
-                           "expanded; write a recursive shape as a named type (`types:`), "
-                           "which may refer to itself", (*plan_path, "use"))
+            if self._contains_itself(use, (*plan_path, "use")):
                 return {}
             if use in self.library:
                 self.used_library.add(use)
