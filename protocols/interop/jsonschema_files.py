@@ -122,7 +122,7 @@ def jsonschemas_to_plan(sources: Sequence[tuple[str, Any, str]], *, plan_id: str
             body["deprecated"] = True
         if schema is not payload:
             converter.collect_types(schema, file)
-        props, keys = converter.payload(payload, file, extension="x-jsonschema")
+        props, keys = converter.payload(payload, file)
         body.update(keys)
         body["traits" if kind in ("identify", "group") else "properties"] = props
         body.update(extra)

@@ -79,13 +79,13 @@ class Converter:
         for name, sub in found:
             self.types[name] = self.property_fragment(sub, where, (), named=False)
 
-    def payload(self, schema: Mapping[str, Any], where: str, *, extension: str
+    def payload(self, schema: Mapping[str, Any], where: str
                 ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Plan properties and event keys (``additional_properties``...) for a payload schema.
 
         Payload keywords the event keys cannot say (``anyOf`` of required lists,
         ``dependentRequired``, ``minProperties``...) go to the event's raw ``schema:``, which
-        is enforced, with a warning; ``extension`` is kept for callers' compatibility.
+        is enforced, with a warning.
         """
         self.collect_types(schema, where)
         body: dict[str, Any] = {}

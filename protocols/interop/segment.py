@@ -184,7 +184,7 @@ class _Importer:
             body["tags"] = tags
         if schema is not payload:
             self.converter.collect_types(schema, where)
-        props, keys = self.converter.payload(payload, where, extension="x-segment-schema")
+        props, keys = self.converter.payload(payload, where)
         body.update(keys)
         body[payload_field] = props
         if extras:
@@ -202,7 +202,7 @@ class _Importer:
         payload, extras = self.split_message(schema, "properties", where)
         if schema is not payload:
             self.converter.collect_types(schema, where)
-        props, keys = self.converter.payload(payload, where, extension="x-segment-common")
+        props, keys = self.converter.payload(payload, where)
         if props:
             self.plan["common"] = {"properties": props}
         if "x-segment-common" in keys:  # payload keywords common properties cannot carry
