@@ -113,16 +113,17 @@ def infer_plan(paths: Iterable[tuple[Path, str]], *, plan_id: str,
     ``progress`` hears how far the reading has got (protocols/progress.py)."""
     collector = Collector()
     files = list(paths)
-    total = sum(_size(path) for path, _ in files) if progress is not None else None
+    sizes = [_size(path) for path, _ in files] if progress is not None else []
+    total = sum(sizes) if progress is not None else None
     done = 0
-    for path, shown in files:
+    for index, (path, shown) in enumerate(files):
         position = None
         if progress is not None:
             def position(at: int, before: int = done) -> None:
                 progress(Progress(before + at, total, collector.messages))
         collector.read(path, shown, position)
-        done += _size(path)
         if progress is not None:
+            done += sizes[index]
             progress(Progress(done, total, collector.messages))
     return draft_from(collector, plan_id=plan_id)
 
