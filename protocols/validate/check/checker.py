@@ -7,9 +7,9 @@ lazily, so a validator can be shipped to worker processes or distributed engines
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from protocols.diagnostics import Diagnostic, Location
 from protocols.naming import first_by_key
@@ -193,24 +193,34 @@ class Validator:
         return compiled
 
 
-# Compiled specs by schema object: a program that validates run after run with the same plan
-# (one validate_inputs per file, a service...) compiles each schema once, not once a run.
-# The entry keeps its schema alive, so the id cannot be reused while it is cached.
-_COMPILED: dict[tuple[int, str], tuple[Any, Compiled]] = {}
-_COMPILED_KEPT = 512
+_T = TypeVar("_T")
+_KEPT = 512
 
 
+def by_schema(build: Callable[[MessageSpec], _T]) -> Callable[[MessageSpec], _T]:
+    """``build`` kept by schema object: a program that validates run after run with the same
+    plan (one validate_inputs per file, a service...) builds what a schema compiles to once,
+    not once a run. The entry keeps its schema alive, so the id cannot be reused while it is
+    cached; at most _KEPT are kept."""
+    kept: dict[tuple[int, str], tuple[Any, _T]] = {}
+
+    def cached(spec: MessageSpec) -> _T:
+        key = (id(spec.schema), spec.additional_properties)
+        found = kept.get(key)
+        if found is not None and found[0] is spec.schema:
+            return found[1]
+        value = build(spec)
+        if len(kept) >= _KEPT:
+            kept.clear()
+        kept[key] = (spec.schema, value)
+        return value
+    return cached
+
+
+@by_schema
 def _compile(spec: MessageSpec) -> Compiled:
-    key = (id(spec.schema), spec.additional_properties)
-    cached = _COMPILED.get(key)
-    if cached is not None and cached[0] is spec.schema:
-        return cached[1]
-    compiled = Compiled(*compile_checks(spec.schema),
-                        compile_shape(spec.schema, spec.additional_properties), {})
-    if len(_COMPILED) >= _COMPILED_KEPT:
-        _COMPILED.clear()
-    _COMPILED[key] = (spec.schema, compiled)
-    return compiled
+    return Compiled(*compile_checks(spec.schema),
+                    compile_shape(spec.schema, spec.additional_properties), {})
 
 
 def _type_sources(plan: Plan) -> dict[str, SourceMap]:

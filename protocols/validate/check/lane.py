@@ -21,7 +21,7 @@ from msgspec import Raw
 from msgspec.json import Decoder
 
 from protocols.plan.model import MessageSpec
-from protocols.validate.check.checker import Validator, without_sdk_page_properties
+from protocols.validate.check.checker import Validator, by_schema, without_sdk_page_properties
 from protocols.validate.check.engine import SchemaPredicate
 from protocols.validate.check.messages import (
     QUICK_TIMESTAMP as quick_timestamp,
@@ -197,18 +197,6 @@ class FastLane:
                       PlannedKinds(fixed_kinds(spec.schema)))
 
 
-# Payload decoders by schema object, as checker._compile keeps compiled specs: built once
-# for the runs of a program on one plan (the entry keeps its schema alive).
-_DECODERS: dict[tuple[int, str], tuple[Any, PayloadDecoder | None]] = {}
-
-
+@by_schema  # built once for the runs of a program on one plan, as compiled specs are
 def _decoder(spec: MessageSpec) -> PayloadDecoder | None:
-    key = (id(spec.schema), spec.additional_properties)
-    known = _DECODERS.get(key)
-    if known is not None and known[0] is spec.schema:
-        return known[1]
-    decoder = payload_decoder(spec.schema)
-    if len(_DECODERS) >= 512:
-        _DECODERS.clear()
-    _DECODERS[key] = (spec.schema, decoder)
-    return decoder
+    return payload_decoder(spec.schema)
