@@ -151,8 +151,7 @@ def emit(result: RunResult, formats: list[str] | None, outputs: list[Path] | Non
     chosen_formats = [resolve_format(name) for name in formats]
     if "text" in chosen_formats:  # (the terminal report is the one with command sections)
         register_sections(result.command)
-    for index, chosen in enumerate(chosen_formats):
-        target = outputs[index] if index < len(outputs) else None
+    for chosen, target in zip(chosen_formats, report_targets(formats, outputs), strict=True):
         use_color = color if color is not None else (
             target is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         options = render_options(color=bool(use_color and chosen == "text"), fail_on=fail_on)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from importlib import import_module
+from typing import Any
 
 from protocols.report.base import RenderOptions, RunResult
 
@@ -20,44 +21,35 @@ Reporter = Callable[[RunResult, RenderOptions], str]
 StreamingReporter = Callable[[RunResult, RenderOptions], Iterator[str]]
 
 
-def _reporter(module: str, name: str) -> Reporter:
-    """The reporter ``name`` of ``module``, imported when it first renders: a run writes one
-    or two formats, and the others import rich, templates and the docs site's pages."""
+def _lazy(module: str, name: str) -> Callable[[RunResult, RenderOptions], Any]:
+    """The reporter ``name`` of ``module`` (whole or streaming), imported when it first
+    renders: a run writes one or two formats, and the others import rich, templates and the
+    docs site's pages."""
 
-    def render(result: RunResult, options: RenderOptions) -> str:
-        found: Reporter = getattr(import_module(f"protocols.report.{module}"), name)
-        return found(result, options)
-
-    render.__name__ = render.__qualname__ = name
-    return render
-
-
-def _streaming(module: str, name: str) -> StreamingReporter:
-    def render(result: RunResult, options: RenderOptions) -> Iterator[str]:
-        found: StreamingReporter = getattr(import_module(f"protocols.report.{module}"), name)
-        return found(result, options)
+    def render(result: RunResult, options: RenderOptions) -> Any:
+        return getattr(import_module(f"protocols.report.{module}"), name)(result, options)
 
     render.__name__ = render.__qualname__ = name
     return render
 
 
 REPORTERS: dict[str, Reporter] = {
-    "text": _reporter("text", "render_text"),
-    "json": _reporter("json_reporter", "render_json"),
-    "github": _reporter("github", "render_github"),
-    "sarif": _reporter("sarif", "render_sarif"),
-    "junit": _reporter("junit", "render_junit"),
-    "gitlab": _reporter("gitlab", "render_gitlab"),
-    "markdown": _reporter("markdown", "render_markdown"),
+    "text": _lazy("text", "render_text"),
+    "json": _lazy("json_reporter", "render_json"),
+    "github": _lazy("github", "render_github"),
+    "sarif": _lazy("sarif", "render_sarif"),
+    "junit": _lazy("junit", "render_junit"),
+    "gitlab": _lazy("gitlab", "render_gitlab"),
+    "markdown": _lazy("markdown", "render_markdown"),
     # one self-contained page; generic over RunResult (docs/ci.md)
-    "html": _reporter("html", "render_html"),
+    "html": _lazy("html", "render_html"),
 }
 
 #: The formats that list every finding (``RunResult.findings``), written in pieces.
 STREAMING: dict[str, StreamingReporter] = {
-    "json": _streaming("json_reporter", "stream_json"),
-    "sarif": _streaming("sarif", "stream_sarif"),
-    "gitlab": _streaming("gitlab", "stream_gitlab"),
+    "json": _lazy("json_reporter", "stream_json"),
+    "sarif": _lazy("sarif", "stream_sarif"),
+    "gitlab": _lazy("gitlab", "stream_gitlab"),
 }
 
 
