@@ -153,6 +153,14 @@ class Extractor:
         line, column = self.position(node)
         return Ref(tuple(parts), line, column)
 
+    def negated(self, node: Node, operand: Node, depth: int) -> Lit | None:
+        """``-operand`` as a number literal, or None when the operand is not a number."""
+        inner = self.value(operand, depth + 1)
+        if isinstance(inner, Lit) and isinstance(inner.value, int | float) \
+                and not isinstance(inner.value, bool):
+            return self.lit(node, -inner.value)
+        return None
+
     def too_deep(self, node: Node) -> Opaque:
         return self.opaque(node, "an expression nested too deeply to read")
 

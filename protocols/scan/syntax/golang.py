@@ -148,10 +148,9 @@ class GoExtractor(Extractor):
         if kind in ("int_literal", "float_literal"):
             return self.number(node, text)
         if kind == "unary_expression" and text.startswith("-") and node.named_children:
-            inner = self.value(node.named_children[-1], depth + 1)
-            if isinstance(inner, Lit) and isinstance(inner.value, int | float) \
-                    and not isinstance(inner.value, bool):
-                return self.lit(node, -inner.value)
+            negative = self.negated(node, node.named_children[-1], depth)
+            if negative is not None:
+                return negative
         if kind in _SCALARS:
             return self.lit(node, _SCALARS[kind])
         if kind == "unary_expression" and text.startswith("&") and node.named_children:

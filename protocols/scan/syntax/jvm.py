@@ -231,10 +231,9 @@ class KotlinExtractor(JvmExtractor):
                     "hex_literal", "real_literal"):
             return self.number_value(node, text)
         if kind == "unary_expression" and text.startswith("-") and node.named_children:
-            inner = self.value(node.named_children[-1], depth + 1)
-            if isinstance(inner, Lit) and isinstance(inner.value, int | float) \
-                    and not isinstance(inner.value, bool):
-                return self.lit(node, -inner.value)
+            negative = self.negated(node, node.named_children[-1], depth)
+            if negative is not None:
+                return negative
         if kind in ("identifier", "boolean_literal", "null_literal") and text in _SCALAR_WORDS:
             return self.lit(node, _SCALAR_WORDS[text])
         if kind in ("parenthesized_expression",) and node.named_children:
@@ -432,10 +431,9 @@ class JavaExtractor(JvmExtractor):
         if kind in ("true", "false", "null_literal"):
             return self.lit(node, _SCALAR_WORDS[text])
         if kind == "unary_expression" and text.startswith("-") and node.named_children:
-            inner = self.value(node.named_children[-1], depth + 1)
-            if isinstance(inner, Lit) and isinstance(inner.value, int | float) \
-                    and not isinstance(inner.value, bool):
-                return self.lit(node, -inner.value)
+            negative = self.negated(node, node.named_children[-1], depth)
+            if negative is not None:
+                return negative
         if kind == "parenthesized_expression" and node.named_children:
             return self.value(node.named_children[0], depth + 1)
         if kind in ("identifier", "field_access"):

@@ -150,10 +150,9 @@ class PythonExtractor(Extractor):
         if kind in _SCALARS:
             return self.lit(node, _SCALARS[kind])
         if kind == "unary_operator" and node.child_count == 2 and self.text(node.children[0]) == "-":
-            inner = self.value(node.children[1], depth + 1)
-            if isinstance(inner, Lit) and isinstance(inner.value, int | float) \
-                    and not isinstance(inner.value, bool):
-                return self.lit(node, -inner.value)
+            negative = self.negated(node, node.children[1], depth)
+            if negative is not None:
+                return negative
             return self.opaque(node, f"`{short(self.text(node))}`")
         if kind in ("identifier", "attribute", "subscript"):
             parts = self.dotted(node)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from protocols.plan.model import MessageKind
-from protocols.scan.model import Arr, CallSite, FileFacts, Lit, Value
+from protocols.scan.model import Arr, CallSite, FileFacts, Value
 from protocols.scan.syntax.base import (
     MAX_DEPTH,
     Extractor,
@@ -112,10 +112,9 @@ class SwiftExtractor(Extractor):
         if kind == "integer_literal" or kind == "hex_literal" or kind == "real_literal":
             return self.number(node, text)
         if kind == "prefix_expression" and text.startswith("-") and node.named_children:
-            inner = self.value(node.named_children[-1], depth + 1)
-            if isinstance(inner, Lit) and isinstance(inner.value, int | float) \
-                    and not isinstance(inner.value, bool):
-                return self.lit(node, -inner.value)
+            negative = self.negated(node, node.named_children[-1], depth)
+            if negative is not None:
+                return negative
         if kind == "boolean_literal":
             return self.lit(node, text == "true")
         if text == "nil":
