@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import multiprocessing
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -179,6 +182,31 @@ def test_an_unreadable_input_is_a_finding_with_jobs_too(tmp_path: Path) -> None:
     two = validate_inputs(PLAN, [str(log), gone], ValidateOptions(jobs=2))
     assert (one.diagnostics, one.summary) == (two.diagnostics, two.summary)
     assert one.summary["by_code"] == {"PV005": 1}
+
+
+def test_a_worker_that_dies_does_not_hang_the_run(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worker killed mid-run (out of memory, a signal) once left the run waiting forever for
+    # the piece it held. Now the pieces are dropped and one process does the whole run.
+    monkeypatch.setattr(parallel, "PIECE_BYTES", 2048)
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps({**GOOD, "userId": f"u{i}"}) + "\n"
+                           for i in range(400)), "utf-8")
+    assert len(pieces(str(log), 2048)) > 10
+    killed: list[int] = []
+
+    def kill_the_workers(progress: object) -> None:
+        for worker in multiprocessing.active_children():
+            if not killed:
+                killed.append(worker.pid or 0)
+                os.kill(worker.pid or 0, signal.SIGKILL)
+
+    out = tmp_path / "out"
+    options = ValidateOptions(jobs=2, good=out / "g", bad=out / "b")
+    result = validate_inputs(PLAN, [str(log)], options, progress=kill_the_workers)
+    assert killed
+    assert result.summary["messages"] == result.summary["valid"] == 400
+    assert (out / "g").read_bytes() == log.read_bytes()
 
 
 

@@ -10,8 +10,13 @@ good/bad files are those of ``--jobs 1``.
 
 Caps make that exactness conditional: when a piece reaches one (more than 1,000 event
 names counted, 100 sources, ...), what it dropped depends on the order of the whole input,
-so the parent throws the pieces away and runs the input again on one process. Memory stays
-flat: pieces are merged as they arrive, in order, and each holds only capped state.
+so the parent throws the pieces away and runs the input again on one process; so it does
+when a worker dies (killed, out of memory). Memory stays flat: pieces are merged as they
+arrive, in order, a few pieces ahead at most, and each holds only capped state.
+
+Workers are spawned (a fresh interpreter each), never forked, so nothing another thread of
+the caller holds can hang them; as with any spawned process, a script that calls this must
+guard its entry point with ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -31,14 +39,17 @@ from protocols.progress import Progress, Report
 from protocols.report.base import RunResult
 from protocols.validate.check.checker import Validator
 from protocols.validate.check.lane import FastLane
+from protocols.validate.count import drift, tally
 from protocols.validate.count.drift import CapReached
 from protocols.validate.count.findings import FindingsLog
 from protocols.validate.count.partial import PartialResult
-from protocols.validate.read import limits
+from protocols.validate.read import detect, limits
+from protocols.validate.read import inputs as inputs_module
 from protocols.validate.read.inputs import STDIN, read_records
 from protocols.validate.read.limits import RunEdges
 from protocols.validate.read.ranges import read_range, splittable
 from protocols.validate.run import Run, ValidateOptions
+from protocols.validate.write import quarantine as quarantine_module
 from protocols.validate.write.quarantine import Quarantine, reason_line
 
 # Pieces of about this size: small enough to share work between processes, large enough
@@ -115,19 +126,22 @@ def pieces(name: str, size: int | None = None) -> list[Piece]:
 def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOptions, *,
                          progress: Report | None = None) -> RunResult | None:
     """The run of :func:`~protocols.validate.run.validate_inputs` on ``options.jobs``
-    processes, or None when it must run on one (stdin, or a cap reached in a piece).
+    processes, or None when it runs better or must run on one (one piece only, stdin, a cap
+    reached in a piece, a worker that died).
     ``progress`` hears of each piece done, in input order."""
     if STDIN in inputs:
         return None  # stdin cannot be read in pieces, nor twice
     total = sum(_size(name) for name in inputs)
     size = _piece_bytes(total, options)
     work = [piece for name in inputs for piece in pieces(name, size)]
+    if len(work) < 2:
+        return None  # one piece: nothing to share, and no worker to start
     scratch = Path(tempfile.mkdtemp(prefix="protocols-validate-",
                                     dir=_scratch_parent(options)))
     try:
         return _run(plan, inputs, options, work, scratch, total, progress)
-    except CapReached:
-        return None
+    except (CapReached, BrokenProcessPool):
+        return None  # (a worker that died, killed or out of memory: one process does it all)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -167,16 +181,17 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
     merged = Run(validator, options, findings=findings)
     merged.counts.files = len(inputs)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
-    context = multiprocessing.get_context()
-    jobs = [(index, piece, scratch) for index, piece in enumerate(work)]
     read = 0
+    # Workers are started afresh (spawn), not forked: a fork copies the state of every other
+    # thread of this process (a lock one of them held, a server it ran) into each worker, where
+    # it can hang the run. They get the validator and the limits this process runs under.
+    pool = ProcessPoolExecutor(options.jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker,
+                               initargs=(validator, replace(options, jobs=1), _limits()))
     try:
-        with context.Pool(options.jobs, initializer=_start_worker,
-                          initargs=(validator, replace(options, jobs=1))) as pool, \
-                _Outputs(options) as outputs:
+        with _Outputs(options) as outputs:
             runs = _Runs()
-            for (_, piece, _), partial in zip(jobs, pool.imap(_validate_piece, jobs),
-                                               strict=True):
+            for piece, partial in _in_order(pool, work, scratch, 2 * options.jobs):
                 runs.add(piece, partial.edges)
                 merged.partial.merge(partial.result)
                 outputs.append(partial)
@@ -189,14 +204,48 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
         if findings is not None:
             findings.close()
         raise
+    finally:
+        # Pieces not started are dropped; those under way end (a piece is bounded) first.
+        pool.shutdown(wait=True, cancel_futures=True)
     quarantine.good_records, quarantine.bad_records = outputs.good_records, outputs.bad_records
     return merged.result(quarantine)
+
+
+def _in_order(pool: ProcessPoolExecutor, work: list[Piece], scratch: Path,
+              ahead: int) -> Iterator[tuple[Piece, _Partial]]:
+    """Each piece of ``work`` with what a worker made of it, in order; at most ``ahead``
+    pieces are queued or under way at once, so what waits to be merged stays small."""
+    waiting: deque[tuple[Piece, Future[_Partial]]] = deque()
+    for index, piece in enumerate(work):
+        waiting.append((piece, pool.submit(_validate_piece, (index, piece, scratch))))
+        if len(waiting) >= ahead:
+            piece, future = waiting.popleft()
+            yield piece, future.result()
+    while waiting:
+        piece, future = waiting.popleft()
+        yield piece, future.result()
+
+
+# The module constants a run is bounded by. A worker starts from a fresh interpreter, so it
+# is given this process's values: pieces stop, cap and merge exactly as one process would,
+# whatever a library user (or a test) set them to.
+_LIMIT_MODULES = (limits, tally, drift, quarantine_module, inputs_module, detect)
+
+
+def _limits() -> dict[tuple[str, str], int]:
+    return {(module.__name__, name): value for module in _LIMIT_MODULES
+            for name, value in vars(module).items()
+            if name.isupper() and type(value) is int}
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(validator: Validator, options: ValidateOptions) -> None:
+def _start_worker(validator: Validator, options: ValidateOptions,
+                  bounds: dict[tuple[str, str], int]) -> None:
+    modules = {module.__name__: module for module in _LIMIT_MODULES}
+    for (module, name), value in bounds.items():
+        setattr(modules[module], name, value)
     _WORKER["validator"] = validator
     _WORKER["options"] = options
     _WORKER["lane"] = FastLane(validator)  # its entries serve every piece
