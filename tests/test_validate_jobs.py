@@ -121,12 +121,16 @@ def test_gzip_and_documents_are_read_whole(tmp_path: Path) -> None:
     assert (one.diagnostics, one.summary, one.extra) == (two.diagnostics, two.summary, two.extra)
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
 @pytest.mark.parametrize(("piece_bytes", "merged"), [(150, True), (3000, False)])
 def test_caps_merge_exactly_or_fall_back_to_one_process(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_bytes: int, merged: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_bytes: int, merged: bool,
+        start: str) -> None:
     # Beyond the cap, which event names are counted depends on the order of the whole log.
     # Pieces of a line or two never reach it and merge exactly; a piece that reaches it
-    # cannot know what the whole log would have kept, so the run falls back.
+    # cannot know what the whole log would have kept, so the run falls back. (A spawned
+    # worker knows the cap lowered here only because it is handed the parent's limits.)
+    monkeypatch.setattr(parallel, "_start_method", lambda: start)
     monkeypatch.setattr(tally, "MAX_EVENTS_COUNTED", 3)
     monkeypatch.setattr(parallel, "PIECE_BYTES", piece_bytes)
     path = tmp_path / "log.ndjson"
@@ -174,6 +178,26 @@ def test_stdin_runs_on_one_process(tmp_path: Path) -> None:
     assert parallel.validate_in_parallel(PLAN, ["-"], ValidateOptions(jobs=2)) is None
 
 
+def test_workers_are_forked_only_from_a_process_of_one_thread() -> None:
+    # A fork copies into the worker whatever another thread holds (a lock: the worker hangs).
+    code = ("import threading, time\n"
+            "from protocols.validate.parallel import _start_method\n"
+            "print(_start_method())\n"
+            "threading.Thread(target=time.sleep, args=(5,), daemon=True).start()\n"
+            "print(_start_method())\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert run.stdout.split() == ["fork", "spawn"]
+
+
+def test_one_piece_per_process() -> None:
+    # Each piece costs its process a start and drift counts learnt again: as few as can be.
+    options = ValidateOptions(jobs=2)
+    assert parallel._piece_bytes(100 * 2**20, options) == 50 * 2**20
+    assert parallel._piece_bytes(10 * 2**30, options) == parallel.PIECE_BYTES
+    assert parallel._piece_bytes(1000, options) == 2**20  # (one piece: no workers)
+
+
 def test_an_unreadable_input_is_a_finding_with_jobs_too(tmp_path: Path) -> None:
     log = tmp_path / "log.ndjson"
     log.write_text(json.dumps(GOOD) + "\n", "utf-8")
@@ -184,10 +208,13 @@ def test_an_unreadable_input_is_a_finding_with_jobs_too(tmp_path: Path) -> None:
     assert one.summary["by_code"] == {"PV005": 1}
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
 def test_a_worker_that_dies_does_not_hang_the_run(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  start: str) -> None:
     # A worker killed mid-run (out of memory, a signal) once left the run waiting forever for
     # the piece it held. Now the pieces are dropped and one process does the whole run.
+    monkeypatch.setattr(parallel, "_start_method", lambda: start)
     monkeypatch.setattr(parallel, "PIECE_BYTES", 2048)
     log = tmp_path / "log.ndjson"
     log.write_text("".join(json.dumps({**GOOD, "userId": f"u{i}"}) + "\n"

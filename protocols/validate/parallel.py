@@ -14,9 +14,10 @@ so the parent throws the pieces away and runs the input again on one process; so
 when a worker dies (killed, out of memory). Memory stays flat: pieces are merged as they
 arrive, in order, a few pieces ahead at most, and each holds only capped state.
 
-Workers are spawned (a fresh interpreter each), never forked, so nothing another thread of
-the caller holds can hang them; as with any spawned process, a script that calls this must
-guard its entry point with ``if __name__ == "__main__":``.
+Workers are forked only from a process that runs one thread (a fork copies what other
+threads hold, locks included, into the worker, where it can hang), and spawned otherwise; as
+with any spawned process, a script that calls this from several threads must guard its
+entry point with ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,9 +54,10 @@ from protocols.validate.run import Run, ValidateOptions
 from protocols.validate.write import quarantine as quarantine_module
 from protocols.validate.write.quarantine import Quarantine, reason_line
 
-# Pieces of about this size: small enough to share work between processes, large enough
-# that merging them costs nothing next to validating them.
-PIECE_BYTES = 16 * 2**20
+# Pieces of at most this size. Each piece costs its process about a tenth of a second (a run
+# starts, drift counting learns again which values repeat), so pieces are as few as can be:
+# one per process up to this size (measured in docs/performance.md, "--jobs and pieces").
+PIECE_BYTES = 256 * 2**20
 _BLOCK = 2**20
 
 
@@ -147,10 +150,9 @@ def validate_in_parallel(plan: Plan, inputs: Sequence[str], options: ValidateOpt
 
 
 def _piece_bytes(total: int, options: ValidateOptions) -> int:
-    """Four pieces per process at least (of ``total`` bytes), so that small inputs are shared
-    too; at most PIECE_BYTES, and no less than 1 MiB, below which starting a piece costs
-    more."""
-    return max(min(PIECE_BYTES, total // (options.jobs * 4)), min(PIECE_BYTES, _BLOCK))
+    """One piece per process (of ``total`` bytes); at most PIECE_BYTES, and no less than
+    1 MiB, below which starting a piece costs more than it shares."""
+    return max(min(PIECE_BYTES, -(-total // options.jobs)), min(PIECE_BYTES, _BLOCK))
 
 
 def _size(name: str) -> int:
@@ -182,10 +184,8 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
     merged.counts.files = len(inputs)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     read = 0
-    # Workers are started afresh (spawn), not forked: a fork copies the state of every other
-    # thread of this process (a lock one of them held, a server it ran) into each worker, where
-    # it can hang the run. They get the validator and the limits this process runs under.
-    pool = ProcessPoolExecutor(options.jobs, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(options.jobs,
+                               mp_context=multiprocessing.get_context(_start_method()),
                                initializer=_start_worker,
                                initargs=(validator, replace(options, jobs=1), _limits()))
     try:
@@ -211,6 +211,21 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
     return merged.result(quarantine)
 
 
+def _start_method() -> str:
+    """How workers start: forked when this process runs one thread only, so that nothing
+    another thread holds (a lock, a server's state) is copied into them, and they start
+    with everything imported and compiled (0.4 s sooner than spawned ones, measured);
+    spawned, from a fresh interpreter, otherwise (a library caller's threads, a progress
+    line's, a test session's)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    try:
+        threads = len(os.listdir("/proc/self/task"))  # native threads too
+    except OSError:
+        threads = threading.active_count()
+    return "fork" if threads == 1 else "spawn"
+
+
 def _in_order(pool: ProcessPoolExecutor, work: list[Piece], scratch: Path,
               ahead: int) -> Iterator[tuple[Piece, _Partial]]:
     """Each piece of ``work`` with what a worker made of it, in order; at most ``ahead``
@@ -226,8 +241,8 @@ def _in_order(pool: ProcessPoolExecutor, work: list[Piece], scratch: Path,
         yield piece, future.result()
 
 
-# The module constants a run is bounded by. A worker starts from a fresh interpreter, so it
-# is given this process's values: pieces stop, cap and merge exactly as one process would,
+# The module constants a run is bounded by. A spawned worker starts from a fresh interpreter,
+# so it is given this process's values: pieces stop, cap and merge exactly as one process would,
 # whatever a library user (or a test) set them to.
 _LIMIT_MODULES = (limits, tally, drift, quarantine_module, inputs_module, detect)
 
