@@ -178,3 +178,16 @@ def test_a_plan_without_a_version_never_says_version_none(project: Path) -> None
         for name in files:
             header = (out / name).read_text("utf-8").splitlines()[0]
             assert "(no version)" in header, header
+
+
+def test_generate_reads_the_plan_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The lint gate lints the plan generate loaded (it once read and parsed it a second time).
+    from protocols.plan import loader
+
+    read: list[str] = []
+    real = loader.read_document
+    monkeypatch.setattr(loader, "read_document",
+                        lambda path, *args: read.append(Path(path).name) or real(path, *args))
+    result = runner.invoke(app, ["generate", "--lang", "python", "--out", "src/tracking"])
+    assert result.exit_code == 0, result.output
+    assert read == ["ecommerce.yaml"]

@@ -137,8 +137,9 @@ def generate_command(
             raise usage_error(f"--out {target.out} is a file; give the folder to write into")
         plan_path = target.plan or _default_plan(settings.plans_dir)
         if plan_path not in plans:
-            plans[plan_path] = _load(plan_path)
-            _lint_gate(plan_path, settings, force=force)
+            loaded = _load(plan_path)
+            _lint_gate(plan_path, loaded, settings, force=force)
+            plans[plan_path] = loaded.plan
         options = GenerateOptions(lang=target.lang, sdk=target.sdk, package=target.package,
                                   runtime_validation=target.runtime_validation, force=force)
         findings = plan_findings(plans[plan_path], lang=target.lang, force=force,
@@ -252,14 +253,15 @@ def _default_plan(plans_dir: str) -> str:
     raise usage_error(f"{len(found)} plan files under {plans_dir}/: choose one with --plan PLAN")
 
 
-def _lint_gate(plan_path: str, settings: Config, *, force: bool) -> None:
+def _lint_gate(plan_path: str, loaded: Any, settings: Config, *, force: bool) -> None:
     """Lint errors stop generation, unless --force (then they are only counted)."""
-    from protocols.lint import lint_paths
+    from protocols.diagnostics import sort_diagnostics
+    from protocols.lint.runner import lint_loaded
     from protocols.report import RenderOptions, RunResult
     from protocols.report.text import render_text
 
-    report = lint_paths([plan_path], config=settings)
-    errors = tuple(d for d in report.diagnostics if d.severity is Severity.ERROR)
+    found, _ = lint_loaded(loaded, config=settings)
+    errors = tuple(d for d in sort_diagnostics(found) if d.severity is Severity.ERROR)
     if not errors:
         return
     if force:
@@ -287,15 +289,19 @@ def _show(findings: list[Diagnostic], plan_path: str) -> None:
 
 
 def _load(plan_path: str) -> Any:
-    from protocols.plan import PlanError, load_plan
+    """The plan file read once (a LoadResult), for the lint gate and for generating; exits 1
+    with its errors when it has any."""
+    from protocols.plan import PlanError
+    from protocols.plan.loader import load_plan_file, plan_of
     from protocols.report import RunResult
 
     require_file(Path(plan_path), "plan")
+    result = load_plan_file(plan_path)
     try:
-        return load_plan(plan_path)
+        plan_of(result)
+        return result
     except PlanError as exc:
-        result = RunResult("generate", tuple(exc.diagnostics),
-                           {"files": 1, "error": len(exc.diagnostics)})
-        emit(result, ["text"], None)
+        emit(RunResult("generate", tuple(exc.diagnostics),
+                       {"files": 1, "error": len(exc.diagnostics)}), ["text"], None)
         say(f"error: {plan_path} has errors; fix them before generating code", err=True)
         raise typer.Exit(1) from None

@@ -166,19 +166,32 @@ def lint_paths(paths: Sequence[str], *, config: Config | None = None,
     for path in files:
         result = load_plan_file(path)
         read.update(dict.fromkeys([str(path), *(result.plan.files if result.plan else ())]))
-        plan_rules, problems = _plan_rules(result)
-        table = _severity_table(config, options, plan_rules)
-        ignored = _ignored(result)
-        enabled = {code for code, level in table.items() if level is not Severity.OFF}
-        for diagnostic in [*problems, *lint_file(result, enabled=enabled)]:
-            severity = table.get(diagnostic.code, diagnostic.severity)
-            if severity is Severity.OFF:
-                continue
-            if diagnostic.line in ignored:
-                codes = ignored[diagnostic.line]
-                if codes is None or diagnostic.code in codes or diagnostic.name in codes:
-                    suppressed += 1
-                    continue
-            kept.append(diagnostic.with_severity(severity))
+        found, ignored = lint_loaded(result, config=config, options=options)
+        kept.extend(found)
+        suppressed += ignored
     return LintReport(tuple(display_path(Path(p)) for p in files),
                       tuple(sort_diagnostics(kept)), suppressed, tuple(read))
+
+
+def lint_loaded(result: LoadResult, *, config: Config | None = None,
+                options: LintOptions | None = None) -> tuple[list[Diagnostic], int]:
+    """Lint one file already read by :func:`~protocols.plan.loader.load_plan_file` (so a
+    command that loads a plan lints it without reading it again): its findings at the
+    configured severities, and how many inline ignores suppressed."""
+    plan_rules, problems = _plan_rules(result)
+    table = _severity_table(config or Config(), options or LintOptions(), plan_rules)
+    ignored = _ignored(result)
+    enabled = {code for code, level in table.items() if level is not Severity.OFF}
+    kept: list[Diagnostic] = []
+    suppressed = 0
+    for diagnostic in [*problems, *lint_file(result, enabled=enabled)]:
+        severity = table.get(diagnostic.code, diagnostic.severity)
+        if severity is Severity.OFF:
+            continue
+        if diagnostic.line in ignored:
+            codes = ignored[diagnostic.line]
+            if codes is None or diagnostic.code in codes or diagnostic.name in codes:
+                suppressed += 1
+                continue
+        kept.append(diagnostic.with_severity(severity))
+    return kept, suppressed

@@ -154,7 +154,12 @@ def _load(parse: Callable[[], tuple[Any, SourceMap]], file_path: Path, shown: st
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
     """Load a plan for use; raises :class:`PlanError` if it has any error."""
-    result = load_plan_file(path)
+    return plan_of(load_plan_file(path))
+
+
+def plan_of(result: LoadResult) -> Plan:
+    """The plan of a file read by :func:`load_plan_file`; raises :class:`PlanError` if it
+    has any error, or is a library."""
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     if errors or result.plan is None or result.is_library:
         if not errors:
