@@ -21,7 +21,7 @@ from protocols.spark.count import drift_counts, every_finding, tally
 from protocols.spark.read import LogFile, list_inputs, read_log
 from protocols.spark.write import write_lines, write_reasons
 from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD
-from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.findings import findings_of_run
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,23 +51,19 @@ def run_job(spark: SparkSession, plan: Plan, inputs: Sequence[str], options: Job
         records = records.repartition(options.partitions)
     checked = validate_dataframe(records, plan, fail_on=options.fail_on)
     checked = checked.persist(StorageLevel.MEMORY_AND_DISK)
-    findings = FindingsLog() if options.every_finding else None
     try:
-        if options.good:
-            write_lines(checked, options.good, bad=False)
-        if options.bad:
-            write_lines(checked, options.bad, bad=True)
-        if options.bad_reasons:
-            write_reasons(checked, options.bad_reasons)
-        partial = tally(checked, max_examples=options.max_examples, inputs=len(files),
-                        quarantine=bool(options.good or options.bad), plan=plan)
-        partial.drift = drift_counts(checked, source_field=options.source_field)
-        if findings is not None:
-            partial.findings = every_finding(checked, findings)
-        return partial.result()
-    except BaseException:
-        if findings is not None:
-            findings.close()
-        raise
+        with findings_of_run(options.every_finding) as findings:
+            if options.good:
+                write_lines(checked, options.good, bad=False)
+            if options.bad:
+                write_lines(checked, options.bad, bad=True)
+            if options.bad_reasons:
+                write_reasons(checked, options.bad_reasons)
+            partial = tally(checked, max_examples=options.max_examples, inputs=len(files),
+                            quarantine=bool(options.good or options.bad), plan=plan)
+            partial.drift = drift_counts(checked, source_field=options.source_field)
+            if findings is not None:
+                partial.findings = every_finding(checked, findings)
+            return partial.result()
     finally:
         checked.unpersist()

@@ -43,7 +43,7 @@ from protocols.validate.check.checker import Validator
 from protocols.validate.check.lane import FastLane
 from protocols.validate.count import drift, tally
 from protocols.validate.count.drift import CapReached
-from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.findings import FindingsLog, findings_of_run
 from protocols.validate.count.partial import PartialResult
 from protocols.validate.read import detect, limits
 from protocols.validate.read import inputs as inputs_module
@@ -179,9 +179,6 @@ def _scratch_parent(options: ValidateOptions) -> str | None:
 def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list[Piece],
          scratch: Path, total: int, progress: Report | None = None) -> RunResult:
     validator = Validator(plan)
-    findings = FindingsLog() if options.every_finding else None
-    merged = Run(validator, options, findings=findings)
-    merged.counts.files = len(inputs)
     quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
     read = 0
     pool = ProcessPoolExecutor(options.jobs,
@@ -189,7 +186,9 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
                                initializer=_start_worker,
                                initargs=(validator, replace(options, jobs=1), _limits()))
     try:
-        with _Outputs(options) as outputs:
+        with findings_of_run(options.every_finding) as findings, _Outputs(options) as outputs:
+            merged = Run(validator, options, findings=findings)
+            merged.counts.files = len(inputs)
             runs = _Runs()
             for piece, partial in _in_order(pool, work, scratch, 2 * options.jobs):
                 runs.add(piece, partial.edges)
@@ -200,15 +199,12 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
                         else _size(piece.file)
                     progress(Progress(min(read, total), total, merged.partial.counts.messages,
                                       merged.partial.examples.total))
-    except BaseException:
-        if findings is not None:
-            findings.close()
-        raise
+            quarantine.good_records = outputs.good_records
+            quarantine.bad_records = outputs.bad_records
+            return merged.result(quarantine)
     finally:
         # Pieces not started are dropped; those under way end (a piece is bounded) first.
         pool.shutdown(wait=True, cancel_futures=True)
-    quarantine.good_records, quarantine.bad_records = outputs.good_records, outputs.bad_records
-    return merged.result(quarantine)
 
 
 def _start_method() -> str:
@@ -310,10 +306,9 @@ class _Runs:
             raise CapReached("an input that stops")
         if piece.file != self.file:
             self.file, self.carry = piece.file, [0, 0, 0]
-        caps = (limits.MAX_BLANK_BYTES, limits.MAX_BROKEN_LINES, limits.MAX_BROKEN_BYTES)
-        for index, limit in enumerate(caps):
+        for index in range(3):
             total = self.carry[index] + edges.leading[index]
-            if total > limit or (index == 1 and total >= limit):
+            if limits.stops(index, total):
                 raise CapReached("an input that stops")
             self.carry[index] = edges.trailing[index] if edges.ended[index] else total
 

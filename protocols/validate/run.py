@@ -21,7 +21,7 @@ from protocols.report.base import RunResult
 from protocols.validate.check.checker import Validator
 from protocols.validate.check.lane import FastLane
 from protocols.validate.count.drift import DEFAULT_SOURCE_FIELD, DriftTracker, source_of
-from protocols.validate.count.findings import FindingsLog
+from protocols.validate.count.findings import FindingsLog, findings_of_run
 from protocols.validate.count.partial import PartialResult
 from protocols.validate.lines import LineChecker
 from protocols.validate.read.envelope import EnvelopeReader, is_utf8
@@ -62,12 +62,11 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions,
         result = validate_in_parallel(plan, inputs, options, progress=progress)
         if result is not None:
             return result
-    findings = FindingsLog() if options.every_finding else None
-    run = Run(Validator(plan), options, findings=findings)
-    ticker = Ticker(run, progress, inputs) if progress is not None else None
-    run.tick = ticker.tick if ticker is not None else None
-    quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
-    try:
+    with findings_of_run(options.every_finding) as findings:
+        run = Run(Validator(plan), options, findings=findings)
+        ticker = Ticker(run, progress, inputs) if progress is not None else None
+        run.tick = ticker.tick if ticker is not None else None
+        quarantine = Quarantine(good=options.good, bad=options.bad, reasons=options.bad_reasons)
         with quarantine:
             for name in inputs:
                 run.counts.files += 1
@@ -78,11 +77,7 @@ def validate_inputs(plan: Plan, inputs: Sequence[str], options: ValidateOptions,
                          quarantine)
                 if ticker is not None:
                     ticker.done(name)
-    except BaseException:
-        if findings is not None:
-            findings.close()
-        raise
-    return run.result(quarantine)
+        return run.result(quarantine)
 
 
 class Run:

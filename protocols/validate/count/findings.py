@@ -56,6 +56,19 @@ def decode(line: bytes) -> Diagnostic:
                                                             related[2]))
 
 
+@contextlib.contextmanager
+def findings_of_run(wanted: bool) -> Iterator[FindingsLog | None]:
+    """The :class:`FindingsLog` of a run that lists every finding (``wanted``), else None;
+    removed if the run fails (when it ends well, its result owns the log)."""
+    log = FindingsLog() if wanted else None
+    try:
+        yield log
+    except BaseException:
+        if log is not None:
+            log.close()
+        raise
+
+
 class FindingsLog:
     """An append-only, re-readable list of diagnostics in a temporary file.
 

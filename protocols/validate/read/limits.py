@@ -63,6 +63,14 @@ class RunEdges:
     stopped: bool = False
 
 
+def stops(index: int, count: int) -> bool:
+    """Whether ``count`` blank bytes (index 0), broken lines (1) or broken bytes (2) in a
+    row stop reading (Runs.LIMITS)."""
+    if index == 0:
+        return count > MAX_BLANK_BYTES
+    return count >= MAX_BROKEN_LINES if index == 1 else count > MAX_BROKEN_BYTES
+
+
 class Runs:
     """Blank bytes, broken lines and broken bytes in a row; see MAX_BLANK_BYTES and co.
 
@@ -93,7 +101,7 @@ class Runs:
         current = self.current
         if not record.items:
             current[0] += len(record.raw)
-            if current[0] > MAX_BLANK_BYTES:
+            if stops(0, current[0]):
                 return f"more than {MAX_BLANK_BYTES // 2**20} MiB of blank lines in a row"
             return None
         self._end(0)
@@ -103,7 +111,7 @@ class Runs:
             return None
         current[1] += 1
         current[2] += len(record.raw)
-        if current[1] >= MAX_BROKEN_LINES or current[2] > MAX_BROKEN_BYTES:
+        if stops(1, current[1]) or stops(2, current[2]):
             return (f"{current[1]:,} lines in a row ({current[2]:,} bytes) hold no message "
                     "that can be read: this does not look like an event log")
         return None
