@@ -253,3 +253,28 @@ def test_memory_stays_flat_with_every_finding_listed(tmp_path: Path,
     peak(200)  # (caches filled)
     small, large = peak(600), peak(2_400)
     assert large < small * 1.5, (small, large)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_that_fails_leaves_no_findings_file(tmp_path: Path, jobs: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from protocols.validate import parallel
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(parallel, "PIECE_BYTES", 4096)  # pieces, so --jobs 2 runs on two
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps({"type": "track", "event": "Nope", "userId": f"u{i}"})
+                           + "\n" for i in range(300)), "utf-8")
+
+    def interrupt(progress: object) -> None:
+        assert any(scratch.glob("protocols-findings-*"))  # (the log exists by now)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        validate_inputs(PLAN, [str(log)], ValidateOptions(jobs=jobs, every_finding=True),
+                        progress=interrupt)
+    assert not list(scratch.glob("protocols-findings-*"))
