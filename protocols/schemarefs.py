@@ -10,7 +10,7 @@ a reference that slipped past the loader cannot reach outside.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import referencing
@@ -20,9 +20,33 @@ from protocols.diagnostics import Diagnostic, Severity, format_path
 from protocols.yamlsrc import PathKey, SourceMap
 
 REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
-# Keywords whose values are data, not schemas: a "$ref" key inside them is a value.
-#: Keywords whose values are data, not schemas: walks over schemas do not enter them.
+#: Keywords whose values are data, not schemas: walks over schemas do not enter them (a
+#: "$ref" key inside them is a value).
 VALUE_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+
+
+def pointer_nodes(root: Any, fragment: str) -> list[Any] | None:
+    """The nodes a JSON pointer (a reference's fragment: ``/$defs/Product``, percent-encoded
+    as in a URI) passes through from ``root``, the last being its target (none: ``root``
+    itself); None when it does not resolve, or is not a pointer (an anchor)."""
+    if fragment == "":
+        return []
+    if not fragment.startswith("/"):
+        return None
+    from urllib.parse import unquote
+
+    nodes: list[Any] = []
+    node = root
+    for raw in unquote(fragment[1:]).split("/"):  # (RFC 6901: decoded, then split)
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+        nodes.append(node)
+    return nodes
 
 
 def is_local(reference: str) -> bool:

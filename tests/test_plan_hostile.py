@@ -179,3 +179,18 @@ def test_hostile_fragments_never_end_in_a_traceback(tmp_path: Path, library: dic
     plan.write_text(text, "utf-8")
     no_traceback(run(["lint", str(plan)]), ["lint", text])
     every_command(plan, tmp_path)
+
+
+def test_json_pointers_resolve_as_rfc_6901_says() -> None:
+    # One walk serves the fast engine, generate's safety check and the plan's raw-schema
+    # check (each had its own; the last did not decode %20).
+    from protocols.schemarefs import pointer_nodes
+
+    doc = {"$defs": {"a/b": {"type": "string"}, "m~n": [1, {"x": True}], "sp ace": {}}}
+    assert pointer_nodes(doc, "") == []
+    assert pointer_nodes(doc, "/$defs/a~1b") == [doc["$defs"], {"type": "string"}]
+    assert pointer_nodes(doc, "/$defs/m~0n/1/x") == [doc["$defs"], [1, {"x": True}],
+                                                     {"x": True}, True]
+    assert pointer_nodes(doc, "/$defs/sp%20ace") == [doc["$defs"], {}]
+    for missing in ("/$defs/m~0n/2", "/$defs/nope", "/$defs/a/b", "anchor", "/$defs/m~0n/-1"):
+        assert pointer_nodes(doc, missing) is None, missing

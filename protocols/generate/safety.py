@@ -30,7 +30,7 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Severity
 from protocols.patterns import compile_error, pattern_risk, risk_message, starts_anchored
 from protocols.plan.model import MessageSpec, Plan
-from protocols.schemarefs import REFERENCE_KEYWORDS, VALUE_KEYWORDS, is_local
+from protocols.schemarefs import REFERENCE_KEYWORDS, VALUE_KEYWORDS, is_local, pointer_nodes
 
 #: Longest value a generated client searches with a pattern that is not anchored at the start.
 UNANCHORED_MAX_LENGTH = 4096
@@ -69,18 +69,8 @@ def _resolves(schema: Mapping[str, Any], reference: str) -> bool:
         return True
     if not reference.startswith("#/"):
         return False  # anchors (#name) are left out: emitters do not support them
-    from urllib.parse import unquote
-
-    target: Any = schema
-    for raw in unquote(reference[2:]).split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(target, Mapping) and part in target:
-            target = target[part]
-        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
-            target = target[int(part)]
-        else:
-            return False
-    return isinstance(target, Mapping | bool)
+    nodes = pointer_nodes(schema, reference[1:])
+    return nodes is not None and isinstance(nodes[-1] if nodes else schema, Mapping | bool)
 
 
 def schema_findings(schema: Mapping[str, Any], *, lang: str,

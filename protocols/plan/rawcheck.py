@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 
 from protocols.diagnostics import Diagnostic, Severity, format_path
-from protocols.schemarefs import OFFLINE_REGISTRY, VALUE_KEYWORDS
+from protocols.schemarefs import OFFLINE_REGISTRY, VALUE_KEYWORDS, pointer_nodes
 from protocols.yamlsrc import PathKey, SourceMap
 
 # Where property fragments are written: maps of names to fragments.
@@ -126,16 +126,7 @@ def _resolves(pointer: str, types: Mapping[str, Any]) -> bool:
         return True
     if not pointer.startswith("#/$defs/"):
         return False
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer[len("#/$defs/"):].split("/")]
-    node: Any = types
-    for part in parts:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
+    return pointer_nodes(types, pointer[len("#/$defs"):]) is not None
 
 
 MAX_INTEGER = 2**64  # JavaScript, most JSON tools and generated code lose precision beyond

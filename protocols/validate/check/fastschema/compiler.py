@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from protocols.schemarefs import pointer_nodes
 from protocols.validate.check.fastschema import containers, keywords
 from protocols.validate.check.fastschema.fused import fuse
 from protocols.validate.check.fastschema.keywords import Errors, Unsupported, Valid
@@ -126,25 +127,14 @@ class _Compiler:
 
 
 def _resolve_pointer(root: Any, ref: str) -> Any:
-    from urllib.parse import unquote
-
-    pointer = unquote(ref[1:])
-    if pointer == "":
-        return root
-    if not pointer.startswith("/"):
+    if ref[1:] and not ref.startswith("#/"):
         raise Unsupported(f"anchor references such as {ref!r} are left to jsonschema")
-    target = root
-    for raw in pointer[1:].split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(target, Mapping) and part in target:
-            target = target[part]
-            if isinstance(target, Mapping) and "$id" in target:
-                raise Unsupported("a reference into a subschema with its own $id")
-        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
-            target = target[int(part)]
-        else:
-            raise Unsupported(f"unresolvable reference {ref!r}")
-    return target
+    nodes = pointer_nodes(root, ref[1:])
+    if nodes is None:
+        raise Unsupported(f"unresolvable reference {ref!r}")
+    if any(isinstance(node, Mapping) and "$id" in node for node in nodes):
+        raise Unsupported("a reference into a subschema with its own $id")
+    return nodes[-1] if nodes else root
 
 
 def _combine(checks: list[tuple[Valid, Errors]]) -> Node:
