@@ -174,6 +174,44 @@ def test_jobs_from_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert cli("--plan", plan, "--jobs", "2", str(log)).exit_code == 0  # the flag wins
 
 
+STUCK_WORKER = """
+import os, signal, sys, time, multiprocessing
+from protocols import load_plan
+from protocols.validate import parallel
+from protocols.validate.run import ValidateOptions, validate_inputs
+
+def stop_a_worker(progress):
+    os.kill(multiprocessing.active_children()[0].pid, signal.SIGSTOP)
+    raise KeyboardInterrupt
+
+if __name__ == "__main__":
+    parallel._start_method = lambda: sys.argv[3]
+    parallel.PIECE_BYTES = 2048
+    started = time.monotonic()
+    try:
+        validate_inputs(load_plan(sys.argv[1]), [sys.argv[2]], ValidateOptions(jobs=2),
+                        progress=stop_a_worker)
+    except KeyboardInterrupt:
+        print(f"interrupted after {time.monotonic() - started:.1f} s")
+"""
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_stuck_worker_does_not_hold_a_run_that_fails(tmp_path: Path, start: str) -> None:
+    # The run is interrupted while a worker is stopped (SIGSTOP: as stuck as a worker gets).
+    # Waiting for the workers to end their pieces waited for ever; they are killed now.
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps({**GOOD, "userId": f"u{i}"}) + "\n"
+                           for i in range(400)), "utf-8")
+    script = tmp_path / "stuck.py"
+    script.write_text(STUCK_WORKER, "utf-8")
+    run = subprocess.run([sys.executable, str(script), str(REPO / "tests" / "validate" /
+                                                            "plan.yaml"), str(log), start],
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("interrupted after"), run.stdout + run.stderr
+
+
 def test_stdin_runs_on_one_process(tmp_path: Path) -> None:
     assert parallel.validate_in_parallel(PLAN, ["-"], ValidateOptions(jobs=2)) is None
 

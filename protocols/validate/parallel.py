@@ -14,10 +14,11 @@ so the parent throws the pieces away and runs the input again on one process; so
 when a worker dies (killed, out of memory). Memory stays flat: pieces are merged as they
 arrive, in order, a few pieces ahead at most, and each holds only capped state.
 
-Workers are forked only from a process that runs one thread (a fork copies what other
-threads hold, locks included, into the worker, where it can hang), and spawned otherwise; as
-with any spawned process, a script that calls this from several threads must guard its
-entry point with ``if __name__ == "__main__":``.
+Workers are forked only from a process that runs one thread, on Linux (a fork copies what
+other threads hold, locks included, into the worker, where it can hang), and spawned
+otherwise; as with any spawned process, a program that asks for ``jobs`` > 1 must guard its
+entry point with ``if __name__ == "__main__":`` (libraries it imports may run threads). On
+any failure the workers are killed, so a stuck one cannot hold the run.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
-import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,13 +40,15 @@ from typing import IO, Any
 from protocols.plan.model import Plan
 from protocols.progress import Progress, Report
 from protocols.report.base import RunResult
+from protocols.validate import lines as lines_module
+from protocols.validate.check import messages
 from protocols.validate.check.checker import Validator
 from protocols.validate.check.lane import FastLane
 from protocols.validate.count import drift, tally
 from protocols.validate.count.drift import CapReached
 from protocols.validate.count.findings import FindingsLog, findings_of_run
 from protocols.validate.count.partial import PartialResult
-from protocols.validate.read import detect, limits
+from protocols.validate.read import detect, limits, ranges
 from protocols.validate.read import inputs as inputs_module
 from protocols.validate.read.inputs import STDIN, read_records
 from protocols.validate.read.limits import RunEdges
@@ -202,23 +205,38 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
             quarantine.good_records = outputs.good_records
             quarantine.bad_records = outputs.bad_records
             return merged.result(quarantine)
+    except BaseException:
+        # A cap, a dead worker, Ctrl-C, a failing caller: the pieces under way are of no
+        # use, and a worker that is stuck (stopped, or blocked) would never end its piece.
+        _kill_workers(pool)
+        raise
     finally:
-        # Pieces not started are dropped; those under way end (a piece is bounded) first.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()  # SIGKILL: a stopped process does not take SIGTERM
+
+
 def _start_method() -> str:
-    """How workers start: forked when this process runs one thread only, so that nothing
-    another thread holds (a lock, a server's state) is copied into them, and they start
-    with everything imported and compiled (0.4 s sooner than spawned ones, measured);
-    spawned, from a fresh interpreter, otherwise (a library caller's threads, a progress
-    line's, a test session's)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """How workers start: forked on Linux when this process runs one thread only (native
+    threads counted), so that nothing another thread holds (a lock, a server's state) is
+    copied into them, and they start with the code imported and the plan in memory (0.4 s
+    sooner than spawned ones, measured); spawned, from a fresh interpreter, otherwise (a
+    library caller's threads, a progress line's, a test session's; macOS and Windows, where
+    threads cannot be counted so)."""
+    if not sys.platform.startswith("linux"):
         return "spawn"
     try:
-        threads = len(os.listdir("/proc/self/task"))  # native threads too
+        threads = len(os.listdir("/proc/self/task"))
     except OSError:
-        threads = threading.active_count()
+        return "spawn"
     return "fork" if threads == 1 else "spawn"
 
 
@@ -240,7 +258,8 @@ def _in_order(pool: ProcessPoolExecutor, work: list[Piece], scratch: Path,
 # The module constants a run is bounded by. A spawned worker starts from a fresh interpreter,
 # so it is given this process's values: pieces stop, cap and merge exactly as one process would,
 # whatever a library user (or a test) set them to.
-_LIMIT_MODULES = (limits, tally, drift, quarantine_module, inputs_module, detect)
+_LIMIT_MODULES = (limits, tally, drift, quarantine_module, inputs_module, detect, ranges,
+                  lines_module, messages)
 
 
 def _limits() -> dict[tuple[str, str], int]:
