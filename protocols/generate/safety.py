@@ -42,7 +42,6 @@ _PY_LIMIT: int = 10**PY_MAX_DIGITS
 _SHORT: int = 10**30
 
 
-
 @dataclass(frozen=True)
 class Finding:
     code: str

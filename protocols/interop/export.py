@@ -94,7 +94,6 @@ def _rule(plan: Plan, spec: MessageSpec, ignored: Decisions) -> dict[str, Any]:
             "type": spec.kind.upper(), "version": version, "jsonSchema": schema}
 
 
-
 def _with_ignores(plan: Plan, spec: MessageSpec, payload: dict[str, Any], ignored: Decisions
                   ) -> tuple[dict[str, Any], list[str]]:
     """The payload with each ``# protocols: ignore[...]`` decision of the plan kept as

@@ -111,8 +111,7 @@ def _refs(node: Any, path: PathKey, depth: int = 0) -> Iterator[tuple[PathKey, s
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 yield (*path, key), value
-            elif key not in VALUE_KEYWORDS and not str(
-                    key).startswith("x-"):
+            elif key not in VALUE_KEYWORDS and not str(key).startswith("x-"):
                 yield from _refs(value, (*path, key), depth + 1)
     elif isinstance(node, list):
         for index, value in enumerate(node):
