@@ -1,0 +1,184 @@
+"""Where a run of ``protocols validate`` spends its time, against the least any Python loop
+over the same log costs, and what issue 14's targets leave for the work itself.
+
+On each benchmark log of bench_validate_command.py (``uniform``, ``production``), the first
+``--messages`` lines, each of these runs ``--repeats`` times (the best kept; the command's
+start-up: the median):
+
+- ``reference``: full_reference.py in this process, as bench_validate_command.py times it;
+- ``parse``: msgspec's decoder over every line (the issue's parse-only loop);
+- ``envelope``: every line decoded into the lane's envelope (read/envelope.py: the envelope
+  fields and the source, the payload kept as JSON text, ``context`` skipped);
+- ``floor``: the envelope, its payload decoded, and one count per (source, event): the least
+  a Python loop does that reads what the plan checks and the drift report need. It checks
+  nothing and keeps no drift counts, so no implementation in Python can do less per message;
+- ``core``: ``validate_inputs`` on one process (the command once started: the plan compiled,
+  every check, every finding's diagnostic, the drift report);
+- ``start-up``: the installed command on an empty log, JSON report (a fresh process: imports,
+  the plan loaded and compiled).
+
+It then prints, for each target (10x the reference on one process, 15x with ``--jobs 2``),
+what it allows the whole command (start-up included), what the start-up and the floor take
+of that (with two processes sharing the floor perfectly), and the CPU time a message is left
+for the checks and the drift counts, beside what the command spends on them now.
+Figures: docs/performance.md, "What the targets leave".
+
+    python benchmarks/bench_floor.py                     # both logs, 100,000 messages
+    python benchmarks/bench_floor.py --log production --messages 50000 --repeats 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+from bench_validate import PLAN
+from bench_validate_command import LOGS, command, reference
+from full_reference import FullReference
+
+from protocols.plan import load_plan
+from protocols.validate.count.drift import source_path
+from protocols.validate.read.envelope import EnvelopeReader
+from protocols.validate.run import ValidateOptions, validate_inputs
+
+# Issue 14: the command at least 10x the reference on one process, 15x with --jobs 2.
+TARGETS = {1: 10, 2: 15}
+
+
+def _lines(path: Path) -> list[bytes]:
+    return path.read_bytes().splitlines()
+
+
+def parse(lines: list[bytes]) -> int:
+    decode = msgspec.json.Decoder().decode
+    for line in lines:
+        try:  # noqa: SIM105 (a with-block would add its cost to the floor measured)
+            decode(line)
+        except msgspec.DecodeError:
+            pass
+    return len(lines)
+
+
+def envelope(lines: list[bytes]) -> int:
+    decode = EnvelopeReader(source_path()).decode
+    assert decode is not None
+    read = 0
+    for line in lines:
+        try:
+            decode(line)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue
+        read += 1
+    return read
+
+
+def floor(lines: list[bytes]) -> int:
+    """Envelope, payload, one count per (source, event); the messages read."""
+    reader = EnvelopeReader(source_path())
+    decode, source = reader.decode, reader.source
+    assert decode is not None
+    payload_of = msgspec.json.Decoder().decode
+    counts: dict[tuple[str, object], int] = {}
+    for line in lines:
+        try:
+            found = decode(line)
+            payload = found.properties or found.traits
+            if payload:
+                payload_of(payload)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue
+        key = (source(found), found.event)
+        counts[key] = counts.get(key, 0) + 1
+    return sum(counts.values())
+
+
+def best(work: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def start_up(repeats: int) -> float:
+    with tempfile.TemporaryDirectory() as scratch:
+        empty = Path(scratch) / "empty.ndjson"
+        empty.write_bytes(b"")
+        times = []
+        for _ in range(repeats):
+            began = time.perf_counter()
+            command(empty, 1, Path(scratch) / "report.json")
+            times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def run(path: Path, count: int, repeats: int, started: float) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        part = Path(scratch) / "part.ndjson"
+        with path.open("rb") as source:
+            part.write_bytes(b"".join(line for _, line in zip(range(count), source,
+                                                              strict=False)))
+        lines = _lines(part)
+        plan = load_plan(PLAN)
+        messages, _ = reference(part)  # (warms the plan's files in the page cache too)
+        read = floor(lines)
+        if read > messages:
+            raise SystemExit(f"the floor read {read} messages of {messages}")
+        seconds = {
+            "reference": best(lambda: FullReference(load_plan(PLAN)).run(lines), repeats),
+            "parse": best(lambda: parse(lines), repeats),
+            "envelope": best(lambda: envelope(lines), repeats),
+            "floor": best(lambda: floor(lines), repeats),
+            "core": best(lambda: validate_inputs(plan, [str(part)],
+                                                 ValidateOptions(max_examples=20)), repeats),
+        }
+    seconds["start-up"] = started
+    print(f"{path.name}: the first {messages:,} messages, load average "
+          f"{os.getloadavg()[0]:.1f}")
+    for name, value in seconds.items():
+        per = f"{value / messages * 1e6:8.2f} us/message" if name != "start-up" else ""
+        print(f"  {name:10} {value:7.3f} s {per}")
+    for jobs, target in TARGETS.items():
+        _budget(seconds, messages, jobs, target)
+    return seconds
+
+
+def _budget(seconds: dict[str, float], messages: int, jobs: int, target: int) -> None:
+    """What ``target`` x the reference leaves once the start-up and the floor (shared by
+    ``jobs`` processes, at best) are paid, beside what the command spends beyond the floor."""
+    allowed = seconds["reference"] / target
+    taken = seconds["start-up"] + seconds["floor"] / jobs
+    left = allowed - taken
+    spent = (seconds["core"] - seconds["floor"]) / jobs
+    print(f"  {target}x the reference on {jobs} process{'es' if jobs > 1 else ''} allows "
+          f"{allowed:.3f} s; start-up and floor take {taken:.3f} s ({taken / allowed:.0%}); "
+          f"left for the checks and drift counts: {max(left, 0):.3f} s "
+          f"({max(left, 0) * jobs / messages * 1e6:.2f} us of CPU a message), against "
+          f"{spent * jobs / messages * 1e6:.2f} us spent now"
+          + (f" ({spent / left:.1f}x)" if left > 0 else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--log", choices=[*LOGS, "both"], default="both")
+    options = parser.parse_args()
+    print(f"machine: nproc={os.cpu_count()}, python {sys.version.split()[0]}, "
+          f"msgspec {msgspec.__version__}")
+    started = start_up(max(options.repeats, 5))
+    for log in LOGS if options.log == "both" else [options.log]:
+        run(LOGS[log](max(options.messages, 200_000)), options.messages, options.repeats,
+            started)
+
+
+if __name__ == "__main__":
+    main()
