@@ -13,6 +13,7 @@ The public Python API::
 from __future__ import annotations
 
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from protocols.__about__ import __version__
@@ -77,7 +78,11 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    """The API (loaded or not), submodules already imported and the module's own dunders;
+    not the helpers this file imports for itself (``Any``, ``import_module``...)."""
+    own = [name for name, value in globals().items()
+           if isinstance(value, ModuleType) or (name.startswith("__") and name.endswith("__"))]
+    return sorted({*own, *__all__})
 
 
 __all__ = [

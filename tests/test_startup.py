@@ -53,7 +53,9 @@ def test_the_api_still_imports_on_first_use() -> None:
 
     assert protocols.load_plan.__module__ == "protocols.plan.loader"
     assert protocols.Validator.__name__ == "Validator"
-    assert "load_plan" in dir(protocols)
+    listed = dir(protocols)
+    assert "load_plan" in listed and "__version__" in listed
+    assert not {"Any", "TYPE_CHECKING", "annotations", "import_module"} & set(listed)
     modules = _imported("import protocols\nprotocols.Validator")
     assert "jsonschema" in modules or "msgspec" in modules  # the engine came with it
 
