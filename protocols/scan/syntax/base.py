@@ -135,6 +135,36 @@ class Extractor:
                                   receiver[0] if receiver else None, captures["args"][0])
             self.add(self.classify(inv))
 
+    # -- dotted names (``analytics.track``, ``Events.ORDER.wire()``) ---------------------
+
+    #: The node types a dotted name starts with (its first part, read as written).
+    NAME_TYPES: frozenset[str] = frozenset({"identifier"})
+
+    def member(self, node: Node) -> tuple[str | None, Node | None] | None:
+        """One step of a dotted name, read from its end: ``(the last part, the expression
+        before it)`` for a member access (``a.b`` -> ``("b", a)``), ``(None, inner)`` for a
+        wrapper to look through (parentheses, a cast), None for anything else."""
+        return None
+
+    def dotted(self, node: Node) -> list[str] | None:
+        """``a.b.c`` as its parts, or None when ``node`` is something else; no deeper than
+        MAX_DEPTH steps (a hostile file can chain thousands)."""
+        parts: list[str] = []
+        current: Node | None = node
+        for _ in range(MAX_DEPTH):
+            if current is None:
+                return None
+            if current.type in self.NAME_TYPES:
+                parts.append(self.text(current))
+                return parts[::-1]
+            step = self.member(current)
+            if step is None:
+                return None
+            part, current = step
+            if part is not None:
+                parts.append(part)
+        return None
+
     def position(self, node: Node) -> tuple[int, int]:
         return self.source.position(node)
 

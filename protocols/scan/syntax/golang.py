@@ -248,24 +248,13 @@ class GoExtractor(Extractor):
             current = function.child_by_field_name("operand")
         return None
 
-    def dotted(self, node: Node) -> list[str] | None:
-        parts: list[str] = []
-        current: Node | None = node
-        for _ in range(MAX_DEPTH):
-            if current is None:
-                return None
-            if current.type == "identifier":
-                parts.append(self.text(current))
-                return parts[::-1]
-            if current.type == "selector_expression":
-                field = current.child_by_field_name("field")
-                if field is None:
-                    return None
-                parts.append(self.text(field))
-                current = current.child_by_field_name("operand")
-            else:
-                return None
-        return None
+    def member(self, node: Node) -> tuple[str | None, Node | None] | None:
+        if node.type != "selector_expression":
+            return None
+        field = node.child_by_field_name("field")
+        if field is None:
+            return None
+        return self.text(field), node.child_by_field_name("operand")
 
     def declarations(self, root: Node) -> None:
         facts = self.facts

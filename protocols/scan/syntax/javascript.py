@@ -227,34 +227,25 @@ class JavaScriptExtractor(Extractor):
             return self.opaque(node, f"`{short(text)}`")
         return self.lit(node, -number if negative else number)
 
-    def dotted(self, node: Node) -> list[str] | None:
-        parts: list[str] = []
-        current: Node | None = node
-        for _ in range(MAX_DEPTH):
-            if current is None:
+    NAME_TYPES = frozenset({"identifier", "shorthand_property_identifier", "this"})
+
+    def member(self, node: Node) -> tuple[str | None, Node | None] | None:
+        """``a.b`` and ``a["b"]`` (a string index); parentheses and type assertions are
+        looked through."""
+        if node.type in _WRAPPERS and node.named_children:
+            return None, node.named_children[0]
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            if prop is None:
                 return None
-            if current.type in _WRAPPERS and current.named_children:
-                current = current.named_children[0]
-                continue
-            if current.type in ("identifier", "shorthand_property_identifier", "this"):
-                parts.append(self.text(current))
-                return parts[::-1]
-            if current.type == "member_expression":
-                prop = current.child_by_field_name("property")
-                if prop is None:
-                    return None
-                parts.append(self.text(prop))
-                current = current.child_by_field_name("object")
-            elif current.type == "subscript_expression":
-                index = current.child_by_field_name("index")
-                decoded = self.value(index) if index is not None and index.type == "string" \
-                    else None
-                if not isinstance(decoded, Lit) or not isinstance(decoded.value, str):
-                    return None
-                parts.append(decoded.value)
-                current = current.child_by_field_name("object")
-            else:
+            return self.text(prop), node.child_by_field_name("object")
+        if node.type == "subscript_expression":
+            index = node.child_by_field_name("index")
+            decoded = self.value(index) if index is not None and index.type == "string" \
+                else None
+            if not isinstance(decoded, Lit) or not isinstance(decoded.value, str):
                 return None
+            return decoded.value, node.child_by_field_name("object")
         return None
 
     def object(self, node: Node, depth: int) -> Value:

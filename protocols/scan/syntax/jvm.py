@@ -280,28 +280,17 @@ class KotlinExtractor(JvmExtractor):
             return self.ref(node, parts)
         return self.opaque(node, f"the result of `{short(self.text(node))}`")
 
-    def dotted(self, node: Node) -> list[str] | None:
-        parts: list[str] = []
-        current: Node | None = node
-        for _ in range(MAX_DEPTH):
-            if current is None:
+    def member(self, node: Node) -> tuple[str | None, Node | None] | None:
+        """``a.b``, and ``a.b()`` with no arguments (an accessor: ``Ev.ORDER.getWire()``)."""
+        children = node.named_children
+        if node.type == "navigation_expression" and len(children) == 2:
+            return self.text(children[1]), children[0]
+        if node.type == "call_expression" and len(children) == 2 \
+                and children[1].type == "value_arguments" and not children[1].named_children:
+            inner = children[0].named_children
+            if children[0].type != "navigation_expression" or len(inner) != 2:
                 return None
-            if current.type == "identifier":
-                parts.append(self.text(current))
-                return parts[::-1]
-            if current.type == "navigation_expression" and len(current.named_children) == 2:
-                parts.append(self.text(current.named_children[1]))
-                current = current.named_children[0]
-            elif current.type == "call_expression" and len(current.named_children) == 2 \
-                    and current.named_children[1].type == "value_arguments" \
-                    and not current.named_children[1].named_children:
-                inner = current.named_children[0]  # Ev.ORDER.getWire(): an accessor call
-                if inner.type != "navigation_expression" or len(inner.named_children) != 2:
-                    return None
-                parts.append(self.text(inner.named_children[1]) + "()")
-                current = inner.named_children[0]
-            else:
-                return None
+            return self.text(inner[1]) + "()", inner[0]
         return None
 
     def declarations(self, nodes: list[Node], prefix: str) -> None:
@@ -499,30 +488,19 @@ class JavaExtractor(JvmExtractor):
             current = current.child_by_field_name("object")
         return self.opaque(chain, "a map built step by step")
 
-    def dotted(self, node: Node) -> list[str] | None:
-        parts: list[str] = []
-        current: Node | None = node
-        for _ in range(MAX_DEPTH):
-            if current is None:
+    def member(self, node: Node) -> tuple[str | None, Node | None] | None:
+        """``a.b``, and ``a.b()`` with no arguments (an accessor: ``Ev.ORDER.getWire()``)."""
+        if node.type == "field_access":
+            field = node.child_by_field_name("field")
+            if field is None:
                 return None
-            if current.type == "identifier":
-                parts.append(self.text(current))
-                return parts[::-1]
-            if current.type == "field_access":
-                field = current.child_by_field_name("field")
-                if field is None:
-                    return None
-                parts.append(self.text(field))
-                current = current.child_by_field_name("object")
-            elif current.type == "method_invocation":
-                arguments = current.child_by_field_name("arguments")
-                method = current.child_by_field_name("name")
-                if arguments is None or arguments.named_children or method is None:
-                    return None
-                parts.append(self.text(method) + "()")
-                current = current.child_by_field_name("object")
-            else:
+            return self.text(field), node.child_by_field_name("object")
+        if node.type == "method_invocation":
+            arguments = node.child_by_field_name("arguments")
+            method = node.child_by_field_name("name")
+            if arguments is None or arguments.named_children or method is None:
                 return None
+            return self.text(method) + "()", node.child_by_field_name("object")
         return None
 
     def declarations(self, nodes: list[Node], prefix: str) -> None:

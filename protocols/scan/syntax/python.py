@@ -172,33 +172,21 @@ class PythonExtractor(Extractor):
             return self.opaque(node, f"the result of `{short(self.text(node))}`")
         return self.opaque(node, f"`{short(self.text(node))}`")
 
-    def dotted(self, node: Node) -> list[str] | None:
-        """``a.b.c`` or ``A["b"]`` as parts, or None when it is something else."""
-        parts: list[str] = []
-        current: Node | None = node
-        for _ in range(MAX_DEPTH):
-            if current is None:
+    def member(self, node: Node) -> tuple[str | None, Node | None] | None:
+        """``a.b`` and ``A["b"]`` (a string key) are member accesses."""
+        if node.type == "attribute":
+            attribute = node.child_by_field_name("attribute")
+            if attribute is None:
                 return None
-            if current.type == "identifier":
-                parts.append(self.text(current))
-                return parts[::-1]
-            if current.type == "attribute":
-                attribute = current.child_by_field_name("attribute")
-                if attribute is None:
-                    return None
-                parts.append(self.text(attribute))
-                current = current.child_by_field_name("object")
-            elif current.type == "subscript":
-                key = current.child_by_field_name("subscript")
-                if key is None or key.type != "string":
-                    return None
-                decoded = self.string(key)
-                if not isinstance(decoded, Lit) or not isinstance(decoded.value, str):
-                    return None
-                parts.append(decoded.value)
-                current = current.child_by_field_name("value")
-            else:
+            return self.text(attribute), node.child_by_field_name("object")
+        if node.type == "subscript":
+            key = node.child_by_field_name("subscript")
+            if key is None or key.type != "string":
                 return None
+            decoded = self.string(key)
+            if not isinstance(decoded, Lit) or not isinstance(decoded.value, str):
+                return None
+            return decoded.value, node.child_by_field_name("value")
         return None
 
     def string(self, node: Node) -> Value:

@@ -170,25 +170,16 @@ class SwiftExtractor(Extractor):
         except ValueError:
             return self.opaque(node, f"`{short(text)}`")
 
-    def dotted(self, node: Node) -> list[str] | None:
-        parts: list[str] = []
-        current: Node | None = node
-        for _ in range(MAX_DEPTH):
-            if current is None:
-                return None
-            if current.type == "simple_identifier":
-                parts.append(self.text(current))
-                return parts[::-1]
-            if current.type == "navigation_expression":
-                suffix = current.child_by_field_name("suffix")
-                member = suffix.child_by_field_name("suffix") if suffix is not None else None
-                if member is None:
-                    return None
-                parts.append(self.text(member))
-                current = current.child_by_field_name("target")
-            else:
-                return None
-        return None
+    NAME_TYPES = frozenset({"simple_identifier"})
+
+    def member(self, node: Node) -> tuple[str | None, Node | None] | None:
+        if node.type != "navigation_expression":
+            return None
+        suffix = node.child_by_field_name("suffix")
+        member = suffix.child_by_field_name("suffix") if suffix is not None else None
+        if member is None:
+            return None
+        return self.text(member), node.child_by_field_name("target")
 
     def declarations(self, nodes: list[Node], prefix: str) -> None:
         for node in nodes:
