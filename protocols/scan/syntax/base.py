@@ -125,11 +125,13 @@ class Extractor:
         for captures in matches(grammar, query, root, source=self.source.data, needs=(needs,)):
             self.client_names.add(self.text(captures["left"][0]))
 
-    def read_calls(self, grammar: str, query: str, root: Node) -> None:
+    def read_calls(self, grammar: str, query: str, root: Node,
+                   names: frozenset[str] | None = None) -> None:
         """Add a call site for each call ``query`` finds whose method this file may track
-        through (captures: ``call``, ``name``, ``args``, and ``receiver`` when there is one)."""
-        for captures in named_matches(grammar, query, frozenset(self.interesting), root,
-                                      source=self.source.data):
+        through, or is one of ``names`` when given (captures: ``call``, ``name``, ``args``,
+        and ``receiver`` when there is one)."""
+        wanted = frozenset(self.interesting) if names is None else names
+        for captures in named_matches(grammar, query, wanted, root, source=self.source.data):
             receiver = captures.get("receiver")
             inv = self.invocation(captures["call"][0], captures["name"][0],
                                   receiver[0] if receiver else None, captures["args"][0])

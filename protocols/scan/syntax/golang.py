@@ -21,7 +21,7 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import matches, named_matches
+from protocols.scan.syntax.queries import matches
 from protocols.scan.syntax.strings import decode_escapes
 
 SDK_PATH = "segmentio/analytics-go"
@@ -79,15 +79,14 @@ class GoExtractor(Extractor):
             if kind is not None and self.text(captures["package"][0]) in self.sdk_aliases:
                 self.add(self.message(captures["message"][0], captures["body"][0], kind))
         names = frozenset(self.interesting - {"track", "identify", "group", "page", "screen"})
-        if names:
-            for captures in named_matches("go", CALLS, names, root, source=self.source.data):
-                receiver = captures.get("receiver")
-                args = [c for c in captures["args"][0].named_children if c.type != "comment"]
-                inv = Invocation(captures["call"][0],
-                                 self.text(receiver[0]) if receiver else None,
-                                 self.text(captures["name"][0]), args, {})
-                self.add(self.classify(inv))
+        if names:  # (the SDK's own calls are its message structs, above)
+            self.read_calls("go", CALLS, root, names)
         return self.facts
+
+    def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:
+        return Invocation(call, self.text(receiver) if receiver is not None else None,
+                          self.text(name), [c for c in args.named_children if c.type != "comment"],
+                          {})
 
     def message(self, node: Node, body: Node, kind: MessageKind) -> CallSite:
         fields = self.fields(body)

@@ -23,7 +23,6 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import named_matches
 from protocols.scan.syntax.strings import decode_escapes
 
 CLIENT_CLASS = "ProtocolsClient"
@@ -34,9 +33,9 @@ CALLS = """
   arguments: (arguments) @args
   (#any-of? @name NAMES)) @call
 """
-CLIENTS = """
+CLIENTS = f"""
 (variable_declarator name: (_) @left
-  value: (new_expression constructor: (identifier) @name (#any-of? @name NAMES)))
+  value: (new_expression constructor: (identifier) @name (#eq? @name "{CLIENT_CLASS}")))
 """
 _SCALARS = {"true": True, "false": False, "null": None}
 _WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression",
@@ -56,9 +55,7 @@ class JavaScriptExtractor(Extractor):
     def run(self, root: Node) -> FileFacts:
         self.declarations(root)
         lang = self.language
-        for captures in named_matches(lang, CLIENTS, frozenset({CLIENT_CLASS}), root,
-                                      source=self.source.data):
-            self.client_names.add(self.text(captures["left"][0]))
+        self.read_clients(lang, CLIENTS, root, needs=CLIENT_CLASS.encode())
         self.read_calls(lang, CALLS, root)
         return self.facts
 
