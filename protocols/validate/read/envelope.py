@@ -20,6 +20,7 @@ decoded here equal to those of the whole message.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -80,12 +81,14 @@ def _source_reader(depth: int) -> Callable[[Any], str]:
     if depth == 0:
         return lambda envelope: UNKNOWN_SOURCE
 
+    # One C call down the path; a level that is absent (None) has no next_ to get.
+    down = attrgetter(".".join([_SOURCE, *["next_"] * (depth - 1)]))
+
     def source(envelope: Any) -> str:
-        node = getattr(envelope, _SOURCE)
-        for _ in range(depth - 1):
-            if node is None:
-                return UNKNOWN_SOURCE
-            node = node.next_
+        try:
+            node = down(envelope)
+        except AttributeError:
+            return UNKNOWN_SOURCE
         if type(node) is str and node:
             return node
         if isinstance(node, (int, float)) and not isinstance(node, bool):
