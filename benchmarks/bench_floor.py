@@ -1,17 +1,20 @@
-"""Where a run of ``protocols validate`` spends its time, against the least any Python loop
+"""Where a run of ``protocols validate`` spends its time, against the least a Python loop
 over the same log costs, and what issue 14's targets leave for the work itself.
 
 On each benchmark log of bench_validate_command.py (``uniform``, ``production``), the first
 ``--messages`` lines, each of these runs ``--repeats`` times (the best kept; the command's
 start-up: the median):
 
-- ``reference``: full_reference.py in this process, as bench_validate_command.py times it;
-- ``parse``: msgspec's decoder over every line (the issue's parse-only loop);
-- ``envelope``: every line decoded into the lane's envelope (read/envelope.py: the envelope
-  fields and the source, the payload kept as JSON text, ``context`` skipped);
-- ``floor``: the envelope, its payload decoded, and one count per (source, event): the least
-  a Python loop does that reads what the plan checks and the drift report need. It checks
-  nothing and keeps no drift counts, so no implementation in Python can do less per message;
+- ``reference``: full_reference.py in this process, as bench_validate_command.py times it
+  (the plan loaded, the file read and split, every line checked);
+- ``parse``: msgspec's decoder over every line of the file, read line by line (the issue's
+  parse-only loop, bench_validate_command.py's ``parse_only``);
+- ``envelope``: every line of the file decoded into the lane's envelope (read/envelope.py:
+  the envelope fields and the source, the payload kept as JSON text, ``context`` skipped);
+- ``floor``: the same, with the payload decoded (untyped) and one count per (source,
+  event). It checks nothing, not even that a line is UTF-8, and keeps no drift counts: a
+  loop in Python that reads what the plan's checks and the drift report need does at least
+  this much a message;
 - ``core``: ``validate_inputs`` on one process (the command once started: the plan compiled,
   every check, every finding's diagnostic, the drift report);
 - ``start-up``: the installed command on an empty log, JSON report (a fresh process: imports,
@@ -41,7 +44,6 @@ from pathlib import Path
 import msgspec
 from bench_validate import PLAN
 from bench_validate_command import LOGS, command, reference
-from full_reference import FullReference
 
 from protocols.plan import load_plan
 from protocols.validate.count.drift import source_path
@@ -52,50 +54,53 @@ from protocols.validate.run import ValidateOptions, validate_inputs
 TARGETS = {1: 10, 2: 15}
 
 
-def _lines(path: Path) -> list[bytes]:
-    return path.read_bytes().splitlines()
-
-
-def parse(lines: list[bytes]) -> int:
+def parse(path: Path) -> int:
+    """The lines of the file msgspec parses."""
     decode = msgspec.json.Decoder().decode
-    for line in lines:
-        try:  # noqa: SIM105 (a with-block would add its cost to the floor measured)
-            decode(line)
-        except msgspec.DecodeError:
-            pass
-    return len(lines)
+    parsed = 0
+    with path.open("rb") as lines:
+        for line in lines:
+            try:
+                decode(line)
+            except msgspec.DecodeError:
+                continue
+            parsed += 1
+    return parsed
 
 
-def envelope(lines: list[bytes]) -> int:
+def envelope(path: Path) -> int:
+    """The lines of the file that decode as an envelope."""
     decode = EnvelopeReader(source_path()).decode
     assert decode is not None
     read = 0
-    for line in lines:
-        try:
-            decode(line)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            continue
-        read += 1
+    with path.open("rb") as lines:
+        for line in lines:
+            try:
+                decode(line)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                continue
+            read += 1
     return read
 
 
-def floor(lines: list[bytes]) -> int:
+def floor(path: Path) -> int:
     """Envelope, payload, one count per (source, event); the messages read."""
     reader = EnvelopeReader(source_path())
     decode, source = reader.decode, reader.source
     assert decode is not None
     payload_of = msgspec.json.Decoder().decode
     counts: dict[tuple[str, object], int] = {}
-    for line in lines:
-        try:
-            found = decode(line)
-            payload = found.properties or found.traits
-            if payload:
-                payload_of(payload)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            continue
-        key = (source(found), found.event)
-        counts[key] = counts.get(key, 0) + 1
+    with path.open("rb") as lines:
+        for line in lines:
+            try:
+                found = decode(line)
+                payload = found.properties or found.traits
+                if payload:
+                    payload_of(payload)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                continue
+            key = (source(found), found.event)
+            counts[key] = counts.get(key, 0) + 1
     return sum(counts.values())
 
 
@@ -126,17 +131,16 @@ def run(path: Path, count: int, repeats: int, started: float) -> dict[str, float
         with path.open("rb") as source:
             part.write_bytes(b"".join(line for _, line in zip(range(count), source,
                                                               strict=False)))
-        lines = _lines(part)
         plan = load_plan(PLAN)
-        messages, _ = reference(part)  # (warms the plan's files in the page cache too)
-        read = floor(lines)
+        messages, _ = reference(part)  # (warms the file and the plan in the page cache too)
+        read = floor(part)
         if read > messages:
             raise SystemExit(f"the floor read {read} messages of {messages}")
         seconds = {
-            "reference": best(lambda: FullReference(load_plan(PLAN)).run(lines), repeats),
-            "parse": best(lambda: parse(lines), repeats),
-            "envelope": best(lambda: envelope(lines), repeats),
-            "floor": best(lambda: floor(lines), repeats),
+            "reference": best(lambda: reference(part), repeats),
+            "parse": best(lambda: parse(part), repeats),
+            "envelope": best(lambda: envelope(part), repeats),
+            "floor": best(lambda: floor(part), repeats),
             "core": best(lambda: validate_inputs(plan, [str(part)],
                                                  ValidateOptions(max_examples=20)), repeats),
         }

@@ -72,5 +72,6 @@ def test_each_language_reads_its_dotted_names(language: str, expression: str,
 
 @pytest.mark.parametrize("language", ["python", "javascript", "go"])
 def test_a_chain_deeper_than_the_bound_is_not_read(language: str) -> None:
-    assert dotted(language, "a" + ".b" * (MAX_DEPTH - 2)) == ["a", *["b"] * (MAX_DEPTH - 2)]
-    assert dotted(language, "a" + ".b" * (MAX_DEPTH + 5)) is None
+    # MAX_DEPTH steps: the first name and MAX_DEPTH - 1 member accesses, no more
+    assert dotted(language, "a" + ".b" * (MAX_DEPTH - 1)) == ["a", *["b"] * (MAX_DEPTH - 1)]
+    assert dotted(language, "a" + ".b" * MAX_DEPTH) is None
