@@ -159,6 +159,20 @@ def test_an_oversized_import_is_refused(project: Path) -> None:
     assert result.exit_code == 1 and "larger than 32 MiB" in result.output, result.output
 
 
+def test_an_import_path_with_a_nul_is_a_positioned_error_not_a_traceback(
+        project: Path) -> None:
+    """``imports: ["a\\0b.yaml"]`` (a NUL is valid in a quoted YAML string) used to end every
+    command in ``ValueError: embedded null byte``; found by the plan fuzz."""
+    plan = plan_with(project, 'imports: ["common\\0.yaml"]\n' + EVENT)
+    for command in (["lint", plan], ["validate", "--plan", plan, "-"],
+                    ["compile", plan, "--out", "build"], ["export", "segment", plan]):
+        result = CliRunner().invoke(app, command, input="")
+        assert not isinstance(result.exception, ValueError), (command, result.exception)
+        assert result.exit_code == 1, (command, result.output)
+        assert "plans/shop.yaml:4:11" in result.output and "NUL" in result.output, result.output
+        assert "\x00" not in result.output
+
+
 # -- $ref ----------------------------------------------------------------------------------------
 
 

@@ -177,6 +177,12 @@ def _load_imports(path: Path, data: Mapping[str, Any], source: SourceMap,
     for index, name in enumerate(data.get("imports") or []):
         target = (path.parent / name)
         where = source.value_location(("imports", index))
+        if "\x00" in name:  # no file has such a name, and the OS refuses it with ValueError
+            diagnostics.append(Diagnostic(
+                "PL112", "import-error", Severity.ERROR,
+                f"cannot import {name!r}: a path cannot contain a NUL character",
+                where.file, where.line, where.column, path=format_path(("imports", index))))
+            continue
         if target.resolve() in seen:
             continue
         try:
