@@ -83,6 +83,76 @@ def reference_findings(data: Any, source: SourceMap) -> list[Diagnostic]:
     return found
 
 
+#: Keywords whose subschemas apply to the value itself (not to a property or an item of it).
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+
+
+def _in_place(node: Mapping[str, Any], document: Any) -> Iterator[Any]:
+    """The schemas that apply to the same value as ``node``: its in-place subschemas and the
+    target of its local ``$ref`` (resolved in ``document``)."""
+    for key in _IN_PLACE_LISTS:
+        members = node.get(key)
+        if isinstance(members, list):
+            yield from (m for m in members if isinstance(m, Mapping))
+    for key in _IN_PLACE_ONE:
+        member = node.get(key)
+        if isinstance(member, Mapping):
+            yield member
+    dependent = node.get("dependentSchemas")
+    if isinstance(dependent, Mapping):
+        yield from (m for m in dependent.values() if isinstance(m, Mapping))
+    reference = node.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/"):
+        nodes = pointer_nodes(document, reference[1:])
+        if nodes and isinstance(nodes[-1], Mapping):
+            yield nodes[-1]
+
+
+def in_place_cycles(types: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Named types (``$defs``) that reach themselves again through references without going
+    into a property or an item: ``T: {$ref: "#/$defs/T"}``, ``T -> U -> T``. Such a schema
+    describes no value; checking one recurses until the stack runs out. Maps the type where
+    each cycle closes to the names on it (``["T", "U", "T"]``). One linear walk."""
+    document = {"$defs": types}
+    owner: dict[int, str] = {}  # the type each schema node is written in
+    starts: list[Any] = []  # every schema node: a cycle may start below a type's root
+    pending = [(name, root) for name, root in types.items()]
+    for name, node in pending:  # (breadth first: the types themselves come first)
+        if isinstance(node, Mapping) and id(node) not in owner:
+            owner[id(node)] = name
+            starts.append(node)
+            pending.extend((name, v) for k, v in node.items() if k not in VALUE_KEYWORDS)
+        elif isinstance(node, list):
+            pending.extend((name, v) for v in node)
+    done: set[int] = set()
+    found: dict[str, list[str]] = {}
+    for root in starts:
+        if id(root) in done:
+            continue
+        on_path: dict[int, int] = {id(root): 0}
+        stack: list[tuple[Any, Iterator[Any]]] = [(root, _in_place(root, document))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                del on_path[id(node)]
+                done.add(id(node))
+                continue
+            if id(child) in on_path:
+                cycle = [owner[id(n)] for n, _ in stack[on_path[id(child)]:]]
+                names = [n for i, n in enumerate(cycle) if i == 0 or n != cycle[i - 1]]
+                found.setdefault(names[0], [*names, names[0]])
+                continue
+            if id(child) in done:
+                continue
+            owner.setdefault(id(child), owner[id(node)])  # (a value a pointer reaches)
+            on_path[id(child)] = len(stack)
+            stack.append((child, _in_place(child, document)))
+    return found
+
+
 def _refuse(uri: str) -> referencing.Resource[Any]:
     raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
 

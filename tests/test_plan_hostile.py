@@ -52,6 +52,18 @@ CASES: dict[str, tuple[str, tuple[str, int]]] = {
         ONE_EVENT.format("{type: string, x-blob: !!binary aGVsbG8=}"), ("PL103", 6)),
     "a 4,301-digit integer": (ONE_EVENT.format("{type: integer, maximum: " + "9" * 4301 + "}"),
                               ("PL103", 6)),
+    # Found by the plan fuzz: these linted clean, then `generate --lang go` and `diff` ended in
+    # a RecursionError and validate said "nested too deeply" of any value.
+    "a type that is only itself": (
+        BASE + "types:\n  T: {type: T}\nevents:\n  A:\n    properties:\n      x: {type: T}\n",
+        ("PL108", 4)),
+    "two types that are only each other": (
+        BASE + "types:\n  T: {type: [U, 'null']}\n  U: {type: [T]}\n"
+        "events:\n  A:\n    properties:\n      x: {type: T}\n", ("PL108", 4)),
+    "raw references that go round in place": (
+        BASE + "types:\n  T: {type: object, schema: {anyOf: [{$ref: '#/$defs/U'}]}}\n"
+        "  U: {type: object, schema: {$ref: '#/$defs/T'}}\n"
+        "events:\n  A:\n    properties:\n      x: {type: T}\n", ("PL108", 4)),
 }
 
 COMMANDS: list[list[str]] = [
@@ -61,6 +73,7 @@ COMMANDS: list[list[str]] = [
     ["generate", "--lang", "python", "--plan", "{plan}", "--out", "{tmp}/py"],
     ["generate", "--lang", "typescript", "--plan", "{plan}", "--out", "{tmp}/ts"],
     ["validate", "--plan", "{plan}", "-"],
+    ["generate", "--lang", "go", "--plan", "{plan}", "--out", "{tmp}/go", "--force"],
 ]
 MESSAGE = '{"type": "track", "event": "A", "userId": "u", "properties": {"x": [1]}}\n'
 
@@ -102,7 +115,29 @@ def test_each_hostile_plan_is_a_positioned_lint_error_everywhere(tmp_path: Path,
     # Every other command refuses the plan with its findings: nothing half written.
     for args, exit_code in zip(COMMANDS, every_command(plan, tmp_path), strict=True):
         assert exit_code == 1, (args, case)
-    assert not any((tmp_path / d).exists() for d in ("c", "j", "py", "ts"))
+    assert not any((tmp_path / d).exists() for d in ("c", "j", "py", "ts", "go"))
+    # diff refuses a plan that does not load (exit 2), with its findings.
+    result = run(["diff", str(plan), "--against", str(plan)])
+    no_traceback(result, ["diff"])
+    assert result.exit_code == 2 and f"{code}" in result.output, result.output
+
+
+def test_recursive_types_through_properties_and_items_still_load(tmp_path: Path) -> None:
+    """Only references that go round in place are refused: a recursive shape is fine."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(BASE + "types:\n  Node:\n    type: object\n    properties:\n"
+                    "      children: {type: array, items: {type: Node}}\n"
+                    "      parent: {type: [Node, 'null']}\n      same: {anyOf: [{type: Node}]}\n"
+                    "events:\n  A:\n    properties:\n      x: {type: Node}\n", "utf-8")
+    result = run(["lint", str(plan), "--format", "json"])
+    import json
+
+    assert [d["code"] for d in json.loads(result.output)["diagnostics"]
+            if d["severity"] == "error"] == []
+    codes = dict(zip((" ".join(c[:3]) for c in COMMANDS), every_command(plan, tmp_path),
+                     strict=True))
+    assert codes.pop("validate --plan {plan}") == 1  # (MESSAGE's x is a list, not a Node)
+    assert set(codes.values()) == {0}, codes
 
 
 def test_an_integer_beyond_64_bits_in_an_enum_is_a_lint_error_and_validate_reads_it(

@@ -19,7 +19,7 @@ from protocols.plan.formatcheck import check_format, check_format_paths, prune
 from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.plan.rawcheck import check_raw_blocks
 from protocols.plan.resolve import Resolver
-from protocols.schemarefs import reference_findings
+from protocols.schemarefs import in_place_cycles, reference_findings
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -282,6 +282,16 @@ def _build(data: Mapping[str, Any], source: SourceMap,
                        resolver.diagnostics, resolver.used_library, resolver.used_types)
         locations: dict[PathKey, Location] = {}
         type_schemas[name] = sub.nested(fragment, type_path, ("$defs", name), locations)
+    for name, cycle in in_place_cycles(type_schemas).items():
+        type_path, type_source = type_sources[name]
+        where = type_source.key_location(type_path)
+        shown = " -> ".join(cycle if len(cycle) <= 6 else [*cycle[:3], "...", *cycle[-2:]])
+        diagnostics.append(Diagnostic(
+            "PL108", "unresolved-reference", Severity.ERROR,
+            f"type {name!r} refers back to itself ({shown}) without going into a property or "
+            "an item, so it describes no value and cannot be checked; a recursive shape "
+            "refers to itself inside `properties` or `items`",
+            where.file, where.line, where.column, path=format_path(type_path)))
     all_specs = [*events.values(), *pages.values(), *screens.values(),
                  *(s for s in (identify, group) if s is not None)]
     for message in all_specs:
