@@ -150,6 +150,33 @@ def test_an_unsatisfiable_schema_says_so(tmp_path: Path) -> None:
     assert any("placed_at" in f or "PV206" in f for f in doc.example.findings)
 
 
+@pytest.mark.parametrize("fragment", [
+    "{type: string, minLength: 400000000}", "{type: string, minLength: " + "9" * 50 + "}",
+    "{type: array, minItems: 100000000, items: {type: string}}",
+    "{type: array, minItems: " + "9" * 50 + ", uniqueItems: true, items: {type: integer}}",
+])
+def test_an_example_the_plan_asks_to_be_huge_is_capped_and_says_so(tmp_path: Path,
+                                                                  fragment: str) -> None:
+    """Found by the plan fuzz: `minLength: 400000000` (which lints clean) made docs build a
+    400 MB string (1.6 GB of memory, a 382 MB page), 100 million `minItems` ran out of memory,
+    and a 50-digit one ended in OverflowError."""
+    text = ("protocols: 1\nplan: big\nevents:\n  Big:\n    description: d\n"
+            f"    properties:\n      x: {fragment}\n")
+    doc = message(site_of(tmp_path, text), "Big")
+    assert len(json.dumps(doc.example.message)) < 100_000
+    assert not doc.example.passes and doc.example.findings
+
+
+def test_integer_bounds_beyond_a_float_get_an_example(tmp_path: Path) -> None:
+    """Found by the plan fuzz: 400-digit bounds (which lint accepts: validate compares them
+    exactly) ended docs in OverflowError, dividing them as floats."""
+    low, high = 10 ** 400, 2 * 10 ** 400
+    text = ("protocols: 1\nplan: big\nevents:\n  Big:\n    description: d\n"
+            f"    properties:\n      x: {{type: integer, minimum: {low}, maximum: {high}}}\n")
+    doc = message(site_of(tmp_path, text), "Big")
+    assert doc.example.passes and low <= doc.example.message["properties"]["x"] <= high
+
+
 @pytest.mark.parametrize("pattern", [
     "^[a-z_]+$", "[0-9]", "^ORD-\\d{3}$", "^(a|b)+$", "^[A-Z][a-z]*$", "^$", "^[^a-z]{2}$",
     "^(?:x|y)z?\\.\\s\\w$", "^(ab)\\1$", "^\\d{4}-\\d{2}-\\d{2}$", "^[A-F0-9]{8}(-[A-F0-9]{4}){3}$",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from protocols.patterns import to_python
@@ -21,6 +21,10 @@ from protocols.plan.model import MessageSpec
 from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
 
 MAX_DEPTH = 12  # nesting of objects and arrays (and $ref hops) followed
+# The longest string and array an example holds: a plan may ask for `minLength: 400000000`,
+# and a shorter example that fails validate (the page says so) beats a page of 400 MB.
+MAX_LENGTH = 10_000
+MAX_ITEMS = 100
 USER_ID = "user-123"
 GROUP_ID = "group-123"
 TIMESTAMP = "2026-01-15T10:30:00.000Z"
@@ -142,7 +146,7 @@ class Builder:
     def array(self, schema: Mapping[str, Any], name: str, depth: int) -> list[Any]:
         low = _int(schema.get("minItems"), 0)
         high = _int(schema.get("maxItems"), max(low, 1))
-        count = min(max(low, 1), high)
+        count = min(max(low, 1), high, MAX_ITEMS)
         items = schema.get("items", True)
         first = self.value(items, name, depth + 1)
         if count <= 1:
@@ -210,8 +214,8 @@ def _words(name: str) -> str:
 
 
 def string(schema: Mapping[str, Any], name: str) -> str:
-    low = _int(schema.get("minLength"), 0)
-    high = _int(schema.get("maxLength"), 10_000)
+    low = min(_int(schema.get("minLength"), 0), MAX_LENGTH)
+    high = _int(schema.get("maxLength"), MAX_LENGTH)
     pattern = schema.get("pattern")
     candidates: list[str] = []
     fmt = schema.get("format")
@@ -379,24 +383,30 @@ def number(schema: Mapping[str, Any], *, integer: bool) -> int | float:
             return False
         return step is None or _is_multiple(value, step)
 
-    candidates: list[float] = [1, 10, 0, 2, 5, 100]
+    candidates: list[Callable[[], float]] = [lambda: 1, lambda: 10, lambda: 0, lambda: 2,
+                                             lambda: 5, lambda: 100]
     if low is not None:
-        candidates += [low, math.floor(low) + 1, low + 1]
+        candidates += [lambda: low, lambda: math.floor(low) + 1, lambda: low + 1]
         if step is not None:
-            candidates.append(math.ceil(low / step) * step + (step if low_open else 0))
+            candidates.append(lambda: math.ceil(low / step) * step + (step if low_open else 0))
     if high is not None:
-        candidates += [high, math.ceil(high) - 1, high - 1]
+        candidates += [lambda: high, lambda: math.ceil(high) - 1, lambda: high - 1]
         if step is not None:
-            candidates.append(math.floor(high / step) * step - (step if high_open else 0))
+            candidates.append(
+                lambda: math.floor(high / step) * step - (step if high_open else 0))
     if low is not None and high is not None:
-        candidates.append((low + high) / 2)
+        candidates.append(lambda: (low + high) / 2)
     if step is not None:
-        candidates.append(step)
-    for candidate in candidates:
-        if isinstance(candidate, float) and not math.isfinite(candidate):
+        candidates.append(lambda: step)
+    for make in candidates:
+        try:  # bounds beyond a float's range (integers of 400 digits) overflow a division
+            candidate = make()
+            if isinstance(candidate, float) and not math.isfinite(candidate):
+                continue
+            if fits(candidate):
+                return int(candidate) if candidate == int(candidate) else candidate
+        except OverflowError:
             continue
-        if fits(candidate):
-            return int(candidate) if candidate == int(candidate) else candidate
     return int(low) if integer and low is not None else (low if low is not None else 0)
 
 
