@@ -106,6 +106,10 @@ def test_machine_formats_stay_exact_and_valid(work: Path, fmt: str) -> None:
     document = json.loads(raw.decode("utf-8"))  # valid UTF-8 and valid JSON
     found = "\n".join(strings(document))
     assert "\\ud800" in raw.decode("utf-8")  # the surrogate as its JSON escape
+    # No raw control character either: JSON escapes C0 itself; C1 (\x9b, an 8-bit CSI),
+    # DEL and bidi characters are written as \u escapes too, with the same value.
+    assert RAW.search(raw.decode("utf-8").replace("\n", "")) is None, fmt
+    assert "\\u009b" in raw.decode("utf-8") and "\\u202e" in raw.decode("utf-8")
     for text in HOSTILE.values():
         assert text in found or repr(text)[1:-1] in found, (fmt, text)
 
@@ -190,3 +194,32 @@ def test_json_text_is_exact_and_encodable(value: Any) -> None:
     text = json_text(value, indent=2)
     text.encode("utf-8")
     assert json.loads(text) == value
+    assert RAW.search(text.replace("\n", "")) is None  # and safe to print
+
+
+@pytest.mark.parametrize("command", [["export", "segment", "{plan}"],
+                                     ["lint", "{plan}", "-f", "json"],
+                                     ["lint", "{plan}", "-f", "sarif"]])
+def test_plan_commands_writing_json_escape_control_characters(tmp_path: Path,
+                                                             command: list[str]) -> None:
+    """Found by a fuzz of hostile plans: C1 controls and bidi marks from names and enum values
+    came out raw on stdout in lint's JSON and SARIF and in export (YAML escapes below)."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.replace("paid, open", r'"pa\x9bid", "op\u202een"').replace(
+        "note: {type: string}", r'"n\x9bote": {type: string}').replace(
+        "  Order Completed:", r'  "Order\x9bCompleted":'), "utf-8")
+    result = run(*[part.format(plan=plan) for part in command])
+    assert result.exit_code in (0, 1), result.output
+    assert RAW.search(result.output.replace("\n", "")) is None, (command, result.output)
+    assert "\\u009b" in result.output, result.output  # shown, as its JSON escape
+
+
+def test_the_reasons_file_is_exact_and_printable(work: Path) -> None:
+    result = run("validate", "--plan", "plan.yaml", "log.ndjson", "-f", "json", "-o",
+                 "report.json", "--bad", "bad.ndjson", "--bad-reasons", "reasons.ndjson")
+    assert result.exit_code == 1, result.output
+    text = (work / "reasons.ndjson").read_text("utf-8")
+    assert RAW.search(text.replace("\n", "")) is None
+    reasons = [json.loads(line) for line in text.splitlines()]
+    found = "\n".join(strings(reasons))
+    assert any(value in found for value in (HOSTILE["c1"], HOSTILE["bidi"]))

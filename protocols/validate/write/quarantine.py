@@ -11,13 +11,13 @@ is in the bad file, and the codes and messages that made it bad.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from protocols.diagnostics import Diagnostic
+from protocols.jsontext import json_text
 from protocols.validate.read.records import Record
 
 MAX_REASONS = 10  # messages kept per bad record in the reasons file
@@ -118,15 +118,10 @@ class Quarantine:
 
 def reason_line(reason: dict[str, object]) -> str:
     """One line of the reasons file. Text from the log can hold a lone surrogate (JSON's
-    ``"\\ud800"`` is legal and parses to one), which UTF-8 cannot carry: such a line is
-    written with JSON escapes instead, so it reads back to the same value and the run goes
-    on."""
-    line = json.dumps(reason, ensure_ascii=False) + "\n"
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(reason, ensure_ascii=True) + "\n"
-    return line
+    ``"\\ud800"`` is legal and parses to one), which UTF-8 cannot carry, or control and
+    bidirectional characters: those are written as JSON escapes (jsontext), so the line
+    reads back to the same value, the run goes on, and printing it is safe."""
+    return json_text(reason) + "\n"
 
 
 def _reason(record: Record, bad_line: int, diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
