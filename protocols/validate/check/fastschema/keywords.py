@@ -17,11 +17,7 @@ import jsonschema
 
 from protocols.validate.check.fastschema.equality import equal, is_unhashable, scalar_key, uniq
 from protocols.validate.check.fastschema.formats import QUICK
-from protocols.validate.check.fastschema.patterns import (
-    BoundedPattern,
-    PatternError,
-    compile_pattern,
-)
+from protocols.validate.check.fastschema.patterns import BoundedPattern, search_or_unchecked
 from protocols.validate.check.violation import PathKey, SchemaViolation
 
 Valid = Callable[[Any], bool]
@@ -261,13 +257,11 @@ def unchecked_message(value: str, regex: str, bounded: BoundedPattern) -> str:
 
 
 def searcher(regex: Any) -> BoundedPattern:
-    """The bounded search for a pattern; a pattern no engine accepts is left to jsonschema."""
+    """The bounded search for a pattern; one no engine compiles leaves every value unchecked
+    (jsonschema would raise re.error on it)."""
     if not isinstance(regex, str):
         raise Unsupported(f"pattern {regex!r} is not a string")
-    try:
-        return compile_pattern(regex)
-    except PatternError as error:
-        raise Unsupported(str(error)) from error
+    return search_or_unchecked(regex)
 
 
 _FORMAT_CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER
