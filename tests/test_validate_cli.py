@@ -207,6 +207,30 @@ def test_a_pattern_no_engine_compiles_is_a_finding_not_a_traceback(tmp_path: Pat
     assert "1 valid, 2 invalid, 0 unparseable" in text.output
 
 
+def test_multiple_of_a_huge_integer_is_decided_not_a_traceback(tmp_path: Path) -> None:
+    """Found by fuzzing: a 400-digit integer against multipleOf 0.5 ended in OverflowError
+    (int too large to convert to float), in the engine as in jsonschema."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("protocols: 1\nplan: p\nevents:\n  Seats Booked:\n    properties:\n"
+                    "      y: {type: number, multipleOf: 0.5}\n"
+                    "      z: {type: number, multipleOf: 0.3}\n", "utf-8")
+    huge = "9" * 400
+    lines = [f'{{"type": "track", "event": "Seats Booked", "userId": "u", '
+             f'"properties": {{{properties}}}}}'
+             for properties in (f'"y": {huge}', f'"z": {huge}', '"y": 1e999', '"y": 2.5')]
+    path = log(tmp_path, *lines)
+    result = run("--plan", str(plan), path, "--jobs", "1", "-f", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    assert {k: document["summary"][k] for k in ("messages", "valid", "invalid",
+                                                 "unparseable")} == {
+        "messages": 4, "valid": 2, "invalid": 2, "unparseable": 0}
+    assert [(d["code"], d["line"], d["path"]) for d in document["diagnostics"]] == [
+        ("PV210", 2, "properties.z"), ("PV210", 3, "properties.y")]
+    text = run("--plan", str(plan), path, "--jobs", "1")
+    assert text.exit_code == 1 and "in.ndjson:2" in text.output
+
+
 @pytest.mark.parametrize("data", [
     bytes(range(256)) * 300,
     gzip.compress(b'{"type": "track"}\n' * 500)[:200],

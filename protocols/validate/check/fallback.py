@@ -6,6 +6,8 @@ than the value they check, which a log line chooses:
 - ``pattern``, ``patternProperties`` and ``additionalProperties``: the bounded search of
   :mod:`.fastschema.patterns` (``re.search`` cannot be stopped), which reports a value as not
   checked, never raises, when the pattern is no regular expression;
+- ``multipleOf``: exact where jsonschema's float arithmetic raises OverflowError (a huge
+  integer and a fractional divisor);
 - ``uniqueItems``: linear (jsonschema compares objects pairwise: a 100,000-object array took
   minutes);
 - ``unevaluatedItems`` and ``unevaluatedProperties``: linear (jsonschema looks each index or
@@ -22,7 +24,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from protocols.validate.check.fastschema.equality import uniq
-from protocols.validate.check.fastschema.keywords import unchecked_message
+from protocols.validate.check.fastschema.keywords import not_multiple, unchecked_message
 from protocols.validate.check.fastschema.patterns import search_or_unchecked
 
 Keyword = Callable[[Any, Any, Any, Any], Iterator[ValidationError]]
@@ -35,6 +37,7 @@ def bounded_validator_class() -> Any:
                                         {"pattern": _bounded_pattern,
                                          "patternProperties": _pattern_properties,
                                          "additionalProperties": _additional_properties,
+                                         "multipleOf": _multiple_of,
                                          "uniqueItems": _unique_items, **_linear_unevaluated()})
 
 
@@ -42,6 +45,12 @@ def _unique_items(validator: Any, wanted: Any, instance: Any,
                   schema: Any) -> Iterator[ValidationError]:
     if wanted and validator.is_type(instance, "array") and not uniq(instance):
         yield ValidationError(f"{instance!r} has non-unique elements")
+
+
+def _multiple_of(validator: Any, divisor: Any, instance: Any,
+                 schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "number") and not_multiple(instance, divisor):
+        yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
 def _bounded_pattern(validator: Any, pattern: str, instance: Any,
