@@ -177,6 +177,18 @@ def test_integer_bounds_beyond_a_float_get_an_example(tmp_path: Path) -> None:
     assert doc.example.passes and low <= doc.example.message["properties"]["x"] <= high
 
 
+@pytest.mark.parametrize("pattern", ["(", "(" * 500 + "a" + ")" * 500])
+def test_a_pattern_that_is_no_regex_fails_the_example_not_the_command(
+        tmp_path: Path, pattern: str) -> None:
+    # Found by fuzzing: docs validates its examples, and ended in re.error (RecursionError
+    # for the deep group) as validate did. Lint reports the pattern (PL105).
+    text = FEATURES.replace('pattern: "^[A-Z]{3,5}$"', f"pattern: '{pattern}'")
+    doc = message(site_of(tmp_path, text), "Order Completed")
+    assert not doc.example.passes
+    assert any(f.startswith("PV204") and "coupon" in f and "not a regular expression" in f
+               for f in doc.example.findings), doc.example.findings
+
+
 @pytest.mark.parametrize("pattern", [
     "^[a-z_]+$", "[0-9]", "^ORD-\\d{3}$", "^(a|b)+$", "^[A-Z][a-z]*$", "^$", "^[^a-z]{2}$",
     "^(?:x|y)z?\\.\\s\\w$", "^(ab)\\1$", "^\\d{4}-\\d{2}-\\d{2}$", "^[A-F0-9]{8}(-[A-F0-9]{4}){3}$",

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocols.plan import load_plan
-from protocols.validate.check.engine import convert, reference_validator
+from protocols.validate.check.engine import compile_validator, convert, reference_validator
 from protocols.validate.check.fastschema import compile_schema
 from tests.conftest import REPO
 from tests.schema_strategies import instances_for, plan_like_schemas
@@ -121,3 +121,32 @@ def test_schemas_compiled_from_real_plans_agree(schema: Any, data: st.DataObject
 ])
 def test_edge_cases_agree(schema: Any, instance: Any) -> None:
     assert_same(schema, instance)
+
+
+HUGE = 10 ** 400
+
+
+@pytest.mark.parametrize(("schema", "instance", "multiple"), [
+    ({"multipleOf": 0.5}, HUGE, True),
+    ({"multipleOf": 0.5}, -HUGE - 1, True),
+    ({"multipleOf": 0.3}, HUGE, False),  # the float 0.3 is 5404319552844595 / 2**54
+    ({"multipleOf": 0.5}, float("inf"), False),  # a log's 1e999
+    ({"multipleOf": 0.5}, float("nan"), False),
+    ({"multipleOf": HUGE}, 1.5, False),  # a float % a huge integer
+    ({"multipleOf": HUGE}, 0.0, True),
+    ({"multipleOf": HUGE}, 3 * HUGE, True),
+], ids=["huge/0.5", "-huge/0.5", "huge/0.3", "inf/0.5", "nan/0.5", "1.5/huge", "0.0/huge",
+        "3huge/huge"])
+def test_multiple_of_is_exact_where_jsonschema_raises(schema: Any, instance: Any,
+                                                      multiple: bool) -> None:
+    """Found by fuzzing: jsonschema divides before its own OverflowError guard (int too
+    large to convert to float), and that guard's fractions cannot hold an infinity, so the
+    reference raises here. Both paths give the exact answer, in jsonschema's words."""
+    fast = compile_schema(schema)(instance)
+    assert fast == compile_validator({**schema, "unevaluatedItems": True})(instance)
+    if multiple:
+        assert fast == []
+    else:
+        [violation] = fast
+        assert (violation.keyword, violation.schema_path) == ("multipleOf", ("multipleOf",))
+        assert violation.message == f"{instance!r} is not a multiple of {schema['multipleOf']}"

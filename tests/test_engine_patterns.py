@@ -9,7 +9,11 @@ import pytest
 
 from protocols.validate.check.engine import compile_validator
 from protocols.validate.check.fastschema import compile_schema
-from protocols.validate.check.fastschema.patterns import PATTERN_TIMEOUT_SECONDS, compile_pattern
+from protocols.validate.check.fastschema.patterns import (
+    PATTERN_TIMEOUT_SECONDS,
+    PatternError,
+    compile_pattern,
+)
 
 # re.search on these takes minutes to years; each must come back within a few timeouts.
 HOSTILE = [("^(a+)+$", "a" * 5000 + "!"), ("^(a|aa)+$", "a" * 80 + "!"),
@@ -54,6 +58,65 @@ def test_hostile_pattern_properties_are_bounded() -> None:
     started = time.monotonic()
     check({"a" * 80 + "!": 1})
     assert time.monotonic() - started < SECONDS
+
+
+# Patterns that neither re nor regex compiles (lint reports each as PL105): re.error, and
+# RecursionError for the deep group, OverflowError for the huge count.
+BROKEN = {"unclosed group": "(", "named back-reference": "(?<x>a)\\k<x>",
+          "escape re lacks": "\\e[31m", "repeated repeat": "a{1000}{1000}{1000}",
+          "deep group": "(" * 500 + "a" + ")" * 500, "huge count": "a{99999999999}"}
+
+
+@pytest.mark.parametrize("pattern", BROKEN.values(), ids=BROKEN.keys())
+def test_a_pattern_no_engine_compiles_is_a_pattern_error(pattern: str) -> None:
+    with pytest.raises(PatternError):
+        compile_pattern(pattern)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("pattern", BROKEN.values(), ids=BROKEN.keys())
+def test_a_pattern_no_engine_compiles_leaves_the_value_unchecked(engine: Any,
+                                                                 pattern: str) -> None:
+    """A fuzzing session found these raised re.error (RecursionError for the deep group)
+    out of validate: the value is reported as not checked, as a timed-out search is."""
+    check = engine({"type": "object", "properties": {"name": {"pattern": pattern}}})
+    [violation] = check({"name": "abc"})
+    assert (violation.keyword, violation.instance_path, violation.detail) == (
+        "pattern", ("name",), "unchecked")
+    assert violation.message.startswith(
+        f"'abc' was not checked against {pattern!r}: the pattern is not a regular expression")
+    assert check({"name": 3}) == []  # only strings are searched
+    assert check({}) == []
+
+
+@pytest.mark.parametrize("pattern", BROKEN.values(), ids=BROKEN.keys())
+def test_both_engines_report_a_broken_pattern_alike(pattern: str) -> None:
+    schema = {"type": "object", "properties": {"name": {"pattern": pattern}},
+              "patternProperties": {pattern: {"type": "string"}}}
+    instance = {"name": "abc", "other": 1}
+    fast = compile_validator(schema)(instance)
+    # unevaluatedItems (on an object: no effect) sends the schema to the jsonschema fallback.
+    assert fast == compile_validator({**schema, "unevaluatedItems": True})(instance)
+    assert [v.keyword for v in fast] == ["pattern"]
+    # A name a broken key cannot be searched against is taken as not matching it, as after
+    # a timeout: with additionalProperties false it is reported, never a crash.
+    closed = {**schema, "additionalProperties": False}
+    found = compile_validator(closed)(instance)
+    assert found == compile_validator({**closed, "unevaluatedItems": True})(instance)
+    assert [(v.keyword, v.detail) for v in found] == [
+        ("pattern", "unchecked"), ("additionalProperties", ["other"])]
+
+
+def test_a_broken_key_that_jsonschema_itself_searches_is_a_finding() -> None:
+    # unevaluatedProperties asks jsonschema which names patternProperties evaluated: it runs
+    # re.search itself, and its re.error is reported as an unchecked value.
+    check = compile_validator({"patternProperties": {"(": {"type": "string"}},
+                               "unevaluatedProperties": False})
+    [violation] = check({"x": 1})
+    assert (violation.keyword, violation.detail) == ("patternProperties", "unchecked")
+    assert "'(' is not a regular expression" in violation.message
+    assert "was not checked" in violation.message
+    assert check(1) == []
 
 
 def test_hostile_patterns_still_match_what_they_should() -> None:

@@ -175,6 +175,62 @@ def test_a_broken_plan_is_reported_not_raised(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "PL111" in result.output
 
 
+BROKEN_PATTERNS = ["(", "(?<x>a)\\k<x>", "\\e[31m", "a{1000}{1000}{1000}",
+                   "(" * 500 + "a" + ")" * 500, "a{99999999999}"]
+
+
+def test_a_pattern_no_engine_compiles_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    """Found by fuzzing: validate (and docs) ended in re.error (RecursionError for the deep
+    group) on a value that reached such a pattern; lint reports each as PL105."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("protocols: 1\nplan: p\nevents:\n  Signed Up:\n    properties:\n" + "".join(
+        f"      p{i}: {{type: string, pattern: '{pattern}'}}\n"
+        for i, pattern in enumerate(BROKEN_PATTERNS)), "utf-8")
+    message = {"type": "track", "event": "Signed Up", "userId": "u1"}
+    values = {f"p{i}": "abc" for i in range(len(BROKEN_PATTERNS))}
+    path = log(tmp_path, {**message, "properties": {}}, {**message, "properties": values},
+               {**message, "properties": {"p0": "x"}})
+    result = run("--plan", str(plan), path, "--jobs", "1", "-f", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    assert {k: document["summary"][k] for k in ("messages", "valid", "invalid",
+                                                 "unparseable")} == {
+        "messages": 3, "valid": 1, "invalid": 2, "unparseable": 0}
+    found = [(d["code"], d["line"], d["path"]) for d in document["diagnostics"]]
+    assert found == [("PV204", 2, f"properties.p{i}") for i in range(len(BROKEN_PATTERNS))] + [
+        ("PV204", 3, "properties.p0")]
+    for diagnostic in document["diagnostics"]:
+        assert "was not checked against the pattern" in diagnostic["message"]
+        assert "the pattern is not a regular expression (" in diagnostic["message"]
+    text = run("--plan", str(plan), path, "--jobs", "1", "--max-examples", "10")
+    assert text.exit_code == 1 and "in.ndjson:2" in text.output and "in.ndjson:3" in text.output
+    assert "1 valid, 2 invalid, 0 unparseable" in text.output
+
+
+def test_multiple_of_a_huge_integer_is_decided_not_a_traceback(tmp_path: Path) -> None:
+    """Found by fuzzing: a 400-digit integer against multipleOf 0.5 ended in OverflowError
+    (int too large to convert to float), in the engine as in jsonschema."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("protocols: 1\nplan: p\nevents:\n  Seats Booked:\n    properties:\n"
+                    "      y: {type: number, multipleOf: 0.5}\n"
+                    "      z: {type: number, multipleOf: 0.3}\n", "utf-8")
+    huge = "9" * 400
+    lines = [f'{{"type": "track", "event": "Seats Booked", "userId": "u", '
+             f'"properties": {{{properties}}}}}'
+             for properties in (f'"y": {huge}', f'"z": {huge}', '"y": 1e999', '"y": 2.5')]
+    path = log(tmp_path, *lines)
+    result = run("--plan", str(plan), path, "--jobs", "1", "-f", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    assert {k: document["summary"][k] for k in ("messages", "valid", "invalid",
+                                                 "unparseable")} == {
+        "messages": 4, "valid": 2, "invalid": 2, "unparseable": 0}
+    assert [(d["code"], d["line"], d["path"]) for d in document["diagnostics"]] == [
+        ("PV210", 2, "properties.z"), ("PV210", 3, "properties.y")]
+    text = run("--plan", str(plan), path, "--jobs", "1")
+    assert text.exit_code == 1 and "in.ndjson:2" in text.output
+
+
 @pytest.mark.parametrize("data", [
     bytes(range(256)) * 300,
     gzip.compress(b'{"type": "track"}\n' * 500)[:200],

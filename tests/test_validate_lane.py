@@ -623,3 +623,73 @@ def test_integers_beyond_64_bits_are_read_exactly(properties: str, source: str,
     assert with_lane.summary["valid"] == int(protocols.Validator(plan).validate(exact) == [])
     [spelling] = [e for e in with_lane.extra["inconsistencies"] if e["kind"] == "event-name"]
     assert {v["source"] for v in spelling["variants"]} == {str(json.loads(source))}
+
+
+BROKEN_PATTERN_PLAN = """protocols: 1
+plan: broken
+events:
+  Signed Up:
+    properties:
+      code: {type: string, pattern: '('}
+      deep: {type: string, pattern: '""" + "(" * 500 + "a" + ")" * 500 + """'}
+      other: {type: string}
+"""
+
+
+def test_a_pattern_no_engine_compiles_is_never_accepted(tmp_path: Path) -> None:
+    # Found by fuzzing (re.error and RecursionError out of validate): the full path reports
+    # the value as not checked, so the lane must decline it, typed or not.
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(BROKEN_PATTERN_PLAN, encoding="utf-8")
+    plan = protocols.load_plan(plan_file)
+    validator = Validator(plan)
+    lane = FastLane(validator)
+    messages = [{"type": "track", "event": "Signed Up", "userId": "u", "properties": p}
+                for p in ({"other": "x"}, {"code": "abc"}, {"deep": "a"}, {"code": 1})]
+    assert [lane.accept(m) for m in messages] == ["Signed Up", None, None, None]
+    assert [len(validator.validate(m)) for m in messages] == [0, 1, 1, 1]
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps(m) + "\n" for m in messages), encoding="utf-8")
+    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
+        without = validate_inputs(plan, [str(log)], ValidateOptions())
+    assert with_lane.diagnostics == without.diagnostics
+    assert with_lane.summary == without.summary
+    assert (with_lane.summary["valid"], with_lane.summary["invalid"]) == (1, 3)
+
+
+MULTIPLE_PLAN = """protocols: 1
+plan: multiple
+events:
+  Seats Booked:
+    properties:
+      y: {type: number, multipleOf: 0.5}
+      z: {type: number, multipleOf: 0.3}
+"""
+
+
+def test_multiple_of_on_huge_integers_is_the_same_with_and_without_the_lane(
+        tmp_path: Path) -> None:
+    # Found by fuzzing: OverflowError (int too large to convert to float) out of the
+    # compiled check, which the lane runs too.
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(MULTIPLE_PLAN, encoding="utf-8")
+    plan = protocols.load_plan(plan_file)
+    validator = Validator(plan)
+    lane = FastLane(validator)
+    huge = int("9" * 400)
+    messages = [{"type": "track", "event": "Seats Booked", "userId": "u", "properties": p}
+                for p in ({"y": huge}, {"z": huge}, {"y": float("inf")}, {"y": 2.5})]
+    assert [lane.accept(m) for m in messages] == ["Seats Booked", None, None, "Seats Booked"]
+    assert [len(validator.validate(m)) for m in messages] == [0, 1, 1, 0]
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps(m).replace("Infinity", "1e999") + "\n"
+                           for m in messages), encoding="utf-8")
+    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
+        without = validate_inputs(plan, [str(log)], ValidateOptions())
+    assert with_lane.diagnostics == without.diagnostics
+    assert with_lane.summary == without.summary
+    assert (with_lane.summary["valid"], with_lane.summary["invalid"]) == (2, 2)

@@ -8,9 +8,10 @@ semantics (formats asserted).
 The work is done by ``fastschema``, which compiles the schema into closures that return the
 same violations jsonschema would, an order of magnitude faster. Schemas that use what it does
 not compile (``unevaluated*``, ``$dynamicRef``, remote references...) are run by jsonschema
-itself (:func:`reference_validator`), with only ``pattern`` replaced by the time-bounded
-search. Both paths are held equal by tests/test_engine_differential.py and the official JSON
-Schema Test Suite (tests/test_engine_suite.py).
+itself (:func:`reference_validator`), with the keywords that search patterns replaced by the
+time-bounded search (and the few others fallback.py lists). Both paths are held equal by
+tests/test_engine_differential.py and the official JSON Schema Test Suite
+(tests/test_engine_suite.py).
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ import referencing.exceptions
 from jsonschema.exceptions import ValidationError
 
 from protocols.schemarefs import OFFLINE_REGISTRY
-from protocols.validate.check.fallback import bounded_validator_class
+from protocols.validate.check.fallback import additional_names, bounded_validator_class
 from protocols.validate.check.fastschema import Unsupported, compile_schema_parts
-from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
 from protocols.validate.check.violation import PathKey, SchemaViolation
 
 __all__ = ["PathKey", "SchemaCheck", "SchemaPredicate", "SchemaViolation", "compile_checks",
@@ -71,7 +71,7 @@ def _fallback(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCheck]:
     def valid(instance: Any) -> bool:
         try:
             return next(iter(validator.iter_errors(instance)), None) is None
-        except referencing.exceptions.Unresolvable:
+        except (referencing.exceptions.Unresolvable, re.error):
             return False
 
     def check(instance: Any) -> list[SchemaViolation]:
@@ -79,6 +79,8 @@ def _fallback(schema: Mapping[str, Any]) -> tuple[SchemaPredicate, SchemaCheck]:
             return [convert(error) for error in validator.iter_errors(instance)]
         except referencing.exceptions.Unresolvable as error:
             return [unresolvable(error, instance)]
+        except re.error as error:
+            return [unreadable_pattern(error, instance)]
 
     return valid, check
 
@@ -92,6 +94,17 @@ def unresolvable(error: referencing.exceptions.Unresolvable, instance: Any) -> S
                 "checked", value=instance, detail="unchecked")
 
 
+def unreadable_pattern(error: re.error, instance: Any) -> SchemaViolation:
+    """A ``patternProperties`` key that is no regular expression, met where jsonschema
+    searches it itself (which names ``unevaluatedProperties`` may skip): a finding, as the
+    bounded search reports it elsewhere, never a crash."""
+    return SchemaViolation(
+        keyword="patternProperties", instance_path=(), schema_path=("patternProperties",),
+        message=f"the schema's pattern {error.pattern!r} is not a regular expression "
+                f"({error}), so this value was not checked", value=instance,
+        detail="unchecked")
+
+
 def convert(error: ValidationError) -> SchemaViolation:
     """A jsonschema error as a :class:`SchemaViolation` (``detail`` as documented there)."""
     keyword = "false" if error.validator is None else str(error.validator)
@@ -102,7 +115,7 @@ def convert(error: ValidationError) -> SchemaViolation:
         detail = _quoted_name(error.message.split(" is a dependency of ")[0], "")
     elif keyword == "additionalProperties" and isinstance(error.instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}
-        detail = sorted(_extras(error.instance, schema), key=str)
+        detail = sorted(additional_names(error.instance, schema), key=str)
     elif keyword in ("type", "format"):
         detail = error.validator_value
     elif keyword == "pattern" and " was not checked against " in error.message:
@@ -120,15 +133,3 @@ def _quoted_name(message: str, suffix: str) -> Any:
     except (ValueError, SyntaxError):
         return text
 
-
-def _extras(instance: dict[str, Any], schema: Mapping[str, Any]) -> list[str]:
-    known = schema.get("properties", {})
-    patterns = "|".join(schema.get("patternProperties", {}))
-    search: Callable[[str], Any] | None = None
-    if patterns:
-        try:
-            search = compile_pattern(patterns).search
-        except PatternError:
-            search = re.compile(patterns).search  # raises re.error, as jsonschema would
-    return [name for name in instance
-            if name not in known and not (search is not None and search(name))]

@@ -18,8 +18,8 @@ class SchemaViolation:
     ``detail`` is keyword-specific: the missing name for ``required``, the sorted unexpected
     names for ``additionalProperties: false``, the expected type(s) for ``type`` (as written in
     the schema), the format name for ``format``, the missing name for ``dependentRequired``,
-    ``"unchecked"`` for a ``pattern`` that could not be checked in bounded time (see
-    ``fastschema.patterns``); None otherwise.
+    ``"unchecked"`` for a ``pattern`` that could not be checked in bounded time or is no
+    regular expression (see ``fastschema.patterns``); None otherwise.
     """
 
     keyword: str

@@ -8,6 +8,7 @@ check; ``errors`` is only called after ``valid`` returned False.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -17,11 +18,7 @@ import jsonschema
 
 from protocols.validate.check.fastschema.equality import equal, is_unhashable, scalar_key, uniq
 from protocols.validate.check.fastschema.formats import QUICK
-from protocols.validate.check.fastschema.patterns import (
-    BoundedPattern,
-    PatternError,
-    compile_pattern,
-)
+from protocols.validate.check.fastschema.patterns import BoundedPattern, search_or_unchecked
 from protocols.validate.check.violation import PathKey, SchemaViolation
 
 Valid = Callable[[Any], bool]
@@ -170,16 +167,25 @@ def exclusive_maximum(limit: Any, schema: Mapping[str, Any]) -> Compiled:
 
 
 def multiple_of(divisor: Any, schema: Mapping[str, Any]) -> Compiled:
-    def failed(value: Any) -> bool:
+    return _numeric("multipleOf", lambda value: not_multiple(value, divisor),
+                    lambda v: f"{v!r} is not a multiple of {divisor}")
+
+
+def not_multiple(value: Any, divisor: Any) -> bool:
+    """jsonschema's ``multipleOf`` verdict: float arithmetic, and exact arithmetic where the
+    quotient overflows, as jsonschema does. jsonschema itself raises OverflowError before it
+    gets there on a huge integer and a float (``int too large to convert to float``), and on
+    an infinity: here the exact answer (an integer is a multiple of 0.5; infinity and NaN
+    are multiples of nothing)."""
+    try:
         if isinstance(divisor, float):
             quotient = value / divisor
-            try:
-                return bool(int(quotient) != quotient)
-            except OverflowError:  # huge quotient: exact arithmetic, as jsonschema does
-                return (Fraction(value) / Fraction(divisor)).denominator != 1
+            return bool(int(quotient) != quotient)
         return bool(value % divisor)
-
-    return _numeric("multipleOf", failed, lambda v: f"{v!r} is not a multiple of {divisor}")
+    except (OverflowError, ValueError):  # (ValueError: int(nan))
+        if any(type(each) is float and not math.isfinite(each) for each in (value, divisor)):
+            return True
+        return (Fraction(value) / Fraction(divisor)).denominator != 1
 
 
 # -- sizes --------------------------------------------------------------------------------------
@@ -261,13 +267,11 @@ def unchecked_message(value: str, regex: str, bounded: BoundedPattern) -> str:
 
 
 def searcher(regex: Any) -> BoundedPattern:
-    """The bounded search for a pattern; a pattern no engine accepts is left to jsonschema."""
+    """The bounded search for a pattern; one no engine compiles leaves every value unchecked
+    (jsonschema would raise re.error on it)."""
     if not isinstance(regex, str):
         raise Unsupported(f"pattern {regex!r} is not a string")
-    try:
-        return compile_pattern(regex)
-    except PatternError as error:
-        raise Unsupported(str(error)) from error
+    return search_or_unchecked(regex)
 
 
 _FORMAT_CHECKER = jsonschema.Draft202012Validator.FORMAT_CHECKER

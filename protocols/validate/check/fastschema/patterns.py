@@ -11,7 +11,8 @@ value. Every search here has a bounded cost:
   ``regex`` package with a timeout of :data:`PATTERN_TIMEOUT_SECONDS`.
 
 A search that times out is reported as a violation that says so, never as a hang and never as
-a silent pass. validate, infer and serve all search through :func:`compile_pattern`.
+a silent pass; so is every search of a pattern no engine compiles (:func:`search_or_unchecked`).
+validate, infer and serve all search through :func:`compile_pattern`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ SHORT_TEXT = 1024
 class PatternError(ValueError):
     """The pattern is a regular expression for neither ``re`` nor ``regex``."""
 
+    def __init__(self, pattern: str, reason: str) -> None:
+        super().__init__(f"invalid pattern {pattern!r}: {reason}")
+        self.reason = reason
+
 
 @dataclass(frozen=True)
 class BoundedPattern:
@@ -55,13 +60,16 @@ def compile_pattern(pattern: str) -> BoundedPattern:
     """The pattern as a bounded search; raises :class:`PatternError` if it is not a regex."""
     try:
         compiled = re.compile(pattern)
-    except re.error as error:
+    except (re.error, OverflowError, RecursionError) as error:
         # ECMA-262 syntax that re lacks, such as \p{Letter}: regex has it (always searched
-        # bounded: re cannot run it).
+        # bounded: re cannot run it). (A count too large, or groups nested too deep, for
+        # either engine: OverflowError, RecursionError.)
         try:
             bounded = regex.compile(pattern, flags=regex.VERSION0)
-        except regex.error:
-            raise PatternError(f"invalid pattern {pattern!r}: {error}") from error
+        except (regex.error, OverflowError, RecursionError):
+            reason = str(error) if isinstance(error, re.error) else \
+                "the expression is too large to compile"  # (as lint says: PL105)
+            raise PatternError(pattern, reason) from error
         return _bounded(bounded, _timed_out(pattern_risk(pattern) is not None))
     risky = pattern_risk(pattern) is not None
     if not risky and starts_anchored(pattern):
@@ -69,7 +77,7 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         return BoundedPattern(lambda text: plain(text) is not None, "")
     try:
         bounded = regex.compile(pattern, flags=regex.VERSION0)
-    except regex.error:
+    except (regex.error, OverflowError, RecursionError):
         if not risky:  # long texts cannot be bounded either: they are left unchecked
             plain = compiled.search
             return BoundedPattern(
@@ -91,6 +99,18 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         return plain(text) is not None if len(text) <= SHORT_TEXT else slow(text)
 
     return BoundedPattern(search, timed.unchecked)
+
+
+@lru_cache(maxsize=1024)
+def search_or_unchecked(pattern: str) -> BoundedPattern:
+    """:func:`compile_pattern`, or for a pattern no engine compiles a search that checks
+    nothing: every value is reported as not checked against it, as after a timeout (lint
+    reports the pattern: PL105). validate never raises on a plan's pattern."""
+    try:
+        return compile_pattern(pattern)
+    except PatternError as error:
+        return BoundedPattern(lambda text: None, "the pattern is not a regular expression "
+                                                 f"({error.reason})")
 
 
 def _timed_out(risky: bool) -> str:
