@@ -158,9 +158,13 @@ class ArrayReader:
             try:
                 value, end = DECODER.raw_decode(text, start)
             except json.JSONDecodeError as exc:
-                if len(text) - start <= self._max_element and self._more():
-                    continue  # the element may go on in the input not read yet
-                if len(text) - start > self._max_element:
+                # The element may go on in the input not read yet, unless a line ends after
+                # the error: what follows cannot mend it (a string that runs to the end of
+                # the window has no line end in it, or the error would be that line end).
+                mendable = text.find("\n", exc.pos) < 0
+                if mendable and len(text) - start <= self._max_element and self._more():
+                    continue
+                if (len(text) if mendable else exc.pos) - start > self._max_element:
                     record, position = self._resync(
                         start, start, f"an element longer than {self._max_element // 1024} "
                         "KiB: not read as a message", code="PV004")
