@@ -140,6 +140,21 @@ def test_a_broken_element_of_a_long_array_is_not_called_too_long(tmp_path: Path,
     assert error.line == 3 and error.column is not None and error.column <= len(broken)
 
 
+def test_columns_in_a_long_array_count_from_the_start_of_the_line(tmp_path: Path) -> None:
+    # Found by fuzzing: the window forgets what it has read at an element's end, mid-line,
+    # and a broken element after that point on the same line got its column counted from
+    # there (12 instead of 333).
+    element = json.dumps(GOOD).encode()
+    line = element + b', {"type": oops},'
+    data = b"[\n" + (line + b"\n") * 12_000 + element + b"\n]\n"
+    assert len(data) > 1.5 * limits.MAX_LINE_BYTES
+    column = line.index(b"oops") + 1
+    errors = [i.error for r in read_records(str(_write(tmp_path / "in.json", data)))
+              for i in r.items if i.error is not None]
+    assert len(errors) == 12_000
+    assert {(e.code, e.column) for e in errors} == {("PV001", column)}
+
+
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path

@@ -34,14 +34,16 @@ _ELEMENT, _SEPARATOR, _RESUMED = range(3)
 
 @dataclass
 class _Window:
-    """Decoded text of the input from ``line`` (the line of ``text[0]``) on; ``counted``
-    characters of it hold ``lines`` newlines (so line numbers are counted once)."""
+    """Decoded text of the input from ``line`` (the line of ``text[0]``) on, ``column``
+    characters into that line; ``counted`` characters of it hold ``lines`` newlines (so
+    line numbers are counted once)."""
 
     text: str
     line: int
     eof: bool = False
     counted: int = 0
     lines: int = 0
+    column: int = 0
 
 
 class ArrayReader:
@@ -124,6 +126,7 @@ class ArrayReader:
         window = self._window
         if position > CHUNK:
             window.line = self._line_of(position)
+            window.column = self._column_of(position) - 1
             window.text = window.text[position:]
             window.counted = window.lines = 0
             return 0
@@ -146,7 +149,8 @@ class ArrayReader:
         return window.line + window.lines
 
     def _column_of(self, position: int) -> int:
-        return position - self._window.text.rfind("\n", 0, position)
+        newline = self._window.text.rfind("\n", 0, position)
+        return position - newline if newline >= 0 else self._window.column + position + 1
 
     # -- records ----------------------------------------------------------------------------
 
