@@ -122,6 +122,44 @@ def test_a_broken_array_element_costs_only_its_lines(tmp_path: Path) -> None:
     assert bad == b'{"type": "tr,\n' and codes == ["PV001"]
 
 
+@pytest.mark.parametrize("broken", [b'{"type": oops},', b'{"type": "track" "event": 1},',
+                                    b'{"type": "track", "event": "\\uzzzz"},', b"tru,"])
+def test_a_broken_element_of_a_long_array_is_not_called_too_long(tmp_path: Path,
+                                                                 broken: bytes) -> None:
+    # Found by fuzzing: with more than 1 MiB of the array after it, a broken element of a
+    # few bytes was PV004 "an element longer than 1024 KiB", without its column.
+    element = json.dumps(GOOD).encode() + b","
+    lines = [b"[", element, broken] + [element] * 20_000 + [json.dumps(GOOD).encode(), b"]"]
+    data = b"\n".join(lines) + b"\n"
+    assert len(data) > 2 * limits.MAX_LINE_BYTES
+    records = [r for r in read_records(str(_write(tmp_path / "in.json", data)))
+               if r.kind == "problem"]
+    assert [(r.line, r.raw) for r in records] == [(3, broken + b"\n")]
+    error = records[0].items[0].error
+    assert error is not None and error.code == "PV001", error
+    assert error.line == 3 and error.column is not None and error.column <= len(broken)
+
+
+def test_columns_in_a_long_array_count_from_the_start_of_the_line(tmp_path: Path) -> None:
+    # Found by fuzzing: the window forgets what it has read at an element's end, mid-line,
+    # and a broken element after that point on the same line got its column counted from
+    # there (12 instead of 333).
+    element = json.dumps(GOOD).encode()
+    line = element + b', {"type": oops},'
+    data = b"[\n" + (line + b"\n") * 12_000 + element + b"\n]\n"
+    assert len(data) > 1.5 * limits.MAX_LINE_BYTES
+    column = line.index(b"oops") + 1
+    errors = [i.error for r in read_records(str(_write(tmp_path / "in.json", data)))
+              for i in r.items if i.error is not None]
+    assert len(errors) == 12_000
+    assert {(e.code, e.column) for e in errors} == {("PV001", column)}
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 # -- bounded: blank lines, gzip, endless input ----------------------------------------------
 
 def test_leading_blank_lines_are_not_held(tmp_path: Path) -> None:

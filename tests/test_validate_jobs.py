@@ -212,6 +212,73 @@ def test_a_stuck_worker_does_not_hold_a_run_that_fails(tmp_path: Path, start: st
     assert run.stdout.startswith("interrupted after"), run.stdout + run.stderr
 
 
+HALF_SENT_RESULT = """
+import os, struct, sys, time
+from concurrent.futures import process
+from pathlib import Path
+from protocols import load_plan
+from protocols.validate import parallel
+from protocols.validate.count.drift import CapReached
+from protocols.validate.run import ValidateOptions, validate_inputs
+
+flags = Path(sys.argv[3])
+piece, sendback, kill = parallel._validate_piece, process._sendback_result, parallel._kill_workers
+
+def validate_piece(job):
+    if job[0] == 0:
+        raise CapReached("a cap")  # the run falls back to one process, killing the workers
+    if job[0] == 1:
+        while not (flags / "killing").exists():
+            time.sleep(0.05)
+        return "half"
+    return piece(job)
+
+def send_back(queue, work_id, result=None, exception=None, **rest):
+    if result != "half":
+        return sendback(queue, work_id, result, exception, **rest)
+    # A big result, killed with a part of it written: the pool's manager thread waits
+    # for the rest of it.
+    queue._writer._send(struct.pack("!i", 2**20) + bytes(1000))
+    (flags / "sent").touch()
+    time.sleep(600)
+
+def kill_workers(pool):
+    (flags / "killing").touch()
+    while not (flags / "sent").exists():
+        time.sleep(0.05)
+    time.sleep(0.5)
+    kill(pool)
+
+if __name__ == "__main__":
+    parallel._start_method = lambda: "fork"
+    parallel.PIECE_BYTES = 2048
+    parallel._validate_piece, process._sendback_result = validate_piece, send_back
+    parallel._kill_workers = kill_workers
+    result = validate_inputs(load_plan(sys.argv[1]), [sys.argv[2]], ValidateOptions(jobs=2))
+    print("validated", result.summary["messages"])
+"""
+
+
+def test_a_worker_killed_while_sending_its_piece_does_not_hang_the_run(tmp_path: Path) -> None:
+    # Found by fuzzing: on a log of 10 MB with thousands of event names, `--jobs 2` reached
+    # a cap and killed its workers while one was sending its piece (3 MB, more than a pipe
+    # holds); the pool waited for ever for the rest of it. Ctrl-C could do the same.
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps({**GOOD, "userId": f"u{i}"}) + "\n"
+                           for i in range(400)), "utf-8")
+    script = tmp_path / "half_sent.py"
+    script.write_text(HALF_SENT_RESULT, "utf-8")
+    try:
+        run = subprocess.run([sys.executable, str(script), str(REPO / "tests" / "validate" /
+                                                                "plan.yaml"), str(log),
+                              str(tmp_path)], capture_output=True, text=True, timeout=60,
+                             cwd=REPO)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the run waited for ever for a piece whose worker was killed")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "validated 400\n"
+
+
 def test_stdin_runs_on_one_process(tmp_path: Path) -> None:
     assert parallel.validate_in_parallel(PLAN, ["-"], ValidateOptions(jobs=2)) is None
 

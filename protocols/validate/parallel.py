@@ -218,10 +218,16 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     kill = getattr(pool, "kill_workers", None)  # Python 3.14
     if kill is not None:
         kill()
-        return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.kill()  # SIGKILL: a stopped process does not take SIGTERM
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.kill()  # SIGKILL: a stopped process does not take SIGTERM
+    # A worker killed while it sent its piece (megabytes, more than a pipe holds) leaves the
+    # pool's thread reading the rest for ever: this process holds the pipe's writing end
+    # too. Closed, the pipe ends when the workers do, and the pool can shut down.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def _start_method() -> str:

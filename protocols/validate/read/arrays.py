@@ -34,14 +34,16 @@ _ELEMENT, _SEPARATOR, _RESUMED = range(3)
 
 @dataclass
 class _Window:
-    """Decoded text of the input from ``line`` (the line of ``text[0]``) on; ``counted``
-    characters of it hold ``lines`` newlines (so line numbers are counted once)."""
+    """Decoded text of the input from ``line`` (the line of ``text[0]``) on, ``column``
+    characters into that line; ``counted`` characters of it hold ``lines`` newlines (so
+    line numbers are counted once)."""
 
     text: str
     line: int
     eof: bool = False
     counted: int = 0
     lines: int = 0
+    column: int = 0
 
 
 class ArrayReader:
@@ -124,6 +126,7 @@ class ArrayReader:
         window = self._window
         if position > CHUNK:
             window.line = self._line_of(position)
+            window.column = self._column_of(position) - 1
             window.text = window.text[position:]
             window.counted = window.lines = 0
             return 0
@@ -146,7 +149,8 @@ class ArrayReader:
         return window.line + window.lines
 
     def _column_of(self, position: int) -> int:
-        return position - self._window.text.rfind("\n", 0, position)
+        newline = self._window.text.rfind("\n", 0, position)
+        return position - newline if newline >= 0 else self._window.column + position + 1
 
     # -- records ----------------------------------------------------------------------------
 
@@ -158,9 +162,13 @@ class ArrayReader:
             try:
                 value, end = DECODER.raw_decode(text, start)
             except json.JSONDecodeError as exc:
-                if len(text) - start <= self._max_element and self._more():
-                    continue  # the element may go on in the input not read yet
-                if len(text) - start > self._max_element:
+                # The element may go on in the input not read yet, unless a line ends after
+                # the error: what follows cannot mend it (a string that runs to the end of
+                # the window has no line end in it, or the error would be that line end).
+                mendable = text.find("\n", exc.pos) < 0
+                if mendable and len(text) - start <= self._max_element and self._more():
+                    continue
+                if (len(text) if mendable else exc.pos) - start > self._max_element:
                     record, position = self._resync(
                         start, start, f"an element longer than {self._max_element // 1024} "
                         "KiB: not read as a message", code="PV004")
