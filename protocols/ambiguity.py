@@ -380,6 +380,43 @@ def _size(nodes: Sequence[Any]) -> int:
     return total
 
 
+def program_size(nodes: Sequence[Any], limit: int) -> int:
+    """About how large a program a backtracking engine that expands repeats (the ``regex``
+    package) builds for ``nodes``: each repeat multiplies its body by its count (``x{100}``
+    by 100, ``x+`` by 2, as ``xx*``), so nested ones multiply. Counting stops past ``limit``
+    (the total is then above it); a tree too deep to walk counts as above it too."""
+    try:
+        return _program_size(nodes, limit)
+    except RecursionError:
+        return limit + 1
+
+
+def _program_size(nodes: Sequence[Any], limit: int) -> int:
+    total = 0
+    for node in nodes:
+        op, arg = str(node[0]), node[1]
+        if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, body = arg
+            count = high if high != _PARSER.MAXREPEAT else low + 1
+            total += max(count, 1) * _program_size(body, limit)
+        elif op == "SUBPATTERN":
+            total += _program_size(arg[-1], limit)
+        elif op == "ATOMIC_GROUP":
+            total += _program_size(arg, limit)
+        elif op == "BRANCH":
+            total += sum(_program_size(b, limit) for b in arg[1])
+        elif op == "GROUPREF_EXISTS":
+            total += _program_size(arg[1], limit) + (
+                _program_size(arg[2], limit) if arg[2] is not None else 0)
+        elif op in ("ASSERT", "ASSERT_NOT"):
+            total += _program_size(arg[1], limit)
+        else:
+            total += 1
+        if total > limit:
+            return total
+    return total
+
+
 # -- ambiguity --------------------------------------------------------------------------------
 
 

@@ -263,3 +263,39 @@ def test_import_matches_required_names_against_patterns_in_bounded_time(
     assert time.monotonic() - started < 30
     assert result.exit_code == 0, result.output
     assert run("lint", "plan.yaml", "--ignore", "PL105", "--ignore", "PL3").exit_code == 0
+
+
+# Patterns the `regex` package would expand into gigabytes as it compiles them (it copies
+# a repeat's body per count: nested repeats multiply). Found by a fuzz of hostile plans:
+# 50-deep nested `+` ran out of memory, 20 deep took 1.3 GB.
+MEMORY_ATTACKS = ["(?:" * 25 + "a+" + ")+" * 25, "x((a{300}){300}){300}",
+                  "(?:" * 25 + "a+" + ")+" * 25 + "\\X"]
+
+
+def test_regex_fits_bounds_what_regex_compiles() -> None:
+    from protocols.patterns import regex_fits
+
+    assert regex_fits("^[a-z_]+$") and regex_fits("\\p{L}+") and regex_fits("((a{40}){40}){40}")
+    assert regex_fits("(?:" * 14 + "a+" + ")+" * 14)  # 16,384 copies: 33 MB, measured
+    assert not regex_fits("(?:" * 17 + "a+" + ")+" * 17)
+    assert not regex_fits("((a{100}){100}){100}")  # a million: 288 MB, measured
+    assert not any(regex_fits(pattern) for pattern in MEMORY_ATTACKS)
+
+
+def test_validate_compiles_no_pattern_into_unbounded_memory(tmp_path: Path) -> None:
+    """In a process limited to 1.5 GB of address space, each attack pattern is searched
+    (reported unchecked, with a reason) instead of running out of memory."""
+    script = (
+        "import resource, json, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
+        "from protocols.validate.check.fastschema.patterns import search_or_unchecked\n"
+        "out = []\n"
+        "for pattern in json.loads(sys.argv[1]):\n"
+        "    bounded = search_or_unchecked(pattern)\n"
+        "    out.append([bounded.search('aaab'), bounded.unchecked])\n"
+        "print(json.dumps(out))\n")
+    done = subprocess.run([sys.executable, "-c", script, json.dumps(MEMORY_ATTACKS)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for found, reason in json.loads(done.stdout):
+        assert found is None and reason  # unchecked, and says why

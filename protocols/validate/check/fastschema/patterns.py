@@ -25,7 +25,7 @@ from typing import Any
 
 import regex
 
-from protocols.patterns import pattern_risk, starts_anchored
+from protocols.patterns import pattern_risk, regex_fits, starts_anchored
 
 #: Seconds one bounded search may take before the value is reported as unchecked.
 PATTERN_TIMEOUT_SECONDS = 0.25
@@ -65,6 +65,8 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         # bounded: re cannot run it). (A count too large, or groups nested too deep, for
         # either engine: OverflowError, RecursionError.)
         try:
+            if not regex_fits(pattern):  # (its memory could not be bounded: see regex_fits)
+                raise regex.error("too large")
             bounded = regex.compile(pattern, flags=regex.VERSION0)
         except (regex.error, OverflowError, RecursionError):
             reason = str(error) if isinstance(error, re.error) else \
@@ -76,6 +78,8 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         plain = compiled.search  # linear: one attempt, no catastrophic backtracking
         return BoundedPattern(lambda text: plain(text) is not None, "")
     try:
+        if not regex_fits(pattern):  # regex would expand it into gigabytes: as if it failed
+            raise regex.error("too large")
         bounded = regex.compile(pattern, flags=regex.VERSION0)
     except (regex.error, OverflowError, RecursionError):
         if not risky:  # long texts cannot be bounded either: they are left unchecked
