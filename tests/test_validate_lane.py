@@ -535,6 +535,19 @@ def _log_lines(seed: int) -> list[bytes]:
     return lines
 
 
+def _same_with_and_without_lane(plan: Plan, log: Path) -> Any:
+    """The run of ``log`` with the fast lane, checked equal (diagnostics, summary, drift) to
+    the run with every line left to the full path."""
+    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
+        without = validate_inputs(plan, [str(log)], ValidateOptions())
+    assert with_lane.diagnostics == without.diagnostics
+    assert with_lane.summary == without.summary
+    assert with_lane.extra == without.extra
+    return with_lane
+
+
 def _run(plan: Plan, log: Path, out: Path, **options: Any) -> tuple[Any, dict[str, bytes]]:
     out.mkdir()
     chosen = ValidateOptions(good=out / "good.ndjson", bad=out / "bad.ndjson",
@@ -612,13 +625,7 @@ def test_integers_beyond_64_bits_are_read_exactly(properties: str, source: str,
              f'{properties}, "context": {{"library": {{"name": {source}}}}}}}\n'
              for name in ("seats_booked", "Seats Booked")]  # the lane sees the second
     log.write_text("".join(lines), encoding="utf-8")
-    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
-        without = validate_inputs(plan, [str(log)], ValidateOptions())
-    assert with_lane.diagnostics == without.diagnostics
-    assert with_lane.summary == without.summary
-    assert with_lane.extra == without.extra
+    with_lane = _same_with_and_without_lane(plan, log)
     exact = json.loads(lines[1])
     assert with_lane.summary["valid"] == int(protocols.Validator(plan).validate(exact) == [])
     [spelling] = [e for e in with_lane.extra["inconsistencies"] if e["kind"] == "event-name"]
@@ -650,12 +657,7 @@ def test_a_pattern_no_engine_compiles_is_never_accepted(tmp_path: Path) -> None:
     assert [len(validator.validate(m)) for m in messages] == [0, 1, 1, 1]
     log = tmp_path / "log.ndjson"
     log.write_text("".join(json.dumps(m) + "\n" for m in messages), encoding="utf-8")
-    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
-        without = validate_inputs(plan, [str(log)], ValidateOptions())
-    assert with_lane.diagnostics == without.diagnostics
-    assert with_lane.summary == without.summary
+    with_lane = _same_with_and_without_lane(plan, log)
     assert (with_lane.summary["valid"], with_lane.summary["invalid"]) == (1, 3)
 
 
@@ -686,10 +688,5 @@ def test_multiple_of_on_huge_integers_is_the_same_with_and_without_the_lane(
     log = tmp_path / "log.ndjson"
     log.write_text("".join(json.dumps(m).replace("Infinity", "1e999") + "\n"
                            for m in messages), encoding="utf-8")
-    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
-        without = validate_inputs(plan, [str(log)], ValidateOptions())
-    assert with_lane.diagnostics == without.diagnostics
-    assert with_lane.summary == without.summary
+    with_lane = _same_with_and_without_lane(plan, log)
     assert (with_lane.summary["valid"], with_lane.summary["invalid"]) == (2, 2)
