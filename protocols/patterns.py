@@ -22,7 +22,7 @@ import regex
 from protocols.ambiguity import Risk, analyse_tree, parse, program_size
 
 __all__ = ["Risk", "backtracking_risk", "compile_error", "for_analysis", "pattern_risk",
-           "regex_fits", "risk_message", "starts_anchored", "to_python"]
+           "regex_fits", "regex_refusal", "risk_message", "starts_anchored", "to_python"]
 
 _ECMA_NAMED_GROUP = re.compile(r"\(\?<(?=[A-Za-z_$])")
 _ECMA_BACKREF = re.compile(r"\\k<([A-Za-z_$][\w$]*)>")
@@ -46,9 +46,11 @@ def compile_error(pattern: str) -> str | None:
     except re.error as exc:
         # ECMA-262 syntax that re lacks (\p{Letter}) runs on the `regex` package in validate
         # (protocols/validate/check/fastschema/patterns.py), so it is valid here too.
+        if regex_refusal(pattern) == TOO_LARGE:
+            return TOO_LARGE  # (regex would take gigabytes to say)
         try:
             regex.compile(pattern, flags=regex.VERSION0)
-        except (regex.error, OverflowError, RecursionError):
+        except (regex.error, OverflowError, RecursionError, MemoryError):
             where = f" at position {exc.pos}" if exc.pos is not None else ""
             return f"{exc.msg}{where}"
         return None
@@ -62,16 +64,29 @@ MAX_REGEX_PROGRAM = 100_000
 
 
 def regex_fits(pattern: str) -> bool:
-    """Whether the ``regex`` package can compile ``pattern`` in bounded memory. It expands
-    repeats, so nested ones grow as the product of their counts: ``(?:(?:a+)+)+`` nested 20
-    deep or ``((a{100}){100}){100}`` take gigabytes to compile (measured: 1.3 GB for the
-    first, 288 MB with counts of 100 nested three deep). A pattern re cannot parse either is
-    not given to it."""
+    """Whether the ``regex`` package can compile ``pattern`` in bounded memory (see
+    :func:`regex_refusal`)."""
+    return regex_refusal(pattern) is None
+
+
+#: Why :func:`regex_refusal` refuses a pattern re parses.
+TOO_LARGE = "the expression is too large to compile"
+
+
+def regex_refusal(pattern: str) -> str | None:
+    """None when the ``regex`` package can compile ``pattern`` in bounded memory, else why
+    not. It expands repeats and copies classes, so nested repeats grow as the product of
+    their counts: ``(?:(?:a+)+)+`` nested 20 deep or ``((a{100}){100}){100}`` take gigabytes
+    to compile (measured: 1.3 GB for the first, 288 MB with counts of 100 nested three
+    deep), as does a large class repeated many times. A pattern re cannot parse even for
+    analysis is not given to it either (its size cannot be told)."""
     try:
         tree = parse(for_analysis(pattern))
-    except (re.error, OverflowError, RecursionError):
-        return False
-    return program_size(list(tree), MAX_REGEX_PROGRAM) <= MAX_REGEX_PROGRAM
+    except (re.error, OverflowError, RecursionError) as error:
+        return f"re cannot parse it ({error})"
+    if program_size(list(tree), MAX_REGEX_PROGRAM) > MAX_REGEX_PROGRAM:
+        return TOO_LARGE
+    return None
 
 
 def for_analysis(pattern: str) -> str:

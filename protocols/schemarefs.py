@@ -113,7 +113,8 @@ def in_place_cycles(types: Mapping[str, Any]) -> dict[str, list[str]]:
     """Named types (``$defs``) that reach themselves again through references without going
     into a property or an item: ``T: {$ref: "#/$defs/T"}``, ``T -> U -> T``. Such a schema
     describes no value; checking one recurses until the stack runs out. Maps the type where
-    each cycle closes to the names on it (``["T", "U", "T"]``). One linear walk."""
+    each cycle closes to the names on it (``["T", "U", "T"]``; of a long one, its first and
+    last eight). One linear walk."""
     document = {"$defs": types}
     owner: dict[int, str] = {}  # the type each schema node is written in
     starts: list[Any] = []  # every schema node: a cycle may start below a type's root
@@ -141,9 +142,14 @@ def in_place_cycles(types: Mapping[str, Any]) -> dict[str, list[str]]:
                 done.add(id(node))
                 continue
             if id(child) in on_path:
-                cycle = [owner[id(n)] for n, _ in stack[on_path[id(child)]:]]
-                names = [n for i, n in enumerate(cycle) if i == 0 or n != cycle[i - 1]]
-                found.setdefault(names[0], [*names, names[0]])
+                start = on_path[id(child)]
+                first = owner[id(stack[start][0])]
+                if first not in found:  # one short list per type: many back edges stay linear
+                    ends = [*range(start, min(start + 8, len(stack))),
+                            *range(max(len(stack) - 8, start + 8), len(stack))]
+                    cycle = [owner[id(stack[i][0])] for i in ends]
+                    names = [n for i, n in enumerate(cycle) if i == 0 or n != cycle[i - 1]]
+                    found[first] = [*names, names[0]]
                 continue
             if id(child) in done:
                 continue

@@ -215,6 +215,8 @@ def _run(plan: Plan, inputs: Sequence[str], options: ValidateOptions, work: list
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    # (read first: 3.14's kill_workers shuts the pool down, which forgets its queue)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     kill = getattr(pool, "kill_workers", None)  # Python 3.14
     if kill is not None:
         kill()
@@ -225,7 +227,6 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     # A worker killed while it sent its piece (megabytes, more than a pipe holds) leaves the
     # pool's thread reading the rest for ever: this process holds the pipe's writing end
     # too. Closed, the pipe ends when the workers do, and the pool can shut down.
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     if writer is not None:
         writer.close()
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import regex
 
-from protocols.patterns import pattern_risk, regex_fits, starts_anchored
+from protocols.patterns import TOO_LARGE, pattern_risk, regex_fits, regex_refusal, starts_anchored
 
 #: Seconds one bounded search may take before the value is reported as unchecked.
 PATTERN_TIMEOUT_SECONDS = 0.25
@@ -64,13 +64,14 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         # ECMA-262 syntax that re lacks, such as \p{Letter}: regex has it (always searched
         # bounded: re cannot run it). (A count too large, or groups nested too deep, for
         # either engine: OverflowError, RecursionError.)
+        refusal = regex_refusal(pattern)  # (its memory could not be bounded otherwise)
         try:
-            if not regex_fits(pattern):  # (its memory could not be bounded: see regex_fits)
-                raise regex.error("too large")
+            if refusal is not None:
+                raise regex.error(refusal)
             bounded = regex.compile(pattern, flags=regex.VERSION0)
-        except (regex.error, OverflowError, RecursionError):
-            reason = str(error) if isinstance(error, re.error) else \
-                "the expression is too large to compile"  # (as lint says: PL105)
+        except (regex.error, OverflowError, RecursionError, MemoryError):
+            reason = str(error) if isinstance(error, re.error) and refusal != TOO_LARGE \
+                else TOO_LARGE  # (as lint says: PL105)
             raise PatternError(pattern, reason) from error
         return _bounded(bounded, _timed_out(pattern_risk(pattern) is not None))
     risky = pattern_risk(pattern) is not None
@@ -79,9 +80,9 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         return BoundedPattern(lambda text: plain(text) is not None, "")
     try:
         if not regex_fits(pattern):  # regex would expand it into gigabytes: as if it failed
-            raise regex.error("too large")
+            raise regex.error(TOO_LARGE)
         bounded = regex.compile(pattern, flags=regex.VERSION0)
-    except (regex.error, OverflowError, RecursionError):
+    except (regex.error, OverflowError, RecursionError, MemoryError):
         if not risky:  # long texts cannot be bounded either: they are left unchecked
             plain = compiled.search
             return BoundedPattern(
