@@ -408,3 +408,24 @@ def test_control_characters_in_plan_text_are_written_out(tmp_path: Path) -> None
         for name, page in build_files(site, format).items():
             assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page), (format, name)
     assert "Paid\\x1b[2J in full\\x07" in build_files(site, "html")["index.html"]
+
+
+def test_an_example_stays_small_however_its_arrays_and_types_nest(tmp_path: Path) -> None:
+    """Found by review: caps per string and per array multiply when they nest (100 items of
+    100 items of 10,000 characters wrote a 96 MB page; one level more took 23 GB and two
+    minutes), and ten properties of the next type nine levels deep never ended."""
+    grid = ("{type: array, minItems: 100, items: {type: array, minItems: 100, items: "
+            "{type: array, minItems: 100, items: {type: string, minLength: 10000}}}}")
+    text = ("protocols: 1\nplan: big\nevents:\n  Big:\n    description: d\n"
+            f"    properties:\n      x: {grid}\n")
+    doc = message(site_of(tmp_path, text), "Big")
+    assert len(json.dumps(doc.example.message)) < 300_000
+    assert not doc.example.passes  # the page says the example is not a valid message
+
+    from protocols.docsite.example import MAX_EXAMPLE, Builder
+
+    defs = {f"T{level}": {"type": "object", "properties": {
+        f"p{i}": {"$ref": f"#/$defs/T{level + 1}"} for i in range(10)}} for level in range(9)}
+    defs["T9"] = {"type": "string", "minLength": 20}
+    value = Builder(defs).value({"$ref": "#/$defs/T0"}, "", 0)
+    assert len(json.dumps(value)) < 3 * MAX_EXAMPLE

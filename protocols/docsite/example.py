@@ -25,6 +25,10 @@ MAX_DEPTH = 12  # nesting of objects and arrays (and $ref hops) followed
 # and a shorter example that fails validate (the page says so) beats a page of 400 MB.
 MAX_LENGTH = 10_000
 MAX_ITEMS = 100
+# The size of a whole example (about its characters): nested arrays and types multiply
+# (100 items of 100 items of 10,000 characters wrote a 96 MB page; ten properties of the next
+# type nine levels deep never ended). Past it, values are the smallest of their kind (None).
+MAX_EXAMPLE = 100_000
 USER_ID = "user-123"
 GROUP_ID = "group-123"
 TIMESTAMP = "2026-01-15T10:30:00.000Z"
@@ -78,10 +82,21 @@ class Builder:
 
     def __init__(self, defs: Mapping[str, Any]) -> None:
         self.defs = defs
+        self.budget = MAX_EXAMPLE  # what the example may still take (see MAX_EXAMPLE)
 
     def value(self, schema: Any, name: str, depth: int) -> Any:
+        if self.budget <= 0:
+            return None
+        self.budget -= 1
+        return self._value(schema, name, depth)
+
+    def _text(self, text: str) -> str:
+        self.budget -= len(text)
+        return text
+
+    def _value(self, schema: Any, name: str, depth: int) -> Any:
         if schema is True or not isinstance(schema, Mapping):
-            return _words(name)
+            return self._text(_words(name))
         if depth > MAX_DEPTH:
             return None
         ref = schema.get("$ref")
@@ -124,7 +139,7 @@ class Builder:
             return True
         if kind == "null":
             return None
-        return string(schema, name)
+        return self._text(string(schema, name))
 
     def _deref(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         ref = schema.get("$ref")
@@ -136,7 +151,12 @@ class Builder:
 
     def object(self, schema: Mapping[str, Any], depth: int) -> dict[str, Any]:
         properties = schema.get("properties") or {}
-        out = {key: self.value(sub, key, depth + 1) for key, sub in properties.items()}
+        out = {}
+        for key, sub in properties.items():
+            if self.budget <= 0:
+                break  # (the example is as large as it may be: see MAX_EXAMPLE)
+            self.budget -= len(str(key)) + 4  # the key as written, and its punctuation
+            out[key] = self.value(sub, key, depth + 1)
         for key in schema.get("required") or ():
             if isinstance(key, str) and key not in out:
                 extra = schema.get("additionalProperties", True)
@@ -148,7 +168,11 @@ class Builder:
         high = _int(schema.get("maxItems"), max(low, 1))
         count = min(max(low, 1), high, MAX_ITEMS)
         items = schema.get("items", True)
+        before = self.budget
         first = self.value(items, name, depth + 1)
+        each = max(before - self.budget, 1)  # what one item took of the budget
+        count = max(min(count, 1 + max(self.budget, 0) // each), 1)
+        self.budget -= each * (count - 1)
         if count <= 1:
             return [first][:count]
         if not schema.get("uniqueItems"):
