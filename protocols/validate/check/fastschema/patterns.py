@@ -25,7 +25,7 @@ from typing import Any
 
 import regex
 
-from protocols.patterns import TOO_LARGE, pattern_risk, regex_fits, regex_refusal, starts_anchored
+from protocols.patterns import TOO_LARGE, pattern_risk, regex_refusal, starts_anchored
 
 #: Seconds one bounded search may take before the value is reported as unchecked.
 PATTERN_TIMEOUT_SECONDS = 0.25
@@ -64,12 +64,9 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         # ECMA-262 syntax that re lacks, such as \p{Letter}: regex has it (always searched
         # bounded: re cannot run it). (A count too large, or groups nested too deep, for
         # either engine: OverflowError, RecursionError.)
-        refusal = regex_refusal(pattern)  # (its memory could not be bounded otherwise)
-        try:
-            if refusal is not None:
-                raise regex.error(refusal)
-            bounded = regex.compile(pattern, flags=regex.VERSION0)
-        except (regex.error, OverflowError, RecursionError, MemoryError):
+        refusal = regex_refusal(pattern)
+        bounded = _on_regex(pattern) if refusal is None else None
+        if bounded is None:
             reason = str(error) if isinstance(error, re.error) and refusal != TOO_LARGE \
                 else TOO_LARGE  # (as lint says: PL105)
             raise PatternError(pattern, reason) from error
@@ -78,11 +75,8 @@ def compile_pattern(pattern: str) -> BoundedPattern:
     if not risky and starts_anchored(pattern):
         plain = compiled.search  # linear: one attempt, no catastrophic backtracking
         return BoundedPattern(lambda text: plain(text) is not None, "")
-    try:
-        if not regex_fits(pattern):  # regex would expand it into gigabytes: as if it failed
-            raise regex.error(TOO_LARGE)
-        bounded = regex.compile(pattern, flags=regex.VERSION0)
-    except (regex.error, OverflowError, RecursionError, MemoryError):
+    bounded = _on_regex(pattern) if regex_refusal(pattern) is None else None
+    if bounded is None:
         if not risky:  # long texts cannot be bounded either: they are left unchecked
             plain = compiled.search
             return BoundedPattern(
@@ -104,6 +98,16 @@ def compile_pattern(pattern: str) -> BoundedPattern:
         return plain(text) is not None if len(text) <= SHORT_TEXT else slow(text)
 
     return BoundedPattern(search, timed.unchecked)
+
+
+def _on_regex(pattern: str) -> Any | None:
+    """The pattern compiled by ``regex``, or None when it does not compile. Callers ask
+    regex_refusal first: a pattern regex would expand into gigabytes is never given to it
+    (MemoryError is caught as well, as a last resort)."""
+    try:
+        return regex.compile(pattern, flags=regex.VERSION0)
+    except (regex.error, OverflowError, RecursionError, MemoryError):
+        return None
 
 
 @lru_cache(maxsize=1024)
