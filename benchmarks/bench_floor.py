@@ -18,12 +18,19 @@ start-up: the median):
 - ``core``: ``validate_inputs`` on one process (the command once started: the plan compiled,
   every check, every finding's diagnostic, the drift report);
 - ``start-up``: the installed command on an empty log, JSON report (a fresh process: imports,
-  the plan loaded and compiled).
+  the plan loaded and compiled);
+- ``native``: the floor in Rust (benchmarks/native_floor/, built with cargo when it is on the
+  PATH, else left out saying so): the same fields read, each payload decoded into JSON values,
+  one count per (source, event), timed by the program from its file read to its last count.
+  What a validator in compiled code would pay before any check, with the same start-up;
+- ``bytes``: the same program reading the file and cutting it into lines, nothing parsed:
+  what this machine pays to bring the log's bytes in.
 
 It then prints, for each target (10x the reference on one process, 15x with ``--jobs 2``),
 what it allows the whole command (start-up included), what the start-up and the floor take
 of that (with two processes sharing the floor perfectly), and the CPU time a message is left
-for the checks and the drift counts, beside what the command spends on them now.
+for the checks and the drift counts, beside what the command spends on them now; and, with
+the native floor, the same for a core in compiled code behind today's start-up.
 Figures: docs/performance.md, "What the targets leave".
 
     python benchmarks/bench_floor.py                     # both logs, 100,000 messages
@@ -33,8 +40,11 @@ Figures: docs/performance.md, "What the targets leave".
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +59,9 @@ from protocols.plan import load_plan
 from protocols.validate.count.drift import source_path
 from protocols.validate.read.envelope import EnvelopeReader
 from protocols.validate.run import ValidateOptions, validate_inputs
+
+NATIVE = Path(__file__).resolve().parent / "native_floor"
+NATIVE_TARGET = Path(__file__).resolve().parent / "out" / "native-target"  # (git-ignored)
 
 # Issue 14: the command at least 10x the reference on one process, 15x with --jobs 2.
 TARGETS = {1: 10, 2: 15}
@@ -104,6 +117,25 @@ def floor(path: Path) -> int:
     return sum(counts.values())
 
 
+def native_floor() -> Path | None:
+    """The native floor's program, built (once) with cargo; None without cargo."""
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        return None
+    subprocess.run([cargo, "build", "--release", "--locked", "--quiet", "--manifest-path",
+                    str(NATIVE / "Cargo.toml"), "--target-dir", str(NATIVE_TARGET)],
+                   check=True)
+    return NATIVE_TARGET / "release" / "native_floor"
+
+
+def native(program: Path, path: Path) -> tuple[int, float, float]:
+    """(messages read, seconds, seconds to read and split the file alone) of the native
+    floor over ``path``, as the program times them."""
+    done = subprocess.run([str(program), str(path)], check=True, capture_output=True)
+    figures = json.loads(done.stdout)
+    return figures["read"], figures["seconds"], figures["split"]
+
+
 def best(work: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -125,7 +157,8 @@ def start_up(repeats: int) -> float:
     return statistics.median(times)
 
 
-def run(path: Path, count: int, repeats: int, started: float) -> dict[str, float]:
+def run(path: Path, count: int, repeats: int, started: float,
+        program: Path | None = None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         part = Path(scratch) / "part.ndjson"
         with path.open("rb") as source:
@@ -136,6 +169,9 @@ def run(path: Path, count: int, repeats: int, started: float) -> dict[str, float
         read = floor(part)
         if read > messages:
             raise SystemExit(f"the floor read {read} messages of {messages}")
+        if program is not None and native(program, part)[0] != read:
+            raise SystemExit(f"the native floor read {native(program, part)[0]} messages, "
+                             f"the floor {read}")
         seconds = {
             "reference": best(lambda: reference(part), repeats),
             "parse": best(lambda: parse(part), repeats),
@@ -144,6 +180,10 @@ def run(path: Path, count: int, repeats: int, started: float) -> dict[str, float
             "core": best(lambda: validate_inputs(plan, [str(part)],
                                                  ValidateOptions(max_examples=20)), repeats),
         }
+        if program is not None:
+            timings = [native(program, part) for _ in range(repeats)]
+            seconds["native"] = min(timing[1] for timing in timings)
+            seconds["bytes"] = min(timing[2] for timing in timings)
     seconds["start-up"] = started
     print(f"{path.name}: the first {messages:,} messages, load average "
           f"{os.getloadavg()[0]:.1f}")
@@ -152,6 +192,10 @@ def run(path: Path, count: int, repeats: int, started: float) -> dict[str, float
         print(f"  {name:10} {value:7.3f} s {per}")
     for jobs, target in TARGETS.items():
         _budget(seconds, messages, jobs, target)
+    if "native" in seconds:
+        print("  with the native floor in place of the floor:")
+        for jobs, target in TARGETS.items():
+            _budget({**seconds, "floor": seconds["native"]}, messages, jobs, target)
     return seconds
 
 
@@ -179,9 +223,12 @@ def main() -> None:
     print(f"machine: nproc={os.cpu_count()}, python {sys.version.split()[0]}, "
           f"msgspec {msgspec.__version__}")
     started = start_up(max(options.repeats, 5))
+    program = native_floor()
+    if program is None:
+        print("native floor: left out (no cargo on the PATH)")
     for log in LOGS if options.log == "both" else [options.log]:
         run(LOGS[log](max(options.messages, 200_000)), options.messages, options.repeats,
-            started)
+            started, program)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, require
 
 
 @pytest.fixture
@@ -33,6 +34,45 @@ def test_the_loops_count_what_they_read(bench: ModuleType, tmp_path: Path) -> No
     assert bench.parse(log) == 3
     assert bench.envelope(log) == 4
     assert bench.floor(log) == 2  # (the payload is decoded: the last two are refused)
+
+
+@pytest.fixture(scope="module")
+def native_floor() -> Path:
+    require(shutil.which("cargo"), "cargo is not installed: benchmarks/native_floor/ needs it")
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        program = importlib.import_module("bench_floor").native_floor()
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    assert program is not None and program.is_file()
+    return program
+
+
+def test_the_native_floor_reads_what_the_floor_reads(bench: ModuleType, native_floor: Path,
+                                                     tmp_path: Path) -> None:
+    log = tmp_path / "log.ndjson"
+    lines = [
+        b'{"type":"track","event":"A","properties":{"a":1},'
+        b'"context":{"library":{"name":"web"}}}',
+        b'{"type":"identify","traits":{"email":"x@example.com"},"context":{"ip":"1"}}',
+        b'{"type":"track","event":"B","properties":{"a":',  # broken
+        b"[1, 2]",  # JSON, but no envelope
+        b'{"type":"track","event":"C","properties":{"a":"\xff"}}',  # payload not UTF-8
+        b'{"type":"track","event":"D","properties":{"a":[1,{"b":]}}',  # payload broken
+        b'{"type":"track","event":"E","context":"web"}',  # a source path of another shape
+        b'{"type":"page","name":"Home","properties":null}',
+    ]
+    log.write_bytes(b"\n".join(lines) + b"\n")
+    read, seconds, split = bench.native(native_floor, log)
+    assert read == bench.floor(log) == 3
+    assert seconds > 0 and split > 0
+    # Each line alone: the same verdict, line by line.
+    for index, line in enumerate(lines):
+        one = tmp_path / f"line{index}.ndjson"
+        one.write_bytes(line + b"\n")
+        assert bench.native(native_floor, one)[0] == bench.floor(one), line
 
 
 def test_the_budget_is_what_the_docs_table_says(bench: ModuleType,
@@ -71,6 +111,18 @@ def test_a_run_prints_each_figure_and_both_budgets(bench: ModuleType,
     assert out.count("the first 300 messages") == 2
     assert out.count("10x the reference on 1 process allows") == 2
     assert out.count("15x the reference on 2 processes allows") == 2
+    assert "native floor" not in out
+
+
+def test_a_run_with_the_native_floor_budgets_it_too(bench: ModuleType, native_floor: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    command = importlib.import_module("bench_validate_command")
+    seconds = bench.run(command.LOGS["production"](400), 300, 1, 0.25, native_floor)
+    assert set(seconds) >= {"native", "bytes"}
+    assert 0 < seconds["bytes"] < seconds["native"]
+    out = capsys.readouterr().out
+    assert "with the native floor in place of the floor:" in out
+    assert out.count("10x the reference on 1 process allows") == 2
 
 
 def test_start_up_runs_the_installed_command(bench: ModuleType) -> None:
