@@ -10,8 +10,10 @@ a reference that slipped past the loader cannot reach outside.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 import referencing
 import referencing.exceptions
@@ -25,28 +27,117 @@ REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
 VALUE_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
 
 
-def pointer_nodes(root: Any, fragment: str) -> list[Any] | None:
-    """The nodes a JSON pointer (a reference's fragment: ``/$defs/Product``, percent-encoded
-    as in a URI) passes through from ``root``, the last being its target (none: ``root``
-    itself); None when it does not resolve, or is not a pointer (an anchor)."""
+DEFS = "#/$defs/"
+#: An array index in a JSON pointer (RFC 6901): ASCII digits, no leading zero.
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+
+
+def pointer_tokens(fragment: str) -> list[str] | None:
+    """The reference tokens of a JSON pointer written as a URI fragment (``/$defs/a~1b``,
+    percent-encoded as in a URI): decoded, then split, then unescaped (``~1`` is ``/``,
+    ``~0`` is ``~``), as jsonschema reads them. None when ``fragment`` is not a pointer (an
+    anchor such as ``name``); ``[]`` for the empty pointer (the document itself)."""
     if fragment == "":
         return []
     if not fragment.startswith("/"):
         return None
-    from urllib.parse import unquote
+    return [raw.replace("~1", "/").replace("~0", "~")
+            for raw in unquote(fragment[1:]).split("/")]
 
+
+def pointer_nodes(root: Any, fragment: str) -> list[Any] | None:
+    """The nodes a JSON pointer (a reference's fragment: ``/$defs/Product``, percent-encoded
+    as in a URI) passes through from ``root``, the last being its target (none: ``root``
+    itself); None when it does not resolve, or is not a pointer (an anchor). It only ever
+    walks ``root``: nothing outside the document is reached."""
+    tokens = pointer_tokens(fragment)
+    if tokens is None:
+        return None
     nodes: list[Any] = []
     node = root
-    for raw in unquote(fragment[1:]).split("/"):  # (RFC 6901: decoded, then split)
-        part = raw.replace("~1", "/").replace("~0", "~")
+    for part in tokens:
         if isinstance(node, Mapping) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and _INDEX.fullmatch(part) and int(part) < len(node):
             node = node[int(part)]
         else:
             return None
         nodes.append(node)
     return nodes
+
+
+#: Keywords whose value is a schema, a map of names to schemas, or a list of schemas: the
+#: places a JSON pointer may go through to reach a schema (draft 2020-12).
+_ONE_SCHEMA = frozenset({"items", "not", "if", "then", "else", "additionalProperties",
+                         "propertyNames", "contains", "unevaluatedItems",
+                         "unevaluatedProperties", "contentSchema"})
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions",
+                          "dependentSchemas"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+
+
+def schema_at_pointer(root: Any, fragment: str) -> bool:
+    """Whether a JSON pointer resolves in ``root`` (a schema) to a schema, through schema
+    keywords only: ``/$defs/T/properties/y`` does, ``/$defs/T/enum/0`` (a value) or
+    ``/$defs/T/properties`` (a map of names) does not, though each resolves."""
+    tokens = pointer_tokens(fragment)
+    nodes = pointer_nodes(root, fragment)
+    if tokens is None or nodes is None:
+        return False
+    expect = "schema"  # what the next token names: a keyword, a name or an index
+    for token in tokens:
+        if expect == "schema":
+            expect = ("schema" if token in _ONE_SCHEMA else "name" if token in _SCHEMA_MAPS
+                      else "index" if token in _SCHEMA_LISTS else "value")
+            if expect == "value":
+                return False
+        else:
+            expect = "schema"
+    target = nodes[-1] if nodes else root
+    return expect == "schema" and isinstance(target, Mapping | bool)
+
+
+def pointer_token(name: str) -> str:
+    """``name`` as one token of a JSON pointer in a URI fragment: ``~`` and ``/`` escaped
+    (RFC 6901) and ``%`` percent-encoded (a fragment is percent-decoded before it is split);
+    any other name is written as it is."""
+    return name.replace("~", "~0").replace("/", "~1").replace("%", "%25")
+
+
+def defs_reference(name: str) -> str:
+    """The reference to the named type ``name`` in a compiled schema's ``$defs``."""
+    return DEFS + pointer_token(name)
+
+
+def defs_target(reference: Any) -> tuple[str, tuple[str, ...]] | None:
+    """The named type a reference points into (``#/$defs/Name``, or a place inside it such
+    as ``#/$defs/Name/properties/y``), decoded, and the tokens after it; None for any other
+    reference (``#``, an anchor, another document) or a value that is not a string."""
+    if not isinstance(reference, str) or not reference.startswith("#"):
+        return None
+    tokens = pointer_tokens(reference[1:])
+    if tokens is None or len(tokens) < 2 or tokens[0] != "$defs":
+        return None
+    return tokens[1], tuple(tokens[2:])
+
+
+def defs_name(reference: Any) -> str | None:
+    """The named type a reference is, exactly (``#/$defs/Name``, decoded); None for a
+    place inside a type and for any other reference."""
+    target = defs_target(reference)
+    return target[0] if target is not None and not target[1] else None
+
+
+def resolve_local(document: Any, reference: Any) -> Any:
+    """The schema a local reference points at in ``document`` (the schema that holds it, with
+    its ``$defs``): ``#`` is the document itself, ``#/...`` a JSON pointer into it. None when
+    it resolves to nothing, or is not a local pointer (an anchor, another document)."""
+    if not isinstance(reference, str) or not reference.startswith("#"):
+        return None
+    nodes = pointer_nodes(document, reference[1:])
+    if nodes is None:
+        return None
+    return nodes[-1] if nodes else document
 
 
 def is_local(reference: str) -> bool:

@@ -64,6 +64,11 @@ CASES: dict[str, tuple[str, tuple[str, int]]] = {
         BASE + "types:\n  T: {type: object, schema: {anyOf: [{$ref: '#/$defs/U'}]}}\n"
         "  U: {type: object, schema: {$ref: '#/$defs/T'}}\n"
         "events:\n  A:\n    properties:\n      x: {type: T}\n", ("PL108", 4)),
+    # Found in review: int() of a digit that is no number raised ValueError out of lint.
+    "a pointer whose index is a digit but no number": (
+        BASE + "types:\n  T: {type: object, schema: {anyOf: [{}]}}\n"
+        "events:\n  A:\n    properties:\n      t: {type: T}\n"
+        "      x: {schema: {$ref: '#/$defs/T/anyOf/\u00b2'}}\n", ("PL108", 9)),
 }
 
 COMMANDS: list[list[str]] = [

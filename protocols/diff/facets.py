@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from protocols.naming import collision_key, near_duplicate
+from protocols.schemarefs import defs_name
 
 ANNOTATIONS = ("title", "examples", "default", "x-pii", "$comment", "readOnly", "writeOnly")
 RENAME_SIMILARITY = 0.8
@@ -65,8 +66,7 @@ def deref(schema: Mapping[str, Any], defs: Mapping[str, Any]
     """Follow ``$ref`` into ``$defs`` and fold ``anyOf: [X, {type: null}]`` (nullable X)."""
     name: str | None = None
     seen: set[str] = set()
-    while isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/$defs/"):
-        ref = schema["$ref"][len("#/$defs/"):]
+    while (ref := defs_name(schema.get("$ref"))) is not None:
         if ref in seen or ref not in defs:
             break
         seen.add(ref)

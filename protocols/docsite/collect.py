@@ -30,6 +30,7 @@ from protocols.jsontypes import json_type
 from protocols.naming import EXAMPLES, CaseStyle
 from protocols.plan.model import MessageSpec, Plan
 from protocols.plan.resolve import META_KEYS
+from protocols.schemarefs import defs_name, defs_reference
 from protocols.validate.check.checker import Validator
 from protocols.yamlsrc import PathKey, SourceMap
 
@@ -447,10 +448,7 @@ def _container(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str
 
 
 def _type_name_direct(schema: Mapping[str, Any]) -> str | None:
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return ref[len("#/$defs/"):]
-    return None
+    return defs_name(schema.get("$ref"))
 
 
 def _type_name(schema: Mapping[str, Any]) -> str | None:
@@ -600,7 +598,7 @@ def _plain_schema(fragment: Mapping[str, Any]) -> Mapping[str, Any]:
     kind = schema.get("type")
     if isinstance(kind, str) and kind not in ("string", "number", "integer", "boolean",
                                               "object", "array", "null"):
-        schema["$ref"] = f"#/$defs/{schema.pop('type')}"
+        schema["$ref"] = defs_reference(schema.pop("type"))
     items = schema.get("items")
     if isinstance(items, Mapping):
         schema["items"] = _plain_schema(items)

@@ -18,6 +18,7 @@ from typing import Any
 
 from protocols.patterns import to_python
 from protocols.plan.model import MessageSpec
+from protocols.schemarefs import defs_name
 from protocols.validate.check.fastschema.patterns import PatternError, compile_pattern
 
 MAX_DEPTH = 12  # nesting of objects and arrays (and $ref hops) followed
@@ -99,9 +100,9 @@ class Builder:
             return self._text(_words(name))
         if depth > MAX_DEPTH:
             return None
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            target = self.defs.get(ref[len("#/$defs/"):])
+        type_name = defs_name(schema.get("$ref"))
+        if type_name is not None:
+            target = self.defs.get(type_name)
             if target is not None:
                 rest = {k: v for k, v in schema.items() if k != "$ref"}
                 return self.value({**target, **rest} if _constrains(rest) else target,
@@ -142,9 +143,9 @@ class Builder:
         return self._text(string(schema, name))
 
     def _deref(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            target = self.defs.get(ref[len("#/$defs/"):])
+        type_name = defs_name(schema.get("$ref"))
+        if type_name is not None:
+            target = self.defs.get(type_name)
             if isinstance(target, Mapping):
                 return target
         return schema

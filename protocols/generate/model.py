@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from protocols.generate.safety import without_unsafe_patterns
 from protocols.plan.model import MessageKind, MessageSpec, Plan
+from protocols.schemarefs import defs_name
 
 Primitive = Literal["string", "number", "integer", "boolean", "null"]
 LiteralValue = str | int | bool | None
@@ -155,7 +156,6 @@ class ClientModel:
 
 
 _PRIMITIVES: frozenset[str] = frozenset({"string", "number", "integer", "boolean", "null"})
-_DEFS_PREFIX = "#/$defs/"
 
 
 def build_model(plan: Plan) -> ClientModel:
@@ -191,9 +191,9 @@ def to_type(schema: Any, *, key: tuple[str, ...], hint: tuple[str, ...]) -> Type
     """The static type of a JSON Schema; ``key``/``hint`` name any object type it defines."""
     if schema is True or not isinstance(schema, Mapping):
         return AnyType()
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(_DEFS_PREFIX) and len(schema.keys() - _ANNOTATIONS) == 1:
-        return RefType(ref[len(_DEFS_PREFIX):])
+    name = defs_name(schema.get("$ref"))  # (a place inside a type, or "#": any value)
+    if name is not None and len(schema.keys() - _ANNOTATIONS) == 1:
+        return RefType(name)
     if "const" in schema:
         return _literals([schema["const"]], schema)
     if isinstance(schema.get("enum"), list):

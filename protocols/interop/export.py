@@ -17,6 +17,7 @@ from typing import Any
 from protocols.plan.compiler import schema_file_names
 from protocols.plan.model import MessageSpec, Plan
 from protocols.plan.resolve import Resolver
+from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target
 from protocols.yamlsrc import IGNORE_KEY, all_suppressions
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -206,12 +207,14 @@ def _used_types(plan: Plan, schema: Any) -> set[str]:
 
 
 def _refs(schema: Any) -> set[str]:
-    """Type names a schema refers to as ``#/$defs/Name`` (not following into the types)."""
+    """Type names a schema refers to as ``#/$defs/Name`` (or a place inside one, such as
+    ``#/$defs/Name/properties/y``; not following into the types)."""
     found: set[str] = set()
     if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            found.add(ref[len("#/$defs/"):])
+        for keyword in REFERENCE_KEYWORDS:
+            target = defs_target(schema.get(keyword))
+            if target is not None:
+                found.add(target[0])
         for value in schema.values():
             found |= _refs(value)
     elif isinstance(schema, list):

@@ -19,7 +19,13 @@ from protocols.plan.formatcheck import check_format, check_format_paths, prune
 from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.plan.rawcheck import check_raw_blocks
 from protocols.plan.resolve import Resolver
-from protocols.schemarefs import in_place_cycles, reference_findings
+from protocols.schemarefs import (
+    REFERENCE_KEYWORDS,
+    VALUE_KEYWORDS,
+    defs_target,
+    in_place_cycles,
+    reference_findings,
+)
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -329,19 +335,20 @@ def _merge_raw(schema: dict[str, Any], raw: Any) -> None:
 
 
 def _referenced_types(schema: Any, type_schemas: Mapping[str, Any]) -> set[str]:
-    """Names of types a schema refers to, following references inside types too."""
+    """Names of types a schema refers to (``#/$defs/Name``, or a place inside a type such
+    as ``#/$defs/Name/properties/y``), following references inside types too."""
     found: set[str] = set()
     pending = [schema]
     while pending:
         node = pending.pop()
         if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                name = ref[len("#/$defs/"):]
-                if name in type_schemas and name not in found:
+            for keyword in REFERENCE_KEYWORDS:
+                target = defs_target(node.get(keyword))
+                name = target[0] if target is not None else None
+                if name is not None and name in type_schemas and name not in found:
                     found.add(name)
                     pending.append(type_schemas[name])
-            pending.extend(v for k, v in node.items() if k != "$defs")
+            pending.extend(v for k, v in node.items() if k != "$defs" and k not in VALUE_KEYWORDS)
         elif isinstance(node, list):
             pending.extend(node)
     return found

@@ -18,7 +18,13 @@ from typing import Any
 import jsonschema
 
 from protocols.diagnostics import Diagnostic, Severity, format_path
-from protocols.schemarefs import OFFLINE_REGISTRY, VALUE_KEYWORDS, pointer_nodes
+from protocols.schemarefs import (
+    OFFLINE_REGISTRY,
+    REFERENCE_KEYWORDS,
+    VALUE_KEYWORDS,
+    defs_target,
+    schema_at_pointer,
+)
 from protocols.yamlsrc import PathKey, SourceMap
 
 # Where property fragments are written: maps of names to fragments.
@@ -109,7 +115,7 @@ def _refs(node: Any, path: PathKey, depth: int = 0) -> Iterator[tuple[PathKey, s
         return
     if isinstance(node, Mapping):
         for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
+            if key in REFERENCE_KEYWORDS and isinstance(value, str):
                 yield (*path, key), value
             elif key not in VALUE_KEYWORDS and not str(key).startswith("x-"):
                 yield from _refs(value, (*path, key), depth + 1)
@@ -120,12 +126,14 @@ def _refs(node: Any, path: PathKey, depth: int = 0) -> Iterator[tuple[PathKey, s
 
 def _resolves(pointer: str, types: Mapping[str, Any]) -> bool:
     """Whether a local reference in a raw block points at something a compiled schema has:
-    the payload root (``#``) or a named type (``#/$defs/Name``, or a place inside it)."""
+    the payload root (``#``) or a named type (``#/$defs/Name``, or a schema inside it such
+    as ``#/$defs/Name/properties/y``; escaped and percent-encoded as JSON pointers are, and
+    resolved the way validate resolves it)."""
     if pointer in ("#", ""):
         return True
-    if not pointer.startswith("#/$defs/"):
+    if defs_target(pointer) is None:
         return False
-    return pointer_nodes(types, pointer[len("#/$defs"):]) is not None
+    return schema_at_pointer({"$defs": types}, pointer[1:])
 
 
 MAX_INTEGER = 2**64  # JavaScript, most JSON tools and generated code lose precision beyond
@@ -195,7 +203,8 @@ def check_raw_blocks(data: Mapping[str, Any], source: SourceMap,
             names = ", ".join(sorted(types)) or "none"
             found.append(Diagnostic(
                 "PL108", "unresolved-reference", Severity.ERROR,
-                f"`$ref: {ref}` points nowhere: a raw schema can refer to the payload (`#`) "
-                f"or to a named type (`#/$defs/Name`; this plan's types: {names})",
+                f"`{ref_path[-1]}: {ref}` points nowhere: a raw schema can refer to the "
+                "payload (`#`) or to a named type (`#/$defs/Name`, or a schema inside one "
+                f"such as `#/$defs/Name/properties/field`; this plan's types: {names})",
                 where.file, where.line, where.column, path=format_path(ref_path)))
     return found

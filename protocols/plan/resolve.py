@@ -15,6 +15,7 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.naming import did_you_mean
 from protocols.plan.model import JSON_TYPES, AdditionalPolicy
+from protocols.schemarefs import defs_reference
 from protocols.yamlsrc import IGNORE_KEY, PathKey, SourceMap
 
 # Keys of a property fragment that describe it without saying what values it accepts.
@@ -216,7 +217,7 @@ class Resolver:
                 plain.append(name)
             elif name in self.types:
                 self.used_types.add(name)
-                refs.append({"$ref": f"#/$defs/{name}"})
+                refs.append({"$ref": defs_reference(name)})
             else:
                 hint = did_you_mean(str(name), sorted(JSON_TYPES | set(self.types)))
                 self.error("PL111", "unknown-type",

@@ -26,6 +26,7 @@ from protocols.naming import (
 )
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.resolve import META_KEYS
+from protocols.schemarefs import REFERENCE_KEYWORDS, defs_name, defs_target
 from protocols.yamlsrc import PathKey
 
 # -- PL109 -----------------------------------------------------------------------------------
@@ -38,6 +39,12 @@ def _references(ctx: LintContext) -> tuple[set[str], set[str]]:
     own_types = set(ctx.data.get("types") or {})
     for fragment in fragments(ctx):
         if fragment.raw:
+            # A raw block uses a type by reference: `$ref: "#/$defs/Name"` (or a place in it).
+            for keyword in REFERENCE_KEYWORDS:
+                target = defs_target(fragment.body.get(keyword))
+                if target is not None and target[0] in own_types \
+                        and fragment.path[:2] != ("types", target[0]):
+                    types.add(target[0])
             continue
         body = fragment.body
         plan_keys = set(body) - META_KEYS - {k for k in body if str(k).startswith("x-")}
@@ -58,7 +65,7 @@ def _references(ctx: LintContext) -> tuple[set[str], set[str]]:
 def unused_library_entry(ctx: LintContext) -> Iterator[Diagnostic]:
     """A property in the plan's `properties:` library that no event, trait, page, screen,
     common property or other entry refers to (by name or with `use:`), or a shape under
-    `types:` that no `type:` names, is dead weight that readers still have to understand.
+    `types:` that no `type:` names (nor any `$ref` in a raw `schema:` block), is dead weight that readers still have to understand.
     Library files (with `library:`) are exempt: plans that import them use their entries.
 
     Failing:
@@ -250,8 +257,8 @@ def type_signature(schema: Any) -> frozenset[str] | None:
         return None
     found: set[str] = set()
     ref = schema.get("$ref")
-    if isinstance(ref, str):
-        found.add(ref.rsplit("/", 1)[-1])
+    if isinstance(ref, str):  # a named type by its name; any other place as written
+        found.add(defs_name(ref) or ref)
     declared = schema.get("type")
     if declared is not None:
         names = declared if isinstance(declared, list) else [declared]

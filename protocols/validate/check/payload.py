@@ -18,6 +18,7 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.jsontypes import json_type
 from protocols.plan.model import MessageSpec
+from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target, resolve_local
 from protocols.validate.check.engine import SchemaViolation
 from protocols.validate.check.messages import clip, quoted, shown
 from protocols.validate.check.shape import (
@@ -186,19 +187,23 @@ def _follow(schema: Mapping[str, Any], schema_path: PathKey
             ) -> tuple[Any, str | None, PathKey]:
     """Walk a schema path, following ``$ref`` whether or not the path names it (engines
     differ). Returns the node, the last named type entered, and the path inside that type."""
-    defs = schema.get("$defs", {})
     node: Any = schema
     entered: str | None = None
     inside: list[str | int] = []
     for part in schema_path:
-        if part == "$ref" or (isinstance(node, Mapping) and part not in node
-                              and isinstance(node.get("$ref"), str)):
-            ref = node.get("$ref") if isinstance(node, Mapping) else None
-            if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        keyword = part if part in REFERENCE_KEYWORDS else "$ref"
+        if part in REFERENCE_KEYWORDS or (isinstance(node, Mapping) and part not in node
+                                          and isinstance(node.get("$ref"), str)):
+            ref = node.get(keyword) if isinstance(node, Mapping) else None
+            target = resolve_local(schema, ref)
+            if target is None:
                 return None, entered, tuple(inside)
-            entered, inside = ref[len("#/$defs/"):], []
-            node = defs.get(entered, {})
-            if part == "$ref":
+            into = defs_target(ref)
+            # (inside a type, the rule is where the type writes it; "#" is the payload's own)
+            entered, inside = (into[0] if into is not None else None), []
+            inside.extend(into[1] if into is not None else ())
+            node = target
+            if part in REFERENCE_KEYWORDS:
                 continue
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if (isinstance(node, Mapping) and part in node) or in_list:
@@ -280,16 +285,12 @@ def _keyword_of(schema: Mapping[str, Any], owner: Any, keyword: str) -> Any:
     """The value of ``keyword`` in ``owner``, following a ``$ref`` to a named type when the
     engine's path stops at the referring node (``{$ref: "#/$defs/Code"}``) rather than naming
     the reference; a chain of references is followed a bounded number of steps."""
-    defs = schema.get("$defs", {})
     for _ in range(16):
         if not isinstance(owner, Mapping):
             return None
         if keyword in owner:
             return owner[keyword]
-        ref = owner.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
-            return None
-        owner = defs.get(ref[len("#/$defs/"):]) if isinstance(defs, Mapping) else None
+        owner = resolve_local(schema, owner.get("$ref", owner.get("$dynamicRef")))
     return None
 
 

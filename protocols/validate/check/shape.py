@@ -16,6 +16,7 @@ from typing import Any, Union
 
 from protocols.diagnostics import Severity
 from protocols.naming import collision_key, did_you_mean, normalized_value
+from protocols.schemarefs import resolve_local
 
 PathKey = tuple[str | int, ...]
 
@@ -217,14 +218,17 @@ class ArrayShape:
 Shape = Union[ObjectShape, ArrayShape]  # noqa: UP007  (a runtime alias, used in isinstance)
 
 
-def resolve(schema: Any, defs: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Follow ``$ref`` to a named type, and look through ``nullable`` wrappers."""
+def resolve(schema: Any, defs: Mapping[str, Any], root: Any = None) -> Mapping[str, Any]:
+    """Follow ``$ref`` (or ``$dynamicRef``: the same, for a JSON pointer) to a named type
+    (or a schema inside one, or ``#``: the payload schema ``root``), and look through
+    ``nullable`` wrappers."""
+    document = root if isinstance(root, Mapping) else {"$defs": defs}
     for _ in range(16):
         if not isinstance(schema, Mapping):
             return {}
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            schema = defs.get(ref[len("#/$defs/"):], {})
+        ref = schema.get("$ref", schema.get("$dynamicRef"))
+        if isinstance(ref, str) and ref.startswith("#"):
+            schema = resolve_local(document, ref)
             continue
         members = schema.get("anyOf")
         if isinstance(members, list) and "properties" not in schema and "items" not in schema:
@@ -248,12 +252,13 @@ def compile_shape(schema: Mapping[str, Any], policy: str) -> Shape | None:
     """The shape of a payload schema (with its own ``$defs``) under a plan policy."""
     defs = schema.get("$defs", {})
     return _build(schema, (), defs if isinstance(defs, Mapping) else {},
-                  _POLICY.get(policy), {})
+                  _POLICY.get(policy), {}, schema)
 
 
 def _build(schema: Any, schema_path: PathKey, defs: Mapping[str, Any],
-           policy: Severity | None, memo: dict[int, Shape | None]) -> Shape | None:
-    resolved = resolve(schema, defs)
+           policy: Severity | None, memo: dict[int, Shape | None],
+           root: Mapping[str, Any]) -> Shape | None:
+    resolved = resolve(schema, defs, root)
     key = id(resolved)
     if key in memo:
         return memo[key]
@@ -266,14 +271,14 @@ def _build(schema: Any, schema_path: PathKey, defs: Mapping[str, Any],
         memo[key] = shape
         for name, child in properties.items():
             child_path = (*schema_path, "properties", name)
-            deprecated = is_deprecated(child, defs)
-            shape.children[name] = Child(_build(child, child_path, defs, policy, memo),
+            deprecated = is_deprecated(child, defs)  # (not the payload's own, through "#")
+            shape.children[name] = Child(_build(child, child_path, defs, policy, memo, root),
                                          deprecated, child_path)
         return shape
     if isinstance(items, Mapping):
         array = ArrayShape(schema_path)
         memo[key] = array
-        array.items = _build(items, (*schema_path, "items"), defs, policy, memo)
+        array.items = _build(items, (*schema_path, "items"), defs, policy, memo, root)
         return array
     memo[key] = None
     return None

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
+from protocols.schemarefs import defs_name, resolve_local
 from protocols.validate.check.engine import compile_checks
 from protocols.validate.check.fastschema.formats import SURE_PATTERNS
 from protocols.validate.check.fastschema.keywords import format_
@@ -192,9 +193,9 @@ class _Builder:
 
     def _ref(self, schema: Mapping[str, Any], keys: set[str]) -> tuple[Any, Post | None]:
         ref = schema["$ref"]
-        if keys != {"$ref"} or not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        name = defs_name(ref)  # (a place inside a type, or "#": left to the engine)
+        if keys != {"$ref"} or name is None:
             raise _Unsupported(ref)
-        name = ref[len("#/$defs/"):]
         if name in self.following or name not in self.defs:
             raise _Unsupported("a recursive or missing type")
         self.following.add(name)
@@ -304,11 +305,11 @@ def fixed_kinds(schema: Mapping[str, Any]) -> dict[str, type]:
     if not isinstance(properties, Mapping) or not isinstance(defs, Mapping):
         return found
     for name, child in properties.items():
-        for _ in range(16):  # follow named types
+        for _ in range(16):  # follow references (named types, places inside them, "#")
             ref = child.get("$ref") if isinstance(child, Mapping) else None
-            if not (isinstance(ref, str) and ref.startswith("#/$defs/")):
+            if not (isinstance(ref, str) and ref.startswith("#")):
                 break
-            child = defs.get(ref[len("#/$defs/"):])
+            child = resolve_local(schema, ref)
         if not isinstance(child, Mapping):
             continue
         kind = child.get("type")

@@ -1,0 +1,238 @@
+"""References in plans: what lint accepts, validate resolves, and the reverse.
+
+A raw `schema:` block may refer to the payload (`#`) or to a named type (`#/$defs/Name`, or a
+schema inside one: `#/$defs/Name/properties/y`), with `$ref` or `$dynamicRef`. Lint and
+validate must agree: a reference lint accepts is one validate resolves (on the full path and
+in the fast lane), a reference validate cannot resolve is a positioned lint error, and a
+reference that goes round in place (so that checking it never ends) is a positioned PL108
+error rather than "nested too deeply" on every message.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import protocols
+from protocols.cli import app
+from protocols.plan.loader import load_plan_file
+from protocols.validate.check.checker import Validator
+from protocols.validate.check.lane import FastLane
+from protocols.validate.run import ValidateOptions, validate_inputs
+
+BASE = "protocols: 1\nplan: refs\n"
+
+
+def _errors(text: str, tmp_path: Path) -> list[tuple[str, int, int]]:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, "utf-8")
+    result = load_plan_file(plan)
+    return sorted((d.code, d.line, d.column) for d in result.diagnostics
+                  if d.severity.value == "error")
+
+
+def _load(text: str, tmp_path: Path) -> protocols.Plan:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, "utf-8")
+    return protocols.load_plan(plan)
+
+
+def _track(event: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "track", "event": event, "userId": "u", "properties": properties}
+
+
+def _unresolved(message: str) -> bool:
+    """A PV210 that says a reference was not followed (PV210 also says "not valid under any
+    of the given schemas")."""
+    return "cannot be resolved" in message or "nested too deeply" in message
+
+
+def _same_with_and_without_lane(plan: protocols.Plan, messages: list[dict[str, Any]],
+                                tmp_path: Path) -> Any:
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps(m) + "\n" for m in messages), "utf-8")
+    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
+        without = validate_inputs(plan, [str(log)], ValidateOptions())
+    assert with_lane.diagnostics == without.diagnostics
+    assert with_lane.summary == without.summary
+    return with_lane
+
+
+# -- JSON pointers into types ---------------------------------------------------------------
+
+POINTER_PLAN = BASE + """types:
+  T:
+    type: object
+    properties:
+      y: {type: integer}
+      "a/b~c": {type: integer}
+      "50%": {type: integer}
+      "sp ace": {type: string, enum: [one, two]}
+      nested: {type: object, properties: {deep: {type: boolean}}}
+events:
+  Plain:
+    properties:
+      x: {schema: {$ref: "#/$defs/T/properties/y"}}
+  Escaped:
+    properties:
+      x: {schema: {$ref: "#/$defs/T/properties/a~1b~0c"}}
+  Percent:
+    properties:
+      x: {schema: {$ref: "#/$defs/T/properties/50%25"}}
+  Space:
+    properties:
+      x: {schema: {$ref: "#/$defs/T/properties/sp%20ace"}}
+  Deep:
+    properties:
+      x: {schema: {$ref: "#/$defs/T/properties/nested/properties/deep"}}
+  Dynamic:
+    properties:
+      x: {schema: {$dynamicRef: "#/$defs/T/properties/y"}}
+"""
+
+
+def test_a_pointer_into_a_type_that_lint_accepts_is_resolved_by_validate(
+        tmp_path: Path) -> None:
+    """`$ref: "#/$defs/T/properties/y"` linted clean, then validate said PV210 ("cannot be
+    resolved") of every message: the type was left out of the message's `$defs`."""
+    assert _errors(POINTER_PLAN, tmp_path) == []
+    plan = _load(POINTER_PLAN, tmp_path)
+    validator = Validator(plan)
+    cases = [("Plain", 3, "oops"), ("Escaped", 3, "oops"), ("Percent", 3, "oops"),
+             ("Space", "one", "three"), ("Deep", True, "yes"), ("Dynamic", 3, "oops")]
+    messages = []
+    for event, good, bad in cases:
+        assert validator.validate(_track(event, {"x": good})) == [], event
+        [finding] = validator.validate(_track(event, {"x": bad}))
+        assert finding.code in ("PV202", "PV203"), (event, finding.message)
+        # The rule is shown where the type writes it, not at the event.
+        assert finding.related is not None and finding.related.line > 3, event
+        messages += [_track(event, {"x": good}), _track(event, {"x": bad})]
+    result = _same_with_and_without_lane(plan, messages, tmp_path)
+    assert (result.summary["valid"], result.summary["invalid"]) == (6, 6)
+    assert not [d.message for d in result.diagnostics if _unresolved(d.message)]
+
+
+TYPE_NAMES_PLAN = BASE + """types:
+  "a/b": {type: integer}
+  "c~d": {type: integer}
+  "e%25f": {type: integer}
+  "g h": {type: integer}
+events:
+  Named:
+    properties:
+      p: {type: "a/b"}
+      q: {type: "c~d"}
+      r: {type: "e%25f"}
+      s: {type: "g h"}
+"""
+
+
+def test_type_names_that_need_escaping_in_a_pointer_are_resolved(tmp_path: Path) -> None:
+    """A type named `a/b` compiled to `$ref: "#/$defs/a/b"`, a pointer to nowhere: validate
+    said PV210 of the first property and checked none of the others, and the fast lane
+    (which looked the name up as it was) accepted messages the full path refused."""
+    plan = _load(TYPE_NAMES_PLAN, tmp_path)
+    refs = [child["$ref"] for child in plan.events["Named"].schema["properties"].values()]
+    assert refs == ["#/$defs/a~1b", "#/$defs/c~0d", "#/$defs/e%2525f", "#/$defs/g h"]
+    validator = Validator(plan)
+    bad = validator.validate(_track("Named", {"p": "x", "q": "x", "r": "x", "s": "x"}))
+    assert sorted((d.code, d.path) for d in bad) == [
+        ("PV202", f"properties.{name}") for name in "pqrs"]
+    good = _track("Named", {"p": 1, "q": 2, "r": 3, "s": 4})
+    assert validator.validate(good) == []
+    result = _same_with_and_without_lane(plan, [good, _track("Named", {"p": "x"})], tmp_path)
+    assert (result.summary["valid"], result.summary["invalid"]) == (1, 1)
+
+
+@pytest.mark.parametrize(("reference", "why"), [
+    ("#/$defs/T/properties/z", "no such property"),
+    ("#/$defs/T/properties", "a map of names, not a schema"),
+    ("#/$defs/T/properties/y/type", "a keyword's value, not a schema"),
+    ("#/$defs/T/enum/0", "a value"),
+    ("#/$defs/T/anyOf/01", "an index with a leading zero"),
+    ("#/$defs/T/anyOf/\u00b2", "a digit that is no index (int() raised ValueError)"),
+    ("#/$defs/T/anyOf/-1", "a negative index"),
+    ("#/$defs/T/anyOf/5", "beyond the list"),
+    ("#/$defs/Nope/properties/y", "no such type"),
+    ("#/properties/x", "not into a type: the payload's properties"),
+    ("#anchor", "an anchor"),
+])
+@pytest.mark.parametrize("keyword", ["$ref", "$dynamicRef"])
+def test_a_reference_validate_cannot_resolve_is_a_positioned_lint_error(
+        tmp_path: Path, keyword: str, reference: str, why: str) -> None:
+    text = (BASE + "types:\n  T:\n    type: object\n    enum: [{}]\n"
+            "    properties:\n      y: {type: integer}\n"
+            "    schema: {anyOf: [{type: object}]}\n"
+            "events:\n  A:\n    properties:\n      t: {type: T}\n"
+            f"      x: {{schema: {{{keyword}: {json.dumps(reference)}}}}}\n")
+    assert ("PL108", 14, 22 + len(keyword)) in _errors(text, tmp_path), why
+    # ...so no command takes the plan, and validate never meets the reference.
+    plan = tmp_path / "plan.yaml"
+    result = CliRunner().invoke(app, ["validate", "--plan", str(plan), "-"], input="{}\n")
+    assert result.exit_code == 1 and "PL108" in result.output, result.output
+
+
+def test_what_lint_accepts_validate_resolves(tmp_path: Path) -> None:
+    """Every schema inside a type, reached by a pointer: lint takes it and validate
+    resolves it (no PV210) on both paths."""
+    plan_text = BASE + """types:
+  T:
+    type: object
+    properties:
+      a: {type: array, items: {type: string}}
+      m: {type: object, additionalProperties: {type: integer}}
+    schema:
+      anyOf: [{required: [a]}, {required: [m]}]
+      patternProperties: {"^x_": {type: boolean}}
+      $defs: {inner: {type: number}}
+events:
+"""
+    pointers = ["properties/a", "properties/a/items", "properties/m/additionalProperties",
+                "anyOf/1", "patternProperties/^x_", "$defs/inner", ""]
+    for index, pointer in enumerate(pointers):
+        reference = "#/$defs/T" + (f"/{pointer}" if pointer else "")
+        plan_text += (f"  E{index}:\n    properties:\n"
+                      f"      x: {{schema: {{$ref: {json.dumps(reference)}}}}}\n")
+    assert _errors(plan_text, tmp_path) == []
+    plan = _load(plan_text, tmp_path)
+    validator = Validator(plan)
+    messages = [_track(f"E{index}", {"x": value}) for index in range(len(pointers))
+                for value in (None, "s", 1, [], {})]
+    found = [d for m in messages for d in validator.validate(m)]
+    assert found and not [d.message for d in found if _unresolved(d.message)]
+    _same_with_and_without_lane(plan, messages, tmp_path)
+
+
+def test_pointers_resolve_only_inside_the_document() -> None:
+    from protocols.schemarefs import (
+        defs_name,
+        defs_reference,
+        defs_target,
+        pointer_nodes,
+        schema_at_pointer,
+    )
+
+    doc = {"$defs": {"T": {"properties": {"y": {"type": "integer"}}, "enum": [{}]}}}
+    assert pointer_nodes(doc, "/$defs/T/anyOf/\u00b2") is None  # (int() raised ValueError)
+    assert pointer_nodes(doc, "/$defs/T/enum/00") is None
+    assert pointer_nodes(doc, "/$defs/T/enum/0") == [doc["$defs"], doc["$defs"]["T"],
+                                                     [{}], {}]
+    assert schema_at_pointer(doc, "/$defs/T/properties/y")
+    assert not schema_at_pointer(doc, "/$defs/T/enum/0")  # a value, though it resolves
+    assert not schema_at_pointer(doc, "/$defs/T/properties")
+    assert not schema_at_pointer(doc, "/$defs/T/../../etc/passwd")
+    for name in ("T", "a/b", "c~d", "50%", "g h", "~1", "%2F"):
+        assert defs_name(defs_reference(name)) == name
+        assert pointer_nodes({"$defs": {name: 1}}, defs_reference(name)[1:]) == [
+            {name: 1}, 1]
+    assert defs_target("#/$defs/T/properties/a~1b") == ("T", ("properties", "a/b"))
+    assert defs_target("#/%24defs/T") == ("T", ())  # percent-decoded first, as jsonschema
+    assert defs_name("#/$defs/T/properties/y") is None
+    assert defs_target("#") is None and defs_target("https://x/#/$defs/T") is None
