@@ -179,25 +179,73 @@ _IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
 _IN_PLACE_ONE = ("not", "if", "then", "else")
 
 
-def _in_place(node: Mapping[str, Any], document: Any) -> Iterator[Any]:
-    """The schemas that apply to the same value as ``node``: its in-place subschemas and the
-    target of its local ``$ref`` (resolved in ``document``)."""
+def _in_place_steps(node: Mapping[str, Any], document: Any, root: Any = None
+                    ) -> Iterator[tuple[Any, PathKey, bool]]:
+    """The schemas that apply to the same value as ``node``, each with where it is: its
+    in-place subschemas (``allOf``...; the path is relative to ``node``) and the targets of
+    its local ``$ref`` and ``$dynamicRef`` (a JSON pointer resolved in ``document``; the path
+    is the pointer's, from the document). ``#`` is ``root`` when one is given (a message's
+    payload schema): the types alone do not say what it is. (child, path, is_reference)."""
     for key in _IN_PLACE_LISTS:
         members = node.get(key)
         if isinstance(members, list):
-            yield from (m for m in members if isinstance(m, Mapping))
+            yield from ((m, (key, i), False) for i, m in enumerate(members)
+                        if isinstance(m, Mapping))
     for key in _IN_PLACE_ONE:
         member = node.get(key)
         if isinstance(member, Mapping):
-            yield member
+            yield member, (key,), False
     dependent = node.get("dependentSchemas")
     if isinstance(dependent, Mapping):
-        yield from (m for m in dependent.values() if isinstance(m, Mapping))
-    reference = node.get("$ref")
-    if isinstance(reference, str) and reference.startswith("#/"):
-        nodes = pointer_nodes(document, reference[1:])
-        if nodes and isinstance(nodes[-1], Mapping):
-            yield nodes[-1]
+        yield from ((m, ("dependentSchemas", name), False) for name, m in dependent.items()
+                    if isinstance(m, Mapping))
+    for keyword in REFERENCE_KEYWORDS:
+        reference = node.get(keyword)
+        if not isinstance(reference, str) or not reference.startswith("#"):
+            continue
+        tokens = pointer_tokens(reference[1:])
+        if tokens == [] and isinstance(root, Mapping):
+            yield root, (), True
+        elif tokens:
+            nodes = pointer_nodes(document, reference[1:])
+            if nodes and isinstance(nodes[-1], Mapping):
+                yield nodes[-1], tuple(tokens), True
+
+
+def _in_place(node: Mapping[str, Any], document: Any) -> Iterator[Any]:
+    """The schemas that apply to the same value as ``node`` (:func:`_in_place_steps`)."""
+    return (child for child, _, _ in _in_place_steps(node, document))
+
+
+def root_cycle(schema: Mapping[str, Any]) -> list[PathKey] | None:
+    """Whether a message's payload schema (with its ``$defs``) reaches itself again without
+    going into a property or an item: ``schema: {allOf: [{$ref: "#"}]}``, or a type it
+    refers to in place that refers to the payload (``#``) in place. Such a schema describes
+    no value, and checking one recurses until the stack runs out. (``$ref: "#"`` inside
+    ``properties`` or ``items`` is a recursive payload, a tree, and is fine.)
+
+    Returns the paths, in ``schema``, of the schemas on the way, from the payload (``()``)
+    to the one whose reference closes the cycle, and last the path of that reference (ending
+    in ``$ref`` or ``$dynamicRef``); None when there is no such cycle. One linear walk (breadth first: the shortest way)."""
+    reached: dict[int, tuple[PathKey, Any]] = {id(schema): ((), None)}  # node -> path, parent
+    pending: list[Any] = [schema]
+    for node in pending:
+        path = reached[id(node)][0]
+        for child, step, is_reference in _in_place_steps(node, schema, schema):
+            if child is schema:
+                keyword = next((k for k in REFERENCE_KEYWORDS if node.get(k) == "#"), None)
+                closing = (*path, keyword) if is_reference and keyword else (*path, *step)
+                way: list[PathKey] = [closing]
+                back: Any = node
+                while back is not None:
+                    way.append(reached[id(back)][0])
+                    back = reached[id(back)][1]
+                return way[::-1]
+            if id(child) in reached:
+                continue
+            reached[id(child)] = (step if is_reference else (*path, *step), node)
+            pending.append(child)
+    return None
 
 
 def in_place_cycles(types: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -64,6 +64,17 @@ CASES: dict[str, tuple[str, tuple[str, int]]] = {
         BASE + "types:\n  T: {type: object, schema: {anyOf: [{$ref: '#/$defs/U'}]}}\n"
         "  U: {type: object, schema: {$ref: '#/$defs/T'}}\n"
         "events:\n  A:\n    properties:\n      x: {type: T}\n", ("PL108", 4)),
+    # Found in review: these linted clean, then validate said "nested too deeply" of every
+    # message (the cycle check followed neither `#` nor `$dynamicRef`).
+    "a payload that is only itself": (
+        BASE + "events:\n  A:\n    properties:\n      x: {type: string}\n"
+        "    schema: {allOf: [{$ref: '#'}]}\n", ("PL108", 7)),
+    "a type that refers to the payload it is in, in place": (
+        BASE + "types:\n  T: {type: object, schema: {anyOf: [{$ref: '#'}]}}\n"
+        "events:\n  A:\n    schema: {$ref: '#/$defs/T'}\n", ("PL108", 4)),
+    "a $dynamicRef that goes round in place": (
+        BASE + "types:\n  T: {type: object, schema: {$dynamicRef: '#/$defs/T'}}\n"
+        "events:\n  A:\n    properties:\n      x: {type: T}\n", ("PL108", 4)),
     # Found in review: int() of a digit that is no number raised ValueError out of lint.
     "a pointer whose index is a digit but no number": (
         BASE + "types:\n  T: {type: object, schema: {anyOf: [{}]}}\n"

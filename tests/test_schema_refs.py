@@ -236,3 +236,118 @@ def test_pointers_resolve_only_inside_the_document() -> None:
     assert defs_target("#/%24defs/T") == ("T", ())  # percent-decoded first, as jsonschema
     assert defs_name("#/$defs/T/properties/y") is None
     assert defs_target("#") is None and defs_target("https://x/#/$defs/T") is None
+
+
+# -- in-place cycles through the payload and $dynamicRef --------------------------------------
+
+CYCLES = {
+    "the payload, in place": (
+        BASE + "events:\n  A:\n    properties:\n      x: {type: string}\n"
+        "    schema: {anyOf: [{$ref: '#'}]}\n", (7, 29)),
+    "the payload, directly": (
+        BASE + "events:\n  A:\n    schema: {$ref: '#'}\n", (5, 20)),
+    "the payload, with $dynamicRef and not": (
+        BASE + "events:\n  A:\n    schema: {not: {$dynamicRef: '#'}}\n", (5, 33)),
+    "the payload through a type": (
+        BASE + "types:\n  T:\n    schema: {allOf: [{$ref: '#'}]}\n"
+        "events:\n  A:\n    schema: {$ref: '#/$defs/T'}\n", (5, 29)),
+    "the traits through two types": (
+        BASE + "types:\n  T: {anyOf: [{type: U}]}\n  U:\n    schema: {oneOf: [{$ref: '#'}]}\n"
+        "identify:\n  traits:\n    email: {type: string}\n"
+        "  schema: {allOf: [{$ref: '#/$defs/T'}]}\n", (6, 29)),
+    "a type, with $dynamicRef": (
+        BASE + "types:\n  T:\n    schema: {$dynamicRef: '#/$defs/T'}\n"
+        "events:\n  A:\n    properties:\n      x: {type: T}\n", (4, 3)),
+    "two types, $dynamicRef and $ref": (
+        BASE + "types:\n  T:\n    schema: {$dynamicRef: '#/$defs/U'}\n"
+        "  U:\n    schema: {allOf: [{$ref: '#/$defs/T'}]}\n"
+        "events:\n  A:\n    properties:\n      x: {type: T}\n", (4, 3)),
+    "a pointer into a type that leads back to it": (
+        BASE + "types:\n  T:\n    type: object\n    properties:\n"
+        "      y: {schema: {$ref: '#/$defs/T/properties/y'}}\n"
+        "events:\n  A:\n    properties:\n      x: {type: T}\n", (4, 3)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CYCLES))
+def test_a_reference_that_goes_round_in_place_is_a_positioned_pl108(
+        case: str, tmp_path: Path) -> None:
+    """These linted clean, then validate said "nested too deeply to check" (PV210) of
+    every message: `$ref: "#"` and `$dynamicRef` were not followed by the cycle check."""
+    text, (line, column) = CYCLES[case]
+    assert ("PL108", line, column) in _errors(text, tmp_path), _errors(text, tmp_path)
+    plan = tmp_path / "plan.yaml"
+    for args in (["validate", "--plan", str(plan), "-"],
+                 ["generate", "--lang", "go", "--plan", str(plan), "--out",
+                  str(tmp_path / "go"), "--force"],
+                 ["compile", str(plan), "--out", str(tmp_path / "c")]):
+        result = CliRunner().invoke(app, args, input='{"type": "identify", "userId": "u"}\n')
+        assert result.exit_code == 1 and "PL108" in result.output, (args, result.output)
+
+
+TREE_PLAN = BASE + """types:
+  Folder:
+    type: object
+    properties:
+      name: {type: string}
+    schema:
+      properties:
+        parent: {anyOf: [{$ref: "#"}, {type: "null"}]}
+events:
+  Comment Posted:
+    description: A comment, with its replies.
+    properties:
+      text: {type: string, required: true}
+      replies: {type: array, items: {schema: {$ref: "#"}}}
+      quoted: {schema: {$ref: "#"}}
+      linked: {schema: {$dynamicRef: "#"}}
+      folder: {type: Folder}
+    schema:
+      anyOf: [{required: [text]}, {$ref: "#/$defs/Folder"}]
+"""
+
+
+def test_a_recursive_payload_through_properties_and_items_is_fine(tmp_path: Path) -> None:
+    """`$ref: "#"` under `properties` or `items` is a tree, not a cycle: it lints clean, and
+    every command takes it (generate, diff, docs and export did not crash on it either)."""
+    assert _errors(TREE_PLAN, tmp_path) == []
+    plan = tmp_path / "plan.yaml"
+    runs = [["compile", str(plan), "--out", str(tmp_path / "c")],
+            ["export", "jsonschema", str(plan), "--out", str(tmp_path / "j")],
+            ["export", "segment", str(plan)],
+            ["diff", str(plan), "--against", str(plan)],
+            ["docs", "--plan", str(plan), "--out", str(tmp_path / "d"), "--no-history"],
+            ["docs", "--plan", str(plan), "--out", str(tmp_path / "m"), "--no-history",
+             "--format", "markdown"]]
+    runs += [["generate", "--lang", lang, "--plan", str(plan), "--out",
+              str(tmp_path / lang)]
+             for lang in ("python", "typescript", "go", "kotlin", "swift", "java")]
+    for args in runs:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+    validator = Validator(_load(TREE_PLAN, tmp_path))
+    good = _track("Comment Posted", {"text": "a", "replies": [{"text": "b", "quoted": {
+        "text": "c"}}]})
+    assert validator.validate(good) == []
+    found = validator.validate(_track("Comment Posted", {"text": "a", "replies": [
+        {"text": 1, "extra": True}], "linked": {"text": "b", "other": 1}}))
+    # Inside the tree the payload's own rules apply, names included (no warning before).
+    assert sorted((d.code, d.path) for d in found) == [
+        ("PV202", "properties.replies[0].text"), ("PV207", "properties.linked.other"),
+        ("PV207", "properties.replies[0].extra")]
+
+
+def test_root_cycle_finds_only_what_expands_in_place() -> None:
+    from protocols.schemarefs import root_cycle
+
+    tree = {"type": "object", "properties": {"a": {"$ref": "#"}},
+            "items": {"$ref": "#"}, "additionalProperties": {"$ref": "#"}}
+    assert root_cycle(tree) is None
+    looped = {"$defs": {"T": {"allOf": [{"$ref": "#/$defs/U"}]},
+                        "U": {"oneOf": [{}, {"$dynamicRef": "#"}]}},
+              "anyOf": [{"type": "null"}, {"$ref": "#/$defs/T"}]}
+    assert root_cycle(looped) == [(), ("anyOf", 1), ("$defs", "T"), ("$defs", "T", "allOf", 0),
+                                  ("$defs", "U"), ("$defs", "U", "oneOf", 1),
+                                  ("$defs", "U", "oneOf", 1, "$dynamicRef")]
+    # A cycle among types alone is the types' own finding (in_place_cycles), not this one.
+    assert root_cycle({"$defs": {"T": {"$ref": "#/$defs/T"}}, "$ref": "#/$defs/T"}) is None

@@ -25,6 +25,7 @@ from protocols.schemarefs import (
     defs_target,
     in_place_cycles,
     reference_findings,
+    root_cycle,
 )
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
 
@@ -304,6 +305,9 @@ def _build(data: Mapping[str, Any], source: SourceMap,
         used = _referenced_types(message.schema, type_schemas)
         if used:
             message.schema["$defs"] = {name: type_schemas[name] for name in sorted(used)}  # type: ignore[index]
+        way = root_cycle(message.schema)
+        if way is not None:
+            diagnostics.append(_root_cycle_finding(message, way, source, type_sources))
     # Check every library entry, used or not, so a bad type is found where it is written.
     checker = Resolver(source, library, types, policy, library_sources, type_sources,
                        resolver.diagnostics)
@@ -332,6 +336,45 @@ def _merge_raw(schema: dict[str, Any], raw: Any) -> None:
             schema[key] = value
         else:
             schema.setdefault("allOf", []).append({key: value})
+
+
+def _root_cycle_finding(message: MessageSpec, way: list[PathKey], source: SourceMap,
+                        type_sources: Mapping[str, tuple[PathKey, SourceMap]]) -> Diagnostic:
+    """PL108 for a payload schema that reaches itself in place (:func:`root_cycle`),
+    positioned at the reference that closes the cycle: in the message's own ``schema:``, or
+    in the type that holds it."""
+    names: list[str] = []
+    for path in way[:-1]:
+        name = f"type {path[1]!r}" if len(path) > 1 and path[0] == "$defs" else "the payload"
+        if not names or names[-1] != name:
+            names.append(name)
+    names.append("the payload")
+    shown = " -> ".join(names if len(names) <= 6 else [*names[:3], "...", *names[-2:]])
+    closing = way[-1]
+    if len(closing) > 1 and closing[0] == "$defs" and str(closing[1]) in type_sources:
+        base, source = type_sources[str(closing[1])]
+        inside = closing[2:]
+    else:
+        base, inside = (*message.plan_path, "schema"), closing
+    path = _raw_path(source, base, inside)
+    where = source.value_location(path)
+    what = f"event {message.name!r}" if message.kind == "track" else message.label
+    return Diagnostic(
+        "PL108", "unresolved-reference", Severity.ERROR,
+        f"the {message.payload_field} of {what} refer back to themselves in place ({shown}) "
+        "without going into a property or an item, so they describe no value and cannot be "
+        "checked; a recursive payload refers to itself (`$ref: \"#\"`) inside `properties` "
+        "or `items`",
+        where.file, where.line, where.column, path=format_path(path))
+
+
+def _raw_path(source: SourceMap, base: PathKey, inside: PathKey) -> PathKey:
+    """Where a compiled schema path is written: as it is, or inside the raw ``schema:``
+    block it came from (plan keys and raw blocks are merged when a fragment compiles)."""
+    for path in ((*base, *inside), (*base, "schema", *inside)):
+        if path in source.values or path in source.keys:
+            return path
+    return (*base, *inside)
 
 
 def _referenced_types(schema: Any, type_schemas: Mapping[str, Any]) -> set[str]:

@@ -96,19 +96,41 @@ loader_rule("PL103", "invalid-value", category="format", default=Severity.ERROR,
     """)
 
 loader_rule("PL108", "unresolved-reference", category="format", default=Severity.ERROR,
-            summary="A library reference that resolves to nothing.", doc="""
+            summary="A reference that resolves to nothing, or that goes round in place.",
+            doc="""
     A property with no type (`order_id: {required: true}`) refers to the property library
-    entry of the same name; `use: name` refers to another entry. Either must exist.
+    entry of the same name; `use: name` refers to another entry. Either must exist, and a
+    library entry cannot contain itself.
+
+    In a raw `schema:` block, `$ref` and `$dynamicRef` may point at the payload (`#`), at a
+    named type (`#/$defs/Name`) or at a schema inside one (`#/$defs/Name/properties/zip`,
+    escaped as JSON pointers are: `~1` for `/`, `~0` for `~`, `%25` for `%`). Anything else
+    points at nothing `validate` could check against: a missing name, a place that is not a
+    schema (`#/$defs/Name/enum/0`, `#/$defs/Name/properties`), the payload's own properties,
+    an anchor (`#name`).
+
+    A reference must also describe some value before it comes back: a type that is only
+    itself (`T: {type: T}`, `T: {type: [U, "null"]}` with `U: {type: T}`, or the same with
+    `$ref` or `$dynamicRef`), or a payload that refers to itself in place
+    (`schema: {anyOf: [{$ref: "#"}]}`, directly or through a type), never reaches a value:
+    checking it would never end. A recursive shape refers to itself inside `properties` or
+    `items` (a tree), which is fine.
 
     Failing:
 
     ```yaml
     properties:
       order_id: {type: string}
+    types:
+      Node: {type: [Tree, "null"]}
+      Tree: {anyOf: [{type: Node}]}
     events:
       Order Completed:
         properties:
           orderid: {required: true}
+          zip: {schema: {$ref: "#/$defs/Address/properties/zip"}}
+      Comment Posted:
+        schema: {anyOf: [{$ref: "#"}, {required: [text]}]}
     ```
 
     Passing:
@@ -116,10 +138,20 @@ loader_rule("PL108", "unresolved-reference", category="format", default=Severity
     ```yaml
     properties:
       order_id: {type: string}
+    types:
+      Address:
+        type: object
+        properties:
+          zip: {type: string}
     events:
       Order Completed:
         properties:
           order_id: {required: true}
+          zip: {schema: {$ref: "#/$defs/Address/properties/zip"}}
+      Comment Posted:
+        properties:
+          text: {type: string}
+          replies: {type: array, items: {schema: {$ref: "#"}}}
     ```
     """)
 
