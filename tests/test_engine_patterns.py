@@ -97,26 +97,83 @@ def test_both_engines_report_a_broken_pattern_alike(pattern: str) -> None:
     fast = compile_validator(schema)(instance)
     # unevaluatedItems (on an object: no effect) sends the schema to the jsonschema fallback.
     assert fast == compile_validator({**schema, "unevaluatedItems": True})(instance)
-    assert [v.keyword for v in fast] == ["pattern"]
-    # A name a broken key cannot be searched against is taken as not matching it, as after
-    # a timeout: with additionalProperties false it is reported, never a crash.
+    # Every name is reported as not checked against the broken key (whose rules might
+    # apply to it), never taken as not matching it.
+    assert [(v.keyword, v.instance_path, v.detail) for v in fast] == [
+        ("pattern", ("name",), "unchecked"), ("patternProperties", ("name",), "unchecked"),
+        ("patternProperties", ("other",), "unchecked")]
+    assert fast[2].message.startswith(f"'other' was not checked against {pattern!r}: the "
+                                      "pattern is not a regular expression")
+    assert fast[2].schema_path == ("patternProperties", pattern)
+    # ...so with additionalProperties false, "other" is not called additional: it may match.
     closed = {**schema, "additionalProperties": False}
     found = compile_validator(closed)(instance)
     assert found == compile_validator({**closed, "unevaluatedItems": True})(instance)
-    assert [(v.keyword, v.detail) for v in found] == [
-        ("pattern", "unchecked"), ("additionalProperties", ["other"])]
+    assert found == fast
+
+
+def test_a_broken_key_is_checked_on_its_own() -> None:
+    """Joined with good keys (as jsonschema joins them to find additional names), a key
+    that is no regular expression made every unplanned name "additional", and the names
+    it might match were never checked. Each key is searched on its own now."""
+    schema = {"type": "object", "properties": {"id": {"type": "string"}},
+              "patternProperties": {"^x_": {"type": "string"}, "^y_(": {},
+                                    "^z_(": {"type": "integer"}},
+              "additionalProperties": False}
+    for check in (compile_validator(schema),
+                  compile_validator({**schema, "unevaluatedItems": True})):
+        # A good key still matches and checks its values; the names the broken keys
+        # might match are not additional, and are reported as not checked against each
+        # broken key that would have decided something.
+        found = check({"id": "1", "x_a": 5, "y_(b": 1, "other": True})
+        assert [(v.keyword, v.instance_path, v.schema_path[-1], v.detail) for v in found] == [
+            ("type", ("x_a",), "type", "string"),
+            ("patternProperties", ("y_(b",), "^y_(", "unchecked"),
+            ("patternProperties", ("other",), "^y_(", "unchecked"),
+            ("patternProperties", ("id",), "^z_(", "unchecked"),
+            ("patternProperties", ("x_a",), "^z_(", "unchecked"),
+            ("patternProperties", ("y_(b",), "^z_(", "unchecked"),
+            ("patternProperties", ("other",), "^z_(", "unchecked")]
+    assert compile_validator(schema)({"id": "1", "x_a": "s"}) == compile_validator(
+        {**schema, "unevaluatedItems": True})({"id": "1", "x_a": "s"})
+    # A broken key whose rules check nothing leaves only the undecided names unchecked.
+    trivial = {**schema, "patternProperties": {"^x_": {"type": "string"}, "^y_(": {}}}
+    check = compile_validator(trivial)
+    assert check({"id": "1", "x_a": "s"}) == []
+    [violation] = check({"id": "1", "x_a": "s", "q": 1})
+    assert (violation.keyword, violation.instance_path) == ("patternProperties", ("q",))
+    assert compile_validator({**trivial, "unevaluatedItems": True})(
+        {"id": "1", "x_a": "s", "q": 1}) == [violation]
 
 
 def test_a_broken_key_that_jsonschema_itself_searches_is_a_finding() -> None:
-    # unevaluatedProperties asks jsonschema which names patternProperties evaluated: it runs
-    # re.search itself, and its re.error is reported as an unchecked value.
+    # unevaluatedProperties asks which names patternProperties evaluated: jsonschema runs
+    # re.search itself there (re.error on this key, minutes on a risky one); the bounded
+    # search is asked instead, and the name is reported as not checked, never unevaluated.
     check = compile_validator({"patternProperties": {"(": {"type": "string"}},
                                "unevaluatedProperties": False})
     [violation] = check({"x": 1})
-    assert (violation.keyword, violation.detail) == ("patternProperties", "unchecked")
-    assert "'(' is not a regular expression" in violation.message
-    assert "was not checked" in violation.message
+    assert (violation.keyword, violation.instance_path, violation.detail) == (
+        "patternProperties", ("x",), "unchecked")
+    assert violation.message.startswith("'x' was not checked against '(': the pattern is "
+                                        "not a regular expression")
     assert check(1) == []
+    assert check({}) == []
+
+
+@pytest.mark.timeout(120)
+def test_a_risky_key_under_unevaluated_properties_is_bounded() -> None:
+    """Found in review: jsonschema's own search of the keys for unevaluatedProperties ran
+    unbounded; `^(a|aa)+$` against a 44-character name took minutes."""
+    check = compile_validator({"patternProperties": {"^(a|aa)+$": {"type": "string"}},
+                               "unevaluatedProperties": False})
+    started = time.monotonic()
+    found = check({"a" * 60 + "!": 1, "aaaa": "s", "b": 1})
+    assert time.monotonic() - started < SECONDS
+    assert [(v.keyword, v.detail) for v in found] in (
+        [("patternProperties", "unchecked"), ("unevaluatedProperties", None)],  # stopped
+        [("unevaluatedProperties", None)])  # (regex proved the miss in time)
+    assert "'b'" in found[-1].message
 
 
 def test_hostile_patterns_still_match_what_they_should() -> None:

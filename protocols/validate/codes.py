@@ -151,7 +151,13 @@ _code("PV203", "not-in-enum", E, "A value is not one of the plan's allowed value
       one only by case or separators is PV303 instead. {_PAYLOAD}""")
 _code("PV204", "pattern-mismatch", E, "A string does not match the plan's `pattern`.",
       _props('"coupon": "spring-10"'), _props('"coupon": "SPRING10"'),
-      f"""{_PAYLOAD}""")
+      f"""A value the pattern could not be searched in is reported as not checked, with the
+      reason, never as a match or a mismatch: the search was stopped by its time limit, or
+      the pattern is not a regular expression (lint PL105). So is a property name that a
+      `patternProperties` key could not be searched against (each key is searched on its
+      own): that key's rules were not applied to its value, and when nothing else decides
+      the name (no `properties` entry, no other key) whether it is planned is not known
+      either, so it is not called unplanned (PV207). {_PAYLOAD}""")
 _code("PV205", "invalid-format", E,
       "A string is not in the plan's `format` (date-time, email, uri, uuid...).",
       _props('"email": "ann"'), _props('"email": "ann@example.com"'),
@@ -167,7 +173,9 @@ _code("PV207", "unplanned-property", W,
       f"""The plan's `additional_properties` sets the severity: `allow` reports nothing,
       `warn` a warning, `error` an error. A schema with an explicit
       `additionalProperties: false` always reports an error. A property that matches a
-      planned one once case and separators are ignored is PV302 instead. {_PAYLOAD}""")
+      planned one once case and separators are ignored is PV302 instead; a name that a
+      `patternProperties` key matches is planned (one a key could not be searched against
+      is PV204). {_PAYLOAD}""")
 _code("PV208", "deprecated-event", W, "A message uses an event the plan marks deprecated.",
       f'{{"type": "track", "event": "Order Placed", {_ID}}}', _ORDER,
       """The event is still planned (so it is validated) but should no longer be sent.""")

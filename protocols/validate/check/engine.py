@@ -118,7 +118,8 @@ def convert(error: ValidationError) -> SchemaViolation:
         detail = sorted(additional_names(error.instance, schema), key=str)
     elif keyword in ("type", "format"):
         detail = error.validator_value
-    elif keyword == "pattern" and " was not checked against " in error.message:
+    elif keyword in ("pattern", "patternProperties") and \
+            " was not checked against " in error.message:
         detail = "unchecked"
     return SchemaViolation(keyword=keyword, instance_path=tuple(error.absolute_path),
                            schema_path=tuple(error.absolute_schema_path),

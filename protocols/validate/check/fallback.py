@@ -25,7 +25,11 @@ from jsonschema.exceptions import ValidationError
 
 from protocols.validate.check.fastschema.equality import uniq
 from protocols.validate.check.fastschema.keywords import not_multiple, unchecked_message
-from protocols.validate.check.fastschema.patterns import search_or_unchecked
+from protocols.validate.check.fastschema.patterns import (
+    checks_nothing,
+    pattern_keys,
+    search_or_unchecked,
+)
 
 Keyword = Callable[[Any, Any, Any, Any], Iterator[ValidationError]]
 
@@ -67,13 +71,23 @@ def _bounded_pattern(validator: Any, pattern: str, instance: Any,
 
 def _pattern_properties(validator: Any, rules: Any, instance: Any,
                         schema: Any) -> Iterator[ValidationError]:
+    """As the compiled engine's (fastschema/containers.pattern_properties): each key on its
+    own, and a name a key could not be searched against reported as not checked."""
     if not validator.is_type(instance, "object"):
         return
+    known = schema.get("properties", {})
+    verdict = pattern_keys(rules).verdict
     for pattern, sub in rules.items():
-        search = search_or_unchecked(pattern).search
+        bounded = search_or_unchecked(pattern)
+        checks = not checks_nothing(sub)
         for name, value in instance.items():
-            if search(name):  # (None, not checked: taken as no match, as the engine does)
+            found = bounded.search(name)
+            if found:
                 yield from validator.descend(value, sub, path=name, schema_path=pattern)
+            elif found is None and (checks or (
+                    name not in known and verdict(name) is not True)):
+                yield ValidationError(unchecked_message(name, pattern, bounded), path=[name],
+                                      schema_path=[pattern], instance=value)
 
 
 def _additional_properties(validator: Any, rule: Any, instance: Any,
@@ -100,27 +114,23 @@ def _additional_properties(validator: Any, rule: Any, instance: Any,
 
 def additional_names(instance: dict[str, Any], schema: Mapping[str, Any]) -> list[str]:
     """The names ``additionalProperties`` applies to: in neither ``properties`` nor
-    ``patternProperties`` (its patterns joined, as jsonschema does, and searched bounded)."""
+    ``patternProperties``, each key searched on its own and bounded (a name a key could not
+    decide is not additional: :class:`~.fastschema.patterns.PatternKeys`)."""
     known = schema.get("properties", {})
-    patterns = "|".join(schema.get("patternProperties", {}))
-    search = search_or_unchecked(patterns).search if patterns else None
-    return [name for name in instance
-            if name not in known and not (search is not None and search(name))]
+    verdict = pattern_keys(schema.get("patternProperties")).verdict
+    return [name for name in instance if name not in known and verdict(name) is False]
 
 
 def _linear_unevaluated() -> dict[str, Keyword]:
     """The two keywords with the evaluated indexes and keys in sets.
 
-    Which indexes and keys the rest of the schema evaluated is jsonschema's own answer (its
-    helpers live in a private module: when a release moves them, jsonschema's keywords are
-    kept, correct but quadratic, and tests/test_security_patterns.py says so).
+    Which indexes the rest of the schema evaluated is jsonschema's own answer (its helpers
+    live in a private module: when a release moves them, jsonschema's keywords are kept,
+    correct but quadratic, and tests/test_security_patterns.py says so); which keys, its
+    answer too, with ``patternProperties`` searched bounded (:func:`_evaluated_keys`).
     """
     try:
-        from jsonschema._utils import (
-            extras_msg,
-            find_evaluated_item_indexes_by_schema,
-            find_evaluated_property_keys_by_schema,
-        )
+        from jsonschema._utils import extras_msg, find_evaluated_item_indexes_by_schema
     except ImportError:  # pragma: no cover
         return {}
 
@@ -138,7 +148,7 @@ def _linear_unevaluated() -> dict[str, Keyword]:
                                schema: Any) -> Iterator[ValidationError]:
         if not validator.is_type(instance, "object"):
             return
-        evaluated = set(find_evaluated_property_keys_by_schema(validator, instance, schema))
+        evaluated = set(_evaluated_keys(validator, instance, schema))
         # One entry per error, as jsonschema writes them (its messages stay the same).
         invalid = [name for name in instance if name not in evaluated
                    for _ in validator.descend(instance[name], rule, path=name,
@@ -156,3 +166,52 @@ def _linear_unevaluated() -> dict[str, Keyword]:
 
     return {"unevaluatedItems": unevaluated_items,
             "unevaluatedProperties": unevaluated_properties}
+
+
+def _evaluated_keys(validator: Any, instance: Any, schema: Any) -> list[Any]:
+    """jsonschema's ``find_evaluated_property_keys_by_schema`` (jsonschema/_utils.py), with
+    ``patternProperties`` keys searched bounded and each on its own: jsonschema runs
+    ``re.search`` there, which hung on a risky key (``^(a|aa)+$`` and a 44-character name
+    took minutes) and raised on a key that is no regular expression. A name a key could
+    not decide counts as evaluated; the ``patternProperties`` keyword reports it as not
+    checked (:func:`_pattern_properties`)."""
+    if validator.is_type(schema, "boolean"):
+        return []
+    evaluated: list[Any] = []
+    for keyword in ("$ref", "$dynamicRef"):
+        reference = schema.get(keyword)
+        if reference is not None:
+            resolved = validator._resolver.lookup(reference)
+            evaluated += _evaluated_keys(
+                validator.evolve(schema=resolved.contents, _resolver=resolved.resolver),
+                instance, resolved.contents)
+    properties = schema.get("properties")
+    if validator.is_type(properties, "object"):
+        evaluated += properties.keys() & instance.keys()
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        sub = schema.get(keyword)
+        if sub is not None:
+            evaluated += (key for key, value in instance.items()
+                          if _no_error(validator.descend(value, sub)))
+    if "patternProperties" in schema:
+        verdict = pattern_keys(schema["patternProperties"]).verdict
+        evaluated += (name for name in instance if verdict(name) is not False)
+    for name, sub in (schema.get("dependentSchemas") or {}).items():
+        if name in instance:
+            evaluated += _evaluated_keys(validator, instance, sub)
+    for keyword in ("allOf", "oneOf", "anyOf"):
+        for sub in schema.get(keyword, []):
+            if _no_error(validator.descend(instance, sub)):
+                evaluated += _evaluated_keys(validator, instance, sub)
+    if "if" in schema:
+        if validator.evolve(schema=schema["if"]).is_valid(instance):
+            evaluated += _evaluated_keys(validator, instance, schema["if"])
+            if "then" in schema:
+                evaluated += _evaluated_keys(validator, instance, schema["then"])
+        elif "else" in schema:
+            evaluated += _evaluated_keys(validator, instance, schema["else"])
+    return evaluated
+
+
+def _no_error(errors: Iterator[ValidationError]) -> bool:
+    return next(errors, None) is None

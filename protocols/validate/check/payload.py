@@ -10,7 +10,6 @@ violations are then turned into coded diagnostics at the names the message reall
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from protocols.jsontypes import json_type
 from protocols.plan.model import MessageSpec
 from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target, resolve_local
 from protocols.validate.check.engine import SchemaViolation
+from protocols.validate.check.fastschema.patterns import pattern_keys
 from protocols.validate.check.messages import clip, quoted, shown
 from protocols.validate.check.shape import (
     ArrayShape,
@@ -152,7 +152,10 @@ def _unplanned(shape: ObjectShape, key: str, ctx: PayloadContext
     if key in shape.unplanned_seen:
         return shape.unplanned_seen[key]
     report: tuple[str, str | None] | None = None
-    if shape.unplanned is not None and not _pattern_allows(shape.schema, key):
+    # A name a patternProperties key could not decide is not called unplanned: the engine
+    # reports it as not checked against that key (PV204), with the reason.
+    if shape.unplanned is not None and \
+            pattern_keys(shape.schema.get("patternProperties")).verdict(key) is False:
         hint = shape.hint(key)
         report = (f"{ctx.noun} {quoted(key)} is not in the plan"
                   + (f"; did you mean {hint!r}?" if hint else ""), hint)
@@ -163,19 +166,6 @@ def _unplanned(shape: ObjectShape, key: str, ctx: PayloadContext
 
 _REMEMBERED = 1_024
 _REMEMBERED_LENGTH = 256
-
-
-def _pattern_allows(schema: Mapping[str, Any], key: str) -> bool:
-    patterns = schema.get("patternProperties")
-    if not isinstance(patterns, Mapping):
-        return False
-    for pattern in patterns:
-        try:
-            if re.search(pattern, key):
-                return True
-        except re.error:
-            continue
-    return False
 
 
 def schema_at(schema: Mapping[str, Any], schema_path: PathKey) -> Any:
@@ -268,6 +258,21 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
                     path, schema_path, suggestion=drift)
             return
         message = f"{where} must be {shown(rule)}, got {shown(value)}"
+    elif keyword == "patternProperties" and violation.detail == "unchecked" and path \
+            and len(schema_path) >= 2 and schema_path[-2] == "patternProperties":
+        # A name a key could not be searched against: whether the key's rules apply to it
+        # (and so whether it is planned) is not known.
+        pattern, name = schema_path[-1], str(violation.instance_path[-1])
+        why = violation.message.rpartition(f"{pattern!r}: ")[2] or "its search was stopped"
+        holder = schema_at(ctx.spec.schema, schema_path[:-2])
+        decided = isinstance(holder, Mapping) and (
+            name in (holder.get("properties") or {})
+            or pattern_keys(holder.get("patternProperties")).verdict(name) is True)
+        found = ("its value was not checked against that pattern's rules" if decided else
+                 "whether it is planned is not known, and its value was not checked")
+        message = (f"{ctx.noun} {quoted(str(path[-1]))} was not checked against the "
+                   f"patternProperties pattern {shown(pattern)}: {why}; {found}")
+        code = "PV204"
     elif keyword == "pattern" and violation.detail == "unchecked":
         # The search was stopped (or never run): say so, never claim a mismatch.
         why = violation.message.rpartition(f"{rule!r}: ")[2] or "its search was stopped"

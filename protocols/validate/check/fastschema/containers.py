@@ -15,7 +15,9 @@ from protocols.validate.check.fastschema.keywords import (
     _violation,
     descend,
     searcher,
+    unchecked_message,
 )
+from protocols.validate.check.fastschema.patterns import PatternKeys, checks_nothing, pattern_keys
 from protocols.validate.check.violation import SchemaViolation
 
 CompileNode = Callable[[Any], Any]
@@ -61,16 +63,24 @@ def required(names: Any, schema: Mapping[str, Any], compile_node: CompileNode) -
     return valid, errors
 
 
-def _extras_finder(schema: Mapping[str, Any]) -> Callable[[dict[str, Any]], list[str]]:
+def _known_names(schema: Mapping[str, Any]) -> frozenset[str]:
     known = schema.get("properties", {})
-    known_names = frozenset(known) if isinstance(known, Mapping) else frozenset()
-    patterns = "|".join(schema.get("patternProperties", {}))  # joined, as jsonschema does
-    search = searcher(patterns).search if patterns else None
+    return frozenset(known) if isinstance(known, Mapping) else frozenset()
+
+
+def _extras_finder(schema: Mapping[str, Any]) -> Callable[[dict[str, Any]], list[str]]:
+    known_names = _known_names(schema)
+    if "patternProperties" not in schema:
+        return lambda instance: [name for name in instance if name not in known_names]
+    for key in schema["patternProperties"]:
+        searcher(key)  # (a key that is not a string: left to jsonschema)
+    # Each key searched on its own (jsonschema joins them: one broken key then matched
+    # nothing); a name no key could decide is not additional (patternProperties says why).
+    verdict = pattern_keys(schema["patternProperties"]).verdict
 
     def extras(instance: dict[str, Any]) -> list[str]:
-        if search is None:
-            return [name for name in instance if name not in known_names]
-        return [name for name in instance if name not in known_names and not search(name)]
+        return [name for name in instance if name not in known_names
+                and verdict(name) is False]
 
     return extras
 
@@ -96,8 +106,7 @@ def additional_properties(value: Any, schema: Mapping[str, Any],
         return valid_each, errors_each
     if value is not False:
         return None
-    known = schema.get("properties", {})
-    known_names = frozenset(known) if isinstance(known, Mapping) else frozenset()
+    known_names = _known_names(schema)
     valid: Valid
     if "patternProperties" in schema:
         valid = lambda instance: not isinstance(instance, dict) or not extras(instance)  # noqa: E731
@@ -122,24 +131,45 @@ def additional_properties(value: Any, schema: Mapping[str, Any],
 
 def pattern_properties(value: Any, schema: Mapping[str, Any],
                        compile_node: CompileNode) -> Compiled:
-    rules = tuple((pattern, searcher(pattern).search, compile_node(sub))
+    """jsonschema's keyword, with each key searched bounded and on its own. A name a key
+    could not be searched against (the key is no regular expression, or the search was
+    stopped) is reported as not checked against it, with the reason, when that leaves
+    something unchecked: the key's sub-schema checks something, or nothing else here
+    decides the name (it is in no ``properties`` and matched by no other key), so whether
+    it is planned, additional or unevaluated is not known either."""
+    rules = tuple((pattern, searcher(pattern), compile_node(sub), not checks_nothing(sub))
                   for pattern, sub in value.items())
+    known_names = _known_names(schema)
+    verdict = PatternKeys(tuple((pattern, bounded) for pattern, bounded, _, _ in rules)).verdict
+
+    def undecided(name: str) -> bool:
+        return name not in known_names and verdict(name) is not True
 
     def valid(instance: Any) -> bool:
         if not isinstance(instance, dict):
             return True
-        for _, search, node in rules:
+        for _, bounded, node, checks in rules:
+            search = bounded.search
             for name, item in instance.items():
-                if search(name) and not node.valid(item):
+                found = search(name)
+                if found:
+                    if not node.valid(item):
+                        return False
+                elif found is None and (checks or undecided(name)):
                     return False
         return True
 
     def errors(instance: Any) -> list[SchemaViolation]:
         found: list[SchemaViolation] = []
-        for pattern, search, node in rules:
+        for pattern, bounded, node, checks in rules:
             for name, item in instance.items():
-                if search(name):
+                matched = bounded.search(name)
+                if matched:
                     found += descend(node, item, (name,), ("patternProperties", pattern))
+                elif matched is None and (checks or undecided(name)):
+                    found.append(SchemaViolation(
+                        "patternProperties", (name,), ("patternProperties", pattern),
+                        unchecked_message(name, pattern, bounded), item, "unchecked"))
         return found
 
     return valid, errors

@@ -18,7 +18,7 @@ validate, infer and serve all search through :func:`compile_pattern`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -120,6 +120,55 @@ def search_or_unchecked(pattern: str) -> BoundedPattern:
     except PatternError as error:
         return BoundedPattern(lambda text: None, "the pattern is not a regular expression "
                                                  f"({error.reason})")
+
+
+@dataclass(frozen=True)
+class PatternKeys:
+    """The keys of a ``patternProperties``, each searched on its own and bounded.
+
+    jsonschema joins them into one pattern (``a|b``) to find the names
+    ``additionalProperties`` applies to; one key that no engine compiles then made every
+    name "additional", and a key searched past its time limit was taken as no match. Here a
+    name is matched (True), not matched by any key (False), or undecided (None): no key
+    matched it and at least one could not be searched (not a regular expression, or stopped
+    by the time limit). An undecided name is neither additional nor unevaluated: the
+    ``patternProperties`` keyword reports it as not checked (PV204), with the reason."""
+
+    keys: tuple[tuple[str, BoundedPattern], ...]
+
+    def verdict(self, name: str) -> bool | None:
+        undecided = False
+        for _, bounded in self.keys:
+            found = bounded.search(name)
+            if found:
+                return True
+            if found is None:
+                undecided = True
+        return None if undecided else False
+
+
+def pattern_keys(patterns: Any) -> PatternKeys:
+    """:class:`PatternKeys` of a ``patternProperties`` value (no keys for anything that is
+    not a mapping; a key that is not a string is left to the caller's schema check)."""
+    if not isinstance(patterns, Mapping):
+        return PatternKeys(())
+    return PatternKeys(tuple((key, search_or_unchecked(key)) for key in patterns
+                             if isinstance(key, str)))
+
+
+#: Keywords that never make a value invalid on their own.
+_ANNOTATIONS = frozenset({"title", "description", "$comment", "examples", "default",
+                          "deprecated", "readOnly", "writeOnly"})
+
+
+def checks_nothing(schema: Any) -> bool:
+    """Whether a sub-schema accepts every value (``true``, ``{}``, annotations only): a
+    value left unchecked against it misses nothing."""
+    if schema is True:
+        return True
+    return isinstance(schema, Mapping) and all(
+        key in _ANNOTATIONS or (isinstance(key, str) and key.startswith("x-"))
+        for key in schema)
 
 
 def _timed_out(risky: bool) -> str:
