@@ -75,7 +75,8 @@ _code("PV001", "malformed-json", E, "An input line (or document) is not valid JS
       '{"type": "track", "event": "Order Completed",', _WHO,
       """The line cannot be parsed as JSON (a truncated line, a trailing comma, `NaN`). The
       column points at the first bad character. The run goes on with the next line, and
-      `--bad` keeps the line as it was.""")
+      `--bad` keeps the line as it was. In a JSON array, a broken element is one such
+      message, as far as its brackets go, and the elements after it are read as usual.""")
 _code("PV002", "not-an-object", E, "A message is JSON but not an object.",
       '"Order Completed"', _WHO,
       """Every Segment message is a JSON object; an array, string or number on a line (or in a
@@ -97,8 +98,9 @@ _code("PV005", "unreadable-input", E, "An input file cannot be read (or its gzip
 _code("PV006", "input-stopped", E, "Reading an input stopped early: it does not look like a "
       "log.",
       "(the output of /dev/zero, /dev/urandom or `yes`)", _WHO,
-      """Reading stops, with this finding, at a line longer than 64 MiB, at more than 64 MiB
-      of blank lines in a row, or after 100,000 lines (or 64 MiB) in a row with no message
+      """Reading stops, with this finding, at a line (or an array element) longer than 64 MiB,
+      at more than 64 MiB of blank lines (or of white space between the elements of an
+      array) in a row, or after 100,000 lines (or 64 MiB) in a row with no message
       that can be read: such an input is not a log, and would otherwise run on forever (an
       endless stream) or fill the bad file with it. Everything read up to there is
       validated and quarantined as usual; the rest of that input is neither, and this

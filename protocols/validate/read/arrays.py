@@ -4,12 +4,26 @@ A log exported as one JSON array (``[{...}, {...}, ...]``, on one line or pretty
 is read through a window of text, never whole: each element is decoded as soon as it is
 complete and becomes a record of its own (its exact source text and a newline; the brackets
 and commas around elements belong to no message and are not kept). Memory stays flat
-however long the array.
+however long the array, one line of gigabytes included.
 
-A broken element does not end the document: the text from where the element starts to the
-end of the line where the error is becomes one bad record (PV001 at the error's line and
-column, PV003 when it is not UTF-8, PV004 when it is longer than an element may be), and
-reading goes on at the next line, so one bad element costs its own lines and nothing after.
+A broken element does not end the document, nor spill into the next ones. Its extent is
+found from its structure (:class:`_Brackets`): from where it starts, counting brackets and
+braces outside strings (a string never spans a line: a line end closes one), it ends at the
+first ``,`` or ``]`` at the array's level, or before a line that starts the next element
+where its lines say so (a line that opens a value, ``{`` or ``[``, or closes the array,
+``]``, at the element's own column or left of it: how an element cut short is followed by
+the next one, pretty-printed or an element a line). That stretch is one bad record (PV001
+at the error's line and column, PV003 when it is not UTF-8, PV004 when it is longer than an
+element may be) and reading goes on after it. Where nothing ends it (a string or a bracket
+never closed; an element cut short on the array's one line), it runs to the end of the
+input: one bad record, streamed and not held, up to MAX_RECORD_BYTES, where reading stops
+(PV006) as for a line that long. Scanning is linear: a run of text without quotes or line
+ends is counted, or searched, at C speed, and read a character at a time only where its
+brackets could end the element.
+
+What costs time is counted once. The decoder is given a piece of the window from the
+element on (its error counts the lines of all it is given, before the error), and positions
+are counted from the last one asked for: the window remembers its line and where it starts.
 """
 
 from __future__ import annotations
@@ -17,33 +31,100 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from protocols.diagnostics import Diagnostic
 from protocols.validate.codes import CODES
+from protocols.validate.read import limits
 from protocols.validate.read.records import DECODER, Item, Record, messages_of
 
 CHUNK = 1 << 20
 # Text that cannot be UTF-8: invalid bytes decoded with surrogateescape (U+DC80..U+DCFF).
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _SPACE = " \t\r\n"
+# What the brackets of a broken stretch are counted from (_Brackets): the characters that
+# matter inside a string, and where the text outside strings stops.
+_OPENING = frozenset("[{")
+_CLOSING = frozenset("]}")
+_IN_STRING = re.compile(r'["\\\n]')
+_QUOTE_OR_NEWLINE = re.compile(r'["\n]')
+_NOT_SPACE = re.compile(r"[^ \t\r]")
+_NOT_BLANK = re.compile(r"[^ \t\r\n]")
+_STRUCTURE = re.compile(r"[\[\]{},]")
+# Text outside strings this long, with too few closing brackets to end the element, is
+# counted whole rather than read a character at a time.
+_RUN = 32
+# The piece of the window an element is first decoded from: twice the last one, at least.
+_PIECE = 1024
+# A decoding error this close to the end of the text held may be where the text stops,
+# not where the JSON is wrong.
+_NEAR_END = 64
 # What comes next in the array: an element (after "[" or ","), a separator (after an
-# element), or either (after a broken line: the next line may start with the comma).
+# element), or either (after a broken element that ended where a line starts the next one:
+# its comma may be what was lost).
 _ELEMENT, _SEPARATOR, _RESUMED = range(3)
+# How a broken stretch ended: at a "," or "]" of the array, before a line that starts the
+# next element, at the end of the input.
+_AT_COMMA, _AT_CLOSE, _AT_LINE, _AT_EOF = range(4)
+
+
+def _outside_strings(text: str, position: int, stop: int, depth: int
+                     ) -> tuple[int, int, int | None]:
+    """The brackets and commas of ``text[position:stop]``, text outside strings, from
+    ``depth``: (the depth at ``stop``, ``stop``, None), or (0, where, how) where the stretch
+    ends in it (a ``,`` or ``]`` at the array's level)."""
+    chars: Iterable[tuple[int, str]] = ()
+    if stop - position > _RUN:
+        closing = text.count("]", position, stop) + text.count("}", position, stop)
+        opening = text.count("[", position, stop) + text.count("{", position, stop)
+        if depth and closing < depth:  # (too few closing brackets to end it: counted only)
+            return depth + opening - closing, stop, None
+        if 8 * (opening + closing) < stop - position:  # (few of them: found, not read)
+            chars = ((found.start(), found.group())
+                     for found in _STRUCTURE.finditer(text, position, stop))
+    for index, char in chars or enumerate(text[position:stop], position):
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            if depth:
+                depth -= 1
+            elif char == "]":
+                return 0, index, _AT_CLOSE
+        elif char == "," and not depth:
+            return 0, index, _AT_COMMA
+    return depth, stop, None
 
 
 @dataclass
 class _Window:
-    """Decoded text of the input from ``line`` (the line of ``text[0]``) on, ``column``
-    characters into that line; ``counted`` characters of it hold ``lines`` newlines (so
-    line numbers are counted once)."""
+    """Decoded text of the input from absolute character offset ``base`` on. Positions are
+    counted once: ``counted`` is the last window position asked for, on line ``line``,
+    which starts at absolute offset ``line_start``; ``head_line`` and ``head_line_start``
+    are the same for ``text[0]``."""
 
     text: str
     line: int
-    eof: bool = False
+    base: int = 0
     counted: int = 0
-    lines: int = 0
-    column: int = 0
+    line_start: int = 0
+    head_line: int = 0
+    head_line_start: int = 0
+    eof: bool = False
+
+
+@dataclass
+class _Brackets:
+    """Where a broken stretch is in its structure, as far as it has been scanned."""
+
+    column: int  # the column its element starts at
+    depth: int = 0  # brackets and braces open, outside strings
+    in_string: bool = False
+    first_line: bool = True  # no line end seen yet
+    pretty: bool = False  # its first line holds nothing but its opening bracket
+    deeper: bool = False  # a later line of it starts right of its column
+    second: bool = False  # the line being looked at is its second
+    line_begins: int = -1  # absolute offset of a line whose first character is not seen yet
 
 
 class ArrayReader:
@@ -51,19 +132,35 @@ class ArrayReader:
 
     ``head`` is the input already read (from the line holding ``[`` on), and ``first_line``
     that line's number. ``max_element`` bounds an element in characters.
+
+    After the array's closing bracket, content on a later line is not the array's: reading
+    stops there and :attr:`rest` holds the line number and the bytes from that line on (the
+    caller reads them, and the rest of the stream, as lines).
     """
 
     def __init__(self, file: str, read: Callable[[int], bytes], head: bytes, first_line: int,
                  *, max_element: int) -> None:
         self.file = file
         self._read = read
-        self._decode = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode
+        self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
         if first_line == 1 and head.startswith(codecs.BOM_UTF8):
             head = head[len(codecs.BOM_UTF8):]
-        self._window = _Window(self._decode(head), first_line)
+        self._window = _Window(self._decoder.decode(head), first_line, head_line=first_line)
         self._max_element = max_element
         #: Bytes read from ``read`` so far (for callers that bound the input).
         self.consumed = 0
+        #: Why reading stopped (a broken stretch longer than MAX_RECORD_BYTES, too much white
+        #: space), or None; and on which line.
+        self.stopped: str | None = None
+        self.stopped_line = first_line
+        #: Bytes of the last record, its tail included (for the runs that end an input).
+        self.last_size = 0
+        #: (line, bytes) of what follows the array on later lines, for the caller to read.
+        self.rest: tuple[int, bytes] | None = None
+        self._resume = 0
+        self._state = _ELEMENT
+        self._piece = _PIECE
+        self._ended = False  # a broken stretch ran to the end of the input
 
     def records(self) -> Iterator[Record]:
         position = self._skip_space(0)
@@ -73,36 +170,36 @@ class ArrayReader:
         position += 1
         state = _ELEMENT
         while True:
-            position = self._skip_space(position)
+            position = self._skip_space(position, drop=True)
             text = self._window.text
+            if self.stopped is not None:
+                return
             if position >= len(text):
-                yield self._broken(position, position, "not valid JSON: the array is not "
-                                   "closed (the input ends inside it)")
+                yield self._counted(self._problem(
+                    position, position, "not valid JSON: the array is not closed (the input "
+                    "ends inside it)", raw=b""))
                 return
             char = text[position]
             if char == "]":
-                yield from self._trailing(position + 1)
+                yield from self._after(position)
                 return
-            if char == "," and state != _SEPARATOR:
-                if state == _RESUMED:  # a line after a broken one may start with the comma
-                    position, state = position + 1, _ELEMENT
-                    continue
-                record, position = self._resync(position, position,
-                                                "not valid JSON: expecting value")
-            elif char == "," or state == _SEPARATOR:
-                if char == ",":
-                    position, state = position + 1, _ELEMENT
-                    continue
-                record, position = self._resync(position, position,
-                                                "not valid JSON: expecting ',' or ']'")
+            if char == ",":
+                if state == _ELEMENT:  # an element left out: "[," or ",,"
+                    yield self._counted(self._problem(position, position,
+                                                      "not valid JSON: expecting value", raw=b""))
+                position, state = position + 1, _ELEMENT
+                continue
+            if state == _SEPARATOR:  # the comma before this element is missing
+                record = self._stretch(position, missing=True)
             else:
-                record, position, ok = self._element(position)
-                if ok:
-                    yield record
-                    state = _SEPARATOR
-                    continue
+                record = self._element(position)
             yield record
-            state = _RESUMED
+            if record.tail is not None:
+                for _ in record.tail:  # whatever the caller did not consume
+                    pass
+            if self.stopped is not None or self._ended:
+                return
+            position, state = self._resume, self._state
 
     # -- the window -------------------------------------------------------------------------
 
@@ -115,124 +212,416 @@ class ArrayReader:
         self.consumed += len(data)
         if not data:
             window.eof = True
-            window.text += self._decode(b"", final=True)
+            window.text += self._decoder.decode(b"", final=True)
             return False
-        window.text += self._decode(data)
+        window.text += self._decoder.decode(data)
         return True
 
-    def _drop(self, position: int) -> int:
-        """Forget the text before ``position`` (already turned into records); returns the
-        same place in the shortened window."""
+    def _drop(self, position: int, *, at_least: int = CHUNK) -> int:
+        """Forget the text before ``position`` (already turned into records) once it is more
+        than ``at_least`` characters; returns the same place in the shortened window."""
         window = self._window
-        if position > CHUNK:
-            window.line = self._line_of(position)
-            window.column = self._column_of(position) - 1
+        if position > at_least:
+            self._position(position)
+            window.head_line, window.head_line_start = window.line, window.line_start
+            window.base += position
             window.text = window.text[position:]
-            window.counted = window.lines = 0
+            window.counted = 0
             return 0
         return position
 
-    def _skip_space(self, position: int) -> int:
+    def _skip_space(self, position: int, *, drop: bool = False) -> int:
+        """The first position from ``position`` on that is not white space (the end of the
+        window when there is none). Without ``drop`` the text before ``position`` is kept,
+        and at most about ``max_element`` of white space is read; with ``drop`` the white
+        space read is forgotten (positions before ``position`` are lost), and more than
+        MAX_BLANK_BYTES of it in a row stops reading (``stopped``)."""
+        text = self._window.text
+        if position < len(text) and text[position] not in _SPACE:
+            return position  # (the common case: nothing to skip)
+        skipped = 0
         while True:
             text = self._window.text
-            while position < len(text) and text[position] in _SPACE:
-                position += 1
-            if position < len(text) or not self._more():
+            found = _NOT_BLANK.search(text, position)
+            if found is not None:
+                return found.start()
+            skipped += len(text) - position
+            if drop:
+                if skipped > limits.MAX_BLANK_BYTES:
+                    self._stop(len(text), f"more than {limits.MAX_BLANK_BYTES // 2**20} MiB "
+                               "of white space in a row")
+                    return len(text)
+                position = self._drop(len(text), at_least=0)
+            else:
+                position = len(text)
+                if skipped > self._max_element:
+                    return position
+            if not self._more():
                 return position
 
-    def _line_of(self, position: int) -> int:
-        window = self._window
-        if position < window.counted:  # (an error before the last element read: rare)
-            return window.line + window.text.count("\n", 0, position)
-        window.lines += window.text.count("\n", window.counted, position)
-        window.counted = position
-        return window.line + window.lines
+    def _stop(self, position: int, reason: str) -> None:
+        """Reading stops at ``position``, for ``reason``."""
+        self.stopped = reason
+        self.stopped_line = self._line(position)
 
-    def _column_of(self, position: int) -> int:
-        newline = self._window.text.rfind("\n", 0, position)
-        return position - newline if newline >= 0 else self._window.column + position + 1
+    def _line(self, position: int) -> int:
+        """The line of window position ``position``. Positions are asked for in the order of
+        the input, so each counts the newlines since the one before only."""
+        window = self._window
+        if position >= window.counted:
+            text = window.text
+            newlines = text.count("\n", window.counted, position)
+            if newlines:
+                window.line += newlines
+                window.line_start = window.base + text.rfind("\n", window.counted, position) + 1
+            window.counted = position
+            return window.line
+        return self._position(position)[0]
+
+    def _position(self, position: int) -> tuple[int, int]:
+        """The line and column of window position ``position`` (as :meth:`_line`)."""
+        window = self._window
+        if position >= window.counted:
+            line = self._line(position)
+            return line, window.base + position - window.line_start + 1
+        # (behind the last position asked for: never, as records are read; correct anyway)
+        text = window.text
+        line = window.head_line + text.count("\n", 0, position)
+        newline = text.rfind("\n", 0, position)
+        start = window.base + newline + 1 if newline >= 0 else window.head_line_start
+        return line, window.base + position - start + 1
 
     # -- records ----------------------------------------------------------------------------
 
-    def _element(self, start: int) -> tuple[Record, int, bool]:
-        """The element at ``start``: its record, where reading goes on, and whether it
-        decoded (a broken one's record ends its line)."""
+    def _counted(self, record: Record) -> Record:
+        self.last_size = len(record.raw)
+        return record
+
+    def _element(self, start: int) -> Record:
+        """The element at ``start``: a record of its own, or the broken stretch it starts.
+
+        The decoder is given a piece of the window from the element on, not the window: the
+        error it raises counts the lines of all it was given, before the error."""
+        size = self._piece
         while True:
             text = self._window.text
+            piece = text[start:start + size]
+            whole = start + size >= len(text)  # (the piece runs to the end of the window)
             try:
-                value, end = DECODER.raw_decode(text, start)
+                value, end = DECODER.raw_decode(piece)
             except json.JSONDecodeError as exc:
-                # The element may go on in the input not read yet, unless a line ends after
-                # the error: what follows cannot mend it (a string that runs to the end of
-                # the window has no line end in it, or the error would be that line end).
-                mendable = text.find("\n", exc.pos) < 0
-                if mendable and len(text) - start <= self._max_element and self._more():
+                # Where the piece ends inside the element, more of it may complete it.
+                if exc.pos < len(piece) - _NEAR_END and not exc.msg.startswith("Unterminated"):
+                    return self._stretch(start)
+                if not whole:
+                    size *= 2
                     continue
-                if (len(text) if mendable else exc.pos) - start > self._max_element:
-                    record, position = self._resync(
-                        start, start, f"an element longer than {self._max_element // 1024} "
-                        "KiB: not read as a message", code="PV004")
-                    return record, position, False
-                record, position = self._resync(start, exc.pos, f"not valid JSON: {exc.msg}")
-                return record, position, False
-            except (ValueError, RecursionError) as exc:
-                reason = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
-                record, position = self._resync(start, start, f"not valid JSON: {reason}")
-                return record, position, False
-            if end == len(text) and self._more():
-                continue  # a number (or literal) at the end of the window may go on
+                if len(text) - start <= self._max_element and self._more():
+                    continue
+                return self._stretch(start)  # (broken, or too long: its brackets tell)
+            except (ValueError, RecursionError):
+                return self._stretch(start)
+            if end == len(piece) and (not whole or (
+                    len(text) - start <= self._max_element and self._more())):
+                size *= 2  # a number (or literal) at the end of the piece may go on
+                continue
+            if end == len(piece) and not self._window.eof:
+                return self._stretch(start)  # (a number too long to be read: its stretch)
             break
+        self._piece = max(_PIECE, 2 * end)
+        end += start
+        after = self._skip_space(end)
+        text = self._window.text
+        if after < len(text) and text[after] not in ",]{[":
+            return self._stretch(start)  # something else before the next comma: one stretch
+        return self._decoded(start, end, after, value)
+
+    def _decoded(self, start: int, end: int, after: int, value: object) -> Record:
+        """The record of an element that decoded, from ``start`` to ``end``; reading goes on
+        at ``after``."""
+        text = self._window.text
+        self._state = _SEPARATOR
         if end - start > self._max_element:  # (whole, yet too long to be a message)
-            record = self._broken(start, end, f"an element longer than "
-                                  f"{self._max_element // 1024} KiB: not read as a message",
-                                  code="PV004")
-            return Record(record.file, record.line, record.raw + b"\n", record.items,
-                          kind="problem"), \
-                self._drop(end), True
-        line = self._line_of(start)
+            record = self._problem(start, start, f"an element longer than "
+                                   f"{self._max_element // 1024} KiB: not read as a message",
+                                   code="PV004", end=end, column=False)
+            self._resume = self._drop(after)
+            return self._counted(record)
         found = _NOT_UTF8.search(text, start, end)
         if found is not None:
-            record, position = self._resync(start, found.start(), "not UTF-8: a byte that "
-                                            "is not UTF-8 inside this element", code="PV003")
-            return record, position, False
+            record = self._problem(start, found.start(), "not UTF-8: a byte that is not UTF-8 "
+                                   "inside this element", code="PV003", end=end)
+            self._resume = self._drop(after)
+            return self._counted(record)
+        line = self._line(start)
         raw = text[start:end].encode("utf-8") + b"\n"
-        record = Record(self.file, line, raw, tuple(messages_of(value, file=self.file,
-                                                                line=line)), kind="document")
-        return record, self._drop(end), True
+        self.last_size = len(raw)
+        self._resume = self._drop(after)
+        return Record(self.file, line, raw, tuple(messages_of(value, file=self.file, line=line)),
+                      kind="document")
 
-    def _resync(self, start: int, error_at: int, message: str, *, code: str = "PV001"
-                ) -> tuple[Record, int]:
-        """A bad record from ``start`` to the end of the line where the error is (or of
-        the window, for a line longer than an element may be); reading goes on after it."""
-        line, column = self._line_of(error_at), self._column_of(error_at)
+    def _problem(self, start: int, error_at: int, message: str, *, code: str = "PV001",
+                 end: int | None = None, raw: bytes | None = None, column: bool = True
+                 ) -> Record:
+        """A bad record of the text from ``start`` to ``end`` (or ``raw``), with the finding
+        at ``error_at``."""
+        line = self._line(start)
+        error = self._diagnostic(error_at, message, code, column=column)
+        if raw is None:
+            raw = self._window.text[start:end].encode("utf-8", "surrogateescape") + b"\n"
+        return Record(self.file, line, raw, (Item(line, error=error),), kind="problem")
+
+    def _diagnostic(self, at: int, message: str, code: str, *, column: bool = True
+                    ) -> Diagnostic:
+        line, col = self._position(at)
+        return CODES[code].diagnostic(message, file=self.file, line=line,
+                                      column=col if column else None)
+
+    # -- broken stretches -------------------------------------------------------------------
+
+    def _stretch(self, start: int, *, missing: bool = False) -> Record:
+        """The element at ``start`` that did not decode (or that the comma before it is
+        missing from: ``missing``), to where its brackets end it; a record of its own when
+        it decodes after all (it was not all read yet)."""
+        _, column = self._position(start)
+        brackets = _Brackets(column)
+        position = start
         while True:
-            text = self._window.text
-            newline = text.find("\n", error_at)
-            if newline >= 0:
-                end = newline + 1
+            position, how = self._scan(brackets, start, position)
+            if how is not None:
                 break
-            if len(text) - start > self._max_element or not self._more():
-                end = len(self._window.text)
+            if len(self._window.text) - start > self._max_element:
+                return self._long(start, brackets, position)
+            if not self._more():
+                position, how = len(self._window.text), _AT_EOF
                 break
-        return self._broken(start, end, message, code=code, line=line, column=column), \
-            self._drop(end)
-
-    def _broken(self, start: int, end: int, message: str, *, code: str = "PV001",
-                line: int | None = None, column: int | None = None) -> Record:
         text = self._window.text
-        first = self._line_of(start)
-        error = CODES[code].diagnostic(message, file=self.file,
-                                       line=line if line is not None else first,
-                                       column=column)
-        raw = text[start:end].encode("utf-8", "surrogateescape")
-        return Record(self.file, first, raw, (Item(first, error=error),), kind="problem")
+        stop = position
+        while stop > start and text[stop - 1] in _SPACE:
+            stop -= 1
+        self._resume = position
+        self._state = _RESUMED if how == _AT_LINE else _SEPARATOR
+        self._ended = how == _AT_EOF
+        if missing:
+            return self._bad(start, stop, start, "not valid JSON: expecting ',' delimiter")
+        piece = text[start:stop]
+        try:
+            value, end = DECODER.raw_decode(piece)
+        except json.JSONDecodeError as exc:
+            return self._bad(start, stop, start + exc.pos, f"not valid JSON: {exc.msg}")
+        except (ValueError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+            return self._bad(start, stop, start, f"not valid JSON: {reason}")
+        if end < len(piece):  # (something after a whole element, before the comma)
+            extra = len(piece) - len(piece[end:].lstrip(_SPACE))
+            return self._bad(start, stop, start + extra, "not valid JSON: expecting ',' "
+                             "delimiter")
+        self._ended = False
+        return self._decoded(start, stop, position, value)  # (it went on past the window)
 
-    def _trailing(self, position: int) -> Iterator[Record]:
-        """After the closing bracket: nothing but space, or one bad record per line."""
+    def _bad(self, start: int, stop: int, error_at: int, message: str) -> Record:
+        """The bad record of a broken stretch: PV003 if it is not UTF-8, PV004 if it is longer
+        than an element may be, else PV001 at ``error_at``."""
+        found = _NOT_UTF8.search(self._window.text, start, stop)
+        if found is not None:
+            record = self._problem(start, found.start(), "not UTF-8: a byte that is not UTF-8 "
+                                   "inside this element", code="PV003", end=stop)
+        elif stop - start > self._max_element:
+            record = self._problem(start, start, f"an element longer than "
+                                   f"{self._max_element // 1024} KiB: not read as a message",
+                                   code="PV004", end=stop, column=False)
+        else:
+            record = self._problem(start, error_at, message, end=stop)
+        self._resume = self._drop(self._resume)
+        return self._counted(record)
+
+    def _scan(self, brackets: _Brackets, start: int, position: int) -> tuple[int, int | None]:
+        """Scan the window from ``position`` for the end of the broken stretch that starts
+        at ``start``: where it ends and how, or (the end of the window, None)."""
+        window = self._window
+        text, base = window.text, window.base
+        size = len(text)
+        while position < size:
+            if brackets.line_begins >= 0:  # the first character of a line: is it the next?
+                found = _NOT_SPACE.search(text, position)
+                if found is None:
+                    return size, None
+                position = found.start()
+                char = text[position]
+                if char == "\n":  # a blank line
+                    brackets.line_begins = base + position + 1
+                    position += 1
+                    continue
+                column = base + position - brackets.line_begins + 1
+                # (pretty-printed, its second line and the ones inside are right of it)
+                if column <= brackets.column and char in "{[]" and (
+                        not brackets.pretty or brackets.deeper or brackets.second):
+                    return brackets.line_begins - base, _AT_LINE
+                if column > brackets.column:
+                    brackets.deeper = True
+                brackets.line_begins = -1
+                brackets.second = False
+            if brackets.in_string:
+                found = _IN_STRING.search(text, position)
+                if found is None:
+                    return size, None
+                position = found.start()
+                char = text[position]
+                if char == '"':
+                    brackets.in_string = False
+                    position += 1
+                elif char == "\\":
+                    if position + 1 >= size:
+                        return position, None  # (the escaped character is not read yet)
+                    position += 2 if text[position + 1] != "\n" else 1
+                else:
+                    brackets.in_string = False  # a line end ends a string: JSON has no other
+                continue
+            # Outside strings: the brackets and commas up to the next quote or line end.
+            found = _QUOTE_OR_NEWLINE.search(text, position)
+            stop = found.start() if found is not None else size
+            brackets.depth, position, how = _outside_strings(text, position, stop,
+                                                             brackets.depth)
+            if how is not None:
+                return position, how
+            if found is None:
+                return size, None
+            position = stop + 1
+            if text[stop] == '"':
+                brackets.in_string = True
+            else:
+                if brackets.first_line:
+                    brackets.first_line, brackets.second = False, True
+                    brackets.pretty = start >= 0 and not text[start + 1:stop].strip()
+                brackets.line_begins = base + stop + 1
+        return size, None
+
+    def _long(self, start: int, brackets: _Brackets, position: int) -> Record:
+        """A broken stretch longer than an element may be, whose end is not in the window:
+        one bad record whose tail reads on to its end (without holding it)."""
+        text = self._window.text
+        message, code, error_at = self._long_finding(start)
+        line, _ = self._position(start)
+        error = self._diagnostic(error_at, message, code, column=code != "PV004")
+        raw = text[start:position].encode("utf-8", "surrogateescape")
+        tail = self._rest_of_stretch(brackets, position, line, len(raw))
+        return Record(self.file, line, raw, (Item(line, error=error),), tail, kind="problem")
+
+    def _long_finding(self, start: int) -> tuple[str, str, int]:
+        """What is wrong with a stretch too long to hold: the first error in the text held
+        (PV003, PV001), or that it is too long (PV004) where the text runs out first."""
+        text = self._window.text
+        too_long = (f"an element longer than {self._max_element // 1024} KiB: not read as a "
+                    "message", "PV004", start)
+        try:
+            _, end = DECODER.raw_decode(text, start)
+        except json.JSONDecodeError as exc:
+            if exc.msg.startswith("Unterminated string") or exc.pos >= len(text) - _NEAR_END:
+                return too_long
+            found = _NOT_UTF8.search(text, start, exc.pos + 1)
+            if found is not None:
+                return ("not UTF-8: a byte that is not UTF-8 inside this element", "PV003",
+                        found.start())
+            return f"not valid JSON: {exc.msg}", "PV001", exc.pos
+        except (ValueError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+            return f"not valid JSON: {reason}", "PV001", start
+        if end >= len(text) - _NEAR_END:
+            return too_long
+        return "not valid JSON: expecting ',' delimiter", "PV001", self._skip_space(end)
+
+    def _rest_of_stretch(self, brackets: _Brackets, position: int, line: int, size: int
+                         ) -> Iterator[bytes]:
+        """The rest of a long broken stretch (the window's text before ``position`` is
+        given), a window at a time, up to MAX_RECORD_BYTES in all; past that, reading stops
+        (``stopped``). Leaves ``_resume`` and ``_state`` where reading goes on."""
         while True:
-            position = self._skip_space(position)
-            if position >= len(self._window.text):
+            self._drop(position, at_least=0)
+            more = self._more()
+            position, how = self._scan(brackets, -1, 0)
+            text = self._window.text
+            if how is None and not more:
+                position, how = len(text), _AT_EOF
+            stop = position
+            if how is not None:
+                while stop > 0 and text[stop - 1] in _SPACE:
+                    stop -= 1
+            chunk = text[:stop].encode("utf-8", "surrogateescape")
+            size += len(chunk)
+            self.last_size = min(size, limits.MAX_RECORD_BYTES)
+            if size > limits.MAX_RECORD_BYTES:  # (its bytes up to there, as for a line)
+                self._stop(stop, f"the array element at line {line} is longer than "
+                           f"{limits.MAX_RECORD_BYTES // 2**20} MiB")
+                yield chunk[:len(chunk) - (size - limits.MAX_RECORD_BYTES)]
                 return
-            record, position = self._resync(position, position,
-                                            "not valid JSON: extra data after the array")
-            yield record
+            if how is not None:
+                self._ended = how == _AT_EOF
+                self._state = _RESUMED if how == _AT_LINE else _SEPARATOR
+                self._resume = position
+                yield chunk + b"\n"
+                return
+            yield chunk
+
+    # -- after the closing bracket ----------------------------------------------------------
+
+    def _after(self, position: int) -> Iterator[Record]:
+        """After the closing bracket at ``position``: nothing but space; junk on its own line
+        (one bad record to the line's end); content on a later line, which is not the
+        array's (``rest``)."""
+        closing, _ = self._position(position)
+        position = self._skip_space(position + 1, drop=True)
+        text = self._window.text
+        if position >= len(text):
+            return
+        line, column = self._position(position)
+        if line == closing:
+            newline = text.find("\n", position)
+            while newline < 0 and len(text) - position <= self._max_element and self._more():
+                text = self._window.text
+                newline = text.find("\n", position)
+            if newline < 0 and not self._window.eof:  # a line too long to hold: streamed
+                error = self._diagnostic(position, "not valid JSON: extra data after the "
+                                         "array", "PV001")
+                raw = text[position:].encode("utf-8", "surrogateescape")
+                tail = self._rest_of_line(len(text), line, len(raw))
+                yield Record(self.file, line, raw, (Item(line, error=error),), tail,
+                             kind="problem")
+                for _ in tail:  # whatever the caller did not consume
+                    pass
+                position = self._resume
+            else:
+                end = len(text) if newline < 0 else newline
+                yield self._counted(self._problem(position, position, "not valid JSON: extra "
+                                                  "data after the array", end=end))
+                position = end
+            position = self._skip_space(position, drop=True)
+            text = self._window.text
+            if position >= len(text) or self.stopped is not None:
+                return
+            line, column = self._position(position)
+        begins = max(position - (column - 1), 0)
+        rest = text[begins:].encode("utf-8", "surrogateescape") + self._decoder.getstate()[0]
+        self.rest = (line, rest)
+
+    def _rest_of_line(self, position: int, line: int, size: int) -> Iterator[bytes]:
+        """The rest of a line too long to hold after the array (the window's text before
+        ``position`` is given), up to MAX_RECORD_BYTES in all."""
+        while True:
+            self._drop(position, at_least=0)
+            more = self._more()
+            text = self._window.text
+            newline = text.find("\n")
+            position = len(text) if newline < 0 else newline
+            chunk = text[:position].encode("utf-8", "surrogateescape")
+            size += len(chunk)
+            self.last_size = min(size, limits.MAX_RECORD_BYTES)
+            if size > limits.MAX_RECORD_BYTES:
+                self._stop(position, f"line {line} is longer than "
+                           f"{limits.MAX_RECORD_BYTES // 2**20} MiB")
+                yield chunk[:len(chunk) - (size - limits.MAX_RECORD_BYTES)]
+                return
+            if newline >= 0 or not more:
+                self._resume = position
+                yield chunk + b"\n"
+                return
+            yield chunk

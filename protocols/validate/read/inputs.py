@@ -197,7 +197,7 @@ def _read(reader: LineReader, fast: LineHandler | None) -> Iterator[Record]:
     pending = [data]
     kind = detect(reader, pending)
     if kind == "array":
-        yield from _array(reader, pending)
+        yield from _array(reader, pending, fast)
     elif kind == "document":
         yield from _document(reader, pending, fast)
     else:
@@ -286,20 +286,42 @@ def _line_record(file: str, line: int, data: bytes) -> Record:
                                                              line=line)))
 
 
-def _array(reader: LineReader, pending: list[bytes]) -> Iterator[Record]:
-    """An array document, element by element (arrays.py), within the same limits."""
+def _array(reader: LineReader, pending: list[bytes], fast: LineHandler | None = None
+           ) -> Iterator[Record]:
+    """An array document, element by element (arrays.py), within the same limits; what
+    follows its closing bracket on later lines is read as NDJSON."""
     first_line = reader.line - len(pending) + 1
     elements = ArrayReader(reader.file, reader.stream.read, b"".join(pending), first_line,
                            max_element=MAX_LINE_BYTES)
+    yield from _elements(reader, elements, first_line, fast)
+
+
+def _elements(reader: LineReader, elements: ArrayReader, first_line: int,
+              fast: LineHandler | None) -> Iterator[Record]:
+    """The records of an array (``elements``, from ``first_line``), within the limits that end
+    an input that is not a log; then what follows it (NDJSON)."""
     runs = Runs(first_line, contiguous=True)
     for record in elements.records():
         yield record
-        reason = runs.add(record, 1)
+        if record.tail is not None:
+            for _ in record.tail:  # whatever the caller did not consume
+                pass
+        reason = elements.stopped or runs.add(record, 1, size=elements.last_size)
         if reason is not None:
             reader.stopped = reason
-            reader.line = record.line
+            reader.line = elements.stopped_line if elements.stopped else record.line
             yield reader.stop_record()
             return
+    if elements.stopped is not None:  # (between records: white space without end)
+        reader.stopped, reader.line = elements.stopped, elements.stopped_line
+        yield reader.stop_record()
+        return
+    if elements.rest is not None:
+        line, held = elements.rest
+        joined = io.BufferedReader(cast(io.RawIOBase, _Joined(io.BytesIO(held), reader.stream)),
+                                   buffer_size=CHUNK)
+        yield from ndjson(LineReader(reader.file, joined, reader.gunzip, line), [], fast)
+        return
     problem = reader.problem()
     if problem is not None:
         yield failure(reader.file, first_line, f"the array document is cut short: {problem}")
@@ -310,7 +332,8 @@ def _document(reader: LineReader, pending: list[bytes], fast: LineHandler | None
     """A file holding one JSON document that is not a pretty-printed array: an object (a
     message or a batch) or an array, parsed whole. Past MAX_DOCUMENT_BYTES, or when it is not
     one JSON value but its lines are, the bytes held and the rest of the stream are read line
-    by line as NDJSON; otherwise a broken document is one bad record, all its bytes kept."""
+    by line as NDJSON; otherwise a broken array is read element by element (arrays.py), and
+    any other broken document is one bad record, all its bytes kept."""
     file = reader.file
     start_line = reader.line - len(pending) + 1
     parts = list(pending)
@@ -329,10 +352,14 @@ def _document(reader: LineReader, pending: list[bytes], fast: LineHandler | None
             value = DECODER.decode(body.decode("utf-8"))
         except (ValueError, RecursionError):
             value = _NOT_JSON
-        if isinstance(value, list):
-            source = io.BytesIO(content)
-            yield from ArrayReader(file, source.read, b"", start_line,
-                                   max_element=MAX_LINE_BYTES).records()
+        # An array, or what opens like one and has no line that is a message: element by
+        # element (a broken element is a record of its own, the others are read).
+        if isinstance(value, list) or (value is _NOT_JSON and body.lstrip()[:1] == b"["
+                                       and not has_object_line(body)):
+            source = io.BytesIO(body)  # (without the BOM, which the array reader would see)
+            yield from _elements(reader, ArrayReader(file, source.read, b"", start_line,
+                                                     max_element=MAX_LINE_BYTES),
+                                 start_line, fast)
             return
         if value is not _NOT_JSON:
             yield Record(file, start_line, content,

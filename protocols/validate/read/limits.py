@@ -92,8 +92,9 @@ class Runs:
             edges.leading[index] = self.current[index]
         self.current[index] = 0
 
-    def add(self, record: Record, lines: int) -> str | None:
-        """Count one record spanning ``lines`` lines; why reading must stop, or None."""
+    def add(self, record: Record, lines: int, *, size: int | None = None) -> str | None:
+        """Count one record spanning ``lines`` lines, of ``size`` bytes (its ``raw``, unless
+        told); why reading must stop, or None."""
         if record.line != self.next_line and not self.contiguous:
             for index in range(3):
                 self._end(index)
@@ -110,7 +111,7 @@ class Runs:
             self._end(2)
             return None
         current[1] += 1
-        current[2] += len(record.raw)
+        current[2] += len(record.raw) if size is None else size
         if stops(1, current[1]) or stops(2, current[2]):
             return (f"{current[1]:,} lines in a row ({current[2]:,} bytes) hold no message "
                     "that can be read: this does not look like an event log")

@@ -1,0 +1,225 @@
+"""JSON array documents, on one line or pretty-printed: read element by element, a broken
+element one unparseable message at its start, bounded on any input.
+
+Each test here failed before its fix: a one-line array over 1 MiB (what ``jq -c`` writes)
+was one NDJSON line too long to read (PV004), nothing in it validated; a broken element of a
+pretty-printed array made the reader go on at its next line, inside it, so that its keys
+became messages (a 4-message array read as 10, 7 of them unparseable); each broken element
+cost ~350 us, its error position counting the lines of the whole window.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from protocols import load_plan
+from protocols.validate.read import arrays, limits
+from protocols.validate.read.inputs import read_records
+from protocols.validate.run import ValidateOptions, validate_inputs
+from tests.conftest import REPO
+
+PLAN = load_plan(REPO / "tests" / "validate" / "plan.yaml")
+GOOD = {"type": "track", "event": "Order Completed", "userId": "u1",
+        "properties": {"order_id": "o1", "currency": "USD", "total": 3}}
+INVALID = {**GOOD, "properties": {"order_id": "o1", "currency": "USD"}}  # (total missing)
+BROKEN = '{"type": "track", "event": oops, "userId": "u1"}'
+MiB = 2**20
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def run(tmp_path: Path, data: bytes, name: str = "in.json", **options: Any
+        ) -> tuple[dict[str, Any], bytes, bytes, list[Any]]:
+    """Validate ``data``: (summary, good file, bad file, findings)."""
+    log = tmp_path / name
+    log.write_bytes(data)
+    folder = tmp_path / f"jobs{options.get('jobs', 1)}"
+    good, bad = folder / "good", folder / "bad"
+    result = validate_inputs(PLAN, [str(log)], ValidateOptions(
+        good=good, bad=bad, every_finding=True, **options))
+    return dict(result.summary), good.read_bytes(), bad.read_bytes(), list(result.findings or ())
+
+
+def errors(path: Path) -> list[tuple[int, str, int, int | None]]:
+    """(record line, code, line, column) of every finding of the reader."""
+    return [(r.line, i.error.code, i.error.line or 0, i.error.column)
+            for r in read_records(str(path)) for i in r.items if i.error is not None]
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+# -- a broken element is one message ---------------------------------------------------------
+
+def test_a_broken_element_of_a_pretty_array_is_one_unparseable_message(tmp_path: Path) -> None:
+    elements = [json.dumps({**GOOD, "messageId": f"m{i}"}, indent=2) for i in range(4)]
+    elements[2] = elements[2].replace('"o1"', "o1")  # a bad token, inside the element
+    text = "[\n" + ",\n".join(elements) + "\n]\n"
+    summary, good, bad, findings = run(tmp_path, text.encode())
+    assert (summary["messages"], summary["valid"], summary["unparseable"]) == (4, 3, 1)
+    assert bad == elements[2].encode() + b"\n"
+    assert good == b"".join(e.encode() + b"\n" for i, e in enumerate(elements) if i != 2)
+    start = text[: text.index(elements[2])].count("\n") + 1
+    at = text.index("o1,")
+    (finding,) = findings
+    assert (finding.code, finding.line, finding.column) == (
+        "PV001", text[:at].count("\n") + 1, at - text.rindex("\n", 0, at))
+    assert [r.line for r in read_records(str(tmp_path / "in.json"))
+            if r.kind == "problem"] == [start]
+
+
+ELEMENT = '{"type": "track", "event": "E", "userId": "u"}'
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # (what is read, as (record line, code or "ok", the record's bytes))
+    pytest.param('[{"a": 1}, {"b": tru, "c": [1, {"d": 2}]}, {"e": 3}]',
+                 [(1, "ok", '{"a": 1}'), (1, "PV001", '{"b": tru, "c": [1, {"d": 2}]}'),
+                  (1, "ok", '{"e": 3}')], id="a bad token, one line"),
+    pytest.param('[\n  {\n    "a": [\n      1,\n      {"b": NaN}\n    ]\n  },\n  {\n    "c": 1\n  }\n]\n',
+                 [(2, "PV001", '{\n    "a": [\n      1,\n      {"b": NaN}\n    ]\n  }'),
+                  (8, "ok", '{\n    "c": 1\n  }')], id="NaN, pretty-printed"),
+    pytest.param('[\n  {\n    "a": {\n      "b": \n  {\n    "c": 1\n  },\n  {\n    "d": 2\n  }\n]\n',
+                 [(2, "PV001", '{\n    "a": {\n      "b":'), (5, "ok", '{\n    "c": 1\n  }'),
+                  (8, "ok", '{\n    "d": 2\n  }')], id="cut short, pretty-printed"),
+    pytest.param('[\n  {\n  {\n    "c": 1\n  }\n]\n',
+                 [(2, "PV001", "{"), (3, "ok", '{\n    "c": 1\n  }')],
+                 id="cut short after its opening line"),
+    pytest.param('[\n{"type": "tr\n{"a": 1},\n{"b": [1, 2\n]\n',
+                 [(2, "PV001", '{"type": "tr'), (3, "ok", '{"a": 1}'), (4, "PV001", '{"b": [1, 2')],
+                 id="cut short, an element a line"),
+    pytest.param('[\n{"a": "x"y", "b": [1]},\n{"c": 1}\n]\n',
+                 [(2, "PV001", '{"a": "x"y", "b": [1]},'), (3, "ok", '{"c": 1}')],
+                 id="a quote too many, an element a line"),
+    pytest.param('[{"a": 1} {"b": 2}, {"c": 3}]',
+                 [(1, "ok", '{"a": 1}'), (1, "PV001", '{"b": 2}'), (1, "ok", '{"c": 3}')],
+                 id="a missing comma"),
+    pytest.param('[{"a": 1}}, {"b": 2} x, {"c": 3}]',
+                 [(1, "PV001", '{"a": 1}}'), (1, "PV001", '{"b": 2} x'), (1, "ok", '{"c": 3}')],
+                 id="something after an element"),
+    pytest.param('[{"a": "]},{"}, {"b": "\\"],["}, {"c": 1} "]',
+                 [(1, "ok", '{"a": "]},{"}'), (1, "ok", '{"b": "\\"],["}'),
+                  (1, "PV001", '{"c": 1} "]')], id="brackets in strings"),
+    pytest.param('[{"a": 1}, {"b": "never closed, ]}',
+                 [(1, "ok", '{"a": 1}'), (1, "PV001", '{"b": "never closed, ]}')],
+                 id="a string to the end of the input"),
+    pytest.param('[\n  {"a": 1},\n  {"b": [[[[\n',
+                 [(2, "ok", '{"a": 1}'), (3, "PV001", '{"b": [[[[')],
+                 id="brackets to the end of the input"),
+])
+def test_a_broken_element_ends_where_its_brackets_say(tmp_path: Path, text: str,
+                                                      expected: list[tuple[int, str, str]]
+                                                      ) -> None:
+    records = list(read_records(str(write(tmp_path / "in.json", text.encode()))))
+    found = [(r.line, i.error.code if i.error else "ok", r.raw.decode().removesuffix("\n"))
+             for r in records for i in r.items]
+    assert found == expected
+    for record in records:  # the finding is inside its record
+        error = record.items[0].error
+        if error is not None:
+            assert error.line is not None and record.line <= error.line <= \
+                record.line + record.raw.count(b"\n")
+
+
+def test_a_broken_stretch_to_the_end_of_the_input_is_one_message_with_its_position(
+        tmp_path: Path) -> None:
+    text = '[\n  {"a": 1},\n  {"b": "a string never closed\n  , "c": [1, 2}\n'
+    (record,) = [r for r in read_records(str(write(tmp_path / "in.json", text.encode())))
+                 if r.kind == "problem"]
+    error = record.items[0].error
+    assert error is not None and record.line == 3
+    assert record.raw == text[text.index('{"b"'):].rstrip().encode() + b"\n"
+    # (where JSON breaks: the line end inside the string)
+    assert (error.code, error.line, error.column) == (
+        "PV001", 3, len('  {"b": "a string never closed') + 1)
+
+
+# -- bounded ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("endless", [b'{"a": "' + b"x" * MiB, b'{"a": ' + b"[" * MiB,
+                                     b'{"a": [' + b"[]" * (MiB // 2), b"1" * MiB,
+                                     b'{"a": [' + b"[]\n" * (MiB // 3)])
+def test_a_broken_element_without_end_is_read_in_bounded_time_and_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, endless: bytes) -> None:
+    monkeypatch.setattr(limits, "MAX_RECORD_BYTES", 4 * MiB)
+    path = tmp_path / "in.json"
+    with path.open("wb") as handle:
+        handle.write(b"[\n" + compact(GOOD).encode() + b",")
+        for _ in range(16):  # 16 MiB, four times as long as a record may be
+            handle.write(endless)
+    tracemalloc.start()
+    started = time.perf_counter()
+    records, first, last = 0, [], []  # (not all: 100,000 records would be held here)
+    for record in read_records(str(path)):
+        records += 1
+        last = [(len(record.raw) + sum(len(c) for c in record.tail or ()),
+                 [i.error.code for i in record.items if i.error]), *last[:1]]
+        first = first or last
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 16 * MiB, peak
+    assert elapsed < 30, elapsed
+    assert first[0][1] == []  # the element before
+    assert last[0][1] == ["PV006"]
+    if endless.endswith(b"\n"):  # lines that start values: each is a record, until the limit
+        assert records > 1000
+    else:  # one bad record up to the limit, then reading stops
+        assert records == 3 and last[1][1] in (["PV001"], ["PV004"])
+        assert last[1][0] == 4 * MiB  # its bytes, up to where reading stopped
+
+
+def test_white_space_between_elements_is_not_held(tmp_path: Path) -> None:
+    path = tmp_path / "in.json"
+    with path.open("wb") as handle:
+        handle.write(b"[\n" + compact(GOOD).encode() + b",\n")
+        for _ in range(8):
+            handle.write(b" " * MiB)
+        handle.write(compact(GOOD).encode() + b"\n]\n")
+    tracemalloc.start()
+    count = sum(1 for r in read_records(str(path)) for i in r.items if i.message == GOOD)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 2
+    assert peak < 6 * MiB, peak  # the old reader held every space (and took 20 s per 200 MiB)
+
+
+def test_a_broken_element_costs_no_more_than_its_own_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The decoder's error counts the lines of all the text it was given, before the error: it
+    # is given a piece from the element on, not the window (a MiB or two), so a broken
+    # element costs its own length. It cost ~350 us each, 20 times a good one.
+    given_sizes: list[int] = []
+    decoder = arrays.DECODER
+
+    class Counting:
+        def raw_decode(self, text: str, start: int = 0) -> tuple[Any, int]:
+            given_sizes.append(len(text) - start)
+            return decoder.raw_decode(text, start)
+
+    monkeypatch.setattr(arrays, "DECODER", Counting())
+    elements = [compact(GOOD), BROKEN] * 10_000
+    line = ("[\n" + ",\n".join(elements) + "\n]\n").encode()
+    assert len(line) > arrays.CHUNK
+    path = write(tmp_path / "in.json", line)
+    assert [c for _, c, _, _ in errors(path)] == ["PV001"] * 10_000
+    assert max(given_sizes) <= 4096, max(given_sizes)  # (the window, before: 1 to 2 MiB)
+
+
+def test_a_bom_before_an_array_of_several_lines_is_not_its_end(tmp_path: Path) -> None:
+    # An array that opens on its first line was parsed as a document, then read from its
+    # first byte: the BOM, where the reader saw no "[" and read nothing (two messages lost).
+    data = b"\xef\xbb\xbf[" + compact(GOOD).encode() + b",\n" + compact(GOOD).encode() + b"]\n"
+    summary, good, _, _ = run(tmp_path, data)
+    assert (summary["messages"], summary["valid"]) == (2, 2)
+    assert good == (compact(GOOD) + "\n").encode() * 2
