@@ -10,6 +10,7 @@ cost ~350 us, its error position counting the lines of the whole window.
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 import tracemalloc
@@ -57,6 +58,90 @@ def errors(path: Path) -> list[tuple[int, str, int, int | None]]:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+# -- a one-line array over 1 MiB -------------------------------------------------------------
+
+def test_a_one_line_array_over_a_mebibyte_is_read_element_by_element(tmp_path: Path) -> None:
+    elements = [compact({**GOOD, "messageId": f"m{i}"}) for i in range(12_000)]
+    elements[5_000] = compact(INVALID)
+    elements[9_000] = BROKEN
+    line = "[" + ",".join(elements) + "]"
+    assert len(line) > 1.5 * MiB
+    summary, good, bad, findings = run(tmp_path, line.encode())
+    assert (summary["messages"], summary["valid"], summary["invalid"],
+            summary["unparseable"]) == (12_000, 11_998, 1, 1)
+    assert good == "".join(e + "\n" for i, e in enumerate(elements)
+                           if i not in (5_000, 9_000)).encode()
+    assert bad == (elements[5_000] + "\n" + BROKEN + "\n").encode()
+    syntax = [d for d in findings if d.code == "PV001"]
+    column = line.index("oops") + 1
+    assert [(d.line, d.column) for d in syntax] == [(1, column)]
+    assert [d.code for d in findings if d.code != "PV001"] == ["PV201"]
+
+
+def test_a_one_line_array_gives_the_same_result_on_two_jobs(tmp_path: Path) -> None:
+    elements = [compact({**GOOD, "messageId": f"m{i}", "event": "Order-Completed"}
+                        if i % 7 else GOOD) for i in range(20_000)]
+    elements[4] = BROKEN
+    data = ("[" + ",".join(elements) + "]\n").encode()
+    one = run(tmp_path, data, jobs=1)
+    two = run(tmp_path, data, jobs=2)
+    assert one[0]["messages"] == 20_000 and one[0]["unparseable"] == 1
+    assert one == two
+
+
+def test_a_one_line_array_is_streamed(tmp_path: Path) -> None:
+    path = write(tmp_path / "big.json",
+                 ("[" + ",".join([compact(GOOD)] * 200_000) + "]").encode())
+    assert path.stat().st_size > 20 * MiB
+    tracemalloc.start()
+    count = sum(1 for r in read_records(str(path)) for i in r.items if i.message == GOOD)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 200_000
+    assert peak < 8 * MiB, peak
+
+
+def test_a_one_line_array_in_gzip_with_a_bom(tmp_path: Path) -> None:
+    data = b"\xef\xbb\xbf[" + ",".join([compact(GOOD)] * 20_000).encode() + b"]\n"
+    assert len(data) > MiB
+    summary, good, _, _ = run(tmp_path, gzip.compress(data), name="in.json.gz")
+    assert (summary["messages"], summary["valid"]) == (20_000, 20_000)
+    assert good == (compact(GOOD) + "\n").encode() * 20_000
+
+
+def test_lines_after_a_one_line_array_are_read_as_ndjson(tmp_path: Path) -> None:
+    # A log whose first line is an array over 1 MiB: too long to hold and see what follows,
+    # it is read as an array (its elements are messages, as a batch's are); the lines after
+    # it are read line by line, as they would have been.
+    first = "[" + ",".join([compact(GOOD)] * 15_000) + "]"
+    lines = [compact(GOOD), "{not json", compact(INVALID)]
+    data = (first + "\n" + "\n".join(lines) + "\n").encode()
+    one = run(tmp_path, data, name="in.ndjson")
+    summary, good, bad, findings = one
+    assert (summary["messages"], summary["valid"], summary["invalid"],
+            summary["unparseable"]) == (15_003, 15_001, 1, 1)
+    assert good == (compact(GOOD) + "\n").encode() * 15_001
+    assert bad == ("{not json\n" + compact(INVALID) + "\n").encode()
+    assert sorted((d.code, d.line) for d in findings) == [("PV001", 3), ("PV201", 4)]
+    assert run(tmp_path, data, name="in.ndjson", jobs=2) == one
+
+
+def test_what_follows_a_long_array_on_its_own_line_is_one_bad_record(tmp_path: Path) -> None:
+    first = "[" + ",".join([compact(GOOD)] * 15_000) + "]"
+    data = (first + "  trailing junk\n" + compact(GOOD) + "\n").encode()
+    found = errors(write(tmp_path / "in.json", data))
+    assert found == [(1, "PV001", 1, len(first) + 3)]
+    summary, _, bad, _ = run(tmp_path, data)
+    assert (summary["valid"], summary["unparseable"]) == (15_001, 1)
+    assert bad == b"trailing junk\n"
+
+
+def test_a_long_line_that_is_not_an_array_is_still_one_line_too_long(tmp_path: Path) -> None:
+    data = b'{"type": "track", "blob": "' + b"x" * (2 * MiB) + b'"}\n' + \
+        compact(GOOD).encode() + b"\n"
+    assert errors(write(tmp_path / "in.ndjson", data)) == [(1, "PV004", 1, None)]
 
 
 # -- a broken element is one message ---------------------------------------------------------

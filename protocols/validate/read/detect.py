@@ -28,7 +28,10 @@ def detect(reader: Lines, pending: list[bytes]) -> str:
     """``ndjson``, ``array`` or ``document``, from the first line with content (in
     ``pending``) and, when that is not enough, the next ones (read into ``pending``).
 
-    - a first line longer than a message, or not starting with ``[`` or ``{``: NDJSON;
+    - a first line longer than a message (MAX_LINE_BYTES): an array document when it opens
+      with ``[`` (a one-line array, read element by element however long; what follows it
+      on later lines is read as NDJSON), else NDJSON (the line is too long to be read);
+    - a first line not starting with ``[`` or ``{``: NDJSON;
     - a whole JSON object: NDJSON (one message, or a batch, per line);
     - a whole JSON array: a one-line array document, unless another line with content
       follows (then each line is a record of NDJSON: a log of arrays, or one that starts
@@ -43,7 +46,9 @@ def detect(reader: Lines, pending: list[bytes]) -> str:
     """
     first = pending[0]
     if not first.endswith(b"\n") and len(first) > MAX_LINE_BYTES:
-        return "ndjson"
+        # Too long to hold, or to be a message: a one-line array (what ``jq -c`` writes)
+        # when it opens like one, streamed; any other, a line of NDJSON too long to read.
+        return "array" if first.lstrip(BOM).lstrip()[:1] == b"[" else "ndjson"
     text = first.lstrip(BOM).strip()
     opening = text[:1]
     if opening not in (b"[", b"{"):
