@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from protocols import load_plan
 from protocols.validate.read import arrays, limits
@@ -308,3 +310,81 @@ def test_a_bom_before_an_array_of_several_lines_is_not_its_end(tmp_path: Path) -
     summary, good, _, _ = run(tmp_path, data)
     assert (summary["messages"], summary["valid"]) == (2, 2)
     assert good == (compact(GOOD) + "\n").encode() * 2
+
+
+# -- every element is one message ------------------------------------------------------------
+
+# Breaking an element without touching its brackets, commas or quotes: what logs hold.
+TOKENS = ["tru", "NaN", "01", "1.2.3", "+1", "'x'", "undefined", "0x10"]
+
+
+@st.composite
+def broken_element(draw: st.DrawFn, text: str, *, lines: bool) -> tuple[str, bool]:
+    """``text`` (one element as laid out) broken in one of the ways logs are broken, and
+    whether it was cut short (only where lines tell where the next element starts)."""
+    kinds = ["token", "colon", "comma", "trailing", "escape"] + (["cut"] if lines else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "token":
+        return text.replace('"u1"', draw(st.sampled_from(TOKENS)), 1), False
+    if kind == "colon":
+        return text.replace('"userId":', '"userId"', 1), False
+    if kind == "comma":
+        return text.replace('"track",', '"track"', 1), False
+    if kind == "trailing":
+        return text.replace('"o1"', '"o1",', 1), False
+    if kind == "escape":
+        return text.replace('"u1"', '"u\\q"', 1), False
+    return text[:draw(st.integers(1, len(text) - 2))].rstrip(), True
+
+
+messages = st.builds(lambda event, name, nested: {
+    **GOOD, "event": event, "properties": {**GOOD["properties"], "name": name, "nested": nested}},
+    st.sampled_from(["Order Completed", "Order Shipped"]),
+    st.sampled_from(["a", "b,]}", '[{"x":', "\\"]),
+    st.sampled_from([[], [1, {"a": [2]}], {"b": {"c": None}}]))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data(), elements=st.lists(messages, min_size=1, max_size=8),
+       layout=st.sampled_from(["compact", "spaced", "line", "pretty1", "pretty2", "pretty4",
+                               "pretty0"]),
+       ending=st.sampled_from(["\n", "\r\n"]))
+def test_every_element_is_one_message(tmp_path: Path, data: st.DataObject,
+                                      elements: list[dict[str, Any]], layout: str,
+                                      ending: str) -> None:
+    if layout.startswith("pretty"):
+        indent = int(layout[-1])
+        texts = [json.dumps(e, indent=indent).replace("\n", "\n" + " " * indent)
+                 for e in elements]
+        before, between, after = "[\n" + " " * indent, ",\n" + " " * indent, "\n]"
+    elif layout == "line":
+        texts = [json.dumps(e) for e in elements]
+        before, between, after = "[\n", ",\n", "\n]"
+    else:
+        texts = [json.dumps(e) if layout == "spaced" else compact(e) for e in elements]
+        before, between, after = "[", ", " if layout == "spaced" else ",", "]"
+    # (an element cut short can be told from the next one by its lines: not on one line, nor
+    # where every line starts at the same column)
+    lines = layout not in ("compact", "spaced", "pretty0")
+    broken = data.draw(st.sets(st.integers(0, len(texts) - 1)), label="broken")
+    cut = set()
+    for index in sorted(broken):
+        texts[index], cut_short = data.draw(broken_element(texts[index], lines=lines),
+                                            label="how")
+        if cut_short:
+            cut.add(index)
+    # (an element cut short loses the comma after it too: the next starts on the next line)
+    text = before + "".join(
+        element + ("" if index == len(texts) - 1 else
+                   between.removeprefix(",") if index in cut else between)
+        for index, element in enumerate(texts)) + after + "\n"
+    path = write(tmp_path / "in.json", text.replace("\n", ending).encode())
+    records = [r for r in read_records(str(path)) if r.items]
+    assert len(records) == len(elements)
+    assert [index for index, r in enumerate(records) if r.kind == "problem"] == sorted(broken)
+    summary, _, _, _ = run(tmp_path, text.replace("\n", ending).encode())
+    assert summary["messages"] == len(elements)
+    assert summary["unparseable"] == len(broken)
+    assert summary["valid"] + summary["invalid"] + summary["unparseable"] == len(elements)
+
