@@ -100,14 +100,15 @@ def _outside_strings(text: str, position: int, stop: int, depth: int
 class _Window:
     """Decoded text of the input from absolute character offset ``base`` on. Positions are
     counted once: ``counted`` is the last window position asked for, on line ``line``,
-    which starts at absolute offset ``line_start``; ``head_line`` and ``head_line_start``
-    are the same for ``text[0]``."""
+    which starts at absolute offset ``line_start`` (once ``newlines_from`` is resolved);
+    ``head_line`` and ``head_line_start`` are the same for ``text[0]``."""
 
     text: str
     line: int
     base: int = 0
     counted: int = 0
     line_start: int = 0
+    newlines_from: int = -1  # where the newlines last counted were counted from, if any
     head_line: int = 0
     head_line_start: int = 0
     eof: bool = False
@@ -167,10 +168,9 @@ class ArrayReader:
         text = self._window.text
         if position >= len(text) or text[position] != "[":
             return  # (the caller checked; an empty input has no records)
-        position += 1
+        position = self._skip_space(position + 1, drop=True)
         state = _ELEMENT
         while True:
-            position = self._skip_space(position, drop=True)
             text = self._window.text
             if self.stopped is not None:
                 return
@@ -187,7 +187,7 @@ class ArrayReader:
                 if state == _ELEMENT:  # an element left out: "[," or ",,"
                     yield self._counted(self._problem(position, position,
                                                       "not valid JSON: expecting value", raw=b""))
-                position, state = position + 1, _ELEMENT
+                position, state = self._skip_space(position + 1, drop=True), _ELEMENT
                 continue
             if state == _SEPARATOR:  # the comma before this element is missing
                 record = self._stretch(position, missing=True)
@@ -199,7 +199,9 @@ class ArrayReader:
                     pass
             if self.stopped is not None or self._ended:
                 return
-            position, state = self._resume, self._state
+            position, state, text = self._resume, self._state, self._window.text
+            if position >= len(text) or text[position] in _SPACE:
+                position = self._skip_space(position, drop=True)
 
     # -- the window -------------------------------------------------------------------------
 
@@ -222,7 +224,7 @@ class ArrayReader:
         than ``at_least`` characters; returns the same place in the shortened window."""
         window = self._window
         if position > at_least:
-            self._position(position)
+            self._position(position)  # (the line start too: the text it is in goes)
             window.head_line, window.head_line_start = window.line, window.line_start
             window.base += position
             window.text = window.text[position:]
@@ -237,8 +239,14 @@ class ArrayReader:
         space read is forgotten (positions before ``position`` are lost), and more than
         MAX_BLANK_BYTES of it in a row stops reading (``stopped``)."""
         text = self._window.text
-        if position < len(text) and text[position] not in _SPACE:
+        size = len(text)
+        if position < size and text[position] not in _SPACE:
             return position  # (the common case: nothing to skip)
+        near = position + 16 if position + 16 < size else size
+        while position < near and text[position] in _SPACE:
+            position += 1
+        if position < near:
+            return position  # (or no more than a line end and an indent)
         skipped = 0
         while True:
             text = self._window.text
@@ -266,14 +274,14 @@ class ArrayReader:
 
     def _line(self, position: int) -> int:
         """The line of window position ``position``. Positions are asked for in the order of
-        the input, so each counts the newlines since the one before only."""
+        the input, so each counts the newlines since the one before only (and where the last
+        of them is, only when a column is asked for: ``newlines_from``)."""
         window = self._window
         if position >= window.counted:
-            text = window.text
-            newlines = text.count("\n", window.counted, position)
+            newlines = window.text.count("\n", window.counted, position)
             if newlines:
                 window.line += newlines
-                window.line_start = window.base + text.rfind("\n", window.counted, position) + 1
+                window.newlines_from = window.counted
             window.counted = position
             return window.line
         return self._position(position)[0]
@@ -283,6 +291,10 @@ class ArrayReader:
         window = self._window
         if position >= window.counted:
             line = self._line(position)
+            if window.newlines_from >= 0:  # (the line start, from the last newlines counted)
+                window.line_start = window.base + window.text.rfind(
+                    "\n", window.newlines_from, window.counted) + 1
+                window.newlines_from = -1
             return line, window.base + position - window.line_start + 1
         # (behind the last position asked for: never, as records are read; correct anyway)
         text = window.text
@@ -321,20 +333,30 @@ class ArrayReader:
                 return self._stretch(start)  # (broken, or too long: its brackets tell)
             except (ValueError, RecursionError):
                 return self._stretch(start)
-            if end == len(piece) and (not whole or (
-                    len(text) - start <= self._max_element and self._more())):
-                size *= 2  # a number (or literal) at the end of the piece may go on
-                continue
-            if end == len(piece) and not self._window.eof:
-                return self._stretch(start)  # (a number too long to be read: its stretch)
+            if end == len(piece):  # a number (or literal) at the end of the piece may go on
+                if not whole or (len(text) - start <= self._max_element and self._more()):
+                    size *= 2
+                    continue
+                if not self._window.eof:
+                    return self._stretch(start)  # (a number too long to be read: its stretch)
             break
-        self._piece = max(_PIECE, 2 * end)
+        self._piece = 2 * end if end > _PIECE // 2 else _PIECE
         end += start
-        after = self._skip_space(end)
+        text = self._window.text
+        after = end if end < len(text) and text[end] not in _SPACE else self._skip_space(end)
         text = self._window.text
         if after < len(text) and text[after] not in ",]{[":
             return self._stretch(start)  # something else before the next comma: one stretch
-        return self._decoded(start, end, after, value)
+        if end - start > self._max_element or _NOT_UTF8.search(text, start, end) is not None:
+            return self._decoded(start, end, after, value)
+        # (what _decoded does with a message: every element of a log, so without the call)
+        line = self._line(start)
+        raw = text[start:end].encode("utf-8") + b"\n"
+        self.last_size = len(raw)
+        self._state = _SEPARATOR
+        self._resume = self._drop(after)
+        return Record(self.file, line, raw, tuple(messages_of(value, file=self.file, line=line)),
+                      kind="document")
 
     def _decoded(self, start: int, end: int, after: int, value: object) -> Record:
         """The record of an element that decoded, from ``start`` to ``end``; reading goes on
