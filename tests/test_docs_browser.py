@@ -223,6 +223,33 @@ def test_a_message_page_shows_what_to_know(page: Any, site: Path) -> None:  # no
     assert page.inner_text("h1") == "Order Refunded"
 
 
+# At the top of the window, as a link to a fragment leaves it (give or take a rounded pixel).
+AT_TOP = """e => { const box = e.getBoundingClientRect();
+                   return box.top > -2 && box.bottom < window.innerHeight / 2; }"""
+
+
+def test_a_named_type_is_a_link_to_its_one_section(page: Any, site: Path) -> None:  # noqa: F811
+    """A property of a named type names it and links to the type's own section, where its
+    fields are listed once (not under every use: that grew without bound)."""
+    page.goto((site / "ecommerce" / "events" / "order-completed.html").as_uri())
+    row = page.locator("tr[data-property='products']")
+    assert "array of Product" in row.inner_text()
+    assert "fields listed with the type" in row.inner_text()
+    assert page.locator("tr[data-property^='products[]']").count() == 0
+    row.locator("a.type-ref").click()
+    page.wait_for_url("**/ecommerce/library.html#type-product")
+    heading = page.locator("h3#type-product")
+    assert heading.inner_text() == "Product"
+    assert heading.evaluate(AT_TOP), heading.evaluate(  # went to the section, down the page
+        "e => [e.getBoundingClientRect().top, window.scrollY]")
+    assert page.evaluate("() => window.scrollY") > 0
+    fields = page.locator("h3#type-product ~ .table-wrap").first.locator("tr[data-property]")
+    assert fields.first.get_attribute("data-property") == "product_id"
+    assert "price" in [fields.nth(i).get_attribute("data-property")
+                       for i in range(fields.count())]
+    assert page.console_errors == []
+
+
 # -- the reports ---------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,17 +46,20 @@ def test_every_property_fact_is_collected(tmp_path: Path) -> None:
         "@checkout", "The order was paid in full.", ("revenue",))
     assert order.where.endswith("plan.yaml:20")  # its key in the plan
     props = {p.path: p for p in order.properties}
-    assert list(props) == ["order_id", "currency", "items", "items[].sku", "items[].price",
-                           "coupon", "receipt_email", "placed_at"]
+    # Item's fields are listed once, with the type (site.plans[0].types), not under `items`.
+    assert list(props) == ["order_id", "currency", "items", "coupon", "receipt_email",
+                           "placed_at"]
     assert props["order_id"].required and props["order_id"].range == "length 8 to 8"
     assert props["order_id"].library == "order_id"
     assert props["order_id"].description == "Id of the order."
     assert props["currency"].values == ('"USD"', '"EUR"')
     assert props["items"].type == "array of Item" and props["items"].type_name == "Item"
-    assert props["items"].range == "1+ items"
-    assert props["items[].sku"].pattern == "^SKU-[0-9]{4}$" and props["items[].sku"].required
-    assert props["items[].sku"].where.endswith("plan.yaml:12")  # in the type, where it is written
-    assert props["items[].price"].range == "> 0; multiple of 0.01"
+    assert props["items"].range == "1+ items" and props["items"].by_reference
+    assert not props["order_id"].by_reference and order.properties_more == 0
+    fields = {p.path: p for p in site.plans[0].types[0].properties}
+    assert fields["sku"].pattern == "^SKU-[0-9]{4}$" and fields["sku"].required
+    assert fields["sku"].where.endswith("plan.yaml:12")  # in the type, where it is written
+    assert fields["price"].range == "> 0; multiple of 0.01"
     assert props["coupon"].type == "string or null" and not props["coupon"].required
     assert props["receipt_email"].library == "email" and props["receipt_email"].pii
     assert props["receipt_email"].format == "email"
@@ -429,3 +433,120 @@ def test_an_example_stays_small_however_its_arrays_and_types_nest(tmp_path: Path
     defs["T9"] = {"type": "string", "minLength": 20}
     value = Builder(defs).value({"$ref": "#/$defs/T0"}, "", 0)
     assert len(json.dumps(value)) < 3 * MAX_EXAMPLE
+
+
+# -- named types are listed once, by reference --------------------------------------------------
+
+
+def chain(levels: int, fan: int, *, events: int = 1) -> str:
+    """A plan where each named type has ``fan`` properties of the next, ``levels`` deep: the
+    fields of T0 listed under every use would be ``fan ** levels`` rows."""
+    lines = ["protocols: 1", "plan: deep", "types:"]
+    for level in range(levels):
+        lines += [f"  T{level}:", "    type: object", "    properties:"]
+        lines += [f"      p{i}: {{type: T{level + 1}}}" for i in range(fan)]
+    lines += [f"  T{levels}: {{type: string}}", "events:"]
+    for n in range(events):
+        lines += [f"  Deep{n or ''}:", "    description: d", "    properties:",
+                  "      root: {type: T0}"]
+    return "\n".join(lines) + "\n"
+
+
+REFS = """\
+protocols: 1
+plan: refs
+types:
+  Address:
+    type: object
+    description: A postal address.
+    properties:
+      street: {type: string, required: true}
+      geo: {type: Geo}
+  Geo:
+    type: object
+    properties:
+      lat: {type: number}
+      lon: {type: number}
+events:
+  Order Shipped:
+    description: d
+    properties:
+      billing: {type: Address}
+      shipping: {type: [Address, "null"]}
+      stops: {type: array, items: {type: Address}}
+      box: {type: object, properties: {size: {type: integer}, to: {type: Address}}}
+  Order Returned:
+    description: d
+    properties:
+      from: {type: Address}
+"""
+
+
+def test_a_type_used_twice_is_listed_once_and_referred_to(tmp_path: Path) -> None:
+    site = site_of(tmp_path, REFS)
+    rows = {p.path: p for p in message(site, "Order Shipped").properties}
+    # An object written inline is listed under its property; a named type is not.
+    assert list(rows) == ["billing", "shipping", "stops", "box", "box.size", "box.to"]
+    for path in ("billing", "shipping", "stops", "box.to"):
+        assert rows[path].type_name == "Address" and rows[path].by_reference, path
+    assert (rows["shipping"].type, rows["stops"].type) == ("Address or null", "array of Address")
+    assert not rows["box"].by_reference and not rows["box.size"].by_reference
+    types = {t.name: t for t in site.plans[0].types}
+    assert [p.path for p in types["Address"].properties] == ["street", "geo"]
+    assert types["Address"].properties[1].by_reference  # Geo's fields are Geo's
+    assert [p.path for p in types["Geo"].properties] == ["lat", "lon"]
+    # Geo is sent by both messages, though only inside an Address.
+    assert [r.label for r in types["Geo"].used_by] == ["Order Shipped", "Order Returned"]
+
+    html = build_files(site, "html")
+    assert "".join(html.values()).count('data-property="street"') == 1  # the type's section
+    assert 'id="type-address"' in html["refs/library.html"]
+    assert html["refs/events/order-shipped.html"].count(
+        '<a class="type-ref" href="../../refs/library.html#type-address">Address</a>') == 4
+    assert html["refs/events/order-returned.html"].count("#type-address") == 1
+    markdown = build_files(site, "markdown")
+    assert "".join(markdown.values()).count("`street`") == 1
+    assert markdown["refs/events/order-shipped.md"].count(
+        "[Address](../library.md#type-address)") == 4
+    assert '### <a id="type-address"></a>Address' in markdown["refs/library.md"]
+    assert "[Geo](library.md#type-geo)" in markdown["refs/library.md"]
+
+
+@pytest.mark.parametrize("format", ["html", "markdown"])
+@pytest.mark.parametrize(("levels", "fan"), [(9, 10), (3, 300)], ids=["deep", "wide"])
+def test_named_types_nested_deep_or_wide_are_listed_once(tmp_path: Path, format: str,
+                                                          levels: int, fan: int) -> None:
+    """Found by review: each use of a named type listed its fields again, so ten properties
+    of the next type six levels deep took 56 s and a 785 MB page, and nine levels (10**9
+    rows) never ended; 300 properties of 300 of 300 would be 27 million rows."""
+    start = time.monotonic()
+    site = site_of(tmp_path, chain(levels, fan))
+    files = build_files(site, format)
+    assert time.monotonic() - start < 10
+    deep = message(site, "Deep")
+    assert [p.path for p in deep.properties] == ["root"] and deep.properties_more == 0
+    assert [len(t.properties) for t in site.plans[0].types] == [fan] * levels + [0]
+    suffix = ".html" if format == "html" else ".md"
+    page = files[f"deep/events/deep{suffix}"]
+    # The property table, the part the plan's types grew: the rest is the (bounded) example.
+    assert len(page.split("Example")[0]) < 12_000
+    assert len(files[f"deep/library{suffix}"]) < 12_000 + 500 * fan * levels  # a row a field
+    assert sum(len(text) for text in files.values()) < 1_000_000
+
+
+@pytest.mark.parametrize("format", ["html", "markdown"])
+def test_an_object_written_inline_lists_at_most_so_many_rows(tmp_path: Path,
+                                                            format: str) -> None:
+    from protocols.docsite.collect import MAX_PROPERTY_ROWS
+
+    fields = ", ".join(f"f{i}: {{type: object, properties: {{a: {{type: string}}}}}}"
+                       for i in range(MAX_PROPERTY_ROWS))
+    text = ("protocols: 1\nplan: wide\nevents:\n  Wide:\n    description: d\n"
+            f"    properties:\n      big: {{type: object, properties: {{{fields}}}}}\n")
+    site = site_of(tmp_path, text)
+    wide = message(site, "Wide")
+    # big, then f0, f0.a, f1, f1.a...: 1 + 2 * MAX_PROPERTY_ROWS rows in all.
+    assert len(wide.properties) == MAX_PROPERTY_ROWS
+    assert wide.properties_more == 1 + MAX_PROPERTY_ROWS
+    page = build_files(site, format)[f"wide/events/wide.{'html' if format == 'html' else 'md'}"]
+    assert f"{1 + MAX_PROPERTY_ROWS} more properties not shown" in page

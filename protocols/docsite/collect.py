@@ -35,7 +35,12 @@ from protocols.validate.check.checker import Validator
 from protocols.yamlsrc import PathKey, SourceMap
 
 MAX_USED_BY = 20  # other senders listed per property; the rest are counted
+MAX_FINDINGS = 50  # what validate says about an example, listed; the rest are counted
 MAX_NESTING = 6  # levels of nested properties listed (deeper ones are in the JSON Schema)
+# Rows of properties listed for one message or one named type; the rest are counted ("N more
+# properties not shown"). Named types are listed by reference, once each, in their own
+# section, so only anonymous objects written inline add rows: a plan this big is hostile.
+MAX_PROPERTY_ROWS = 2000
 KIND_FOLDERS = {"track": "events", "page": "pages", "screen": "screens"}
 POLICIES = {
     "allow": "Messages may carry properties the plan does not list.",
@@ -127,7 +132,8 @@ class _PlanCollector:
         plan = self.plan
         validator = Validator(plan)
         walked = [(spec, self._properties(spec)) for spec in plan.messages()]
-        messages = tuple(self._message(spec, props, validator) for spec, props in walked)
+        messages = tuple(self._message(spec, props, more, validator)
+                         for spec, (props, more) in walked)
         history, note = (read_history(plan) if self.history
                          else (None, "the history was not read (--no-history)"))
         return PlanDoc(
@@ -136,15 +142,16 @@ class _PlanCollector:
             messages=messages, library=self._library(), types=self._types(),
             conventions=self._conventions(), history=history, history_note=note)
 
-    def _message(self, spec: MessageSpec, walked: list[_Walked], validator: Validator
-                 ) -> MessageDoc:
+    def _message(self, spec: MessageSpec, walked: list[_Walked], more: int,
+                 validator: Validator) -> MessageDoc:
         ref = self.ref(spec)
         props = tuple(w.finish(*self._used_by(w, ref)) for w in walked)
         message = example_message(spec)
         findings = validator.validate(message)
         example = Example(
             message=message,
-            findings=tuple(f"{d.code} {d.name}: {d.message}" for d in findings),
+            findings=tuple(f"{d.code} {d.name}: {d.message}" for d in findings[:MAX_FINDINGS]),
+            findings_more=max(len(findings) - MAX_FINDINGS, 0),
             passes=not any(d.severity is Severity.ERROR for d in findings))
         title = spec.name if spec.kind == "track" and spec.name else (
             f"{spec.kind} traits" if spec.kind in ("identify", "group")
@@ -155,8 +162,8 @@ class _PlanCollector:
             href=ref.href, description=spec.description,
             owner=str(spec.owner) if spec.owner is not None else None,
             deprecated=spec.deprecated, tags=tuple(str(t) for t in spec.tags),
-            where=where(spec.location), properties=props, example=example, schema=schema,
-            additional_properties=spec.additional_properties)
+            where=where(spec.location), properties=props, properties_more=more,
+            example=example, schema=schema, additional_properties=spec.additional_properties)
 
     def _used_by(self, walked: _Walked, me: Ref) -> tuple[tuple[Ref, ...], int]:
         if walked.depth:
@@ -167,13 +174,18 @@ class _PlanCollector:
 
     # -- properties --------------------------------------------------------------------------
 
-    def _properties(self, spec: MessageSpec) -> list[_Walked]:
+    def _properties(self, spec: MessageSpec) -> tuple[list[_Walked], int]:
+        """The rows of a message's properties, and how many more were not listed."""
         ref = self.ref(spec)
         payload = spec.schema
         raw_props = self._raw_payload(spec)
-        walker = _Walker(self, spec=spec, defs=payload.get("$defs") or {}, user=ref)
-        return walker.object(payload, raw_props, prefix="", depth=0, schema_path=(),
-                             types_seen=frozenset())
+        defs = payload.get("$defs") or {}
+        walker = _Walker(self, spec=spec, defs=defs, user=ref)
+        rows = walker.object(payload, raw_props, prefix="", depth=0, schema_path=())
+        # Every named type the message sends, at any depth: once per message, each type once.
+        for used in _types_in(payload.get("properties"), defs):
+            self.uses.types.setdefault(used, {})[ref.href] = ref
+        return rows, walker.more
 
     def _raw_payload(self, spec: MessageSpec) -> dict[str, _Raw]:
         data = self.plan.data
@@ -213,7 +225,7 @@ class _PlanCollector:
             walker = _Walker(self, spec=None, defs=self.plan.types, user=None)
             summary = walker.one(name, schema, raw, required=False, path=name, depth=0,
                                  location=raw.source.key_location(raw.path) if raw else None,
-                                 schema_path=(), types_seen=frozenset()).finish(())
+                                 schema_path=()).finish(())
             used = self.uses.library.get(name, {})
             docs.append(TypeDoc(name=name, anchor=anchors[name], description=summary.description,
                                 summary=summary, properties=(), used_by=tuple(used.values()),
@@ -243,17 +255,16 @@ class _PlanCollector:
             walker = _Walker(self, spec=None, defs=self.plan.types, user=None)
             location = raw.source.key_location(raw.path) if raw else None
             summary = walker.one(name, schema, raw, required=False, path=name, depth=0,
-                                 location=location, schema_path=(),
-                                 types_seen=frozenset({name})).finish(())
+                                 location=location, schema_path=()).finish(())
             fields = walker.object(schema, self._raw_children(raw), prefix="", depth=0,
-                                   schema_path=(), types_seen=frozenset({name}),
-                                   in_type=name)
+                                   schema_path=(), in_type=name)
             used = self.uses.types.get(name, {})
             docs.append(TypeDoc(name=name, anchor=anchors[name],
                                 description=schema.get("description") if isinstance(
                                     schema.get("description"), str) else None,
                                 summary=summary, properties=tuple(f.finish(()) for f in fields),
-                                used_by=tuple(used.values()), where=where(location)))
+                                properties_more=walker.more, used_by=tuple(used.values()),
+                                where=where(location)))
         return tuple(docs)
 
     def _raw_children(self, raw: _Raw | None) -> dict[str, _Raw]:
@@ -330,22 +341,37 @@ class _Walked:
 
 
 class _Walker:
+    """Lists the properties of one message or one named type, as rows.
+
+    A property whose value is a named type (or an array of one) is one row that names the
+    type; the type's fields are listed once, in its own section, not under every use (ten
+    properties of the next type, nine levels deep, would be a billion rows). Objects written
+    inline are listed under their property, to MAX_NESTING levels and MAX_PROPERTY_ROWS rows
+    in all; ``more`` counts the rows past that.
+    """
+
     def __init__(self, owner: _PlanCollector, *, spec: MessageSpec | None,
                  defs: Mapping[str, Any], user: Ref | None) -> None:
         self.owner = owner
         self.spec = spec
         self.defs = defs
         self.user = user
+        self.rows = 0
+        self.more = 0
 
     def object(self, schema: Mapping[str, Any], raw: Mapping[str, _Raw], *, prefix: str,
-               depth: int, schema_path: PathKey, types_seen: frozenset[str],
-               in_type: str | None = None) -> list[_Walked]:
+               depth: int, schema_path: PathKey, in_type: str | None = None
+               ) -> list[_Walked]:
         properties = schema.get("properties")
         if not isinstance(properties, Mapping) or depth > MAX_NESTING:
             return []
         required = set(schema.get("required") or ())
         out: list[_Walked] = []
         for name, sub in properties.items():
+            if self.rows >= MAX_PROPERTY_ROWS:
+                self.more += _count_rows(sub, depth)
+                continue
+            self.rows += 1
             sub_path = (*schema_path, "properties", name)
             raw_sub = raw.get(name)
             if in_type is not None and raw_sub is None:
@@ -359,15 +385,14 @@ class _Walker:
                 location = raw_sub.source.key_location(raw_sub.path) if raw_sub else None
             walked = self.one(str(name), sub, raw_sub, required=name in required,
                               path=f"{prefix}{name}", depth=depth, location=location,
-                              schema_path=sub_path, types_seen=types_seen)
+                              schema_path=sub_path)
             out.append(walked)
             out.extend(self.children(sub, raw_sub, walked, depth=depth, schema_path=sub_path,
-                                     types_seen=types_seen, in_type=in_type))
+                                     in_type=in_type))
         return out
 
     def one(self, name: str, schema: Any, raw: _Raw | None, *, required: bool, path: str,
-            depth: int, location: Location | None, schema_path: PathKey,
-            types_seen: frozenset[str]) -> _Walked:
+            depth: int, location: Location | None, schema_path: PathKey) -> _Walked:
         schema = schema if isinstance(schema, Mapping) else {}
         library = self.owner.library_of(raw, name)
         facet = _facet(schema)
@@ -375,10 +400,6 @@ class _Walker:
         if self.user is not None:
             if library is not None:
                 self.owner.uses.library.setdefault(library, {})[self.user.href] = self.user
-            if type_name is not None:
-                self.owner.uses.types.setdefault(type_name, {})[self.user.href] = self.user
-            for used in _types_in(schema, self.defs):
-                self.owner.uses.types.setdefault(used, {})[self.user.href] = self.user
             if depth == 0:
                 self.owner.uses.names.setdefault(name, {})[self.user.href] = self.user
         description = schema.get("description")
@@ -394,13 +415,13 @@ class _Walker:
             "description": description if isinstance(description, str) else None,
             "library": library,
             "type_name": type_name,
+            "by_reference": False,
             "where": where(location),
         }
         return _Walked(name=name, path=path, depth=depth, fields=fields)
 
     def children(self, schema: Any, raw: _Raw | None, parent: _Walked, *, depth: int,
-                 schema_path: PathKey, types_seen: frozenset[str], in_type: str | None
-                 ) -> list[_Walked]:
+                 schema_path: PathKey, in_type: str | None) -> list[_Walked]:
         if not isinstance(schema, Mapping):
             return []
         target, suffix, path = _container(schema)
@@ -408,16 +429,9 @@ class _Walker:
             return []
         type_name = _type_name(target)
         if type_name is not None:
-            if type_name in types_seen:
-                return []  # a type that contains itself: listed once
-            resolved = self.defs.get(type_name)
-            if not isinstance(resolved, Mapping):
-                return []
-            raw_type = self.owner.types_raw.get(type_name)
-            return self.object(resolved, self.owner._raw_children(raw_type),
-                               prefix=f"{parent.path}{suffix}.", depth=depth + 1,
-                               schema_path=(), types_seen=types_seen | {type_name},
-                               in_type=type_name)
+            # By reference: the type's own section lists its fields, once.
+            parent.fields["by_reference"] = _has_fields(self.defs.get(type_name))
+            return []
         raw_children = self.owner._raw_children(raw)
         if not raw_children and raw is not None:
             library = self.owner.library_of(raw, parent.name)
@@ -425,7 +439,27 @@ class _Walker:
                 raw_children = self.owner._raw_children(self.owner.library_raw.get(library))
         return self.object(target, raw_children, prefix=f"{parent.path}{suffix}.",
                            depth=depth + 1, schema_path=(*schema_path, *path),
-                           types_seen=types_seen, in_type=in_type)
+                           in_type=in_type)
+
+
+def _count_rows(schema: Any, depth: int) -> int:
+    """The rows a property would take (itself and the fields of an object written inline,
+    as :meth:`_Walker.object` lists them), without building them: for "N more not shown"."""
+    count = 1
+    if not isinstance(schema, Mapping) or depth >= MAX_NESTING:
+        return count
+    target, _, _ = _container(schema)
+    if target is None or _type_name(target) is not None:
+        return count
+    properties = target.get("properties")
+    if isinstance(properties, Mapping):
+        count += sum(_count_rows(sub, depth + 1) for sub in properties.values())
+    return count
+
+
+def _has_fields(schema: Any) -> bool:
+    return isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping) \
+        and bool(schema["properties"])
 
 
 def _container(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str, PathKey]:

@@ -28,6 +28,8 @@ class PropertyDoc:
     ``path`` names nested properties (``products[].price``); ``depth`` is its nesting level.
     ``library`` is the property-library entry it is built on, if any; ``used_by`` the other
     messages of the plan that send a property of the same name (top level only).
+    ``by_reference``: its value is an object of the named type ``type_name`` (or an array of
+    them), whose fields are listed once, in the type's own section, and not under every use.
     """
 
     name: str
@@ -47,6 +49,7 @@ class PropertyDoc:
     used_by: tuple[Ref, ...]
     where: str  # plan file:line
     used_by_more: int = 0  # other senders not listed (a common property is sent by all)
+    by_reference: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +59,7 @@ class Example:
     message: Mapping[str, Any]
     findings: tuple[str, ...]  # "PV208 event-deprecated: ..." (empty: it passes)
     passes: bool  # no finding at the error level
+    findings_more: int = 0  # findings past MAX_FINDINGS, not listed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +81,7 @@ class MessageDoc:
     example: Example
     schema: Mapping[str, Any]
     additional_properties: str
+    properties_more: int = 0  # rows past MAX_PROPERTY_ROWS, not listed (see the JSON Schema)
 
     @property
     def pii(self) -> bool:
@@ -94,6 +99,7 @@ class TypeDoc:
     properties: tuple[PropertyDoc, ...]  # the fields of an object type
     used_by: tuple[Ref, ...]
     where: str
+    properties_more: int = 0  # fields past MAX_PROPERTY_ROWS, not listed
 
 
 @dataclass(frozen=True, kw_only=True)

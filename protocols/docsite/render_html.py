@@ -67,6 +67,7 @@ def _search(message: MessageDoc) -> str:
     return search_text([message.title, message.kind, message.plan, message.owner,
                         message.description, *message.tags,
                         *(p.path for p in message.properties),
+                        *dict.fromkeys(p.type_name for p in message.properties if p.type_name),
                         *(p.description for p in message.properties if p.depth == 0)])
 
 

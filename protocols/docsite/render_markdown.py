@@ -162,9 +162,21 @@ def _name_cell(p: PropertyDoc) -> str:
     return f"{indent}{code(p.path)}{marks}"
 
 
+def _type_cell(page: _Page, plan: PlanDoc, p: PropertyDoc, types: dict[str, str]) -> str:
+    """The type's text, its named type a link to the type's section (where its fields are
+    listed, once)."""
+    if p.type_name is None or p.type_name not in types or p.type_name not in p.type:
+        return md(p.type)
+    before, after = p.type.split(p.type_name, 1)
+    link = page.link(p.type_name, f"{plan.slug}/library.md", f"type-{types[p.type_name]}")
+    note = " <br> fields listed with the type" if p.by_reference else ""
+    return f"{md(before)}{link}{md(after)}{note}"
+
+
 def _property_rows(page: _Page, plan: PlanDoc, properties: Sequence[PropertyDoc], *,
-                   used: bool) -> list[str]:
+                   used: bool, more: int = 0, more_where: str = "") -> list[str]:
     library = {e.name: e.anchor for e in plan.library}
+    types = {t.name: t.anchor for t in plan.types}
     head = "| property | type | required | rules | description | from library |"
     rule = "|---|---|---|---|---|---|"
     if used:
@@ -175,13 +187,18 @@ def _property_rows(page: _Page, plan: PlanDoc, properties: Sequence[PropertyDoc]
         if p.library is not None and p.library in library:
             lib = page.link(p.library, f"{plan.slug}/library.md",
                             f"property-{library[p.library]}")
-        row = (f"| {_name_cell(p)} | {md(p.type)} | {'required' if p.required else 'optional'}"
+        row = (f"| {_name_cell(p)} | {_type_cell(page, plan, p, types)} | "
+               f"{'required' if p.required else 'optional'}"
                f" | {_rules(p)} | {md(p.description or '')} | {lib} |")
         if used:
-            more = f" and {p.used_by_more} more" if p.used_by_more else ""
-            row += f" {', '.join(page.ref(r) for r in p.used_by)}{more} |"
+            others = f" and {p.used_by_more} more" if p.used_by_more else ""
+            row += f" {', '.join(page.ref(r) for r in p.used_by)}{others} |"
         rows.append(row)
-    return [*rows, ""]
+    rows.append("")
+    if more:
+        rows += [f"{more} more properties not shown (a table lists at most {len(properties)} "
+                 f"rows): {more_where} has them all.", ""]
+    return rows
 
 
 def _message(page: _Page, plan: PlanDoc, m: MessageDoc) -> None:
@@ -198,7 +215,8 @@ def _message(page: _Page, plan: PlanDoc, m: MessageDoc) -> None:
                    f"- Edit it in: {code(m.where)}", ""]
     page.lines += ["## " + ("Traits" if m.kind in ("identify", "group") else "Properties"), ""]
     if m.properties:
-        page.lines += _property_rows(page, plan, m.properties, used=True)
+        page.lines += _property_rows(page, plan, m.properties, used=True,
+                                     more=m.properties_more, more_where="the JSON Schema below")
     else:
         page.lines += ["None planned.", ""]
     page.lines += ["## Example", ""]
@@ -209,6 +227,8 @@ def _message(page: _Page, plan: PlanDoc, m: MessageDoc) -> None:
         page.lines += ["No example that passes `protocols validate` could be built from this "
                        "schema; validate says:", ""]
     page.lines += [f"- {md(f)}" for f in m.example.findings]
+    if m.example.findings_more:
+        page.lines.append(f"- and {m.example.findings_more} more")
     if m.example.findings:
         page.lines.append("")
     page.lines += block(_json(m.example.message), "json")
@@ -245,13 +265,14 @@ def _library(page: _Page, plan: PlanDoc, site: Site) -> None:
 
 
 def _type(page: _Page, plan: PlanDoc, t: TypeDoc) -> None:
-    page.lines += [f"### {md(t.name)}", ""]
+    page.lines += [f'### <a id="type-{t.anchor}"></a>{md(t.name)}', ""]
     if t.description:
         page.lines += [md(t.description), ""]
     used = ", ".join(page.ref(r) for r in t.used_by) or "no message"
     page.lines += [f"Defined at {code(t.where)}. Used by {used}.", ""]
     if t.properties:
-        page.lines += _property_rows(page, plan, t.properties, used=False)
+        page.lines += _property_rows(page, plan, t.properties, used=False,
+                                     more=t.properties_more, more_where="the plan file")
     else:
         page.lines += [md(t.summary.type), ""]
 
