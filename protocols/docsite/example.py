@@ -28,8 +28,14 @@ MAX_LENGTH = 10_000
 MAX_ITEMS = 100
 # The size of a whole example (about its characters): nested arrays and types multiply
 # (100 items of 100 items of 10,000 characters wrote a 96 MB page; ten properties of the next
-# type nine levels deep never ended). Past it, values are the smallest of their kind (None).
+# type nine levels deep never ended). Past it, values are left out, or null (see CUT_COST).
 MAX_EXAMPLE = 100_000
+# A value past MAX_DEPTH (or the budget) is left out where it may be (an optional property);
+# where one is needed (a required property, the first of minItems) it is null, which validate
+# reports, and costs this much of the budget, so an example holds at most about a hundred.
+# (Ten properties of the next type nine levels deep were some 12,000 nulls, a second per
+# message to report: 50 such events took docs 52 s.)
+CUT_COST = MAX_EXAMPLE // 100
 USER_ID = "user-123"
 GROUP_ID = "group-123"
 TIMESTAMP = "2026-01-15T10:30:00.000Z"
@@ -72,10 +78,17 @@ def example_message(spec: MessageSpec) -> dict[str, Any]:
     if spec.kind == "group":
         message["groupId"] = GROUP_ID
     defs = spec.schema.get("$defs") or {}
-    payload = Builder(defs).value(spec.schema, "", 0)
+    payload = Builder(defs).value(spec.schema, "", 0)  # (a whole budget, depth 0: not _CUT)
     message[spec.payload_field] = payload if isinstance(payload, dict) else {}
     message["timestamp"] = TIMESTAMP
     return message
+
+
+class _Cut:
+    """What :meth:`Builder.value` gives past MAX_DEPTH or MAX_EXAMPLE: no value."""
+
+
+_CUT: Any = _Cut()
 
 
 class Builder:
@@ -86,8 +99,11 @@ class Builder:
         self.budget = MAX_EXAMPLE  # what the example may still take (see MAX_EXAMPLE)
 
     def value(self, schema: Any, name: str, depth: int) -> Any:
+        """The example of ``schema``; ``_CUT`` past MAX_DEPTH or the budget (only
+        :meth:`object` and :meth:`array` see it: they leave the value out, or write null
+        where one is needed)."""
         if self.budget <= 0:
-            return None
+            return _CUT
         self.budget -= 1
         return self._value(schema, name, depth)
 
@@ -99,7 +115,7 @@ class Builder:
         if schema is True or not isinstance(schema, Mapping):
             return self._text(_words(name))
         if depth > MAX_DEPTH:
-            return None
+            return _CUT
         type_name = defs_name(schema.get("$ref"))
         if type_name is not None:
             target = self.defs.get(type_name)
@@ -157,12 +173,24 @@ class Builder:
             if self.budget <= 0:
                 break  # (the example is as large as it may be: see MAX_EXAMPLE)
             self.budget -= len(str(key)) + 4  # the key as written, and its punctuation
-            out[key] = self.value(sub, key, depth + 1)
+            value = self.value(sub, key, depth + 1)
+            if value is not _CUT:
+                out[key] = value
         for key in schema.get("required") or ():
             if isinstance(key, str) and key not in out:
-                extra = schema.get("additionalProperties", True)
-                out[key] = self.value(extra, key, depth + 1)
+                if key in properties:
+                    value = _CUT  # (left out above: too deep, or past the budget)
+                else:
+                    value = self.value(schema.get("additionalProperties", True), key, depth + 1)
+                out[key] = self._needed(value)
         return out
+
+    def _needed(self, value: Any) -> Any:
+        """A value that must be there: null for one past MAX_DEPTH, at a cost (CUT_COST)."""
+        if value is not _CUT:
+            return value
+        self.budget -= CUT_COST
+        return None
 
     def array(self, schema: Mapping[str, Any], name: str, depth: int) -> list[Any]:
         low = _int(schema.get("minItems"), 0)
@@ -171,6 +199,8 @@ class Builder:
         items = schema.get("items", True)
         before = self.budget
         first = self.value(items, name, depth + 1)
+        if first is _CUT:
+            return [self._needed(first)] if low else []
         each = max(before - self.budget, 1)  # what one item took of the budget
         count = max(min(count, 1 + max(self.budget, 0) // each), 1)
         self.budget -= each * (count - 1)
