@@ -209,3 +209,26 @@ def test_a_deprecated_named_type_declines_through_aliases_and_nullable(tmp_path:
     result = CliRunner().invoke(app, ["validate", "--plan", str(plan), str(log), "-f", "json"])
     found = [(d["code"], d["line"]) for d in json.loads(result.output)["diagnostics"]]
     assert found == [("PV209", 1), ("PV209", 2), ("PV209", 3)]
+
+
+def test_a_named_type_is_built_once_however_often_it_is_used() -> None:
+    """Found by review of docs: each use of a named type built its struct again, so ten
+    properties of the next type nine levels deep (10**9 structs) never let validate start;
+    five levels built 11,112."""
+    from protocols.validate.check.typed import _Builder
+
+    levels = 5
+    defs: dict[str, Any] = {f"T{level}": {"type": "object", "properties": {
+        f"p{i}": {"$ref": f"#/$defs/T{level + 1}"} for i in range(10)}} for level in range(levels)}
+    defs[f"T{levels}"] = {"type": "string", "maxLength": 3}
+    schema = {"type": "object", "properties": {"root": {"$ref": "#/$defs/T0"}}, "$defs": defs}
+    builder = _Builder(defs)
+    builder.build(schema, True)
+    assert builder.structs == levels + 1  # the payload and each object type, once
+    decoder = payload_decoder(schema)
+    assert decoder is not None
+    deep = {"p3": {"p1": {"p9": {"p0": {"p2": "abc"}}}}}
+    assert decoder.decode(json.dumps({"root": deep}).encode()) == {"root": deep}
+    for bad in ({"p3": {"p1": {"p9": {"p0": {"p2": "abcd"}}}}}, {"p3": {"zz": {}}}):
+        with pytest.raises(ValueError):
+            decoder.decode(json.dumps({"root": bad}).encode())

@@ -87,6 +87,10 @@ class _Builder:
     def __init__(self, defs: Mapping[str, Any]) -> None:
         self.defs = defs
         self.following: set[str] = set()  # named types being built (recursion: unsupported)
+        # Each named type built once, however often it is used: built per use, ten
+        # properties of the next type nine levels deep were 10**9 structs (validate never
+        # ended). A type's decoder does not depend on where it is used.
+        self.built: dict[str, tuple[Any, Post | None]] = {}
         self.structs = 0
 
     def build(self, schema: Any, top: bool = False) -> tuple[Any, Post | None]:
@@ -196,13 +200,16 @@ class _Builder:
         name = defs_name(ref)  # (a place inside a type, or "#": left to the engine)
         if keys != {"$ref"} or name is None:
             raise _Unsupported(ref)
+        if name in self.built:
+            return self.built[name]
         if name in self.following or name not in self.defs:
             raise _Unsupported("a recursive or missing type")
         self.following.add(name)
         try:
-            return self.build(self.defs[name])
+            self.built[name] = self.build(self.defs[name])
         finally:
             self.following.discard(name)
+        return self.built[name]
 
     def _nullable(self, schema: Mapping[str, Any], keys: set[str]) -> tuple[Any, Post | None]:
         members = schema["anyOf"]
