@@ -10,7 +10,7 @@ from protocols.diagnostics import Location, format_path
 from protocols.diff.facets import pair_renames
 from protocols.diff.model import Change
 from protocols.diff.rules import CHANGE_RULES
-from protocols.diff.schema import MessageDiff, describe, quoted
+from protocols.diff.schema import MessageDiff, TypeFacts, describe, quoted
 from protocols.naming import near_duplicate
 from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.yamlsrc import PathKey
@@ -118,12 +118,14 @@ def diff_plans(old: Plan, new: Plan, *, plan_name: str) -> list[Change]:
             new=after_spec.location, old=before_spec.location,
             before=before_spec.name, after=after_spec.name))
         pairs.append((before_spec, after_spec))
+    type_facts: TypeFacts = {}  # (the plan's types, compared once for all its messages)
     for before_spec, after_spec in pairs:
         own_policy = ("additional_properties" in _body(old, before_spec)
                       or "additional_properties" in _body(new, after_spec))
         message = MessageDiff(plan_name, before_spec, after_spec, own_policy=own_policy,
                               ignore_nested_policy=policy_changed or (
                                   before_spec.additional_properties
-                                  != after_spec.additional_properties))
+                                  != after_spec.additional_properties),
+                              type_facts=type_facts)
         changes.extend(message.compare())
     return changes
