@@ -31,6 +31,7 @@ from protocols.diff.facets import (
 from protocols.diff.model import Change
 from protocols.diff.rules import CHANGE_RULES
 from protocols.plan.model import MessageSpec
+from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target
 from protocols.yamlsrc import PathKey
 
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum")
@@ -64,15 +65,17 @@ TypeFacts = dict[tuple[str, int, int], tuple[bool, frozenset[str]]]
 
 
 def _refs(schema: Any) -> frozenset[str]:
-    """The named types ``schema`` refers to (``#/$defs/Name``), not through ``$defs``."""
+    """The named types ``schema`` refers to (``#/$defs/Name``, or a place inside one), not
+    through ``$defs``."""
     found: set[str] = set()
     pending = [schema]
     while pending:
         node = pending.pop()
         if isinstance(node, Mapping):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                found.add(ref[len("#/$defs/"):])
+            for keyword in REFERENCE_KEYWORDS:
+                target = defs_target(node.get(keyword))
+                if target is not None:
+                    found.add(target[0])
             pending.extend(v for k, v in node.items() if k != "$defs")
         elif isinstance(node, list):
             pending.extend(node)
