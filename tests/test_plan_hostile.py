@@ -80,6 +80,15 @@ CASES: dict[str, tuple[str, tuple[str, int]]] = {
         BASE + "types:\n  T: {type: object, schema: {anyOf: [{}]}}\n"
         "events:\n  A:\n    properties:\n      t: {type: T}\n"
         "      x: {schema: {$ref: '#/$defs/T/anyOf/\u00b2'}}\n", ("PL108", 9)),
+    # Found by the docs session's review: entries using entries were copied at every use,
+    # ten of the next entry five deep being 111,110 copies (21 s for lint, every command
+    # slowed the same; nine deep never ended).
+    "library entries that multiply inside each other": (
+        BASE + "properties:\n" + "".join(
+            f"  l{i}:\n    type: object\n    properties:\n"
+            + "".join(f"      p{j}: {{use: l{i + 1}}}\n" for j in range(10))
+            for i in range(9)) + "  l9: {type: string}\n"
+        "events:\n  A:\n    properties:\n      l0: {}\n", ("PL115", 117)),
 }
 
 COMMANDS: list[list[str]] = [

@@ -18,7 +18,7 @@ from protocols.plan.confine import Refused, project_root, read_confined
 from protocols.plan.formatcheck import check_format, check_format_paths, prune
 from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.plan.rawcheck import check_raw_blocks
-from protocols.plan.resolve import Resolver
+from protocols.plan.resolve import ExpansionBudget, Resolver
 from protocols.schemarefs import (
     REFERENCE_KEYWORDS,
     VALUE_KEYWORDS,
@@ -245,7 +245,8 @@ def _build(data: Mapping[str, Any], source: SourceMap,
         own = dict(body.get(payload_key) or {})
         schema_resolver = resolver if own_policy == policy else Resolver(
             source, library, types, own_policy, library_sources, type_sources,
-            resolver.diagnostics, resolver.used_library, resolver.used_types)
+            resolver.diagnostics, resolver.used_library, resolver.used_types,
+            budget=resolver.budget)
         schema = schema_resolver.object_schema(own, (*path, payload_key), (), locations)
         inherited = {k: v for k, v in common.items() if k not in own} if kind == "track" else {}
         if inherited:
@@ -286,7 +287,8 @@ def _build(data: Mapping[str, Any], source: SourceMap,
     for name, fragment in types.items():
         type_path, type_source = type_sources[name]
         sub = Resolver(type_source, library, types, policy, library_sources, type_sources,
-                       resolver.diagnostics, resolver.used_library, resolver.used_types)
+                       resolver.diagnostics, resolver.used_library, resolver.used_types,
+                       budget=resolver.budget)
         locations: dict[PathKey, Location] = {}
         type_schemas[name] = sub.nested(fragment, type_path, ("$defs", name), locations)
     for name, cycle in in_place_cycles(type_schemas).items():
@@ -310,7 +312,8 @@ def _build(data: Mapping[str, Any], source: SourceMap,
             diagnostics.append(_root_cycle_finding(message, way, source, type_sources))
     # Check every library entry, used or not, so a bad type is found where it is written.
     checker = Resolver(source, library, types, policy, library_sources, type_sources,
-                       resolver.diagnostics)
+                       resolver.diagnostics,  # (a budget of its own; PL115 said once)
+                       budget=ExpansionBudget(reported=resolver.budget.reported))
     for name in library:
         lib_path, lib_source = library_sources[name]
         checker.source = lib_source

@@ -22,6 +22,19 @@ from protocols.yamlsrc import IGNORE_KEY, PathKey, SourceMap
 META_KEYS = frozenset({"required", "description", "deprecated", "pii", "nullable", "use"})
 PLAN_ONLY_KEYS = frozenset({"required", "pii", "nullable", "use", "schema"})
 NESTED_SCHEMA_KEYS = ("anyOf", "oneOf", "allOf")
+#: Library entries expanded inside other entries, in one plan, before PL115 stops it. An
+#: entry is copied into every place that uses it, so entries that use entries multiply: ten
+#: properties of the next entry, five deep, are 111,110 copies for one use (minutes, for
+#: every command). Named types (``types:``) are kept by reference and have no such limit.
+MAX_NESTED_EXPANSIONS = 10_000
+
+
+@dataclass
+class ExpansionBudget:
+    """Nested library expansions left for one plan, shared by all its resolvers."""
+
+    left: int = MAX_NESTED_EXPANSIONS
+    reported: bool = False
 
 
 @dataclass
@@ -39,6 +52,7 @@ class Resolver:
     used_types: set[str] = field(default_factory=set)
     # Library entries being expanded right now: an entry met again inside itself is a cycle.
     expanding: list[str] = field(default_factory=list)
+    budget: ExpansionBudget = field(default_factory=ExpansionBudget)
 
     def error(self, code: str, name: str, message: str, path: PathKey, *,
               key: bool = False, suggestion: str | None = None) -> None:
@@ -96,7 +110,8 @@ class Resolver:
                        + (f"; did you mean {hint!r}?" if hint else ""),
                        (*plan_path, "use"), suggestion=hint)
             base_name = None
-        if base_name is not None and self._contains_itself(base_name, plan_path, key=True):
+        if base_name is not None and (self._contains_itself(base_name, plan_path, key=True)
+                                      or self._over_budget(plan_path, key=True)):
             return {}, bool(fragment.get("required", False))
         if base_name is not None:
             self.used_library.add(str(base_name))
@@ -120,7 +135,7 @@ class Resolver:
         # (overrides such as `required` or a narrower enum) where the event wrote them.
         sub = Resolver(lib_source, self.library, self.types, self.policy,
                        self.library_sources, self.type_sources, self.diagnostics,
-                       self.used_library, self.used_types, self.expanding)
+                       self.used_library, self.used_types, self.expanding, self.budget)
         schema = sub.fragment_schema(base, lib_path, schema_path, locations)
         schema.update(self.fragment_schema(own, plan_path, schema_path, locations))
         merged = {**base, **own}
@@ -185,13 +200,32 @@ class Resolver:
                    "refer to itself", where, key=key)
         return True
 
+    def _over_budget(self, where: PathKey, *, key: bool = False) -> bool:
+        """Whether expanding one more library entry here, inside another, would pass the
+        plan's :data:`MAX_NESTED_EXPANSIONS`; reported once, at ``where`` (PL115)."""
+        if not self.expanding:
+            return False  # (a use in a message or type: as many as the plan writes)
+        self.budget.left -= 1
+        if self.budget.left >= 0:
+            return False
+        if not self.budget.reported:
+            self.budget.reported = True
+            self.error("PL115", "expansion-limit",
+                       f"library entries used inside library entries ("
+                       f"{' -> '.join(self.expanding)} -> ...) expand to more than "
+                       f"{MAX_NESTED_EXPANSIONS:,} copies in this plan; make the repeated "
+                       "shape a named type (`types:`), which is kept by reference", where,
+                       key=key)
+        return True
+
     def nested(self, fragment: Any, plan_path: PathKey, schema_path: PathKey,
                locations: dict[PathKey, Location]) -> dict[str, Any]:
         """An unnamed sub-schema (items, anyOf members...): no library lookup by name."""
         fragment = dict(fragment or {})
         use = fragment.pop("use", None)
         if use is not None:
-            if self._contains_itself(use, (*plan_path, "use")):
+            if self._contains_itself(use, (*plan_path, "use")) or (
+                    use in self.library and self._over_budget((*plan_path, "use"))):
                 return {}
             if use in self.library:
                 self.used_library.add(use)

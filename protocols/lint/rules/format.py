@@ -219,6 +219,43 @@ loader_rule("PL113", "unreadable-file", category="format", default=Severity.ERRO
     Passing: the same file readable by the user running `protocols`.
     """)
 
+loader_rule("PL115", "expansion-limit", category="format", default=Severity.ERROR,
+            summary="Library entries used inside library entries multiply past a limit.",
+            doc="""
+    A library entry (`properties:` of the plan or of an imported library) is copied into every
+    place that uses it, so entries whose properties use other entries multiply: ten
+    properties of the next entry, five entries deep, are 111,110 copies for a single use, and
+    every command would take minutes to load the plan. Plans come from anyone, so loading
+    stops after 10,000 entries expanded inside other entries, in the plan's messages and
+    types (and as many in the library checked on its own), and this
+    finding points at the `use:` (or the property) where it stopped. Named types (`types:`)
+    are kept by reference, once, whatever their nesting: a shape used in many places inside
+    other shapes belongs there.
+
+    Failing (with `l2`, `l3`... built the same way, five deep):
+
+    ```yaml
+    properties:
+      l1:
+        type: object
+        properties:
+          a: {use: l2}
+          b: {use: l2}
+          # ... ten of them
+    ```
+
+    Passing:
+
+    ```yaml
+    types:
+      L1:
+        type: object
+        properties:
+          a: {type: L2}
+          b: {type: L2}
+    ```
+    """)
+
 loader_rule("PL114", "external-reference", category="format", default=Severity.ERROR,
             summary="A `$ref` that points outside the plan (a URL or another file).", doc="""
     References in raw `schema:` blocks (and in `x-segment-*` keys that export writes back)
