@@ -139,3 +139,23 @@ def test_a_changed_type_is_still_reported_at_each_use(tmp_path: Path,
             for v in ("old", "new")]
     assert unchanged_types(*defs) == frozenset()
     assert unchanged_types(defs[0], defs[0]) == {"T0", "T1", "T2"}
+
+
+def test_a_changed_type_deep_in_many_uses_is_listed_a_bounded_number_of_times(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review of docs: a change in a type used ten times in a type used ten times,
+    nine deep, was compared (and listed) at each of 10**9 places: diff never ended. Each
+    written use of a type is compared up to MAX_USES_LISTED times in a message; the rest
+    would list the same changes with the same levels."""
+    import time
+
+    from protocols.diff.schema import MAX_USES_LISTED
+
+    monkeypatch.chdir(tmp_path)
+    start = time.monotonic()
+    result = diff_texts(deep_chain(9, 10), deep_chain(9, 10, leaf="integer"), tmp_path)
+    assert time.monotonic() - start < 10
+    changed = [d for d in result.diagnostics if d.name == "type-changed"]
+    assert len(changed) == MAX_USES_LISTED
+    assert all(d.path.startswith("events.Deep.properties.root.") for d in changed)
+    assert all(d.severity.value == "error" for d in changed)  # breaking, as at every use

@@ -64,6 +64,15 @@ def describe(spec: MessageSpec) -> str:
 TypeFacts = dict[tuple[str, int, int], tuple[bool, frozenset[str]]]
 
 
+#: Uses of one named type (one reference, written the same way) whose changes are listed in
+#: one message; further uses add nothing new (the same changes, rules and levels).
+MAX_USES_LISTED = 20
+
+
+def _canonical(schema: Mapping[str, Any]) -> str:
+    return json.dumps(schema, sort_keys=True, default=repr)
+
+
 def _refs(schema: Any) -> frozenset[str]:
     """The named types ``schema`` refers to (``#/$defs/Name``, or a place inside one), not
     through ``$defs``."""
@@ -131,6 +140,7 @@ class MessageDiff:
         self.ignore_nested_policy = ignore_nested_policy
         self.changes: list[Change] = []
         self._visiting: set[tuple[str, str]] = set()
+        self._compared: dict[tuple[str, str], int] = {}  # references to types, as written
         # Named types to skip: comparing an unchanged type at each use cost the product of
         # the fan-outs (ten properties of the next type, six levels deep: 27 s for no change).
         self._unchanged = unchanged_types(self.old.defs, self.new.defs, type_facts)
@@ -212,8 +222,19 @@ class MessageDiff:
             return
         if not root and "$ref" in old and old == new and _refs(old) <= self._unchanged:
             return  # the same reference to types that did not change: nothing differs
+        before, after = old, new
         old, old_ref = deref(old, self.old.defs)
         new, new_ref = deref(new, self.new.defs)
+        if (old_ref or new_ref) and not root:
+            # A named type's changes are listed at each use, up to MAX_USES_LISTED uses in a
+            # message, written the same way: past that they are those already listed (a type
+            # used ten times in a type used ten times ... would be compared at every one of
+            # 10**depth places, without end).
+            written = (_canonical(before), _canonical(after))
+            uses = self._compared.get(written, 0)
+            if uses >= MAX_USES_LISTED:
+                return
+            self._compared[written] = uses + 1
         if old_ref or new_ref:
             key = (old_ref or "", new_ref or "")
             if key in self._visiting:  # a recursive type: this pair is compared further up
