@@ -185,6 +185,9 @@ def test_search_finds_an_event_by_a_word_of_its_description(page: Any, site: Pat
     page.fill("#q", "cart_id")  # a property name
     assert {visible.nth(i).locator("a").inner_text() for i in range(visible.count())} >= {
         "Product Added", "Cart Viewed"}
+    page.fill("#q", "image_url")  # a field of the Product type, which Order Completed sends
+    assert "Order Completed" in {visible.nth(i).locator("a").inner_text()
+                                 for i in range(visible.count())}
     page.fill("#q", "@payments")  # an owner
     assert visible.count() == 1
     page.fill("#q", "nothing matches this")

@@ -596,3 +596,14 @@ def test_library_entries_are_matched_to_messages_in_one_pass(tmp_path: Path,
     assert len(reads) <= 2 * 100  # the messages' properties, then the library's uses
     entry = next(e for e in plan.library if e.name == "used")
     assert entry.summary.range == ">= 1" and len(entry.used_by) == 100
+
+
+def test_the_index_finds_a_message_by_a_field_of_a_type_it_sends(tmp_path: Path) -> None:
+    # Item's fields are listed with the type, not under Order Completed's `items`; the search
+    # still finds the message by them (and not a message that sends no Item).
+    index = build_files(site_of(tmp_path), "html")["index.html"]
+    rows = {html.unescape(title): html.unescape(search) for search, title in re.findall(
+        r'<tr data-search="([^"]*)".*?<a [^>]*>([^<]+)</a>', index, re.S)}
+    assert "sku" in rows["Order Completed"].split()
+    assert not any("sku" in text.split() for title, text in rows.items()
+                   if title != "Order Completed" and "Item" not in text)

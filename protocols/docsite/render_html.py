@@ -36,10 +36,18 @@ def render_html(site: Site) -> dict[str, str]:
 
     files: dict[str, str] = {}
     messages = site.messages()
+    # The fields of the named types each message sends (listed with the type, not under the
+    # message): the index finds a message by them too. (Each type's fields once a message.)
+    type_fields: dict[str, list[str]] = {}
+    for plan in site.plans:
+        for named in plan.types:
+            fields = [field.path for field in named.properties]
+            for user in named.used_by:
+                type_fields.setdefault(user.href, []).extend(fields)
     page("index.html", "index.html", title=title, messages=messages,
          owners=sorted({m.owner for m in messages if m.owner}),
          kinds=[k for k in KIND_TITLES if any(m.kind == k for m in messages)],
-         search=[_search(m) for m in messages])
+         search=[_search(m, type_fields.get(m.href, ())) for m in messages])
     for plan in site.plans:
         anchors = {"library_anchors": {e.name: e.anchor for e in plan.library},
                    "type_anchors": {t.name: t.anchor for t in plan.types}}
@@ -63,10 +71,10 @@ def _site_title(site: Site) -> str:
     return "Tracking plans"
 
 
-def _search(message: MessageDoc) -> str:
+def _search(message: MessageDoc, type_fields: Sequence[str] = ()) -> str:
     return search_text([message.title, message.kind, message.plan, message.owner,
                         message.description, *message.tags,
-                        *(p.path for p in message.properties),
+                        *(p.path for p in message.properties), *dict.fromkeys(type_fields),
                         *dict.fromkeys(p.type_name for p in message.properties if p.type_name),
                         *(p.description for p in message.properties if p.depth == 0)])
 
