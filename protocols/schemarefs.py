@@ -128,6 +128,32 @@ def defs_name(reference: Any) -> str | None:
     return target[0] if target is not None and not target[1] else None
 
 
+def referenced_types(schema: Any, types: Mapping[str, Any] | None = None) -> set[str]:
+    """The named types ``schema`` refers to (``#/$defs/Name``, or a place inside one) by
+    ``$ref`` or ``$dynamicRef``, anywhere but inside ``$defs`` and values (``const``,
+    ``enum``...). With ``types`` (name -> schema): only names in it, and the types those
+    refer to in turn. One walk, no recursion."""
+    found: set[str] = set()
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            for keyword in REFERENCE_KEYWORDS:
+                target = defs_target(node.get(keyword))
+                if target is None:
+                    continue
+                if types is None:
+                    found.add(target[0])
+                elif target[0] in types and target[0] not in found:
+                    found.add(target[0])
+                    pending.append(types[target[0]])
+            pending.extend(value for key, value in node.items()
+                           if key != "$defs" and key not in VALUE_KEYWORDS)
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
 def resolve_local(document: Any, reference: Any) -> Any:
     """The schema a local reference points at in ``document`` (the schema that holds it, with
     its ``$defs``): ``#`` is the document itself, ``#/...`` a JSON pointer into it. None when

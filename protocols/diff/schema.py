@@ -31,7 +31,7 @@ from protocols.diff.facets import (
 from protocols.diff.model import Change
 from protocols.diff.rules import CHANGE_RULES
 from protocols.plan.model import MessageSpec
-from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target
+from protocols.schemarefs import referenced_types
 from protocols.yamlsrc import PathKey
 
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum")
@@ -73,24 +73,6 @@ def _canonical(schema: Mapping[str, Any]) -> str:
     return json.dumps(schema, sort_keys=True, default=repr)
 
 
-def _refs(schema: Any) -> frozenset[str]:
-    """The named types ``schema`` refers to (``#/$defs/Name``, or a place inside one), not
-    through ``$defs``."""
-    found: set[str] = set()
-    pending = [schema]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, Mapping):
-            for keyword in REFERENCE_KEYWORDS:
-                target = defs_target(node.get(keyword))
-                if target is not None:
-                    found.add(target[0])
-            pending.extend(v for k, v in node.items() if k != "$defs")
-        elif isinstance(node, list):
-            pending.extend(node)
-    return frozenset(found)
-
-
 def unchanged_types(old: Mapping[str, Any], new: Mapping[str, Any],
                     facts: TypeFacts | None = None) -> frozenset[str]:
     """The named types that are the same in ``old`` and ``new`` (two ``$defs``), and every
@@ -100,7 +82,7 @@ def unchanged_types(old: Mapping[str, Any], new: Mapping[str, Any],
     for name in old.keys() & new.keys():
         key = (name, id(old[name]), id(new[name]))
         if key not in facts:
-            facts[key] = (old[name] == new[name], _refs(old[name]))
+            facts[key] = (old[name] == new[name], frozenset(referenced_types(old[name])))
         equal, refs = facts[key]
         if equal:
             same[name] = refs
@@ -220,7 +202,7 @@ class MessageDiff:
                 self.add("schema-changed", f"{self.where(path)} changed", path,
                          before=old, after=new)
             return
-        if not root and "$ref" in old and old == new and _refs(old) <= self._unchanged:
+        if not root and "$ref" in old and old == new and referenced_types(old) <= self._unchanged:
             return  # the same reference to types that did not change: nothing differs
         before, after = old, new
         old, old_ref = deref(old, self.old.defs)

@@ -17,7 +17,7 @@ from typing import Any
 from protocols.plan.compiler import schema_file_names
 from protocols.plan.model import MessageSpec, Plan
 from protocols.plan.resolve import Resolver
-from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target
+from protocols.schemarefs import referenced_types
 from protocols.yamlsrc import IGNORE_KEY, all_suppressions
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -195,32 +195,7 @@ def _common_rule(plan: Plan) -> dict[str, Any] | None:
 
 def _used_types(plan: Plan, schema: Any) -> set[str]:
     """Names of the plan types a schema uses, following references inside types too."""
-    used: set[str] = set()
-    pending = _refs(schema)
-    while pending:
-        name = pending.pop()
-        if name in used or name not in plan.types:
-            continue
-        used.add(name)
-        pending |= _refs(plan.types[name])
-    return used
-
-
-def _refs(schema: Any) -> set[str]:
-    """Type names a schema refers to as ``#/$defs/Name`` (or a place inside one, such as
-    ``#/$defs/Name/properties/y``; not following into the types)."""
-    found: set[str] = set()
-    if isinstance(schema, dict):
-        for keyword in REFERENCE_KEYWORDS:
-            target = defs_target(schema.get(keyword))
-            if target is not None:
-                found.add(target[0])
-        for value in schema.values():
-            found |= _refs(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            found |= _refs(value)
-    return found
+    return referenced_types(schema, plan.types)
 
 
 def _labels(tags: tuple[str, ...]) -> dict[str, str]:

@@ -20,11 +20,9 @@ from protocols.plan.model import MessageKind, MessageSpec, Plan
 from protocols.plan.rawcheck import check_raw_blocks
 from protocols.plan.resolve import ExpansionBudget, Resolver
 from protocols.schemarefs import (
-    REFERENCE_KEYWORDS,
-    VALUE_KEYWORDS,
-    defs_target,
     in_place_cycles,
     reference_findings,
+    referenced_types,
     root_cycle,
 )
 from protocols.yamlsrc import PathKey, SourceMap, YamlError, decode_source, load_yaml
@@ -304,7 +302,7 @@ def _build(data: Mapping[str, Any], source: SourceMap,
     all_specs = [*events.values(), *pages.values(), *screens.values(),
                  *(s for s in (identify, group) if s is not None)]
     for message in all_specs:
-        used = _referenced_types(message.schema, type_schemas)
+        used = referenced_types(message.schema, type_schemas)
         if used:
             message.schema["$defs"] = {name: type_schemas[name] for name in sorted(used)}  # type: ignore[index]
         way = root_cycle(message.schema)
@@ -378,26 +376,6 @@ def _raw_path(source: SourceMap, base: PathKey, inside: PathKey) -> PathKey:
         if path in source.values or path in source.keys:
             return path
     return (*base, *inside)
-
-
-def _referenced_types(schema: Any, type_schemas: Mapping[str, Any]) -> set[str]:
-    """Names of types a schema refers to (``#/$defs/Name``, or a place inside a type such
-    as ``#/$defs/Name/properties/y``), following references inside types too."""
-    found: set[str] = set()
-    pending = [schema]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            for keyword in REFERENCE_KEYWORDS:
-                target = defs_target(node.get(keyword))
-                name = target[0] if target is not None else None
-                if name is not None and name in type_schemas and name not in found:
-                    found.add(name)
-                    pending.append(type_schemas[name])
-            pending.extend(v for k, v in node.items() if k != "$defs" and k not in VALUE_KEYWORDS)
-        elif isinstance(node, list):
-            pending.extend(node)
-    return found
 
 
 def discover_plan_files(paths: list[str]) -> list[Path]:
