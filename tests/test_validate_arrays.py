@@ -303,6 +303,29 @@ def test_a_broken_element_costs_no_more_than_its_own_text(
     assert max(given_sizes) <= 4096, max(given_sizes)  # (the window, before: 1 to 2 MiB)
 
 
+def test_broken_elements_of_a_one_line_array_are_scanned_as_far_as_they_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in review: the scan of a broken stretch looked for the next quote or line end,
+    # then counted the brackets of all the text up to it; a one-line array of broken
+    # elements with no quote in the window scanned the rest of the window for each
+    # (quadratic: 64,000 of them took 15 s).
+    scanned: list[int] = []
+    outside = arrays._outside_strings
+
+    def counting(text: str, position: int, stop: int, depth: int) -> Any:
+        scanned.append(stop - position)
+        return outside(text, position, stop, depth)
+
+    monkeypatch.setattr(arrays, "_outside_strings", counting)
+    data = b"[" + b"x," * 20_000 + b"{}," * 10 + b"{}]"
+    path = write(tmp_path / "in.json", data)
+    found = errors(path)
+    assert len(found) == 20_000 and {c for _, c, _, _ in found} == {"PV001"}
+    # (each element's scan reads its own text and at most one first piece past it; before,
+    # the rest of the window: about 400 million characters here)
+    assert sum(scanned) <= 2 * len(data) + 20_000 * 256, sum(scanned)
+
+
 def test_a_bom_before_an_array_of_several_lines_is_not_its_end(tmp_path: Path) -> None:
     # An array that opens on its first line was parsed as a document, then read from its
     # first byte: the BOM, where the reader saw no "[" and read nothing (two messages lost).

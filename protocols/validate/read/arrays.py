@@ -55,6 +55,10 @@ _STRUCTURE = re.compile(r"[\[\]{},]")
 # Text outside strings this long, with too few closing brackets to end the element, is
 # counted whole rather than read a character at a time.
 _RUN = 32
+# Characters of a broken stretch scanned outside strings at a time, at first (then twice as
+# many each time, up to _SCAN_MOST; see ArrayReader._scan).
+_SCAN_FIRST = 256
+_SCAN_MOST = 65_536
 # The piece of the window an element is first decoded from: twice the last one, at least.
 _PIECE = 1024
 # A decoding error this close to the end of the text held may be where the text stops,
@@ -463,6 +467,7 @@ class ArrayReader:
         window = self._window
         text, base = window.text, window.base
         size = len(text)
+        piece = _SCAN_FIRST
         while position < size:
             if brackets.line_begins >= 0:  # the first character of a line: is it the next?
                 found = _NOT_SPACE.search(text, position)
@@ -499,15 +504,22 @@ class ArrayReader:
                 else:
                     brackets.in_string = False  # a line end ends a string: JSON has no other
                 continue
-            # Outside strings: the brackets and commas up to the next quote or line end.
-            found = _QUOTE_OR_NEWLINE.search(text, position)
-            stop = found.start() if found is not None else size
+            # Outside strings: the brackets and commas up to the next quote or line end, a
+            # piece at a time (a stretch may end a few characters on, and the window hold
+            # no quote for a megabyte: looking that far for each broken element of a
+            # one-line array would be quadratic).
+            limit = min(size, position + piece)
+            found = _QUOTE_OR_NEWLINE.search(text, position, limit)
+            stop = found.start() if found is not None else limit
             brackets.depth, position, how = _outside_strings(text, position, stop,
                                                              brackets.depth)
             if how is not None:
                 return position, how
             if found is None:
-                return size, None
+                if limit == size:
+                    return size, None
+                piece = min(piece * 2, _SCAN_MOST)
+                continue  # (the next piece)
             position = stop + 1
             if text[stop] == '"':
                 brackets.in_string = True
