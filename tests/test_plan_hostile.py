@@ -88,7 +88,7 @@ CASES: dict[str, tuple[str, tuple[str, int]]] = {
             f"  l{i}:\n    type: object\n    properties:\n"
             + "".join(f"      p{j}: {{use: l{i + 1}}}\n" for j in range(10))
             for i in range(9)) + "  l9: {type: string}\n"
-        "events:\n  A:\n    properties:\n      l0: {}\n", ("PL115", 117)),
+        "events:\n  A:\n    properties:\n      l0: {}\n", ("PL115", 116)),
 }
 
 COMMANDS: list[list[str]] = [
@@ -254,3 +254,41 @@ def test_json_pointers_resolve_as_rfc_6901_says() -> None:
     assert pointer_nodes(doc, "/$defs/sp%20ace") == [doc["$defs"], {}]
     for missing in ("/$defs/m~0n/2", "/$defs/nope", "/$defs/a/b", "anchor", "/$defs/m~0n/-1"):
         assert pointer_nodes(doc, missing) is None, missing
+
+
+def _entries_plan(events: int, *, levels: int = 1, fan: int = 8) -> str:
+    """A library tree ``levels`` deep of ``fan`` entries each (one level: a product entry
+    whose eight fields use other entries), used by ``events`` events."""
+    lines = [BASE.rstrip("\n"), "properties:"]
+    for level in range(levels):
+        lines += [f"  l{level}:", "    type: object", "    properties:"]
+        lines += [f"      p{j}: {{use: l{level + 1}}}" for j in range(fan)]
+    lines += [f"  l{levels}: {{type: string}}", "events:"]
+    for index in range(events):
+        lines += [f"  E{index}:", "    properties:", "      l0: {}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_entries_of_entries_in_many_events_load_up_to_the_plan_limit(tmp_path: Path) -> None:
+    """Found in review: the limit first counted every nested copy in the plan against 10,000,
+    so a product entry of eight entries used by 1,251 events (10,008 copies, 8 a use, loaded
+    in 0.12 s) did not load. One use multiplies up to MAX_COPIES_PER_USE; the plan adds up
+    to MAX_NESTED_EXPANSIONS."""
+    import json
+
+    from protocols.plan.resolve import MAX_COPIES_PER_USE, MAX_NESTED_EXPANSIONS
+
+    def codes(text: str) -> list[str]:
+        plan = tmp_path / "plan.yaml"
+        plan.write_text(text, "utf-8")
+        result = run(["lint", str(plan), "--format", "json"])
+        no_traceback(result, ["lint"])
+        return [d["code"] for d in json.loads(result.output)["diagnostics"]]
+
+    assert "PL115" not in codes(_entries_plan(1_251))
+    # Three levels of twelve: 1,884 copies a use, under the limit of one use...
+    assert MAX_COPIES_PER_USE >= 12 + 12 ** 2 + 12 ** 3
+    assert "PL115" not in codes(_entries_plan(2, levels=3, fan=12))
+    # ... but enough uses of it pass the plan's.
+    uses = MAX_NESTED_EXPANSIONS // 1_884 + 1
+    assert codes(_entries_plan(uses, levels=3, fan=12)).count("PL115") == 1

@@ -310,8 +310,10 @@ def _build(data: Mapping[str, Any], source: SourceMap,
             diagnostics.append(_root_cycle_finding(message, way, source, type_sources))
     # Check every library entry, used or not, so a bad type is found where it is written.
     checker = Resolver(source, library, types, policy, library_sources, type_sources,
-                       resolver.diagnostics,  # (a budget of its own; PL115 said once)
-                       budget=ExpansionBudget(reported=resolver.budget.reported))
+                       resolver.diagnostics,  # (a budget of its own; PL115 said once,
+                       # and once said, entries are checked without expanding others)
+                       budget=ExpansionBudget(left=0, reported=True) if resolver.budget.reported
+                       else ExpansionBudget())
     for name in library:
         lib_path, lib_source = library_sources[name]
         checker.source = lib_source

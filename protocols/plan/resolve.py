@@ -22,18 +22,24 @@ from protocols.yamlsrc import IGNORE_KEY, PathKey, SourceMap
 META_KEYS = frozenset({"required", "description", "deprecated", "pii", "nullable", "use"})
 PLAN_ONLY_KEYS = frozenset({"required", "pii", "nullable", "use", "schema"})
 NESTED_SCHEMA_KEYS = ("anyOf", "oneOf", "allOf")
-#: Library entries expanded inside other entries, in one plan, before PL115 stops it. An
-#: entry is copied into every place that uses it, so entries that use entries multiply: ten
-#: properties of the next entry, five deep, are 111,110 copies for one use (minutes, for
-#: every command). Named types (``types:``) are kept by reference and have no such limit.
-MAX_NESTED_EXPANSIONS = 10_000
+#: Library entries expanded inside other entries for one use of an entry (in a message, a
+#: type, or the library checked on its own), before PL115 stops it. An entry is copied into
+#: every place that uses it, so entries that use entries multiply: ten properties of the next
+#: entry, five deep, are 111,110 copies for one use (minutes, for every command). A product
+#: entry whose eight fields use other entries makes eight. Named types (``types:``) are kept
+#: by reference and have no such limit.
+MAX_COPIES_PER_USE = 2_000
+#: The same, counted over the whole plan: many uses just under the limit above.
+MAX_NESTED_EXPANSIONS = 100_000
 
 
 @dataclass
 class ExpansionBudget:
-    """Nested library expansions left for one plan, shared by all its resolvers."""
+    """Nested library expansions left for one plan, shared by all its resolvers, and for
+    the use being expanded."""
 
     left: int = MAX_NESTED_EXPANSIONS
+    use_left: int = MAX_COPIES_PER_USE
     reported: bool = False
 
 
@@ -201,21 +207,27 @@ class Resolver:
         return True
 
     def _over_budget(self, where: PathKey, *, key: bool = False) -> bool:
-        """Whether expanding one more library entry here, inside another, would pass the
-        plan's :data:`MAX_NESTED_EXPANSIONS`; reported once, at ``where`` (PL115)."""
+        """Whether expanding one more library entry here, inside another, passes
+        :data:`MAX_COPIES_PER_USE` for this use or :data:`MAX_NESTED_EXPANSIONS` for the
+        plan; reported once, at ``where`` (PL115)."""
+        budget = self.budget
         if not self.expanding:
-            return False  # (a use in a message or type: as many as the plan writes)
-        self.budget.left -= 1
-        if self.budget.left >= 0:
+            budget.use_left = MAX_COPIES_PER_USE  # (a use in a message or type: a new one)
             return False
-        if not self.budget.reported:
-            self.budget.reported = True
+        budget.left -= 1
+        budget.use_left -= 1
+        if budget.left >= 0 and budget.use_left >= 0:
+            return False
+        if not budget.reported:
+            budget.reported = True
+            limit = (f"more than {MAX_COPIES_PER_USE:,} copies for one use"
+                     if budget.use_left < 0 else
+                     f"more than {MAX_NESTED_EXPANSIONS:,} copies in this plan")
             self.error("PL115", "expansion-limit",
                        f"library entries used inside library entries ("
-                       f"{' -> '.join(self.expanding)} -> ...) expand to more than "
-                       f"{MAX_NESTED_EXPANSIONS:,} copies in this plan; make the repeated "
-                       "shape a named type (`types:`), which is kept by reference", where,
-                       key=key)
+                       f"{' -> '.join(self.expanding)} -> ...) expand to {limit}; make the "
+                       "repeated shape a named type (`types:`), which is kept by reference",
+                       where, key=key)
         return True
 
     def nested(self, fragment: Any, plan_path: PathKey, schema_path: PathKey,

@@ -226,11 +226,12 @@ loader_rule("PL115", "expansion-limit", category="format", default=Severity.ERRO
     place that uses it, so entries whose properties use other entries multiply: ten
     properties of the next entry, five entries deep, are 111,110 copies for a single use, and
     every command would take minutes to load the plan. Plans come from anyone, so loading
-    stops after 10,000 entries expanded inside other entries, in the plan's messages and
-    types (and as many in the library checked on its own), and this
-    finding points at the `use:` (or the property) where it stopped. Named types (`types:`)
-    are kept by reference, once, whatever their nesting: a shape used in many places inside
-    other shapes belongs there.
+    stops when one use of an entry (in a message, a type, or the library checked on its own)
+    expands more than 2,000 entries inside it, or the whole plan more than 100,000 (a product
+    entry whose eight fields use other entries makes eight copies a use: 12,500 uses), and
+    this finding points at the `use:` (or the property) where it stopped. Named types
+    (`types:`) are kept by reference, once, whatever their nesting: a shape used in many
+    places inside other shapes belongs there.
 
     Failing (with `l2`, `l3`... built the same way, five deep):
 
