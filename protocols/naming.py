@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import inflection
 
@@ -236,6 +237,7 @@ def normalized_value(value: str) -> str:
     return collision_key(value)
 
 
+@lru_cache(maxsize=65536)
 def singular_key(name: str) -> str:
     """Collision key with plurals made singular, for singular/plural near-duplicates."""
     words = split_words(name)
@@ -245,22 +247,32 @@ def singular_key(name: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count once), capped at ``limit + 1``."""
+    """Damerau-Levenshtein distance (adjacent swaps count once), capped at ``limit + 1``.
+
+    Only the cells within ``limit`` of the diagonal are computed (a path through any other
+    costs more than ``limit``): linear in the names' length, not quadratic."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    over = limit + 1
+    width = len(b)
     previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
+    previous = [j if j <= limit else over for j in range(width + 1)]
     for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
+        low, high = max(1, i - limit), min(width, i + limit)
+        current = [over] * (width + 1)
+        if i <= limit:
+            current[0] = i
+        for j in range(low, high + 1):
+            cb = b[j - 1]
             cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
+                value = min(value, previous_previous[j - 2] + 1)
+            current[j] = value if value < over else over
+        if min(current[max(0, low - 1):high + 1]) > limit:
+            return over
         previous_previous, previous = previous, current
-    return previous[-1]
+    return min(previous[-1], over)
 
 
 def did_you_mean(name: str, candidates: Sequence[str], *, cutoff: float = 0.75) -> str | None:

@@ -151,6 +151,11 @@ def _deletions(key: str, depth: int) -> frozenset[str]:
     return frozenset(found)
 
 
+#: Earlier names a name is compared with, at most (the first ones that may be near it). A
+#: plan of 1,251 events named alike took lint 100 s comparing every pair.
+MAX_CANDIDATES = 16
+
+
 def _candidates(entries: Sequence[_Name]) -> list[list[int]]:
     """For each entry, the earlier entries that may be a near-duplicate of it, in order."""
     by_variant: dict[str, list[int]] = {}
@@ -164,17 +169,26 @@ def _candidates(entries: Sequence[_Name]) -> list[list[int]]:
         earlier = set(by_singular.get(entry.singular, ()))
         for variant in variants:
             earlier.update(by_variant.get(variant, ()))
-        result.append(sorted(earlier))
-        by_singular.setdefault(entry.singular, []).append(index)
+        result.append(sorted(earlier)[:MAX_CANDIDATES])
+        _keep(by_singular.setdefault(entry.singular, []), index)
         for variant in variants:
-            by_variant.setdefault(variant, []).append(index)
+            _keep(by_variant.setdefault(variant, []), index)
     return result
+
+
+def _keep(indexes: list[int], index: int) -> None:
+    """The first MAX_CANDIDATES names of a bucket are kept: names that all look alike (a
+    series such as "Step AAA", "Step AAB"...) would make every pair a candidate."""
+    if len(indexes) < MAX_CANDIDATES:
+        indexes.append(index)
 
 
 def find_near_duplicates(names: Sequence[str]) -> list[tuple[int, int, str]]:
     """(index, earlier index, "typo" or "plural") for each name that nearly repeats an
     earlier one, pairing it with the first such name. Same answer as trying every earlier
-    name with naming.near_duplicate, without comparing every pair."""
+    name with naming.near_duplicate, without comparing every pair, as long as no name has
+    more than MAX_CANDIDATES earlier ones that may be near it (a series of alike names);
+    past that, the first ones."""
     entries = [_Name(name, *_keys(name)) for name in names]
     found: list[tuple[int, int, str]] = []
     for index, (entry, candidates) in enumerate(
