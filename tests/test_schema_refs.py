@@ -21,8 +21,7 @@ import protocols
 from protocols.cli import app
 from protocols.plan.loader import load_plan_file
 from protocols.validate.check.checker import Validator
-from protocols.validate.check.lane import FastLane
-from protocols.validate.run import ValidateOptions, validate_inputs
+from tests.test_validate_lane import _same_with_and_without_lane as same_with_and_without_lane
 
 BASE = "protocols: 1\nplan: refs\n"
 
@@ -55,13 +54,7 @@ def _same_with_and_without_lane(plan: protocols.Plan, messages: list[dict[str, A
                                 tmp_path: Path) -> Any:
     log = tmp_path / "log.ndjson"
     log.write_text("".join(json.dumps(m) + "\n" for m in messages), "utf-8")
-    with_lane = validate_inputs(plan, [str(log)], ValidateOptions())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(FastLane, "accept_envelope", lambda self, envelope: None)
-        without = validate_inputs(plan, [str(log)], ValidateOptions())
-    assert with_lane.diagnostics == without.diagnostics
-    assert with_lane.summary == without.summary
-    return with_lane
+    return same_with_and_without_lane(plan, log)
 
 
 # -- JSON pointers into types ---------------------------------------------------------------
