@@ -76,7 +76,7 @@ def _pattern_properties(validator: Any, rules: Any, instance: Any,
     if not validator.is_type(instance, "object"):
         return
     known = schema.get("properties", {})
-    verdict = pattern_keys(rules).verdict
+    keys = pattern_keys(rules)
     for pattern, sub in rules.items():
         bounded = search_or_unchecked(pattern)
         checks = not checks_nothing(sub)
@@ -84,8 +84,7 @@ def _pattern_properties(validator: Any, rules: Any, instance: Any,
             found = bounded.search(name)
             if found:
                 yield from validator.descend(value, sub, path=name, schema_path=pattern)
-            elif found is None and (checks or (
-                    name not in known and verdict(name) is not True)):
+            elif found is None and (checks or not keys.decides(name, known)):
                 yield ValidationError(unchecked_message(name, pattern, bounded), path=[name],
                                       schema_path=[pattern], instance=value)
 

@@ -265,9 +265,8 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
         pattern, name = schema_path[-1], str(violation.instance_path[-1])
         why = violation.message.rpartition(f"{pattern!r}: ")[2] or "its search was stopped"
         holder = schema_at(ctx.spec.schema, schema_path[:-2])
-        decided = isinstance(holder, Mapping) and (
-            name in (holder.get("properties") or {})
-            or pattern_keys(holder.get("patternProperties")).verdict(name) is True)
+        decided = isinstance(holder, Mapping) and pattern_keys(
+            holder.get("patternProperties")).decides(name, holder.get("properties") or {})
         found = ("its value was not checked against that pattern's rules" if decided else
                  "whether it is planned is not known, and its value was not checked")
         message = (f"{ctx.noun} {quoted(str(path[-1]))} was not checked against the "

@@ -140,10 +140,10 @@ def pattern_properties(value: Any, schema: Mapping[str, Any],
     rules = tuple((pattern, searcher(pattern), compile_node(sub), not checks_nothing(sub))
                   for pattern, sub in value.items())
     known_names = _known_names(schema)
-    verdict = PatternKeys(tuple((pattern, bounded) for pattern, bounded, _, _ in rules)).verdict
+    keys = PatternKeys(tuple((pattern, bounded) for pattern, bounded, _, _ in rules))
 
     def undecided(name: str) -> bool:
-        return name not in known_names and verdict(name) is not True
+        return not keys.decides(name, known_names)
 
     def valid(instance: Any) -> bool:
         if not isinstance(instance, dict):

@@ -18,7 +18,7 @@ validate, infer and serve all search through :func:`compile_pattern`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -145,6 +145,11 @@ class PatternKeys:
             if found is None:
                 undecided = True
         return None if undecided else False
+
+    def decides(self, name: str, known: Collection[Any]) -> bool:
+        """Whether ``name`` is planned whatever a key that could not be searched says: it is
+        in ``properties`` (``known``), or a key matches it."""
+        return name in known or self.verdict(name) is True
 
 
 def pattern_keys(patterns: Any) -> PatternKeys:
