@@ -318,9 +318,7 @@ def _elements(reader: LineReader, elements: ArrayReader, first_line: int,
         return
     if elements.rest is not None:
         line, held = elements.rest
-        joined = io.BufferedReader(cast(io.RawIOBase, _Joined(io.BytesIO(held), reader.stream)),
-                                   buffer_size=CHUNK)
-        yield from ndjson(LineReader(reader.file, joined, reader.gunzip, line), [], fast)
+        yield from ndjson(_lines_after(reader, held, line), [], fast)
         return
     problem = reader.problem()
     if problem is not None:
@@ -370,11 +368,17 @@ def _document(reader: LineReader, pending: list[bytes], fast: LineHandler | None
                          tuple(parse_message_text(body, file=file, line=start_line)),
                          kind="document")
             return
-    held = io.BufferedReader(cast(io.RawIOBase, _Joined(io.BytesIO(content), reader.stream)),
-                             buffer_size=CHUNK)
-    lines = LineReader(file, held, reader.gunzip, start_line)
+    lines = _lines_after(reader, content, start_line)
     lines.runs = reader.runs
     yield from ndjson(lines, [], fast)
+
+
+def _lines_after(reader: LineReader, held: bytes, line: int) -> LineReader:
+    """The lines of ``held`` (bytes already read from ``reader``), then of the rest of its
+    stream, numbered from ``line``."""
+    joined = io.BufferedReader(cast(io.RawIOBase, _Joined(io.BytesIO(held), reader.stream)),
+                               buffer_size=CHUNK)
+    return LineReader(reader.file, joined, reader.gunzip, line)
 
 
 _NOT_JSON = object()
