@@ -42,6 +42,7 @@ from protocols.validate.read.records import DECODER, Item, Record, messages_of
 CHUNK = 1 << 20
 # Text that cannot be UTF-8: invalid bytes decoded with surrogateescape (U+DC80..U+DCFF).
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_NOT_UTF8_MESSAGE = "not UTF-8: a byte that is not UTF-8 inside this element"
 _SPACE = " \t\r\n"
 # What the brackets of a broken stretch are counted from (_Brackets): the characters that
 # matter inside a string, and where the text outside strings stops.
@@ -368,15 +369,12 @@ class ArrayReader:
         text = self._window.text
         self._state = _SEPARATOR
         if end - start > self._max_element:  # (whole, yet too long to be a message)
-            record = self._problem(start, start, f"an element longer than "
-                                   f"{self._max_element // 1024} KiB: not read as a message",
-                                   code="PV004", end=end, column=False)
+            record = self._too_long(start, end)
             self._resume = self._drop(after)
             return self._counted(record)
         found = _NOT_UTF8.search(text, start, end)
         if found is not None:
-            record = self._problem(start, found.start(), "not UTF-8: a byte that is not UTF-8 "
-                                   "inside this element", code="PV003", end=end)
+            record = self._not_utf8(start, found.start(), end)
             self._resume = self._drop(after)
             return self._counted(record)
         line = self._line(start)
@@ -396,6 +394,18 @@ class ArrayReader:
         if raw is None:
             raw = self._window.text[start:end].encode("utf-8", "surrogateescape") + b"\n"
         return Record(self.file, line, raw, (Item(line, error=error),), kind="problem")
+
+    def _too_long_message(self) -> str:
+        return f"an element longer than {self._max_element // 1024} KiB: not read as a message"
+
+    def _too_long(self, start: int, end: int) -> Record:
+        """PV004 for the element from ``start`` to ``end``, longer than an element may be."""
+        return self._problem(start, start, self._too_long_message(), code="PV004", end=end,
+                             column=False)
+
+    def _not_utf8(self, start: int, at: int, end: int) -> Record:
+        """PV003 for the element from ``start`` to ``end``, whose byte at ``at`` is not UTF-8."""
+        return self._problem(start, at, _NOT_UTF8_MESSAGE, code="PV003", end=end)
 
     def _diagnostic(self, at: int, message: str, code: str, *, column: bool = True
                     ) -> Diagnostic:
@@ -450,12 +460,9 @@ class ArrayReader:
         than an element may be, else PV001 at ``error_at``."""
         found = _NOT_UTF8.search(self._window.text, start, stop)
         if found is not None:
-            record = self._problem(start, found.start(), "not UTF-8: a byte that is not UTF-8 "
-                                   "inside this element", code="PV003", end=stop)
+            record = self._not_utf8(start, found.start(), stop)
         elif stop - start > self._max_element:
-            record = self._problem(start, start, f"an element longer than "
-                                   f"{self._max_element // 1024} KiB: not read as a message",
-                                   code="PV004", end=stop, column=False)
+            record = self._too_long(start, stop)
         else:
             record = self._problem(start, error_at, message, end=stop)
         self._resume = self._drop(self._resume)
@@ -545,8 +552,7 @@ class ArrayReader:
         """What is wrong with a stretch too long to hold: the first error in the text held
         (PV003, PV001), or that it is too long (PV004) where the text runs out first."""
         text = self._window.text
-        too_long = (f"an element longer than {self._max_element // 1024} KiB: not read as a "
-                    "message", "PV004", start)
+        too_long = (self._too_long_message(), "PV004", start)
         try:
             _, end = DECODER.raw_decode(text, start)
         except json.JSONDecodeError as exc:
@@ -554,8 +560,7 @@ class ArrayReader:
                 return too_long
             found = _NOT_UTF8.search(text, start, exc.pos + 1)
             if found is not None:
-                return ("not UTF-8: a byte that is not UTF-8 inside this element", "PV003",
-                        found.start())
+                return _NOT_UTF8_MESSAGE, "PV003", found.start()
             return f"not valid JSON: {exc.msg}", "PV001", exc.pos
         except (ValueError, RecursionError) as exc:
             reason = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
