@@ -21,7 +21,7 @@ import protocols
 from protocols.cli import app
 from protocols.plan.loader import load_plan_file
 from protocols.validate.check.checker import Validator
-from tests.test_validate_lane import _same_with_and_without_lane as same_with_and_without_lane
+from tests.test_validate_lane import _run_messages
 
 BASE = "protocols: 1\nplan: refs\n"
 
@@ -48,13 +48,6 @@ def _unresolved(message: str) -> bool:
     """A PV210 that says a reference was not followed (PV210 also says "not valid under any
     of the given schemas")."""
     return "cannot be resolved" in message or "nested too deeply" in message
-
-
-def _same_with_and_without_lane(plan: protocols.Plan, messages: list[dict[str, Any]],
-                                tmp_path: Path) -> Any:
-    log = tmp_path / "log.ndjson"
-    log.write_text("".join(json.dumps(m) + "\n" for m in messages), "utf-8")
-    return same_with_and_without_lane(plan, log)
 
 
 # -- JSON pointers into types ---------------------------------------------------------------
@@ -107,7 +100,7 @@ def test_a_pointer_into_a_type_that_lint_accepts_is_resolved_by_validate(
         # The rule is shown where the type writes it, not at the event.
         assert finding.related is not None and finding.related.line > 3, event
         messages += [_track(event, {"x": good}), _track(event, {"x": bad})]
-    result = _same_with_and_without_lane(plan, messages, tmp_path)
+    result = _run_messages(plan, messages, tmp_path)
     assert (result.summary["valid"], result.summary["invalid"]) == (6, 6)
     assert not [d.message for d in result.diagnostics if _unresolved(d.message)]
 
@@ -140,7 +133,7 @@ def test_type_names_that_need_escaping_in_a_pointer_are_resolved(tmp_path: Path)
         ("PV202", f"properties.{name}") for name in "pqrs"]
     good = _track("Named", {"p": 1, "q": 2, "r": 3, "s": 4})
     assert validator.validate(good) == []
-    result = _same_with_and_without_lane(plan, [good, _track("Named", {"p": "x"})], tmp_path)
+    result = _run_messages(plan, [good, _track("Named", {"p": "x"})], tmp_path)
     assert (result.summary["valid"], result.summary["invalid"]) == (1, 1)
 
 
@@ -200,7 +193,7 @@ events:
                 for value in (None, "s", 1, [], {})]
     found = [d for m in messages for d in validator.validate(m)]
     assert found and not [d.message for d in found if _unresolved(d.message)]
-    _same_with_and_without_lane(plan, messages, tmp_path)
+    _run_messages(plan, messages, tmp_path)
 
 
 def test_pointers_resolve_only_inside_the_document() -> None:

@@ -549,6 +549,20 @@ def _same_with_and_without_lane(plan: Plan, log: Path) -> Any:
     return with_lane
 
 
+def _plan_file(tmp_path: Path, text: str) -> Plan:
+    """The plan of ``text``, written to a file and loaded."""
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text, encoding="utf-8")
+    return protocols.load_plan(plan_file)
+
+
+def _run_messages(plan: Plan, messages: list[dict[str, Any]], tmp_path: Path) -> Any:
+    """:func:`_same_with_and_without_lane` on a log of ``messages``."""
+    log = tmp_path / "log.ndjson"
+    log.write_text("".join(json.dumps(m) + "\n" for m in messages), encoding="utf-8")
+    return _same_with_and_without_lane(plan, log)
+
+
 def _run(plan: Plan, log: Path, out: Path, **options: Any) -> tuple[Any, dict[str, bytes]]:
     out.mkdir()
     chosen = ValidateOptions(good=out / "good.ndjson", bad=out / "bad.ndjson",
@@ -618,9 +632,7 @@ events:
 def test_integers_beyond_64_bits_are_read_exactly(properties: str, source: str,
                                                  tmp_path: Path) -> None:
     # The lane must read such integers exactly, as the full path does.
-    plan_file = tmp_path / "plan.yaml"
-    plan_file.write_text(ROUNDING_PLAN, encoding="utf-8")
-    plan = protocols.load_plan(plan_file)
+    plan = _plan_file(tmp_path, ROUNDING_PLAN)
     log = tmp_path / "log.ndjson"
     lines = [f'{{"type": "track", "event": "{name}", "userId": "u", "properties": '
              f'{properties}, "context": {{"library": {{"name": {source}}}}}}}\n'
@@ -647,18 +659,14 @@ events:
 def test_a_pattern_no_engine_compiles_is_never_accepted(tmp_path: Path) -> None:
     # Found by fuzzing (re.error and RecursionError out of validate): the full path reports
     # the value as not checked, so the lane must decline it, typed or not.
-    plan_file = tmp_path / "plan.yaml"
-    plan_file.write_text(BROKEN_PATTERN_PLAN, encoding="utf-8")
-    plan = protocols.load_plan(plan_file)
+    plan = _plan_file(tmp_path, BROKEN_PATTERN_PLAN)
     validator = Validator(plan)
     lane = FastLane(validator)
     messages = [{"type": "track", "event": "Signed Up", "userId": "u", "properties": p}
                 for p in ({"other": "x"}, {"code": "abc"}, {"deep": "a"}, {"code": 1})]
     assert [lane.accept(m) for m in messages] == ["Signed Up", None, None, None]
     assert [len(validator.validate(m)) for m in messages] == [0, 1, 1, 1]
-    log = tmp_path / "log.ndjson"
-    log.write_text("".join(json.dumps(m) + "\n" for m in messages), encoding="utf-8")
-    with_lane = _same_with_and_without_lane(plan, log)
+    with_lane = _run_messages(plan, messages, tmp_path)
     assert (with_lane.summary["valid"], with_lane.summary["invalid"]) == (1, 3)
 
 
@@ -676,9 +684,7 @@ def test_multiple_of_on_huge_integers_is_the_same_with_and_without_the_lane(
         tmp_path: Path) -> None:
     # Found by fuzzing: OverflowError (int too large to convert to float) out of the
     # compiled check, which the lane runs too.
-    plan_file = tmp_path / "plan.yaml"
-    plan_file.write_text(MULTIPLE_PLAN, encoding="utf-8")
-    plan = protocols.load_plan(plan_file)
+    plan = _plan_file(tmp_path, MULTIPLE_PLAN)
     validator = Validator(plan)
     lane = FastLane(validator)
     huge = int("9" * 400)
@@ -726,9 +732,7 @@ def test_a_pattern_properties_key_no_engine_compiles_leaves_names_unchecked_not_
     key still checks its values, and a name that only the broken key might match is
     reported as not checked (PV204, with the reason), as a broken `pattern`'s values are.
     The lane leaves such messages to the full path."""
-    plan_file = tmp_path / "plan.yaml"
-    plan_file.write_text(BROKEN_KEY_PLAN, encoding="utf-8")
-    plan = protocols.load_plan(plan_file)
+    plan = _plan_file(tmp_path, BROKEN_KEY_PLAN)
     validator = Validator(plan)
     lane = FastLane(validator)
     payloads = [{"tags": {"id": "1", "x_a": "s"}}, {"tags": {"x_a": 5}},
@@ -752,9 +756,7 @@ def test_a_pattern_properties_key_no_engine_compiles_leaves_names_unchecked_not_
     [decided] = validator.validate(messages[3])
     assert decided.message.endswith("its value was not checked against that pattern's rules")
     assert [lane.accept(m) for m in messages[1:]] == [None] * 4
-    log = tmp_path / "log.ndjson"
-    log.write_text("".join(json.dumps(m) + "\n" for m in messages), encoding="utf-8")
-    with_lane = _same_with_and_without_lane(plan, log)
+    with_lane = _run_messages(plan, messages, tmp_path)
     assert (with_lane.summary["valid"], with_lane.summary["invalid"]) == (1, 4)
 
 
@@ -777,9 +779,7 @@ def test_a_risky_pattern_properties_key_is_searched_with_a_time_limit(tmp_path: 
     `re.search`, unbounded: `^(a|aa)+$` against a 40-character name took 13 s, 60 took
     hours. The search is bounded; a name it could not decide is not checked (PV204, with
     the reason), not unplanned."""
-    plan_file = tmp_path / "plan.yaml"
-    plan_file.write_text(RISKY_KEY_PLAN, encoding="utf-8")
-    validator = Validator(protocols.load_plan(plan_file))
+    validator = Validator(_plan_file(tmp_path, RISKY_KEY_PLAN))
     name = "a" * 60 + "!"
     started = time.monotonic()
     found = validator.validate({"type": "track", "event": "Tagged", "userId": "u",
