@@ -31,7 +31,8 @@ Docs: docs/commands.md, docs/plan-format.md, docs/rules.md.
 
 # typer shows a parameter's Python type where help wants a word (`--plan <str>`,
 # `paths... <list[str]>`); every command's parameters read as words instead: the parameter's
-# own metavar, a word from this table, or its name in capitals.
+# own metavar, a word from this table, or its name in capitals. (The hooks are typer 0.28's
+# `make_metavar` and `human_readable_name`, the version pyproject.toml pins.)
 METAVARS = {
     "plan": "PLAN", "out": "PATH", "output": "FILE", "format": "FORMAT", "config": "FILE",
     "paths": "PATH", "inputs": "INPUT", "logs": "LOG", "file": "FILE", "select": "RULE",
@@ -42,19 +43,29 @@ METAVARS = {
 }
 
 
-def _metavar(self: Any, ctx: Any) -> str:
+def _word(self: Any) -> str:
     name = self.name or "value"
     return self.metavar or METAVARS.get(name, name.upper().replace("_", "-"))
 
 
-def _argument_name(self: Any) -> str:
-    return _metavar(self, None)
+def _option_metavar(self: Any, ctx: Any) -> str:
+    return _word(self)
 
 
-setattr(typer.core.TyperOption, "display_type", _metavar)  # noqa: B010
-# An argument is shown by its name alone (`PATH...`), so its name is the word.
-setattr(typer.core.TyperArgument, "display_type", lambda self, ctx: "")  # noqa: B010
-setattr(typer.core.TyperArgument, "display_name_raw", property(_argument_name))  # noqa: B010
+def _argument_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+    """An argument is shown by its word alone: `PATH` in its help line, `[PATH]...` (or
+    `{INPUT}...` when required) in the usage line."""
+    word = _word(self)
+    if not usage:
+        return word
+    word = f"{{{word}}}" if self.required else f"[{word}]"
+    return word + "..." if self.nargs != 1 else word
+
+
+setattr(typer.core.TyperOption, "make_metavar", _option_metavar)  # noqa: B010
+setattr(typer.core.TyperArgument, "make_metavar", _argument_metavar)  # noqa: B010
+# (an error names it by the same word: "Missing argument 'INPUT'")
+setattr(typer.core.TyperArgument, "human_readable_name", property(_word))  # noqa: B010
 
 app = typer.Typer(
     name="protocols",
