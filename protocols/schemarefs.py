@@ -166,6 +166,21 @@ def resolve_local(document: Any, reference: Any) -> Any:
     return nodes[-1] if nodes else document
 
 
+def local_reference(node: Any) -> str | None:
+    """The local reference (``#...``) a schema node refers to: its ``$ref``, or else its
+    ``$dynamicRef`` (the same, for a JSON pointer), whichever first holds one; None when
+    neither does (no reference, another document, not a string) or ``node`` is no schema
+    object. What lookups that follow one reference take: resolve it with
+    :func:`resolve_local`."""
+    if not isinstance(node, Mapping):
+        return None
+    for keyword in REFERENCE_KEYWORDS:
+        reference = node.get(keyword)
+        if isinstance(reference, str) and is_local(reference):
+            return reference
+    return None
+
+
 def is_local(reference: str) -> bool:
     """Whether a reference points into its own document (``#``, ``#/$defs/X``, ``#anchor``)."""
     return reference.startswith("#")

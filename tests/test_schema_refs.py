@@ -337,3 +337,37 @@ def test_root_cycle_finds_only_what_expands_in_place() -> None:
                                   ("$defs", "U", "oneOf", 1, "$dynamicRef")]
     # A cycle among types alone is the types' own finding (in_place_cycles), not this one.
     assert root_cycle({"$defs": {"T": {"$ref": "#/$defs/T"}}, "$ref": "#/$defs/T"}) is None
+
+
+def test_one_reference_is_followed_the_same_way_by_shapes_and_by_messages() -> None:
+    """A lookup that follows one reference (the shape of a payload; the rule a finding
+    quotes when the engine's path stops at the referring node) takes the node's `$ref`, or
+    else its `$dynamicRef`, whichever holds a local reference: a `$ref` that is not one (not
+    a string, another document) does not hide a `$dynamicRef` that is."""
+    from protocols.schemarefs import local_reference
+    from protocols.validate.check.payload import _keyword_of
+    from protocols.validate.check.shape import resolve
+
+    a = {"type": "object", "properties": {"a": {}}, "enum": ["a"]}
+    b = {"type": "object", "properties": {"b": {}}, "enum": ["b"]}
+    defs = {"A": a, "B": b}
+    document = {"$defs": defs}
+    web = "https://example.com/a.json"
+    cases: list[tuple[dict[str, Any], str | None, Any]] = [  # node, reference, its target
+        ({"$ref": "#/$defs/A"}, "#/$defs/A", a),
+        ({"$dynamicRef": "#/$defs/B"}, "#/$defs/B", b),
+        ({"$ref": "#/$defs/A", "$dynamicRef": "#/$defs/B"}, "#/$defs/A", a),  # $ref first
+        ({"$ref": 5, "$dynamicRef": "#/$defs/B"}, "#/$defs/B", b),
+        ({"$ref": web, "$dynamicRef": "#/$defs/B"}, "#/$defs/B", b),
+        ({"$ref": "#/$defs/Gone", "$dynamicRef": "#/$defs/B"}, "#/$defs/Gone", None),
+        ({"$ref": web}, None, None),
+        ({"$ref": None}, None, None),
+        ({}, None, None),
+    ]
+    for node, reference, target in cases:
+        assert local_reference(node) == reference, node
+        assert _keyword_of(document, node, "enum") == (target or {}).get("enum"), node
+        # (a reference that resolves to nothing is no schema; a node without one is itself)
+        assert resolve(node, defs) == (target if target is not None
+                                       else {} if reference is not None else node), node
+    assert local_reference(["#/$defs/A"]) is None and local_reference("#/$defs/A") is None

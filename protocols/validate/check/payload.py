@@ -17,7 +17,7 @@ from typing import Any
 from protocols.diagnostics import Diagnostic, Location, Severity, format_path
 from protocols.jsontypes import json_type
 from protocols.plan.model import MessageSpec
-from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target, resolve_local
+from protocols.schemarefs import REFERENCE_KEYWORDS, defs_target, local_reference, resolve_local
 from protocols.validate.check.engine import SchemaViolation
 from protocols.validate.check.fastschema.patterns import pattern_keys
 from protocols.validate.check.messages import clip, quoted, shown
@@ -294,7 +294,7 @@ def _keyword_of(schema: Mapping[str, Any], owner: Any, keyword: str) -> Any:
             return None
         if keyword in owner:
             return owner[keyword]
-        owner = resolve_local(schema, owner.get("$ref", owner.get("$dynamicRef")))
+        owner = resolve_local(schema, local_reference(owner))
     return None
 
 

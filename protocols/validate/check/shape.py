@@ -16,7 +16,7 @@ from typing import Any, Union
 
 from protocols.diagnostics import Severity
 from protocols.naming import collision_key, did_you_mean, normalized_value
-from protocols.schemarefs import resolve_local
+from protocols.schemarefs import local_reference, resolve_local
 
 PathKey = tuple[str | int, ...]
 
@@ -226,8 +226,8 @@ def resolve(schema: Any, defs: Mapping[str, Any], root: Any = None) -> Mapping[s
     for _ in range(16):
         if not isinstance(schema, Mapping):
             return {}
-        ref = schema.get("$ref", schema.get("$dynamicRef"))
-        if isinstance(ref, str) and ref.startswith("#"):
+        ref = local_reference(schema)
+        if ref is not None:
             schema = resolve_local(document, ref)
             continue
         members = schema.get("anyOf")
