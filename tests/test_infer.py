@@ -296,3 +296,38 @@ def _strings(name: str, values: list[str]) -> dict[str, Any]:
 def test_enums_need_repeats_and_are_never_ids(name: str, values: list[str], enum: bool) -> None:
     fragment = _strings(name, values)
     assert ("enum" in fragment) is enum, fragment
+
+
+def test_distinct_names_and_places_are_bounded_and_counted(tmp_path: Path,
+                                                         monkeypatch: Any) -> None:
+    """A log that keeps sending new names: a million distinct event names ran out of memory
+    (3 GB, then a MemoryError traceback), and so did new keys at every level of nesting.
+    Past the limits the messages and values are counted, said, and not planned. (The
+    limits, 5,000 names and 50,000 places, are lowered here to keep the test quick.)"""
+    from protocols.infer import draft, stats
+
+    monkeypatch.setattr(draft, "MAX_NAMES", 50)
+    monkeypatch.setattr(stats, "MAX_SHAPES", 2000)
+    log = tmp_path / "events.ndjson"
+    extra = 30
+    with log.open("w", encoding="utf-8") as handle:
+        for i in range(50 + extra):
+            handle.write(json.dumps({"type": "track", "event": f"Event {i}",
+                                     "properties": {"n": i}}) + "\n")
+        # Each message adds 60 x 60 new places under one event: past the run's total.
+        for i in range(2):
+            wide = {f"k{j}": {f"x{m}": 1 for m in range(60)} for j in range(60)}
+            handle.write(json.dumps({"type": "track", "event": "Event 0",
+                                     "properties": {f"a{i}": wide}}) + "\n")
+    out = tmp_path / "draft.yaml"
+    result = CliRunner().invoke(app, ["infer", str(log), "-o", str(out), "-q"])
+    assert result.exit_code == 1, result.output
+    assert (f"warning: {extra} track messages whose event name came after the first "
+            "50 distinct names (not planned)") in result.stderr
+    assert "property values not planned (the limit of planned places" in result.stderr
+    plan = load_plan(out)
+    assert len(plan.events) == 50
+    text = out.read_text("utf-8")
+    assert f"# Over a limit, not planned: {extra} track messages" in text
+    assert "limit of 2000 planned places was reached" in text
+    assert not [d for d in lint_paths([str(out)]).diagnostics if d.code in FORMAT_CODES]

@@ -287,6 +287,13 @@ def infer(
                    "lines", err=True)
     for what, count in sorted(seen.skipped.items()):
         typer.echo(f"note: skipped {count} {what} (nothing to plan)", err=True)
+    limited = [f"{count} {what}" for what, count in sorted(seen.unplanned.items())]
+    over_budget = seen.over_budget()
+    if over_budget:
+        limited.append(f"{over_budget} property values not planned (the limit of planned "
+                       "places was reached; see the comments in the draft)")
+    for what in limited:
+        typer.echo(f"warning: {what}", err=True)
     if seen.messages == 0:
         typer.echo("error: no messages to infer a plan from", err=True)
         raise typer.Exit(1)
@@ -295,9 +302,10 @@ def infer(
     header = [f"Draft inferred by `protocols infer` from {seen.messages} messages in "
               f"{len(files)} file(s); review it before use.",
               f"Broken lines skipped: {seen.broken_count}. Name drift found: {len(drift)} "
-              "(see the `drift:` comments)."]
+              "(see the `drift:` comments).",
+              *(f"Over a limit, not planned: {what}." for what in limited)]
     write_plan(draft.data, [], out, force=force, header=header, comments=draft.comments)
     say(f"from {seen.messages} messages; {seen.broken_count} broken line(s) skipped; "
                f"{len(drift)} name(s) drifting")
-    if seen.broken_count:
+    if seen.broken_count or limited:
         raise typer.Exit(1)

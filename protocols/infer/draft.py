@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from protocols.infer import stats
 from protocols.infer.reader import BrokenLine, Message, read_messages
-from protocols.infer.stats import ENUM_MAX_VALUES, FORMATS, Shape
+from protocols.infer.stats import ENUM_MAX_VALUES, FORMATS, Budget, Shape
 from protocols.naming import collision_key, dominant_style, matches
 from protocols.progress import Progress, Report
 from protocols.yamlsrc import PathKey
@@ -41,6 +42,10 @@ _ID_NAME = re.compile(r"(^|[^a-z])(id|ids|uuid|guid|key|token|hash|sku|email|url
 # Values that look like identifiers: digits with letters or separators, hex, UUID-like.
 _ID_VALUE = re.compile(r"^(?=.*\d)[A-Za-z0-9]+([-_:./][A-Za-z0-9]+)*$|^[0-9a-f]{8,}$")
 MAX_BROKEN_KEPT = 1000  # broken lines remembered for the report (all are counted)
+# Distinct names planned per section (events, pages, screens); the messages of further names
+# are counted in ``Collector.unplanned``. A real plan has hundreds; a log with a million
+# distinct event names ran out of memory.
+MAX_NAMES = 5000
 _SECTIONS = {"track": "events", "page": "pages", "screen": "screens"}
 
 
@@ -55,6 +60,10 @@ class Collector:
     named: dict[str, dict[str, Shape]] = field(
         default_factory=lambda: {"events": {}, "pages": {}, "screens": {}})
     traits: dict[str, Shape] = field(default_factory=dict)
+    # Messages (or values) read but not planned because a limit was reached, by reason; the
+    # command prints them and the draft's header counts them.
+    unplanned: Counter[str] = field(default_factory=Counter)
+    budget: Budget = field(default_factory=Budget)
 
     def read(self, path: Path, shown: str,
              position: Callable[[int], None] | None = None) -> None:
@@ -94,7 +103,32 @@ class Collector:
                                        f"{kind} message whose payload is not an object"))
             return
         self.messages += 1
-        table.setdefault(name, Shape()).add(payload)
+        shape = table.get(name)
+        if shape is None:
+            section = "traits" if table is self.traits else _SECTIONS[str(kind)]
+            if table is not self.traits and len(table) >= MAX_NAMES:
+                self.unplanned[f"{kind} messages whose {section[:-1]} name came after the "
+                               f"first {MAX_NAMES} distinct names (not planned)"] += 1
+                return
+            if not self.budget.take():
+                self.unplanned[f"{kind} messages with a new name after the limit of "
+                               f"{stats.MAX_SHAPES} planned places was reached (not planned)"] += 1
+                return
+            shape = table[name] = Shape()
+        shape.add(payload, budget=self.budget)
+
+    def over_budget(self) -> int:
+        """Property values not planned because the limit of planned places was reached."""
+        total = 0
+        stack = [shape for table in (*self.named.values(), self.traits)
+                 for shape in table.values()]
+        while stack:
+            shape = stack.pop()
+            total += shape.over_budget
+            stack.extend(shape.properties.values())
+            if shape.items is not None:
+                stack.append(shape.items)
+        return total
 
 
 @dataclass(frozen=True)
@@ -202,6 +236,10 @@ class _Builder:
             self.comments.setdefault(path, []).append(
                 f"{shape.dropped_properties} more property values were not planned "
                 "(too many distinct property names: a map?)")
+        if shape.over_budget:
+            self.comments.setdefault(path, []).append(
+                f"{shape.over_budget} more values were not planned (the draft's limit of "
+                f"{stats.MAX_SHAPES} planned places was reached)")
         return result
 
     def fragment(self, shape: Shape, path: PathKey) -> dict[str, Any]:
@@ -222,6 +260,10 @@ class _Builder:
             fragment.update(_string_rules(shape, names[-1] if names else ""))
         if "object" in seen and shape.properties:
             fragment["properties"] = self.object_properties(shape, (*path, "properties"))
+        elif shape.over_budget:
+            self.comments.setdefault(path, []).append(
+                f"{shape.over_budget} more values were not planned (the draft's limit of "
+                f"{stats.MAX_SHAPES} planned places was reached)")
         if "array" in seen and shape.items is not None:
             fragment["items"] = self.fragment(shape.items, (*path, "items"))
         return fragment

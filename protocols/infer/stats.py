@@ -22,6 +22,11 @@ ENUM_MAX_VALUES = 10  # more distinct strings than this: not an enum
 MAX_PROPERTIES = 300  # properties tracked per object; more are counted, not planned
 STRING_SAMPLE_MAX = 200  # longest string kept as an enum candidate, in characters
 MAX_DEPTH = 16  # nesting followed; deeper objects and arrays are planned without their insides
+# Places (message names, properties at every depth, array items) tracked in one run. Each
+# costs a Shape (about a kilobyte); without a total, logs that keep sending new names (a
+# million event names, or 300 new keys per object at every level) grew memory until it
+# ran out. More than any real plan has; past it, values are counted, not planned.
+MAX_SHAPES = 50_000
 
 # Run on every string value of the logs, so each must take linear time whatever the value:
 # anchored and free of ambiguity (tests/test_security_patterns.py checks them with the same
@@ -43,6 +48,19 @@ def _key(name: str) -> str:
 
 
 @dataclass
+class Budget:
+    """The places a run may still track (:data:`MAX_SHAPES`), shared by all its shapes."""
+
+    left: int = field(default_factory=lambda: MAX_SHAPES)
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+@dataclass
 class Shape:
     """What was seen at one place: counts per type and bounded samples."""
 
@@ -56,9 +74,11 @@ class Shape:
     # spellings are planned as one property, required only if one was in every object.
     present: Counter[str] = field(default_factory=Counter)
     dropped_properties: int = 0
+    # Values not planned because the run's :class:`Budget` was spent.
+    over_budget: int = 0
     items: Shape | None = None
 
-    def add(self, value: Any, depth: int = 0) -> None:
+    def add(self, value: Any, depth: int = 0, budget: Budget | None = None) -> None:
         self.count += 1
         kind = json_type(value)
         self.types[kind] += 1
@@ -74,14 +94,20 @@ class Shape:
                     if len(self.properties) >= MAX_PROPERTIES:
                         self.dropped_properties += 1
                         continue
+                    if budget is not None and not budget.take():
+                        self.over_budget += 1
+                        continue
                     shape = self.properties[name] = Shape()
-                shape.add(child, depth + 1)
+                shape.add(child, depth + 1, budget)
         elif kind == "array":
             if value and self.items is None:
+                if budget is not None and not budget.take():
+                    self.over_budget += len(value)
+                    return
                 self.items = Shape()
             for item in value:
                 assert self.items is not None
-                self.items.add(item, depth + 1)
+                self.items.add(item, depth + 1, budget)
 
     def _add_string(self, value: str) -> None:
         for name, pattern in FORMATS.items():
@@ -120,6 +146,7 @@ class Shape:
             else:
                 self.dropped_properties += 1
         self.dropped_properties += other.dropped_properties
+        self.over_budget += other.over_budget
         if other.items is not None:
             if self.items is None:
                 self.items = Shape()
