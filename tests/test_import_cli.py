@@ -166,3 +166,28 @@ def test_odd_keys_that_yaml_can_hold_read_back_unchanged(tmp_path: Path) -> None
     assert set(plan.events) == set(odd)
     for name in odd:
         assert list(plan.events[name].schema["properties"]) == [name]
+
+
+@pytest.mark.parametrize("depth", [80, 900, 100_000])
+def test_deeply_nested_json_is_refused_with_its_position(tmp_path: Path, depth: int) -> None:
+    """A raw keyword or an enum value nested 900 deep passed the JSON reader and ended in a
+    RecursionError traceback while the plan was written; 80 deep (past what a plan holds)
+    must be refused too, not written."""
+    nested = "[" * depth + "]" * depth
+    schema = ('{"$schema": "http://json-schema.org/draft-07/schema#", "title": "Deep", '
+              '"type": "object", "properties": {"a": {"type": "array", "enum": [' + nested
+              + ']}, "b": {"x-raw": ' + nested + '}}}')
+    source = tmp_path / "deep.json"
+    source.write_text(schema, encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    code, _, stderr = invoke("import", "jsonschema", str(source), "-o", str(out))
+    assert code == 1, stderr
+    assert not out.exists()
+    if depth == 80:
+        assert "nesting deeper than 64 levels" in stderr
+    elif depth == 900:
+        # the enum's own bracket opens level 4 (root, properties, a): level 101 is 97 on
+        column = schema.index("[" * 100) + 97 + 1
+        assert f"deep.json:1:{column}: JSON nested more than 100 levels deep" in stderr
+    else:
+        assert "JSON is nested too deeply to read" in stderr

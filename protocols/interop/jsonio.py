@@ -10,6 +10,10 @@ from typing import Any
 from protocols.interop.errors import InteropError
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
+# Deepest nesting of arrays and objects read. Importers, the JSON Schema check and the YAML
+# writer recurse on what they are given, and a plan holds 64 levels (protocols.yamlsrc): a
+# schema nested 900 deep passed the JSON reader and ended in a RecursionError traceback.
+MAX_JSON_DEPTH = 100
 
 
 def read_json(path: Path, shown: str | None = None) -> Any:
@@ -39,6 +43,10 @@ def read_json(path: Path, shown: str | None = None) -> Any:
         raise InteropError(f"invalid JSON: {exc}", file=shown) from None
     except RecursionError:
         raise InteropError("JSON is nested too deeply to read", file=shown) from None
+    if _deeper_than(data, MAX_JSON_DEPTH):
+        line, column = _too_deep_at(text, MAX_JSON_DEPTH)
+        raise InteropError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep; no plan can "
+                           "hold it", file=shown, line=line, column=column)
     if duplicates:
         key = duplicates[0]
         line, column = _second_occurrence(text, key)
@@ -48,6 +56,45 @@ def read_json(path: Path, shown: str | None = None) -> Any:
                               if len(duplicates) > 1 else ""),
                            file=shown, line=line, column=column)
     return data
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether arrays and objects in ``data`` nest more than ``limit`` levels (no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, dict | list))
+    return False
+
+
+# A JSON string (escapes included) or a bracket: the strings are skipped whole, so brackets
+# inside them do not count. Linear: the two alternatives inside a string are disjoint.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep_at(text: str, limit: int) -> tuple[int | None, int | None]:
+    """The line and column of the bracket that opens level ``limit + 1``."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                offset = match.start()
+                return (text.count("\n", 0, offset) + 1,
+                        offset - (text.rfind("\n", 0, offset) + 1) + 1)
+        elif token in ("]", "}"):
+            depth -= 1
+    return None, None
 
 
 def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:

@@ -67,7 +67,12 @@ def _comment_lines(lines: Sequence[str]) -> list[str]:
 
 
 def _insert_comments(text: str, comments: Mapping[PathKey, Sequence[str]]) -> str:
-    _, source = load_yaml(text, "<plan>")
+    try:
+        _, source = load_yaml(text, "<plan>")
+    except YamlError:
+        # Text the loader refuses (too many values, too deep) gets no comments: the
+        # importer's round_trip_problem then says why it cannot be written.
+        return text
     lines = text.splitlines(keepends=True)
     placed: list[tuple[int, int, Sequence[str]]] = []
     for path, notes in comments.items():
