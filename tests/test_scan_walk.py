@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from protocols.plan import load_plan
 from protocols.scan import ScanSettings, run_scan
+from protocols.scan.ignore import IgnoreRules
 from protocols.scan.walk import SourceFile, WalkError, walk
 from tests.conftest import REPO
 
@@ -64,6 +66,63 @@ def test_a_subfolder_scan_still_honours_the_repository_gitignore(tmp_path: Path)
     write(tmp_path / "src" / "y.py", "y = 1\n")
     found = entries(tmp_path / "src")
     assert found == {"generated/": "ignored by .gitignore", "y.py": "source"}
+
+
+# A .gitignore from a pull request: every star of a pattern used to be a backtracking
+# `[^/]*` (pathspec), so ten stars against a 30-character name took 7 s and these never ended.
+HOSTILE_GITIGNORE = [
+    "*" * 40 + "b",                       # consecutive stars
+    "*a" * 30 + "b",                      # stars split by a letter the name is made of
+    "/".join(["**"] * 40) + "/x",         # ** segments against a deep path
+    "/".join(["**/a"] * 30) + "/b",
+    "*a" * 20 + ".py",                    # matches the long name below: it is ignored
+]
+
+
+@pytest.mark.timeout(60)
+def test_pathological_gitignore_patterns_match_in_bounded_time(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "\n".join(HOSTILE_GITIGNORE) + "\n")
+    write(tmp_path / ("a" * 200 + ".py"), "x = 1\n")
+    write(tmp_path / ("a" * 240 + ".js"), "x = 1\n")
+    deep = tmp_path.joinpath(*["a"] * 60)
+    write(deep / "keep.go", "package a\n")
+    started = time.perf_counter()
+    found = entries(tmp_path, exclude=HOSTILE_GITIGNORE)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 5, f"walk took {elapsed:.1f} s"
+    assert found["a" * 200 + ".py"] == "ignored by .gitignore"
+    assert found["a" * 240 + ".js"] == "source"
+    assert found["/".join(["a"] * 60) + "/keep.go"] == "source"
+
+
+@pytest.mark.parametrize(("pattern", "ignored", "kept"), [
+    ("*.py", ["a.py", "x/y/a.py"], ["a.js", "py/"]),
+    ("build/", ["build/", "x/build/", "build/a.py"], ["build"]),
+    ("/root.py", ["root.py"], ["x/root.py"]),
+    ("doc/*.md", ["doc/a.md"], ["doc/x/a.md", "x/doc/a.md"]),
+    ("a/**/b", ["a/b", "a/x/y/b", "a/b/c.py"], ["x/a/b"]),
+    ("**/foo", ["foo", "x/y/foo/z.py"], ["foo.py"]),
+    ("foo/**", ["foo/x", "foo/x/y.py"], ["foo", "x/foo/y"]),
+    ("a?c", ["abc", "x/axc"], ["ac", "a/c"]),
+    ("[a-c]z", ["az", "cz"], ["dz", "a/z"]),
+    ("[!a]y", ["by"], ["ay", "b/y"]),
+    ("*a*b*c", ["aXbYc", "abc"], ["acb"]),
+    ("src/*", ["src/a.js", "src/x/"], ["src", "x/src/a.js"]),
+    ("\\#lit", ["#lit"], []),
+    ("\\!bang", ["!bang"], []),
+    ("trail   ", ["trail"], ["trail   "]),
+    ("a//b", [], ["a/b", "a//b"]),
+    ("[unclosed", [], ["[unclosed", "u"]),
+])
+def test_gitignore_patterns_mean_what_git_says(pattern: str, ignored: list[str],
+                                               kept: list[str]) -> None:
+    """Each case as `git check-ignore --no-index` decides it (git 2.39)."""
+    rules = IgnoreRules.from_lines([pattern])
+    assert [path for path in ignored if not rules.matches(path)] == []
+    assert [path for path in kept if rules.matches(path)] == []
+    negated = IgnoreRules.from_lines(["*", "!" + pattern])
+    assert [path for path in ignored if negated.decide(path) is not False] == []
 
 
 def test_exclude_patterns_and_virtualenvs(tmp_path: Path) -> None:

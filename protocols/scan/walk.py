@@ -14,8 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
-
+from protocols.scan.ignore import IgnoreRules
 from protocols.scan.languages import language_of
 
 # Never scanned, whatever the .gitignore says: version control internals and installed
@@ -43,14 +42,14 @@ class Skipped:
 class _Rules:
     """The .gitignore files that apply at one directory, shallowest first."""
 
-    specs: tuple[tuple[str, GitIgnoreSpec], ...] = ()
+    specs: tuple[tuple[str, IgnoreRules], ...] = ()
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         decision: bool | None = None
         for base, spec in self.specs:
             if base and not rel.startswith(base):
                 continue
-            result = spec.check_file(rel[len(base):] + ("/" if is_dir else "")).include
+            result = spec.decide(rel[len(base):] + ("/" if is_dir else ""))
             if result is not None:
                 decision = result  # deeper files and later lines win, as in git
         return bool(decision)
@@ -60,26 +59,15 @@ class _Rules:
         return self if spec is None else _Rules((*self.specs, (base, spec)))
 
 
-def _read_spec(path: Path) -> GitIgnoreSpec | None:
+def _read_spec(path: Path) -> IgnoreRules | None:
     try:
         # A .gitignore is a small text file; a huge or binary one is not read whole.
         with path.open("rb") as handle:
             data = handle.read(1024 * 1024)
     except OSError:
         return None
-    lines = data.decode("utf-8", errors="replace").splitlines()
-    try:
-        return GitIgnoreSpec.from_lines(lines)
-    except (ValueError, TypeError):  # a pattern pathspec cannot compile: git ignores it too
-        return GitIgnoreSpec.from_lines([line for line in lines if _compiles(line)])
-
-
-def _compiles(line: str) -> bool:
-    try:
-        GitIgnoreSpec.from_lines([line])
-    except (ValueError, TypeError):
-        return False
-    return True
+    # Matched in linear time whatever the patterns (protocols/scan/ignore.py).
+    return IgnoreRules.from_lines(data.decode("utf-8", errors="replace").splitlines())
 
 
 def _repository_rules(root: Path) -> tuple[_Rules, str]:
@@ -113,7 +101,7 @@ def walk(paths: Sequence[str], *, exclude: Sequence[str] = (), gitignore: bool =
          ) -> Iterator[SourceFile | Skipped]:
     """Every entry under ``paths``, in a stable order: a :class:`SourceFile` or a
     :class:`Skipped` with its reason. A path that does not exist raises :class:`WalkError`."""
-    excluded = GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+    excluded = IgnoreRules.from_lines(exclude) if exclude else None
     seen: set[str] = set()
     for given in paths:
         root = Path(given)
@@ -138,7 +126,7 @@ def _one_file(given: str, path: Path, seen: set[str]) -> Iterator[SourceFile | S
         yield SourceFile(shown, language)
 
 
-def _walk_dir(given: str, root: Path, excluded: GitIgnoreSpec | None, gitignore: bool,
+def _walk_dir(given: str, root: Path, excluded: IgnoreRules | None, gitignore: bool,
               seen: set[str]) -> Iterator[SourceFile | Skipped]:
     rules, prefix = _repository_rules(root) if gitignore else (_Rules(), "")
     # Each entry: the directory, its path relative to the root, and the rules in force.
@@ -177,7 +165,7 @@ def _walk_dir(given: str, root: Path, excluded: GitIgnoreSpec | None, gitignore:
             if gitignore and rules.ignored(prefix + child_rel, is_dir):
                 yield Skipped(shown + ("/" if is_dir else ""), "ignored by .gitignore")
                 continue
-            if excluded is not None and excluded.match_file(child_rel + ("/" if is_dir else "")):
+            if excluded is not None and excluded.matches(child_rel + ("/" if is_dir else "")):
                 yield Skipped(shown + ("/" if is_dir else ""), "excluded by --exclude")
                 continue
             if is_dir:
