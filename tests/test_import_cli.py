@@ -191,3 +191,43 @@ def test_deeply_nested_json_is_refused_with_its_position(tmp_path: Path, depth: 
         assert f"deep.json:1:{column}: JSON nested more than 100 levels deep" in stderr
     else:
         assert "JSON is nested too deeply to read" in stderr
+
+
+def test_references_in_annotations_are_never_written_into_the_plan(tmp_path: Path) -> None:
+    """An `x-` annotation holding a `$ref` to another document was copied as it was: the plan
+    was written, then refused by the loader (PL114: "does not load; please report this")."""
+    schema = {"$schema": "http://json-schema.org/draft-07/schema#", "title": "Ev",
+              "type": "object", "properties": {
+                  "h": {"type": "string", "x-raw": {"$ref": "http://127.0.0.1:9/w.json",
+                                                    "keep": {"$ref": "file:///etc/passwd"}}}}}
+    source = tmp_path / "ev.json"
+    source.write_text(json.dumps(schema), encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    code, _, stderr = invoke("import", "jsonschema", str(source), "-o", str(out))
+    assert code == 0, stderr
+    assert "`$ref` 'http://127.0.0.1:9/w.json' points outside" in stderr
+    assert "`$ref` 'file:///etc/passwd' points outside" in stderr
+    assert load_plan(out).events["Ev"] is not None
+    # Segment's message-level rules, kept under `x-segment-message`, the same way.
+    export = {"tracking_plan": {"display_name": "x", "rules": {"events": [{
+        "name": "Ev", "version": 1, "rules": {
+            "$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+            "properties": {"context": {"$ref": "http://127.0.0.1:9/ctx.json"},
+                           "properties": {"type": "object"}}}}]}}}
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(export), encoding="utf-8")
+    out = tmp_path / "segment.yaml"
+    code, _, stderr = invoke("import", "segment", str(source), "-o", str(out))
+    assert code == 0, stderr
+    assert "`$ref` 'http://127.0.0.1:9/ctx.json' points outside" in stderr
+    assert load_plan(out).events["Ev"] is not None
+
+
+def test_a_plan_holding_an_external_reference_is_not_written() -> None:
+    from protocols.interop import dump_plan
+    from protocols.interop.yamlout import round_trip_problem
+
+    data = {"protocols": 1, "plan": "p", "events": {"E": {"properties": {"a": {
+        "type": "string", "x-note": {"$ref": "file:///etc/passwd"}}}}}}
+    problem = round_trip_problem(data, dump_plan(data))
+    assert problem is not None and "reference to another document" in problem

@@ -185,7 +185,9 @@ class Converter:
             if key == "x-pii" and value is True:
                 fragment["pii"] = True  # what a plan's `pii: true` compiles to
             elif key.startswith("x-"):
-                fragment[key] = value
+                # An annotation, but a plan refuses a reference to another document anywhere
+                # in it (lint PL114): the same treatment as raw JSON Schema.
+                fragment[key] = self._local_refs(value, where, path)
             elif key in _COPIED:
                 expected = _COPIED[key]
                 if key == "description" and value == "":

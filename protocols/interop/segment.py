@@ -190,7 +190,8 @@ class _Importer:
         if extras:
             self.warnings.append(f"{where}: message-level rules on {sorted(extras)} cannot be "
                                  "planned; kept under `x-segment-message` (not enforced)")
-            body["x-segment-message"] = extras
+            # Its references go the way of raw schema's: a plan holds none to another document.
+            body["x-segment-message"] = self.converter._local_refs(extras, where, ())
         if version != 1:
             body["x-segment-version"] = version
         if kind in _SECTIONS:
@@ -213,7 +214,7 @@ class _Importer:
             self.warnings.append(f"{where}: rules on {sorted(extras)} apply to every message "
                                  "but cannot be planned; kept under `x-segment-common` "
                                  "(not enforced)")
-            self.plan["x-segment-common"] = extras
+            self.plan["x-segment-common"] = self.converter._local_refs(extras, where, ())
 
     def split_message(self, schema: Mapping[str, Any], payload_field: str, where: str
                       ) -> tuple[Mapping[str, Any], dict[str, Any]]:

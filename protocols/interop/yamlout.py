@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from protocols.schemarefs import external_references
 from protocols.yamlsrc import PathKey, YamlError, load_yaml
 
 _FLOW_MAX = 90  # longest leaf mapping written on one line, in characters (roughly)
@@ -96,6 +97,10 @@ def round_trip_problem(data: Mapping[str, Any], text: str) -> str | None:
     if where is not None or _unencodable(text):
         return (f"{where or 'a value'} holds a lone surrogate (half of a UTF-16 pair), which "
                 "no UTF-8 file can hold")
+    for path, reference in external_references(dict(data)):
+        # The plan loader refuses these (PL114): say so before writing, never after.
+        return (f"{_show(path)} is a reference to another document ({reference!r}), which a "
+                "plan cannot hold")
     try:
         again, _ = load_yaml(text, "<plan>")
     except YamlError as exc:
