@@ -106,6 +106,48 @@ def _chunked_post(server: Running, body: bytes) -> int:
     return int(reply.split(b" ")[1])
 
 
+def _start_body(server: Running, length: int, sent: bytes) -> socket.socket:
+    """A request whose body is announced as ``length`` bytes, of which ``sent`` are sent."""
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = socket.create_connection((host, int(port)), timeout=10)
+    conn.sendall(b"POST /v1/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                 b"application/json\r\nContent-Length: " + str(length).encode()
+                 + b"\r\n\r\n" + sent)
+    return conn
+
+
+def _status(conn: socket.socket) -> tuple[int, bytes]:
+    reply = b""
+    while b"\r\n\r\n" not in reply or not reply.endswith(b"}"):
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+    return int(reply.split(b" ")[1]), reply.partition(b"\r\n\r\n")[2]
+
+
+def test_slow_and_simultaneous_bodies_are_bounded(tmp_path: Path) -> None:
+    """A client sending a body slowly held its connection and buffer without end (900 such
+    connections: no answer after 43 s, 174 MB; 2,500: 335 MB), so many of them could take
+    any amount of memory. A body must arrive whole in time (408), and bodies received at
+    the same time share a byte budget (503, which SDKs retry)."""
+    with running_server(tmp_path, max_body=10_000, in_flight_bytes=10_000,
+                        body_seconds=1.0) as server:
+        started = time.monotonic()
+        slow = _start_body(server, 9_000, b"{" + b" " * 6_999)
+        time.sleep(0.3)  # the server has taken the slow body's 7,000 bytes
+        with _start_body(server, 9_000, b"{" + b" " * 5_000) as crowded:
+            status, body = _status(crowded)
+        assert status == 503 and "too many request bodies" in json.loads(body)["error"]
+        with slow:
+            status, body = _status(slow)
+        assert status == 408 and "did not arrive whole within 1 seconds" in body.decode()
+        assert time.monotonic() - started < 5
+        # The budget is free again: an ordinary call goes through.
+        assert post(f"{server.url}/v1/track", GOOD).status == 200
+        assert get_json(f"{server.url}/api/counts")["refused"] == 2
+
+
 def test_cors_for_browsers_on_the_tracking_api_only(tmp_path: Path) -> None:
     with running_server(tmp_path) as server:
         origin = {"Origin": "http://shop.test:3000"}

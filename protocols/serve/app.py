@@ -24,6 +24,7 @@ import ipaddress
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +36,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from protocols.serve.collector import ENDPOINTS, Collector
+from protocols.serve.collector import ENDPOINTS, Collector, CollectorOptions
 from protocols.serve.kept import Query
 from protocols.serve.planwatch import PlanWatch
 
@@ -67,6 +68,7 @@ def create_app(collector: Collector, *, watch: PlanWatch | None = None,
     ``stopping`` says when the server shuts down: open streams then end cleanly."""
     assets = {path: (_asset(name), kind) for path, (name, kind) in ASSETS.items()}
     summaries: dict[int, bytes] = {}
+    in_flight = _InFlight(max(collector.options.in_flight_bytes, collector.options.max_body))
 
     def summary_bytes() -> bytes:
         version = collector.version
@@ -81,11 +83,9 @@ def create_app(collector: Collector, *, watch: PlanWatch | None = None,
         if endpoint not in ENDPOINTS:
             return _cors(request, JSONAnswer(
                 {"success": False, "error": f"no such endpoint: /v1/{_short(endpoint)}"}, 404))
-        limit = collector.options.max_body
-        body = await _read_body(request, limit)
-        if body is None:
-            reply = collector.refuse(endpoint=endpoint, reason=(
-                f"the body is larger than {limit} bytes (--max-body): not kept"))
+        body = await _read_body(request, collector.options, in_flight)
+        if isinstance(body, _Refusal):
+            reply = collector.refuse(endpoint=endpoint, reason=body.reason, status=body.status)
             return _cors(request, JSONAnswer(reply.body, reply.status,
                                                headers={"Connection": "close"}))
         try:
@@ -229,18 +229,49 @@ def cdn_settings(write_key: str, host: str, scheme: str) -> dict[str, Any]:
     }
 
 
-async def _read_body(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it is known to be over ``limit`` bytes."""
+@dataclass
+class _InFlight:
+    """The bytes of request bodies being received now, and how many there may be."""
+
+    limit: int
+    held: int = 0
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    status: int
+    reason: str
+
+
+async def _read_body(request: Request, options: CollectorOptions, in_flight: _InFlight
+                     ) -> bytes | _Refusal:
+    """The body, or why it is not taken, as soon as that is known: over ``--max-body``
+    (413), not arrived whole within ``body_seconds`` (408), or no room among the bodies
+    being received at the same time (503). Slow or many clients hold bounded memory, for a
+    bounded time."""
+    limit = options.max_body
+    too_large = _Refusal(413, f"the body is larger than {limit} bytes (--max-body): not kept")
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
+        return too_large
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
+    try:
+        with anyio.move_on_after(options.body_seconds) as scope:
+            async for chunk in request.stream():
+                if size + len(chunk) > limit:
+                    return too_large
+                if in_flight.held + len(chunk) > in_flight.limit:
+                    return _Refusal(503, "too many request bodies are being received at once "
+                                    f"({in_flight.limit} bytes): not kept; send it again")
+                in_flight.held += len(chunk)
+                size += len(chunk)
+                chunks.append(chunk)
+    finally:
+        in_flight.held -= size
+    if scope.cancelled_caught:
+        return _Refusal(408, f"the body did not arrive whole within {options.body_seconds:g} "
+                        "seconds: not kept")
     return b"".join(chunks)
 
 

@@ -39,6 +39,11 @@ DEFAULT_MAX_BODY = 1024 * 1024  # Segment takes 500 KB a batch; twice that, deco
 DEFAULT_MAX_BATCH = 2_500
 DEFAULT_KEEP = 1_000
 DEFAULT_KEEP_BYTES = 64 * 1024 * 1024
+# Request bodies arriving at the same time share this many bytes (at least one --max-body):
+# a client that opens thousands of connections and sends each body slowly held a buffer per
+# connection, without end. Past it a body is refused with 503, which SDKs retry.
+DEFAULT_IN_FLIGHT_BYTES = 64 * 1024 * 1024
+DEFAULT_BODY_SECONDS = 30.0  # a body must arrive whole within this (then 408)
 MAX_REASONS = 10  # findings written per bad record in the reasons file
 MAX_DRIFT_SHOWN = 200  # drift rows in the page's summary (the API has them all)
 MAX_WRITE_KEY = 100
@@ -66,6 +71,8 @@ class CollectorOptions:
     max_batch: int = DEFAULT_MAX_BATCH
     keep: int = DEFAULT_KEEP
     keep_bytes: int = DEFAULT_KEEP_BYTES
+    in_flight_bytes: int = DEFAULT_IN_FLIGHT_BYTES
+    body_seconds: float = DEFAULT_BODY_SECONDS
     fsync: bool = False
 
 
@@ -172,13 +179,14 @@ class Collector:
                                   "bad": len(bad_lines)})
         return Reply(200, {"success": True, "good": len(good_lines), "bad": len(bad_lines)})
 
-    def refuse(self, *, endpoint: str, reason: str) -> Reply:
-        """A body not taken: too large to read (413). Counted, and the client told."""
+    def refuse(self, *, endpoint: str, reason: str, status: int = 413) -> Reply:
+        """A body not taken: too large to read (413), too slow to arrive (408), or no room
+        for it now (503). Counted, and the client told."""
         self.tally.refused += 1
         self.tally.requests += 1
         self.last_refusal = f"{endpoint}: {reason}"
         self.version += 1
-        return Reply(413, {"success": False, "error": reason, "kept": 0})
+        return Reply(status, {"success": False, "error": reason, "kept": 0})
 
     def _check(self, part: Part, implied: str | None) -> _Checked:
         try:
