@@ -125,7 +125,7 @@ def parse_file(path: str, language: str, context: ExtractContext, *, max_size: i
     tree = parser(language).parse(data)
     source = Source(data)
     root = tree.root_node
-    facts = _extractor(language)(path, language, source, context).run(root)
+    facts = _extractor(language)(path, language, source, context).read(root)
     facts.syntax_error = first_error(root, source)
     facts.generated = any(_GENERATED.match(line) for line in data.split(b"\n", _HEADER_LINES)
                           [:_HEADER_LINES])

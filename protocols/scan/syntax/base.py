@@ -8,6 +8,7 @@ wrapper) through the same rules in every language.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -21,8 +22,6 @@ from protocols.scan.syntax.queries import matches, named_matches
 # Deeper than this, an expression is not read further (a hostile file can nest thousands of
 # brackets; the extractors never recurse without this bound).
 MAX_DEPTH = 48
-# How far up from a call the enclosing function is looked for.
-MAX_PARENTS = 256
 SDK_METHODS: frozenset[str] = frozenset({"track", "identify", "group", "page", "screen"})
 
 # Generated client names: method name -> (kind, wire name).
@@ -99,6 +98,12 @@ class Extractor:
         self.receivers = tuple(r.lower() for r in context.receivers)
         self.client_names: set[str] = set()  # variables holding a generated client
         self.interesting = SDK_METHODS | set(self.generated_names) | set(self.wrappers)
+
+    def read(self, root: Node) -> FileFacts:
+        """Read a parsed file (``run``), keeping its root for :meth:`enclosing`."""
+        self._root = root
+        self._functions: _FunctionIndex | None = None
+        return self.run(root)
 
     # -- to implement per language -----------------------------------------------------
 
@@ -197,14 +202,19 @@ class Extractor:
         return self.opaque(node, "an expression nested too deeply to read")
 
     def enclosing(self, node: Node) -> tuple[str | None, tuple[str, ...]]:
-        current = node.parent
-        for _ in range(MAX_PARENTS):
-            if current is None:
-                return None, ()
-            if current.type in self.FUNCTION_TYPES:
-                return self.params_of(current)
-            current = current.parent
-        return None, ()
+        """The name and parameters of the innermost function around ``node``.
+
+        Found in an index of the file's functions, never by climbing ``node.parent``:
+        tree-sitter finds a parent by descending from the root, so each step costs the
+        node's depth, and a chain of 60,000 calls (``a.track(x).track(x)...``, 660 KB) took
+        longer than five minutes (1,600 calls: 21 s)."""
+        root = getattr(self, "_root", None)
+        if root is None:
+            return None, ()
+        if self._functions is None:
+            self._functions = _FunctionIndex(root, self.FUNCTION_TYPES)
+        function = self._functions.around(node)
+        return (None, ()) if function is None else self.params_of(function)
 
     def receiver_matches(self, receiver: str | None) -> bool:
         if receiver is None:
@@ -298,6 +308,52 @@ def first_error(root: Node, source: Source) -> tuple[int, int] | None:
         else:
             return source.position(node)
     return source.position(node)
+
+
+class _FunctionIndex:
+    """The function nodes of a tree, in document order, each with its enclosing function:
+    one walk of the tree (a cursor moves to a parent in constant time), then a binary
+    search and a short climb per lookup."""
+
+    def __init__(self, root: Node, types: frozenset[str]) -> None:
+        self.nodes: list[Node] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.parents: list[int] = []  # index of the enclosing function, -1 for none
+        open_functions: list[int] = []
+        cursor = root.walk()
+        depth = 0
+        visited_children = False
+        while True:
+            if not visited_children:
+                node = cursor.node
+                if node is not None and node.type in types:
+                    while open_functions and self.ends[open_functions[-1]] <= node.start_byte:
+                        open_functions.pop()
+                    self.parents.append(open_functions[-1] if open_functions else -1)
+                    open_functions.append(len(self.nodes))
+                    self.nodes.append(node)
+                    self.starts.append(node.start_byte)
+                    self.ends.append(node.end_byte)
+                if cursor.goto_first_child():
+                    depth += 1
+                    continue
+            if cursor.goto_next_sibling():
+                visited_children = False
+                continue
+            if depth == 0 or not cursor.goto_parent():
+                return
+            depth -= 1
+            visited_children = True
+
+    def around(self, node: Node) -> Node | None:
+        start, end = node.start_byte, node.end_byte
+        index = bisect_right(self.starts, start) - 1
+        while index >= 0:
+            if self.ends[index] >= end and self.nodes[index] != node:
+                return self.nodes[index]
+            index = self.parents[index]
+        return None
 
 
 def walk_types(root: Node, types: frozenset[str]) -> Iterator[Node]:
