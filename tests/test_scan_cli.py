@@ -165,6 +165,7 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     ("[scan]\nwrappers = [{call = \"t\", kind = \"identify\", event_arg = 0}]\n",
      "identify calls have no event name"),
     ("[scan]\nmax_file_size = -1\n", "max_file_size must be a positive number"),
+    ("[scan]\nmax_file_size = 104857600\n", "max_file_size is at most 8388608 bytes"),
     ("[scan]\nfail_on = [\"missing\", \"late\"]\n", "[scan] fail_on"),
 ])
 def test_bad_configuration_is_a_precise_error(tmp_path: Path, toml: str, message: str) -> None:

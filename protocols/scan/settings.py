@@ -22,6 +22,12 @@ DEFAULT_FAIL_ON: frozenset[Category] = frozenset({"unplanned", "drift"})
 WRAPPER_KEYS = frozenset({"call", "event_arg", "properties_arg", "kind", "event"})
 
 
+# The most max_file_size may say. The configuration is as hostile as the code it scans: a
+# 50 MB minified file allowed by `max_file_size = 104857600` ran for five minutes and out of
+# a 4 GB address space (tree-sitter then crashes); 5 MB of dense calls took 19 s and 680 MB.
+MAX_FILE_SIZE_CEILING = 8 * 1024 * 1024
+
+
 class SettingsError(ValueError):
     """A bad ``[tool.protocols.scan]`` value or flag."""
 
@@ -103,6 +109,11 @@ def from_config(section: Mapping[str, Any], where: str) -> ScanSettings:
         if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
             raise SettingsError(f"{where}: [scan] max_file_size must be a positive number of "
                                 f"bytes, not {size!r}")
+        if size > MAX_FILE_SIZE_CEILING:
+            raise SettingsError(f"{where}: [scan] max_file_size is at most "
+                                f"{MAX_FILE_SIZE_CEILING} bytes (8 MiB), not {size}: the "
+                                "configuration comes with pull requests, and a syntax tree "
+                                "takes about a hundred times its file's size")
         values["max_file_size"] = size
     if "gitignore" in section:
         if not isinstance(section["gitignore"], bool):
