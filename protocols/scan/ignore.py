@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 # One item of a pattern: a segment's regular expression, or ``None`` for ``**``.
 _Item = str | None
@@ -129,22 +130,23 @@ def _render(items: list[_Item]) -> str | None:
         if len(collapsed) == 1:
             return ".+"
         return f"{_render(collapsed[:-1])}/.*"
-    # Pieces between ``**``s. Every ``**`` but the last takes the leftmost place where
-    # its piece matches (an atomic lazy group); the last is greedy.
-    out: list[str] = []
+    # The pieces between ``**``s, each after its ``**`` (_starred).
     stars = [index for index, item in enumerate(collapsed) if item is None]
-    position = 0
-    for number, star in enumerate(stars):
-        out.append(_piece(collapsed[position:star], trailing_slash=True))
-        end = stars[number + 1] if number + 1 < len(stars) else len(collapsed)
-        piece = _piece(collapsed[star + 1:end], trailing_slash=end < len(collapsed))
-        if number + 1 < len(stars):
-            out.append(f"(?>{_ANY_SEGMENTS}?{piece})")
-        else:
-            out.append(f"{_ANY_SEGMENTS}{piece}")
-        position = end
     if not stars:
-        out.append(_piece(collapsed, trailing_slash=False))
+        return _piece(collapsed, trailing_slash=False)
+    bounds = [*stars, len(collapsed)]
+    pieces = [_piece(collapsed[star + 1:end], trailing_slash=end < len(collapsed))
+              for star, end in pairwise(bounds)]
+    return _starred(_piece(collapsed[:stars[0]], trailing_slash=True), pieces, _ANY_SEGMENTS)
+
+
+def _starred(head: str, pieces: list[str], star: str) -> str:
+    """``head``, then each piece after a star (``star``: what one matches). Every star but
+    the last takes the leftmost place where its piece matches (an atomic lazy group); the
+    last is greedy."""
+    out = [head]
+    for number, piece in enumerate(pieces):
+        out.append(f"(?>{star}?{piece})" if number + 1 < len(pieces) else f"{star}{piece}")
     return "".join(out)
 
 
@@ -180,21 +182,12 @@ def _segment(glob: str) -> str:
             tokens.append(re.escape(char))
             index += 1
     stars = [i for i, token in enumerate(tokens) if token is None]
-    out: list[str] = []
-    position = 0
-    for number, star in enumerate(stars):
-        out.extend(t for t in tokens[position:star] if t is not None)
-        end = stars[number + 1] if number + 1 < len(stars) else len(tokens)
-        piece = "".join(t for t in tokens[star + 1:end] if t is not None)
-        if number + 1 < len(stars):
-            out.append(f"(?>[^/]*?{piece})")
-        else:
-            out.append(f"[^/]*{piece}")
-        position = end
-    if not stars:
-        out.extend(t for t in tokens if t is not None)
+    bounds = [*stars, len(tokens)]
+    pieces = ["".join(t for t in tokens[star + 1:end] if t is not None)
+              for star, end in pairwise(bounds)]
+    head = "".join(t for t in tokens[:stars[0] if stars else len(tokens)] if t is not None)
     # A name is never empty: ``src/*`` does not match the folder ``src/`` itself.
-    return "(?=[^/])" + "".join(out)
+    return "(?=[^/])" + _starred(head, pieces, "[^/]*")
 
 
 def _bracket(glob: str, start: int) -> tuple[str, int] | None:
