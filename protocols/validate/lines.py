@@ -46,13 +46,17 @@ class LogRecord:
     ``kind`` says how to read ``data`` again: ``line`` (:func:`parse_line`), ``document`` (one
     JSON value read whole, whatever its size), or ``problem``: reading the input found
     ``problem`` instead of messages (a broken array element, a gzip stream cut short, an
-    input that stops); ``data`` is then whatever bytes it holds, possibly none."""
+    input that stops); ``data`` is then whatever bytes it holds, possibly none.
+
+    ``column`` is where an element of a JSON array starts on ``line`` (1-based, in
+    characters): the position its messages' findings give. None for any other record."""
 
     file: str
     line: int
     data: bytes
     kind: RecordKind = "line"
     problem: Diagnostic | None = None
+    column: int | None = None
 
 
 def read_log_records(source: bytes | IO[bytes], *, file: str) -> Iterator[LogRecord]:
@@ -94,7 +98,7 @@ def read_log_records(source: bytes | IO[bytes], *, file: str) -> Iterator[LogRec
             kind, problem = "problem", record.items[0].error
         elif record.kind == "document":
             kind = "document"
-        yield LogRecord(record.file, record.line, data, kind, problem)
+        yield LogRecord(record.file, record.line, data, kind, problem, record.column)
     yield from plain
 
 
@@ -117,10 +121,11 @@ def parse_record(record: LogRecord) -> tuple[ParsedMessage, ...]:
     them."""
     if record.kind == "problem":
         assert record.problem is not None
-        return (Item(record.line, error=record.problem),)
+        return (Item(record.line, error=record.problem, column=record.column),)
     if record.kind == "document":
         return tuple(parse_message_text(without_bom(record.data, record.line),
-                                        file=record.file, line=record.line))
+                                        file=record.file, line=record.line,
+                                        column=record.column))
     return parse_line(record.data, file=record.file, line=record.line)
 
 
@@ -224,8 +229,9 @@ class LineChecker:
             if not diagnostics:
                 verdicts.append(MessageVerdict("valid", event, (), item.message))
                 continue
-            if item.prefix:
-                diagnostics = list(_prefixed(diagnostics, format_path(item.prefix)))
+            if item.prefix or item.column is not None:
+                diagnostics = list(_placed(diagnostics, format_path(item.prefix),
+                                           item.column))
             invalid = any(d.severity in failing for d in diagnostics)
             verdicts.append(MessageVerdict("invalid" if invalid else "valid", event,
                                            diagnostics, item.message))
@@ -239,12 +245,19 @@ def failing_levels(fail_on: Severity | None) -> frozenset[Severity]:
     return frozenset(s for s in Severity if s.rank >= threshold.rank)
 
 
-def _prefixed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagnostic]:
+def _placed(diagnostics: Iterable[Diagnostic], prefix: str, column: int | None
+            ) -> Iterable[Diagnostic]:
+    """The findings about one message of a record, placed in it: their path under
+    ``prefix`` (the message's in a batch, ``batch[3]``), and at ``column``, where the
+    message's value starts on its line (an array element's; None keeps theirs)."""
     for diagnostic in diagnostics:
-        path = diagnostic.path or ""
-        joined = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
-                                          else f"{prefix}.{path}")
-        yield replace(diagnostic, path=joined)
+        path = diagnostic.path
+        if prefix:
+            path = path or ""
+            path = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
+                                             else f"{prefix}.{path}")
+        yield replace(diagnostic, path=path,
+                      column=diagnostic.column if column is None else column)
 
 
 __all__ = ["LineChecker", "LineVerdict", "LogRecord", "MessageVerdict", "ParsedMessage",

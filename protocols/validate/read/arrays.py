@@ -355,13 +355,14 @@ class ArrayReader:
         if end - start > self._max_element or _NOT_UTF8.search(text, start, end) is not None:
             return self._decoded(start, end, after, value)
         # (what _decoded does with a message: every element of a log, so without the call)
-        line = self._line(start)
+        line, column = self._position(start)
         raw = text[start:end].encode("utf-8") + b"\n"
         self.last_size = len(raw)
         self._state = _SEPARATOR
         self._resume = self._drop(after)
-        return Record(self.file, line, raw, tuple(messages_of(value, file=self.file, line=line)),
-                      kind="document")
+        return Record(self.file, line, raw,
+                      tuple(messages_of(value, file=self.file, line=line, column=column)),
+                      kind="document", column=column)
 
     def _decoded(self, start: int, end: int, after: int, value: object) -> Record:
         """The record of an element that decoded, from ``start`` to ``end``; reading goes on
@@ -377,23 +378,25 @@ class ArrayReader:
             record = self._not_utf8(start, found.start(), end)
             self._resume = self._drop(after)
             return self._counted(record)
-        line = self._line(start)
+        line, column = self._position(start)
         raw = text[start:end].encode("utf-8") + b"\n"
         self.last_size = len(raw)
         self._resume = self._drop(after)
-        return Record(self.file, line, raw, tuple(messages_of(value, file=self.file, line=line)),
-                      kind="document")
+        return Record(self.file, line, raw,
+                      tuple(messages_of(value, file=self.file, line=line, column=column)),
+                      kind="document", column=column)
 
     def _problem(self, start: int, error_at: int, message: str, *, code: str = "PV001",
                  end: int | None = None, raw: bytes | None = None, column: bool = True
                  ) -> Record:
         """A bad record of the text from ``start`` to ``end`` (or ``raw``), with the finding
         at ``error_at``."""
-        line = self._line(start)
+        line, begins = self._position(start)
         error = self._diagnostic(error_at, message, code, column=column)
         if raw is None:
             raw = self._window.text[start:end].encode("utf-8", "surrogateescape") + b"\n"
-        return Record(self.file, line, raw, (Item(line, error=error),), kind="problem")
+        return Record(self.file, line, raw, (Item(line, error=error, column=begins),),
+                      kind="problem", column=begins)
 
     def _too_long_message(self) -> str:
         return f"an element longer than {self._max_element // 1024} KiB: not read as a message"
@@ -542,11 +545,12 @@ class ArrayReader:
         one bad record whose tail reads on to its end (without holding it)."""
         text = self._window.text
         message, code, error_at = self._long_finding(start)
-        line, _ = self._position(start)
+        line, column = self._position(start)
         error = self._diagnostic(error_at, message, code, column=code != "PV004")
         raw = text[start:position].encode("utf-8", "surrogateescape")
         tail = self._rest_of_stretch(brackets, position, line, len(raw))
-        return Record(self.file, line, raw, (Item(line, error=error),), tail, kind="problem")
+        return Record(self.file, line, raw, (Item(line, error=error, column=column),), tail,
+                      kind="problem", column=column)
 
     def _long_finding(self, start: int) -> tuple[str, str, int]:
         """What is wrong with a stretch too long to hold: the first error in the text held
@@ -623,8 +627,8 @@ class ArrayReader:
                                          "array", "PV001")
                 raw = text[position:].encode("utf-8", "surrogateescape")
                 tail = self._rest_of_line(len(text), line, len(raw))
-                yield Record(self.file, line, raw, (Item(line, error=error),), tail,
-                             kind="problem")
+                yield Record(self.file, line, raw, (Item(line, error=error, column=column),),
+                             tail, kind="problem", column=column)
                 for _ in tail:  # whatever the caller did not consume
                     pass
                 position = self._resume

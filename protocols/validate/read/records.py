@@ -21,13 +21,17 @@ class Item:
     """One message read from the input, or the reason one could not be read.
 
     ``prefix`` is the JSON path of the message inside its record (``batch[3]``) when a record
-    holds several messages, so diagnostics can say exactly which one.
+    holds several messages, so diagnostics can say exactly which one. ``column`` is where
+    the value holding the message starts on ``line`` (1-based, in characters), for an
+    element of a JSON array, where many messages share a line; None for an NDJSON line,
+    which holds one record.
     """
 
     line: int
     message: Mapping[str, Any] | None = None
     error: Diagnostic | None = None
     prefix: tuple[str | int, ...] = ()
+    column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Record:
     ``raw`` is the record's exact bytes (with its line ending). For a line too long to keep in
     memory, ``raw`` is its first chunk and ``tail`` yields the rest; it must be consumed before
     the next record is read. ``items`` are the messages it holds (none for a blank line).
+    ``column`` is where an element of a JSON array starts on ``line`` (1-based, in
+    characters); None for any other record (an NDJSON line starts its line).
 
     ``kind`` says how ``items`` came from the bytes, so that they can be read again from the
     bytes alone (protocols/validate/lines.py): ``line``, an NDJSON line (parse_line);
@@ -51,14 +57,19 @@ class Record:
     items: tuple[Item, ...]
     tail: Iterator[bytes] | None = None
     kind: str = "line"
+    column: int | None = None
 
 
-def parse_message_text(body: bytes, *, file: str, line: int,
-                       column_offset: int = 0) -> list[Item]:
-    """Decode and parse one JSON value holding a message or a batch of messages."""
+def parse_message_text(body: bytes, *, file: str, line: int, column_offset: int = 0,
+                       column: int | None = None) -> list[Item]:
+    """Decode and parse one JSON value holding a message or a batch of messages.
+
+    ``column``: where the value starts on ``line``, given to its messages (an array
+    element's, read again from its bytes); ``column_offset``: how far right of column 1 its
+    first line starts, for the position of a syntax error there."""
     value = parsed_fast(body)
     if value is not NOT_PARSED:
-        return messages_of(value, file=file, line=line)
+        return messages_of(value, file=file, line=line, column=column)
     body = body.rstrip(b"\r\n")
     try:
         text = body.decode("utf-8")
@@ -79,7 +90,7 @@ def parse_message_text(body: bytes, *, file: str, line: int,
         message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
         return [Item(line, error=CODES["PV001"].diagnostic(f"not valid JSON: {message}",
                                                            file=file, line=line))]
-    return messages_of(value, file=file, line=line)
+    return messages_of(value, file=file, line=line, column=column)
 
 
 NOT_PARSED: Any = object()
@@ -111,25 +122,28 @@ def reject_constant(name: str) -> Any:
 DECODER = json.JSONDecoder(parse_constant=reject_constant)
 
 
-def messages_of(value: Any, *, file: str, line: int) -> list[Item]:
-    """A message, or each message of a ``{"batch": [...]}`` envelope."""
+def messages_of(value: Any, *, file: str, line: int, column: int | None = None) -> list[Item]:
+    """A message, or each message of a ``{"batch": [...]}`` envelope; ``column`` is where
+    ``value`` starts on ``line`` (an array element's), None for a line."""
     if isinstance(value, dict) and "type" not in value and isinstance(value.get("batch"), list):
         items = []
         for index, element in enumerate(value["batch"]):
             prefix: tuple[str | int, ...] = ("batch", index)
             if isinstance(element, dict):
-                items.append(Item(line, message=element, prefix=prefix))
+                items.append(Item(line, message=element, prefix=prefix, column=column))
             else:
-                items.append(Item(line, error=_not_object(element, file, line, prefix),
-                                  prefix=prefix))
+                items.append(Item(line, error=_not_object(element, file, line, column, prefix),
+                                  prefix=prefix, column=column))
         return items
     if isinstance(value, dict):
-        return [Item(line, message=value)]
-    return [Item(line, error=_not_object(value, file, line, ()))]
+        return [Item(line, message=value, column=column)]
+    return [Item(line, error=_not_object(value, file, line, column, ()), column=column)]
 
 
-def _not_object(value: Any, file: str, line: int, prefix: tuple[str | int, ...]) -> Diagnostic:
+def _not_object(value: Any, file: str, line: int, column: int | None,
+                prefix: tuple[str | int, ...]) -> Diagnostic:
     kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null",
             int: "a number", float: "a number"}.get(type(value), type(value).__name__)
     return CODES["PV002"].diagnostic(f"a message must be a JSON object, got {kind}",
-                                     file=file, line=line, path=format_path(prefix) or None)
+                                     file=file, line=line, column=column,
+                                     path=format_path(prefix) or None)

@@ -5,8 +5,9 @@ two files, byte for byte with its original line ending; a final line without one
 ``\\n``. Unparseable lines go to the bad file too, so good + bad is always the whole input
 (up to where reading stopped, for an input that is not a log: PV006). Blank lines are not
 messages: they go to the good file and are not counted as records. The optional reasons
-file is NDJSON, one object per bad record, in the same order: where it came from, where it
-is in the bad file, and the codes and messages that made it bad.
+file is NDJSON, one object per bad record, in the same order: where it came from (its line,
+and for an element of a JSON array its column), where it is in the bad file, and the codes
+and messages that made it bad.
 """
 
 from __future__ import annotations
@@ -126,10 +127,14 @@ def reason_line(reason: dict[str, object]) -> str:
 
 def _reason(record: Record, bad_line: int, diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
     codes = sorted({d.code for d in diagnostics})
-    return {
-        "file": record.file, "line": record.line, "bad_line": bad_line, "codes": codes,
+    reason: dict[str, object] = {"file": record.file, "line": record.line}
+    if record.column is not None:  # (an array element; an NDJSON line starts its line)
+        reason["column"] = record.column
+    reason.update({
+        "bad_line": bad_line, "codes": codes,
         "messages": [
             {"code": d.code, "severity": d.severity.value, "path": d.path, "message": d.message}
             for d in diagnostics[:MAX_REASONS]
         ],
-    }
+    })
+    return reason
