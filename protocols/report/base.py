@@ -33,31 +33,45 @@ def read_source_line(file: str, line: int) -> str | None:
         return None  # a device or pipe named like a file: never read (/dev/zero is endless)
     size = info.st_size
     if size > MAX_CACHED_SOURCE:
-        return _scan_for_line(file, line)
+        return _scan_for_line(file, line, (info.st_size, info.st_mtime_ns, info.st_ino))
     linecache.checkcache(file)  # the file may have changed since it was cached (long runs)
     text = linecache.getline(file, line)
     return text.rstrip("\r\n") if text else None
 
 
-def _scan_for_line(file: str, line: int) -> str | None:
+# Where the last line found by _scan_for_line starts: (file, its size, time and inode), line,
+# byte offset. Reports ask for lines in input order (a text report of a pretty-printed JSON
+# array shows a line for each finding), so each scan goes on from the last one instead of
+# reading the log from its start again: one pass over the log in all.
+_last_found: tuple[str, tuple[int, int, int], int, int] | None = None
+
+
+def _scan_for_line(file: str, line: int, stamp: tuple[int, int, int]) -> str | None:
+    global _last_found
     try:
         with open(file, "rb") as handle:
             if handle.peek(2)[:2] == b"\x1f\x8b":
                 return None  # gzip: not text to show
             seen = 1  # the number of the line that starts at the handle's position
+            last = _last_found
+            if last is not None and last[:2] == (file, stamp) and last[2] <= line:
+                seen = last[2]
+                handle.seek(last[3])
+            size = 1 << 14  # (the next line asked for is often near the last one)
             while seen < line:
-                block = handle.read(1 << 20)
+                block = handle.read(size)
+                size = min(2 * size, 1 << 20)
                 if not block:
                     return None
                 newlines = block.count(b"\n")
                 if seen + newlines < line:
                     seen += newlines
                     continue
-                position = -1
-                for _ in range(line - seen):
-                    position = block.index(b"\n", position + 1)
-                handle.seek(position + 1 - len(block), os.SEEK_CUR)
+                # (past the (line - seen)th newline of the block: split at C speed)
+                after = block.split(b"\n", line - seen)[-1]
+                handle.seek(-len(after), os.SEEK_CUR)
                 seen = line
+            _last_found = (file, stamp, line, handle.tell())
             data = handle.readline(MAX_SHOWN_LINE)
     except OSError:
         return None

@@ -63,6 +63,8 @@ def _snippet(location: Location, style: str, options: RenderOptions) -> list[str
         return []
     gutter = " " * len(str(location.line))
     raw = text.expandtabs(1)
+    if location.column is not None and location.column > len(raw) + 1:
+        return []  # (the text read stops short of the column: a line of a log too long to show)
     # A long line (a minified bundle) is shown around the column only.
     at = (location.column or 1) - 1
     start = 0
@@ -86,17 +88,22 @@ def format_diagnostic(diagnostic: Diagnostic, options: RenderOptions) -> list[st
             f"{escape(diagnostic.name)}][/{style}]: [bold]{escape(diagnostic.message)}[/bold]")
     lines = [head]
     location = diagnostic.location
+    shown = False
     if location is not None:
         lines.append(f"  [blue]-->[/blue] {escape(str(location))}")
-        # A position with a column is in a plan file: show it. A line of a log (no column)
-        # is a whole JSON message; the path below says where in it, so show the plan rule.
+        # A position with a column (in a plan, a source file, where a log's JSON breaks,
+        # where an array element starts) is shown. A line of a log without one is a whole
+        # JSON message; the path below says where in it, so the plan rule is shown instead,
+        # as it is where the line cannot be shown as far as the column.
         if location.column is not None:
-            lines.extend(_snippet(location, style, options))
+            snippet = _snippet(location, style, options)
+            lines.extend(snippet)
+            shown = bool(snippet)
     if diagnostic.path:
         lines.append(f"  [blue]= path:[/blue] {escape(diagnostic.path)}")
     if diagnostic.related is not None:
         lines.append(f"  [blue]= rule:[/blue] {escape(str(diagnostic.related))}")
-        if location is None or location.column is None:
+        if not shown:
             lines.extend(_snippet(diagnostic.related, style, options))
     if diagnostic.suggestion is not None:
         lines.append(f"  [blue]= help:[/blue] did you mean {escape(repr(diagnostic.suggestion))}?")
