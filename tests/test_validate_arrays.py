@@ -406,8 +406,22 @@ def test_every_element_is_one_message(tmp_path: Path, data: st.DataObject,
     records = [r for r in read_records(str(path)) if r.items]
     assert len(records) == len(elements)
     assert [index for index, r in enumerate(records) if r.kind == "problem"] == sorted(broken)
-    summary, _, _, _ = run(tmp_path, text.replace("\n", ending).encode())
+    # Each element starts at its record's line and column (in characters) in the file's text,
+    # and so do its messages.
+    rows = path.read_bytes().decode("utf-8").split("\n")
+    for record in records:
+        assert record.column is not None
+        begins = rows[record.line - 1][record.column - 1:]
+        assert begins.startswith(record.raw.decode("utf-8").rstrip("\n").split("\n")[0])
+        assert begins[:1] == "{" or record.kind == "problem"
+        assert all((i.line, i.column) == (record.line, record.column) for i in record.items)
+    summary, _, _, findings = run(tmp_path, text.replace("\n", ending).encode())
     assert summary["messages"] == len(elements)
     assert summary["unparseable"] == len(broken)
     assert summary["valid"] + summary["invalid"] + summary["unparseable"] == len(elements)
+    # Each finding about a message that was read points at its element.
+    starts = {(r.line, r.column) for r in records if r.kind != "problem"}
+    about = [(d.line, d.column) for d in findings if d.code[:3] != "PV0"]
+    assert about or not starts  # (every message read has an unplanned property at least)
+    assert set(about) <= starts
 

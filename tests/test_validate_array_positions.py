@@ -1,0 +1,190 @@
+"""Where a finding about a message of a JSON array points: the line and column where its
+element starts, in every report, in ``--bad-reasons`` and through ``--jobs``.
+
+Each test here failed before the fix: a finding about a valid-JSON element that breaks the
+plan carried its line only, so in a one-line array (what ``jq -c`` writes) every finding
+said line 1, whichever of its messages was meant.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from protocols import load_plan
+from protocols.cli import app
+from protocols.validate import parallel
+from protocols.validate.lines import LineChecker, read_log_records
+from protocols.validate.run import ValidateOptions, validate_inputs
+from tests.conftest import REPO
+
+PLAN_PATH = str(REPO / "tests" / "validate" / "plan.yaml")
+PLAN = load_plan(PLAN_PATH)
+GOOD = {"type": "track", "event": "Order Completed", "userId": "u1",
+        "properties": {"order_id": "o1", "currency": "USD", "total": 3}}
+# (characters that take 2, 3 and 4 bytes in UTF-8: columns count characters, not bytes)
+WIDE = {**GOOD, "userId": "ü€😀-user"}
+MISSING = {**GOOD, "properties": {"order_id": "o1", "currency": "USD"}}  # PV201: no total
+DRIFT = {**GOOD, "event": "order_completed"}  # PV301
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def one_line(tmp_path: Path, name: str = "one.json") -> tuple[Path, str, list[int]]:
+    """A one-line array of nine messages whose 3rd and 7th break the plan: (its path, its
+    text, the column where each element starts, counted here by hand)."""
+    elements = [compact(WIDE if i % 2 else GOOD) for i in range(9)]
+    elements[2], elements[6] = compact(MISSING), compact(DRIFT)
+    columns, column = [], 2  # (after the "[")
+    for element in elements:
+        columns.append(column)
+        column += len(element) + 1  # (and its comma)
+    text = "[" + ",".join(elements) + "]\n"
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path, text, columns
+
+
+def pretty(tmp_path: Path, name: str = "pretty.json") -> tuple[Path, str]:
+    text = json.dumps([GOOD, WIDE, MISSING, DRIFT], indent=2, ensure_ascii=False) + "\n"
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return path, text
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(app, ["validate", "--plan", PLAN_PATH, *args],
+                              catch_exceptions=False)
+
+
+def at(text: str, line: int, column: int) -> str:
+    """The text from ``line``:``column`` (1-based; the column in characters) on."""
+    return text.split("\n")[line - 1][column - 1:]
+
+
+def test_each_finding_of_a_one_line_array_names_its_element_in_text_json_and_sarif(
+        tmp_path: Path) -> None:
+    path, text, columns = one_line(tmp_path)
+    third, seventh = columns[2], columns[6]
+    assert (third, seventh) == (238, 700)
+    # (in characters: before the 7th, 3 elements hold 3 characters of 2, 3 and 4 bytes)
+    assert text.encode("utf-8").index(compact(DRIFT).encode("utf-8")) + 1 == seventh + 3 * 6
+    assert at(text, 1, third).startswith(compact(MISSING))
+    assert at(text, 1, seventh).startswith(compact(DRIFT))
+
+    shown = cli(str(path))
+    assert shown.exit_code == 1, shown.output
+    assert f"--> {path}:1:238\n" in shown.output
+    assert f"--> {path}:1:700\n" in shown.output
+    assert f"{path}:1\n" not in shown.output
+
+    report = json.loads(cli(str(path), "-f", "json").stdout)
+    found = [(d["code"], d["line"], d["column"]) for d in report["diagnostics"]]
+    assert found == [("PV201", 1, 238), ("PV301", 1, 700)]
+
+    sarif = json.loads(cli(str(path), "-f", "sarif").stdout)
+    regions = [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"])
+               for r in sarif["runs"][0]["results"]]
+    assert regions == [("PV201", {"startLine": 1, "startColumn": 238}),
+                       ("PV301", {"startLine": 1, "startColumn": 700})]
+    assert sarif["runs"][0]["columnKind"] == "unicodeCodePoints"
+
+    github = cli(str(path), "-f", "github").stdout
+    assert ",line=1,col=238," in github and ",line=1,col=700," in github
+    for name in ("junit", "markdown"):
+        assert ":1:238" in cli(str(path), "-f", name).stdout, name
+
+
+def test_a_pretty_printed_array_points_at_the_opening_brace_of_each_element(
+        tmp_path: Path) -> None:
+    path, text = pretty(tmp_path)
+    report = json.loads(cli(str(path), "-f", "json").stdout)
+    found = [(d["code"], d["line"], d["column"]) for d in report["diagnostics"]]
+    assert found == [("PV201", 22, 3), ("PV301", 31, 3)]
+    for _, line, column in found:
+        assert at(text, line, column).rstrip() == "{"
+        assert text.split("\n")[line - 1][:column - 1].isspace()
+    shown = cli(str(path)).output
+    assert f"--> {path}:22:3\n" in shown and f"--> {path}:31:3\n" in shown
+
+
+def test_two_jobs_give_the_reports_and_files_of_one(tmp_path: Path) -> None:
+    inputs = [str(one_line(tmp_path)[0]), str(pretty(tmp_path)[0])]
+    outputs: dict[int, list[bytes]] = {}
+    for jobs in (1, 2):
+        folder = tmp_path / f"jobs{jobs}"
+        reports = [folder / f"report.{kind}" for kind in ("txt", "json", "sarif")]
+        files = [folder / "good", folder / "bad", folder / "why"]
+        result = cli(*inputs, "--jobs", str(jobs), "-f", "text", "-o", str(reports[0]),
+                     "-f", "json", "-o", str(reports[1]), "-f", "sarif", "-o", str(reports[2]),
+                     "--good", str(files[0]), "--bad", str(files[1]),
+                     "--bad-reasons", str(files[2]))
+        assert result.exit_code == 1, result.output
+        outputs[jobs] = [p.read_bytes() for p in reports + files]
+    assert outputs[1] == outputs[2]
+    assert b":1:700" in outputs[1][0] and b'"column": 700' in outputs[1][1]
+    # (the two files are two pieces: the workers did run, the result was not one process's)
+    result = parallel.validate_in_parallel(PLAN, inputs, ValidateOptions(jobs=2,
+                                                                         every_finding=True))
+    assert result is not None and result.findings is not None
+    assert [(d.line, d.column) for d in result.findings] == [(1, 238), (1, 700), (22, 3),
+                                                              (31, 3)]
+
+
+def test_bad_reasons_carry_the_position_of_array_elements_only(tmp_path: Path) -> None:
+    path, text, _ = one_line(tmp_path)
+    broken = tmp_path / "broken.json"
+    broken.write_text('[\n  {"type": "track", "event": oops},\n  [1],\n  ' + compact(DRIFT)
+                      + "\n]\n", "utf-8")
+    lines = tmp_path / "lines.ndjson"
+    lines.write_text(compact(GOOD) + "\n" + compact(MISSING) + "\n", "utf-8")
+    why, bad = tmp_path / "why.ndjson", tmp_path / "bad.ndjson"
+    result = cli(str(path), str(broken), str(lines), "--bad", str(bad), "--bad-reasons",
+                 str(why))
+    assert result.exit_code == 1, result.output
+    reasons = [json.loads(line) for line in why.read_text("utf-8").splitlines()]
+    assert [(r["line"], r.get("column"), r["codes"]) for r in reasons] == [
+        (1, 238, ["PV201"]), (1, 700, ["PV301"]),
+        (2, 3, ["PV001"]), (3, 3, ["PV002"]), (4, 3, ["PV301"]),
+        (2, None, ["PV201"])]
+    assert "column" not in reasons[-1]  # (an NDJSON line: as before)
+    assert list(reasons[0]) == ["file", "line", "column", "bad_line", "codes", "messages"]
+    # The bad file holds each element's text, which starts where its reason says.
+    records = bad.read_text("utf-8").splitlines()
+    assert at(text, 1, 238).startswith(records[0]) and at(text, 1, 700).startswith(records[1])
+    # (the syntax error keeps its own column; the record, where its element starts)
+    report = json.loads(cli(str(broken), "-f", "json").stdout)
+    assert [(d["code"], d["line"], d["column"]) for d in report["diagnostics"]] == [
+        ("PV001", 2, 30), ("PV002", 3, 3), ("PV301", 4, 3)]
+
+
+def test_ndjson_findings_keep_no_column(tmp_path: Path) -> None:
+    lines = tmp_path / "lines.ndjson"
+    lines.write_text(compact(GOOD) + "\n" + compact(MISSING) + "\n"
+                     + json.dumps({"batch": [GOOD, DRIFT]}) + "\n", "utf-8")
+    report = json.loads(cli(str(lines), "-f", "json").stdout)
+    assert [(d["line"], d["column"], d["path"]) for d in report["diagnostics"]] == [
+        (2, None, "properties.total"), (3, None, "batch[1].event")]
+
+
+def test_a_batch_in_an_array_and_the_api_engines_share_give_the_same_position(
+        tmp_path: Path) -> None:
+    text = "[" + compact(GOOD) + ", " + compact({"batch": [GOOD, DRIFT]}) + "]"
+    path = tmp_path / "batch.json"
+    path.write_text(text, "utf-8")
+    column = len("[" + compact(GOOD) + ", ") + 1
+    result = validate_inputs(PLAN, [str(path)], ValidateOptions(every_finding=True))
+    assert result.findings is not None
+    assert [(d.line, d.column, d.path) for d in result.findings] == [
+        (1, column, "batch[1].event")]
+    # read_log_records and LineChecker (what --jobs and Spark build on) say the same
+    checker = LineChecker(PLAN)
+    records = list(read_log_records(text.encode("utf-8"), file=str(path)))
+    assert [(r.line, r.column) for r in records] == [(1, 2), (1, column)]
+    found = [d for r in records for d in checker.check_record(r).diagnostics]
+    assert [(d.line, d.column, d.path) for d in found] == [(1, column, "batch[1].event")]
