@@ -188,3 +188,58 @@ def test_a_batch_in_an_array_and_the_api_engines_share_give_the_same_position(
     assert [(r.line, r.column) for r in records] == [(1, 2), (1, column)]
     found = [d for r in records for d in checker.check_record(r).diagnostics]
     assert [(d.line, d.column, d.path) for d in found] == [(1, column, "batch[1].event")]
+
+
+# -- the text report ----------------------------------------------------------------------------
+
+def test_the_text_report_shows_the_plan_rule_where_the_log_line_cannot_reach_the_column(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    from protocols.report import base
+    from protocols.report.base import MAX_SHOWN_LINE
+
+    monkeypatch.setattr(base, "MAX_CACHED_SOURCE", 10_000)  # (a big log: read a line's start)
+    elements = [compact({**GOOD, "messageId": f"m{i}"}) for i in range(1_000)]
+    elements[900] = compact(MISSING)
+    text = "[" + ",".join(elements) + "]\n"
+    path = tmp_path / "long.json"
+    path.write_text(text, "utf-8")
+    column = text.index(compact(MISSING)) + 1
+    assert column > MAX_SHOWN_LINE  # (more than the report reads of a line)
+    shown = cli(str(path)).output
+    # Not a caret under the wrong text: the plan rule's line, as for a line without a column.
+    assert f"--> {path}:1:{column}\n" in shown
+    assert "total: {type: number, minimum: 0, required: true}" in shown
+    assert "1 |" not in shown
+
+
+def test_lines_of_a_big_log_are_read_on_from_the_last_one_shown(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    from protocols.report import base
+
+    monkeypatch.setattr(base, "MAX_CACHED_SOURCE", 10_000)
+    path = tmp_path / "big.log"
+    path.write_text("".join(f"line {n}\n" for n in range(1, 50_001)), "utf-8")
+    reads: list[int] = []
+    real_open = open
+
+    def counting_open(*args: Any, **kwargs: Any) -> Any:
+        handle = real_open(*args, **kwargs)
+        real_read = handle.read
+
+        def read(size: int = -1) -> bytes:
+            data: bytes = real_read(size)
+            reads.append(len(data))
+            return data
+        handle.read = read
+        return handle
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    asked = [3, 20_000, 20_000, 20_001, 49_999, 7, 50_000, 50_001]
+    assert [base.read_source_line(str(path), n) for n in asked] == [
+        "line 3", "line 20000", "line 20000", "line 20001", "line 49999", "line 7",
+        "line 50000", None]
+    # (forward, each read goes on from the last line found: the log is read about twice in
+    # all, once up to line 49,999 and once again from its start for line 7)
+    assert sum(reads) < 2.5 * path.stat().st_size
+    path.write_text("changed\n" * 2_000, "utf-8")  # (a file that changed is read afresh)
+    assert base.read_source_line(str(path), 1_500) == "changed"
