@@ -123,6 +123,34 @@ def test_gzip_by_content_and_other_formats(spark: Any, tmp_path: Path) -> None:
     assert {"packed.ndjson", "cut.ndjson.gz", "plain.ndjson.gz", "array.json"} <= files
 
 
+def test_findings_in_json_arrays_keep_the_column_of_their_element(spark: Any,
+                                                                  tmp_path: Path) -> None:
+    # A finding about a message of an array gives where its element starts, line and column,
+    # on Spark as in validate (read_log's ``column``), and so does --bad-reasons.
+    from protocols.spark import read_log, validate_dataframe, write_reasons
+
+    drifting = {**GOOD, "event": "order_completed"}
+    compact = [json.dumps(m, separators=(",", ":"))
+               for m in (GOOD, {**GOOD, "userId": "ü€😀"}, drifting, GOOD, drifting)]
+    one_line = tmp_path / "one.json"
+    one_line.write_text("[" + ",".join(compact) + "]\n", "utf-8")
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps([GOOD, drifting, [GOOD]], indent=2), "utf-8")
+    log = tmp_path / "lines.ndjson"
+    log.write_bytes(line(drifting) + b"\n")
+    report = compare(spark, tmp_path, [one_line, pretty, log])
+    columns = 2 + len(compact[0]) + len(compact[1]) + 2, 2 + sum(len(c) + 1 for c in compact[:4])
+    assert [(d["line"], d["column"]) for d in report["diagnostics"] if d["code"] == "PV301"] \
+        == [(1, columns[0]), (1, columns[1]), (26, 3), (1, None)]
+    checked = validate_dataframe(read_log(spark, [str(one_line), str(log)]), PLAN)
+    write_reasons(checked, str(tmp_path / "why"))
+    reasons = [json.loads(raw) for raw in part_lines(tmp_path / "why")]
+    assert sorted((r["file"].rsplit("/", 1)[-1], r["line"], r.get("column"))
+                  for r in reasons) == [("lines.ndjson", 1, None), ("one.json", 1, columns[0]),
+                                        ("one.json", 1, columns[1])]
+    assert "column" not in next(r for r in reasons if r["file"].endswith("lines.ndjson"))
+
+
 def test_a_generated_log_of_100000_messages(spark: Any, tmp_path: Path) -> None:
     log = generated_log(tmp_path / "generated.ndjson", 100_000)
     # Split over 4 partitions, so both cores check lines of the one file.

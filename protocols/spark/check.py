@@ -89,7 +89,7 @@ def validate_dataframe(df: DataFrame, plan: Plan | Validator, *, column: str = "
     if dict(df.dtypes)[column] != "binary":  # (a string keeps its bytes when cast)
         source = df.withColumn(column, F.col(column).cast("binary"))
     layout = _Layout(column, "path" in fields, "line" in fields,
-                     {"kind", "problem"} <= fields)
+                     {"kind", "problem"} <= fields, {"kind", "problem", "column"} <= fields)
     schema = ", ".join(f"`{name}` {kind}" for name, kind in source.dtypes)
     schema += ", " + ", ".join(f"{name} {kind}" for name, kind in VERDICT_COLUMNS.items())
 
@@ -102,8 +102,10 @@ def validate_dataframe(df: DataFrame, plan: Plan | Validator, *, column: str = "
 class _Layout:
     """Which columns a DataFrame has for the checker."""
 
-    def __init__(self, column: str, path: bool, line: bool, records: bool) -> None:
+    def __init__(self, column: str, path: bool, line: bool, records: bool, starts: bool
+                 ) -> None:
         self.column, self.path, self.line, self.records = column, path, line, records
+        self.starts = starts  # (read_log's ``column``: where an array element starts)
 
 
 def _check(batches: Iterator[pa.RecordBatch], checker: LineChecker, layout: _Layout
@@ -115,9 +117,10 @@ def _check(batches: Iterator[pa.RecordBatch], checker: LineChecker, layout: _Lay
         lines = batch.column("line").to_pylist() if layout.line else [1] * count
         kinds = batch.column("kind").to_pylist() if layout.records else ["line"] * count
         problems = batch.column("problem").to_pylist() if layout.records else [None] * count
+        starts = batch.column("column").to_pylist() if layout.starts else [None] * count
         out: dict[str, list[Any]] = {name: [] for name in VERDICT_COLUMNS}
-        for value, path, line, kind, problem in zip(values, paths, lines, kinds, problems,
-                                                    strict=True):
+        for value, path, line, kind, problem, start in zip(values, paths, lines, kinds,
+                                                           problems, starts, strict=True):
             file, number = path or "-", line or 1
             if value is None:
                 verdict = LineVerdict((), False)
@@ -125,7 +128,7 @@ def _check(batches: Iterator[pa.RecordBatch], checker: LineChecker, layout: _Lay
                 verdict = checker.check_line(value, file=file, line=number)
             else:
                 record = LogRecord(file, number, value, kind,
-                                   decode(problem.encode("utf-8")) if problem else None)
+                                   decode(problem.encode("utf-8")) if problem else None, start)
                 verdict = checker.check_record(record)
             _add(out, verdict)
         arrays = [*batch.columns, *(pa.array(out[name], type=_ARROW[name])
