@@ -354,8 +354,12 @@ class ArrayReader:
             return self._stretch(start)  # something else before the next comma: one stretch
         if end - start > self._max_element or _NOT_UTF8.search(text, start, end) is not None:
             return self._decoded(start, end, after, value)
-        # (what _decoded does with a message: every element of a log, so without the call)
-        line, column = self._position(start)
+        # (what _decoded does with a message: every element of a log, so without the call;
+        # and its column without _position's, where no line ended since the last one)
+        line = self._line(start)
+        window = self._window
+        column = window.base + start - window.line_start + 1 if window.newlines_from < 0 \
+            else self._position(start)[1]
         raw = text[start:end].encode("utf-8") + b"\n"
         self.last_size = len(raw)
         self._state = _SEPARATOR
