@@ -20,14 +20,18 @@ def test_entries_have_gitlabs_fields_and_severities() -> None:
     assert len(report) == 6
     for entry in report:
         assert set(entry) >= REQUIRED
-        assert entry["location"]["lines"]["begin"] >= 1
+        location = entry["location"]
+        line = location["positions"]["begin"]["line"] if "positions" in location else \
+            location["lines"]["begin"]
+        assert line >= 1
         assert not entry["location"]["path"].startswith("/")
     by_code = {entry["check_name"]: entry for entry in report}
     assert by_code["PT301"]["severity"] == "critical"
     assert by_code["PT205"]["severity"] == "minor"
     assert by_code["PT106"]["description"].startswith("PT106 event-name-drift: event 'Signed-In'")
     assert by_code["PT106"]["description"].endswith("(did you mean 'Signed In'?)")
-    assert by_code["PT205"]["location"] == {"path": "logs/web.ndjson", "lines": {"begin": 9}}
+    assert by_code["PT205"]["location"] == {"path": "logs/web.ndjson",
+                                            "positions": {"begin": {"line": 9, "column": 1}}}
 
 
 def test_fingerprints_are_unique_even_for_identical_messages_at_different_places() -> None:
@@ -47,7 +51,20 @@ def test_a_finding_without_a_file_points_at_its_plan_rule() -> None:
     loose = Diagnostic("PT900", "drift", Severity.WARNING, "drift",
                        related=Location("plans/ecommerce.yaml", 12, 3))
     report = json.loads(render_gitlab(RunResult("validate", (loose,), {}), OPTIONS))
-    assert report[0]["location"] == {"path": "plans/ecommerce.yaml", "lines": {"begin": 12}}
+    assert report[0]["location"] == {"path": "plans/ecommerce.yaml",
+                                     "positions": {"begin": {"line": 12, "column": 3}}}
+
+
+def test_a_column_is_given_as_a_position_and_a_line_alone_as_lines() -> None:
+    # Code Climate's two forms of a location (GitLab reads both): a column needs positions.
+    at = Diagnostic("PV201", "missing-required", Severity.ERROR, "missing",
+                    file="logs/a.ndjson", line=1, column=4051)
+    bare = Diagnostic("PV201", "missing-required", Severity.ERROR, "missing",
+                      file="logs/a.ndjson", line=7)
+    report = json.loads(render_gitlab(RunResult("validate", (at, bare), {}), OPTIONS))
+    assert [entry["location"] for entry in report] == [
+        {"path": "logs/a.ndjson", "positions": {"begin": {"line": 1, "column": 4051}}},
+        {"path": "logs/a.ndjson", "lines": {"begin": 7}}]
 
 
 def test_clean_run_is_an_empty_array() -> None:

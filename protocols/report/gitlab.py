@@ -2,7 +2,8 @@
 
 Each finding: ``description``, ``check_name`` (the code), a ``fingerprint`` unique in the
 report (GitLab drops entries that share one, and compares them between the source and target
-branch to show new and fixed findings), ``severity`` and ``location.path``/``lines.begin``.
+branch to show new and fixed findings), ``severity`` and ``location``: the path with ``positions.begin`` (line and column) when the
+finding has a column, else ``lines.begin`` (Code Climate's two forms; GitLab reads both).
 Every finding of the run is listed (GitLab sets no count limit, only an artifact size limit
 per instance), written one entry at a time so memory stays flat.
 """
@@ -40,6 +41,8 @@ def _location(diagnostic: Diagnostic, options: RenderOptions) -> dict[str, Any]:
     where = diagnostic.location or diagnostic.related
     path = display_file(where.file, options.source_root) if where is not None else "."
     line = where.line if where is not None and where.line is not None else 1
+    if where is not None and where.line is not None and where.column is not None:
+        return {"path": path, "positions": {"begin": {"line": line, "column": where.column}}}
     return {"path": path, "lines": {"begin": line}}
 
 
