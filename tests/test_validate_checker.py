@@ -23,6 +23,20 @@ def validator() -> protocols.Validator:
     return protocols.Validator(protocols.load_plan(HERE / "plan.yaml"))
 
 
+def test_a_column_places_every_finding_where_the_message_starts(
+        validator: protocols.Validator) -> None:
+    # (an element of a JSON array starts inside its line: validate passes its column)
+    case = next(c for c in CASES if len(c["expect"]) > 1)
+    without = validator.validate(case["message"], file="log.ndjson", line=1)
+    found = validator.validate(case["message"], file="log.ndjson", line=1, column=4051)
+    assert [(d.code, d.path, d.line) for d in found] == \
+        [(d.code, d.path, d.line) for d in without]
+    assert {d.column for d in found} == {4051}
+    assert str(found[0].location) == "log.ndjson:1:4051"
+    assert validator.check(case["message"], line=1, column=9)[0][0].column == 9
+    assert validator.validate({}, line=1, column=3)[0].column == 3  # the envelope's too
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_case(case: dict[str, Any], validator: protocols.Validator) -> None:
     found = validator.validate(case["message"], file="log.ndjson", line=7)

@@ -225,13 +225,13 @@ class LineChecker:
                 bad = True
                 continue
             assert item.message is not None
-            diagnostics, event = validator.check(item.message, file=file, line=item.line)
+            diagnostics, event = validator.check(item.message, file=file, line=item.line,
+                                                 column=item.column)
             if not diagnostics:
                 verdicts.append(MessageVerdict("valid", event, (), item.message))
                 continue
-            if item.prefix or item.column is not None:
-                diagnostics = list(_placed(diagnostics, format_path(item.prefix),
-                                           item.column))
+            if item.prefix:
+                diagnostics = list(_placed(diagnostics, format_path(item.prefix)))
             invalid = any(d.severity in failing for d in diagnostics)
             verdicts.append(MessageVerdict("invalid" if invalid else "valid", event,
                                            diagnostics, item.message))
@@ -245,19 +245,14 @@ def failing_levels(fail_on: Severity | None) -> frozenset[Severity]:
     return frozenset(s for s in Severity if s.rank >= threshold.rank)
 
 
-def _placed(diagnostics: Iterable[Diagnostic], prefix: str, column: int | None
-            ) -> Iterable[Diagnostic]:
-    """The findings about one message of a record, placed in it: their path under
-    ``prefix`` (the message's in a batch, ``batch[3]``), and at ``column``, where the
-    message's value starts on its line (an array element's; None keeps theirs)."""
+def _placed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagnostic]:
+    """The findings about one message of a batch, their paths under ``prefix`` (the
+    message's in the batch, ``batch[3]``)."""
     for diagnostic in diagnostics:
-        path = diagnostic.path
-        if prefix:
-            path = path or ""
-            path = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
-                                             else f"{prefix}.{path}")
-        yield replace(diagnostic, path=path,
-                      column=diagnostic.column if column is None else column)
+        path = diagnostic.path or ""
+        path = prefix if not path else (f"{prefix}{path}" if path.startswith("[")
+                                         else f"{prefix}.{path}")
+        yield replace(diagnostic, path=path)
 
 
 __all__ = ["LineChecker", "LineVerdict", "LogRecord", "MessageVerdict", "ParsedMessage",

@@ -61,13 +61,23 @@ class Validator:
         self.__dict__.update(state)
 
     def validate(self, message: Mapping[str, Any], *, file: str | None = None,
-                 line: int | None = None) -> list[Diagnostic]:
-        """Every finding about one message (empty when it follows the plan)."""
-        return self.check(message, file=file, line=line)[0]
+                 line: int | None = None, column: int | None = None) -> list[Diagnostic]:
+        """Every finding about one message (empty when it follows the plan), placed at
+        ``file``:``line``:``column`` (where the message starts: a JSON array's element
+        starts inside its line; None for a message that is a line of its own)."""
+        return self.check(message, file=file, line=line, column=column)[0]
 
     def check(self, message: Mapping[str, Any], *, file: str | None = None,
-              line: int | None = None) -> tuple[list[Diagnostic], str | None]:
+              line: int | None = None, column: int | None = None
+              ) -> tuple[list[Diagnostic], str | None]:
         """:meth:`validate`, and the name the message is counted under (:meth:`event_of`)."""
+        found, event = self._check(message, file, line)
+        if column is not None and found:
+            found = [replace(d, column=column) for d in found]
+        return found, event
+
+    def _check(self, message: Mapping[str, Any], file: str | None, line: int | None
+               ) -> tuple[list[Diagnostic], str | None]:
         if not isinstance(message, Mapping):
             return [CODES["PV002"].diagnostic(
                 f"a message must be a JSON object, got {shown(message)}", file=file,
