@@ -19,7 +19,11 @@ its environment), as an installed package runs. Two logs, both of 200,000 messag
 default: ``uniform``, bench_validate.py's log (two
 events and identify, a small vocabulary of values), and ``production``, production_log.py's
 log (every event of the plan, three SDK sources with full contexts, high-cardinality values,
-every kind of finding). Each log is cut into slices (``--slices``, default 2: runs of 100,000
+every kind of finding); and with ``--log typewriter`` (or ``all``) a third, ``typewriter``:
+the same generator on Segment's own end-to-end tracking plan (Typewriter's, from the public
+fixtures in ../shared/fixtures, imported by ``protocols import segment``), a plan this
+project did not write (25 events, odd names, nullable and union types, nested arrays of
+objects, patterns). Each log is cut into slices (``--slices``, default 2: runs of 100,000
 messages), written before timing; on each slice the four runs go in turn, in an order that
 rotates from slice to slice, so a change in the machine's load hits all alike. Every run
 reads its file and pays its own start-up (the reference builds its validators from the plan
@@ -27,6 +31,7 @@ each time).
 
     python benchmarks/bench_validate_command.py                  # both logs, median of 3
     python benchmarks/bench_validate_command.py --log production --repeats 5
+    python benchmarks/bench_validate_command.py --log all        # and the typewriter log
     python benchmarks/bench_validate_command.py --slices 10      # runs of 20,000 messages
     python benchmarks/bench_validate_command.py --memory         # peak RSS at 200k and 1M
 
@@ -64,11 +69,41 @@ from protocols.validate.read import fastjson
 from protocols.validate.run import ValidateOptions, validate_inputs
 
 MAX_EXAMPLES = 20
+COMMAND = str(Path(sys.executable).with_name("protocols"))
+# Segment's own end-to-end tracking plan (Typewriter's), a plan this project did not write:
+# the public fixtures beside the repository (../shared/fixtures, with its licence).
+TYPEWRITER = PLAN.parent.parent.parent / "shared" / "fixtures" / "segment-typewriter" / \
+    "plan.json"
+
+
+def typewriter_log(count: int) -> tuple[Path, Path]:
+    """Typewriter's plan, imported by ``protocols import segment``, and a production-shaped
+    log of ``count`` messages made from it (both written once, in benchmarks/out)."""
+    if not TYPEWRITER.is_file():
+        raise SystemExit(f"the typewriter log needs {TYPEWRITER} (../shared/fixtures is absent)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    plan = OUT / "typewriter.yaml"
+    if not plan.exists():
+        subprocess.run([COMMAND, "import", "segment", str(TYPEWRITER), "--out", str(plan)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = OUT / f"typewriter-{count}.ndjson"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        production_log.generate(partial, count, plan=load_plan(plan))
+        partial.replace(path)
+    return plan, path
+
+
+# The two logs validated against plans/ecommerce.yaml (other benchmarks share them).
 LOGS: dict[str, Callable[[int], Path]] = {
     "uniform": log_file,
     "production": lambda count: production_log.log_file(count, OUT),
 }
-COMMAND = str(Path(sys.executable).with_name("protocols"))
+
+
+def plan_and_log(name: str, count: int) -> tuple[Path, Path]:
+    """A log of ``count`` messages by its name, with the plan it is validated against."""
+    return typewriter_log(count) if name == "typewriter" else (PLAN, LOGS[name](count))
 
 
 def _options(jobs: int) -> ValidateOptions:
@@ -88,10 +123,10 @@ def slice_files(path: Path, parts: int) -> list[Path]:
     return files
 
 
-def reference(path: Path) -> tuple[int, int]:
+def reference(path: Path, plan: Path = PLAN) -> tuple[int, int]:
     """(messages, invalid) by the reference, from the plan file to the last line."""
     with path.open("rb") as handle:
-        return FullReference(load_plan(PLAN)).run(handle.read().split(b"\n"))
+        return FullReference(load_plan(plan)).run(handle.read().split(b"\n"))
 
 
 def parse_only(path: Path) -> tuple[int, int]:
@@ -113,9 +148,9 @@ def parse_only(path: Path) -> tuple[int, int]:
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def command(path: Path, jobs: int, report: Path) -> None:
+def command(path: Path, jobs: int, report: Path, plan: Path = PLAN) -> None:
     """``protocols validate`` as a user runs it, with the JSON report written to ``report``."""
-    done = subprocess.run([COMMAND, "validate", "--plan", str(PLAN), str(path), "--format",
+    done = subprocess.run([COMMAND, "validate", "--plan", str(plan), str(path), "--format",
                            "json", "--output", str(report), "--jobs", str(jobs)],
                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, check=False, env=ENVIRONMENT)
@@ -132,7 +167,8 @@ def _counts(report: Path) -> tuple[int, int]:
 RUNS = ("reference", "parse", "jobs 1", "jobs 2")
 
 
-def interleaved(path: Path, parts: int, runs: tuple[str, ...] = RUNS) -> dict[str, float]:
+def interleaved(path: Path, parts: int, runs: tuple[str, ...] = RUNS, plan: Path = PLAN
+                ) -> dict[str, float]:
     """Seconds of each run over the whole log, slice by slice (their order rotating)."""
     files = slice_files(path, parts)
     seconds = dict.fromkeys(runs, 0.0)
@@ -144,11 +180,11 @@ def interleaved(path: Path, parts: int, runs: tuple[str, ...] = RUNS) -> dict[st
             for name in order:
                 began = time.perf_counter()
                 if name == "reference":
-                    counted[name] = reference(part)
+                    counted[name] = reference(part, plan)
                 elif name == "parse":
                     parse_only(part)
                 else:
-                    command(part, int(name.split()[1]), report)
+                    command(part, int(name.split()[1]), report, plan)
                 seconds[name] += time.perf_counter() - began
                 if name.startswith("jobs"):
                     counted[name] = _counts(report)
@@ -161,13 +197,13 @@ def speed(count: int, repeats: int, parts: int, logs: list[str]) -> None:
     print(f"machine: nproc={os.cpu_count()}, python {platform.python_version()}, "
           f"msgspec {msgspec.__version__}, json backend {fastjson.BACKEND}")
     for log in logs:
-        path = LOGS[log](count)
-        print(f"\n{log} log: {path.name}, {count:,} messages, "
+        plan, path = plan_and_log(log, count)
+        print(f"\n{log} log: {path.name} (plan {plan.name}), {count:,} messages, "
               f"{path.stat().st_size / count:.0f} bytes/message on average, in {parts} slices")
         table: dict[str, list[float]] = {}
         for attempt in range(1, repeats + 1):
             load = os.getloadavg()[0]
-            seconds = interleaved(path, parts)
+            seconds = interleaved(path, parts, plan=plan)
             ratios = {
                 "reference / jobs 1": seconds["reference"] / seconds["jobs 1"],
                 "reference / jobs 2": seconds["reference"] / seconds["jobs 2"],
@@ -244,7 +280,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--log", choices=[*LOGS, "both"], default="both")
+    parser.add_argument("--log", choices=[*LOGS, "typewriter", "both", "all"], default="both",
+                        help="both: uniform and production; all: typewriter too (it needs "
+                             "../shared/fixtures)")
     parser.add_argument("--jobs", type=int, default=1, help="(--memory only)")
     parser.add_argument("--slices", type=int, default=2,
                         help="slices of each log the runs alternate over (each slice is one "
@@ -259,7 +297,8 @@ def main() -> None:
         memory([200_000, 1_000_000], options.jobs)
     else:
         speed(options.messages, options.repeats, options.slices,
-              list(LOGS) if options.log == "both" else [options.log])
+              ["uniform", "production"] if options.log == "both" else
+              [*LOGS, "typewriter"] if options.log == "all" else [options.log])
 
 
 if __name__ == "__main__":

@@ -210,7 +210,8 @@ class Values:
         fmt = schema.get("format")
         text = self.named(lower, parents, fmt)
         if isinstance(pattern, str) and not re.search(pattern, text):
-            fits = [c for c in self.candidates() if re.search(pattern, c)]
+            fits = [c for c in [*self.candidates(), *_alternatives(pattern)]
+                    if re.search(pattern, c)]
             text = rng.choice(fits) if fits else text
         low, high = schema.get("minLength"), schema.get("maxLength")
         if isinstance(high, int) and len(text) > high:
@@ -893,6 +894,17 @@ def generate(path: Path, count: int, *, seed: int = 14, plan: Plan | None = None
                 made["warning"] = made.get("warning", 0) + 1
             out.write(line if line is not None else builder.line(message))
     return made
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The words of a pattern that is a choice of plain words (``Lawyer Morty|Evil Morty``,
+    ``^(red|green)$``), else none."""
+    body = pattern.removeprefix("^").removesuffix("$")
+    if body.startswith("(") and body.endswith(")"):
+        body = body[1:-1].removeprefix("?:")
+    words = body.split("|")
+    plain = all(word and not any(c in word for c in "\\.^$*+?()[]{}|") for word in words)
+    return words if plain else []
 
 
 def log_file(count: int, out: Path | None = None) -> Path:

@@ -22,17 +22,19 @@ def bench(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("log", ["uniform", "production"])
+@pytest.mark.parametrize("log", ["uniform", "production", "typewriter"])
 def test_the_command_and_the_reference_count_the_same_messages(bench: ModuleType,
                                                                log: str) -> None:
     # interleaved() fails when the reference and the command (on one process and on two)
     # count different messages or invalid messages.
-    path = bench.LOGS[log](1500)
-    seconds = bench.interleaved(path, 3)
+    if log == "typewriter" and not bench.TYPEWRITER.is_file():
+        pytest.skip(f"the typewriter log needs {bench.TYPEWRITER} (../shared/fixtures)")
+    plan, path = bench.plan_and_log(log, 1500)
+    seconds = bench.interleaved(path, 3, plan=plan)
     assert set(seconds) == {"reference", "parse", "jobs 1", "jobs 2"}
     assert all(value > 0 for value in seconds.values())
     report = path.with_name("report.json")
-    bench.command(path, 1, report)
+    bench.command(path, 1, report, plan)
     summary = json.loads(report.read_bytes())["summary"]
     assert summary["messages"] == 1500
     assert 0.03 < summary["invalid"] / summary["messages"] < 0.07
@@ -40,7 +42,7 @@ def test_the_command_and_the_reference_count_the_same_messages(bench: ModuleType
 
 def test_a_disagreement_fails_the_run(bench: ModuleType, monkeypatch: pytest.MonkeyPatch
                                       ) -> None:
-    monkeypatch.setattr(bench, "reference", lambda path: (1, 0))
+    monkeypatch.setattr(bench, "reference", lambda path, plan: (1, 0))
     with pytest.raises(SystemExit, match="differ"):
         bench.interleaved(bench.LOGS["uniform"](300), 1)
 
