@@ -24,7 +24,7 @@ BOUNDS = [0, 1, 1.5, -1, 10, 2**64, 0.1]
 @st.composite
 def leaves(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(["string", "number", "integer", "boolean", "enum", "null",
-                                 "list", "nullable"]))
+                                 "list", "nullable", "any"]))
     schema: dict[str, Any] = {"description": "x"} if draw(st.booleans()) else {}
     if kind == "string":
         schema["type"] = "string"
@@ -45,6 +45,8 @@ def leaves(draw: st.DrawFn) -> dict[str, Any]:
                                                ["integer", "boolean"], ["string", "object"]]))
     elif kind == "nullable":
         schema = {"anyOf": [{"$ref": "#/$defs/Product"}, {"type": "null"}]}
+    elif kind == "any":  # no keyword but annotations: any value (Typewriter's "any" type)
+        schema = {"description": "any value", "x-note": 1} if draw(st.booleans()) else {}
     else:
         schema["type"] = kind
     if draw(st.integers(0, 3)) == 0:
@@ -139,6 +141,21 @@ def test_plan_payloads_get_decoders(plan: str) -> None:
     else:  # uniqueItems and a recursive type are left to Python
         assert "Order Completed" not in typed and 'Product Viewed' not in typed
         assert len(typed) == len(specs) - 2
+
+
+def test_a_property_of_any_value_keeps_its_payload_typed() -> None:
+    # Segment's "any" type is a property schema with only a description: every value passes,
+    # with every name inside it (a value of no planned shape has no unplanned names).
+    schema = {"type": "object", "required": ["any"],
+              "properties": {"any": {"description": "any value"}, "n": {"type": "integer"}}}
+    decoder = payload_decoder(schema)
+    assert decoder is not None
+    for value in ({"deep": [1, {"x": None}]}, [1, "a"], "text", None, 1.5, True):
+        assert decoder.decode(json.dumps({"any": value}).encode()) == {"any": value}
+    with pytest.raises(ValueError):
+        decoder.decode(b'{"any": 1, "n": "one"}')  # the other properties are still checked
+    with pytest.raises(ValueError):
+        decoder.decode(b'{"n": 1}')  # and an "any" property still has to be sent
 
 
 @pytest.mark.parametrize(("value", "valid"), [

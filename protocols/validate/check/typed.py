@@ -99,6 +99,8 @@ class _Builder:
         if not isinstance(schema, Mapping):
             raise _Unsupported(schema)
         keys = {k for k in schema if k not in _ANNOTATIONS and not k.startswith("x-")}
+        if not keys and not top:
+            return Any, None  # only annotations (a description): any value, as ``{}``
         if not keys <= _HANDLED:
             raise _Unsupported(keys - _HANDLED)
         if "$ref" in schema:
