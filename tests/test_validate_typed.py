@@ -43,6 +43,9 @@ def leaves(draw: st.DrawFn) -> dict[str, Any]:
     elif kind == "list":
         schema["type"] = draw(st.sampled_from([["string", "null"], ["number", "string"],
                                                ["integer", "boolean"], ["string", "object"]]))
+        if "string" in schema["type"] and draw(st.booleans()):  # (a nullable string's)
+            key = draw(st.sampled_from(["format", "pattern"]))
+            schema[key] = draw(st.sampled_from(FORMATS if key == "format" else PATTERNS))
     elif kind == "nullable":
         schema = {"anyOf": [{"$ref": "#/$defs/Product"}, {"type": "null"}]}
     elif kind == "any":  # no keyword but annotations: any value (Typewriter's "any" type)
@@ -156,6 +159,21 @@ def test_a_property_of_any_value_keeps_its_payload_typed() -> None:
         decoder.decode(b'{"any": 1, "n": "one"}')  # the other properties are still checked
     with pytest.raises(ValueError):
         decoder.decode(b'{"n": 1}')  # and an "any" property still has to be sent
+
+
+def test_a_nullable_string_with_a_pattern_or_format_keeps_its_payload_typed() -> None:
+    # (``nullable: true`` in a plan: type [string, null]; the pattern holds strings only)
+    schema = {"type": "object", "properties": {
+        "who": {"type": ["string", "null"], "pattern": "Evil Morty|Lawyer Morty"},
+        "mail": {"type": ["null", "string"], "format": "email"}}}
+    decoder = payload_decoder(schema)
+    assert decoder is not None
+    for good in ({"who": None}, {"who": "Evil Morty"}, {"mail": None}, {"mail": "a@b.example"}):
+        assert decoder.decode(json.dumps(good).encode()) == good
+    for bad in ({"who": "Rick"}, {"who": 1}, {"mail": "not an email"}, {"mail": False}):
+        with pytest.raises(ValueError):
+            decoder.decode(json.dumps(bad).encode())
+        assert not compile_checks(schema)[0](bad)  # (the engine refuses them too)
 
 
 @pytest.mark.parametrize(("value", "valid"), [

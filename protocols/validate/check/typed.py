@@ -243,8 +243,13 @@ class _Builder:
         """The engine's own check of this node when it holds what msgspec cannot say."""
         if "format" not in schema and "pattern" not in schema:
             return None
-        if schema.get("type") != "string":
-            raise _Unsupported("format or pattern outside a string")
+        kinds = schema.get("type")
+        if kinds != "string":
+            if not (isinstance(kinds, list) and "string" in kinds):
+                raise _Unsupported("format or pattern outside a string")
+            # A string or something else (``nullable: true``): the engine's whole check of
+            # the node, which holds a value of another type to its type alone.
+            return compile_checks({k: v for k, v in schema.items() if k != "$defs"})[0]
         if "pattern" not in schema:
             if schema["format"] in SURE_PATTERNS:
                 return None  # (msgspec checks it: see _member)
