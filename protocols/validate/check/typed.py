@@ -38,10 +38,13 @@ _ANNOTATIONS = frozenset({"$schema", "$comment", "$defs", "definitions", "title"
 _HANDLED = frozenset({"type", "enum", "const", "properties", "required",
                       "additionalProperties", "items", "minItems", "maxItems", "minLength",
                       "maxLength", "minimum", "maximum", "exclusiveMinimum",
-                      "exclusiveMaximum", "format", "pattern", "$ref", "anyOf"})
+                      "exclusiveMaximum", "format", "pattern", "$ref", "anyOf", "multipleOf"})
 _BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt",
            "exclusiveMaximum": "lt"}
 _SIMPLE = {"string": str, "boolean": bool, "null": type(None)}
+# The enum values a Literal holds exactly (msgspec's int Literal refuses 1.0 and true: a
+# stricter yes, which only sends such a message the usual way), by the types they are of.
+_LITERALS = {str: {"string"}, int: {"integer", "number"}, type(None): {"null"}}
 
 Post = Callable[[Any], bool]  # the checks left after decoding (formats, patterns)
 
@@ -233,14 +236,38 @@ class _Builder:
                          "maxLength"}) or ("enum" in schema and "const" in schema):
             raise _Unsupported("enum with other keywords")
         if not isinstance(options, list) or not options or \
-                not all(type(option) is str for option in options):
-            raise _Unsupported("an enum of other values than strings")
-        if schema.get("type", "string") != "string":
-            raise _Unsupported("an enum and another type")
+                not all(type(option) in _LITERALS for option in options):
+            # (a float or a bool: 1.0 and 1 are one value to JSON Schema, True and 1 are
+            # not, and a Literal cannot say either)
+            raise _Unsupported("an enum of other values than strings, integers and null")
+        kinds = schema.get("type")
+        if kinds is not None:
+            allowed = {kinds} if isinstance(kinds, str) else set(kinds) \
+                if isinstance(kinds, list) else set()
+            # An option of another type than ``type`` allows is never valid: left out.
+            options = [option for option in options if _LITERALS[type(option)] & allowed]
+        for keyword, fits in (("minLength", int.__ge__), ("maxLength", int.__le__)):
+            if keyword in schema:  # (a string option too short or too long: never valid)
+                bound = schema[keyword]
+                if type(bound) is not int:
+                    raise _Unsupported(keyword)
+                options = [option for option in options
+                           if type(option) is not str or fits(len(option), bound)]
+        if not options:
+            raise _Unsupported("an enum none of whose values can be valid")
         return Literal[tuple(options)]
 
     def _post(self, schema: Mapping[str, Any]) -> Post | None:
         """The engine's own check of this node when it holds what msgspec cannot say."""
+        if "multipleOf" in schema:
+            # (msgspec's multiple_of is exact for integers only; JSON Schema's for numbers
+            # allows for float rounding: the engine's whole check of a number node)
+            kinds = schema.get("type")
+            if not (isinstance(kinds, (str, list)) and kinds and
+                    set([kinds] if isinstance(kinds, str) else kinds) <=
+                    {"integer", "number", "null"}):
+                raise _Unsupported("multipleOf outside a number")
+            return compile_checks({k: v for k, v in schema.items() if k != "$defs"})[0]
         if "format" not in schema and "pattern" not in schema:
             return None
         kinds = schema.get("type")
