@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ from protocols.lint.context import LintContext
 from protocols.lint.fragments import Fragment, fragments
 from protocols.lint.registry import RULES, rule
 from protocols.naming import did_you_mean
-from protocols.patterns import compile_error, pattern_risk, risk_message
+from protocols.patterns import compile_error, pattern_risk, risk_message, to_python
 from protocols.plan.model import JSON_TYPES
 from protocols.plan.rawcheck import check_literals, metaschema_errors
 from protocols.plan.resolve import PLAN_ONLY_KEYS
@@ -368,12 +369,16 @@ def _value_findings(ctx: LintContext, fragment: Fragment) -> Iterator[Diagnostic
                               f"(first at index {seen[key]})", (*path, "enum", index))
             else:
                 seen[key] = index
-    if types:
-        for value_path, value, what in checked:
-            if not any(_fits(value, t) for t in types):
-                yield _report(ctx, "PL107", f"{what} {_shown(value)} is not of the property's "
-                              f"own type ({wanted}), so it can never be valid"
-                              + _yaml_hint(value, types), value_path)
+    for value_path, value, what in checked:
+        if types and not any(_fits(value, t) for t in types):
+            yield _report(ctx, "PL107", f"{what} {_shown(value)} is not of the property's "
+                          f"own type ({wanted}), so it can never be valid"
+                          + _yaml_hint(value, types), value_path)
+            continue
+        broken = _refused_by(body, value)
+        if broken is not None:
+            yield _report(ctx, "PL107", f"{what} {_shown(value)} {broken}, so it can never be "
+                          "valid", value_path)
     required = body.get("required")
     if fragment.raw and isinstance(required, list):
         known = set(_keys(body.get("properties")))
@@ -389,6 +394,51 @@ def _value_findings(ctx: LintContext, fragment: Fragment) -> Iterator[Diagnostic
                                   (*path, "required", index), suggestion=hint)
 
 
+_LONGEST_SEARCHED = 1_024  # (characters of a value a pattern is searched in: see below)
+
+
+def _refused_by(body: Mapping[str, Any], value: Any) -> str | None:
+    """How the fragment's own bounds, lengths, ``multipleOf`` or ``pattern`` refuse one of
+    its values (an enum option, the const, the default), or None. Only what is exact: an
+    integer ``multipleOf``, a pattern that compiles with ``re`` and cannot backtrack."""
+    if isinstance(value, str):
+        length = len(value)  # (JSON Schema counts characters, as Python does)
+        low, high = body.get("minLength"), body.get("maxLength")
+        if _number(low) is not None and length < low:
+            return f"is shorter than minLength {low} ({_characters(length)})"
+        if _number(high) is not None and length > high:
+            return f"is longer than maxLength {high} ({_characters(length)})"
+        pattern = body.get("pattern")
+        if isinstance(pattern, str) and length <= _LONGEST_SEARCHED and \
+                compile_error(pattern) is None and pattern_risk(pattern) is None:
+            try:
+                found = re.search(to_python(pattern), value)
+            except (re.error, OverflowError, RecursionError):
+                return None  # (syntax only the `regex` package reads: left to validate)
+            if found is None:
+                return f"does not match the pattern {pattern!r}"
+        return None
+    number = _number(value)
+    if number is None:
+        return None
+    for keyword, refuses, words in (
+            ("minimum", lambda n, b: n < b, "is below minimum"),
+            ("maximum", lambda n, b: n > b, "is above maximum"),
+            ("exclusiveMinimum", lambda n, b: n <= b, "is not above exclusiveMinimum"),
+            ("exclusiveMaximum", lambda n, b: n >= b, "is not below exclusiveMaximum")):
+        bound = _number(body.get(keyword))
+        if bound is not None and refuses(number, bound):
+            return f"{words} {body[keyword]}"
+    step = body.get("multipleOf")
+    if type(number) is int and type(step) is int and step > 0 and number % step:
+        return f"is not a multiple of multipleOf {step}"
+    return None
+
+
+def _characters(count: int) -> str:
+    return f"{count} character" if count == 1 else f"{count} characters"
+
+
 def _keys(value: Any) -> list[str]:
     return [k for k in value if isinstance(k, str)] if isinstance(value, Mapping) else []
 
@@ -400,7 +450,9 @@ def contradiction(ctx: LintContext) -> Iterator[Diagnostic]:
     `minLength`/`maxLength`, `minItems`/`maxItems`, `minProperties`/`maxProperties`),
     exclusive bounds that leave nothing (`exclusiveMinimum: 1, exclusiveMaximum: 2` on an
     integer), a `const`, `default` or `enum` value that breaks the property's own type (often
-    a YAML surprise: unquoted `yes`/`no` are booleans), an enum that lists a value twice, or
+    a YAML surprise: unquoted `yes`/`no` are booleans) or its own `minLength`/`maxLength`,
+    bounds, integer `multipleOf` or `pattern` (`enum: [a, bbb]` with `minLength: 2`: every
+    message sending `a` fails), an enum that lists a value twice, or
     a `required` list in a raw `schema:` block naming a property that does not exist, or an
     `enum`/`const` integer beyond 64 bits (generated code and JavaScript would hold another
     number; `validate` compares it exactly).
