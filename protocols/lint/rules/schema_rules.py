@@ -403,10 +403,10 @@ def _refused_by(body: Mapping[str, Any], value: Any) -> str | None:
     integer ``multipleOf``, a pattern that compiles with ``re`` and cannot backtrack."""
     if isinstance(value, str):
         length = len(value)  # (JSON Schema counts characters, as Python does)
-        low, high = body.get("minLength"), body.get("maxLength")
-        if _number(low) is not None and length < low:
+        low, high = _number(body.get("minLength")), _number(body.get("maxLength"))
+        if low is not None and length < low:
             return f"is shorter than minLength {low} ({_characters(length)})"
-        if _number(high) is not None and length > high:
+        if high is not None and length > high:
             return f"is longer than maxLength {high} ({_characters(length)})"
         pattern = body.get("pattern")
         if isinstance(pattern, str) and length <= _LONGEST_SEARCHED and \
@@ -421,13 +421,14 @@ def _refused_by(body: Mapping[str, Any], value: Any) -> str | None:
     number = _number(value)
     if number is None:
         return None
-    for keyword, refuses, words in (
-            ("minimum", lambda n, b: n < b, "is below minimum"),
-            ("maximum", lambda n, b: n > b, "is above maximum"),
-            ("exclusiveMinimum", lambda n, b: n <= b, "is not above exclusiveMinimum"),
-            ("exclusiveMaximum", lambda n, b: n >= b, "is not below exclusiveMaximum")):
+    for keyword, words in (("minimum", "is below minimum"), ("maximum", "is above maximum"),
+                           ("exclusiveMinimum", "is not above exclusiveMinimum"),
+                           ("exclusiveMaximum", "is not below exclusiveMaximum")):
         bound = _number(body.get(keyword))
-        if bound is not None and refuses(number, bound):
+        if bound is None:
+            continue
+        if (number < bound if keyword == "minimum" else number > bound if keyword == "maximum"
+                else number <= bound if keyword == "exclusiveMinimum" else number >= bound):
             return f"{words} {body[keyword]}"
     step = body.get("multipleOf")
     if type(number) is int and type(step) is int and step > 0 and number % step:
