@@ -280,14 +280,22 @@ def did_you_mean(name: str, candidates: Sequence[str], *, cutoff: float = 0.75) 
     if not candidates:
         return None
     key = collision_key(name)
-    for candidate in candidates:
-        if candidate != name and collision_key(candidate) == key:
+    keys, by_key = _candidate_keys(tuple(candidates))
+    for candidate, candidate_key in zip(candidates, keys, strict=True):
+        if candidate != name and candidate_key == key:
             return candidate
-    by_key = {collision_key(c): c for c in candidates}
     close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=cutoff)
     if close and by_key[close[0]] != name:
         return by_key[close[0]]
     return None
+
+
+@lru_cache(maxsize=64)
+def _candidate_keys(candidates: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The collision keys of a list of candidates (a plan's names: the same list, asked
+    about name after name), and the last candidate of each key."""
+    keys = tuple(collision_key(c) for c in candidates)
+    return keys, dict(zip(keys, candidates, strict=True))
 
 
 def near_duplicate(a: str, b: str) -> str | None:

@@ -14,6 +14,7 @@ import pytest
 from protocols.plan import load_plan
 from protocols.scan import ScanSettings, run_scan
 from protocols.scan.ignore import IgnoreRules
+from protocols.scan.run import scan_tree
 from protocols.scan.walk import SourceFile, WalkError, walk
 from tests.conftest import REPO
 
@@ -191,14 +192,84 @@ def test_a_long_chain_of_calls_scans_in_bounded_time(tmp_path: Path) -> None:
     """Each call looked for its enclosing function through `node.parent`, which tree-sitter
     answers by descending from the root: 1,600 chained calls took 21 s, 60,000 (660 KB,
     under the size limit) more than five minutes."""
-    write(tmp_path / "chain.js", "analytics" + '.track("Chained")' * 3000 + ";\n"
+    write(tmp_path / "chain.js", "analytics" + '.track("Chained")' * 500 + ";\n"
           "function send(name) { analytics.track(name); }\n")
     started = time.perf_counter()
     result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
     assert time.perf_counter() - started < 15
-    assert result.summary["calls"] == 3001
+    assert result.summary["calls"] == 501  # (1,000 levels: under PS004's depth, all read)
+    assert not [d for d in result.diagnostics if d.code == "PS004"]
     unresolved = [d for d in result.diagnostics if d.code == "PS101"]
     assert len(unresolved) == 1 and "parameter `name` of send()" in unresolved[0].message
+
+
+# Syntax nested far deeper than people write, in each language: tree-sitter's query engine
+# paid per node in proportion to the depth (a JavaScript chain of 20,000 calls: 27 s and
+# 3 GB; 60,000 chained calls in Java, JavaScript or Kotlin: over two minutes each).
+DEEP = {
+    "chain.js": "analytics" + '.track("A", {})' * 20_000 + ";\n",
+    "chain.ts": "analytics" + '.track("A", {})' * 20_000 + ";\n",
+    "chain.py": "analytics" + '.track("u", "A", {})' * 20_000 + "\n",
+    "chain.java": "class A { void f() { analytics" + '.track("A")' * 20_000 + "; } }\n",
+    "chain.kt": "fun f() { analytics" + '.track("A")' * 20_000 + " }\n",
+    "chain.swift": "func f() { analytics" + '.track(name: "A")' * 20_000 + " }\n",
+    "maps.go": "package main\nfunc f() {\n x := " + 'map[string]any{"a": ' * 20_000 + "1"
+               + "}" * 20_000 + "\n _ = x\n}\n",
+    "plus.js": "x = " + "1+" * 50_000 + "1;\n",
+    "member.java": "class A { void f() { Object x = a" + ".b" * 50_000 + "; } }\n",
+}
+SHALLOW = {  # a tracking call of each file's language, at the top, after the deep part
+    ".js": 'analytics.track("Order Completed", {});\n',
+    ".ts": 'analytics.track("Order Completed", {});\n',
+    ".py": 'analytics.track(user_id, "Order Completed", {})\n',
+    ".java": 'class B { void g() { analytics.track("Order Completed"); } }\n',
+    ".kt": 'fun g() { analytics.track("Order Completed") }\n',
+    ".swift": 'func g() { analytics.track(name: "Order Completed") }\n',
+    ".go": 'package main\nfunc g() { analytics.Enqueue(analytics.Track{Event: "Order Completed"})'
+           " }\n",
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_syntax_costs_little_and_says_what_was_not_examined(tmp_path: Path,
+                                                                  name: str) -> None:
+    suffix = Path(name).suffix
+    write(tmp_path / name, DEEP[name])
+    write(tmp_path / f"shallow{suffix}", SHALLOW[suffix])
+    started = time.perf_counter()
+    outcome = scan_tree(PLAN, [str(tmp_path)], ScanSettings())
+    assert time.perf_counter() - started < 20  # (about a second here; minutes before)
+    deep = [d for d in outcome.problems if d.code == "PS004"]
+    assert [Path(d.file or "").name for d in deep] == [name]
+    assert deep[0].line is not None and deep[0].column is not None
+    assert "1,024 levels" in deep[0].message
+    calls = {Path(facts.path).name: len(facts.calls) for facts in outcome.facts}
+    assert calls[f"shallow{suffix}"] == 1  # read as ever
+
+
+def test_deep_syntax_in_a_small_file_is_read_whole(tmp_path: Path) -> None:
+    # Under 8 KiB nothing is cut: a call inside 3,000 brackets is found, no PS004.
+    body = "x = " + "(" * 3_000 + 'analytics.track("Order Completed", {})' + ")" * 3_000
+    write(tmp_path / "small.js", body + ";\n")
+    assert len(body) < 8 * 1024
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    assert result.summary["calls"] == 1
+    assert not [d for d in result.diagnostics if d.code == "PS004"]
+
+
+def test_a_call_just_above_the_depth_is_found_and_one_below_it_reported(
+        tmp_path: Path) -> None:
+    # In a file over 8 KiB: a call starting within 1,024 levels is read; one nested inside
+    # 3,000 brackets is not, and PS004 points at the first node past the depth.
+    padding = "// " + "x" * 9_000 + "\n"
+    call = 'analytics.track("Order Completed", {})'
+    write(tmp_path / "near.js", padding + "x = " + "[" * 400 + call + "]" * 400 + ";\n")
+    write(tmp_path / "far.js", padding + "x = " + "[" * 3_000 + call + "]" * 3_000 + ";\n")
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    assert result.summary["calls"] == 1
+    deep = [(Path(d.file or "").name, d.line) for d in result.diagnostics if d.code == "PS004"]
+    assert deep == [("far.js", 2)]
 
 
 def test_a_syntax_error_is_reported_and_the_rest_of_the_file_still_scanned(tmp_path: Path) -> None:

@@ -123,4 +123,6 @@ class FileFacts:
     star_imports: list[str] = field(default_factory=list)
     package: str | None = None  # Go, Java, Kotlin: the package clause
     syntax_error: tuple[int, int] | None = None  # first error node (line, column)
+    # Where expressions nest so deeply that a query dropped matches (PS004), or None.
+    too_deep: tuple[int, int] | None = None
     generated: bool = False  # a client `protocols generate` wrote

@@ -24,7 +24,7 @@ from protocols.scan.model import FileFacts
 from protocols.scan.parse import parse_file
 from protocols.scan.resolve import Resolver
 from protocols.scan.settings import ScanSettings
-from protocols.scan.syntax.base import ExtractContext
+from protocols.scan.syntax.base import MAX_START_DEPTH, ExtractContext
 from protocols.scan.walk import Skipped, SourceFile, walk
 
 # (files done, files in all, the file just read): called after each file.
@@ -79,6 +79,12 @@ def scan_tree(plan: Plan, paths: Sequence[str], settings: ScanSettings, *,
             problems.append(CODES["PS003"].diagnostic(
                 "syntax error; the rest of the file is still scanned", file=item.path,
                 line=line, column=column))
+        if item.too_deep is not None:
+            line, column = item.too_deep
+            problems.append(CODES["PS004"].diagnostic(
+                f"the syntax nests more than {MAX_START_DEPTH:,} levels deep from here: calls "
+                "that start deeper were not examined", file=item.path, line=line,
+                column=column))
         checker.check_file(item, checked)
     entries, unplanned, missing = coverage(plan, checked.sent)
     return ScanOutcome(tuple(facts), tuple(skipped), tuple(problems), checked, entries,

@@ -17,11 +17,22 @@ from tree_sitter import Node
 from protocols.plan.model import MessageKind
 from protocols.scan.model import CallSite, FileFacts, Form, Lit, Obj, Opaque, Ref, Value
 from protocols.scan.settings import Wrapper
-from protocols.scan.syntax.queries import matches, named_matches
+from protocols.scan.syntax.queries import Matches, matches, named_matches
 
 # Deeper than this, an expression is not read further (a hostile file can nest thousands of
 # brackets; the extractors never recurse without this bound).
 MAX_DEPTH = 48
+# A call's receiver longer than this (in bytes) is read by its two ends: in a chain of calls
+# (``a.track(x).track(x)...``) each call's receiver is the whole chain before it, and
+# reading each whole was quadratic (10,000 calls: 750 MB of text). What the receiver is
+# matched on, its first name, a configured receiver and a wrapper's ``Owner.method``, is
+# at its ends in any code written by people.
+MAX_RECEIVER = 512
+# Queries start at most this many levels down in a file that nests deeper, which is checked
+# in files over DEPTH_CHECKED_FROM bytes (see Extractor.read). Code written by people nests
+# a few dozen levels; a chain of 500 calls is 1,000.
+MAX_START_DEPTH = 1_024
+DEPTH_CHECKED_FROM = 8 * 1024
 SDK_METHODS: frozenset[str] = frozenset({"track", "identify", "group", "page", "screen"})
 
 # Generated client names: method name -> (kind, wire name).
@@ -100,10 +111,53 @@ class Extractor:
         self.interesting = SDK_METHODS | set(self.generated_names) | set(self.wrappers)
 
     def read(self, root: Node) -> FileFacts:
-        """Read a parsed file (``run``), keeping its root for :meth:`enclosing`."""
+        """Read a parsed file (``run``), keeping its root for :meth:`enclosing`.
+
+        tree-sitter's query engine costs, per node, in proportion to its depth: a 1 MB Go
+        file of 34,000 nested map literals took 16 s, a JavaScript chain of 20,000 calls
+        (``a.track(x).track(x)...``) 13 s, and the square of that as they grow. So a file
+        over :data:`DEPTH_CHECKED_FROM` bytes and :data:`MAX_START_DEPTH` nodes is walked
+        once first (about a fifth of its parse): when it nests deeper than that, queries
+        start no deeper, and PS004 says where the deep part begins. A smaller file is read
+        whole, whatever it nests: at most a few hundredths of a second."""
         self._root = root
         self._functions: _FunctionIndex | None = None
-        return self.run(root)
+        self.max_start_depth: int | None = None
+        deep: Node | None = None
+        if len(self.source.data) > DEPTH_CHECKED_FROM and \
+                root.descendant_count > MAX_START_DEPTH:
+            node, deeper = first_deeper(root, MAX_START_DEPTH)
+            if deeper:
+                self.max_start_depth, deep = MAX_START_DEPTH, node
+        facts = self.run(root)
+        if deep is not None:
+            facts.too_deep = self.position(deep)
+        return facts
+
+    def query(self, grammar: str, pattern: str, root: Node, *,
+              needs: tuple[bytes, ...] = ()) -> Matches:
+        """:func:`~protocols.scan.syntax.queries.matches` in this file."""
+        return matches(grammar, pattern, root, source=self.source.data, needs=needs,
+                       max_start_depth=self.max_start_depth)
+
+    def named_query(self, grammar: str, pattern: str, names: frozenset[str], root: Node
+                    ) -> Matches:
+        """:func:`~protocols.scan.syntax.queries.named_matches` in this file."""
+        return named_matches(grammar, pattern, names, root, source=self.source.data,
+                             max_start_depth=self.max_start_depth)
+
+    def receiver_text(self, node: Node | None) -> str | None:
+        """How a receiver reads (None for none), by its ends when it is long
+        (:data:`MAX_RECEIVER`)."""
+        if node is None:
+            return None
+        start, end = node.start_byte, node.end_byte
+        if end - start <= MAX_RECEIVER:
+            return self.text(node)
+        half = MAX_RECEIVER // 2
+        data = self.source.data
+        return (data[start:start + half].decode("utf-8", errors="ignore") + "…"
+                + data[end - half:end].decode("utf-8", errors="ignore"))
 
     # -- to implement per language -----------------------------------------------------
 
@@ -127,7 +181,7 @@ class Extractor:
     def read_clients(self, grammar: str, query: str, root: Node, *, needs: bytes) -> None:
         """Remember the variables ``query`` finds holding a generated client (capture
         ``left``); the query runs only in files holding the word ``needs``."""
-        for captures in matches(grammar, query, root, source=self.source.data, needs=(needs,)):
+        for captures in self.query(grammar, query, root, needs=(needs,)):
             self.client_names.add(self.text(captures["left"][0]))
 
     def read_calls(self, grammar: str, query: str, root: Node,
@@ -136,7 +190,7 @@ class Extractor:
         through, or is one of ``names`` when given (captures: ``call``, ``name``, ``args``,
         and ``receiver`` when there is one)."""
         wanted = frozenset(self.interesting) if names is None else names
-        for captures in named_matches(grammar, query, wanted, root, source=self.source.data):
+        for captures in self.named_query(grammar, query, wanted, root):
             receiver = captures.get("receiver")
             inv = self.invocation(captures["call"][0], captures["name"][0],
                                   receiver[0] if receiver else None, captures["args"][0])
@@ -290,6 +344,26 @@ class Extractor:
     def add(self, site: CallSite | None) -> None:
         if site is not None:
             self.facts.calls.append(site)
+
+
+def first_deeper(root: Node, depth: int) -> tuple[Node, bool]:
+    """The first node (in document order) more than ``depth`` levels below ``root`` and
+    True, or the first deepest node and False when none is: one walk with a cursor (which
+    moves in constant time; about 0.1 us a node) that stops there."""
+    cursor = root.walk()
+    level, deepest, deepest_level = 0, root, 0
+    while True:
+        if level > depth:
+            return cursor.node or root, True
+        if level > deepest_level:
+            deepest, deepest_level = cursor.node or root, level
+        if cursor.goto_first_child():
+            level += 1
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return deepest, False
+            level -= 1
 
 
 def first_error(root: Node, source: Source) -> tuple[int, int] | None:

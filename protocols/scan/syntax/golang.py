@@ -21,7 +21,6 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import matches
 from protocols.scan.syntax.strings import decode_escapes
 
 SDK_PATH = "segmentio/analytics-go"
@@ -73,8 +72,7 @@ class GoExtractor(Extractor):
         if not self.sdk_aliases:
             self.sdk_aliases.add("analytics")
         self.read_clients("go", CLIENTS, root, needs=b"New")
-        for captures in matches("go", MESSAGES, root, source=self.source.data,
-                                needs=_MESSAGE_WORDS):
+        for captures in self.query("go", MESSAGES, root, needs=_MESSAGE_WORDS):
             kind = TYPES.get(self.text(captures["type"][0]))
             if kind is not None and self.text(captures["package"][0]) in self.sdk_aliases:
                 self.add(self.message(captures["message"][0], captures["body"][0], kind))
@@ -84,7 +82,7 @@ class GoExtractor(Extractor):
         return self.facts
 
     def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:
-        return Invocation(call, self.text(receiver) if receiver is not None else None,
+        return Invocation(call, self.receiver_text(receiver),
                           self.text(name), [c for c in args.named_children if c.type != "comment"],
                           {})
 

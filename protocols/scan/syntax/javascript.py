@@ -65,7 +65,9 @@ class JavaScriptExtractor(Extractor):
         # A wrapper's event_arg may name a key of the object it is given: trackEvent({name}).
         if positional and positional[0].type == "object":
             keywords = self.object_fields(positional[0])
-        receiver_text = self.text(receiver).replace("?.", ".") if receiver is not None else None
+        receiver_text = self.receiver_text(receiver)
+        if receiver_text is not None:
+            receiver_text = receiver_text.replace("?.", ".")
         return Invocation(call, receiver_text, self.text(name), positional, keywords)
 
     def object_fields(self, node: Node) -> dict[str, Node]:

@@ -24,7 +24,6 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import matches
 from protocols.scan.syntax.strings import decode_escapes
 
 KOTLIN_CALLS = """
@@ -204,7 +203,7 @@ class KotlinExtractor(JvmExtractor):
                 keywords[self.text(children[0])] = children[-1]
             else:
                 positional.append(children[-1])
-        return Invocation(call, self.text(receiver) if receiver is not None else None,
+        return Invocation(call, self.receiver_text(receiver),
                           self.text(name), positional, keywords)
 
     def params_of(self, function: Node) -> tuple[str | None, tuple[str, ...]]:
@@ -359,8 +358,7 @@ class JavaExtractor(JvmExtractor):
         self.declarations(root.named_children, "")
         self.read_clients("java", JAVA_CLIENTS, root, needs=CLIENT_WORD)
         self.read_calls("java", JAVA_CALLS, root)
-        for captures in matches("java", JAVA_BUILDERS, root, source=self.source.data,
-                                needs=(b"builder",)):
+        for captures in self.query("java", JAVA_BUILDERS, root, needs=(b"builder",)):
             owner = self.text(captures["class"][0]).rsplit(".", 1)[-1]
             kind = BUILDERS.get(owner)
             if kind is not None:
@@ -368,7 +366,8 @@ class JavaExtractor(JvmExtractor):
         return self.facts
 
     def invocation(self, call: Node, name: Node, receiver: Node | None, args: Node) -> Invocation:
-        return Invocation(call, self.text(receiver) if receiver else None, self.text(name),
+        return Invocation(call, self.receiver_text(receiver) if receiver else None,
+                          self.text(name),
                           [c for c in args.named_children if c.type != "comment"], {})
 
     def builder(self, call: Node, args: Node, kind: MessageKind, owner: str) -> CallSite:

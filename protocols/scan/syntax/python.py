@@ -21,7 +21,6 @@ from protocols.scan.syntax.base import (
     obj,
     short,
 )
-from protocols.scan.syntax.queries import named_matches
 
 CLIENT_CLASS = "ProtocolsClient"
 CALLS = """
@@ -47,8 +46,8 @@ class PythonExtractor(Extractor):
 
     def run(self, root: Node) -> FileFacts:
         self.declarations(root)
-        found = named_matches("python", CALLS, frozenset(self.interesting | {CLIENT_CLASS}), root,
-                              source=self.source.data)
+        found = self.named_query("python", CALLS, frozenset(self.interesting | {CLIENT_CLASS}),
+                                 root)
         invocations: list[Invocation] = []
         for captures in found:
             call = captures["call"][0]
@@ -73,7 +72,7 @@ class PythonExtractor(Extractor):
                     keywords[self.text(key)] = value
             elif child.type not in ("comment", "list_splat", "dictionary_splat"):
                 positional.append(child)
-        return Invocation(call, self.text(receiver) if receiver is not None else None,
+        return Invocation(call, self.receiver_text(receiver),
                           self.text(name), positional, keywords)
 
     def note_client(self, call: Node) -> None:

@@ -68,7 +68,7 @@ class SwiftExtractor(Extractor):
                 labelled[self.text(label).strip()] = value
             else:
                 positional.append(value)
-        return Invocation(call, self.text(receiver) if receiver is not None else None,
+        return Invocation(call, self.receiver_text(receiver),
                           self.text(name), positional, labelled)
 
     def sdk_call(self, inv: Invocation) -> CallSite | None:
