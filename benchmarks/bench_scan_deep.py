@@ -71,9 +71,9 @@ def main() -> None:
             folder = Path(scratch) / name.replace(".", "_")
             folder.mkdir()
             (folder / name).write_text(text, "utf-8")
-            try:
+            try:  # (in the scratch folder: ``-c`` puts the working folder first on the path)
                 done = subprocess.run([sys.executable, "-c", CHILD, str(PLAN), str(folder)],
-                                      capture_output=True, text=True, env=env,
+                                      capture_output=True, text=True, env=env, cwd=scratch,
                                       timeout=options.limit, check=True)
             except subprocess.TimeoutExpired:
                 print(f"{name:<12} {len(text):>9,} {'>' + str(int(options.limit)):>9}"
