@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -97,33 +98,105 @@ def test_pathological_gitignore_patterns_match_in_bounded_time(tmp_path: Path) -
     assert found["/".join(["a"] * 60) + "/keep.go"] == "source"
 
 
-@pytest.mark.parametrize(("pattern", "ignored", "kept"), [
+GIT_CASES = [
     ("*.py", ["a.py", "x/y/a.py"], ["a.js", "py/"]),
     ("build/", ["build/", "x/build/", "build/a.py"], ["build"]),
     ("/root.py", ["root.py"], ["x/root.py"]),
     ("doc/*.md", ["doc/a.md"], ["doc/x/a.md", "x/doc/a.md"]),
     ("a/**/b", ["a/b", "a/x/y/b", "a/b/c.py"], ["x/a/b"]),
     ("**/foo", ["foo", "x/y/foo/z.py"], ["foo.py"]),
-    ("foo/**", ["foo/x", "foo/x/y.py"], ["foo", "x/foo/y"]),
-    ("a?c", ["abc", "x/axc"], ["ac", "a/c"]),
+    ("foo/**", ["foo/x", "foo/x/y.py"], ["foo", "foo/", "x/foo/y"]),
+    ("a?c", ["abc", "x/axc"], ["ac", "a/c", "aéc"]),   # ? is one byte, é two
     ("[a-c]z", ["az", "cz"], ["dz", "a/z"]),
-    ("[!a]y", ["by"], ["ay", "b/y"]),
+    ("[!a]y", ["by"], ["ay", "b/y", "éy"]),
+    ("[é]y", [], ["éy", "ey"]),
     ("*a*b*c", ["aXbYc", "abc"], ["acb"]),
     ("src/*", ["src/a.js", "src/x/"], ["src", "x/src/a.js"]),
     ("\\#lit", ["#lit"], []),
     ("\\!bang", ["!bang"], []),
     ("trail   ", ["trail"], ["trail   "]),
-    ("a//b", [], ["a/b", "a//b"]),
+    ("trail\\  ", ["trail "], ["trail"]),
+    ("end\\", [], ["end", "end\\"]),             # a trailing backslash matches nothing
+    ("a//b", [], ["a/b"]),
     ("[unclosed", [], ["[unclosed", "u"]),
-])
+    ("[[:digit:]]x", ["1x"], ["ax", "[x", "dx"]),
+    ("[a[:upper:]]x", ["ax", "Bx"], ["bx"]),
+    ("[[:nosuch:]]x", [], ["nx", "[x"]),
+    ("y[[:]x", ["y[x", "y:x"], ["yax"]),             # no ``:]``: ``[`` and ``:`` are members
+]
+
+
+def _git_ignores(tmp_path: Path, lines: list[str], path: str) -> bool:
+    """What `git check-ignore --no-index` says of ``path`` (created, as a folder when it
+    ends in ``/``) under a .gitignore of ``lines``, in a repository of its own."""
+    repo = Path(tempfile.mkdtemp(dir=tmp_path))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".gitignore").write_bytes("".join(line + "\n" for line in lines).encode())
+    target = repo / path.rstrip("/")
+    if path.endswith("/"):
+        target.mkdir(parents=True)
+    else:
+        write(target, "")
+    done = subprocess.run(["git", "check-ignore", "-q", "--no-index", path.rstrip("/")],
+                          cwd=repo, check=False)
+    assert done.returncode in (0, 1), done
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize(("pattern", "ignored", "kept"), GIT_CASES)
 def test_gitignore_patterns_mean_what_git_says(pattern: str, ignored: list[str],
-                                               kept: list[str]) -> None:
-    """Each case as `git check-ignore --no-index` decides it (git 2.39)."""
+                                               kept: list[str], tmp_path: Path) -> None:
+    """Each case as `git check-ignore --no-index` decides it, asked of git itself; then the
+    pattern negated after ``*``, where a folder git ignores keeps its files ignored."""
     rules = IgnoreRules.from_lines([pattern])
     assert [path for path in ignored if not rules.matches(path)] == []
     assert [path for path in kept if rules.matches(path)] == []
-    negated = IgnoreRules.from_lines(["*", "!" + pattern])
-    assert [path for path in ignored if negated.decide(path) is not False] == []
+    assert [path for path in ignored if not _git_ignores(tmp_path, [pattern], path)] == []
+    assert [path for path in kept if _git_ignores(tmp_path, [pattern], path)] == []
+    negated = ["*", "!" + pattern]
+    assert {path: IgnoreRules.from_lines(negated).matches(path) for path in ignored} == {
+        path: _git_ignores(tmp_path, negated, path) for path in ignored}
+
+
+@pytest.mark.parametrize(("gitignore", "files", "scanned"), [
+    # A negated folder pattern re-includes the folder, not the files it ignores by name.
+    ("*.py\n!keep/\n", ["keep/a.py", "b.py"], []),
+    ("*.py\n!*/\n!keep.py\n", ["keep.py", "x/keep.py", "x/a.py"], ["keep.py", "x/keep.py"]),
+    # ``dir/**`` ignores what is inside dir, not dir: a later negation can keep a file.
+    ("dir/**\n!dir/keep.py\n", ["dir/keep.py", "dir/b.py"], ["dir/keep.py"]),
+    # git skips a byte order mark and splits lines at \n only.
+    ("\ufeffa.py\n", ["a.py", "b.py"], ["b.py"]),
+    ("a.py\x0cb.py\n", ["a.py", "b.py"], ["a.py", "b.py"]),
+    ("a.py\r\n", ["a.py", "b.py"], ["b.py"]),
+])
+def test_the_walk_keeps_what_git_keeps(tmp_path: Path, gitignore: str, files: list[str],
+                                       scanned: list[str]) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_bytes(gitignore.encode())
+    for name in files:
+        write(tmp_path / name, "x = 1\n")
+    listed = subprocess.run(["git", "ls-files", "-z", "--others", "--exclude-standard"],
+                            cwd=tmp_path, capture_output=True, check=True).stdout.decode()
+    assert sorted(name for name in listed.split("\0") if name.endswith(".py")) == scanned
+    found = entries(tmp_path)
+    assert sorted(name for name, what in found.items() if what == "source") == scanned
+
+
+def test_a_root_inside_an_ignored_folder_is_ignored_whatever_it_negates(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "build/\n!build/x/\n")
+    write(tmp_path / "build" / "x" / "a.py", "x = 1\n")
+    assert entries(tmp_path / "build" / "x") == {"a.py": "ignored by .gitignore"}
+
+
+@pytest.mark.timeout(60)
+def test_a_gitignore_line_of_a_million_spaces_is_read_in_linear_time(tmp_path: Path) -> None:
+    """Trailing spaces were stripped one at a time, each counting the backslashes before
+    it over a copy of the line: a 1 MiB line of spaces took 23 s, for each .gitignore."""
+    started = time.perf_counter()
+    rules = IgnoreRules.from_lines(["a.py" + " " * 1_000_000, "b\\" + " " * 1_000_000])
+    assert time.perf_counter() - started < 2
+    assert rules.matches("a.py") and rules.matches("b ") and not rules.matches("b")
 
 
 def test_exclude_patterns_and_virtualenvs(tmp_path: Path) -> None:

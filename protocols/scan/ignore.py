@@ -18,9 +18,12 @@ path), and a pattern of ``k`` pieces at most ``k`` passes.
 The syntax is git's (gitignore(5)): blank lines and ``#`` comments, ``\\`` escapes, trailing
 spaces, ``!`` negation, a trailing ``/`` for directories only, a ``/`` at the start or in the
 middle anchoring the pattern to its .gitignore's folder, ``*``, ``?``, ``[...]`` (``!`` or
-``^`` negates, ranges), and ``**`` as a whole segment (leading, inner, trailing). A path
-matches a pattern when the path itself or one of its parent folders does; the last matching
-pattern decides.
+``^`` negates, ranges, ``[:alpha:]`` and git's other classes), and ``**`` as a whole
+segment (leading, inner, trailing). As in git, patterns match bytes: a path and a pattern are
+matched as their UTF-8 bytes, so ``?`` is one byte of ``é``, not the letter. The last pattern
+that matches a path itself decides it; a path inside an ignored folder is ignored whatever
+the patterns say of the path (git cannot re-include it), but a negation that matches a
+folder says nothing of the files inside it (``*`` then ``!*/`` still ignores every file).
 """
 
 from __future__ import annotations
@@ -61,10 +64,21 @@ class IgnoreRules:
 
     def decide(self, path: str) -> bool | None:
         """Whether ``path`` (relative, ``/``-separated, a trailing ``/`` for a folder) is
-        ignored (True), re-included by a negation (False), or matched by no pattern (None)."""
+        ignored (True), re-included by a negation (False), or matched by no pattern (None),
+        as ``git check-ignore`` says: ignored when one of its folders is."""
+        parts = path.rstrip("/").split("/")
+        for depth in range(1, len(parts)):
+            if self.decide_itself("/".join(parts[:depth]) + "/"):
+                return True
+        return self.decide_itself(path)
+
+    def decide_itself(self, path: str) -> bool | None:
+        """The last pattern that matches ``path`` itself, whatever its folders: what a walk
+        asks of an entry once it has walked into the entry's folder."""
         decision: bool | None = None
+        raw = _raw(path)
         for pattern in self.patterns:
-            if pattern.regex.match(path) is not None:
+            if pattern.regex.match(raw) is not None:
                 decision = not pattern.negated
         return decision
 
@@ -72,9 +86,23 @@ class IgnoreRules:
         return bool(self.decide(path))
 
 
+def _raw(text: str) -> str:
+    """``text`` as its UTF-8 bytes, one character each (git matches bytes, not letters);
+    a name that is not UTF-8 reaches here with its bytes as surrogates and gets them back."""
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def split_lines(data: bytes) -> list[str]:
+    """A .gitignore's lines as git reads them: a UTF-8 byte order mark skipped, split at
+    ``\\n`` only (not at the other line breaks Python knows), one ``\\r`` before it dropped."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    return [line.removesuffix("\r")
+            for line in data.decode("utf-8", "surrogateescape").split("\n")]
+
+
 def compile_line(line: str, number: int = 1) -> IgnorePattern | None:
     """The pattern of one line, or None for a blank line or a comment."""
-    text = line.rstrip("\n\r")
+    text = _raw(line.removesuffix("\n"))
     if not text or text.startswith("#"):
         return None
     text = _strip_trailing_spaces(text)
@@ -96,18 +124,30 @@ def compile_line(line: str, number: int = 1) -> IgnorePattern | None:
     body = _render(items)
     if body is None:
         return IgnorePattern(number, negated, _NEVER)
-    suffix = "/.*" if dir_only else "(?:/.*)?"
+    # The path itself: a folder's path ends in ``/``, which a pattern for folders requires.
+    suffix = "/" if dir_only else "/?"
     return IgnorePattern(number, negated, re.compile(f"{body}{suffix}\\Z", re.DOTALL))
 
 
 def _strip_trailing_spaces(text: str) -> str:
-    end = len(text)
-    while end > 0 and text[end - 1] == " ":
-        backslashes = len(text[:end - 1]) - len(text[:end - 1].rstrip("\\"))
-        if backslashes % 2:  # an escaped space is kept
-            break
-        end -= 1
-    return text[:end]
+    """``text`` without its trailing spaces, but for one a backslash escapes: git's one pass
+    from the left (a pass from the right that counts backslashes at each space is quadratic
+    in a line of a million spaces)."""
+    last_space: int | None = None
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == " ":
+            if last_space is None:
+                last_space = index
+        elif char == "\\" and index + 1 == len(text):
+            return text  # a trailing backslash: the pattern never matches (_segment)
+        else:
+            if char == "\\":
+                index += 1  # the escaped character, a space included
+            last_space = None
+        index += 1
+    return text if last_space is None else text[:last_space]
 
 
 def _is_double_star(segment: str) -> bool:
@@ -126,10 +166,11 @@ def _render(items: list[_Item]) -> str | None:
             continue
         collapsed.append(item)
     if collapsed[-1] is None:
-        # A trailing ``/**`` matches everything inside (and the folder as ``dir/``).
+        # A trailing ``/**`` matches everything inside, not the folder itself (so
+        # ``dir/**`` then ``!dir/keep.py`` keeps dir/keep.py, as in git).
         if len(collapsed) == 1:
             return ".+"
-        return f"{_render(collapsed[:-1])}/.*"
+        return f"{_render(collapsed[:-1])}/.+"
     # The pieces between ``**``s, each after its ``**`` (_starred).
     stars = [index for index, item in enumerate(collapsed) if item is None]
     if not stars:
@@ -161,7 +202,9 @@ def _segment(glob: str) -> str:
     index = 0
     while index < len(glob):
         char = glob[index]
-        if char == "\\" and index + 1 < len(glob):
+        if char == "\\":
+            if index + 1 == len(glob):
+                return _UNCLOSED  # a trailing backslash escapes nothing: git matches nothing
             tokens.append(re.escape(glob[index + 1]))
             index += 2
         elif char == "*":
@@ -192,7 +235,8 @@ def _segment(glob: str) -> str:
 
 def _bracket(glob: str, start: int) -> tuple[str, int] | None:
     """A ``[...]`` class at ``start``: its regular expression and the index after it, or
-    None when it is not closed (then ``[`` is an ordinary character, as in git)."""
+    None when it is not closed or names an unknown ``[:class:]`` (then, as in git, the
+    pattern matches nothing)."""
     index = start + 1
     negated = index < len(glob) and glob[index] in "!^"
     if negated:
@@ -207,6 +251,20 @@ def _bracket(glob: str, start: int) -> tuple[str, int] | None:
                 return f"[^/{body}]", index + 1
             return f"(?:(?!/)[{body}])", index + 1
         first = False
+        if char == "[" and glob.startswith(":", index + 1):
+            close = glob.find("]", index + 2)
+            if close < 0:
+                return None
+            if close < index + 4 or glob[close - 1] != ":":  # no ``:]``: ``[`` is a member
+                members.append(_class_char(char))
+                index += 1
+                continue
+            named = _POSIX_CLASSES.get(glob[index + 2:close - 1])
+            if named is None:
+                return None
+            members.append(named)
+            index = close + 1
+            continue
         if char == "\\" and index + 1 < len(glob):
             char = glob[index + 1]
             index += 1
@@ -224,6 +282,15 @@ def _bracket(glob: str, start: int) -> tuple[str, int] | None:
         members.append(_class_char(char))
         index += 1
     return None
+
+
+# git's character classes, in ASCII (git's own ctype is ASCII; a byte over 127 is none).
+_POSIX_CLASSES = {
+    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "blank": " \\t", "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~",
+    "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z",
+    "xdigit": "0-9A-Fa-f",
+}
 
 
 def _class_char(char: str) -> str:

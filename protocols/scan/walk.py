@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from protocols.scan.ignore import IgnoreRules
+from protocols.scan.ignore import IgnoreRules, split_lines
 from protocols.scan.languages import language_of
 
 # Never scanned, whatever the .gitignore says: version control internals and installed
@@ -45,11 +45,13 @@ class _Rules:
     specs: tuple[tuple[str, IgnoreRules], ...] = ()
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
+        """Whether the patterns ignore ``rel`` itself: the walk asks once it has walked into
+        the folder of ``rel``, so the folder is not ignored."""
         decision: bool | None = None
         for base, spec in self.specs:
             if base and not rel.startswith(base):
                 continue
-            result = spec.decide(rel[len(base):] + ("/" if is_dir else ""))
+            result = spec.decide_itself(rel[len(base):] + ("/" if is_dir else ""))
             if result is not None:
                 decision = result  # deeper files and later lines win, as in git
         return bool(decision)
@@ -67,7 +69,7 @@ def _read_spec(path: Path) -> IgnoreRules | None:
     except OSError:
         return None
     # Matched in linear time whatever the patterns (protocols/scan/ignore.py).
-    return IgnoreRules.from_lines(data.decode("utf-8", errors="replace").splitlines())
+    return IgnoreRules.from_lines(split_lines(data))
 
 
 def _repository_rules(root: Path) -> tuple[_Rules, str]:
@@ -129,6 +131,10 @@ def _one_file(given: str, path: Path, seen: set[str]) -> Iterator[SourceFile | S
 def _walk_dir(given: str, root: Path, excluded: IgnoreRules | None, gitignore: bool,
               seen: set[str]) -> Iterator[SourceFile | Skipped]:
     rules, prefix = _repository_rules(root) if gitignore else (_Rules(), "")
+    # A root inside an ignored folder of its repository (or ignored itself): all of it is.
+    folders = prefix.rstrip("/").split("/") if prefix else []
+    root_ignored = any(rules.ignored("/".join(folders[:depth]), True)
+                       for depth in range(1, len(folders) + 1))
     # Each entry: the directory, its path relative to the root, and the rules in force.
     stack: list[tuple[Path, str, _Rules]] = [(root, "", rules)]
     while stack:
@@ -162,10 +168,11 @@ def _walk_dir(given: str, root: Path, excluded: IgnoreRules | None, gitignore: b
             if is_dir and entry.name in DEFAULT_EXCLUDED_DIRS:
                 yield Skipped(shown + "/", f"{entry.name}/ is never scanned")
                 continue
-            if gitignore and rules.ignored(prefix + child_rel, is_dir):
+            if gitignore and ((root_ignored and not rel)
+                              or rules.ignored(prefix + child_rel, is_dir)):
                 yield Skipped(shown + ("/" if is_dir else ""), "ignored by .gitignore")
                 continue
-            if excluded is not None and excluded.matches(child_rel + ("/" if is_dir else "")):
+            if excluded is not None and excluded.decide_itself(child_rel + ("/" if is_dir else "")):
                 yield Skipped(shown + ("/" if is_dir else ""), "excluded by --exclude")
                 continue
             if is_dir:
