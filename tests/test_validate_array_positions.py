@@ -243,3 +243,48 @@ def test_lines_of_a_big_log_are_read_on_from_the_last_one_shown(
     assert sum(reads) < 2.5 * path.stat().st_size
     path.write_text("changed\n" * 2_000, "utf-8")  # (a file that changed is read afresh)
     assert base.read_source_line(str(path), 1_500) == "changed"
+
+
+def _caret_target(output: str, line: int) -> str:
+    """The text above the caret of the snippet of log line ``line`` in a text report."""
+    rows = output.splitlines()
+    for index, row in enumerate(rows):
+        if row.startswith(f"{line} | "):
+            shown, caret = row[len(f"{line} | "):], rows[index + 1]
+            return shown[caret.index("^") - len(f"{' ' * len(str(line))} | "):]
+    raise AssertionError(f"no snippet of line {line}:\n{output}")
+
+
+def test_the_text_report_counts_lines_as_the_reader_does_lone_cr_and_byte_order_mark(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """A lone \\r is JSON white space, not a line end: linecache started a line there, so the
+    report showed another line of the log under the element's line number. And a log too big
+    to cache kept its byte order mark on line 1: the caret fell one character short."""
+    from protocols.report import base
+
+    path = tmp_path / "cr.json"
+    path.write_bytes(("[" + compact(GOOD) + ",\r" + compact(GOOD) + ",\n"
+                      + compact(GOOD) + ",\r" + compact(DRIFT) + "]\n").encode("utf-8"))
+    shown = cli(str(path)).output
+    column = len(compact(GOOD)) + 3
+    assert f"--> {path}:2:{column}\n" in shown
+    assert _caret_target(shown, 2).startswith(compact(DRIFT)[:60])
+
+    monkeypatch.setattr(base, "MAX_CACHED_SOURCE", 10)  # (a big log: its lines are read)
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf[" + (compact(GOOD) + "," + compact(DRIFT)).encode("utf-8")
+                     + b"]\n")
+    shown = cli(str(path)).output
+    assert f"--> {path}:1:{len(compact(GOOD)) + 3}\n" in shown
+    assert _caret_target(shown, 1).startswith(compact(DRIFT)[:60])
+
+
+def test_a_log_small_enough_to_cache_shows_its_whole_line(tmp_path: Path) -> None:
+    """Past 64 KiB of a line of a log under 4 MiB, the line is still shown (as linecache
+    did): only logs too big to cache are read a line's first 64 KiB."""
+    elements = [compact({**GOOD, "messageId": f"m{i}"}) for i in range(1_000)]
+    elements[900] = compact(DRIFT)
+    path = tmp_path / "long.json"
+    path.write_text("[" + ",".join(elements) + "]\n", "utf-8")
+    shown = cli(str(path)).output
+    assert _caret_target(shown, 1).startswith(compact(DRIFT)[:60])

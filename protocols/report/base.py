@@ -32,11 +32,21 @@ def read_source_line(file: str, line: int) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         return None  # a device or pipe named like a file: never read (/dev/zero is endless)
     size = info.st_size
-    if size > MAX_CACHED_SOURCE:
-        return _scan_for_line(file, line, (info.st_size, info.st_mtime_ns, info.st_ino))
+    if size > MAX_CACHED_SOURCE or not file.endswith(_YAML):
+        # A log or a source file: its lines end at \n only, as its reader counts them (a
+        # lone \r is JSON white space; linecache would start a line there and show another
+        # line under the finding's number), and line 1 starts after a byte order mark. A
+        # file small enough to cache has its whole line shown, as linecache would.
+        text = _scan_for_line(file, line, (info.st_size, info.st_mtime_ns, info.st_ino),
+                              MAX_SHOWN_LINE if size > MAX_CACHED_SOURCE else size)
+        return text.removeprefix("\ufeff") if text is not None and line == 1 else text
     linecache.checkcache(file)  # the file may have changed since it was cached (long runs)
     text = linecache.getline(file, line)
     return text.rstrip("\r\n") if text else None
+
+
+# Plans: YAML breaks lines at \r too, as linecache does.
+_YAML = (".yaml", ".yml")
 
 
 # Where the last line found by _scan_for_line starts: (file, its size, time and inode), line,
@@ -46,7 +56,8 @@ def read_source_line(file: str, line: int) -> str | None:
 _last_found: tuple[str, tuple[int, int, int], int, int] | None = None
 
 
-def _scan_for_line(file: str, line: int, stamp: tuple[int, int, int]) -> str | None:
+def _scan_for_line(file: str, line: int, stamp: tuple[int, int, int], most: int = MAX_SHOWN_LINE
+                   ) -> str | None:
     global _last_found
     try:
         with open(file, "rb") as handle:
@@ -72,7 +83,7 @@ def _scan_for_line(file: str, line: int, stamp: tuple[int, int, int]) -> str | N
                 handle.seek(-len(after), os.SEEK_CUR)
                 seen = line
             _last_found = (file, stamp, line, handle.tell())
-            data = handle.readline(MAX_SHOWN_LINE)
+            data = handle.readline(most)
     except OSError:
         return None
     return data.decode("utf-8", "replace").rstrip("\r\n") if data else None
