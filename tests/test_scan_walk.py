@@ -403,3 +403,21 @@ def test_a_file_that_names_no_tracking_call_is_not_queried(tmp_path: Path,
     write(tmp_path / "loud" / "a.py", "# analytics.track(u, 'In A Comment')\n" + TRACK)
     result = run_scan(PLAN, [str(tmp_path / "loud")], ScanSettings())
     assert runs and result.summary["calls"] == 1  # the comment still does not count
+
+
+def test_a_gitignore_that_is_a_symlink_is_not_read(tmp_path: Path) -> None:
+    """git reads no .gitignore through a symlink (since 2.32); the walk read one, and so read
+    a file outside the scanned tree, while reporting the link itself as "not followed"."""
+    outside = write(tmp_path / "outside" / "patterns", "a.py\n")
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".gitignore").symlink_to(outside)
+    write(repo / "sub" / "a.py", "x = 1\n")
+    (repo / "sub" / ".gitignore").symlink_to(outside)
+    write(repo / "a.py", "x = 1\n")
+    listed = subprocess.run(["git", "ls-files", "-z", "--others", "--exclude-standard"],
+                            cwd=repo, capture_output=True, check=True).stdout.decode()
+    assert sorted(n for n in listed.split("\0") if n.endswith(".py")) == ["a.py", "sub/a.py"]
+    found = entries(repo)
+    assert found["a.py"] == found["sub/a.py"] == "source"
+    assert entries(repo / "sub") == {".gitignore": found["sub/.gitignore"], "a.py": "source"}

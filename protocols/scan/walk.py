@@ -56,18 +56,28 @@ class _Rules:
                 decision = result  # deeper files and later lines win, as in git
         return bool(decision)
 
-    def with_file(self, base: str, path: Path) -> _Rules:
-        spec = _read_spec(path)
+    def with_file(self, base: str, path: Path, *, follow: bool = False) -> _Rules:
+        spec = _read_spec(path, follow=follow)
         return self if spec is None else _Rules((*self.specs, (base, spec)))
 
 
-def _read_spec(path: Path) -> IgnoreRules | None:
+def _read_spec(path: Path, *, follow: bool = False) -> IgnoreRules | None:
+    """The rules of a .gitignore; None when it cannot be read, is not a regular file, or
+    (unless ``follow``) is a symlink: git reads no .gitignore through a link (since 2.32),
+    and the walk reads nothing outside the tree through one."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
     try:
-        # A .gitignore is a small text file; a huge or binary one is not read whole.
-        with path.open("rb") as handle:
-            data = handle.read(1024 * 1024)
+        descriptor = os.open(path, flags)
     except OSError:
         return None
+    # A .gitignore is a small text file; a huge or binary one is not read whole.
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None  # (a FIFO named .gitignore: never read)
+            data = handle.read(1024 * 1024)
+        except OSError:
+            return None
     # Matched in linear time whatever the patterns (protocols/scan/ignore.py).
     return IgnoreRules.from_lines(split_lines(data))
 
@@ -86,7 +96,7 @@ def _repository_rules(root: Path) -> tuple[_Rules, str]:
     rules = _Rules()
     exclude = top / ".git" / "info" / "exclude"
     if exclude.is_file():
-        rules = rules.with_file("", exclude)
+        rules = rules.with_file("", exclude, follow=True)  # (git's own file, not the tree's)
     inside = resolved.relative_to(top)
     folder = top
     base = ""
