@@ -331,3 +331,23 @@ def test_distinct_names_and_places_are_bounded_and_counted(tmp_path: Path,
     assert f"# Over a limit, not planned: {extra} track messages" in text
     assert "limit of 2000 planned places was reached" in text
     assert not [d for d in lint_paths([str(out)]).diagnostics if d.code in FORMAT_CODES]
+
+
+def test_skipped_message_types_are_bounded_and_shown_safely(tmp_path: Path) -> None:
+    """A message type is whatever the log says: 200,000 distinct types printed 200,000
+    notes, and a type holding terminal controls was printed as it was."""
+    log = tmp_path / "types.ndjson"
+    with log.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"type": "track", "event": "A", "properties": {}}) + "\n")
+        handle.write(json.dumps({"type": "\x1b]0;owned\x07alias"}) + "\n")
+        handle.write(json.dumps({"type": "x" * 500}) + "\n")
+        for i in range(5_000):
+            handle.write(json.dumps({"type": f"kind{i}"}) + "\n")
+    result = CliRunner().invoke(app, ["infer", str(log), "-o", str(tmp_path / "d.yaml")])
+    assert result.exit_code == 0, result.output
+    notes = [row for row in result.stderr.splitlines() if row.startswith("note: skipped")]
+    assert len(notes) <= 25
+    assert "note: skipped 1 \\x1b]0;owned\\x07alias messages (nothing to plan)" in notes
+    assert f"note: skipped 1 {'x' * 60}… messages (nothing to plan)" in notes
+    assert "messages of other types (the first 20 are named)" in result.stderr
+    assert not [c for c in result.stderr if ord(c) < 32 and c != "\n"]

@@ -31,6 +31,7 @@ from protocols.infer.reader import BrokenLine, Message, read_messages
 from protocols.infer.stats import ENUM_MAX_VALUES, FORMATS, Budget, Shape
 from protocols.naming import collision_key, dominant_style, matches
 from protocols.progress import Progress, Report
+from protocols.safetext import printable
 from protocols.yamlsrc import PathKey
 
 ENUM_MIN_COUNT = 20
@@ -46,6 +47,11 @@ MAX_BROKEN_KEPT = 1000  # broken lines remembered for the report (all are counte
 # are counted in ``Collector.unplanned``. A real plan has hundreds; a log with a million
 # distinct event names ran out of memory.
 MAX_NAMES = 5000
+# Message types skipped (``alias``, ``screen_view``...) counted by name; the messages of further
+# types are counted together. A type is whatever a log says: a log of 200,000 distinct types
+# printed 200,000 notes, each type as it was (terminal escapes included).
+MAX_SKIPPED_KINDS = 20
+_SHOWN_KIND = 60  # characters of a skipped type shown
 _SECTIONS = {"track": "events", "page": "pages", "screen": "screens"}
 
 
@@ -95,8 +101,7 @@ class Collector:
                 return
             name = found
         else:
-            self.skipped[f"{kind} messages" if isinstance(kind, str) else
-                         "messages without a type"] += 1
+            self.skipped[self._skipped_kind(kind)] += 1
             return
         if not isinstance(payload, dict):
             self.add_broken(BrokenLine(message.file, message.line,
@@ -116,6 +121,16 @@ class Collector:
                 return
             shape = table[name] = Shape()
         shape.add(payload, budget=self.budget)
+
+    def _skipped_kind(self, kind: object) -> str:
+        """What the messages of a type that is not planned are counted under."""
+        if not isinstance(kind, str):
+            return "messages without a type"
+        shown = printable(kind[:_SHOWN_KIND]) + ("…" if len(kind) > _SHOWN_KIND else "")
+        key = f"{shown} messages"
+        if key in self.skipped or len(self.skipped) < MAX_SKIPPED_KINDS:
+            return key
+        return f"messages of other types (the first {MAX_SKIPPED_KINDS} are named)"
 
     def over_budget(self) -> int:
         """Property values not planned because the limit of planned places was reached."""
