@@ -231,3 +231,26 @@ def test_a_plan_holding_an_external_reference_is_not_written() -> None:
         "type": "string", "x-note": {"$ref": "file:///etc/passwd"}}}}}}
     problem = round_trip_problem(data, dump_plan(data))
     assert problem is not None and "reference to another document" in problem
+
+
+def test_finding_where_json_nests_too_deep_holds_little_memory() -> None:
+    """The bracket that nests too deep was found with a regular expression of a JSON string
+    that repeated a group for each character, about 120 bytes of state a character: a 50 MB
+    string (a file may be 64 MiB) took 6 GB and 14 s."""
+    import tracemalloc
+
+    from protocols.interop.jsonio import _too_deep_at
+
+    nested = "[" * 101 + "]" * 101
+    text = ('{"a": "' + "x" * 2_000_000 + '\\\\", "b": "\\"[' + "\\\\\\\"" * 500_000
+            + '", "c": ' + nested + "}")
+    json.loads(text)  # (valid JSON: the escapes above are \\ \" and \\\")
+    tracemalloc.start()
+    try:
+        found = _too_deep_at(text, 100)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # (the root object is level 1: level 101 is the 100th bracket of `c`)
+    assert found == (1, text.index(nested) + 100)
+    assert peak < 6 * len(text), f"{peak / 2**20:.0f} MiB for {len(text) / 2**20:.0f} MiB"
