@@ -236,14 +236,17 @@ def test_a_fifo_does_not_hang_the_scan(tmp_path: Path) -> None:
 def test_binary_non_utf8_and_huge_files_are_findings_not_crashes(tmp_path: Path) -> None:
     write(tmp_path / "binary.py", b"\x7fELF\x00\x01" * 10)
     write(tmp_path / "latin1.kt", "val s = \"caf\u00e9\"\n".encode("latin-1"))
+    # (the column counts characters, as every position of a scan: the bad byte is the 12th
+    # byte but the 9th character; it was given as column 12, the caret three to the right)
+    write(tmp_path / "mixed.py", "x = 1\ns = \"\u00e9\u20ac\u00e9".encode() + b"\xff\"\n")
     write(tmp_path / "huge.js", b"x" * 2048)
     write(tmp_path / "ok.py", TRACK)
     result = run_scan(PLAN, [str(tmp_path)], ScanSettings(max_file_size=1024))
     found = {(Path(d.file or "").name, d.code, d.line, d.column) for d in result.diagnostics
              if d.code in ("PS001", "PS002")}
     assert found == {("binary.py", "PS001", 1, 5), ("latin1.kt", "PS001", 1, 13),
-                     ("huge.js", "PS002", None, None)}
-    assert result.summary["files"] == 1 and result.summary["unreadable"] == 3
+                     ("mixed.py", "PS001", 2, 9), ("huge.js", "PS002", None, None)}
+    assert result.summary["files"] == 1 and result.summary["unreadable"] == 4
     assert result.summary["calls"] == 1
 
 

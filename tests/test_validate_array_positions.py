@@ -288,3 +288,21 @@ def test_a_log_small_enough_to_cache_shows_its_whole_line(tmp_path: Path) -> Non
     path.write_text("[" + ",".join(elements) + "]\n", "utf-8")
     shown = cli(str(path)).output
     assert _caret_target(shown, 1).startswith(compact(DRIFT)[:60])
+
+
+def test_a_byte_that_is_not_utf8_on_an_ndjson_line_is_placed_in_characters(
+        tmp_path: Path) -> None:
+    """PV003 on an NDJSON line gave the bad byte's offset as its column, where every other
+    column (and SARIF's columnKind) counts characters: after `ééé` the caret stood three
+    characters right of the byte. The message still says which byte it is."""
+    path = tmp_path / "bad.ndjson"
+    path.write_bytes(b'{"type":"track","event":"' + "ééé".encode() + b'\xff"}\n')
+    report = json.loads(cli(str(path), "-f", "json").stdout)
+    [found] = report["diagnostics"]
+    assert (found["code"], found["line"], found["column"]) == ("PV003", 1, 29)
+    assert "at byte 32 of the line" in found["message"]
+    # (the element of an array says the same, from its own reader)
+    array = tmp_path / "bad.json"
+    array.write_bytes(b"[" + path.read_bytes().rstrip(b"\n") + b"]\n")
+    [found] = json.loads(cli(str(array), "-f", "json").stdout)["diagnostics"]
+    assert (found["code"], found["line"], found["column"]) == ("PV003", 1, 30)

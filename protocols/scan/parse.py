@@ -84,9 +84,10 @@ def decode_problem(path: str, data: bytes) -> Diagnostic | None:
 
 
 def _locate(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (in characters, as every position of a scan) of byte ``offset``."""
     line = data.count(b"\n", 0, offset) + 1
     start = data.rfind(b"\n", 0, offset) + 1
-    return line, offset - start + 1
+    return line, len(data[start:offset].decode("utf-8", errors="replace")) + 1
 
 
 def _extractor(language: str) -> type[Extractor]:

@@ -74,9 +74,11 @@ def parse_message_text(body: bytes, *, file: str, line: int, column_offset: int 
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # (the column in characters, as every other one: what comes before the bad byte is
+        # UTF-8; the message says which byte it is)
         error = CODES["PV003"].diagnostic(
             f"not UTF-8: byte 0x{body[exc.start]:02x} at byte {exc.start + 1} of the line",
-            file=file, line=line, column=exc.start + 1)
+            file=file, line=line, column=len(body[:exc.start].decode("utf-8")) + 1)
         return [Item(line, error=error)]
     try:
         value = DECODER.decode(text)
