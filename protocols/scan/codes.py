@@ -86,6 +86,14 @@ _code("PS004", "nested-too-deeply", "source", W,
       nests a few dozen levels: such a file is generated or hostile; exclude it, or split
       the expression.""")
 
+_code("PS005", "too-many-ignore-patterns", "source", W,
+      "A .gitignore holds more patterns than the scan applies.", "", "",
+      """Every path below a .gitignore is held to each of its patterns, so a file of 116,000
+      patterns (1 MiB) took 13 s to read and 35 ms for every path of the tree. The first
+      10,000 patterns of each .gitignore are applied; the position is the line of the first
+      one that is not, and files only it would ignore are scanned. (More than 10,000
+      `--exclude` patterns are a usage error.)""")
+
 # -- event names -------------------------------------------------------------------------
 _code("PS101", "unresolved-event-name", "unresolved", W,
       "An event (or page/screen) name is not a literal or a constant the scan can resolve.",

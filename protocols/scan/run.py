@@ -25,7 +25,7 @@ from protocols.scan.parse import parse_file
 from protocols.scan.resolve import Resolver
 from protocols.scan.settings import ScanSettings
 from protocols.scan.syntax.base import MAX_START_DEPTH, ExtractContext
-from protocols.scan.walk import Skipped, SourceFile, walk
+from protocols.scan.walk import PatternsCut, Skipped, SourceFile, walk
 
 # (files done, files in all, the file just read): called after each file.
 Progress = Callable[[int, int, str], None]
@@ -53,15 +53,19 @@ def scan_tree(plan: Plan, paths: Sequence[str], settings: ScanSettings, *,
     skipped: list[tuple[str, str]] = []
     if walked is None:
         walked = list(walk(paths, exclude=settings.exclude, gitignore=settings.gitignore))
+    problems: list[Diagnostic] = []
     for entry in walked:
         if isinstance(entry, SourceFile):
             files.append(entry)
+        elif isinstance(entry, PatternsCut):
+            problems.append(CODES["PS005"].diagnostic(
+                f"{entry.reason}: the patterns from this line on do not ignore anything",
+                file=entry.path, line=entry.line, column=1))
         else:
             skipped.append((entry.path, entry.reason))
     context = ExtractContext(generated=generated_names(plan), wrappers=settings.wrappers,
                              receivers=settings.receivers)
     facts: list[FileFacts] = []
-    problems: list[Diagnostic] = []
     for index, source in enumerate(files, start=1):
         parsed = parse_file(source.path, source.language, context,
                             max_size=settings.max_file_size)

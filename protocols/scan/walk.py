@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from protocols.scan.ignore import IgnoreRules, split_lines
+from protocols.scan.ignore import MAX_PATTERNS, IgnoreRules, split_lines
 from protocols.scan.languages import language_of
 
 # Never scanned, whatever the .gitignore says: version control internals and installed
@@ -36,6 +36,14 @@ class SourceFile:
 class Skipped:
     path: str
     reason: str
+
+
+@dataclass(frozen=True)
+class PatternsCut(Skipped):
+    """A .gitignore with more patterns than are applied: those from ``line`` on are not
+    (protocols/scan/ignore.py's MAX_PATTERNS); the scan reports it (PS005)."""
+
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,8 @@ def walk(paths: Sequence[str], *, exclude: Sequence[str] = (), gitignore: bool =
     """Every entry under ``paths``, in a stable order: a :class:`SourceFile` or a
     :class:`Skipped` with its reason. A path that does not exist raises :class:`WalkError`."""
     excluded = IgnoreRules.from_lines(exclude) if exclude else None
+    if excluded is not None and excluded.unused_from is not None:
+        raise WalkError(f"more than {MAX_PATTERNS:,} exclude patterns")
     seen: set[str] = set()
     for given in paths:
         root = Path(given)
@@ -150,7 +160,12 @@ def _walk_dir(given: str, root: Path, excluded: IgnoreRules | None, gitignore: b
     while stack:
         folder, rel, rules = stack.pop()
         if gitignore and (folder / ".gitignore").is_file():
-            rules = rules.with_file(prefix + rel, folder / ".gitignore")
+            before, rules = rules, rules.with_file(prefix + rel, folder / ".gitignore")
+            cut = rules.specs[-1][1].unused_from if rules is not before else None
+            if cut is not None:
+                yield PatternsCut(_shown(given, rel + ".gitignore"),
+                                  f"patterns past the first {MAX_PATTERNS:,} not applied",
+                                  cut)
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
