@@ -445,6 +445,13 @@ def test_a_gitignore_past_the_pattern_limit_applies_the_first_patterns_and_says_
     scanned = sorted(Path(facts.path).name for facts in outcome.facts)
     assert scanned == ["kept.py", "late.py"]  # late.py: only a pattern not applied names it
     assert ("early.py" in {Path(path).name for path, _ in outcome.skipped})
+    # The same file above the scanned folder, in its repository: applied, and said so.
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / "src" / "late.py", TRACK)
+    inner = scan_tree(PLAN, [str(tmp_path / "src")], ScanSettings())
+    assert [(Path(d.file or "").name, d.line) for d in inner.problems
+            if d.code == "PS005"] == [(".gitignore", 10_002)]
+    assert [Path(facts.path).name for facts in inner.facts] == ["late.py"]
 
 
 def test_more_exclude_patterns_than_the_limit_are_refused(tmp_path: Path) -> None:

@@ -90,9 +90,10 @@ def _read_spec(path: Path, *, follow: bool = False) -> IgnoreRules | None:
     return IgnoreRules.from_lines(split_lines(data))
 
 
-def _repository_rules(root: Path) -> tuple[_Rules, str]:
-    """The rules of the .gitignore files above ``root`` in its git repository, and the path
-    of ``root`` inside the repository (``""`` when it is the top or not in one)."""
+def _repository_rules(root: Path) -> tuple[_Rules, str, list[PatternsCut]]:
+    """The rules of the .gitignore files above ``root`` in its git repository, the path
+    of ``root`` inside the repository (``""`` when it is the top or not in one), and those
+    of the files past the pattern limit."""
     resolved = root.resolve()
     top: Path | None = None
     for folder in (resolved, *resolved.parents):
@@ -100,8 +101,9 @@ def _repository_rules(root: Path) -> tuple[_Rules, str]:
             top = folder
             break
     if top is None:
-        return _Rules(), ""
+        return _Rules(), "", []
     rules = _Rules()
+    cuts: list[PatternsCut] = []
     exclude = top / ".git" / "info" / "exclude"
     if exclude.is_file():
         rules = rules.with_file("", exclude, follow=True)  # (git's own file, not the tree's)
@@ -113,8 +115,15 @@ def _repository_rules(root: Path) -> tuple[_Rules, str]:
             folder = folder / part
             base = f"{base}{part}/"
         if folder != resolved and (folder / ".gitignore").is_file():
-            rules = rules.with_file(base, folder / ".gitignore")
-    return rules, "" if not inside.parts else inside.as_posix() + "/"
+            before, rules = rules, rules.with_file(base, folder / ".gitignore")
+            cut = rules.specs[-1][1].unused_from if rules is not before else None
+            if cut is not None:
+                cuts.append(_cut(os.path.relpath(folder / ".gitignore"), cut))
+    return rules, "" if not inside.parts else inside.as_posix() + "/", cuts
+
+
+def _cut(shown: str, line: int) -> PatternsCut:
+    return PatternsCut(shown, f"patterns past the first {MAX_PATTERNS:,} not applied", line)
 
 
 def walk(paths: Sequence[str], *, exclude: Sequence[str] = (), gitignore: bool = True
@@ -150,7 +159,8 @@ def _one_file(given: str, path: Path, seen: set[str]) -> Iterator[SourceFile | S
 
 def _walk_dir(given: str, root: Path, excluded: IgnoreRules | None, gitignore: bool,
               seen: set[str]) -> Iterator[SourceFile | Skipped]:
-    rules, prefix = _repository_rules(root) if gitignore else (_Rules(), "")
+    rules, prefix, cuts = _repository_rules(root) if gitignore else (_Rules(), "", [])
+    yield from cuts
     # A root inside an ignored folder of its repository (or ignored itself): all of it is.
     folders = prefix.rstrip("/").split("/") if prefix else []
     root_ignored = any(rules.ignored("/".join(folders[:depth]), True)
@@ -163,9 +173,7 @@ def _walk_dir(given: str, root: Path, excluded: IgnoreRules | None, gitignore: b
             before, rules = rules, rules.with_file(prefix + rel, folder / ".gitignore")
             cut = rules.specs[-1][1].unused_from if rules is not before else None
             if cut is not None:
-                yield PatternsCut(_shown(given, rel + ".gitignore"),
-                                  f"patterns past the first {MAX_PATTERNS:,} not applied",
-                                  cut)
+                yield _cut(_shown(given, rel + ".gitignore"), cut)
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
