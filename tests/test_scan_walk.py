@@ -15,6 +15,7 @@ import pytest
 from protocols.plan import load_plan
 from protocols.scan import ScanSettings, run_scan
 from protocols.scan.ignore import IgnoreRules
+from protocols.scan.languages import language_of, parser
 from protocols.scan.run import scan_tree
 from protocols.scan.walk import SourceFile, WalkError, walk
 from tests.conftest import REPO
@@ -322,6 +323,32 @@ def test_deep_syntax_costs_little_and_says_what_was_not_examined(tmp_path: Path,
     assert "1,024 levels" in deep[0].message
     calls = {Path(facts.path).name: len(facts.calls) for facts in outcome.facts}
     assert calls[f"shallow{suffix}"] == 1  # read as ever
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize(("name", "opening", "closing", "around"), [
+    ("nested.js", 'analytics.track("Order Completed", ', ")", ("", ";")),
+    ("nested.py", 'analytics.track(u, "Order Completed", ', ")", ("", "")),
+    ("Nested.java", 'analytics.track("Order Completed", ', ")", ("class A { void f() { ", "; } }")),
+])
+def test_calls_nested_as_arguments_read_no_more_text_than_they_show(
+        tmp_path: Path, name: str, opening: str, closing: str, around: tuple[str, str]) -> None:
+    """Each of the 512 calls found above the depth bound quoted its argument, the rest of
+    the file, by decoding all of it: 6 MiB of nested calls took 40 s in JavaScript, 30 s
+    in Java (8 MiB: a minute)."""
+    count = 6 * 1024 * 1024 // (len(opening) + len(closing))
+    text = around[0] + opening * count + "1" + closing * count + around[1] + "\n"
+    write(tmp_path / name, text)
+    started = time.perf_counter()
+    parser(language_of(name) or "").parse(text.encode())  # what any scanner pays
+    parsing = time.perf_counter() - started
+    started = time.perf_counter()
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings(max_file_size=8 * 1024 * 1024))
+    # About twice the parse here (15 to 30 times before); compared with the parse, the
+    # bound holds on a loaded machine too.
+    assert time.perf_counter() - started < 5 * parsing + 2
+    assert [d.code for d in result.diagnostics if d.code.startswith("PS0")] == ["PS004"]
+    assert result.summary["calls"] >= 300
 
 
 def test_deep_syntax_in_a_small_file_is_read_whole(tmp_path: Path) -> None:

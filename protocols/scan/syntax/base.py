@@ -68,6 +68,34 @@ class Source:
         found = node.text
         return found.decode("utf-8", errors="replace") if found is not None else ""
 
+    # A node can span the whole file (8 MiB): what is only shown in a message, compared with
+    # a short word or matched by its ends is read from a bounded part of it, so that a file
+    # of thousands of nested calls does not decode megabytes for each call found.
+
+    def head(self, node: Node, size: int = 256) -> str:
+        """The text of a node of at most ``size`` bytes; of a longer one, its first ``size``
+        bytes (so never equal to a word of fewer than ``size`` / 4 characters)."""
+        start = node.start_byte
+        return self.data[start:min(node.end_byte, start + size)].decode("utf-8",
+                                                                         errors="replace")
+
+    def tail(self, node: Node, size: int = 256) -> str:
+        """The text of a node of at most ``size`` bytes; of a longer one, its last ``size``."""
+        end = node.end_byte
+        return self.data[max(node.start_byte, end - size):end].decode("utf-8", errors="replace")
+
+    def shown(self, node: Node, limit: int = 60) -> str:
+        """``short(text(node), limit)``, decoding no more of a long node than it shows."""
+        start, end = node.start_byte, node.end_byte
+        size = 4 * limit + 16
+        while end - start > size:
+            flat = " ".join(self.data[start:start + size].decode("utf-8", errors="replace")
+                            .split())
+            if len(flat) > limit:  # the rest of the node cannot change what is shown
+                return flat[: limit - 1] + "…"
+            size *= 2
+        return short(self.text(node), limit)
+
 
 @dataclass
 class Invocation:
@@ -231,6 +259,14 @@ class Extractor:
 
     def text(self, node: Node) -> str:
         return self.source.text(node)
+
+    def shown(self, node: Node) -> str:
+        """The node's code as a message quotes it: one line, capped (:func:`short`)."""
+        return self.source.shown(node)
+
+    def head(self, node: Node) -> str:
+        """The node's text when short, its beginning otherwise (:meth:`Source.head`)."""
+        return self.source.head(node)
 
     def opaque(self, node: Node, why: str) -> Opaque:
         line, column = self.position(node)

@@ -137,13 +137,13 @@ class GoExtractor(Extractor):
             return self.too_deep(node)
         node = _unwrap(node)
         kind = node.type
-        text = self.text(node)
         if kind == "interpreted_string_literal":
-            return self.lit(node, decode_escapes(text[1:-1]))
+            return self.lit(node, decode_escapes(self.text(node)[1:-1]))
         if kind == "raw_string_literal":
-            return self.lit(node, text[1:-1].replace("\r", ""))
+            return self.lit(node, self.text(node)[1:-1].replace("\r", ""))
         if kind in ("int_literal", "float_literal"):
-            return self.number(node, text)
+            return self.number(node, self.text(node))
+        text = self.head(node)  # below, only how the node starts matters
         if kind == "unary_expression" and text.startswith("-") and node.named_children:
             negative = self.negated(node, node.named_children[-1], depth)
             if negative is not None:
@@ -162,7 +162,7 @@ class GoExtractor(Extractor):
             return self.composite(node, depth)
         if kind == "call_expression":
             return self.call(node, depth)
-        return self.opaque(node, f"`{short(text)}`")
+        return self.opaque(node, f"`{self.shown(node)}`")
 
     def number(self, node: Node, text: str) -> Value:
         cleaned = text.replace("_", "")
@@ -181,7 +181,7 @@ class GoExtractor(Extractor):
         line, column = self.position(node)
         if body is None:
             return self.opaque(node, "a literal without a body")
-        type_text = self.text(node.child_by_field_name("type") or node)
+        type_text = self.head(node.child_by_field_name("type") or node)
         keyed = [c for c in body.named_children if c.type == "keyed_element"]
         plain = [c for c in body.named_children if c.type == "literal_element"]
         if plain and not keyed:  # a slice or array literal
@@ -214,7 +214,7 @@ class GoExtractor(Extractor):
         chain = self.setters(node, depth)
         if chain is not None:
             return chain
-        return self.opaque(node, f"the result of `{short(self.text(node))}`")
+        return self.opaque(node, f"the result of `{self.shown(node)}`")
 
     def setters(self, node: Node, depth: int) -> Value | None:
         """``analytics.NewProperties().Set("k", v).SetTotal(t)``: the keys it sets."""

@@ -187,7 +187,7 @@ class JavaScriptExtractor(Extractor):
             return self.lit(node, decode_escapes(text[1:-1]))
         if kind == "template_string":
             if any(c.type == "template_substitution" for c in node.named_children):
-                return self.opaque(node, f"a template with placeholders: `{short(self.text(node))}`")
+                return self.opaque(node, f"a template with placeholders: `{self.shown(node)}`")
             return self.lit(node, decode_escapes(self.text(node)[1:-1]))
         if kind == "number":
             return self.number(node, self.text(node))
@@ -210,8 +210,8 @@ class JavaScriptExtractor(Extractor):
                           if c.type not in ("comment", "spread_element"))
             return Arr(items, line, column) if closed else self.opaque(node, "an array with a spread")
         if kind == "call_expression":
-            return self.opaque(node, f"the result of `{short(self.text(node))}`")
-        return self.opaque(node, f"`{short(self.text(node))}`")
+            return self.opaque(node, f"the result of `{self.shown(node)}`")
+        return self.opaque(node, f"`{self.shown(node)}`")
 
     def number(self, node: Node, text: str) -> Value:
         cleaned = text.replace("_", "")

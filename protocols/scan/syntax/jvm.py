@@ -223,12 +223,12 @@ class KotlinExtractor(JvmExtractor):
         if depth > MAX_DEPTH:
             return self.too_deep(node)
         kind = node.type
-        text = self.text(node)
         if kind in ("string_literal", "multiline_string_literal"):
-            return self.string_value(node, text)
+            return self.string_value(node, self.text(node))
         if kind in ("number_literal", "float_literal", "integer_literal", "long_literal",
                     "hex_literal", "real_literal"):
-            return self.number_value(node, text)
+            return self.number_value(node, self.text(node))
+        text = self.head(node)  # below, compared with short words and prefixes only
         if kind == "unary_expression" and text.startswith("-") and node.named_children:
             negative = self.negated(node, node.named_children[-1], depth)
             if negative is not None:
@@ -246,11 +246,11 @@ class KotlinExtractor(JvmExtractor):
                 return self.ref(node, parts)
         if kind == "call_expression":
             return self.call_value(node, depth)
-        return self.opaque(node, f"`{short(text)}`")
+        return self.opaque(node, f"`{self.shown(node)}`")
 
     def call_value(self, node: Node, depth: int) -> Value:
         callee = node.named_children[0] if node.named_children else None
-        name = self.text(callee) if callee is not None else ""
+        name = self.head(callee) if callee is not None else ""  # compared with short names
         args = self._kotlin_args(node)
         if name == "buildJsonObject":
             lam = _lambda_of(node)
@@ -277,7 +277,7 @@ class KotlinExtractor(JvmExtractor):
         parts = self.dotted(node)
         if parts is not None and not args:
             return self.ref(node, parts)
-        return self.opaque(node, f"the result of `{short(self.text(node))}`")
+        return self.opaque(node, f"the result of `{self.shown(node)}`")
 
     def member(self, node: Node) -> tuple[str | None, Node | None] | None:
         """``a.b``, and ``a.b()`` with no arguments (an accessor: ``Ev.ORDER.getWire()``)."""
@@ -359,7 +359,7 @@ class JavaExtractor(JvmExtractor):
         self.read_clients("java", JAVA_CLIENTS, root, needs=CLIENT_WORD)
         self.read_calls("java", JAVA_CALLS, root)
         for captures in self.query("java", JAVA_BUILDERS, root, needs=(b"builder",)):
-            owner = self.text(captures["class"][0]).rsplit(".", 1)[-1]
+            owner = self.source.tail(captures["class"][0]).rsplit(".", 1)[-1]
             kind = BUILDERS.get(owner)
             if kind is not None:
                 self.add(self.builder(captures["call"][0], captures["args"][0], kind, owner))
@@ -411,11 +411,11 @@ class JavaExtractor(JvmExtractor):
         if depth > MAX_DEPTH:
             return self.too_deep(node)
         kind = node.type
-        text = self.text(node)
         if kind == "string_literal":
-            return self.string_value(node, text)
+            return self.string_value(node, self.text(node))
         if kind.endswith("_literal") and ("integer" in kind or "floating" in kind):
-            return self.number_value(node, text)
+            return self.number_value(node, self.text(node))
+        text = self.head(node)  # below, compared with short words and prefixes only
         if kind in ("true", "false", "null_literal"):
             return self.lit(node, _SCALAR_WORDS[text])
         if kind == "unary_expression" and text.startswith("-") and node.named_children:
@@ -430,14 +430,14 @@ class JavaExtractor(JvmExtractor):
                 return self.ref(node, parts)
         if kind == "method_invocation":
             return self.call_value(node, depth)
-        return self.opaque(node, f"`{short(text)}`")
+        return self.opaque(node, f"`{self.shown(node)}`")
 
     def call_value(self, node: Node, depth: int) -> Value:
         obj_node = node.child_by_field_name("object")
         method = node.child_by_field_name("name")
         arguments = node.child_by_field_name("arguments")
         args = [c for c in arguments.named_children if c.type != "comment"] if arguments else []
-        owner = self.text(obj_node).rsplit(".", 1)[-1] if obj_node is not None else ""
+        owner = self.source.tail(obj_node).rsplit(".", 1)[-1] if obj_node is not None else ""
         name = self.text(method) if method is not None else ""
         line, column = self.position(node)
         if owner in ("Map", "ImmutableMap") and name == "of":
@@ -465,7 +465,7 @@ class JavaExtractor(JvmExtractor):
         parts = self.dotted(node)
         if parts is not None:
             return self.ref(node, parts)
-        return self.opaque(node, f"the result of `{short(self.text(node))}`")
+        return self.opaque(node, f"the result of `{self.shown(node)}`")
 
     def _map_builder(self, chain: Node, depth: int, line: int, column: int) -> Value:
         """``ImmutableMap.builder().put(k, v)...build()``."""

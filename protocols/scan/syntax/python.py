@@ -152,12 +152,12 @@ class PythonExtractor(Extractor):
             negative = self.negated(node, node.children[1], depth)
             if negative is not None:
                 return negative
-            return self.opaque(node, f"`{short(self.text(node))}`")
+            return self.opaque(node, f"`{self.shown(node)}`")
         if kind in ("identifier", "attribute", "subscript"):
             parts = self.dotted(node)
             if parts is not None:
                 return self.ref(node, parts)
-            return self.opaque(node, f"`{short(self.text(node))}`")
+            return self.opaque(node, f"`{self.shown(node)}`")
         if kind == "dictionary":
             return self.dictionary(node, depth)
         if kind in ("list", "tuple"):
@@ -168,8 +168,8 @@ class PythonExtractor(Extractor):
         if kind == "parenthesized_expression" and node.named_child_count == 1:
             return self.value(node.named_children[0], depth + 1)
         if kind == "call":
-            return self.opaque(node, f"the result of `{short(self.text(node))}`")
-        return self.opaque(node, f"`{short(self.text(node))}`")
+            return self.opaque(node, f"the result of `{self.shown(node)}`")
+        return self.opaque(node, f"`{self.shown(node)}`")
 
     def member(self, node: Node) -> tuple[str | None, Node | None] | None:
         """``a.b`` and ``A["b"]`` (a string key) are member accesses."""
@@ -203,7 +203,7 @@ class PythonExtractor(Extractor):
                 return self.opaque(node, "a bytes literal")
             if any(c.type == "interpolation" for c in piece.children):
                 return self.opaque(node, f"an f-string with placeholders: "
-                                         f"`{short(self.text(node))}`")
+                                         f"`{self.shown(node)}`")
         text = self.text(node)
         try:
             # A string literal alone: literal_eval decodes every escape and never runs code.

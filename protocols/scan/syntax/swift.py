@@ -106,11 +106,11 @@ class SwiftExtractor(Extractor):
         if depth > MAX_DEPTH:
             return self.too_deep(node)
         kind = node.type
-        text = self.text(node)
         if kind in _STRINGS:
-            return self.string(node, text)
+            return self.string(node, self.text(node))
         if kind == "integer_literal" or kind == "hex_literal" or kind == "real_literal":
-            return self.number(node, text)
+            return self.number(node, self.text(node))
+        text = self.head(node)  # below, compared with short words and prefixes only
         if kind == "prefix_expression" and text.startswith("-") and node.named_children:
             negative = self.negated(node, node.named_children[-1], depth)
             if negative is not None:
@@ -139,8 +139,8 @@ class SwiftExtractor(Extractor):
         if kind == "as_expression" and node.named_children:
             return self.value(node.named_children[0], depth + 1)
         if kind == "call_expression":
-            return self.opaque(node, f"the result of `{short(text)}`")
-        return self.opaque(node, f"`{short(text)}`")
+            return self.opaque(node, f"the result of `{self.shown(node)}`")
+        return self.opaque(node, f"`{self.shown(node)}`")
 
     def string(self, node: Node, text: str) -> Value:
         if any(c.type in ("interpolated_expression", "interpolation") for c in node.children):
