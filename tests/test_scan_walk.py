@@ -486,3 +486,57 @@ def test_more_exclude_patterns_than_the_limit_are_refused(tmp_path: Path) -> Non
     with pytest.raises(WalkError, match="more than 10,000 exclude patterns"):
         list(walk([str(tmp_path)], exclude=[f"x{n}" for n in range(10_001)]))
     assert len(list(walk([str(tmp_path)], exclude=[f"x{n}" for n in range(10_000)]))) == 1
+
+
+def _nested(opening: str, core: str, closing: str, count: int) -> str:
+    return opening * count + core + closing * count
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("Deep.java", _nested("class A { ", 'static final String E = "Order Completed";', "}", 5_000),
+     1),
+    ("Deep.kt", _nested("object A {\n", 'const val E = "Order Completed"\n', "}\n", 5_000), 50),
+    ("Deep.swift", _nested("class A { ", 'static let e = "Order Completed"', " }", 5_000), 1),
+    ("Puts.kt", 'fun f() {\nanalytics.track("Order Completed", buildJsonObject { '
+     + _nested('putJsonObject("o") { ', 'put("a", 1)', " }", 3_000) + " })\n}\n", 2),
+])
+def test_nesting_the_extractors_recurse_on_is_bounded_and_reported(
+        tmp_path: Path, name: str, text: str, line: int) -> None:
+    """Classes in classes (Java, Kotlin, Swift) and Kotlin's putJsonObject blocks were read
+    by recursion without a bound: a 60 KiB file was a RecursionError traceback."""
+    write(tmp_path / name, text)
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    found = [(d.line, d.message) for d in result.diagnostics if d.code == "PS004"]
+    assert found and found[0][0] == line, found
+    assert any("48 levels deep" in message for _, message in found), found
+
+
+def test_a_value_nested_past_the_bound_is_reported_not_skipped(tmp_path: Path) -> None:
+    # A payload value 60 dicts deep was read to 48 levels and the rest silently unchecked.
+    value = _nested('{"coupon": ', "1", "}", 60)
+    write(tmp_path / "deep.py", 'analytics.track(u, "Order Completed", {"order_id": "o", '
+          f'"currency": "EUR", "total": 1, "extra": {value}}})\n')
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    found = [(d.line, d.column, d.message) for d in result.diagnostics if d.code == "PS004"]
+    start = len('analytics.track(u, "Order Completed", {"order_id": "o", "currency": "EUR", '
+                '"total": 1, "extra": ')
+    # At the 49th level: its key and its value, neither read.
+    assert found == [(1, start + 1 + len('{"coupon": ') * 48 - 10,
+                      "an expression nested more than 48 levels deep is not read further: "
+                      "what it holds is not checked (2 places, the first here)")]
+
+
+def test_a_payload_is_checked_as_deep_as_the_plan_nests(tmp_path: Path) -> None:
+    # Payload checks stopped at 16 levels of objects, without a word: a wrong type 20 levels
+    # down in a plan nested 20 levels was never reported.
+    levels = 20
+    schema = "{type: string}"
+    for _ in range(levels):
+        schema = f"{{type: object, properties: {{a: {schema}}}}}"
+    plan = write(tmp_path / "plan.yaml", "protocols: 1\nplan: deep\nversion: '1.0.0'\n"
+                 f"events:\n  Deep:\n    description: deep\n    properties:\n      a: {schema}\n")
+    value = _nested('{"a": ', "1", "}", levels)
+    write(tmp_path / "src" / "deep.py", f'analytics.track(u, "Deep", {{"a": {value}}})\n')
+    result = run_scan(load_plan(plan), [str(tmp_path / "src")], ScanSettings())
+    wrong = [d.path for d in result.diagnostics if d.code == "PS203"]
+    assert wrong == ["properties" + ".a" * (levels + 1)], result.diagnostics

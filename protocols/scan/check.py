@@ -31,7 +31,10 @@ from protocols.validate.check.shape import (
     suggest,
 )
 
-MAX_PAYLOAD_DEPTH = 16
+# How deep a payload is checked (objects and arrays, constants followed): deeper than a
+# plan's YAML may nest (64), so only a plan whose schema refers to itself reaches it; what
+# lies deeper is then a PS004 finding, once per call.
+MAX_PAYLOAD_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,7 @@ class _Context:
     facts: FileFacts
     spec: MessageSpec
     result: CheckResult
+    too_deep: bool = False
 
     @property
     def defs(self) -> Mapping[str, Any]:
@@ -212,9 +216,19 @@ class _Context:
             else value
         return found.value if isinstance(found, Lit) and isinstance(found.value, str) else None
 
+    def deeper_than_checked(self, at: Value, path: tuple[str | int, ...], depth: int) -> bool:
+        if depth <= MAX_PAYLOAD_DEPTH:
+            return False
+        if not self.too_deep:
+            self.too_deep = True
+            self.add("PS004", f"{format_path(path)}: a payload nested more than "
+                     f"{MAX_PAYLOAD_DEPTH} levels deep (constants followed) is not checked "
+                     "further", at, path)
+        return True
+
     def object(self, payload: Obj, shape: ObjectShape | None, schema: Mapping[str, Any],
                path: tuple[str | int, ...], at: Value | CallSite, depth: int) -> None:
-        if shape is None or depth > MAX_PAYLOAD_DEPTH:
+        if shape is None or self.deeper_than_checked(payload, path, depth):
             return
         present: set[str] = set()
         complete = payload.closed
@@ -273,6 +287,8 @@ class _Context:
                         value, depth + 1)
             return
         if isinstance(value, Arr):
+            if self.deeper_than_checked(value, path, depth + 1):
+                return
             if not self._type_ok("array", schema):
                 self._wrong_type(value, "an array", schema, path, schema_path)
                 return

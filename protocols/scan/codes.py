@@ -84,7 +84,15 @@ _code("PS004", "nested-too-deeply", "source", W,
       than 1,024 levels, calls are looked for only where they start within 1,024 levels of
       the top. The position is the first node deeper than that. Code written by people
       nests a few dozen levels: such a file is generated or hostile; exclude it, or split
-      the expression.""")
+      the expression.
+
+      The other depth bounds of the scan are reported the same way, each with its own
+      message, once per file at the first place (with the number of places): a value (a
+      name, a payload, a constant) is read down to 48 levels of nesting, classes nested in
+      classes down to 48 levels (constants deeper are not resolved), a message builder's
+      chained calls (Java) up to 48, a chain of property setters (Go) or map builder calls
+      (Java) up to 256, and a payload is checked down to 64 levels of objects and arrays,
+      constants followed. What lies past a bound is not checked.""")
 
 _code("PS005", "too-many-ignore-patterns", "source", W,
       "A .gitignore holds more patterns than the scan applies.", "", "",

@@ -99,6 +99,15 @@ class CallSite:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """A part of a file left unread because of how deep it nests (a PS004 finding)."""
+
+    what: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
 class Import:
     """A name bound by an import: ``module`` as the file wrote it (None for languages with
     one namespace, such as Kotlin or Swift), ``name`` the imported name (None: the module
@@ -125,4 +134,6 @@ class FileFacts:
     syntax_error: tuple[int, int] | None = None  # first error node (line, column)
     # Where expressions nest so deeply that a query dropped matches (PS004), or None.
     too_deep: tuple[int, int] | None = None
+    # What else the extractor left unread at its depth bounds (PS004 too), in file order.
+    unread: list[Unread] = field(default_factory=list)
     generated: bool = False  # a client `protocols generate` wrote

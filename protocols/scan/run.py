@@ -89,6 +89,9 @@ def scan_tree(plan: Plan, paths: Sequence[str], settings: ScanSettings, *,
                 f"the syntax nests more than {MAX_START_DEPTH:,} levels deep from here: calls "
                 "that start deeper were not examined", file=item.path, line=line,
                 column=column))
+        for unread in item.unread:
+            problems.append(CODES["PS004"].diagnostic(unread.what, file=item.path,
+                                                      line=unread.line, column=unread.column))
         checker.check_file(item, checked)
     entries, unplanned, missing = coverage(plan, checked.sent)
     return ScanOutcome(tuple(facts), tuple(skipped), tuple(problems), checked, entries,

@@ -15,13 +15,24 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from protocols.plan.model import MessageKind
-from protocols.scan.model import CallSite, FileFacts, Form, Lit, Obj, Opaque, Ref, Value
+from protocols.scan.model import CallSite, FileFacts, Form, Lit, Obj, Opaque, Ref, Unread, Value
 from protocols.scan.settings import Wrapper
 from protocols.scan.syntax.queries import Matches, matches, named_matches
 
 # Deeper than this, an expression is not read further (a hostile file can nest thousands of
-# brackets; the extractors never recurse without this bound).
+# brackets; the extractors never recurse without this bound), nor classes inside classes.
+# Chains read link by link are read up to CHAIN_LINKS calls (Go's property setters, Java's
+# map builders) or MAX_DEPTH (the calls after Java's message builders, found by climbing).
+# What a bound leaves unread is a PS004 finding.
 MAX_DEPTH = 48
+CHAIN_LINKS = 256
+TOO_DEEP = (f"an expression nested more than {MAX_DEPTH} levels deep is not read further: "
+            "what it holds is not checked")
+NESTED_CLASSES = (f"classes nested more than {MAX_DEPTH} levels deep are not read: constants "
+                  "declared there are not resolved")
+LONG_CHAIN = f"a chain of more than {CHAIN_LINKS} calls is not read further"
+LONG_BUILDER = (f"a message builder chained to more than {MAX_DEPTH} calls is not read "
+                "further: properties or traits set later are not checked")
 # A call's receiver longer than this (in bytes) is read by its two ends: in a chain of calls
 # (``a.track(x).track(x)...``) each call's receiver is the whole chain before it, and
 # reading each whole was quadratic (10,000 calls: 750 MB of text). What the receiver is
@@ -137,6 +148,7 @@ class Extractor:
         self.receivers = tuple(r.lower() for r in context.receivers)
         self.client_names: set[str] = set()  # variables holding a generated client
         self.interesting = SDK_METHODS | set(self.generated_names) | set(self.wrappers)
+        self._unread: dict[str, tuple[Node, set[int]]] = {}  # what -> (first node, places)
 
     def read(self, root: Node) -> FileFacts:
         """Read a parsed file (``run``), keeping its root for :meth:`enclosing`.
@@ -160,6 +172,11 @@ class Extractor:
         facts = self.run(root)
         if deep is not None:
             facts.too_deep = self.position(deep)
+        for what, (node, places) in self._unread.items():
+            line, column = self.position(node)
+            more = f" ({len(places)} places, the first here)" if len(places) > 1 else ""
+            facts.unread.append(Unread(what + more, line, column))
+        facts.unread.sort(key=lambda unread: (unread.line, unread.column))
         return facts
 
     def query(self, grammar: str, pattern: str, root: Node, *,
@@ -289,7 +306,16 @@ class Extractor:
         return None
 
     def too_deep(self, node: Node) -> Opaque:
+        self.unread(node, TOO_DEEP)
         return self.opaque(node, "an expression nested too deeply to read")
+
+    def unread(self, node: Node, what: str) -> None:
+        """Note a part of the file left unread at a depth bound: one PS004 finding per kind
+        and file, at the first place, with the number of places."""
+        first, places = self._unread.setdefault(what, (node, set()))
+        if node.start_byte < first.start_byte:
+            self._unread[what] = (node, places)
+        places.add(node.start_byte)
 
     def enclosing(self, node: Node) -> tuple[str | None, tuple[str, ...]]:
         """The name and parameters of the innermost function around ``node``.

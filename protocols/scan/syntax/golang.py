@@ -15,6 +15,8 @@ from tree_sitter import Node
 from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Import, Lit, Value
 from protocols.scan.syntax.base import (
+    CHAIN_LINKS,
+    LONG_CHAIN,
     MAX_DEPTH,
     Extractor,
     Invocation,
@@ -220,7 +222,7 @@ class GoExtractor(Extractor):
         """``analytics.NewProperties().Set("k", v).SetTotal(t)``: the keys it sets."""
         entries: list[tuple[Value, Value]] = []
         current: Node | None = node
-        for _ in range(256):
+        for _ in range(CHAIN_LINKS):
             if current is None or current.type != "call_expression":
                 return None
             function = current.child_by_field_name("function")
@@ -243,6 +245,7 @@ class GoExtractor(Extractor):
             else:
                 return None
             current = function.child_by_field_name("operand")
+        self.unread(node, LONG_CHAIN)
         return None
 
     def member(self, node: Node) -> tuple[str | None, Node | None] | None:

@@ -18,7 +18,11 @@ from tree_sitter import Node
 from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Import, Lit, Value
 from protocols.scan.syntax.base import (
+    CHAIN_LINKS,
+    LONG_BUILDER,
+    LONG_CHAIN,
     MAX_DEPTH,
+    NESTED_CLASSES,
     Extractor,
     Invocation,
     obj,
@@ -135,6 +139,8 @@ class JvmExtractor(Extractor):
 
     def entries_from_puts(self, lambda_node: Node, depth: int) -> Value:
         """``buildJsonObject { put("k", v); putJsonObject("o") { ... } }``."""
+        if depth > MAX_DEPTH:
+            return self.too_deep(lambda_node)
         entries: list[tuple[Value, Value]] = []
         closed = True
         statements = [c for c in lambda_node.named_children if c.type != "comment"]
@@ -292,8 +298,11 @@ class KotlinExtractor(JvmExtractor):
             return self.text(inner[1]) + "()", inner[0]
         return None
 
-    def declarations(self, nodes: list[Node], prefix: str) -> None:
+    def declarations(self, nodes: list[Node], prefix: str, depth: int = 0) -> None:
         facts = self.facts
+        if depth > MAX_DEPTH and nodes:
+            self.unread(nodes[0], NESTED_CLASSES)
+            return
         for node in nodes:
             if node.type == "package_header":
                 qualified = next((c for c in node.named_children if c.type == "qualified_identifier"), None)
@@ -308,7 +317,7 @@ class KotlinExtractor(JvmExtractor):
                     else f"{prefix}{self.text(name)}."
                 for body in node.named_children:
                     if body.type == "class_body":
-                        self.declarations(body.named_children, inner)
+                        self.declarations(body.named_children, inner, depth + 1)
                     elif body.type == "enum_class_body":
                         self.enum(body, inner)
 
@@ -379,10 +388,13 @@ class JavaExtractor(JvmExtractor):
             name = self.value(positional[0])
         payload: Value | None = None
         current = call
-        for _ in range(MAX_DEPTH):
+        for step in range(MAX_DEPTH + 1):  # (each step to a parent costs its depth)
             parent = current.parent
             if parent is None or parent.type != "method_invocation" \
                     or parent.child_by_field_name("object") != current:
+                break
+            if step == MAX_DEPTH:
+                self.unread(parent, LONG_BUILDER)
                 break
             method = parent.child_by_field_name("name")
             arguments = parent.child_by_field_name("arguments")
@@ -471,7 +483,7 @@ class JavaExtractor(JvmExtractor):
         """``ImmutableMap.builder().put(k, v)...build()``."""
         entries: list[tuple[Value, Value]] = []
         current: Node | None = chain
-        for _ in range(256):
+        for _ in range(CHAIN_LINKS):
             if current is None or current.type != "method_invocation":
                 return self.opaque(chain, "a map built step by step")
             method = current.child_by_field_name("name")
@@ -485,6 +497,7 @@ class JavaExtractor(JvmExtractor):
             else:
                 return self.opaque(chain, "a map built step by step")
             current = current.child_by_field_name("object")
+        self.unread(chain, LONG_CHAIN)
         return self.opaque(chain, "a map built step by step")
 
     def member(self, node: Node) -> tuple[str | None, Node | None] | None:
@@ -502,8 +515,11 @@ class JavaExtractor(JvmExtractor):
             return self.text(method) + "()", node.child_by_field_name("object")
         return None
 
-    def declarations(self, nodes: list[Node], prefix: str) -> None:
+    def declarations(self, nodes: list[Node], prefix: str, depth: int = 0) -> None:
         facts = self.facts
+        if depth > MAX_DEPTH and nodes:
+            self.unread(nodes[0], NESTED_CLASSES)
+            return
         for node in nodes:
             if node.type == "package_declaration" and node.named_children:
                 facts.package = self.text(node.named_children[0])
@@ -522,10 +538,10 @@ class JavaExtractor(JvmExtractor):
                     if member.type in ("field_declaration", "constant_declaration"):
                         self.field(member, inner, constant)
                     elif member.type == "enum_body_declarations":
-                        self.declarations(member.named_children, inner)
+                        self.declarations(member.named_children, inner, depth + 1)
                     elif member.type in ("class_declaration", "interface_declaration",
                                          "enum_declaration"):
-                        self.declarations([member], inner)
+                        self.declarations([member], inner, depth + 1)
             elif node.type in ("field_declaration", "constant_declaration"):
                 self.field(node, prefix, False)
 

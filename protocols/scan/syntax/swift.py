@@ -16,6 +16,7 @@ from protocols.plan.model import MessageKind
 from protocols.scan.model import Arr, CallSite, FileFacts, Value
 from protocols.scan.syntax.base import (
     MAX_DEPTH,
+    NESTED_CLASSES,
     Extractor,
     Invocation,
     obj,
@@ -181,7 +182,10 @@ class SwiftExtractor(Extractor):
             return None
         return self.text(member), node.child_by_field_name("target")
 
-    def declarations(self, nodes: list[Node], prefix: str) -> None:
+    def declarations(self, nodes: list[Node], prefix: str, depth: int = 0) -> None:
+        if depth > MAX_DEPTH and nodes:
+            self.unread(nodes[0], NESTED_CLASSES)
+            return
         for node in nodes:
             if node.type == "property_declaration":
                 self.property(node, prefix)
@@ -193,7 +197,7 @@ class SwiftExtractor(Extractor):
                 inner = f"{prefix}{self.text(name)}."
                 if body.type == "enum_class_body":
                     self.enum(body, inner)
-                self.declarations(body.named_children, inner)
+                self.declarations(body.named_children, inner, depth + 1)
 
     def property(self, node: Node, prefix: str) -> None:
         binding = next((c for c in node.named_children if c.type == "value_binding_pattern"), None)
