@@ -11,12 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
+from tree_sitter import Node
 
 from protocols.plan import load_plan
 from protocols.scan import ScanSettings, run_scan
 from protocols.scan.ignore import IgnoreRules
 from protocols.scan.languages import language_of, parser
 from protocols.scan.run import scan_tree
+from protocols.scan.syntax.base import MAX_START_DEPTH, first_deeper
 from protocols.scan.walk import SourceFile, WalkError, walk
 from tests.conftest import REPO
 
@@ -540,3 +542,63 @@ def test_a_payload_is_checked_as_deep_as_the_plan_nests(tmp_path: Path) -> None:
     result = run_scan(load_plan(plan), [str(tmp_path / "src")], ScanSettings())
     wrong = [d.path for d in result.diagnostics if d.code == "PS203"]
     assert wrong == ["properties" + ".a" * (levels + 1)], result.diagnostics
+
+
+def _depth_of_first(root: Node, kind: str) -> int:
+    cursor, level = root.walk(), 0
+    while cursor.node is not None and cursor.node.type != kind:
+        if cursor.goto_first_child():
+            level += 1
+            continue
+        while not cursor.goto_next_sibling():
+            assert cursor.goto_parent()
+            level -= 1
+    return level
+
+
+def _first_deeper_by_full_walk(root: Node, depth: int) -> Node | None:
+    cursor, level = root.walk(), 0
+    while True:
+        if level > depth:
+            return cursor.node
+        if cursor.goto_first_child():
+            level += 1
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return None
+            level -= 1
+
+
+@pytest.mark.parametrize("text", [
+    "x = 1;\n" * 50,
+    "x = " + "(" * 30 + "1" + ")" * 30 + ";\n" + "y = [" + "[" * 12 + "]" * 13 + ";\n",
+    "f(" * 5 + "1" + ")" * 5 + ";\n" + "a" + ".b" * 40 + ";\n" + "{" * 25 + "}" * 25,
+    "x = {a: " * 17 + "1" + "}" * 17 + ";\n" + "g(" * 18 + ")" * 18 + ";\n",
+])
+@pytest.mark.parametrize("depth", [3, 8, 15, 20, 40])
+def test_first_deeper_skips_only_subtrees_too_small_to_reach_the_depth(text: str,
+                                                                      depth: int) -> None:
+    root = parser("javascript").parse(text.encode()).root_node
+    expected = _first_deeper_by_full_walk(root, depth)
+    found = first_deeper(root, depth)
+    assert (found.id if found else None) == (expected.id if expected else None)
+
+
+def test_a_call_at_the_depth_bound_is_found_and_one_level_deeper_is_reported(
+        tmp_path: Path) -> None:
+    # In a file over 8 KiB: `x = [[...[call]...]]` puts the call at depth 3 + brackets
+    # (program > expression_statement > assignment > array...).
+    padding = "// " + "x" * 9_000 + "\n"
+    call = 'analytics.track("Order Completed", {})'
+    for name, brackets in (("at.js", MAX_START_DEPTH - 3), ("below.js", MAX_START_DEPTH - 2)):
+        text = padding + "x = " + "[" * brackets + call + "]" * brackets + ";\n"
+        write(tmp_path / name, text)
+        root = parser("javascript").parse(text.encode()).root_node
+        assert _depth_of_first(root, "call_expression") == brackets + 3
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    assert [Path(f.path).name for f in scan_tree(PLAN, [str(tmp_path)], ScanSettings()).facts
+            if f.calls] == ["at.js"]
+    assert result.summary["calls"] == 1
+    assert [Path(d.file or "").name for d in result.diagnostics if d.code == "PS004"] == [
+        "at.js", "below.js"]

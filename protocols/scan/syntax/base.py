@@ -156,8 +156,8 @@ class Extractor:
         tree-sitter's query engine costs, per node, in proportion to its depth: a 1 MB Go
         file of 34,000 nested map literals took 16 s, a JavaScript chain of 20,000 calls
         (``a.track(x).track(x)...``) 13 s, and the square of that as they grow. So a file
-        over :data:`DEPTH_CHECKED_FROM` bytes and :data:`MAX_START_DEPTH` nodes is walked
-        once first (about a fifth of its parse): when it nests deeper than that, queries
+        over :data:`DEPTH_CHECKED_FROM` bytes and :data:`MAX_START_DEPTH` nodes is looked at
+        first (:func:`first_deeper`, a few percent of its parse): when it nests deeper, queries
         start no deeper, and PS004 says where the deep part begins. A smaller file is read
         whole, whatever it nests: at most a few hundredths of a second."""
         self._root = root
@@ -166,9 +166,9 @@ class Extractor:
         deep: Node | None = None
         if len(self.source.data) > DEPTH_CHECKED_FROM and \
                 root.descendant_count > MAX_START_DEPTH:
-            node, deeper = first_deeper(root, MAX_START_DEPTH)
-            if deeper:
-                self.max_start_depth, deep = MAX_START_DEPTH, node
+            deep = first_deeper(root, MAX_START_DEPTH)
+            if deep is not None:
+                self.max_start_depth = MAX_START_DEPTH
         facts = self.run(root)
         if deep is not None:
             facts.too_deep = self.position(deep)
@@ -408,23 +408,27 @@ class Extractor:
             self.facts.calls.append(site)
 
 
-def first_deeper(root: Node, depth: int) -> tuple[Node, bool]:
-    """The first node (in document order) more than ``depth`` levels below ``root`` and
-    True, or the first deepest node and False when none is: one walk with a cursor (which
-    moves in constant time; about 0.1 us a node) that stops there."""
+def first_deeper(root: Node, depth: int) -> Node | None:
+    """The first node (in document order) more than ``depth`` levels below ``root``, or
+    None: one walk with a cursor (which moves in constant time) that enters a node only
+    when it has enough descendants to reach past ``depth`` (a subtree of ``n`` nodes is at
+    most ``n - 1`` levels deep), and stops at the first such node. Ordinary code is left at
+    the first levels: on the 687 files over 8 KiB of a corpus of real code, 0.06 s against
+    0.94 s for a walk of every node and 3.1 s for parsing them."""
     cursor = root.walk()
-    level, deepest, deepest_level = 0, root, 0
+    level = 0
     while True:
+        node = cursor.node
+        if node is None:
+            return None
         if level > depth:
-            return cursor.node or root, True
-        if level > deepest_level:
-            deepest, deepest_level = cursor.node or root, level
-        if cursor.goto_first_child():
+            return node
+        if level + node.descendant_count - 1 > depth and cursor.goto_first_child():
             level += 1
             continue
         while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return deepest, False
+            if level == 0 or not cursor.goto_parent():
+                return None
             level -= 1
 
 
