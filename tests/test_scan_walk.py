@@ -602,3 +602,16 @@ def test_a_call_at_the_depth_bound_is_found_and_one_level_deeper_is_reported(
     assert result.summary["calls"] == 1
     assert [Path(d.file or "").name for d in result.diagnostics if d.code == "PS004"] == [
         "at.js", "below.js"]
+
+
+def test_a_long_receiver_is_matched_on_all_of_it(tmp_path: Path) -> None:
+    # A receiver over 512 bytes is kept by its two ends (a chain of calls has one per call);
+    # a receiver name in its middle only was lost, and the call with it, without a word.
+    filler = "x" * 400
+    write(tmp_path / "long.js", f'new Sender({{a: "{filler}", plugins: [segmentPlugin], '
+          f'b: "{filler}"}}).track("Order Completed", {{order_id: "o", currency: "EUR", '
+          "total: 1});\n")
+    result = run_scan(PLAN, [str(tmp_path)], ScanSettings())
+    assert result.summary["calls"] == 1
+    assert not [d for d in result.diagnostics if d.code.startswith("PS")
+                and d.code not in ("PS301",)]

@@ -8,7 +8,7 @@ wrapper) through the same rules in every language.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -149,6 +149,8 @@ class Extractor:
         self.client_names: set[str] = set()  # variables holding a generated client
         self.interesting = SDK_METHODS | set(self.generated_names) | set(self.wrappers)
         self._unread: dict[str, tuple[Node, set[int]]] = {}  # what -> (first node, places)
+        # (receiver name, its length in bytes, where it occurs), made for the first long receiver
+        self._receiver_index: list[tuple[str, int, list[int]]] | None = None
 
     def read(self, root: Node) -> FileFacts:
         """Read a parsed file (``run``), keeping its root for :meth:`enclosing`.
@@ -201,8 +203,32 @@ class Extractor:
             return self.text(node)
         half = MAX_RECEIVER // 2
         data = self.source.data
-        return (data[start:start + half].decode("utf-8", errors="ignore") + "…"
-                + data[end - half:end].decode("utf-8", errors="ignore"))
+        head = data[start:start + half].decode("utf-8", errors="ignore")
+        tail = data[end - half:end].decode("utf-8", errors="ignore")
+        # A receiver name (``segment``) is matched anywhere in the receiver: one that only
+        # its middle holds is kept between the ends, found in an index of where each name
+        # occurs in the file, so that no call is lost to the shortening.
+        middle = self._receiver_name_between(start + half, end - half)
+        return head + "…" + (middle + "…" if middle else "") + tail
+
+    def _receiver_name_between(self, start: int, end: int) -> str | None:
+        """A configured receiver name (ASCII case ignored) that occurs whole in
+        ``data[start:end]``, by a binary search in where each occurs in the file."""
+        if self._receiver_index is None:
+            lowered = self.source.data.lower()
+            self._receiver_index = []
+            for name in self.receivers:
+                word = name.encode("utf-8")
+                places, at = [], lowered.find(word) if word else -1
+                while at >= 0:
+                    places.append(at)
+                    at = lowered.find(word, at + 1)
+                self._receiver_index.append((name, len(word), places))
+        for name, size, places in self._receiver_index:
+            index = bisect_left(places, start)
+            if index < len(places) and places[index] + size <= end:
+                return name
+        return None
 
     # -- to implement per language -----------------------------------------------------
 
