@@ -82,7 +82,9 @@ def payload_decoder(schema: Mapping[str, Any]) -> PayloadDecoder | None:
     try:
         kind, post = _Builder(defs if isinstance(defs, Mapping) else {}).build(schema, True)
         return PayloadDecoder(kind, post)
-    except (_Unsupported, TypeError, ValueError):  # (msgspec refuses some types: TypeError)
+    # (msgspec refuses some types: TypeError, or NotImplementedError for what it may one
+    # day support)
+    except (_Unsupported, TypeError, ValueError, NotImplementedError):
         return None
 
 
@@ -240,6 +242,8 @@ class _Builder:
             # (a float or a bool: 1.0 and 1 are one value to JSON Schema, True and 1 are
             # not, and a Literal cannot say either)
             raise _Unsupported("an enum of other values than strings, integers and null")
+        if any(type(option) is int and not -2**63 <= option < 2**63 for option in options):
+            raise _Unsupported("an integer beyond 64 bits")  # (msgspec's Literal holds int64)
         kinds = schema.get("type")
         if kinds is not None:
             allowed = {kinds} if isinstance(kinds, str) else set(kinds) \
