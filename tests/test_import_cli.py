@@ -272,3 +272,60 @@ def test_a_key_written_a_million_times_is_placed_without_listing_every_one() -> 
         tracemalloc.stop()
     assert found == (1, len('{"a": 0,') + 1)
     assert peak < 1_000_000, f"{peak / 2**20:.0f} MiB"
+
+
+BAD_NUMBERS = {
+    "1e400": "the number 1e400 is beyond what a plan can hold",
+    "-1e400": "the number -1e400 is beyond what a plan can hold",
+    "1E+400": "the number 1E+400 is beyond what a plan can hold",
+    "2e99999999999999999999": "the number 2e99999999999999999999 is beyond",
+    "9" * 400 + ".5": "(402 characters) is beyond what a plan can hold",
+    "1e-400": "the number 1e-400 is too close to 0 for a plan to hold: it would be read as 0",
+    "-2.5E-999": "the number -2.5E-999 is too close to 0",
+    "9" * 5000: "the integer 99999999999999999999... has 5000 digits; at most 4300 are read",
+    "-" + "1" * 4400: "has 4400 digits; at most 4300 are read",
+    "NaN": "invalid JSON: NaN is not a JSON number",
+    "Infinity": "invalid JSON: Infinity is not a JSON number",
+    "-Infinity": "invalid JSON: -Infinity is not a JSON number",
+}
+
+
+def _numbered(fmt: str, number: str) -> str:
+    """An input of ``fmt`` holding ``number`` on its third line, after the same text in a
+    string (which is no number)."""
+    schema = ('{"type": "object", "description": "' + number + '",\n'
+              ' "properties": {"n": {"type": "number",\n "maximum": ' + number + '}}}')
+    if fmt == "jsonschema":
+        return '{"title": "Order Completed", ' + schema[1:]
+    return ('{"rules": [{"type": "TRACK", "key": "Order Completed", "version": 1, '
+            '"jsonSchema": {"properties": {"properties": ' + schema + '}}}]}')
+
+
+@pytest.mark.parametrize("fmt", ["jsonschema", "segment"])
+@pytest.mark.parametrize("number", sorted(BAD_NUMBERS))
+def test_numbers_no_plan_can_hold_are_refused_at_their_position(tmp_path: Path, fmt: str,
+                                                                number: str) -> None:
+    """``1e400`` was read as infinity and refused against the *output plan's* line (the
+    YAML writer's check); an integer of 5,000 digits was an error with no position; NaN and
+    Infinity too. Each is now an error at the input's line and column, and nothing is
+    written."""
+    source = tmp_path / "input.json"
+    source.write_text(_numbered(fmt, number), encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    code, _, stderr = invoke("import", fmt, str(source), "-o", str(out))
+    assert code == 1, stderr
+    assert "input.json:3:13: " in stderr and BAD_NUMBERS[number] in stderr, stderr
+    assert "Traceback" not in stderr and "plan.yaml" not in stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("number", ["0e-400", "-0.0", "5e-324", "1.7976931348623157e308",
+                                    "9" * 4000])
+def test_numbers_at_the_edges_are_imported(tmp_path: Path, number: str) -> None:
+    source = tmp_path / "input.json"
+    source.write_text(_numbered("jsonschema", number), encoding="utf-8")
+    out = tmp_path / "plan.yaml"
+    code, _, stderr = invoke("import", "jsonschema", str(source), "-o", str(out))
+    assert code == 0, stderr
+    maximum = load_plan(out).events["Order Completed"].schema["properties"]["n"]["maximum"]
+    assert maximum == json.loads(number)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -35,13 +37,14 @@ def read_json(path: Path, shown: str | None = None) -> Any:
                            file=shown) from None
     duplicates: list[str] = []
     try:
-        data = json.loads(text, parse_constant=reject_constant,
+        data = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int,
                           object_pairs_hook=lambda pairs: _object(pairs, duplicates))
     except json.JSONDecodeError as exc:
         raise InteropError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno,
                            column=exc.colno) from None
-    except ValueError as exc:  # NaN or Infinity
-        raise InteropError(f"invalid JSON: {exc}", file=shown) from None
+    except _BadNumber as exc:
+        line, column = _bad_number_at(text)
+        raise InteropError(exc.problem, file=shown, line=line, column=column) from None
     except RecursionError:
         raise InteropError("JSON is nested too deeply to read", file=shown) from None
     if _deeper_than(data, MAX_JSON_DEPTH):
@@ -128,3 +131,74 @@ def _second_occurrence(text: str, key: str) -> tuple[int | None, int | None]:
 def reject_constant(name: str) -> Any:
     """Python's json accepts NaN and Infinity; JSON (and JSON Schema) does not."""
     raise ValueError(f"{name} is not a JSON number")
+
+
+class _BadNumber(ValueError):
+    """A number in the input no plan can hold as written; ``problem`` says why."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def number_problem(token: str) -> str | None:
+    """Why the JSON number (or NaN/Infinity token) ``token`` cannot be read as written, or
+    None. Python's json reads ``1e400`` as infinity (which the plan would then hold, and
+    no JSON can write), ``1e-400`` as 0 (another bound than the one written), refuses an
+    integer of more than 4,300 digits (Python's limit on converting text to int) and takes
+    NaN and Infinity, which are not JSON."""
+    shown = token if len(token) <= 40 else f"{token[:20]}...{token[-10:]} ({len(token)} characters)"
+    if token in ("NaN", "Infinity", "-Infinity"):
+        return f"invalid JSON: {token} is not a JSON number"
+    if not any(mark in token for mark in ".eE"):
+        try:
+            int(token)
+        except ValueError:
+            return (f"the integer {token[:20]}... has {len(token.lstrip('-'))} digits; at "
+                    f"most {sys.get_int_max_str_digits()} are read")
+        return None
+    value = float(token)
+    if math.isinf(value):
+        return (f"the number {shown} is beyond what a plan can hold (about ±1.8e308): it "
+                "would be read as infinity")
+    mantissa = token.lstrip("-").partition("e")[0].partition("E")[0]
+    if value == 0 and mantissa.strip("0.") != "":
+        return (f"the number {shown} is too close to 0 for a plan to hold: it would be "
+                "read as 0")
+    return None
+
+
+def _float(token: str) -> float:
+    problem = number_problem(token)
+    if problem is not None:
+        raise _BadNumber(problem)
+    return float(token)
+
+
+def _int(token: str) -> int:
+    try:
+        return int(token)
+    except ValueError:
+        raise _BadNumber(number_problem(token) or f"the integer {token[:20]}... cannot be "
+                         "read") from None
+
+
+def _constant(name: str) -> Any:
+    raise _BadNumber(f"invalid JSON: {name} is not a JSON number")
+
+
+# A JSON string (skipped whole: digits inside it are no number), a number, or one of the
+# constants Python's json takes. Linear, as _TOKEN.
+_VALUE = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+
+
+def _bad_number_at(text: str) -> tuple[int | None, int | None]:
+    """The line and column where the first number :func:`number_problem` refuses starts:
+    the one the reader stopped at, as it reads in the same order and by the same rule."""
+    for match in _VALUE.finditer(text):
+        token = match.group()
+        if token[0] != '"' and number_problem(token) is not None:
+            offset = match.start()
+            return (text.count("\n", 0, offset) + 1,
+                    offset - (text.rfind("\n", 0, offset) + 1) + 1)
+    return None, None
