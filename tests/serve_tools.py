@@ -62,8 +62,10 @@ def collector_options(folder: Path, **options: Any) -> CollectorOptions:
 
 @contextmanager
 def running_server(folder: Path, *, plan: Path = PLAN, reload_interval: float = 0.1,
-                   allow_hosts: tuple[str, ...] = (), **options: Any) -> Iterator[Running]:
-    """The real application under uvicorn, in a thread, on 127.0.0.1 and a free port."""
+                   allow_hosts: tuple[str, ...] = (), limits: dict[str, Any] | None = None,
+                   **options: Any) -> Iterator[Running]:
+    """The real application under uvicorn, in a thread, on 127.0.0.1 and a free port;
+    ``limits``: ServerOptions' limits on connections, ``options``: the collector's."""
     watch = PlanWatch(plan)
     loaded = watch.load()
     collector_opts = collector_options(folder, **options)
@@ -72,7 +74,7 @@ def running_server(folder: Path, *, plan: Path = PLAN, reload_interval: float = 
     sock = bind("127.0.0.1", 0)
     running = Running(url_of(sock), collector, folder, collector_opts)
     server = build(collector, watch, ServerOptions(reload_interval=reload_interval,
-                                                   allow_hosts=allow_hosts),
+                                                   allow_hosts=allow_hosts, **(limits or {})),
                    notify=running.notes.append)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -9,11 +9,13 @@ By stage, each module independent of the ones after it:
 - ``collector.py``: one request through all of the above, with ``protocols.Validator`` and
   the drift tracker of ``protocols validate``; no web framework here;
 - ``app.py``: the ASGI application (Starlette): the tracking API, the test API, the page;
+- ``connections.py``: the open connections, bounded (how many, how long one may wait for
+  its request, how many page streams), on uvicorn's h11 protocol;
 - ``server.py``: uvicorn on a bound socket;
 - ``static/``: the page's assets, served from the package (no CDN).
 
-Starlette and uvicorn come with the optional extra ``protocols[serve]``; only ``app.py`` and
-``server.py`` import them.
+Starlette and uvicorn come with the optional extra ``protocols[serve]``; only ``app.py``,
+``connections.py`` and ``server.py`` import them.
 """
 
 from __future__ import annotations

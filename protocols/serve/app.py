@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import anyio
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -246,8 +246,9 @@ class _Refusal:
 async def _read_body(request: Request, options: CollectorOptions, in_flight: _InFlight
                      ) -> bytes | _Refusal:
     """The body, or why it is not taken, as soon as that is known: over ``--max-body``
-    (413), not arrived whole within ``body_seconds`` (408), or no room among the bodies
-    being received at the same time (503). Slow or many clients hold bounded memory, for a
+    (413), not arrived whole within ``body_seconds`` (408), no room among the bodies
+    being received at the same time (503), or the client gone before it was whole (400,
+    which no one reads). Slow or many clients hold bounded memory, for a
     bounded time."""
     limit = options.max_body
     too_large = _Refusal(413, f"the body is larger than {limit} bytes (--max-body): not kept")
@@ -267,6 +268,8 @@ async def _read_body(request: Request, options: CollectorOptions, in_flight: _In
                 in_flight.held += len(chunk)
                 size += len(chunk)
                 chunks.append(chunk)
+    except ClientDisconnect:  # it left (or was dropped for room, connections.py) mid-body:
+        return _Refusal(400, "the client left before the body arrived whole: not kept")
     finally:
         in_flight.held -= size
     if scope.cancelled_caught:

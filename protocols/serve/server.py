@@ -11,6 +11,15 @@ import uvicorn
 
 from protocols.serve.app import create_app
 from protocols.serve.collector import Collector
+from protocols.serve.connections import (
+    ACCEPT_BACKLOG,
+    DEFAULT_IDLE_SECONDS,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_STREAMS,
+    ConnectionGuard,
+    descriptor_room,
+    raise_descriptor_limit,
+)
 from protocols.serve.planwatch import PlanWatch
 
 
@@ -20,6 +29,11 @@ class ServerOptions:
     port: int = 8765
     allow_hosts: tuple[str, ...] = ()
     reload_interval: float = 1.0
+    # connections.py: open connections (fewer if the descriptor limit is lower), the time a
+    # connection may keep the server waiting for a whole request head, live-page streams.
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    idle_seconds: float = DEFAULT_IDLE_SECONDS
+    max_streams: int = DEFAULT_MAX_STREAMS
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -33,7 +47,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host.strip("[]"), port))
-        sock.listen(512)
+        sock.listen(ACCEPT_BACKLOG)
     except OSError:
         sock.close()
         raise
@@ -56,9 +70,16 @@ def build(collector: Collector, watch: PlanWatch | None, options: ServerOptions,
     app = create_app(collector, watch=watch, reload_interval=options.reload_interval,
                      allow_hosts=options.allow_hosts, notify=notify,
                      stopping=lambda: bool(servers) and servers[0].should_exit)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                            server_header=False, date_header=True, proxy_headers=False,
-                            timeout_graceful_shutdown=2, timeout_keep_alive=30)
+    guard = ConnectionGuard(max_connections=descriptor_room(options.max_connections),
+                            idle_seconds=options.idle_seconds,
+                            max_streams=options.max_streams)
+    # h11 always (the guard is written for its protocol), and no WebSocket upgrades (nothing
+    # here speaks it, and an upgraded connection would leave the guard's count).
+    config = uvicorn.Config(app, http=guard.protocol(), ws="none", log_level="warning",
+                            access_log=False, lifespan="on", server_header=False,
+                            date_header=True, proxy_headers=False,
+                            timeout_graceful_shutdown=2, backlog=ACCEPT_BACKLOG,
+                            timeout_keep_alive=max(1, round(options.idle_seconds)))
     servers.append(uvicorn.Server(config))
     return servers[0]
 
@@ -66,4 +87,5 @@ def build(collector: Collector, watch: PlanWatch | None, options: ServerOptions,
 def run(collector: Collector, watch: PlanWatch | None, sock: socket.socket,
         options: ServerOptions, *, notify: Callable[[str], None] | None = None) -> None:
     """Serve on ``sock`` until stopped."""
+    raise_descriptor_limit(options.max_connections)
     build(collector, watch, options, notify=notify).run(sockets=[sock])
