@@ -9,7 +9,9 @@ one ``--kind``, opened from this process, which then holds them for ``--hold`` s
 - ``keepalive``: one whole request, then nothing (a client that keeps its connection);
 - ``early``: announces a body over --max-body and sends 64 KiB of it (answered 413 at once);
 - ``body``: announces a 1 MiB body, sends 600 KiB of it, then nothing (answered 408);
-- ``stream``: opens the page's event stream and never reads it.
+- ``stream``: opens the page's event stream and never reads it;
+- ``unread``: asks for every kept message (``/api/messages?limit=10000``, after 72 MB of
+  messages were posted to fill the kept ring) and never reads the answer.
 
 From the first of them to the end, an ordinary client posts one track call a second on a
 new connection (as an SDK does after its keep-alive connection was closed) and times each
@@ -68,6 +70,8 @@ def opening(kind: str) -> bytes:
         return f"{head}Content-Length: {1024 * 1024}\r\n\r\n".encode() + b" " * 600_000
     if kind == "stream":
         return b"GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    if kind == "unread":
+        return b"GET /api/messages?limit=10000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     raise SystemExit(f"unknown kind {kind}")
 
 
@@ -137,6 +141,15 @@ def main() -> None:
     host, port_text = url.removeprefix("http://").split(":")
     port = int(port_text)
     try:
+        if args.kind == "unread":  # 80 batches of 9 messages of 100 KB: the ring is full
+            message = {"type": "track", "event": "Products Searched", "userId": "u",
+                       "properties": {"query": "x" * 100_000}}
+            batch = json.dumps({"batch": [message] * 9}).encode()
+            for _ in range(80):
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+                conn.request("POST", "/v1/batch", batch, {"Content-Type": "application/json"})
+                conn.getresponse().read()
+                conn.close()
         time.sleep(0.5)
         before = status(process.pid)
         answers: list[tuple[int, float]] = []

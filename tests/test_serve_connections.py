@@ -175,3 +175,101 @@ def test_a_connection_dropped_to_make_room_leaves_no_traceback(
             time.sleep(0.05)
     errors = capfd.readouterr().err
     assert "Traceback" not in errors and "Exception in ASGI application" not in errors
+
+
+def _big_track(number: int, size: int) -> dict[str, object]:
+    return {"type": "track", "event": "Products Searched", "userId": "u",
+            "messageId": f"big-{number}", "properties": {"query": "x" * size}}
+
+
+def test_an_answer_of_the_test_api_holds_at_most_8_mib_of_messages(tmp_path: Path) -> None:
+    """/api/messages?limit=10000 over a ring of 64 MiB built an answer of all of it (and
+    Python objects for each message): 20 clients asking at once took 1.5 GB."""
+    with running_server(tmp_path) as server:
+        for number in range(20):
+            assert post(f"{server.url}/v1/track", _big_track(number, 600_000)).status == 200
+        answer = get_json(f"{server.url}/api/messages?limit=10000")
+        assert answer["matched"] == 20 and answer["returned"] == 13  # 13 x 600 KB <= 8 MiB
+        assert [m["message"]["messageId"] for m in answer["messages"]] == [
+            f"big-{number}" for number in range(7, 20)]  # the latest, oldest first
+        assert get_json(f"{server.url}/api/messages?limit=3")["returned"] == 3
+
+
+def test_a_client_that_does_not_read_its_answer_is_dropped_in_time(tmp_path: Path) -> None:
+    """An answer its client did not read stayed in the server's memory until the connection
+    ended (20 clients that asked for 64 MiB of messages and read nothing held 1.4 GB).
+    /api/messages is now written a message at a time as the client takes it, and a client
+    that takes nothing for ``idle_seconds`` is dropped; one that reads gets it all."""
+    with running_server(tmp_path, limits={"idle_seconds": 1.0}) as server:
+        for number in range(9):
+            assert post(f"{server.url}/v1/track", _big_track(number, 900_000)).status == 200
+        asks = []
+        for _ in range(3):  # 8.1 MB each: the kernel takes a few MB, then the server waits
+            conn = _connect(server)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # (never reopens)
+            conn.sendall(b"GET /api/messages?limit=100 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            asks.append(conn)
+        time.sleep(2.5)
+        for conn in asks:
+            assert _closed_within(conn, 1), "a client that reads nothing is held"
+            conn.close()
+        answer = get_json(f"{server.url}/api/messages?limit=100")
+        assert answer["returned"] == 9 and answer["matched"] == 9
+        assert [m["message"]["messageId"] for m in answer["messages"]] == [
+            f"big-{number}" for number in range(9)]
+
+
+class _Transport:
+    def __init__(self, unread: int) -> None:
+        self.unread = unread
+        self.aborted = False
+
+    def get_write_buffer_size(self) -> int:
+        return self.unread
+
+    def get_extra_info(self, name: str) -> None:
+        return None
+
+    def abort(self) -> None:
+        self.aborted = True
+
+
+class _Connection:
+    """What the guard reads of a connection: its transport, loop and phase."""
+
+    filed: int | None = None
+
+    def __init__(self, unread: int) -> None:
+        import asyncio
+
+        self.transport = _Transport(unread)
+        self.loop = asyncio.new_event_loop()
+
+    def phase(self) -> int:
+        from protocols.serve.connections import BUSY
+
+        return BUSY
+
+
+def test_whole_answers_no_one_reads_share_a_byte_budget() -> None:
+    """Answers written whole (all but /api/messages and the stream; a page summary is up to
+    about 1 MB) and not yet taken share ``unread_bytes``: past it, the connection with the
+    oldest goes, never the newest."""
+    from protocols.serve.connections import ConnectionGuard
+
+    guard = ConnectionGuard(unread_bytes=1_000)
+    conns = [_Connection(600) for _ in range(3)] + [_Connection(5_000)]
+    try:
+        for conn in conns:
+            guard.opened(conn)  # type: ignore[arg-type]
+        guard.answered(conns[0])  # type: ignore[arg-type]
+        guard.answered(conns[1])  # type: ignore[arg-type]  # 1,200 > 1,000: the first goes
+        assert [c.transport.aborted for c in conns] == [True, False, False, False]
+        conns[1].transport.unread = 0  # its client took it
+        guard.answered(conns[2])  # type: ignore[arg-type]
+        assert not conns[2].transport.aborted
+        guard.answered(conns[3])  # type: ignore[arg-type]  # alone over: kept, the older goes
+        assert [c.transport.aborted for c in conns] == [True, False, True, False]
+    finally:
+        for conn in conns:
+            conn.loop.close()

@@ -114,7 +114,21 @@ def create_app(collector: Collector, *, watch: PlanWatch | None = None,
             query, limit = _query(params)
         except ValueError as exc:
             return _json({"error": str(exc)}, 400)
-        return _json(collector.messages(query, limit))
+        head, found = collector.messages_found(query, limit)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            # A message at a time: uvicorn waits for a client that does not read before it
+            # takes the next, so up to 8 MiB of answer never sits whole in memory (20
+            # clients that asked and read nothing held 1.4 GB), and connections.py drops
+            # one kept waiting too long.
+            yield _dumps(head)[:-1] + b',"messages":['
+            for index, entry in enumerate(found):
+                yield (b"," if index else b"") + _dumps(entry.to_dict())
+            yield b"]}"
+
+        return StreamingResponse(chunks(), media_type="application/json",
+                                 headers={"Cache-Control": "no-store",
+                                          "X-Content-Type-Options": "nosniff"})
 
     async def drift(request: Request) -> Response:
         return _json({"source_field": collector.options.source_field,
@@ -292,14 +306,19 @@ def _query(params: Any) -> tuple[Query, int]:
     return query, min(int(limit_text), MAX_LIMIT)
 
 
-class JSONAnswer(JSONResponse):
+def _dumps(content: Any) -> bytes:
     """JSON with every non-ASCII character escaped: a message may hold a lone surrogate
     (``"\\ud83d"``, a string cut inside an emoji), which is valid JSON as an escape but
     cannot be encoded as UTF-8."""
+    return json.dumps(content, ensure_ascii=True, allow_nan=False,
+                      separators=(",", ":")).encode("ascii")
+
+
+class JSONAnswer(JSONResponse):
+    """JSON as :func:`_dumps` writes it."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, allow_nan=False,
-                          separators=(",", ":")).encode("ascii")
+        return _dumps(content)
 
 
 def _json(data: Any, status: int = 200) -> Response:

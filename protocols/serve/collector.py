@@ -48,6 +48,10 @@ MAX_REASONS = 10  # findings written per bad record in the reasons file
 MAX_DRIFT_SHOWN = 200  # drift rows in the page's summary (the API has them all)
 MAX_WRITE_KEY = 100
 PREVIEW_BYTES = 16 * 1024  # a longer message is shown on the page as the start of its text
+# Messages (as sent) in one answer of /api/messages: the latest that fit. Each is parsed
+# again for the answer, and any client may ask: 20 clients asking at once for the whole
+# 64 MiB ring took 1.4 GB.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
 NO_WRITE_KEY = "(none)"
 
 # The tracking API's paths under /v1, and the message type each implies (None: a batch).
@@ -282,9 +286,15 @@ class Collector:
                 "refused": tally.refused}
 
     def messages(self, query: Query, limit: int) -> dict[str, Any]:
-        found, total = self.kept.select(query, limit)
-        return {"matched": total, "returned": len(found), "kept": len(self.kept),
-                "messages": [entry.to_dict() for entry in found]}
+        head, found = self.messages_found(query, limit)
+        return {**head, "messages": [entry.to_dict() for entry in found]}
+
+    def messages_found(self, query: Query, limit: int
+                       ) -> tuple[dict[str, Any], list[Received]]:
+        """The answer of ``messages`` but its list, and the records to list (app.py writes
+        them one at a time, as the client takes them)."""
+        found, total = self.kept.select(query, limit, max_bytes=MAX_ANSWER_BYTES)
+        return {"matched": total, "returned": len(found), "kept": len(self.kept)}, found
 
     def drift_table(self) -> list[dict[str, Any]]:
         return self.drift.inconsistencies()

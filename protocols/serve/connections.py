@@ -18,9 +18,13 @@ The guard, on uvicorn's HTTP/1.1 protocol (h11):
   body is still arriving; when every other connection is busy (its request whole and being
   answered), the new one is closed at once;
 - at most ``max_streams`` page streams (``GET /api/stream``): one more ends the oldest (the
-  page's EventSource reconnects by itself).
+  page's EventSource reconnects by itself);
+- answers written but not yet taken by their clients (each waits in the server's memory
+  until its client reads it) share ``unread_bytes``: past it, the connection with the
+  oldest such answer is dropped.
 
-A connection is dropped with ``abort()``: at once, whatever its client has not read.
+A connection is dropped with a reset (``abort()``, no lingering): at once, and what its client
+has not read is dropped by the process and the kernel alike.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import resource
+import socket
+import struct
 from collections import OrderedDict
 from typing import Any, ClassVar
 
@@ -36,6 +42,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 DEFAULT_MAX_CONNECTIONS = 1_000
 DEFAULT_IDLE_SECONDS = 30.0  # for a request head; also uvicorn's keep-alive
 DEFAULT_MAX_STREAMS = 32
+DEFAULT_UNREAD_BYTES = 64 * 1024 * 1024
 STREAM_PATH = "/api/stream"
 # asyncio accepts up to this many connections at a time (uvicorn's backlog), before their
 # protocols exist and the guard counts them: room is left for a few such batches.
@@ -73,10 +80,13 @@ class ConnectionGuard:
 
     def __init__(self, *, max_connections: int = DEFAULT_MAX_CONNECTIONS,
                  idle_seconds: float = DEFAULT_IDLE_SECONDS,
-                 max_streams: int = DEFAULT_MAX_STREAMS) -> None:
+                 max_streams: int = DEFAULT_MAX_STREAMS,
+                 unread_bytes: int = DEFAULT_UNREAD_BYTES) -> None:
         self.max_connections = max_connections
         self.idle_seconds = idle_seconds
         self.max_streams = max_streams
+        self.unread_bytes = unread_bytes
+        self.unread: OrderedDict[GuardedH11, None] = OrderedDict()  # oldest answer first
         self.open: set[GuardedH11] = set()
         # Each connection in one of these, by phase; oldest first, with since when (the
         # loop's clock: the deadline of a request head counts from it).
@@ -110,12 +120,36 @@ class ConnectionGuard:
         """Files ``conn`` under what it is doing now."""
         self._file(conn, conn.phase())
 
+    def answered(self, conn: GuardedH11) -> None:
+        """After an answer: if its client has not taken it all, it joins the unread ones,
+        and the oldest of those go while they hold more than ``unread_bytes`` (so at most
+        that and one answer are held: /api/messages gives at most 8 MiB of messages)."""
+        self.unread.pop(conn, None)
+        if conn.transport.get_write_buffer_size() == 0:
+            return
+        self.unread[conn] = None
+        held = 0
+        for other in list(self.unread):
+            size = other.transport.get_write_buffer_size()
+            if size == 0:
+                del self.unread[other]
+            held += size
+        while held > self.unread_bytes and len(self.unread) > 1:  # (never the newest)
+            oldest = next(iter(self.unread))
+            held -= oldest.transport.get_write_buffer_size()
+            self.drop(oldest)
+
     def closed(self, conn: GuardedH11) -> None:
         self._file(conn, None)
         self.open.discard(conn)
+        self.unread.pop(conn, None)
 
     def drop(self, conn: GuardedH11) -> None:
         self.closed(conn)
+        sock = conn.transport.get_extra_info("socket")
+        if sock is not None:  # a reset: the kernel drops what it still had to send, too
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         conn.transport.abort()
 
     def _file(self, conn: GuardedH11, phase: int | None) -> None:
@@ -160,8 +194,8 @@ class GuardedH11(H11Protocol):
         if self.transport.is_closing():
             return CLOSING
         cycle = self.cycle
-        if cycle is None or cycle.response_complete:
-            return WAITING
+        if cycle is None or cycle.response_complete or self.flow.write_paused:
+            return WAITING  # for a request head, or for its client to read what was written
         if cycle.scope["path"] == STREAM_PATH and cycle.scope["method"] == "GET":
             return STREAM
         return RECEIVING if cycle.more_body else BUSY
@@ -176,6 +210,15 @@ class GuardedH11(H11Protocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
+        self.guard.answered(self)
+        self.guard.update(self)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self.guard.update(self)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
         self.guard.update(self)
 
     def connection_lost(self, exc: Exception | None) -> None:

@@ -128,14 +128,23 @@ class Kept:
     def __iter__(self) -> Iterator[Received]:
         return iter(self._entries)
 
-    def select(self, query: Query, limit: int) -> tuple[list[Received], int]:
-        """The latest ``limit`` matching records, oldest first, and how many match in all."""
+    def select(self, query: Query, limit: int, *, max_bytes: int | None = None
+               ) -> tuple[list[Received], int]:
+        """The latest ``limit`` matching records, oldest first, and how many match in all;
+        with ``max_bytes``, only as many of the latest as fit in that many bytes (as sent;
+        at least one)."""
         found: list[Received] = []
-        total = 0
+        total = size = 0
+        full = False
         for entry in reversed(self._entries):
             if query.matches(entry):
                 total += 1
-                if len(found) < limit:
-                    found.append(entry)
+                if full or len(found) >= limit:
+                    continue
+                size += len(entry.raw)
+                if max_bytes is not None and size > max_bytes and found:
+                    full = True
+                    continue
+                found.append(entry)
         found.reverse()
         return found, total

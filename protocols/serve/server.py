@@ -16,6 +16,7 @@ from protocols.serve.connections import (
     DEFAULT_IDLE_SECONDS,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_STREAMS,
+    DEFAULT_UNREAD_BYTES,
     ConnectionGuard,
     descriptor_room,
     raise_descriptor_limit,
@@ -30,10 +31,12 @@ class ServerOptions:
     allow_hosts: tuple[str, ...] = ()
     reload_interval: float = 1.0
     # connections.py: open connections (fewer if the descriptor limit is lower), the time a
-    # connection may keep the server waiting for a whole request head, live-page streams.
+    # connection may keep the server waiting for a whole request head, live-page streams,
+    # bytes of answers not yet taken by their clients.
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     max_streams: int = DEFAULT_MAX_STREAMS
+    unread_bytes: int = DEFAULT_UNREAD_BYTES
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -72,7 +75,8 @@ def build(collector: Collector, watch: PlanWatch | None, options: ServerOptions,
                      stopping=lambda: bool(servers) and servers[0].should_exit)
     guard = ConnectionGuard(max_connections=descriptor_room(options.max_connections),
                             idle_seconds=options.idle_seconds,
-                            max_streams=options.max_streams)
+                            max_streams=options.max_streams,
+                            unread_bytes=options.unread_bytes)
     # h11 always (the guard is written for its protocol), and no WebSocket upgrades (nothing
     # here speaks it, and an upgraded connection would leave the guard's count).
     config = uvicorn.Config(app, http=guard.protocol(), ws="none", log_level="warning",
