@@ -11,11 +11,12 @@ can accept no one.
 
 The guard, on uvicorn's HTTP/1.1 protocol (h11):
 
-- a connection waiting for a request (new, or kept alive after an answer) must deliver a
-  whole request head within ``idle_seconds``; bytes that trickle in do not extend it;
+- a connection waiting for its client, for a request (new, or kept alive after an answer)
+  or to take what was written (uvicorn paused writing), is dropped after ``idle_seconds``:
+  a request head must be whole by then, and bytes that trickle in do not extend it;
 - at most ``max_connections`` are open: one more closes the connection that has waited
-  longest for its client, first among those waiting for a request, then among those whose
-  body is still arriving; when every other connection is busy (its request whole and being
+  longest for its client, first among those waiting for it (as above), then among those
+  whose body is still arriving; when every other connection is busy (its request whole and being
   answered), the new one is closed at once;
 - at most ``max_streams`` page streams (``GET /api/stream``): one more ends the oldest (the
   page's EventSource reconnects by itself);
@@ -31,13 +32,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import resource
 import socket
 import struct
 from collections import OrderedDict
 from typing import Any, ClassVar
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+try:
+    import resource
+except ImportError:  # (Windows: no descriptor limit to read or raise)
+    resource = None  # type: ignore[assignment]
 
 DEFAULT_MAX_CONNECTIONS = 1_000
 DEFAULT_IDLE_SECONDS = 30.0  # for a request head; also uvicorn's keep-alive
@@ -57,6 +62,8 @@ WAITING, RECEIVING, BUSY, STREAM, CLOSING = range(5)
 def raise_descriptor_limit(wanted: int) -> None:
     """The process's soft descriptor limit raised, within the hard one, to hold ``wanted``
     connections besides the reserve (many systems start processes at 1,024, macOS at 256)."""
+    if resource is None:
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     needed = wanted + RESERVED_DESCRIPTORS
     if soft == resource.RLIM_INFINITY or soft >= needed:
@@ -69,6 +76,8 @@ def raise_descriptor_limit(wanted: int) -> None:
 def descriptor_room(wanted: int) -> int:
     """``wanted``, or fewer when the process may not open that many descriptors (with room
     for its files): past the limit, accept() fails and no one is served."""
+    if resource is None:
+        return wanted
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return wanted
