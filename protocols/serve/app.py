@@ -119,7 +119,7 @@ def create_app(collector: Collector, *, watch: PlanWatch | None = None,
         async def chunks() -> AsyncIterator[bytes]:
             # A message at a time: uvicorn waits for a client that does not read before it
             # takes the next, so up to 8 MiB of answer never sits whole in memory (20
-            # clients that asked and read nothing held 1.4 GB), and connections.py drops
+            # clients that asked and read nothing held 1.45 GB), and connections.py drops
             # one kept waiting too long.
             yield _dumps(head)[:-1] + b',"messages":['
             for index, entry in enumerate(found):
