@@ -256,6 +256,24 @@ def test_finding_where_json_nests_too_deep_holds_little_memory() -> None:
     assert peak < 6 * len(text), f"{peak / 2**20:.0f} MiB for {len(text) / 2**20:.0f} MiB"
 
 
+def test_finding_a_bad_number_after_a_long_string_holds_little_memory() -> None:
+    # The same per-character regular expression placed a number no plan can hold.
+    import tracemalloc
+
+    from protocols.interop.jsonio import _bad_number_at
+
+    text = ('{"a": "' + "x" * 2_000_000 + '\\\\", "b": "\\"1e400' + "\\\\\\\"" * 500_000
+            + '", "c": [1, 1e400]}')
+    tracemalloc.start()
+    try:
+        found = _bad_number_at(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == (1, text.rindex("1e400") + 1)  # (not the 1e400 inside a string)
+    assert peak < 6 * len(text), f"{peak / 2**20:.0f} MiB for {len(text) / 2**20:.0f} MiB"
+
+
 def test_a_key_written_a_million_times_is_placed_without_listing_every_one() -> None:
     """Where a duplicated key is written again was found by listing every place it is
     written: a 36 MB object of one key written 6 million times took 12 s and 950 MB."""

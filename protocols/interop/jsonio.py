@@ -89,9 +89,16 @@ def _deeper_than(data: Any, limit: int) -> bool:
 _TOKEN = re.compile(r'"[^"]*"|[\[\]{}]')
 
 
+def _plain(text: str) -> str:
+    """``text`` with the escapes that could end a string early (``\\\\`` and ``\\"``)
+    replaced by two characters that are neither: every offset kept, every string then
+    matched whole by ``"[^"]*"``."""
+    return text.replace("\\\\", "__").replace('\\"', "__")
+
+
 def _too_deep_at(text: str, limit: int) -> tuple[int | None, int | None]:
     """The line and column of the bracket that opens level ``limit + 1``."""
-    plain = text.replace("\\\\", "__").replace('\\"', "__")
+    plain = _plain(text)
     depth = 0
     for match in _TOKEN.finditer(plain):
         token = match.group()
@@ -188,14 +195,14 @@ def _constant(name: str) -> Any:
 
 
 # A JSON string (skipped whole: digits inside it are no number), a number, or one of the
-# constants Python's json takes. Linear, as _TOKEN.
-_VALUE = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+# constants Python's json takes; read in the text _plain makes, as _TOKEN is.
+_VALUE = re.compile(r'"[^"]*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
 
 
 def _bad_number_at(text: str) -> tuple[int | None, int | None]:
     """The line and column where the first number :func:`number_problem` refuses starts:
     the one the reader stopped at, as it reads in the same order and by the same rule."""
-    for match in _VALUE.finditer(text):
+    for match in _VALUE.finditer(_plain(text)):
         token = match.group()
         if token[0] != '"' and number_problem(token) is not None:
             offset = match.start()
