@@ -177,7 +177,10 @@ _code("PV207", "unplanned-property", W,
       `additionalProperties: false` always reports an error. A property that matches a
       planned one once case and separators are ignored is PV302 instead; a name that a
       `patternProperties` key matches is planned (one a key could not be searched against
-      is PV204). {_PAYLOAD}""")
+      is PV204). So is a name a raw `schema:` block plans in place, in the `properties` or
+      `patternProperties` of an `allOf`, `anyOf` or `oneOf` branch, of `if`, `then` or
+      `else`, or of a `dependentSchemas` entry (as `protocols import jsonschema` keeps
+      them). {_PAYLOAD}""")
 _code("PV208", "deprecated-event", W, "A message uses an event the plan marks deprecated.",
       f'{{"type": "track", "event": "Order Placed", {_ID}}}', _ORDER,
       """The event is still planned (so it is validated) but should no longer be sent.""")

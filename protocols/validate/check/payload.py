@@ -155,7 +155,7 @@ def _unplanned(shape: ObjectShape, key: str, ctx: PayloadContext
     # A name a patternProperties key could not decide is not called unplanned: the engine
     # reports it as not checked against that key (PV204), with the reason.
     if shape.unplanned is not None and \
-            pattern_keys(shape.schema.get("patternProperties")).verdict(key) is False:
+            pattern_keys(shape.patterns).verdict(key) is False:
         hint = shape.hint(key)
         report = (f"{ctx.noun} {quoted(key)} is not in the plan"
                   + (f"; did you mean {hint!r}?" if hint else ""), hint)

@@ -87,6 +87,9 @@ class ObjectShape:
     schema_path: PathKey
     unplanned: Severity | None
     children: dict[str, Child] = field(default_factory=dict)
+    # The level's ``patternProperties`` and those of the schemas that apply to it in place
+    # (see _members): a name one of their keys matches is planned.
+    patterns: dict[str, Any] = field(default_factory=dict)
     _by_key: dict[str, str] | None = None
     _hints: dict[str, str | None] = field(default_factory=dict)
     # Unplanned names seen here -> (message, hint), or None when allowed (payload.py).
@@ -262,18 +265,29 @@ def _build(schema: Any, schema_path: PathKey, defs: Mapping[str, Any],
     key = id(resolved)
     if key in memo:
         return memo[key]
-    properties = resolved.get("properties")
+    members = _members(resolved, schema_path, defs, root)
     items = resolved.get("items")
-    if isinstance(properties, Mapping):
+    if any(isinstance(member.get("properties"), Mapping) for member, _ in members):
         extra = resolved.get("additionalProperties")
         severity = Severity.ERROR if extra is False else (None if extra is not None else policy)
         shape = ObjectShape(resolved, schema_path, severity)
         memo[key] = shape
-        for name, child in properties.items():
-            child_path = (*schema_path, "properties", name)
-            deprecated = is_deprecated(child, defs)  # (not the payload's own, through "#")
-            shape.children[name] = Child(_build(child, child_path, defs, policy, memo, root),
-                                         deprecated, child_path)
+        # The level's own names first, then those of its members in the schema's order: a
+        # name planned twice is checked by its first definition's shape (the schema check
+        # itself applies every definition).
+        for member, member_path in members:
+            properties = member.get("properties")
+            for name, child in properties.items() if isinstance(properties, Mapping) else ():
+                if name in shape.children:
+                    continue
+                child_path = (*member_path, "properties", name)
+                deprecated = is_deprecated(child, defs)  # (not the payload's own, through "#")
+                shape.children[name] = Child(
+                    _build(child, child_path, defs, policy, memo, root), deprecated, child_path)
+            patterns = member.get("patternProperties")
+            if isinstance(patterns, Mapping):
+                for pattern, child in patterns.items():
+                    shape.patterns.setdefault(pattern, child)
         return shape
     if isinstance(items, Mapping):
         array = ArrayShape(schema_path)
@@ -282,3 +296,49 @@ def _build(schema: Any, schema_path: PathKey, defs: Mapping[str, Any],
         return array
     memo[key] = None
     return None
+
+
+# Keywords whose schemas apply to the same object as the level they stand in. A name one of
+# them plans (``properties``, ``patternProperties``) is planned at that level: raw
+# ``schema:`` blocks and imported JSON Schema put names under ``allOf`` (a level that already
+# has ``properties`` gets the block's under ``allOf``), and ``anyOf``/``oneOf`` branches or
+# ``if``/``then``/``else`` name the properties of each case. ``not`` plans nothing.
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONES = ("if", "then", "else")
+_MAX_MEMBERS = 256  # in-place schemas read per level (a plan is hostile input)
+_MAX_MEMBER_DEPTH = 16
+
+
+def _members(level: Mapping[str, Any], schema_path: PathKey, defs: Mapping[str, Any],
+             root: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], PathKey]]:
+    """``level`` and the schemas that apply to the same value in place, each resolved
+    through references, with its schema path, in the schema's order; each at most once
+    (references may go round) and at most _MAX_MEMBERS of them."""
+    found: list[tuple[Mapping[str, Any], PathKey]] = []
+    seen: set[int] = set()
+
+    def visit(node: Mapping[str, Any], path: PathKey, depth: int) -> None:
+        if id(node) in seen or len(found) >= _MAX_MEMBERS:
+            return
+        seen.add(id(node))
+        found.append((node, path))
+        if depth >= _MAX_MEMBER_DEPTH:
+            return
+        for keyword in _IN_PLACE_LISTS:
+            branches = node.get(keyword)
+            for index, branch in enumerate(branches if isinstance(branches, list) else ()):
+                _visit_resolved(branch, (*path, keyword, index), depth)
+        for keyword in _IN_PLACE_ONES:
+            if keyword in node:
+                _visit_resolved(node[keyword], (*path, keyword), depth)
+        dependent = node.get("dependentSchemas")
+        for name, branch in dependent.items() if isinstance(dependent, Mapping) else ():
+            _visit_resolved(branch, (*path, "dependentSchemas", name), depth)
+
+    def _visit_resolved(branch: Any, path: PathKey, depth: int) -> None:
+        resolved = resolve(branch, defs, root)
+        if resolved:
+            visit(resolved, path, depth + 1)
+
+    visit(level, schema_path, 0)
+    return found
