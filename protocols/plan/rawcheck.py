@@ -124,6 +124,21 @@ def _refs(node: Any, path: PathKey, depth: int = 0) -> Iterator[tuple[PathKey, s
             yield from _refs(value, (*path, index), depth + 1)
 
 
+def _ids(node: Any, path: PathKey, depth: int = 0) -> Iterator[PathKey]:
+    """Where a raw block sets ``$id`` (not inside values, nor ``x-`` annotations)."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "$id":
+                yield (*path, key)
+            elif key not in VALUE_KEYWORDS and not str(key).startswith("x-"):
+                yield from _ids(value, (*path, key), depth + 1)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _ids(value, (*path, index), depth + 1)
+
+
 def _resolves(pointer: str, types: Mapping[str, Any]) -> bool:
     """Whether a local reference in a raw block points at something a compiled schema has:
     the payload root (``#``) or a named type (``#/$defs/Name``, or a schema inside it such
@@ -185,7 +200,8 @@ def check_literals(data: Any, source: SourceMap, path: PathKey = (), depth: int 
 def check_raw_blocks(data: Mapping[str, Any], source: SourceMap,
                      types: Mapping[str, Any]) -> list[Diagnostic]:
     """PL104 for raw blocks that are not valid JSON Schema, PL108 for local ``$ref``s that
-    point nowhere (``types``: the plan's compiled named types, imported ones included)."""
+    point nowhere (``types``: the plan's compiled named types, imported ones included) and
+    for a ``$id``, which would make them point elsewhere."""
     found: list[Diagnostic] = []
     for path, block in raw_blocks(data):
         problems = metaschema_errors(block)
@@ -196,6 +212,14 @@ def check_raw_blocks(data: Mapping[str, Any], source: SourceMap,
                                     where.column, path=format_path((*path, *sub_path))))
         if problems:
             continue
+        for id_path in _ids(block, path):
+            where = source.value_location(id_path)
+            found.append(Diagnostic(
+                "PL108", "unresolved-reference", Severity.ERROR,
+                "`$id` inside a plan changes what `#` and `#/$defs/Name` mean below it "
+                "(JSON Schema resolves them against this schema, the plan's types are not "
+                "there): remove it; each compiled payload gets its `$id` from the plan",
+                where.file, where.line, where.column, path=format_path(id_path)))
         for ref_path, ref in _refs(block, path):
             if not ref.startswith("#") or _resolves(ref, types):
                 continue  # references to other documents are not local mistakes

@@ -107,7 +107,8 @@ loader_rule("PL108", "unresolved-reference", category="format", default=Severity
     escaped as JSON pointers are: `~1` for `/`, `~0` for `~`, `%25` for `%`). Anything else
     points at nothing `validate` could check against: a missing name, a place that is not a
     schema (`#/$defs/Name/enum/0`, `#/$defs/Name/properties`), the payload's own properties,
-    an anchor (`#name`).
+    an anchor (`#name`). A raw block may not set `$id` either: below it JSON Schema resolves
+    `#` and `#/$defs/Name` against that schema instead, where the plan's types are not.
 
     A reference must also describe some value before it comes back: a type that is only
     itself (`T: {type: T}`, `T: {type: [U, "null"]}` with `U: {type: T}`, or the same with
