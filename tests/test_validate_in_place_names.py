@@ -159,3 +159,121 @@ def test_scan_reads_names_planned_in_place_too(tmp_path: Path) -> None:
     report = json.loads(scanned.stdout)
     assert [(d["code"], d["path"]) for d in report["diagnostics"]] == [
         ("PS201", "properties.gift")], scanned.stdout
+
+
+STRICT = """protocols: 1
+plan: strict
+events:
+  Level Strict:
+    properties:
+      a: {type: string}
+    schema:
+      properties:
+        b: {type: integer}
+      additionalProperties: false
+  Member Strict:
+    properties:
+      a: {type: string}
+    schema:
+      allOf:
+        - properties: {b: {type: integer}}
+          additionalProperties: false
+"""
+
+
+def test_additional_properties_refuse_what_json_schema_refuses(tmp_path: Path) -> None:
+    """`additionalProperties` sees only its own schema's `properties`, as jsonschema's does:
+    a name planned under `allOf` is still refused by the level's `additionalProperties:
+    false` (the block's `properties` went under `allOf`: the plan had its own), and a
+    member's `additionalProperties: false` refuses the level's own names. Found while making
+    in-place names planned: the first went silent with it, the second was silent before
+    (the walk's "covered" level swallowed a member's refusal too)."""
+    import jsonschema
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(STRICT, encoding="utf-8")
+    plan = protocols.load_plan(path)
+    validator = Validator(plan)
+    lane = FastLane(validator)
+    for event in ("Level Strict", "Member Strict"):
+        message = _message(event, {"a": "x", "b": 1})
+        reference = sorted(e.message for e in jsonschema.Draft202012Validator(
+            plan.events[event].schema).iter_errors(message["properties"]))
+        assert reference, event  # the compiled plan refuses one of the names
+        found = [(d.code, d.path, d.severity.value) for d in validator.validate(message)]
+        refused = "b" if event == "Level Strict" else "a"
+        assert found == [("PV207", f"properties.{refused}", "error")], event
+        assert lane.accept(message) is None
+
+
+_NAMES = ("a", "b", "c", "d")
+_TYPES = ("string", "integer", "boolean")
+
+
+def _properties(draw: Any) -> dict[str, Any]:
+    from hypothesis import strategies as st
+
+    names = draw(st.lists(st.sampled_from(_NAMES), unique=True, max_size=3))
+    return {name: {"type": draw(st.sampled_from(_TYPES))} for name in names}
+
+
+def _member(draw: Any, depth: int) -> dict[str, Any]:
+    from hypothesis import strategies as st
+
+    member: dict[str, Any] = {}
+    if draw(st.booleans()):
+        member["properties"] = _properties(draw)
+    if draw(st.integers(0, 3)) == 0:
+        member["additionalProperties"] = False
+    if draw(st.integers(0, 4)) == 0:
+        member["patternProperties"] = {"^d": {"type": "string"}}
+    if depth < 2:
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if draw(st.integers(0, 3)) == 0:
+                member[keyword] = [_member(draw, depth + 1)
+                                   for _ in range(draw(st.integers(1, 2)))]
+    return member
+
+
+def test_errors_are_what_json_schema_finds_whatever_plans_the_names(tmp_path: Path) -> None:
+    """A differential over small plans whose names are planned by `properties:`, by the raw
+    block's own `properties` and in place (`allOf`, `anyOf`, `oneOf`, nested), with and
+    without `additionalProperties: false` and `patternProperties`: validate (policy
+    `allow`, so only the plan's schema makes errors) finds an error exactly when jsonschema
+    finds one in the compiled payload schema, on the full path, and the lane accepts only
+    messages with no finding."""
+    import jsonschema
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    value = st.one_of(st.text(max_size=3), st.integers(-2, 2), st.booleans())
+
+    @settings(max_examples=150, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        own = _properties(data.draw)
+        raw = _member(data.draw, 0)
+        event: dict[str, Any] = {"properties": own} if own else {}
+        if raw:
+            event["schema"] = raw
+        text = json.dumps({"protocols": 1, "plan": "diff", "additional_properties": "allow",
+                           "events": {"Thing Done": event}})
+        path = tmp_path / "plan.yaml"
+        path.write_text(text, encoding="utf-8")
+        plan = protocols.load_plan(path)
+        validator = Validator(plan)
+        lane = FastLane(validator)
+        schema = plan.events["Thing Done"].schema
+        payload = data.draw(st.dictionaries(st.sampled_from((*_NAMES, "e")), value,
+                                            max_size=4))
+        message = _message("Thing Done", payload)
+        expected = any(True for _ in jsonschema.Draft202012Validator(schema).iter_errors(
+            payload))
+        found = validator.validate(message)
+        errors = [d for d in found if d.severity.value == "error"]
+        assert bool(errors) == expected, (schema, payload, [d.message for d in found])
+        if lane.accept(message) is not None:
+            assert found == [], (schema, payload)
+
+    check()

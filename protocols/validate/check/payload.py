@@ -51,8 +51,8 @@ class PayloadContext:
     found: list[Diagnostic] = field(default_factory=list)
     # Planned path in the renamed copy -> the key the message really used.
     renames: dict[PathKey, str] = field(default_factory=dict)
-    # Objects whose unplanned keys the walk already reported.
-    covered: set[PathKey] = field(default_factory=set)
+    # Objects whose unplanned keys the walk already reported, with their shapes.
+    covered: dict[PathKey, ObjectShape] = field(default_factory=dict)
     # Where each named type is written (its file's source map), to point inside types.
     type_sources: Mapping[str, SourceMap] = field(default_factory=dict)
     # Plan locations already looked up for this spec (shared by every message of it).
@@ -114,7 +114,7 @@ def walk(value: Any, shape: Shape | None, path: PathKey, ctx: PayloadContext) ->
 
 def _walk_object(value: dict[str, Any], shape: ObjectShape, path: PathKey,
                  ctx: PayloadContext) -> dict[str, Any]:
-    ctx.covered.add(path)
+    ctx.covered[path] = shape
     children = shape.children
     fixed: dict[str, Any] | None = None  # a copy, made at the first change
     for index, (key, child) in enumerate(value.items()):
@@ -218,9 +218,14 @@ def _report(violation: SchemaViolation, ctx: PayloadContext) -> None:
     value = violation.value
     where = ctx.path_text(path)
     if keyword == "additionalProperties":
-        if violation.instance_path in ctx.covered:
-            return  # the walk reported each unplanned name already
         names = violation.detail if isinstance(violation.detail, list) else []
+        level = ctx.covered.get(violation.instance_path)
+        if level is not None and owner is level.schema:
+            # The walk reported each name this level's own keyword refuses already, but for
+            # names planned only in place (under allOf...), which it refuses all the same.
+            # (The keyword of a schema applied in place, `allOf: [{additionalProperties:
+            # false, ...}]`, refuses by its own properties: the walk reported none of those.)
+            names = [name for name in names if name in level.in_place]
         for name in names:
             ctx.add("PV207", f"{ctx.noun} {quoted(str(name))} is not allowed here", (*path, name),
                     schema_path[:-1], severity=Severity.ERROR)

@@ -90,6 +90,9 @@ class ObjectShape:
     # The level's ``patternProperties`` and those of the schemas that apply to it in place
     # (see _members): a name one of their keys matches is planned.
     patterns: dict[str, Any] = field(default_factory=dict)
+    # The planned names the level's own ``properties`` leave out (planned in place only): its
+    # ``additionalProperties`` still refuses them, as JSON Schema's does (payload.py).
+    in_place: frozenset[str] = frozenset()
     _by_key: dict[str, str] | None = None
     _hints: dict[str, str | None] = field(default_factory=dict)
     # Unplanned names seen here -> (message, hint), or None when allowed (payload.py).
@@ -288,6 +291,9 @@ def _build(schema: Any, schema_path: PathKey, defs: Mapping[str, Any],
             if isinstance(patterns, Mapping):
                 for pattern, child in patterns.items():
                     shape.patterns.setdefault(pattern, child)
+        own = resolved.get("properties")
+        shape.in_place = frozenset(name for name in shape.children
+                                   if not (isinstance(own, Mapping) and name in own))
         return shape
     if isinstance(items, Mapping):
         array = ArrayShape(schema_path)
