@@ -126,7 +126,8 @@ def test_gzip_by_content_and_other_formats(spark: Any, tmp_path: Path) -> None:
 def test_findings_in_json_arrays_keep_the_column_of_their_element(spark: Any,
                                                                   tmp_path: Path) -> None:
     # A finding about a message of an array gives where its element starts, line and column,
-    # on Spark as in validate (read_log's ``column``), and so does --bad-reasons.
+    # and which element it is, first in its path, on Spark as in validate (read_log's
+    # ``column`` and ``index``), and so does --bad-reasons.
     from protocols.spark import read_log, validate_dataframe, write_reasons
 
     drifting = {**GOOD, "event": "order_completed"}
@@ -140,15 +141,24 @@ def test_findings_in_json_arrays_keep_the_column_of_their_element(spark: Any,
     log.write_bytes(line(drifting) + b"\n")
     report = compare(spark, tmp_path, [one_line, pretty, log])
     columns = 2 + len(compact[0]) + len(compact[1]) + 2, 2 + sum(len(c) + 1 for c in compact[:4])
-    assert [(d["line"], d["column"]) for d in report["diagnostics"] if d["code"] == "PV301"] \
-        == [(1, columns[0]), (1, columns[1]), (26, 3), (1, None)]
-    checked = validate_dataframe(read_log(spark, [str(one_line), str(log)]), PLAN)
+    assert [(d["line"], d["column"], d["path"]) for d in report["diagnostics"]
+            if d["code"] in ("PV301", "PV002")] == [
+        (1, columns[0], "[2].event"), (1, columns[1], "[4].event"), (26, 3, "[1].event"),
+        (50, 3, "[2]"), (1, None, "event")]
+    after = tmp_path / "after.json"  # (text after an array: a column, no element)
+    after.write_text("[" + compact[0] + "] oops\n", "utf-8")
+    checked = validate_dataframe(read_log(spark, [str(one_line), str(log), str(after)]), PLAN)
     write_reasons(checked, str(tmp_path / "why"))
     reasons = [json.loads(raw) for raw in part_lines(tmp_path / "why")]
-    assert sorted((r["file"].rsplit("/", 1)[-1], r["line"], r.get("column"))
-                  for r in reasons) == [("lines.ndjson", 1, None), ("one.json", 1, columns[0]),
-                                        ("one.json", 1, columns[1])]
-    assert "column" not in next(r for r in reasons if r["file"].endswith("lines.ndjson"))
+    assert sorted((r["file"].rsplit("/", 1)[-1], r["line"], r.get("column"), r.get("index"))
+                  for r in reasons) == [("after.json", 1, len(compact[0]) + 4, None),
+                                        ("lines.ndjson", 1, None, None),
+                                        ("one.json", 1, columns[0], 2),
+                                        ("one.json", 1, columns[1], 4)]
+    ndjson = next(r for r in reasons if r["file"].endswith("lines.ndjson"))
+    assert "column" not in ndjson and "index" not in ndjson
+    assert list(next(r for r in reasons if "index" in r)) == [
+        "file", "line", "column", "index", "codes", "messages"]
 
 
 def test_a_generated_log_of_100000_messages(spark: Any, tmp_path: Path) -> None:

@@ -8,16 +8,18 @@ said line 1, whichever of its messages was meant.
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from protocols import load_plan
 from protocols.cli import app
 from protocols.validate import parallel
-from protocols.validate.lines import LineChecker, read_log_records
+from protocols.validate.lines import LineChecker, LogRecord, read_log_records
 from protocols.validate.run import ValidateOptions, validate_inputs
 from tests.conftest import REPO
 
@@ -55,6 +57,12 @@ def pretty(tmp_path: Path, name: str = "pretty.json") -> tuple[Path, str]:
     path = tmp_path / name
     path.write_text(text, "utf-8")
     return path, text
+
+
+def value_at(text: str, line: int, column: int) -> Any:
+    """The JSON value that starts at ``line``:``column`` of ``text``."""
+    offset = sum(len(row) + 1 for row in text.split("\n")[:line - 1]) + column - 1
+    return json.JSONDecoder().raw_decode(text, offset)[0]
 
 
 def cli(*args: str) -> Any:
@@ -148,12 +156,15 @@ def test_bad_reasons_carry_the_position_of_array_elements_only(tmp_path: Path) -
                  str(why))
     assert result.exit_code == 1, result.output
     reasons = [json.loads(line) for line in why.read_text("utf-8").splitlines()]
-    assert [(r["line"], r.get("column"), r["codes"]) for r in reasons] == [
-        (1, 238, ["PV201"]), (1, 700, ["PV301"]),
-        (2, 3, ["PV001"]), (3, 3, ["PV002"]), (4, 3, ["PV301"]),
-        (2, None, ["PV201"])]
-    assert "column" not in reasons[-1]  # (an NDJSON line: as before)
-    assert list(reasons[0]) == ["file", "line", "column", "bad_line", "codes", "messages"]
+    assert [(r["line"], r.get("column"), r.get("index"), r["codes"]) for r in reasons] == [
+        (1, 238, 2, ["PV201"]), (1, 700, 6, ["PV301"]),
+        (2, 3, 0, ["PV001"]), (3, 3, 1, ["PV002"]), (4, 3, 2, ["PV301"]),
+        (2, None, None, ["PV201"])]
+    assert "column" not in reasons[-1] and "index" not in reasons[-1]  # (an NDJSON line)
+    assert list(reasons[0]) == ["file", "line", "column", "index", "bad_line", "codes",
+                                "messages"]
+    assert [m["path"] for r in reasons for m in r["messages"]] == [
+        "[2].properties.total", "[6].event", "[0]", "[1]", "[2].event", "properties.total"]
     # The bad file holds each element's text, which starts where its reason says.
     records = bad.read_text("utf-8").splitlines()
     assert at(text, 1, 238).startswith(records[0]) and at(text, 1, 700).startswith(records[1])
@@ -181,13 +192,13 @@ def test_a_batch_in_an_array_and_the_api_engines_share_give_the_same_position(
     result = validate_inputs(PLAN, [str(path)], ValidateOptions(every_finding=True))
     assert result.findings is not None
     assert [(d.line, d.column, d.path) for d in result.findings] == [
-        (1, column, "batch[1].event")]
+        (1, column, "[1].batch[1].event")]
     # read_log_records and LineChecker (what --jobs and Spark build on) say the same
     checker = LineChecker(PLAN)
     records = list(read_log_records(text.encode("utf-8"), file=str(path)))
-    assert [(r.line, r.column) for r in records] == [(1, 2), (1, column)]
+    assert [(r.line, r.column, r.index) for r in records] == [(1, 2, 0), (1, column, 1)]
     found = [d for r in records for d in checker.check_record(r).diagnostics]
-    assert [(d.line, d.column, d.path) for d in found] == [(1, column, "batch[1].event")]
+    assert [(d.line, d.column, d.path) for d in found] == [(1, column, "[1].batch[1].event")]
 
 
 # -- the text report ----------------------------------------------------------------------------
@@ -306,3 +317,153 @@ def test_a_byte_that_is_not_utf8_on_an_ndjson_line_is_placed_in_characters(
     array.write_bytes(b"[" + path.read_bytes().rstrip(b"\n") + b"]\n")
     [found] = json.loads(cli(str(array), "-f", "json").stdout)["diagnostics"]
     assert (found["code"], found["line"], found["column"]) == ("PV003", 1, 30)
+
+
+# -- which element: its index in the array, first in the path --------------------------------
+#
+# The column tells one element of a line from another; the path says which element it is in
+# the array, counted from 0 as batch[3] counts a batch's messages (jq's `.[6].event`).
+
+def test_each_finding_of_a_one_line_array_gives_its_element_index_in_every_report(
+        tmp_path: Path) -> None:
+    path, _, _ = one_line(tmp_path)
+    report = json.loads(cli(str(path), "-f", "json").stdout)
+    assert [(d["code"], d["line"], d["column"], d["path"]) for d in report["diagnostics"]] == [
+        ("PV201", 1, 238, "[2].properties.total"), ("PV301", 1, 700, "[6].event")]
+
+    shown = cli(str(path)).output
+    assert f"--> {path}:1:700\n" in shown and "= path: [6].event\n" in shown
+    assert "= path: [2].properties.total\n" in shown
+
+    sarif = json.loads(cli(str(path), "-f", "sarif").stdout)
+    assert [r["properties"]["path"] for r in sarif["runs"][0]["results"]] == [
+        "[2].properties.total", "[6].event"]
+    github = cli(str(path), "-f", "github").stdout
+    assert ",line=1,col=700," in github and "%0Aat [6].event" in github
+    assert "= path: [6].event" in cli(str(path), "-f", "junit").stdout
+    gitlab = json.loads(cli(str(path), "-f", "gitlab").stdout)
+    assert [e["location"]["positions"]["begin"] for e in gitlab] == [
+        {"line": 1, "column": 238}, {"line": 1, "column": 700}]
+
+
+def _layouts() -> dict[str, tuple[bytes, str]]:
+    """The array [GOOD, WIDE, MISSING, DRIFT] as logs are laid out: name: (the file's bytes,
+    its text as its columns count it: decoded, without a BOM)."""
+    elements = [GOOD, WIDE, MISSING, DRIFT]
+    line = "[" + ",".join(compact(e) for e in elements) + "]\n"
+    indented = json.dumps(elements, indent=2, ensure_ascii=False) + "\n"
+    # (the first element on the "[" line, the others each on a line of its own, one space in)
+    on_bracket = "[" + ",\n ".join(compact(e) for e in elements) + "]\n"
+    # (pretty-printed elements after the "[" on its line: `[{` then the keys below)
+    opened = "[" + ", ".join(json.dumps(e, indent=4, ensure_ascii=False)
+                             for e in elements) + "]\n"
+    return {
+        "one line": (line.encode(), line),
+        "pretty": (indented.encode(), indented),
+        "crlf": (indented.replace("\n", "\r\n").encode(), indented.replace("\n", "\r\n")),
+        "bom": (b"\xef\xbb\xbf" + line.encode(), line),
+        "on the [ line": (on_bracket.encode(), on_bracket),
+        "opened on the [ line": (opened.encode(), opened),
+        "gzip": (gzip.compress(line.encode()), line),
+        "gzip, pretty, crlf and bom": (
+            gzip.compress(b"\xef\xbb\xbf" + indented.replace("\n", "\r\n").encode()),
+            indented.replace("\n", "\r\n")),
+    }
+
+
+@pytest.mark.parametrize("layout", list(_layouts()))
+def test_every_layout_gives_the_line_column_and_index_of_the_element(
+        tmp_path: Path, layout: str) -> None:
+    data, text = _layouts()[layout]
+    path = tmp_path / "in.json"
+    path.write_bytes(data)
+    report = json.loads(cli(str(path), "-f", "json").stdout)
+    found = [(d["code"], d["path"]) for d in report["diagnostics"]]
+    assert found == [("PV201", "[2].properties.total"), ("PV301", "[3].event")]
+    # (the element starts there, and is the one its index names)
+    for d, element in zip(report["diagnostics"], (MISSING, DRIFT), strict=True):
+        assert value_at(text, d["line"], d["column"]) == element
+    events = [json.loads(text)[int(p[1])]["event"] for _, p in found]
+    assert events == [MISSING["event"], DRIFT["event"]]
+    shown = cli(str(path)).output
+    for d in report["diagnostics"]:
+        assert f"--> {path}:{d['line']}:{d['column']}\n" in shown
+        assert f"= path: {d['path']}\n" in shown
+
+
+def test_the_index_counts_on_past_what_the_reader_holds(tmp_path: Path) -> None:
+    """Elements of a one-line array of more than a window (1 MiB) keep their index."""
+    elements = [compact({**GOOD, "messageId": f"m{i}"}) for i in range(12_000)]
+    elements[5_000], elements[11_999] = compact(MISSING), compact(DRIFT)
+    text = "[" + ",".join(elements) + "]"
+    path = tmp_path / "long.json"
+    path.write_text(text, "utf-8")
+    assert len(text) > 1.5 * 2**20
+    result = validate_inputs(PLAN, [str(path)], ValidateOptions(every_finding=True))
+    assert result.findings is not None
+    assert [(d.line, d.column, d.path) for d in result.findings] == [
+        (1, text.index(compact(MISSING)) + 1, "[5000].properties.total"),
+        (1, text.index(compact(DRIFT)) + 1, "[11999].event")]
+
+
+def test_a_broken_element_and_one_that_is_not_an_object_are_named_by_index(
+        tmp_path: Path) -> None:
+    """Every element counts, whole or not: the index is the element's place in the array
+    (an element left out, `,,`, takes a place too, as it does in the text)."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('[\n  {"type": "track", "event": oops},\n  [1],\n  ' + compact(DRIFT)
+                      + ",,\n  " + compact(GOOD) + " " + compact(DRIFT) + ",\n  "
+                      + compact(MISSING) + "\n]\n", "utf-8")
+    report = json.loads(cli(str(broken), "-f", "json").stdout)
+    assert [(d["code"], d["line"], d["path"]) for d in report["diagnostics"]] == [
+        ("PV001", 2, "[0]"), ("PV002", 3, "[1]"), ("PV301", 4, "[2].event"),
+        ("PV001", 4, "[3]"), ("PV001", 5, "[5]"), ("PV201", 6, "[6].properties.total")]
+    shown = cli(str(broken)).output
+    assert "= path: [0]\n" in shown and "= path: [5]\n" in shown
+
+
+def test_an_element_that_is_not_utf8_or_too_long_is_named_by_index(tmp_path: Path) -> None:
+    path = tmp_path / "bytes.json"
+    path.write_bytes(b"[" + compact(GOOD).encode() + b',{"type":"track","userId":"u\xff"},'
+                     + compact({**GOOD, "userId": "u" * 2**20}).encode() + b","
+                     + compact(DRIFT).encode() + b"]\n")
+    result = validate_inputs(PLAN, [str(path)], ValidateOptions(every_finding=True))
+    assert result.findings is not None
+    assert [(d.code, d.path) for d in result.findings] == [
+        ("PV003", "[1]"), ("PV004", "[2]"), ("PV301", "[3].event")]
+
+
+def test_what_is_not_an_element_has_no_index(tmp_path: Path) -> None:
+    """Text after the closing bracket, an array never closed: findings about the document,
+    not about one of its elements."""
+    after = tmp_path / "after.json"
+    after.write_text("[" + compact(GOOD) + "] oops\n", "utf-8")
+    open_ended = tmp_path / "open.json"
+    open_ended.write_text("[" + compact(DRIFT) + ",", "utf-8")
+    why = tmp_path / "why.ndjson"
+    report = json.loads(cli(str(after), str(open_ended), "-f", "json", "--bad",
+                            str(tmp_path / "bad"), "--bad-reasons", str(why)).stdout)
+    assert [(d["code"], d["path"]) for d in report["diagnostics"]] == [
+        ("PV001", None), ("PV301", "[0].event"), ("PV001", None)]
+    reasons = [json.loads(line) for line in why.read_text("utf-8").splitlines()]
+    assert [(r["line"], r.get("column"), r.get("index")) for r in reasons] == [
+        (1, len(compact(GOOD)) + 4, None), (1, 2, 0)]
+    assert "index" not in reasons[0]
+
+
+def test_the_lines_api_carries_the_index_and_an_ndjson_record_none(tmp_path: Path) -> None:
+    """read_log_records gives each element its index; a LogRecord read again (another
+    process, Spark) gives its findings the same paths; an NDJSON line has none."""
+    # (lines after an array's closing bracket are NDJSON)
+    text = json.dumps([GOOD, DRIFT], indent=2) + "\n" + compact(DRIFT) + "\n"
+    records = list(read_log_records(text.encode("utf-8"), file="mixed.json"))
+    assert [(r.line, r.column, r.index) for r in records] == [(2, 3, 0), (12, 3, 1),
+                                                              (23, None, None)]
+    checker = LineChecker(PLAN)
+    paths = [d.path for r in records for d in checker.check_record(r).diagnostics]
+    assert paths == ["[1].event", "event"]
+    shipped = LogRecord("mixed.json", 1, compact(DRIFT).encode() + b"\n", "document",
+                        column=5, index=41)
+    [finding] = checker.check_record(shipped).diagnostics
+    assert (finding.line, finding.column, finding.path) == (1, 5, "[41].event")
+

@@ -415,6 +415,8 @@ def test_every_element_is_one_message(tmp_path: Path, data: st.DataObject,
         assert begins.startswith(record.raw.decode("utf-8").rstrip("\n").split("\n")[0])
         assert begins[:1] == "{" or record.kind == "problem"
         assert all((i.line, i.column) == (record.line, record.column) for i in record.items)
+    # Each has its place in the array, broken or not.
+    assert [record.index for record in records] == list(range(len(elements)))
     summary, _, _, findings = run(tmp_path, text.replace("\n", ending).encode())
     assert summary["messages"] == len(elements)
     assert summary["unparseable"] == len(broken)
@@ -424,4 +426,10 @@ def test_every_element_is_one_message(tmp_path: Path, data: st.DataObject,
     about = [(d.line, d.column) for d in findings if d.code[:3] != "PV0"]
     assert about or not starts  # (every message read has an unplanned property at least)
     assert set(about) <= starts
+    # And names it by its place: first in the path, as a broken element's finding does.
+    places = {(r.line, r.column): r.index for r in records}
+    assert all((d.path or "").startswith(f"[{places[d.line, d.column]}].")
+               for d in findings if d.code[:3] != "PV0")
+    assert sorted(d.path or "" for d in findings if d.code[:3] == "PV0") == sorted(
+        f"[{index}]" for index in broken)
 

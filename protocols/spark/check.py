@@ -88,8 +88,9 @@ def validate_dataframe(df: DataFrame, plan: Plan | Validator, *, column: str = "
     source = df
     if dict(df.dtypes)[column] != "binary":  # (a string keeps its bytes when cast)
         source = df.withColumn(column, F.col(column).cast("binary"))
-    layout = _Layout(column, "path" in fields, "line" in fields,
-                     {"kind", "problem"} <= fields, {"kind", "problem", "column"} <= fields)
+    records = {"kind", "problem"} <= fields
+    layout = _Layout(column, "path" in fields, "line" in fields, records,
+                     records and "column" in fields, records and "index" in fields)
     schema = ", ".join(f"`{name}` {kind}" for name, kind in source.dtypes)
     schema += ", " + ", ".join(f"{name} {kind}" for name, kind in VERDICT_COLUMNS.items())
 
@@ -102,10 +103,11 @@ def validate_dataframe(df: DataFrame, plan: Plan | Validator, *, column: str = "
 class _Layout:
     """Which columns a DataFrame has for the checker."""
 
-    def __init__(self, column: str, path: bool, line: bool, records: bool, starts: bool
-                 ) -> None:
+    def __init__(self, column: str, path: bool, line: bool, records: bool, starts: bool,
+                 places: bool) -> None:
         self.column, self.path, self.line, self.records = column, path, line, records
         self.starts = starts  # (read_log's ``column``: where an array element starts)
+        self.places = places  # (read_log's ``index``: which element of its array it is)
 
 
 def _check(batches: Iterator[pa.RecordBatch], checker: LineChecker, layout: _Layout
@@ -118,9 +120,10 @@ def _check(batches: Iterator[pa.RecordBatch], checker: LineChecker, layout: _Lay
         kinds = batch.column("kind").to_pylist() if layout.records else ["line"] * count
         problems = batch.column("problem").to_pylist() if layout.records else [None] * count
         starts = batch.column("column").to_pylist() if layout.starts else [None] * count
+        places = batch.column("index").to_pylist() if layout.places else [None] * count
         out: dict[str, list[Any]] = {name: [] for name in VERDICT_COLUMNS}
-        for value, path, line, kind, problem, start in zip(values, paths, lines, kinds,
-                                                           problems, starts, strict=True):
+        for value, path, line, kind, problem, start, place in zip(
+                values, paths, lines, kinds, problems, starts, places, strict=True):
             file, number = path or "-", line or 1
             if value is None:
                 verdict = LineVerdict((), False)
@@ -128,7 +131,8 @@ def _check(batches: Iterator[pa.RecordBatch], checker: LineChecker, layout: _Lay
                 verdict = checker.check_line(value, file=file, line=number)
             else:
                 record = LogRecord(file, number, value, kind,
-                                   decode(problem.encode("utf-8")) if problem else None, start)
+                                   decode(problem.encode("utf-8")) if problem else None, start,
+                                   place)
                 verdict = checker.check_record(record)
             _add(out, verdict)
         arrays = [*batch.columns, *(pa.array(out[name], type=_ARROW[name])

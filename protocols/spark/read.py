@@ -28,8 +28,8 @@ from protocols.validate.read.inputs import read_records
 from protocols.validate.read.sources import STDIN, InputError, expand_inputs, is_log
 
 #: The columns of :func:`read_log`, in order.
-RECORD_SCHEMA = ("input int, path string, record long, line long, column long, value binary, "
-                 "kind string, problem string")
+RECORD_SCHEMA = ("input int, path string, record long, line long, column long, index long, "
+                 "value binary, kind string, problem string")
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _BATCH_ROWS = 4096
 _BATCH_BYTES = 32 * 2**20
@@ -99,7 +99,8 @@ def read_log(spark: SparkSession, paths: Sequence[str] | str, *,
 
     - ``input``: the file's place among the inputs (0, 1, ...), ``path``: its name as
       findings give it, ``record``: the record's place in its file, ``line``: its first line,
-      ``column``: where it starts on that line, for an element of a JSON array (else null);
+      ``column``: where it starts on that line, and ``index``: which element it is (from
+      0), for an element of a JSON array (else null);
     - ``value``: the record's exact bytes (binary), with its line ending;
     - ``kind`` and ``problem``: how to read ``value`` again (:class:`protocols.LogRecord`;
       ``problem`` is the reader's finding, encoded).
@@ -149,8 +150,8 @@ def _key(uri: str | None) -> str:
 
 def _row(index: int, number: int, record: LogRecord) -> tuple[Any, ...]:
     problem = encode(record.problem).decode("utf-8") if record.problem is not None else None
-    return (index, record.file, number, record.line, record.column, record.data, record.kind,
-            problem)
+    return (index, record.file, number, record.line, record.column, record.index, record.data,
+            record.kind, problem)
 
 
 def _records(batches: Iterator[pa.RecordBatch], order: dict[str, tuple[int, str]]
@@ -172,8 +173,8 @@ def _records(batches: Iterator[pa.RecordBatch], order: dict[str, tuple[int, str]
 
 
 _ARROW = pa.schema([("input", pa.int32()), ("path", pa.string()), ("record", pa.int64()),
-                    ("line", pa.int64()), ("column", pa.int64()), ("value", pa.binary()),
-                    ("kind", pa.string()), ("problem", pa.string())])
+                    ("line", pa.int64()), ("column", pa.int64()), ("index", pa.int64()),
+                    ("value", pa.binary()), ("kind", pa.string()), ("problem", pa.string())])
 
 
 def _batch(rows: list[tuple[Any, ...]]) -> pa.RecordBatch:

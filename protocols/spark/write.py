@@ -34,8 +34,8 @@ def write_lines(df: DataFrame, path: str, *, bad: bool | None = None,
 
 def write_reasons(df: DataFrame, path: str, *, mode: str = "overwrite") -> None:
     """Why each bad line is bad, as ``--bad-reasons`` says it (file, line, for an element of
-    a JSON array its column, codes, the first messages), one JSON object a line, in part
-    files. Without ``bad_line``: on Spark the bad lines are spread over part files, each
+    a JSON array its column and index, codes, the first messages), one JSON object a line,
+    in part files. Without ``bad_line``: on Spark the bad lines are spread over part files, each
     record's ``file`` and ``line`` find it."""
     rows = df.filter(F.col("bad") & (F.length("value") > 0))
     messages = F.transform(F.slice("findings", 1, MAX_REASONS), lambda f: F.struct(
@@ -44,8 +44,11 @@ def write_reasons(df: DataFrame, path: str, *, mode: str = "overwrite") -> None:
     where = [F.col("path").alias("file"), F.col("line").alias("line")]
     codes = F.col("codes").alias("codes")
     reason = F.to_json(F.struct(*where, codes, messages), {"ignoreNullFields": "false"})
-    if "column" in df.columns:  # (read_log's: only an array element has one, as in validate)
-        placed = F.to_json(F.struct(*where, F.col("column").alias("column"), codes, messages),
-                           {"ignoreNullFields": "false"})
-        reason = F.when(F.col("column").isNull(), reason).otherwise(placed)
+    # (read_log's: only an array element has them, as in validate; the text after an array
+    # has a column and no index)
+    for place in (["column"], ["column", "index"]):
+        if set(place) <= set(df.columns):
+            placed = F.to_json(F.struct(*where, *(F.col(c).alias(c) for c in place), codes,
+                                        messages), {"ignoreNullFields": "false"})
+            reason = F.when(F.col(place[-1]).isNull(), reason).otherwise(placed)
     rows.select(reason.alias("value")).write.mode(mode).text(path)

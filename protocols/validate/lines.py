@@ -49,7 +49,9 @@ class LogRecord:
     input that stops); ``data`` is then whatever bytes it holds, possibly none.
 
     ``column`` is where an element of a JSON array starts on ``line`` (1-based, in
-    characters): the position its messages' findings give. None for any other record."""
+    characters): the position its messages' findings give; ``index`` which element of its
+    array it is (from 0), the first part of their paths (``[6].event``). None for any other
+    record."""
 
     file: str
     line: int
@@ -57,6 +59,7 @@ class LogRecord:
     kind: RecordKind = "line"
     problem: Diagnostic | None = None
     column: int | None = None
+    index: int | None = None
 
 
 def read_log_records(source: bytes | IO[bytes], *, file: str) -> Iterator[LogRecord]:
@@ -98,7 +101,8 @@ def read_log_records(source: bytes | IO[bytes], *, file: str) -> Iterator[LogRec
             kind, problem = "problem", record.items[0].error
         elif record.kind == "document":
             kind = "document"
-        yield LogRecord(record.file, record.line, data, kind, problem, record.column)
+        yield LogRecord(record.file, record.line, data, kind, problem, record.column,
+                        record.index)
     yield from plain
 
 
@@ -125,7 +129,7 @@ def parse_record(record: LogRecord) -> tuple[ParsedMessage, ...]:
     if record.kind == "document":
         return tuple(parse_message_text(without_bom(record.data, record.line),
                                         file=record.file, line=record.line,
-                                        column=record.column))
+                                        column=record.column, index=record.index))
     return parse_line(record.data, file=record.file, line=record.line)
 
 
@@ -246,8 +250,8 @@ def failing_levels(fail_on: Severity | None) -> frozenset[Severity]:
 
 
 def _placed(diagnostics: Iterable[Diagnostic], prefix: str) -> Iterable[Diagnostic]:
-    """The findings about one message of a batch, their paths under ``prefix`` (the
-    message's in the batch, ``batch[3]``)."""
+    """The findings about one message of a batch or an array, their paths under ``prefix``
+    (the message's place in the batch, ``batch[3]``, or in the array, ``[6]``)."""
     for diagnostic in diagnostics:
         path = diagnostic.path or ""
         path = prefix if not path else (f"{prefix}{path}" if path.startswith("[")

@@ -21,6 +21,10 @@ input: one bad record, streamed and not held, up to MAX_RECORD_BYTES, where read
 ends is counted, or searched, at C speed, and read a character at a time only where its
 brackets could end the element.
 
+Each element has its place in the array, counted from 0 whether it is whole, broken or left
+out (``[a,,b]``: ``b`` is the third), and each finding about it gives that place first in its
+path (``[6].event``, ``[6]`` for a broken element), with where the element starts.
+
 What costs time is counted once. The decoder is given a piece of the window from the
 element on (its error counts the lines of all it is given, before the error), and positions
 are counted from the last one asked for: the window remembers its line and where it starts.
@@ -165,6 +169,7 @@ class ArrayReader:
         self.rest: tuple[int, bytes] | None = None
         self._resume = 0
         self._state = _ELEMENT
+        self._index = -1  # the place of the element being read in the array
         self._piece = _PIECE
         self._ended = False  # a broken stretch ran to the end of the input
 
@@ -182,7 +187,7 @@ class ArrayReader:
             if position >= len(text):
                 yield self._counted(self._problem(
                     position, position, "not valid JSON: the array is not closed (the input "
-                    "ends inside it)", raw=b""))
+                    "ends inside it)", raw=b"", element=False))
                 return
             char = text[position]
             if char == "]":
@@ -190,10 +195,12 @@ class ArrayReader:
                 return
             if char == ",":
                 if state == _ELEMENT:  # an element left out: "[," or ",,"
+                    self._index += 1
                     yield self._counted(self._problem(position, position,
                                                       "not valid JSON: expecting value", raw=b""))
                 position, state = self._skip_space(position + 1, drop=True), _ELEMENT
                 continue
+            self._index += 1
             if state == _SEPARATOR:  # the comma before this element is missing
                 record = self._stretch(position, missing=True)
             else:
@@ -364,9 +371,10 @@ class ArrayReader:
         self.last_size = len(raw)
         self._state = _SEPARATOR
         self._resume = self._drop(after)
-        return Record(self.file, line, raw,
-                      tuple(messages_of(value, file=self.file, line=line, column=column)),
-                      kind="document", column=column)
+        index = self._index
+        return Record(self.file, line, raw, tuple(messages_of(value, file=self.file, line=line,
+                                                              column=column, index=index)),
+                      kind="document", column=column, index=index)
 
     def _decoded(self, start: int, end: int, after: int, value: object) -> Record:
         """The record of an element that decoded, from ``start`` to ``end``; reading goes on
@@ -386,21 +394,24 @@ class ArrayReader:
         raw = text[start:end].encode("utf-8") + b"\n"
         self.last_size = len(raw)
         self._resume = self._drop(after)
-        return Record(self.file, line, raw,
-                      tuple(messages_of(value, file=self.file, line=line, column=column)),
-                      kind="document", column=column)
+        index = self._index
+        return Record(self.file, line, raw, tuple(messages_of(value, file=self.file, line=line,
+                                                              column=column, index=index)),
+                      kind="document", column=column, index=index)
 
     def _problem(self, start: int, error_at: int, message: str, *, code: str = "PV001",
-                 end: int | None = None, raw: bytes | None = None, column: bool = True
-                 ) -> Record:
+                 end: int | None = None, raw: bytes | None = None, column: bool = True,
+                 element: bool = True) -> Record:
         """A bad record of the text from ``start`` to ``end`` (or ``raw``), with the finding
-        at ``error_at``."""
+        at ``error_at``: about the element being read, or (not ``element``) about the array
+        (the text after it, its end that never comes)."""
         line, begins = self._position(start)
-        error = self._diagnostic(error_at, message, code, column=column)
+        index = self._index if element else None
+        error = self._diagnostic(error_at, message, code, column=column, index=index)
         if raw is None:
             raw = self._window.text[start:end].encode("utf-8", "surrogateescape") + b"\n"
         return Record(self.file, line, raw, (Item(line, error=error, column=begins),),
-                      kind="problem", column=begins)
+                      kind="problem", column=begins, index=index)
 
     def _too_long_message(self) -> str:
         return f"an element longer than {self._max_element // 1024} KiB: not read as a message"
@@ -414,11 +425,14 @@ class ArrayReader:
         """PV003 for the element from ``start`` to ``end``, whose byte at ``at`` is not UTF-8."""
         return self._problem(start, at, _NOT_UTF8_MESSAGE, code="PV003", end=end)
 
-    def _diagnostic(self, at: int, message: str, code: str, *, column: bool = True
-                    ) -> Diagnostic:
+    def _diagnostic(self, at: int, message: str, code: str, *, column: bool = True,
+                    index: int | None = None) -> Diagnostic:
+        """The finding at window position ``at``; ``index``: the place in the array of the
+        element it is about, its path (None: about the array)."""
         line, col = self._position(at)
         return CODES[code].diagnostic(message, file=self.file, line=line,
-                                      column=col if column else None)
+                                      column=col if column else None,
+                                      path=None if index is None else f"[{index}]")
 
     # -- broken stretches -------------------------------------------------------------------
 
@@ -550,11 +564,12 @@ class ArrayReader:
         text = self._window.text
         message, code, error_at = self._long_finding(start)
         line, column = self._position(start)
-        error = self._diagnostic(error_at, message, code, column=code != "PV004")
+        error = self._diagnostic(error_at, message, code, column=code != "PV004",
+                                 index=self._index)
         raw = text[start:position].encode("utf-8", "surrogateescape")
         tail = self._rest_of_stretch(brackets, position, line, len(raw))
         return Record(self.file, line, raw, (Item(line, error=error, column=column),), tail,
-                      kind="problem", column=column)
+                      kind="problem", column=column, index=self._index)
 
     def _long_finding(self, start: int) -> tuple[str, str, int]:
         """What is wrong with a stretch too long to hold: the first error in the text held
@@ -639,7 +654,8 @@ class ArrayReader:
             else:
                 end = len(text) if newline < 0 else newline
                 yield self._counted(self._problem(position, position, "not valid JSON: extra "
-                                                  "data after the array", end=end))
+                                                  "data after the array", end=end,
+                                                  element=False))
                 position = end
             position = self._skip_space(position, drop=True)
             text = self._window.text

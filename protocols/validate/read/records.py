@@ -21,7 +21,8 @@ class Item:
     """One message read from the input, or the reason one could not be read.
 
     ``prefix`` is the JSON path of the message inside its record (``batch[3]``) when a record
-    holds several messages, so diagnostics can say exactly which one. ``column`` is where
+    holds several messages, and inside its array (``[6]``, ``[6].batch[3]``) for an element
+    of a JSON array, so diagnostics can say exactly which one. ``column`` is where
     the value holding the message starts on ``line`` (1-based, in characters), for an
     element of a JSON array, where many messages share a line; None for an NDJSON line,
     which holds one record.
@@ -42,7 +43,9 @@ class Record:
     memory, ``raw`` is its first chunk and ``tail`` yields the rest; it must be consumed before
     the next record is read. ``items`` are the messages it holds (none for a blank line).
     ``column`` is where an element of a JSON array starts on ``line`` (1-based, in
-    characters); None for any other record (an NDJSON line starts its line).
+    characters), and ``index`` which element of its array it is (from 0, as jq counts: the
+    first part of its findings' paths, ``[6].event``); None for any other record (an NDJSON
+    line starts its line, and is not in an array).
 
     ``kind`` says how ``items`` came from the bytes, so that they can be read again from the
     bytes alone (protocols/validate/lines.py): ``line``, an NDJSON line (parse_line);
@@ -58,18 +61,20 @@ class Record:
     tail: Iterator[bytes] | None = None
     kind: str = "line"
     column: int | None = None
+    index: int | None = None
 
 
 def parse_message_text(body: bytes, *, file: str, line: int, column_offset: int = 0,
-                       column: int | None = None) -> list[Item]:
+                       column: int | None = None, index: int | None = None) -> list[Item]:
     """Decode and parse one JSON value holding a message or a batch of messages.
 
-    ``column``: where the value starts on ``line``, given to its messages (an array
-    element's, read again from its bytes); ``column_offset``: how far right of column 1 its
-    first line starts, for the position of a syntax error there."""
+    ``column`` and ``index``: where the value starts on ``line`` and which element of its
+    array it is, given to its messages (an array element's, read again from its bytes);
+    ``column_offset``: how far right of column 1 its first line starts, for the position of
+    a syntax error there."""
     value = parsed_fast(body)
     if value is not NOT_PARSED:
-        return messages_of(value, file=file, line=line, column=column)
+        return messages_of(value, file=file, line=line, column=column, index=index)
     body = body.rstrip(b"\r\n")
     try:
         text = body.decode("utf-8")
@@ -92,7 +97,7 @@ def parse_message_text(body: bytes, *, file: str, line: int, column_offset: int 
         message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
         return [Item(line, error=CODES["PV001"].diagnostic(f"not valid JSON: {message}",
                                                            file=file, line=line))]
-    return messages_of(value, file=file, line=line, column=column)
+    return messages_of(value, file=file, line=line, column=column, index=index)
 
 
 NOT_PARSED: Any = object()
@@ -124,22 +129,27 @@ def reject_constant(name: str) -> Any:
 DECODER = json.JSONDecoder(parse_constant=reject_constant)
 
 
-def messages_of(value: Any, *, file: str, line: int, column: int | None = None) -> list[Item]:
+def messages_of(value: Any, *, file: str, line: int, column: int | None = None,
+                index: int | None = None) -> list[Item]:
     """A message, or each message of a ``{"batch": [...]}`` envelope; ``column`` is where
-    ``value`` starts on ``line`` (an array element's), None for a line."""
+    ``value`` starts on ``line`` and ``index`` which element of its array it is (an array
+    element's), None for a line."""
+    # (an element's messages are placed in its array: their findings' paths start [index])
+    element: tuple[str | int, ...] = () if index is None else (index,)
     if isinstance(value, dict) and "type" not in value and isinstance(value.get("batch"), list):
         items = []
-        for index, element in enumerate(value["batch"]):
-            prefix: tuple[str | int, ...] = ("batch", index)
-            if isinstance(element, dict):
-                items.append(Item(line, message=element, prefix=prefix, column=column))
+        for place, message in enumerate(value["batch"]):
+            prefix = (*element, "batch", place)
+            if isinstance(message, dict):
+                items.append(Item(line, message=message, prefix=prefix, column=column))
             else:
-                items.append(Item(line, error=_not_object(element, file, line, column, prefix),
+                items.append(Item(line, error=_not_object(message, file, line, column, prefix),
                                   prefix=prefix, column=column))
         return items
     if isinstance(value, dict):
-        return [Item(line, message=value, column=column)]
-    return [Item(line, error=_not_object(value, file, line, column, ()), column=column)]
+        return [Item(line, message=value, prefix=element, column=column)]
+    return [Item(line, error=_not_object(value, file, line, column, element), prefix=element,
+                 column=column)]
 
 
 def _not_object(value: Any, file: str, line: int, column: int | None,

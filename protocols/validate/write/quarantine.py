@@ -6,8 +6,8 @@ two files, byte for byte with its original line ending; a final line without one
 (up to where reading stopped, for an input that is not a log: PV006). Blank lines are not
 messages: they go to the good file and are not counted as records. The optional reasons
 file is NDJSON, one object per bad record, in the same order: where it came from (its line,
-and for an element of a JSON array its column), where it is in the bad file, and the codes
-and messages that made it bad.
+and for an element of a JSON array its column and its index in the array), where it is in
+the bad file, and the codes and messages that made it bad.
 """
 
 from __future__ import annotations
@@ -130,6 +130,8 @@ def _reason(record: Record, bad_line: int, diagnostics: Sequence[Diagnostic]) ->
     reason: dict[str, object] = {"file": record.file, "line": record.line}
     if record.column is not None:  # (an array element; an NDJSON line starts its line)
         reason["column"] = record.column
+    if record.index is not None:
+        reason["index"] = record.index
     reason.update({
         "bad_line": bad_line, "codes": codes,
         "messages": [
