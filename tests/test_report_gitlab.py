@@ -47,6 +47,28 @@ def test_fingerprints_are_unique_even_for_identical_messages_at_different_places
     assert [entry["fingerprint"] for entry in again] == prints
 
 
+def test_the_index_of_an_array_element_moves_and_does_not_change_a_fingerprint() -> None:
+    # A message of a JSON array is named by its place first in its path ([6].event): an
+    # element added before it moves it, as a line added before moves an NDJSON line.
+    def finding(path: str, line: int, column: int) -> Diagnostic:
+        return Diagnostic("PV301", "event-name-drift", Severity.ERROR, "event 'x' is spelled "
+                          "'X' in the plan", file="logs/a.json", line=line, column=column,
+                          path=path)
+
+    def prints(*found: Diagnostic) -> list[str]:
+        report = json.loads(render_gitlab(RunResult("validate", found, {}), OPTIONS))
+        return [entry["fingerprint"] for entry in report]
+
+    before = prints(finding("[2].event", 1, 400), finding("[7].batch[1].event", 1, 900))
+    after = prints(finding("[3].event", 1, 520), finding("[8].batch[1].event", 1, 1020))
+    assert before == after and len(set(before)) == 2
+    # (only that first index: the others say where in the message, and a name stays a name)
+    assert prints(finding("[2].batch[1].event", 1, 1)) != prints(finding("[2].batch[2].event",
+                                                                         1, 1))
+    assert prints(finding('["9"].event', 1, 1)) != prints(finding('["8"].event', 1, 1))
+    assert prints(finding("[2].event", 1, 1)) != prints(finding("event", 1, 1))
+
+
 def test_a_finding_without_a_file_points_at_its_plan_rule() -> None:
     loose = Diagnostic("PT900", "drift", Severity.WARNING, "drift",
                        related=Location("plans/ecommerce.yaml", 12, 3))

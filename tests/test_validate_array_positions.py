@@ -467,3 +467,19 @@ def test_the_lines_api_carries_the_index_and_an_ndjson_record_none(tmp_path: Pat
     [finding] = checker.check_record(shipped).diagnostics
     assert (finding.line, finding.column, finding.path) == (1, 5, "[41].event")
 
+
+def test_an_element_inserted_before_leaves_the_fingerprints_of_the_others_as_they_were(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """GitLab and code scanning match findings between runs by fingerprint, which leaves the
+    line out; the element's index is a place too, not what the finding is."""
+    monkeypatch.chdir(tmp_path)  # (the same file name in both runs)
+    prints = []
+    for elements in ((MISSING, DRIFT), (GOOD, MISSING, DRIFT)):
+        Path("log.json").write_text("[" + ",".join(compact(e) for e in elements) + "]\n",
+                                    "utf-8")
+        gitlab = json.loads(cli("log.json", "-f", "gitlab").stdout)
+        sarif = json.loads(cli("log.json", "-f", "sarif").stdout)
+        prints.append(([e["fingerprint"] for e in gitlab],
+                       [r["partialFingerprints"] for r in sarif["runs"][0]["results"]]))
+    assert len(prints[0][0]) == 2
+    assert prints[0] == prints[1]

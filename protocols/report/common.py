@@ -21,6 +21,9 @@ from protocols.report.base import RunResult
 UNPLANNED_EVENT_NAMES = frozenset({"unplanned-event"})
 
 _NUMBER = re.compile(r"\d+")
+# The place of a message in a JSON array, first in its path ("[6].event"): no plan's, nor a
+# message's own path, starts with an index.
+_ELEMENT = re.compile(r"\A\[\d+\]")
 # Memory bounds for the formats that read every finding of a large run: the (code, event)
 # pairs remembered to rank first findings before repeats, and the fingerprint bases whose
 # occurrences are counted (see Fingerprinter).
@@ -133,9 +136,11 @@ class Fingerprinter:
     """A stable fingerprint per finding, unique within one report (call it on each in order).
 
     The base hash covers the code, file, JSON path and the message with its numbers blanked,
-    so a finding keeps its fingerprint when lines move or counts change. Findings with the same
-    base (the same violation in several log lines) get an occurrence suffix ``:1``, ``:2``...
-    so every fingerprint in one report is unique, as GitLab and GitHub require.
+    so a finding keeps its fingerprint when lines move or counts change (the index of a JSON
+    array's element that starts its path is blanked too: it moves as the line does). Findings
+    with the same base (the same violation in several log lines) get an occurrence suffix
+    ``:1``, ``:2``... so every fingerprint in one report is unique, as GitLab and GitHub
+    require.
 
     Occurrences are counted for the first MAX_COUNTED_BASES bases; a base first met after
     that (only a run with that many different findings gets there) is numbered by its line
@@ -150,7 +155,10 @@ class Fingerprinter:
         self._here: dict[str, int] = {}
 
     def __call__(self, diagnostic: Diagnostic) -> str:
-        material = "\x1f".join([diagnostic.code, diagnostic.file or "", diagnostic.path or "",
+        path = diagnostic.path or ""
+        if path[:1] == "[":
+            path = _ELEMENT.sub("[0]", path)
+        material = "\x1f".join([diagnostic.code, diagnostic.file or "", path,
                                 _NUMBER.sub("0", diagnostic.message)])
         base = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         count = self._occurrences.get(base)
