@@ -35,8 +35,8 @@ def write_lines(df: DataFrame, path: str, *, bad: bool | None = None,
 def write_reasons(df: DataFrame, path: str, *, mode: str = "overwrite") -> None:
     """Why each bad line is bad, as ``--bad-reasons`` says it (file, line, for an element of
     a JSON array its column and index, codes, the first messages), one JSON object a line,
-    in part files. Without ``bad_line``: on Spark the bad lines are spread over part files, each
-    record's ``file`` and ``line`` find it."""
+    in part files. Without ``bad_line``: on Spark the bad lines are spread over part files,
+    each record's ``file`` and ``line`` find it."""
     rows = df.filter(F.col("bad") & (F.length("value") > 0))
     messages = F.transform(F.slice("findings", 1, MAX_REASONS), lambda f: F.struct(
         f.code.alias("code"), f.severity.alias("severity"), f.path.alias("path"),
