@@ -136,6 +136,10 @@ def messages_of(value: Any, *, file: str, line: int, column: int | None = None,
     element's), None for a line."""
     # (an element's messages are placed in its array: their findings' paths start [index])
     element: tuple[str | int, ...] = () if index is None else (index,)
+    if type(value) is dict and "type" in value:
+        # A message, what nearly every value is: first, and its item built from positions
+        # (keywords cost a tenth of a microsecond more, paid by every element of an array).
+        return [Item(line, value, None, element, column)]
     if isinstance(value, dict) and "type" not in value and isinstance(value.get("batch"), list):
         items = []
         for place, message in enumerate(value["batch"]):
