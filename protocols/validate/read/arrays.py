@@ -361,8 +361,9 @@ class ArrayReader:
             return self._stretch(start)  # something else before the next comma: one stretch
         if end - start > self._max_element or _NOT_UTF8.search(text, start, end) is not None:
             return self._decoded(start, end, after, value)
-        # (what _decoded does with a message: every element of a log, so without the call;
-        # and its column without _position's, where no line ended since the last one)
+        # (what _decoded does with a message: every element of a log, so without the call,
+        # and its record built from positions, not keywords; its column without _position's,
+        # where no line ended since the last one)
         line = self._line(start)
         window = self._window
         column = window.base + start - window.line_start + 1 if window.newlines_from < 0 \
@@ -372,9 +373,8 @@ class ArrayReader:
         self._state = _SEPARATOR
         self._resume = self._drop(after)
         index = self._index
-        return Record(self.file, line, raw, tuple(messages_of(value, file=self.file, line=line,
-                                                              column=column, index=index)),
-                      kind="document", column=column, index=index)
+        items = tuple(messages_of(value, file=self.file, line=line, column=column, index=index))
+        return Record(self.file, line, raw, items, None, "document", column, index)
 
     def _decoded(self, start: int, end: int, after: int, value: object) -> Record:
         """The record of an element that decoded, from ``start`` to ``end``; reading goes on
